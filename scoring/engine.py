@@ -1,0 +1,139 @@
+"""The scoring method (docs/method.md), as group-wise numpy/pandas arithmetic.
+
+Pure: takes the tidy tables from ``table.py`` and the rubric, returns frames. No file I/O, no
+click, no jinja2. All arithmetic is float64; nothing is rounded here.
+
+Per scenario s, item i of factor f, with the rubric's scale [lo, hi]:
+
+1. ``decay_i = 0.5 ** (age_i / half_life_days)`` (1 when the rubric sets no half-life)
+   ``effective_weight_i = confidence_i * reliability_i * decay_i``
+2. ``risk_value_i = score_i`` (polarity risk) or ``lo + hi - score_i`` (polarity strength)
+3. ``factor score F_f = sum(w_i * r_i) / sum(w_i)`` (or max / min of r_i)
+4. ``composite C = sum(W_f * F_f) / sum(W_f)`` over included factors (weighted_mean), or
+   ``sum(W_f * F_f)`` (weighted_sum); ``contribution c_f`` is the summand, so sum(c_f) = C.
+5. band of C; ``coverage = sum(W_f with evidence) / sum(W_f all)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .errors import ScoringError
+from .models import Band, Impute, Rubric
+from .table import Tables
+
+
+class NoEvidence(ScoringError):
+    """A scenario has no factor with evidence (or an imputed score) to build a composite from."""
+
+    slug = "no-evidence"
+
+
+@dataclass(frozen=True)
+class Frames:
+    """Every number of a scored case, one frame per level. Columns are documented in
+    docs/method.md; names match the trace ids."""
+
+    items: pd.DataFrame
+    factors: pd.DataFrame
+    scenarios: pd.DataFrame
+
+
+def band_of(values: np.ndarray, bands: list[Band]) -> np.ndarray:
+    """Band name for each value. A band holds [min, max); the last band also holds its max."""
+    starts = np.array([b.min for b in bands[1:]], dtype=float)
+    idx = np.searchsorted(starts, values, side="right")
+    names = np.array([b.name for b in bands], dtype=object)
+    return np.asarray(names[idx])
+
+
+def score_items(items: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
+    """Add decay, effective_weight, risk_value and share columns (vectorised)."""
+    out = items.copy()
+    if rubric.half_life_days is None:
+        out["decay"] = 1.0
+    else:
+        out["decay"] = np.power(0.5, out["age_days"].to_numpy() / float(rubric.half_life_days))
+    out["effective_weight"] = out["confidence"] * out["reliability"] * out["decay"]
+    polarity = {f.id: f.polarity for f in rubric.factors}
+    strength = out["factor"].map(polarity).eq("strength").to_numpy()
+    lo, hi = float(rubric.scale.min), float(rubric.scale.max)
+    score = out["score"].to_numpy(dtype=float)
+    out["risk_value"] = np.where(strength, lo + hi - score, score)
+    out["weighted_risk"] = out["effective_weight"] * out["risk_value"]
+    totals = out.groupby(["scenario", "factor"])["effective_weight"].transform("sum")
+    out["share"] = np.where(totals > 0, out["effective_weight"] / totals.where(totals > 0, 1.0), 0.0)
+    return out
+
+
+def score_factors(items: pd.DataFrame, weights: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
+    """One row per scenario and factor: aggregated score, whether it had evidence, weights."""
+    grouped = items.groupby(["scenario", "factor"], sort=False)
+    agg = grouped.agg(
+        total_weight=("effective_weight", "sum"),
+        weighted_risk=("weighted_risk", "sum"),
+        max_risk=("risk_value", "max"),
+        min_risk=("risk_value", "min"),
+        n_items=("item", "size"),
+    ).reset_index()
+    out = weights.merge(agg, on=["scenario", "factor"], how="left")
+    out["n_items"] = out["n_items"].fillna(0).astype(int)
+    out["total_weight"] = out["total_weight"].fillna(0.0)
+    aggregation = out["factor"].map({f.id: f.aggregation for f in rubric.factors})
+    mean = out["weighted_risk"] / out["total_weight"].where(out["total_weight"] > 0)
+    out["aggregation"] = aggregation
+    out["has_evidence"] = out["total_weight"] > 0
+    score = np.select(
+        [aggregation.eq("max"), aggregation.eq("min")],
+        [out["max_risk"], out["min_risk"]],
+        default=mean,
+    )
+    impute = out["factor"].map(
+        {f.id: float(f.missing.impute) if isinstance(f.missing, Impute) else np.nan
+         for f in rubric.factors}
+    )
+    out["imputed"] = ~out["has_evidence"] & impute.notna()
+    out["score"] = np.where(out["has_evidence"], score, impute)
+    out["included"] = out["has_evidence"] | out["imputed"]
+    return out.drop(columns=["weighted_risk", "max_risk", "min_risk"])
+
+
+def score_composites(factors: pd.DataFrame, rubric: Rubric,
+                     scenario_order: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Normalised weights and contributions per factor; composite, coverage, band per scenario."""
+    f = factors.copy()
+    by = f.groupby("scenario", sort=False)
+    included_w = f["weight"].where(f["included"], 0.0)
+    f["included_weight_total"] = included_w.groupby(f["scenario"]).transform("sum")
+    f["normalised_weight"] = np.where(f["included"],
+                                      f["weight"] / f["included_weight_total"].where(
+                                          f["included_weight_total"] > 0, 1.0), 0.0)
+    if rubric.composite == "weighted_mean":
+        f["contribution"] = np.where(f["included"], f["normalised_weight"] * f["score"], 0.0)
+    else:
+        f["contribution"] = np.where(f["included"], f["weight"] * f["score"], 0.0)
+    evidence_w = f["weight"].where(f["has_evidence"], 0.0)
+    s = pd.DataFrame({
+        "composite": f.groupby("scenario", sort=False)["contribution"].sum(),
+        "weight_with_evidence": evidence_w.groupby(f["scenario"], sort=False).sum(),
+        "weight_total": by["weight"].sum(),
+        "factors_included": by["included"].sum(),
+    }).reindex(scenario_order)
+    empty = s.index[s["factors_included"] == 0].tolist()
+    if empty:
+        raise NoEvidence(f"scenario {', '.join(empty)}: no factor has evidence or an imputed "
+                         "score, so there is no composite to compute")
+    s["coverage"] = s["weight_with_evidence"] / s["weight_total"]
+    s["band"] = band_of(s["composite"].to_numpy(dtype=float), rubric.bands)
+    return f, s.reset_index(names="scenario")
+
+
+def run(tables: Tables, rubric: Rubric, scenario_order: list[str]) -> Frames:
+    """Score every scenario in the tables."""
+    items = score_items(tables.items, rubric)
+    factors = score_factors(items, tables.weights, rubric)
+    factors, scenarios = score_composites(factors, rubric, scenario_order)
+    return Frames(items, factors, scenarios)

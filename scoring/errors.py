@@ -1,0 +1,68 @@
+"""Errors raised by scoring.
+
+Every error the library raises on purpose is a :class:`ScoringError`. Input problems are
+collected as :class:`Problem` records (file, line, column, field, message) so that a run can
+report all of them at once; :class:`InputError` carries that list. Only ``cli.py`` turns errors
+into exit codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one input file, at one place.
+
+    ``line`` and ``col`` are 1-based; 0 means "the whole file" (for example a file that
+    cannot be read at all).
+    """
+
+    path: str
+    line: int
+    col: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        field = self.field or "(file)"
+        return f"{self.path}:{self.line}:{self.col}: {field}: {self.message}"
+
+
+class ScoringError(Exception):
+    """Base class of every error scoring raises on purpose.
+
+    ``slug`` names the section of docs/errors.md that explains the error.
+    """
+
+    slug = "scoring-error"
+
+
+class InputError(ScoringError):
+    """One or more input files are invalid; ``problems`` lists every one found."""
+
+    slug = "input-error"
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class UnknownTraceId(ScoringError):
+    """A trace id was asked for that the result does not contain."""
+
+    slug = "unknown-trace-id"
+
+    def __init__(self, trace_id: str, suggestions: list[str]) -> None:
+        self.trace_id = trace_id
+        self.suggestions = suggestions
+        hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"no number with id {trace_id!r} in this result.{hint}")
+
+
+class OutputError(ScoringError):
+    """An output file could not be written (or would overwrite a pinned file)."""
+
+    slug = "output-error"

@@ -1,0 +1,229 @@
+"""The file formats, as pydantic models.
+
+Each model mirrors one YAML shape documented in docs/formats.md; field names are the same
+everywhere (YAML, JSON export, report, docs). These models check what one value can check on
+its own (types, ranges, finiteness); rules that relate values to each other (unknown factor,
+duplicate ids, bands with gaps...) live in ``checks.py`` so that they can name the exact place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
+
+Id = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+Text = Annotated[str, Field(min_length=1)]
+Number = StrictFloat | StrictInt
+Value = StrictFloat | StrictInt | StrictStr
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+
+# --------------------------------------------------------------------------- rubric
+
+
+class Scale(Strict):
+    min: Number = 0
+    max: Number = 100
+
+
+class LinearMapping(Strict):
+    """Map a raw measurement from ``input`` [lo, hi] to ``output`` [a, b], clamped."""
+
+    type: Literal["linear"]
+    input: tuple[Number, Number]
+    output: tuple[Number, Number]
+
+
+class Step(Strict):
+    below: Number | None = None
+    score: Number
+
+
+class BandsMapping(Strict):
+    """Thresholds: a raw value gets the score of the first step whose ``below`` exceeds it;
+    the last step has no ``below`` and catches everything else."""
+
+    type: Literal["bands"]
+    steps: list[Step] = Field(min_length=1)
+
+
+class CategoriesMapping(Strict):
+    """A label (string) gets the score listed for it."""
+
+    type: Literal["categories"]
+    categories: dict[str, Number] = Field(min_length=1)
+
+
+Mapping = Annotated[LinearMapping | BandsMapping | CategoriesMapping, Field(discriminator="type")]
+
+
+class Indicator(Strict):
+    id: Id
+    name: Text
+    unit: str | None = None
+    description: str | None = None
+    mapping: Mapping
+
+
+class Impute(Strict):
+    impute: Number
+
+
+class Factor(Strict):
+    id: Id
+    name: Text
+    description: str | None = None
+    weight: Number = Field(gt=0)
+    polarity: Literal["risk", "strength"]
+    aggregation: Literal["weighted_mean", "max", "min"] = "weighted_mean"
+    missing: Literal["exclude"] | Impute = "exclude"
+    indicators: list[Indicator] = Field(default_factory=list)
+
+
+class Band(Strict):
+    name: Text
+    min: Number
+    max: Number
+    description: str | None = None
+
+
+class Rubric(Strict):
+    id: Id
+    version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
+    title: Text
+    description: str | None = None
+    scale: Scale = Scale()
+    composite: Literal["weighted_mean", "weighted_sum"] = "weighted_mean"
+    half_life_days: Number | None = Field(default=None, gt=0)
+    reliability: dict[str, Annotated[Number, Field(gt=0, le=1)]] = Field(
+        default_factory=lambda: {"A": 1.0}
+    )
+    assumption_grade: str | None = None
+    bands: list[Band] = Field(min_length=1)
+    factors: list[Factor] = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------- case
+
+
+class CaseFile(Strict):
+    id: Id
+    entity: Text
+    ticker: str | None = None
+    title: str | None = None
+    as_of: dt.date
+    rubric: Text
+    description: str | None = None
+    base_narrative: str | None = None
+
+
+class Source(Strict):
+    id: Id
+    title: Text
+    publisher: str | None = None
+    date: dt.date | None = None
+    language: Annotated[str, Field(min_length=2, max_length=20)]
+    kind: Text
+    reliability: Text
+    url: str | None = None
+    cited_as: str | None = None
+    notes: str | None = None
+
+
+class SourcesFile(Strict):
+    sources: list[Source] = Field(min_length=1)
+
+
+class SourceRef(Strict):
+    source: Id
+    locator: Text
+
+
+class Item(Strict):
+    id: Id
+    factor: Id
+    indicator: Id | None = None
+    value: Value
+    confidence: Annotated[Number, Field(ge=0, le=1)]
+    observed: dt.date
+    sources: list[SourceRef] = Field(min_length=1)
+    claim: Text
+    excerpt: str | None = None
+
+
+class EvidenceFile(Strict):
+    items: list[Item] = Field(min_length=1)
+
+
+class Assumption(Strict):
+    """An item a scenario asserts without a source; it must say why (``rationale``)."""
+
+    id: Id
+    factor: Id
+    indicator: Id | None = None
+    value: Value
+    confidence: Annotated[Number, Field(ge=0, le=1)]
+    observed: dt.date | None = None
+    claim: Text
+
+
+class SetWeight(Strict):
+    op: Literal["set_weight"]
+    factor: Id
+    weight: Number = Field(gt=0)
+    rationale: Text
+
+
+class DropItem(Strict):
+    op: Literal["drop_item"]
+    item: Id
+    rationale: Text
+
+
+class SetValue(Strict):
+    op: Literal["set_value"]
+    item: Id
+    value: Value
+    rationale: Text
+
+
+class ShiftValue(Strict):
+    op: Literal["shift_value"]
+    item: Id
+    by: Number
+    rationale: Text
+
+
+class SetConfidence(Strict):
+    op: Literal["set_confidence"]
+    item: Id
+    confidence: Annotated[Number, Field(ge=0, le=1)]
+    rationale: Text
+
+
+class Assume(Strict):
+    op: Literal["assume"]
+    item: Assumption
+    rationale: Text
+
+
+Change = Annotated[
+    SetWeight | DropItem | SetValue | ShiftValue | SetConfidence | Assume,
+    Field(discriminator="op"),
+]
+
+
+class Scenario(Strict):
+    id: Id
+    name: Text
+    narrative: Text
+    changes: list[Change] = Field(default_factory=list)
+
+
+class ScenariosFile(Strict):
+    scenarios: list[Scenario] = Field(default_factory=list)

@@ -1,0 +1,87 @@
+"""The public scoring API: ``score(case) -> Result``.
+
+A :class:`Result` holds the engine's frames (every number, full precision) and the trace
+records built from them. Everything downstream (terminal table, JSON, trace, report) reads a
+Result; nothing downstream recomputes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from .engine import Frames, run
+from .loader import Case
+from .records import leaf_records, scenario_records
+from .table import BASE, build_tables
+from .trace import Trace
+
+JSON_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Result:
+    """A scored case: base and every scenario."""
+
+    case: Case
+    frames: Frames
+    trace: Trace
+
+    @property
+    def scenario_ids(self) -> list[str]:
+        return [str(s) for s in self.frames.scenarios["scenario"]]
+
+    def composite(self, scenario: str) -> float:
+        return float(self._summary(scenario)["composite"])
+
+    def band(self, scenario: str) -> str:
+        return str(self._summary(scenario)["band"])
+
+    def coverage(self, scenario: str) -> float:
+        return float(self._summary(scenario)["coverage"])
+
+    def factor_score(self, scenario: str, factor: str) -> float | None:
+        """The factor's score, or None when it had no evidence and was excluded."""
+        f = self.frames.factors
+        row = f[(f["scenario"] == scenario) & (f["factor"] == factor)].iloc[0]
+        return float(row["score"]) if bool(row["included"]) else None
+
+    def _summary(self, scenario: str) -> pd.Series:
+        s = self.frames.scenarios
+        return s[s["scenario"] == scenario].iloc[0]
+
+    def summary_table(self) -> pd.DataFrame:
+        """Scenario rows with composite, band, coverage and every factor score (unrounded)."""
+        wide = self.frames.factors.pivot(index="scenario", columns="factor", values="score")
+        wide = wide[[f.id for f in self.case.rubric.factors]].reindex(self.scenario_ids)
+        base = self.frames.scenarios.set_index("scenario")[["composite", "band", "coverage"]]
+        return base.join(wide).reset_index()
+
+    def to_json(self) -> dict[str, Any]:
+        """Every number of the result with its id, operation and inputs (see docs/formats.md)."""
+        meta = self.case.meta
+        return {
+            "format_version": JSON_FORMAT_VERSION,
+            "engine_version": __version__,
+            "case": {"id": meta.id, "entity": meta.entity, "as_of": str(meta.as_of)},
+            "rubric": {"id": self.case.rubric.id, "version": self.case.rubric.version},
+            "inputs": [{"role": i.role, "path": i.path, "sha256": i.sha256}
+                       for i in self.case.inputs],
+            "scenarios": [
+                {"id": sc, "composite": f"{sc}/composite", "band": f"{sc}/band",
+                 "coverage": f"{sc}/coverage"} for sc in self.scenario_ids
+            ],
+            "records": [r.to_json() for r in self.trace.values()],
+        }
+
+
+def score(case: Case) -> Result:
+    """Score ``case`` in base and every scenario; return the traced result."""
+    tables = build_tables(case)
+    order = [BASE, *(s.id for s in case.scenarios)]
+    frames = run(tables, case.rubric, order)
+    trace = Trace(leaf_records(case) + scenario_records(frames, case))
+    return Result(case, frames, trace)
