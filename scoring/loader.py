@@ -17,7 +17,16 @@ from pydantic import BaseModel, ValidationError
 
 from .checks import check_case, check_rubric
 from .errors import InputError, Problem
-from .models import CaseFile, EvidenceFile, Item, Rubric, Scenario, ScenariosFile, Source, SourcesFile
+from .models import (
+    CaseFile,
+    EvidenceFile,
+    Item,
+    Rubric,
+    Scenario,
+    ScenariosFile,
+    Source,
+    SourcesFile,
+)
 from .yamlio import PathKey, YamlDoc, load_yaml
 
 CASE_FILE = "case.yaml"
@@ -77,11 +86,10 @@ def _clean_loc(data: Any, loc: PathKey) -> PathKey:
     out: list[str | int] = []
     node = data
     for i, part in enumerate(loc):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            out.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
+            node = node[part]  # type: ignore[index]
             out.append(part)
         elif isinstance(node, dict) and part in (node.get("op"), node.get("type")):
             continue

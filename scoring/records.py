@@ -6,6 +6,7 @@ this module only writes down, for each one, what it was made from.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
@@ -57,7 +58,7 @@ def leaf_records(case: Case) -> list[TraceRecord]:
                      detail={"name": f.name, "polarity": f.polarity,
                              "aggregation": f.aggregation, "description": f.description,
                              "missing": "exclude" if f.missing == "exclude" else
-                             f"impute {f.missing.impute}"}))  # type: ignore[union-attr]
+                             f"impute {f.missing.impute}"}))
         out.append(R(f"rubric/factor/{f.id}/weight", "rubric", f"Rubric weight: {f.name}",
                      float(f.weight), unit="fraction"))
         if isinstance(f.missing, Impute):
@@ -182,8 +183,8 @@ def _factor_records(fr: Any, items: pd.DataFrame, case: Case, name: str,
     if fr.has_evidence:
         agg = fr.aggregation
         if agg == "weighted_mean":
-            terms = " + ".join(f"{exact(w)} x {exact(r)}"
-                               for w, r in zip(its["effective_weight"], its["risk_value"], strict=True))
+            pairs = zip(its["effective_weight"], its["risk_value"], strict=True)
+            terms = " + ".join(f"{exact(w)} x {exact(r)}" for w, r in pairs)
             expr = f"({terms}) / {exact(fr.total_weight)} = {exact(fr.score)}"
             formula = "F = sum(w_i x r_i) / sum(w_i)"
         else:
@@ -211,7 +212,7 @@ def _factor_records(fr: Any, items: pd.DataFrame, case: Case, name: str,
                      formula="W_f / sum(W) over included factors",
                      expression=(f"{exact(fr.weight)} / ({wsum}) = {exact(fr.normalised_weight)}"
                                  if fr.included else "excluded: 0"),
-                     inputs=(f"{p}/weight", *weights) if fr.included else (f"{p}/score",)))
+                     inputs=tuple(weights) if fr.included else (f"{p}/score",)))
         cexpr = f"{exact(fr.normalised_weight)} x {exact(fr.score)}"
         cin = (f"{p}/normalised_weight", f"{p}/score")
         cformula = "c_f = normalised W_f x F_f"
@@ -226,17 +227,22 @@ def _factor_records(fr: Any, items: pd.DataFrame, case: Case, name: str,
     return out
 
 
+def _rows(frame: pd.DataFrame) -> Iterator[Any]:
+    """Rows as named tuples (typed Any: their fields are the frame's columns)."""
+    return frame.itertuples(index=False)
+
+
 def scenario_records(frames: Frames, case: Case) -> list[TraceRecord]:
     """Records of every computed number, scenario by scenario."""
     names = {f.id: f.name for f in case.rubric.factors}
     out: list[TraceRecord] = []
-    for s in frames.scenarios.itertuples(index=False):
+    for s in _rows(frames.scenarios):
         sc = s.scenario
-        for row in frames.items[frames.items["scenario"] == sc].itertuples(index=False):
+        for row in _rows(frames.items[frames.items["scenario"] == sc]):
             out += _item_records(row, case, names)
         facs = frames.factors[frames.factors["scenario"] == sc]
         included = facs[facs["included"]]
-        for fr in facs.itertuples(index=False):
+        for fr in _rows(facs):
             out += _factor_records(fr, frames.items, case, names[fr.factor], included)
         contribs = [f"{sc}/factor/{f}/contribution" for f in included["factor"]]
         origin = (f"scenario/{sc}",) if sc != BASE else ()

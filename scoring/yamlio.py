@@ -68,8 +68,8 @@ class _Builder:
         self._scalar_loader = yaml.SafeLoader("")
 
     def fail(self, node: yaml.Node, loc: PathKey, message: str) -> None:
-        mark = node.start_mark
-        self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, dotted(loc), message))
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        self.problems.append(Problem(self.path, line, col, dotted(loc), message))
 
     def build(self, node: yaml.Node, loc: PathKey, depth: int) -> Any:
         self.nodes += 1

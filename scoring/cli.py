@@ -1,0 +1,125 @@
+"""The ``scoring`` command line. Thin: each command parses options, makes one library call and
+prints its result. Library errors become exit codes here and nowhere else."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .errors import InputError, ScoringError, UnknownTraceId
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # the run worked but found a failure (e.g. a drift, an unwritable output)
+EXIT_INPUT = 2  # the inputs are invalid; every problem is listed on stderr
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SCHEMAS = ("rubric", "case", "sources", "evidence", "scenarios")
+
+
+def _fail(exc: ScoringError) -> None:
+    if isinstance(exc, InputError):
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        n = len(exc.problems)
+        click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was scored.", err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo(f"Error: {exc}", err=True)
+    sys.exit(EXIT_INPUT if isinstance(exc, UnknownTraceId) else EXIT_FAILED)
+
+
+def handled(fn: F) -> F:
+    """Turn ScoringError into a message and an exit code; never a traceback."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except ScoringError as exc:
+            _fail(exc)
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper  # type: ignore[return-value]
+
+
+case_arg = click.argument("case_dir", metavar="CASE_DIR",
+                          type=click.Path(file_okay=False, path_type=Path))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="scoring")
+def main() -> None:
+    """Score investment risk from YAML rubrics and sourced evidence, with every number traced."""
+
+
+@main.command()
+@case_arg
+@handled
+def validate(case_dir: Path) -> None:
+    """Check a case folder and its rubric; list every problem as file:line:col: field: message."""
+    from .loader import load_case
+
+    case = load_case(case_dir)
+    click.echo(f"{case_dir}: ok ({len(case.sources)} sources, {len(case.items)} items, "
+               f"{len(case.scenarios)} scenarios, rubric {case.rubric.id} {case.rubric.version})")
+
+
+@main.command()
+@case_arg
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="table for people; json for every traced number; csv for "
+                                      "the scenario summary.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (atomically) instead of standard output.")
+@handled
+def score(case_dir: Path, fmt: str, output: Path | None) -> None:
+    """Score a case in base and every scenario."""
+    from .api import score_folder
+    from .render_text import render_score
+
+    text = render_score(score_folder(case_dir), fmt)
+    _emit(text, output)
+
+
+@main.command()
+@case_arg
+@click.argument("trace_id")
+@click.option("--depth", type=int, default=None, help="Stop expanding below this depth.")
+@handled
+def trace(case_dir: Path, trace_id: str, depth: int | None) -> None:
+    """Print how TRACE_ID was computed, down to evidence items and sources.
+
+    Ids look like bear/composite, bear/factor/trust_issues/score,
+    base/item/E07/effective_weight, source/S05.
+    """
+    from .api import score_folder
+
+    click.echo(score_folder(case_dir).trace.tree(trace_id, max_depth=depth))
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(SCHEMAS))
+@handled
+def schema(kind: str) -> None:
+    """Print the JSON Schema of one file format (for editor completion and checks)."""
+    from .api import json_schema
+
+    click.echo(json_schema(kind), nl=False)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from .output import write_atomic
+
+    write_atomic(output, text)
+    click.echo(f"wrote {output}", err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,53 @@
+"""Plain-text and machine renderings of a result for the terminal (``scoring score``)."""
+
+from __future__ import annotations
+
+import io
+
+from .display import format_score
+from .output import dumps_json
+from .result import Result
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)]) + "\n"
+
+
+def render_table(result: Result) -> str:
+    """Scenario summary, then factor scores per scenario (rows: factors)."""
+    sc = result.scenario_ids
+    summary = [[s, format_score(result.composite(s)), result.band(s),
+                format_score(result.coverage(s), "percent")] for s in sc]
+    out = [f"{result.case.meta.entity} — as of {result.case.meta.as_of} — rubric "
+           f"{result.case.rubric.id} {result.case.rubric.version}\n",
+           _table(["scenario", "composite", "band", "coverage"], summary), ""]
+    factors = [[f.id, *[format_score(result.factor_score(s, f.id)) for s in sc]]
+               for f in result.case.rubric.factors]
+    out.append(_table(["factor score", *sc], factors))
+    out.append("\nn/a: no evidence in that scenario (factor excluded, weights renormalised).\n"
+               "Every number: scoring trace CASE_DIR <id>, e.g. bear/composite\n")
+    return "\n".join(out)
+
+
+def render_csv(result: Result) -> str:
+    """The scenario summary with full-precision factor scores, one row per scenario."""
+    table = result.summary_table()
+    buf = io.StringIO()
+    table.to_csv(buf, index=False, lineterminator="\n", float_format="%.17g")
+    return buf.getvalue()
+
+
+def render_score(result: Result, fmt: str) -> str:
+    if fmt == "json":
+        return dumps_json(result.to_json())
+    if fmt == "csv":
+        return render_csv(result)
+    return render_table(result)
+
+
