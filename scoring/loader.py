@@ -89,7 +89,7 @@ def _clean_loc(data: Any, loc: PathKey) -> PathKey:
         in_dict = isinstance(node, dict) and part in node
         in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
         if in_dict or in_list:
-            node = node[part]  # type: ignore[index]
+            node = node[part]
             out.append(part)
         elif isinstance(node, dict) and part in (node.get("op"), node.get("type")):
             continue
