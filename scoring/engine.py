@@ -40,6 +40,7 @@ class Frames:
     items: pd.DataFrame
     factors: pd.DataFrame
     scenarios: pd.DataFrame
+    drops: pd.DataFrame
 
 
 def band_of(values: np.ndarray, bands: list[Band]) -> np.ndarray:
@@ -136,4 +137,4 @@ def run(tables: Tables, rubric: Rubric, scenario_order: list[str]) -> Frames:
     items = score_items(tables.items, rubric)
     factors = score_factors(items, tables.weights, rubric)
     factors, scenarios = score_composites(factors, rubric, scenario_order)
-    return Frames(items, factors, scenarios)
+    return Frames(items, factors, scenarios, tables.drops)

@@ -74,8 +74,12 @@ def _validate(model: type[M], doc: YamlDoc, problems: list[Problem]) -> M | None
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        for err in exc.errors():
-            loc = _clean_loc(doc.data, tuple(err["loc"]))
+        # A union field (number or label) fails once per member; report the most telling
+        # error once per place.
+        by_loc: dict[PathKey, Any] = {}
+        for err in sorted(exc.errors(), key=lambda e: _PRIORITY.get(e["type"], 9)):
+            by_loc.setdefault(_clean_loc(doc.data, tuple(err["loc"])), err)
+        for loc, err in by_loc.items():
             problems.append(doc.problem(loc, _message(err)))
         return None
 
@@ -93,11 +97,15 @@ def _clean_loc(data: Any, loc: PathKey) -> PathKey:
             out.append(part)
         elif isinstance(node, dict) and part in (node.get("op"), node.get("type")):
             continue
-        else:
-            out.extend(p for p in loc[i:] if not (isinstance(p, str) and "[" in p))
+        elif isinstance(node, dict):
+            out.append(part)  # a missing field: name it
             break
+        else:
+            break  # the rest names union members (float, int, str), not places
     return tuple(out)
 
+
+_PRIORITY = {"finite_number": 0, "missing": 1, "extra_forbidden": 1}
 
 _MESSAGES = {
     "missing": "required field is missing",
@@ -112,7 +120,11 @@ def _message(err: Any) -> str:
         return _MESSAGES[kind]
     msg = str(err["msg"])
     if kind == "union_tag_invalid":
-        return msg.replace("Input tag", "value")
+        ctx = err.get("ctx", {})
+        return f"unknown {ctx.get('discriminator', 'tag').strip(chr(39))} {ctx.get('tag')!r} " \
+               f"(expected one of: {ctx.get('expected_tags')})"
+    if kind == "union_tag_not_found":
+        return f"required field {err.get('ctx', {}).get('discriminator', '')} is missing"
     return msg[0].lower() + msg[1:] if msg else kind
 
 

@@ -166,11 +166,14 @@ def _item_records(row: Any, case: Case, factor_names: dict[str, str]) -> list[Tr
     return out
 
 
-def _factor_records(fr: Any, items: pd.DataFrame, case: Case, name: str,
+def _factor_records(fr: Any, frames: Frames, case: Case, name: str,
                     included: pd.DataFrame) -> list[TraceRecord]:
     sc, f = fr.scenario, fr.factor
     p = f"{sc}/factor/{f}"
+    items, drops = frames.items, frames.drops
     its = items[(items["scenario"] == sc) & (items["factor"] == f)]
+    dropped = tuple(drops.loc[(drops["scenario"] == sc) & (drops["factor"] == f), "change"])
+    note = f"; items dropped by {', '.join(dropped)}" if dropped else ""
     ids = [f"{sc}/item/{i}" for i in its["item"]]
     out = [R(f"{p}/total_weight", "number", f"Sum of effective weights: {name}",
              float(fr.total_weight), unit="fraction", op="sum", formula="sum(w_i)",
@@ -192,17 +195,19 @@ def _factor_records(fr: Any, items: pd.DataFrame, case: Case, name: str,
             formula = f"F = {agg}(r_i)"
         inputs = tuple(x for i in ids for x in (f"{i}/effective_weight", f"{i}/risk_value"))
         score = R(f"{p}/score", "number", f"Factor score: {name}", float(fr.score), unit="points",
-                  op=agg, formula=formula, expression=expr, inputs=(*inputs, f"{p}/total_weight"))
+                  op=agg, formula=formula, expression=expr + note,
+                  inputs=(*inputs, f"{p}/total_weight", *dropped))
     elif fr.imputed:
         score = R(f"{p}/score", "number", f"Factor score: {name} (imputed, no evidence)",
                   float(fr.score), unit="points", op="impute",
-                  expression=f"no evidence; imputed {exact(fr.score)}",
-                  inputs=(f"rubric/factor/{f}/impute",))
+                  expression=f"no evidence; imputed {exact(fr.score)}{note}",
+                  inputs=(f"rubric/factor/{f}/impute", *dropped))
     else:
         score = R(f"{p}/score", "number", f"Factor score: {name} (no evidence, excluded)", None,
                   unit="points", op="excluded",
-                  expression="no evidence; the factor drops out and the other weights renormalise",
-                  inputs=(f"rubric/factor/{f}",))
+                  expression="no evidence; the factor drops out and the other weights "
+                             f"renormalise{note}",
+                  inputs=(f"rubric/factor/{f}", *dropped))
     out.append(score)
     weights = [f"{sc}/factor/{g}/weight" for g in included["factor"]]
     wsum = " + ".join(exact(w) for w in included["weight"])
@@ -243,7 +248,7 @@ def scenario_records(frames: Frames, case: Case) -> list[TraceRecord]:
         facs = frames.factors[frames.factors["scenario"] == sc]
         included = facs[facs["included"]]
         for fr in _rows(facs):
-            out += _factor_records(fr, frames.items, case, names[fr.factor], included)
+            out += _factor_records(fr, frames, case, names[fr.factor], included)
         contribs = [f"{sc}/factor/{f}/contribution" for f in included["factor"]]
         origin = (f"scenario/{sc}",) if sc != BASE else ()
         out.append(R(f"{sc}/composite", "number", f"Composite risk score ({sc})",

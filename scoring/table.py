@@ -44,6 +44,7 @@ class Tables:
 
     items: pd.DataFrame
     weights: pd.DataFrame
+    drops: pd.DataFrame  # scenario, factor, item, change: items a scenario removed
 
 
 def change_id(scenario: str, index: int) -> str:
@@ -78,9 +79,11 @@ def _row(scenario: str, item: Item | Assumption, grade: str, src: str | None, ca
 
 
 def _overlay(base: list[dict[str, object]], sc: Scenario,
-             case: Case) -> tuple[list[dict[str, object]], dict[str, tuple[float, str]]]:
+             case: Case) -> tuple[list[dict[str, object]], dict[str, tuple[float, str]],
+                                  list[dict[str, object]]]:
     rows = {str(r["item"]): {**r, "scenario": sc.id} for r in base}
     weight_changes: dict[str, tuple[float, str]] = {}
+    drops: list[dict[str, object]] = []
     for i, change in enumerate(sc.changes):
         cid = change_id(sc.id, i)
         if isinstance(change, SetWeight):
@@ -92,7 +95,9 @@ def _overlay(base: list[dict[str, object]], sc: Scenario,
             row["value_changes"] = (cid,)
             rows[change.item.id] = row
         elif isinstance(change, DropItem):
-            del rows[change.item]
+            gone = rows.pop(change.item)
+            drops.append({"scenario": sc.id, "factor": gone["factor"], "item": change.item,
+                          "change": cid})
         elif isinstance(change, SetValue):
             row = rows[change.item]
             row["value"] = change.value
@@ -105,7 +110,7 @@ def _overlay(base: list[dict[str, object]], sc: Scenario,
             row = rows[change.item]
             row["confidence"] = float(change.confidence)
             row["confidence_changes"] = (*row["confidence_changes"], cid)  # type: ignore[misc]
-    return list(rows.values()), weight_changes
+    return list(rows.values()), weight_changes, drops
 
 
 def build_tables(case: Case) -> Tables:
@@ -113,20 +118,23 @@ def build_tables(case: Case) -> Tables:
     base = _base_rows(case)
     rubric_weights = {f.id: float(f.weight) for f in case.rubric.factors}
     rows = list(base)
+    drops: list[dict[str, object]] = []
     weight_rows = [
         {"scenario": BASE, "factor": f, "weight": w, "weight_change": None}
         for f, w in rubric_weights.items()
     ]
     for sc in case.scenarios:
-        sc_rows, changes = _overlay(base, sc, case)
+        sc_rows, changes, sc_drops = _overlay(base, sc, case)
         rows += sc_rows
+        drops += sc_drops
         for f, w in rubric_weights.items():
             new_w, cid = changes.get(f, (w, None))
             weight_rows.append({"scenario": sc.id, "factor": f, "weight": new_w,
                                 "weight_change": cid})
     items = pd.DataFrame(rows, columns=ITEM_COLUMNS)
     items["score"] = map_values(items, case.rubric)
-    return Tables(items, pd.DataFrame(weight_rows))
+    drop_frame = pd.DataFrame(drops, columns=["scenario", "factor", "item", "change"])
+    return Tables(items, pd.DataFrame(weight_rows), drop_frame)
 
 
 def apply_mapping(mapping: Mapping, values: pd.Series) -> np.ndarray:

@@ -25,6 +25,12 @@ MAX_DEPTH = 64
 
 PathKey = tuple[str | int, ...]
 
+# Only the plain YAML types; anything else (python/object, binary, set...) is refused.
+ALLOWED_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp",
+                                       "map", "seq")
+)
+
 
 @dataclass
 class YamlDoc:
@@ -79,7 +85,7 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise _TooBig(node, f"document is nested deeper than {MAX_DEPTH} levels")
         self.positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if not node.tag.startswith("tag:yaml.org,2002:"):
+        if node.tag not in ALLOWED_TAGS:
             self.fail(node, loc, f"YAML tag {node.tag!r} is not allowed")
             return None
         if isinstance(node, yaml.MappingNode):
