@@ -89,7 +89,7 @@ def _clean_loc(data: Any, loc: PathKey) -> PathKey:
     pydantic inserts for discriminated unions (``changes[0].set_weight.weight``)."""
     out: list[str | int] = []
     node = data
-    for i, part in enumerate(loc):
+    for part in loc:
         in_dict = isinstance(node, dict) and part in node
         in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
         if in_dict or in_list:

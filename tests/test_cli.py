@@ -1,0 +1,109 @@
+"""The CLI: exit codes, exact lines, and that each command maps to one library call."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from scoring.cli import EXIT_INPUT, main
+
+from .conftest import META, TinyCase, item
+
+
+def test_validate_ok(runner: CliRunner) -> None:
+    res = runner.invoke(main, ["validate", str(META)])
+    assert res.exit_code == 0, res.output
+    assert res.output == (f"{META}: ok (22 sources, 31 items, 2 scenarios, "
+                          "rubric ai-platform-strategy 1.0.0)\n")
+
+
+def test_validate_lists_every_problem_and_exits_2(tiny: TinyCase, runner: CliRunner) -> None:
+    tiny.items = [item("E1", "zz", 50), item("E1", "a", 500)]
+    root = tiny.write()
+    res = runner.invoke(main, ["validate", str(root)])
+    assert res.exit_code == EXIT_INPUT
+    rel = os.path.relpath(root / "evidence.yaml")
+    assert res.stderr.splitlines() == [
+        f"{rel}:3:11: items[0].factor: unknown factor 'zz' (known: a, b)",
+        f"{rel}:11:7: items[1].id: duplicate item id 'E1' (first at items[0])",
+        f"{rel}:13:10: items[1].value: value 500 is outside the scale [0, 100]",
+        "3 problems found; nothing was scored.",
+    ]
+    assert "Traceback" not in res.output
+
+
+def test_score_with_bad_input_exits_2_without_traceback(tmp_path: Path,
+                                                        runner: CliRunner) -> None:
+    (tmp_path / "case.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    res = runner.invoke(main, ["score", str(tmp_path)])
+    assert res.exit_code == EXIT_INPUT
+    assert "malformed YAML" in res.stderr
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+
+
+def test_score_table(tiny: TinyCase, runner: CliRunner) -> None:
+    tiny.items = [item("E1", "a", 80), item("E2", "b", 20)]
+    res = runner.invoke(main, ["score", str(tiny.write())])
+    assert res.exit_code == 0
+    # C = 0.75 x 80 + 0.25 x 20 = 65
+    lines = res.output.splitlines()
+    assert lines[0] == "Tiny Co — as of 2026-01-01 — rubric tiny 1.0.0"
+    assert lines[2:5] == ["scenario  composite  band  coverage",
+                          "--------  ---------  ----  --------",
+                          "base          65.00  High    100.0%"]
+
+
+def test_score_json_has_every_record(tiny: TinyCase, runner: CliRunner) -> None:
+    tiny.items = [item("E1", "a", 80)]
+    res = runner.invoke(main, ["score", str(tiny.write()), "--format", "json"])
+    data = json.loads(res.output)
+    ids = {r["id"] for r in data["records"]}
+    assert {"base/composite", "base/band", "base/coverage", "base/factor/a/score",
+            "base/item/E1/effective_weight", "item/E1", "source/S1"} <= ids
+    composite = next(r for r in data["records"] if r["id"] == "base/composite")
+    assert composite["value"] == 80.0
+    assert composite["inputs"] == ["base/factor/a/contribution"]
+    assert [i["path"] for i in data["inputs"]] == [
+        "case.yaml", "rubric.yaml", "sources.yaml", "evidence.yaml"]
+
+
+def test_score_output_file_is_written(tiny: TinyCase, runner: CliRunner, tmp_path: Path) -> None:
+    tiny.items = [item("E1", "a", 80)]
+    out = tmp_path / "out" / "scores.csv"
+    res = runner.invoke(main, ["score", str(tiny.write()), "--format", "csv", "-o", str(out)])
+    assert res.exit_code == 0
+    assert out.read_text(encoding="utf-8") == (
+        "scenario,composite,band,coverage,a,b\n"
+        "base,80,High,0.75,80,\n")
+
+
+def test_output_is_deterministic(runner: CliRunner) -> None:
+    first = runner.invoke(main, ["score", str(META), "--format", "json"]).output
+    second = runner.invoke(main, ["score", str(META), "--format", "json"]).output
+    assert first == second
+
+
+def test_trace_reaches_a_source(runner: CliRunner) -> None:
+    res = runner.invoke(main, ["trace", str(META), "bear/composite"])
+    assert res.exit_code == 0
+    assert res.output.startswith("bear/composite = ")
+    # an indented line naming a source record, with its title
+    assert re.search(r"^ +source/S\d\d = [A-E]  \[", res.output, re.MULTILINE)
+
+
+def test_trace_unknown_id_suggests(runner: CliRunner) -> None:
+    res = runner.invoke(main, ["trace", str(META), "bear/compsite"])
+    assert res.exit_code == EXIT_INPUT
+    assert res.stderr == ("Error: no number with id 'bear/compsite' in this result. "
+                          "Did you mean: bear/composite, base/composite, bull/composite?\n")
+
+
+def test_schema(runner: CliRunner) -> None:
+    res = runner.invoke(main, ["schema", "evidence"])
+    schema = json.loads(res.output)
+    assert schema["title"] == "scoring evidence file"
+    assert "items" in schema["properties"]
