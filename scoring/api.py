@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from pathlib import Path
 
 from pydantic import BaseModel
 
 from .loader import load_case
 from .models import CaseFile, EvidenceFile, Rubric, ScenariosFile, SourcesFile
-from .output import dumps_json
+from .output import dumps_json, write_atomic
 from .result import Result, score
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
@@ -23,6 +25,17 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
 def score_folder(folder: str | os.PathLike[str]) -> Result:
     """Load the case in ``folder`` and score it."""
     return score(load_case(folder))
+
+
+def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
+                 generated_at: dt.datetime | None = None) -> Result:
+    """Score the case in ``folder`` and write its HTML report to ``output`` atomically."""
+    from .report_html import render_report
+    from .report_model import build_report
+
+    result = score_folder(folder)
+    write_atomic(Path(output), render_report(build_report(result, generated_at)))
+    return result
 
 
 def json_schema(kind: str) -> str:

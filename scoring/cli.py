@@ -3,6 +3,8 @@ prints its result. Library errors become exit codes here and nowhere else."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -83,6 +85,28 @@ def score(case_dir: Path, fmt: str, output: Path | None) -> None:
 
     text = render_score(score_folder(case_dir), fmt)
     _emit(text, output)
+
+
+@main.command()
+@case_arg
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The HTML file to write (atomically).")
+@click.option("--generated-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
+              default=None, help="Record this generation time in the report. Without it (or "
+                                 "SOURCE_DATE_EPOCH) the report records no time.")
+@handled
+def report(case_dir: Path, output: Path, generated_at: dt.datetime | None) -> None:
+    """Write a self-contained HTML report in which every number links to its derivation."""
+    from .api import write_report
+
+    if generated_at is None and os.environ.get("SOURCE_DATE_EPOCH"):
+        try:
+            epoch = int(os.environ["SOURCE_DATE_EPOCH"])
+        except ValueError:
+            raise click.BadParameter("SOURCE_DATE_EPOCH must be an integer") from None
+        generated_at = dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc)
+    write_report(case_dir, output, generated_at)
+    click.echo(f"wrote {output}", err=True)
 
 
 @main.command()

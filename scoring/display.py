@@ -8,6 +8,7 @@ recompute anything exactly.
 Units and decimals:
 
 * ``points`` (scores, risk values, contributions, composites; on the rubric's scale): 2
+* ``delta`` (a change in points, always signed: +5.32, -0.10, 0.00): 2
 * ``fraction`` (confidence, reliability, decay, weights, shares): 4
 * ``percent`` (coverage, shown x100 with a % sign): 1
 * ``days``: 0
@@ -33,6 +34,9 @@ def format_score(value: float | str | None, unit: str = "points") -> str:
         return f"{value * 100:.{DECIMALS['percent']}f}%"
     if unit == "raw":
         return f"{value:.6g}"
+    if unit == "delta":
+        text = format_score(value, "points")
+        return text if text.startswith("-") or float(text) == 0 else "+" + text
     text = f"{value:.{DECIMALS.get(unit, 2)}f}"
     return "0" + text[2:] if text.startswith("-0") and float(text) == 0 else text
 

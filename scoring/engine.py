@@ -104,7 +104,8 @@ def score_factors(items: pd.DataFrame, weights: pd.DataFrame, rubric: Rubric) ->
 
 def score_composites(factors: pd.DataFrame, rubric: Rubric,
                      scenario_order: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Normalised weights and contributions per factor; composite, coverage, band per scenario."""
+    """Normalised weights and contributions per factor; composite, coverage, band and change
+    against the first scenario (base) per scenario."""
     f = factors.copy()
     by = f.groupby("scenario", sort=False)
     included_w = f["weight"].where(f["included"], 0.0)
@@ -128,6 +129,7 @@ def score_composites(factors: pd.DataFrame, rubric: Rubric,
         raise NoEvidence(f"scenario {', '.join(empty)}: no factor has evidence or an imputed "
                          "score, so there is no composite to compute")
     s["coverage"] = s["weight_with_evidence"] / s["weight_total"]
+    s["change_vs_base"] = s["composite"] - s["composite"].iloc[0]
     s["band"] = band_of(s["composite"].to_numpy(dtype=float), rubric.bands)
     return f, s.reset_index(names="scenario")
 

@@ -264,6 +264,13 @@ def scenario_records(frames: Frames, case: Case) -> list[TraceRecord]:
                                  f"({' + '.join(exact(w) for w in facs['weight'])}) = "
                                  f"{exact(s.coverage)}"),
                      inputs=tuple(all_w)))
+        if sc != BASE:
+            out.append(R(f"{sc}/change_vs_base", "number", f"Change of the composite against base ({sc})",
+                         float(s.change_vs_base), unit="delta", op="difference",
+                         formula="C(scenario) - C(base)",
+                         expression=(f"{exact(s.composite)} - {exact(s.composite - s.change_vs_base)} = "
+                                     f"{exact(s.change_vs_base)}"),
+                         inputs=(f"{sc}/composite", f"{BASE}/composite")))
         out.append(R(f"{sc}/band", "band", f"Band ({sc})", str(s.band), op="lookup",
                      formula="band whose [min, max) holds C",
                      expression=f"C = {exact(s.composite)} -> {s.band}",
