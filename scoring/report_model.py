@@ -9,7 +9,7 @@ field of :class:`ReportPage` (a test checks that it documents every one).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from . import __version__
@@ -249,7 +249,6 @@ class ReportPage:
     generated_at: str | None
     chart_width: int
     band_ticks: tuple[tuple[float, str], ...]  # (x px, label) on the chart axis
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def safe_url(url: str | None) -> str | None:
@@ -432,7 +431,7 @@ class _Builder:
     def derivations(self) -> tuple[DerivationGroup, ...]:
         groups: dict[str, list[Derivation]] = {}
         for rec in self.trace.values():
-            if rec.kind != "number":
+            if rec.kind not in ("number", "band"):
                 continue
             groups.setdefault(rec.id.split("/", 1)[0], []).append(self.derivation(rec))
         names = {BASE: "Base"} | {s.id: s.name for s in self.case.scenarios}

@@ -1,0 +1,191 @@
+"""The HTML report, checked on the HTML itself (the browser test is test_report_browser.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import scoring
+from scoring import report_model
+from scoring.cli import main
+from scoring.report_html import render_report
+from scoring.report_model import build_report, safe_url
+
+from .conftest import META, REPO, TinyCase, item
+
+
+class Page(HTMLParser):
+    """Collects element ids, links, number elements and tags of a page."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+        self.hrefs: list[str] = []
+        self.numbers: list[dict[str, str | None]] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if a.get("id"):
+            self.ids.append(str(a["id"]))
+        if a.get("href") is not None:
+            self.hrefs.append(str(a["href"]))
+        if "num" in (a.get("class") or "").split():
+            self.numbers.append(a)
+
+
+@pytest.fixture(scope="module")
+def meta_html() -> str:
+    return render_report(build_report(scoring.score(scoring.load_case(META))))
+
+
+@pytest.fixture(scope="module")
+def meta_page(meta_html: str) -> Page:
+    return Page(meta_html)
+
+
+def test_committed_report_is_current(meta_html: str) -> None:
+    committed = (REPO / "reports" / "meta-platforms.html").read_text(encoding="utf-8")
+    assert committed == meta_html, (
+        "reports/meta-platforms.html is stale: run "
+        "`scoring report evidence/meta-platforms -o reports/meta-platforms.html`")
+
+
+def test_rendering_is_deterministic(meta_html: str) -> None:
+    again = render_report(build_report(scoring.score(scoring.load_case(META))))
+    assert again == meta_html
+
+
+def test_ids_are_unique(meta_page: Page) -> None:
+    dupes = {i for i in meta_page.ids if meta_page.ids.count(i) > 1}
+    assert not dupes
+
+
+def test_every_internal_link_resolves(meta_page: Page) -> None:
+    ids = set(meta_page.ids)
+    broken = [h for h in meta_page.hrefs if h.startswith("#") and h[1:] not in ids]
+    assert broken == []
+
+
+def test_every_trace_record_has_an_anchor(meta_page: Page) -> None:
+    result = scoring.score(scoring.load_case(META))
+    ids = set(meta_page.ids)
+    missing = [r for r in result.to_json()["records"] if r["id"] not in ids]
+    assert missing == []
+
+
+def test_every_number_links_to_its_trace_and_keeps_the_raw_value(meta_page: Page) -> None:
+    result = scoring.score(scoring.load_case(META))
+    assert len(meta_page.numbers) > 500
+    for n in meta_page.numbers:
+        rid = str(n["href"])[1:]
+        rec = result.trace[rid]
+        if isinstance(rec.value, float):
+            assert float(str(n["data-value"])) == rec.value
+
+
+def test_no_remote_loads_and_a_csp(meta_html: str, meta_page: Page) -> None:
+    csp = [a for t, a in meta_page.tags
+           if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
+    assert len(csp) == 1
+    assert str(csp[0]["content"]).startswith("default-src 'none'; style-src 'sha256-")
+    assert not [t for t, _ in meta_page.tags if t in ("script", "img", "iframe", "link", "object")]
+    external = [h for h in meta_page.hrefs if not h.startswith("#")]
+    assert all(h.startswith(("http://", "https://", "mailto:")) for h in external)
+
+
+def test_headline_numbers(meta_html: str) -> None:
+    result = scoring.score(scoring.load_case(META))
+    c = result.composite("bear")
+    assert (f'<a class="num" href="#bear/composite" data-value="{c!r}">{c:.2f}</a>'
+            in meta_html)
+
+
+def test_non_latin_titles_are_kept(meta_html: str) -> None:
+    for fragment in ("Landgericht Berlin", "リトにブックマーク", "Meta 進軍 AI 硬體市場",
+                     "Я попробовал", "Inchiesta di Svenska Dagbladet"):
+        assert fragment in meta_html
+
+
+HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+
+
+def test_hostile_strings_are_inert(tiny: TinyCase) -> None:
+    tiny.sources[0]["title"] = HOSTILE
+    tiny.sources[0]["url"] = "javascript:alert(3)"
+    tiny.sources[1]["url"] = "https://example.org/a?b=<c>&d=\"e\""
+    tiny.sources[1]["notes"] = "</td></tr></table><script>alert(4)</script>"
+    tiny.items = [item("E1", "a", 50, claim=HOSTILE, excerpt="<b onclick='x()'>bold</b>"),
+                  item("E2", "b", 50, source="S2")]
+    tiny.case["entity"] = "<svg onload=alert(5)>"
+    result = tiny.score()
+    html = render_report(build_report(result))
+    page = Page(html)
+    assert not [t for t, _ in page.tags if t in ("script", "img")]
+    assert not [a for _, a in page.tags if any(k.startswith("on") for k in a)]
+    assert "javascript:" not in " ".join(page.hrefs)
+    assert "https://example.org/a?b=<c>&d=\"e\"" in page.hrefs
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    # the refused link is shown as text, escaped, not linked
+    assert "(link not shown: javascript:alert(3))" in html
+
+
+@pytest.mark.parametrize(("url", "kept"), [
+    ("https://example.org/x", True), ("http://example.org", True), ("mailto:a@b.c", True),
+    ("HTTPS://EXAMPLE.ORG", True), ("javascript:alert(1)", False), (" javascript:x", False),
+    ("java\tscript:x", False), ("data:text/html,<p>", False), ("file:///etc/passwd", False),
+    ("//evil.example/x", False), ("relative/path", False), ("", False), (None, False),
+], ids=lambda v: repr(v))
+def test_safe_url(url: str | None, kept: bool) -> None:
+    assert (safe_url(url) is not None) is kept
+
+
+def test_cli_report_writes_file_and_generated_at(tiny: TinyCase, tmp_path: Path,
+                                                  runner: CliRunner) -> None:
+    tiny.items = [item("E1", "a", 50)]
+    root = tiny.write()
+    out = tmp_path / "r.html"
+    res = runner.invoke(main, ["report", str(root), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "no generation time recorded" in out.read_text(encoding="utf-8")
+    res = runner.invoke(main, ["report", str(root), "-o", str(out)],
+                        env={"SOURCE_DATE_EPOCH": "1767225600"})
+    assert "generated at 2026-01-01T00:00:00+00:00" in out.read_text(encoding="utf-8")
+    res = runner.invoke(main, ["report", str(root), "-o", str(out), "--generated-at",
+                               "2026-02-03"])
+    assert "generated at 2026-02-03T00:00:00" in out.read_text(encoding="utf-8")
+
+
+def test_failed_render_leaves_previous_report(tiny: TinyCase, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    tiny.items = [item("E1", "a", 50)]
+    root = tiny.write()
+    out = tmp_path / "r.html"
+    out.write_text("previous", encoding="utf-8")
+
+    def boom(*_: object, **__: object) -> str:
+        raise RuntimeError("renderer died midway")
+
+    monkeypatch.setattr("scoring.report_html.render_report", boom)
+    with pytest.raises(RuntimeError):
+        scoring.api.write_report(root, out)
+    assert out.read_text(encoding="utf-8") == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html", "case"] or \
+        sorted(p.name for p in tmp_path.iterdir()) == ["case", "r.html"]
+
+
+def test_report_context_is_documented() -> None:
+    doc = (REPO / "docs" / "report.md").read_text(encoding="utf-8")
+    missing = []
+    for cls in (report_model.ReportPage, report_model.ScenarioView, report_model.Num):
+        for f in dataclasses.fields(cls):
+            if not re.search(rf"`{f.name}`", doc):
+                missing.append(f"{cls.__name__}.{f.name}")
+    assert missing == []

@@ -1,0 +1,118 @@
+"""The report in a real browser: headless Debian Chromium driven by Playwright.
+
+Skipped (with the reason) when Playwright or /usr/bin/chromium is missing; .ci/run installs
+both, so CI always runs it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import scoring
+from scoring.report_html import render_report
+from scoring.report_model import build_report
+
+from .conftest import META, TinyCase, item
+
+CHROMIUM = os.environ.get("SCORING_CHROMIUM", "/usr/bin/chromium")
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+if not shutil.which(CHROMIUM):
+    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Any:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+class Watched:
+    """A page that records every request and every console error."""
+
+    def __init__(self, browser: Any, url: str) -> None:
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", lambda d: (self.errors.append(f"dialog: {d.message}"), d.dismiss()))
+        self.page.goto(url)
+
+    def follow(self, selector: str) -> str:
+        """Click the link matched by ``selector``; return the element id now targeted."""
+        link = self.page.locator(selector).first
+        href = link.get_attribute("href")
+        link.click()
+        target = href[1:]
+        self.page.wait_for_function("t => decodeURIComponent(location.hash.slice(1)) === t", arg=target)
+        el = self.page.locator(f"[id='{target}']")
+        assert el.count() == 1
+        assert el.is_visible()
+        assert el.evaluate("e => e.matches(':target')")
+        return str(target)
+
+
+@pytest.fixture(scope="module")
+def meta_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report") / "meta.html"
+    out.write_text(render_report(build_report(scoring.score(scoring.load_case(META)))),
+                   encoding="utf-8")
+    return out
+
+
+def test_click_from_bear_composite_down_to_a_source(browser: Any, meta_file: Path,
+                                                   tmp_path: Path) -> None:
+    w = Watched(browser, meta_file.as_uri() + "#scenario/bear")
+    assert w.follow("#scenario\\/bear a.num[href='#bear/composite']") == "bear/composite"
+    contribution = w.follow("[id='bear/composite'] a[href^='#bear/factor/'][href$='/contribution']")
+    factor = contribution.rsplit("/", 1)[0]
+    w.follow(f"[id='{contribution}'] a[href='#{factor}/score']")
+    w.follow(f"[id='{factor}/score'] a[href$='/effective_weight']")
+    weight = w.page.evaluate("location.hash").lstrip("#")
+    item_prefix = weight.rsplit("/", 1)[0]
+    w.follow(f"[id='{weight}'] a[href='#{item_prefix}/confidence']")
+    item_id = w.follow(f"[id='{item_prefix}/confidence'] a[href^='#item/']")
+    source = w.follow(f"[id='{item_id}'] a[href^='#source/']")
+    assert source.startswith("source/")
+    w.page.go_back()
+    w.page.wait_for_function("t => decodeURIComponent(location.hash.slice(1)) === t", arg=item_id)
+    w.page.screenshot(path=str(tmp_path / "bear-source.png"))
+    assert (tmp_path / "bear-source.png").stat().st_size > 10_000
+    # one request: the file itself; following anchors fetches nothing
+    assert [r.split("#")[0] for r in w.requests] == [meta_file.as_uri()]
+    assert w.errors == []
+
+
+def test_chart_bar_links_to_its_contribution(browser: Any, meta_file: Path) -> None:
+    w = Watched(browser, meta_file.as_uri())
+    bar = w.page.locator("svg.chart a[href='#bear/factor/trust_issues/contribution'] rect")
+    assert bar.count() == 1
+    bar.click()
+    w.page.wait_for_function("location.hash === '#bear/factor/trust_issues/contribution'")
+    assert w.errors == []
+
+
+def test_hostile_case_executes_nothing(browser: Any, tiny: TinyCase, tmp_path: Path) -> None:
+    evil = ('<script>alert(1)</script><img src=x onerror=alert(2)>'
+            '<a href="javascript:alert(3)">x</a><iframe src="https://example.org"></iframe>')
+    tiny.sources[0]["title"] = evil
+    tiny.sources[0]["url"] = "javascript:alert(4)"
+    tiny.sources[1]["url"] = "https://example.org/tracker.png"
+    tiny.items = [item("E1", "a", 50, claim=evil, excerpt=evil), item("E2", "b", 50, source="S2")]
+    tiny.case["entity"] = "<svg onload=alert(5)>"
+    out = tmp_path / "evil.html"
+    out.write_text(render_report(build_report(tiny.score())), encoding="utf-8")
+    w = Watched(browser, out.as_uri())
+    w.page.wait_for_timeout(200)
+    assert w.errors == []  # no dialog opened, no script ran
+    assert w.requests == [out.as_uri()]
+    assert w.page.locator("script, img, iframe").count() == 0
