@@ -104,7 +104,7 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None) -> No
             epoch = int(os.environ["SOURCE_DATE_EPOCH"])
         except ValueError:
             raise click.BadParameter("SOURCE_DATE_EPOCH must be an integer") from None
-        generated_at = dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc)
+        generated_at = dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
     write_report(case_dir, output, generated_at)
     click.echo(f"wrote {output}", err=True)
 
