@@ -13,6 +13,7 @@ import hashlib
 from importlib import resources
 
 import jinja2
+import markupsafe
 
 from .report_model import ReportPage
 
@@ -43,5 +44,5 @@ def render_report(page: ReportPage) -> str:
     """The report as HTML text."""
     css = stylesheet()
     template = _env().get_template("report.html")
-    return template.render(page=page, css=jinja2.utils.markupsafe.Markup(css),
+    return template.render(page=page, css=markupsafe.Markup(css),
                            csp=content_security_policy(css))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from . import __version__
@@ -325,7 +326,7 @@ class _Builder:
         out = []
         for k, f in enumerate(self.case.rubric.factors):
             n = self.num(f"{sc}/factor/{f.id}/contribution")
-            value = float(self.trace[n.id].value or 0.0)  # type: ignore[arg-type]
+            value = float(n.raw) if n.raw else 0.0
             width = value / hi * CHART_WIDTH
             if width > 0:
                 out.append(Segment(round(x, 3), round(width, 3), k % N_PALETTE, f.name, n))
@@ -339,6 +340,7 @@ class _Builder:
         for f in self.case.rubric.factors:
             its = items[(items["scenario"] == sc) & (items["factor"] == f.id)]
             rows = []
+            row: Any
             for row in its.itertuples(index=False):
                 p = f"{sc}/item/{row.item}"
                 origin = f"{sc}/assumption/{row.item}" if row.assumption else f"item/{row.item}"
@@ -392,7 +394,7 @@ class _Builder:
         for sc in self.case.scenarios:
             for i, ch in enumerate(sc.changes):
                 if ch.op == "assume":
-                    a = ch.item  # type: ignore[union-attr]
+                    a = ch.item
                     cid = f"{sc.id}/change/{i + 1}"
                     out.append(AssumptionView(f"{sc.id}/assumption/{a.id}", sc.id, a.factor,
                                               str(a.value), a.claim, ch.rationale,
