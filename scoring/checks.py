@@ -33,6 +33,8 @@ from .yamlio import PathKey, YamlDoc
 # Weights of a weighted_sum composite may add up to 1 plus this much rounding slack.
 SUM_SLACK = 1e-9
 RESERVED_SCENARIO = "base"
+# Trace ids start with a scenario id or one of these words, so no scenario may take them.
+RESERVED_PREFIXES = frozenset({"rubric", "source", "item", "case", "scenario"})
 
 
 def _duplicates(ids: Iterable[str]) -> dict[int, int]:
@@ -77,6 +79,10 @@ def check_rubric(rubric: Rubric, doc: YamlDoc) -> list[Problem]:
         out.append(doc.problem(("assumption_grade",),
                                f"grade {rubric.assumption_grade!r} is not in reliability "
                                f"({', '.join(rubric.reliability)})"))
+    if rubric.composite == "weighted_sum" and lo != 0:
+        out.append(doc.problem(("scale", "min"),
+                               "weighted_sum needs a scale that starts at 0 (missing factors "
+                               "contribute 0)"))
     if rubric.composite == "weighted_sum":
         total = sum(f.weight for f in rubric.factors)
         if total > 1 + SUM_SLACK:
@@ -119,7 +125,8 @@ def _check_bands(rubric: Rubric, doc: YamlDoc) -> list[Problem]:
     lo, hi = rubric.scale.min, rubric.scale.max
     bands = rubric.bands
     for i, j in _duplicates(b.name for b in bands).items():
-        out.append(doc.problem(("bands", i, "name"), f"duplicate band name (first at bands[{j}])"))
+        out.append(doc.problem(("bands", i, "name"),
+                               f"duplicate band name {bands[i].name!r} (first at bands[{j}])"))
     for i, band in enumerate(bands):
         if band.min >= band.max:
             out.append(doc.problem(("bands", i, "max"),
@@ -239,6 +246,10 @@ def _check_scenarios(meta: CaseFile, rubric: Rubric, evidence: EvidenceFile,
         if sc.id == RESERVED_SCENARIO:
             out.append(doc.problem((*sloc, "id"), "'base' is the case as sourced; "
                                                   "name overlay scenarios otherwise"))
+        elif sc.id in RESERVED_PREFIXES:
+            out.append(doc.problem((*sloc, "id"), f"{sc.id!r} is reserved (trace ids start "
+                                                  f"with it); choose another scenario id"))
+        weights = {f.id: float(f.weight) for f in rubric.factors}
         dropped: set[str] = set()
         current: dict[str, object] = {k: it.value for k, it in items.items()}
         assumed: dict[str, tuple[str, str | None]] = {}
@@ -247,6 +258,13 @@ def _check_scenarios(meta: CaseFile, rubric: Rubric, evidence: EvidenceFile,
             if isinstance(change, SetWeight):
                 if change.factor not in rules.factors:
                     out.append(doc.problem((*cloc, "factor"), f"unknown factor {change.factor!r}"))
+                    continue
+                weights[change.factor] = float(change.weight)
+                total = sum(weights.values())
+                if rubric.composite == "weighted_sum" and total > 1 + SUM_SLACK:
+                    out.append(doc.problem((*cloc, "weight"),
+                                           f"weighted_sum needs factor weights that add up to at "
+                                           f"most 1; with this change they add up to {total:g}"))
                 continue
             if isinstance(change, Assume):
                 a = change.item
@@ -256,7 +274,8 @@ def _check_scenarios(meta: CaseFile, rubric: Rubric, evidence: EvidenceFile,
                 out += rules.check(doc, aloc, a.factor, a.indicator, a.value)
                 if a.observed is not None and a.observed > meta.as_of:
                     out.append(doc.problem((*aloc, "observed"),
-                                           f"observed {a.observed} is after as_of {meta.as_of}"))
+                                           f"observed {a.observed} is after the case's as_of "
+                                           f"{meta.as_of}"))
                 if rubric.assumption_grade is None:
                     out.append(doc.problem((*cloc, "op"),
                                            "the rubric sets no assumption_grade, so assumption "

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
+from .engine import NoEvidence
 from .errors import InputError, ScoringError, UnknownTraceId
 
 EXIT_OK = 0
@@ -31,7 +32,7 @@ def _fail(exc: ScoringError) -> None:
         click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was scored.", err=True)
         sys.exit(EXIT_INPUT)
     click.echo(f"Error: {exc}", err=True)
-    sys.exit(EXIT_INPUT if isinstance(exc, UnknownTraceId) else EXIT_FAILED)
+    sys.exit(EXIT_INPUT if isinstance(exc, (UnknownTraceId, NoEvidence)) else EXIT_FAILED)
 
 
 def handled(fn: F) -> F:
@@ -64,8 +65,10 @@ def main() -> None:
 def validate(case_dir: Path) -> None:
     """Check a case folder and its rubric; list every problem as file:line:col: field: message."""
     from .loader import load_case
+    from .result import score as score_case
 
     case = load_case(case_dir)
+    score_case(case)  # a case that loads but cannot be scored (no evidence) is not valid
     click.echo(f"{case_dir}: ok ({len(case.sources)} sources, {len(case.items)} items, "
                f"{len(case.scenarios)} scenarios, rubric {case.rubric.id} {case.rubric.version})")
 

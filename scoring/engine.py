@@ -11,7 +11,7 @@ Per scenario s, item i of factor f, with the rubric's scale [lo, hi]:
 3. ``factor score F_f = sum(w_i * r_i) / sum(w_i)`` (or max / min of r_i)
 4. ``composite C = sum(W_f * F_f) / sum(W_f)`` over included factors (weighted_mean), or
    ``sum(W_f * F_f)`` (weighted_sum); ``contribution c_f`` is the summand, so sum(c_f) = C.
-5. band of C; ``coverage = sum(W_f with evidence) / sum(W_f all)``.
+5. band of C; ``coverage = sum(W_f with sourced evidence) / sum(W_f all)``.
 """
 
 from __future__ import annotations
@@ -65,6 +65,9 @@ def score_items(items: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
     score = out["score"].to_numpy(dtype=float)
     out["risk_value"] = np.where(strength, lo + hi - score, score)
     out["weighted_risk"] = out["effective_weight"] * out["risk_value"]
+    # Items with no weight (confidence 0) take no part in max/min either.
+    out["counted_risk"] = out["risk_value"].where(out["effective_weight"] > 0)
+    out["sourced_weight"] = out["effective_weight"].where(~out["assumption"].astype(bool), 0.0)
     totals = out.groupby(["scenario", "factor"])["effective_weight"].transform("sum")
     out["share"] = np.where(totals > 0, out["effective_weight"] / totals.where(totals > 0, 1.0), 0.0)
     return out
@@ -76,13 +79,16 @@ def score_factors(items: pd.DataFrame, weights: pd.DataFrame, rubric: Rubric) ->
     agg = grouped.agg(
         total_weight=("effective_weight", "sum"),
         weighted_risk=("weighted_risk", "sum"),
-        max_risk=("risk_value", "max"),
-        min_risk=("risk_value", "min"),
+        max_risk=("counted_risk", "max"),
+        min_risk=("counted_risk", "min"),
+        sourced_weight=("sourced_weight", "sum"),
         n_items=("item", "size"),
     ).reset_index()
     out = weights.merge(agg, on=["scenario", "factor"], how="left")
     out["n_items"] = out["n_items"].fillna(0).astype(int)
     out["total_weight"] = out["total_weight"].fillna(0.0)
+    out["sourced_weight"] = out["sourced_weight"].fillna(0.0)
+    out["has_sourced_evidence"] = out["sourced_weight"] > 0
     aggregation = out["factor"].map({f.id: f.aggregation for f in rubric.factors})
     mean = out["weighted_risk"] / out["total_weight"].where(out["total_weight"] > 0)
     out["aggregation"] = aggregation
@@ -117,7 +123,9 @@ def score_composites(factors: pd.DataFrame, rubric: Rubric,
         f["contribution"] = np.where(f["included"], f["normalised_weight"] * f["score"], 0.0)
     else:
         f["contribution"] = np.where(f["included"], f["weight"] * f["score"], 0.0)
-    evidence_w = f["weight"].where(f["has_evidence"], 0.0)
+    # Coverage counts sourced evidence only: a factor held up by assumptions alone is scored
+    # but is not "covered".
+    evidence_w = f["weight"].where(f["has_sourced_evidence"], 0.0)
     s = pd.DataFrame({
         "composite": f.groupby("scenario", sort=False)["contribution"].sum(),
         "weight_with_evidence": evidence_w.groupby(f["scenario"], sort=False).sum(),

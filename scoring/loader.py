@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -63,7 +64,7 @@ class Case:
 
 def display_path(path: Path) -> str:
     """A path as the user should see it in an error: relative to the working directory
-    when it is below it, as given otherwise."""
+    (with ``..`` when it is outside it), so that it is short and machine-independent."""
     try:
         return os.path.relpath(path)
     except ValueError:  # pragma: no cover - different drive on Windows
@@ -80,6 +81,10 @@ def _validate(model: type[M], doc: YamlDoc, problems: list[Problem]) -> M | None
         for err in sorted(exc.errors(), key=lambda e: _PRIORITY.get(e["type"], 9)):
             by_loc.setdefault(_clean_loc(doc.data, tuple(err["loc"])), err)
         for loc, err in by_loc.items():
+            # A union whose other member failed deeper down ("exclude" or {impute: N}) also
+            # fails at the parent; the deeper error is the one that helps.
+            if any(other[: len(loc)] == loc and other != loc for other in by_loc):
+                continue
             problems.append(doc.problem(loc, _message(err)))
         return None
 
@@ -89,22 +94,26 @@ def _clean_loc(data: Any, loc: PathKey) -> PathKey:
     pydantic inserts for discriminated unions (``changes[0].set_weight.weight``)."""
     out: list[str | int] = []
     node = data
-    for part in loc:
+    for i, part in enumerate(loc):
+        is_tag = isinstance(node, dict) and part in (node.get("op"), node.get("type"))
+        if is_tag and i + 1 < len(loc):
+            continue  # pydantic names the union member by its tag value
         in_dict = isinstance(node, dict) and part in node
         in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
         if in_dict or in_list:
             node = node[part]
             out.append(part)
-        elif isinstance(node, dict) and part in (node.get("op"), node.get("type")):
-            continue
-        elif isinstance(node, dict):
+        elif isinstance(node, dict) and isinstance(part, str) and _FIELD.match(part):
             out.append(part)  # a missing field: name it
             break
+        elif isinstance(node, dict):
+            continue  # a union member's name (Impute, literal['exclude']), not a place
         else:
             break  # the rest names union members (float, int, str), not places
     return tuple(out)
 
 
+_FIELD = re.compile(r"^[a-z][a-z0-9_]*$")
 _PRIORITY = {"finite_number": 0, "missing": 1, "extra_forbidden": 1}
 
 _MESSAGES = {
@@ -187,7 +196,8 @@ def load_case(folder: str | os.PathLike[str]) -> Case:
     scenarios = validate("scenarios", ScenariosFile) if "scenarios" in docs else ScenariosFile()
     if rubric is not None:
         problems += check_rubric(rubric, docs["rubric"])
-    if None not in (meta, rubric, sources, evidence, scenarios):
+    scale_ok = rubric is not None and rubric.scale.min < rubric.scale.max
+    if None not in (meta, rubric, sources, evidence, scenarios) and scale_ok:
         assert meta and rubric and sources and evidence and scenarios is not None
         problems += check_case(meta, rubric, sources, evidence, scenarios, docs)
     if problems:

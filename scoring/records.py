@@ -106,7 +106,8 @@ def _item_records(row: Any, case: Case, factor_names: dict[str, str]) -> list[Tr
     else:
         op, expr = "input", f"{value} as {'assumed' if row.assumption else 'sourced'}"
     out.append(R(f"{p}/value", "number", f"Value of {iid}", value,
-                 unit="raw" if row.indicator else "points", op=op, expression=expr,
+                 unit="raw" if isinstance(row.indicator, str) else "points", op=op,
+                 expression=expr,
                  inputs=(origin, *changes)))
     score_id = f"{p}/value"
     if isinstance(row.indicator, str):
@@ -256,10 +257,10 @@ def scenario_records(frames: Frames, case: Case) -> list[TraceRecord]:
                      expression=" + ".join(exact(c) for c in included["contribution"])
                      + f" = {exact(s.composite)}", inputs=(*contribs, *origin)))
         all_w = [f"{sc}/factor/{f}/weight" for f in facs["factor"]]
-        ev = facs[facs["has_evidence"]]
+        ev = facs[facs["has_sourced_evidence"]]
         out.append(R(f"{sc}/coverage", "number", f"Evidence coverage ({sc})", float(s.coverage),
                      unit="percent", op="ratio",
-                     formula="sum(W_f with evidence) / sum(W_f all factors)",
+                     formula="sum(W_f with sourced evidence) / sum(W_f all factors)",
                      expression=(f"({' + '.join(exact(w) for w in ev['weight'])}) / "
                                  f"({' + '.join(exact(w) for w in facs['weight'])}) = "
                                  f"{exact(s.coverage)}"),

@@ -107,3 +107,12 @@ def test_schema(runner: CliRunner) -> None:
     schema = json.loads(res.output)
     assert schema["title"] == "scoring evidence file"
     assert "items" in schema["properties"]
+
+
+def test_validate_catches_a_case_with_no_usable_evidence(tiny: TinyCase,
+                                                         runner: CliRunner) -> None:
+    tiny.items = [item("E1", "a", 50, 0.0)]
+    res = runner.invoke(main, ["validate", str(tiny.write())])
+    assert res.exit_code == EXIT_INPUT
+    assert res.stderr == ("Error: scenario base: no factor has evidence or an imputed score, "
+                          "so there is no composite to compute\n")

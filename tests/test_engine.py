@@ -246,3 +246,27 @@ def test_dropped_item_is_named_by_the_factor_score(tiny: TinyCase) -> None:
     rec = tiny.score().trace["alt/factor/a/score"]
     assert "alt/change/1" in rec.inputs
     assert rec.expression.endswith("; items dropped by alt/change/1")
+
+
+def test_max_ignores_items_without_weight(tiny: TinyCase) -> None:
+    tiny.rubric["factors"][0]["aggregation"] = "max"
+    tiny.items = [item("E1", "a", 99, 0.0), item("E2", "a", 40)]
+    # E1 has effective weight 0 x 1 x 1 = 0, so max is over E2 alone: 40
+    assert tiny.score().factor_score("base", "a") == pytest.approx(40.0)
+
+
+def test_coverage_counts_sourced_evidence_only(tiny: TinyCase) -> None:
+    tiny.items = [item("E1", "a", 40)]
+    tiny.scenarios = [_scenario({"op": "assume", "rationale": "guess",
+                                 "item": {"id": "A1", "factor": "b", "value": 80,
+                                          "confidence": 1, "claim": "b is bad"}})]
+    r = tiny.score()
+    # b is scored from the assumption alone: C = 0.75 x 40 + 0.25 x 80 = 30 + 20 = 50 ...
+    assert r.composite("alt") == pytest.approx(50.0)
+    # ... but only a holds sourced evidence: coverage = 3 / 4
+    assert r.coverage("alt") == pytest.approx(0.75)
+
+
+def test_value_of_a_direct_item_is_shown_in_points(tiny: TinyCase) -> None:
+    tiny.items = [item("E1", "a", 70)]
+    assert tiny.score().trace["base/item/E1/value"].display == "70.00"

@@ -194,3 +194,36 @@ def test_missing_case_file(tmp_path: Path) -> None:
 def test_missing_rubric_file(tiny: TinyCase) -> None:
     tiny.case["rubric"] = "nowhere.yaml"
     assert problems(tiny) == ["case.yaml:4:9: rubric: rubric file not found: nowhere.yaml"]
+
+
+def test_reserved_scenario_id(tiny: TinyCase) -> None:
+    tiny.scenarios = [{"id": "rubric", "name": "R", "narrative": "n", "changes": []}]
+    assert problems(tiny) == [
+        "scenarios.yaml:2:7: scenarios[0].id: 'rubric' is reserved (trace ids start with it); "
+        "choose another scenario id"]
+
+
+def test_weighted_sum_weights_rechecked_after_set_weight(tiny: TinyCase) -> None:
+    tiny.rubric["composite"] = "weighted_sum"
+    tiny.rubric["factors"][0]["weight"] = 0.5
+    tiny.rubric["factors"][1]["weight"] = 0.5
+    tiny.scenarios = [{"id": "alt", "name": "A", "narrative": "n", "changes": [
+        {"op": "set_weight", "factor": "a", "weight": 0.9, "rationale": "r"}]}]
+    assert problems(tiny) == [
+        "scenarios.yaml:8:13: scenarios[0].changes[0].weight: weighted_sum needs factor weights "
+        "that add up to at most 1; with this change they add up to 1.4"]
+
+
+def test_union_member_names_do_not_leak_into_fields(tiny: TinyCase) -> None:
+    tiny.rubric["factors"][0]["missing"] = {"impute": "fifty"}
+    got = problems(tiny)
+    assert len(got) == 1
+    assert got[0].startswith("rubric.yaml:21:13: factors[0].missing.impute: ")
+
+
+def test_empty_categories_named_once(tiny: TinyCase) -> None:
+    tiny.rubric["factors"][0]["indicators"] = [
+        {"id": "x", "name": "X", "mapping": {"type": "categories", "categories": {}}}]
+    got = problems(tiny)
+    assert got == ["rubric.yaml:25:19: factors[0].indicators[0].mapping.categories: dictionary "
+                   "should have at least 1 item after validation, not 0"]
