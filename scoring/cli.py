@@ -129,6 +129,45 @@ def trace(case_dir: Path, trace_id: str, depth: int | None) -> None:
 
 
 @main.command()
+@case_arg
+@click.option("--force", is_flag=True, help="Overwrite an existing expected.yaml.")
+@click.option("--reason", default="initial pin", show_default=True,
+              help="Why these numbers are pinned (kept in the file's history).")
+@handled
+def pin(case_dir: Path, force: bool, reason: str) -> None:
+    """Pin what CASE_DIR scores now into CASE_DIR/expected.yaml."""
+    from .pinning import pin_case
+
+    click.echo(f"wrote {pin_case(case_dir, force=force, reason=reason)}")
+
+
+@main.command()
+@click.argument("case_dirs", metavar="CASE_DIR...", nargs=-1, required=True,
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--update", is_flag=True, help="Accept the new run: rewrite expected.yaml.")
+@click.option("--reason", help="Why the numbers moved (required with --update).")
+@click.option("--verbose", "-v", is_flag=True, help="List every pinned number, not only drifts.")
+@handled
+def check(case_dirs: tuple[Path, ...], update: bool, reason: str | None, verbose: bool) -> None:
+    """Recompute each case and compare it with its expected.yaml.
+
+    Exit 0 when every pinned number holds, 1 when any drifts. expected.yaml is never
+    rewritten unless --update (with --reason) is given.
+    """
+    from .pinning import check_case
+    from .render_text import render_drift
+
+    if update and not reason:
+        raise click.UsageError("--update needs --reason: say why the numbers moved")
+    checks = [check_case(d, reason if update else None) for d in case_dirs]
+    click.echo(render_drift(checks, verbose), nl=False)
+    if update:
+        click.echo("expected.yaml updated where numbers moved; the reason is in its history.")
+    elif not all(c.ok for c in checks):
+        sys.exit(EXIT_FAILED)
+
+
+@main.command()
 @click.argument("kind", type=click.Choice(SCHEMAS))
 @handled
 def schema(kind: str) -> None:

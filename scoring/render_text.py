@@ -6,6 +6,7 @@ import io
 
 from .display import format_score
 from .output import dumps_json
+from .pinning import CaseCheck
 from .result import Result
 
 
@@ -51,3 +52,23 @@ def render_score(result: Result, fmt: str) -> str:
     return render_table(result)
 
 
+
+
+def render_drift(checks: list[CaseCheck], verbose: bool = False) -> str:
+    """The drift table (only the numbers that moved, unless ``verbose``) and stamp notes."""
+    rows = [[d.case, d.scenario, d.id, d.expected, d.actual,
+             "" if d.delta is None else f"{d.delta:+.3g}", "ok" if d.ok else "DRIFT"]
+            for c in checks for d in c.rows if verbose or not d.ok]
+    out = []
+    if rows:
+        out.append(_table(["case", "scenario", "number", "expected", "actual", "delta",
+                           "status"], rows))
+    for c in checks:
+        for note in c.notes:
+            out.append(f"note: {c.folder}: {note}\n")
+    held = sum(c.ok for c in checks)
+    total_numbers = sum(len(c.rows) for c in checks)
+    drifted = sum(len(c.drifts) for c in checks)
+    out.append(f"{held} of {len(checks)} case{'s' if len(checks) != 1 else ''} hold; "
+               f"{drifted} of {total_numbers} pinned numbers drifted.\n")
+    return "".join(out)

@@ -10,6 +10,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+pytest_plugins = ["pytester"]
+
 REPO = Path(__file__).resolve().parent.parent
 META = REPO / "evidence" / "meta-platforms"
 
