@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from pathlib import Path
 
 from pydantic import BaseModel
 
+from .diff import CaseDiff, case_diff
 from .loader import load_case
 from .models import CaseFile, EvidenceFile, Rubric, ScenariosFile, SourcesFile
 from .output import dumps_json, write_atomic
@@ -36,6 +38,21 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
     result = score_folder(folder)
     write_atomic(Path(output), render_report(build_report(result, generated_at)))
     return result
+
+
+def diff_folders(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> CaseDiff:
+    """Explain how the case in ``new`` scores differently from the one in ``old``."""
+    return case_diff(score_folder(old), score_folder(new))
+
+
+def diff_against(folder: str | os.PathLike[str], rev: str) -> CaseDiff:
+    """Explain how the case in ``folder`` scores differently from the same case at git
+    revision ``rev``."""
+    from .gitrev import checkout_case
+
+    with tempfile.TemporaryDirectory(prefix="scoring-diff-") as tmp:
+        old = checkout_case(Path(folder), rev, Path(tmp))
+        return diff_folders(old, folder)
 
 
 def json_schema(kind: str) -> str:

@@ -168,6 +168,64 @@ def check(case_dirs: tuple[Path, ...], update: bool, reason: str | None, verbose
 
 
 @main.command()
+@click.argument("old", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(file_okay=False, path_type=Path), required=False)
+@click.option("--against", metavar="REV", help="Compare OLD (a case folder) with itself at "
+                                                 "this git revision instead of with NEW.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@handled
+def diff(old: Path, new: Path | None, against: str | None, fmt: str) -> None:
+    """Explain how scores changed between two versions of a case.
+
+    scoring diff OLD_CASE_DIR NEW_CASE_DIR, or scoring diff CASE_DIR --against REV. Each
+    scenario's composite change is split exactly into factor-score, weight and coverage
+    effects, each factor's change into evidence items; rubric changes are listed.
+    """
+    from .api import diff_against, diff_folders
+    from .render_text import render_diff
+
+    if (new is None) == (against is None):
+        raise click.UsageError("give either NEW_CASE_DIR or --against REV")
+    result = diff_against(old, against) if against else diff_folders(old, new)  # type: ignore[arg-type]
+    if fmt == "json":
+        from dataclasses import asdict
+
+        from .output import dumps_json
+
+        click.echo(dumps_json(asdict(result)), nl=False)
+    else:
+        click.echo(render_diff(result), nl=False)
+
+
+@main.command("rubric-bump")
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@handled
+def rubric_bump(old: Path, new: Path) -> None:
+    """Propose the version of rubric NEW from what changed since rubric OLD."""
+    from .diff import bump_version, declared_level, proposed_bump, rubric_changes
+    from .loader import load_rubric
+    from .render_text import _table
+
+    a, b = load_rubric(old), load_rubric(new)
+    changes = rubric_changes(a, b)
+    level = proposed_bump(changes)
+    if changes:
+        click.echo(_table(["entry", "old", "new", "bump"],
+                          [[c.entry, c.old, c.new, c.level] for c in changes]), nl=False)
+    proposed = bump_version(a.version, level)
+    click.echo(f"proposed: {level} bump, {a.version} -> {proposed}")
+    declared = declared_level(a.version, b.version)
+    if declared_level(a.version, proposed) != "none" and \
+            ("none", "patch", "minor", "major").index(declared) < \
+            ("none", "patch", "minor", "major").index(level):
+        click.echo(f"NEW declares {b.version} ({declared}); these changes need at least "
+                   f"{proposed}", err=True)
+        sys.exit(EXIT_FAILED)
+
+
+@main.command()
 @click.argument("kind", type=click.Choice(SCHEMAS))
 @handled
 def schema(kind: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from .diff import CaseDiff
 from .display import format_score
 from .output import dumps_json
 from .pinning import CaseCheck
@@ -72,3 +73,56 @@ def render_drift(checks: list[CaseCheck], verbose: bool = False) -> str:
     out.append(f"{held} of {len(checks)} case{'s' if len(checks) != 1 else ''} hold; "
                f"{drifted} of {total_numbers} pinned numbers drifted.\n")
     return "".join(out)
+
+
+def _pts(x: float | None) -> str:
+    return "n/a" if x is None else format_score(x)
+
+
+def _d(x: float) -> str:
+    return format_score(x, "delta")
+
+
+def render_diff(diff: CaseDiff) -> str:
+    """The composite change of each scenario split into parts, by factor and item."""
+    out: list[str] = []
+    for sd in diff.scenarios:
+        out.append(f"Scenario {sd.scenario}: composite {_pts(sd.old_composite)} -> "
+                   f"{_pts(sd.new_composite)} ({_d(sd.total)}); band {sd.old_band} -> "
+                   f"{sd.new_band}\n")
+        out.append(_table(["part", "points"], [
+            ["factor scores at old weights", _d(sd.score_effect)],
+            ["weight changes", _d(sd.weight_effect)],
+            ["coverage changes", _d(sd.coverage_effect)],
+            ["total", _d(sd.total)],
+        ]))
+        out.append(f"(parts sum to the total; residual {sd.residual:.1e})\n")
+        moved = [f for f in sd.factors if f.total != 0 or f.old_score != f.new_score]
+        if moved:
+            out.append(_table(
+                ["factor", "score", "weight", "score eff.", "weight eff.", "coverage eff.",
+                 "total"],
+                [[f.factor, f"{_pts(f.old_score)} -> {_pts(f.new_score)}",
+                  f"{_w(f.old_weight)} -> {_w(f.new_weight)}", _d(f.score_effect),
+                  _d(f.weight_effect), _d(f.coverage_effect), _d(f.total)] for f in moved]))
+        for f in moved:
+            for e in f.items:
+                why = f" ({', '.join(e.reasons)})" if e.reasons else ""
+                out.append(f"  {f.factor}: {', '.join(e.items)} {e.kind}{why}: "
+                           f"factor score {_d(e.delta)}\n")
+        out.append("\n")
+    for s in diff.only_old:
+        out.append(f"Scenario {s} exists only in the old case.\n")
+    for s in diff.only_new:
+        out.append(f"Scenario {s} exists only in the new case.\n")
+    if diff.rubric_changes:
+        out.append(f"Rubric changes (proposed version bump: {diff.rubric_bump}):\n")
+        out.append(_table(["entry", "old", "new", "bump"],
+                          [[c.entry, c.old, c.new, c.level] for c in diff.rubric_changes]))
+    else:
+        out.append("Rubric: no changes.\n")
+    return "".join(out)
+
+
+def _w(x: float | None) -> str:
+    return "n/a" if x is None else format_score(x, "fraction")
