@@ -30,13 +30,21 @@ def score_folder(folder: str | os.PathLike[str]) -> Result:
 
 
 def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
-                 generated_at: dt.datetime | None = None) -> Result:
-    """Score the case in ``folder`` and write its HTML report to ``output`` atomically."""
+                 generated_at: dt.datetime | None = None,
+                 baseline: str | os.PathLike[str] | None = None) -> Result:
+    """Score the case in ``folder`` and write its HTML report to ``output`` atomically; with
+    ``baseline`` (another version of the case), add a "What changed" section."""
+    from .report_changes import build_changes
     from .report_html import render_report
     from .report_model import build_report
 
     result = score_folder(folder)
-    write_atomic(Path(output), render_report(build_report(result, generated_at)))
+    changes = None
+    if baseline is not None:
+        label = Path(baseline).name or str(baseline)
+        changes = build_changes(case_diff(score_folder(baseline), result), label,
+                                {i.id for i in result.case.items})
+    write_atomic(Path(output), render_report(build_report(result, generated_at, changes)))
     return result
 
 

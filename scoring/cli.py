@@ -97,8 +97,11 @@ def score(case_dir: Path, fmt: str, output: Path | None) -> None:
 @click.option("--generated-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
               default=None, help="Record this generation time in the report. Without it (or "
                                  "SOURCE_DATE_EPOCH) the report records no time.")
+@click.option("--baseline", type=click.Path(file_okay=False, path_type=Path),
+              help="Another version of the case: add a 'What changed' section against it.")
 @handled
-def report(case_dir: Path, output: Path, generated_at: dt.datetime | None) -> None:
+def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
+           baseline: Path | None) -> None:
     """Write a self-contained HTML report in which every number links to its derivation."""
     from .api import write_report
 
@@ -108,7 +111,7 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None) -> No
         except ValueError:
             raise click.BadParameter("SOURCE_DATE_EPOCH must be an integer") from None
         generated_at = dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
-    write_report(case_dir, output, generated_at)
+    write_report(case_dir, output, generated_at, baseline)
     click.echo(f"wrote {output}", err=True)
 
 

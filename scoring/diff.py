@@ -45,6 +45,12 @@ class FactorDiff:
     weight_effect: float
     coverage_effect: float
     items: tuple[ItemEffect, ...] = ()
+    # The walk's operands: normalised weights before, after the weight step and after the
+    # coverage step (None where the factor is not counted), and the score used in between.
+    n_old: float | None = None
+    n_mid: float | None = None
+    n_new: float | None = None
+    mid_score: float | None = None
 
     @property
     def total(self) -> float:
@@ -211,7 +217,7 @@ def scenario_diff(old: Result, new: Result, scenario: str) -> ScenarioDiff:
             f, _score(fo, f), _score(fn, f),
             float(_at(fo, f, "weight")) if f in fo.index else None,
             float(_at(fn, f, "weight")) if f in fn.index else None,
-            score_e, weight_e, cover_e, items))
+            score_e, weight_e, cover_e, items, n0.get(f), nw.get(f), n1.get(f), Ft.get(f)))
     return ScenarioDiff(
         scenario, old.composite(scenario), new.composite(scenario), old.band(scenario),
         new.band(scenario), sum(x.score_effect for x in factors),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from . import __version__
@@ -18,6 +18,9 @@ from .records import mapping_text
 from .result import Result
 from .table import BASE
 from .trace import TraceRecord
+
+if TYPE_CHECKING:
+    from .report_changes import WhatChanged
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 CHART_WIDTH = 640  # px of the 0..scale-max axis in the contribution charts
@@ -250,6 +253,8 @@ class ReportPage:
     generated_at: str | None
     chart_width: int
     band_ticks: tuple[tuple[float, str], ...]  # (x px, label) on the chart axis
+    rubric_sha256: str
+    changes: WhatChanged | None
 
 
 def safe_url(url: str | None) -> str | None:
@@ -470,8 +475,12 @@ def _change_summary(data: dict[str, object]) -> str:
             f"confidence {item['confidence']}")
 
 
-def build_report(result: Result, generated_at: dt.datetime | None = None) -> ReportPage:
-    """The complete report model of ``result``."""
+def build_report(result: Result, generated_at: dt.datetime | None = None,
+                 changes: WhatChanged | None = None) -> ReportPage:
+    """The complete report model of ``result`` (with a "What changed" section when
+    ``changes`` is given)."""
+    from .expect import rubric_sha256
+
     b = _Builder(result)
     case, rubric = result.case, result.case.rubric
     hi = float(rubric.scale.max)
@@ -497,4 +506,6 @@ def build_report(result: Result, generated_at: dt.datetime | None = None) -> Rep
         chart_width=CHART_WIDTH,
         band_ticks=tuple((round(float(x.min) / hi * CHART_WIDTH, 3), x.name)
                          for x in rubric.bands),
+        rubric_sha256=rubric_sha256(result),
+        changes=changes,
     )

@@ -62,12 +62,15 @@ class Result:
 
     def to_json(self) -> dict[str, Any]:
         """Every number of the result with its id, operation and inputs (see docs/formats.md)."""
+        from .expect import rubric_sha256
+
         meta = self.case.meta
         return {
             "format_version": JSON_FORMAT_VERSION,
             "engine_version": __version__,
             "case": {"id": meta.id, "entity": meta.entity, "as_of": str(meta.as_of)},
-            "rubric": {"id": self.case.rubric.id, "version": self.case.rubric.version},
+            "rubric": {"id": self.case.rubric.id, "version": self.case.rubric.version,
+                       "sha256": rubric_sha256(self)},
             "inputs": [{"role": i.role, "path": i.path, "sha256": i.sha256}
                        for i in self.case.inputs],
             "scenarios": [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -189,3 +190,29 @@ def test_report_context_is_documented() -> None:
             if not re.search(rf"`{f.name}`", doc):
                 missing.append(f"{cls.__name__}.{f.name}")
     assert missing == []
+
+
+def test_baseline_report_has_linked_what_changed(tmp_path: Path) -> None:
+    from scoring.api import write_report
+
+    old = tmp_path / "old"
+    shutil.copytree(META, old)
+    (old / "case.yaml").write_text(
+        (old / "case.yaml").read_text(encoding="utf-8").replace(
+            "../../rubrics/", os.path.relpath(REPO / "rubrics", old) + "/"), encoding="utf-8")
+    text = (old / "evidence.yaml").read_text(encoding="utf-8")
+    start, end = text.index("  - id: E18"), text.index("  - id: E19")
+    (old / "evidence.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
+    out = tmp_path / "r.html"
+    write_report(META, out, baseline=old)
+    html = out.read_text(encoding="utf-8")
+    page = Page(html)
+    ids = set(page.ids)
+    assert [h for h in page.hrefs if h.startswith("#") and h[1:] not in ids] == []
+    assert "what-changed" in ids and "changed/bear/score_effect" in ids
+    assert "E18 added: " in html
+    # the composite change of bear is the sum of the score effects: only trust_issues moved
+    bear_total = next(n for n in page.numbers if n["href"] == "#changed/bear/total")
+    bear_score = next(n for n in page.numbers if n["href"] == "#changed/bear/score_effect")
+    assert float(str(bear_total["data-value"])) == pytest.approx(
+        float(str(bear_score["data-value"])), abs=1e-12)
