@@ -1,0 +1,90 @@
+"""Break-evens, item stakes, tornado and Monte Carlo on hand-checkable cases."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scoring.sensitivity import analyse
+from scoring.uncertainty import simulate
+
+from .conftest import TinyCase, item
+
+
+def sens(tiny: TinyCase, scenario: str = "base"):  # type: ignore[no-untyped-def]
+    r = tiny.score()
+    return r, analyse(r.case.rubric, r.frames.items, r.frames.factors, scenario)
+
+
+def test_break_even_lands_on_the_boundary(tiny: TinyCase) -> None:
+    tiny.items = [item("E1", "a", 80), item("E2", "b", 20)]
+    r, s = sens(tiny)
+    # C = 0.75 x 80 + 0.25 x 20 = 65, band High [50, 100]; only a way down exists
+    assert (s.composite, s.band, s.band_low, s.band_high) == pytest.approx((65, "High", 50, 100))
+    be = {(b.factor, b.direction): b for b in s.break_evens}
+    # a: ΔF = (50 - 65) / 0.75 = -20 -> 60; weight: (50 x 1 - 20) / (80 - 50) = 1
+    assert be[("a", "down")].score_change == pytest.approx(-20.0)
+    assert be[("a", "down")].weight_needed == pytest.approx(1.0)
+    # b: ΔF = -15 / 0.25 = -60 -> -40 is off the scale
+    assert be[("b", "down")].score_change is None
+    # re-scoring at the break-even lands exactly on the boundary
+    tiny.items[0]["value"] = 60
+    assert tiny.score().composite("base") == pytest.approx(50.0, abs=1e-12)
+    tiny.items[0]["value"] = 80
+    tiny.rubric["factors"][0]["weight"] = 1
+    assert tiny.score().composite("base") == pytest.approx(50.0, abs=1e-12)
+
+
+def test_item_stakes(tiny: TinyCase) -> None:
+    tiny.items = [item("E1", "a", 80), item("E2", "a", 40, 0.5, "S2"), item("E3", "b", 20)]
+    _, s = sens(tiny)
+    stakes = {x.item: x for x in s.stakes}
+    # C = 0.75 x 72 + 0.25 x 20 = 59; without E2: F_a = 80, C = 65 -> stake -6
+    assert stakes["E2"].composite_without == pytest.approx(65.0)
+    assert stakes["E2"].at_stake == pytest.approx(-6.0)
+    # without E3, b drops out: C = F_a = 72 -> stake 59 - 72 = -13
+    assert stakes["E3"].at_stake == pytest.approx(-13.0)
+    # without E1: F_a = 40, C = 0.75 x 40 + 5 = 35 -> stake +24
+    assert stakes["E1"].at_stake == pytest.approx(24.0)
+    assert [x.item for x in s.stakes] == ["E1", "E3", "E2"]  # by size of the stake
+
+
+def test_tornado(tiny: TinyCase) -> None:
+    tiny.items = [item("E1", "a", 80), item("E2", "b", 20)]
+    _, s = sens(tiny)
+    bars = {(b.factor, b.kind): b for b in s.tornado}
+    # weight of a x 0.8 = 2.4: C = (2.4 x 80 + 20) / 3.4 = 212 / 3.4
+    assert bars[("a", "weight")].low == pytest.approx(212 / 3.4)
+    # score of a ± band width 50 -> 30 and 100 (clamped): C = 0.75 x 30 + 5 = 27.5, 80
+    assert (bars[("a", "score")].low, bars[("a", "score")].high) == pytest.approx((27.5, 80.0))
+    assert s.tornado[0].factor == "a" and s.tornado[0].kind == "score"
+
+
+def test_monte_carlo_is_seeded_and_collapses_without_doubt(tiny: TinyCase) -> None:
+    tiny.items = [item("E1", "a", 80), item("E2", "b", 20)]
+    r = tiny.score()
+    point = simulate(r.case.rubric, r.frames.items, r.frames.factors, "base", draws=500)
+    assert (point.p05, point.p50, point.p95) == pytest.approx((65.0, 65.0, 65.0))
+    assert point.probability("High") == 1.0
+    tiny.items = [item("E1", "a", 52, 0.3), item("E2", "b", 20, 0.5)]
+    r = tiny.score()
+    a = simulate(r.case.rubric, r.frames.items, r.frames.factors, "base", draws=2000, seed=7)
+    b = simulate(r.case.rubric, r.frames.items, r.frames.factors, "base", draws=2000, seed=7)
+    assert a == b
+    assert a.p05 <= a.p50 <= a.p95
+    assert sum(p for _, p in a.band_probability) == pytest.approx(1.0)
+    assert 0 < a.probability("Low") < 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("ab"), st.floats(0, 100), st.floats(0.05, 1)),
+                min_size=2, max_size=6), st.integers(0, 2**31))
+def test_monte_carlo_properties(tmp_path_factory: pytest.TempPathFactory,
+                                rows: list[tuple[str, float, float]], seed: int) -> None:
+    tiny = TinyCase(tmp_path_factory.mktemp("mc") / "case")
+    tiny.items = [item(f"E{i}", f, v, c) for i, (f, v, c) in enumerate(rows)]
+    r = tiny.score()
+    sim = simulate(r.case.rubric, r.frames.items, r.frames.factors, "base", draws=200, seed=seed)
+    assert 0 <= sim.p05 <= sim.p50 <= sim.p95 <= 100
+    assert sum(p for _, p in sim.band_probability) == pytest.approx(1.0)
