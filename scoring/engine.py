@@ -91,6 +91,9 @@ def score_factors(items: pd.DataFrame, weights: pd.DataFrame, rubric: Rubric) ->
     out["has_sourced_evidence"] = out["sourced_weight"] > 0
     aggregation = out["factor"].map({f.id: f.aggregation for f in rubric.factors})
     mean = out["weighted_risk"] / out["total_weight"].where(out["total_weight"] > 0)
+    # A weighted mean lies between its smallest and largest term; rounding can put it a few
+    # ulps outside (100.00000000000001 from two 100s), so hold it there.
+    mean = mean.clip(lower=out["min_risk"], upper=out["max_risk"])
     out["aggregation"] = aggregation
     out["has_evidence"] = out["total_weight"] > 0
     score = np.select(
@@ -126,8 +129,13 @@ def score_composites(factors: pd.DataFrame, rubric: Rubric,
     # Coverage counts sourced evidence only: a factor held up by assumptions alone is scored
     # but is not "covered".
     evidence_w = f["weight"].where(f["has_sourced_evidence"], 0.0)
+    lowest = f["score"].where(f["included"]).groupby(f["scenario"], sort=False).min()
+    highest = f["score"].where(f["included"]).groupby(f["scenario"], sort=False).max()
+    composite = f.groupby("scenario", sort=False)["contribution"].sum()
+    if rubric.composite == "weighted_mean":  # same reason as for factor scores
+        composite = composite.clip(lower=lowest, upper=highest)
     s = pd.DataFrame({
-        "composite": f.groupby("scenario", sort=False)["contribution"].sum(),
+        "composite": composite,
         "weight_with_evidence": evidence_w.groupby(f["scenario"], sort=False).sum(),
         "weight_total": by["weight"].sum(),
         "factors_included": by["included"].sum(),

@@ -21,6 +21,7 @@ from .trace import TraceRecord
 
 if TYPE_CHECKING:
     from .report_changes import WhatChanged
+    from .report_robustness import Robustness
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 CHART_WIDTH = 640  # px of the 0..scale-max axis in the contribution charts
@@ -120,6 +121,7 @@ class ScenarioView:
     evidence: tuple[FactorEvidence, ...]
     changes: tuple[ChangeView, ...]
     assumed: bool
+    robustness: Robustness | None
 
 
 @dataclass(frozen=True)
@@ -293,6 +295,8 @@ class _Builder:
 
     # ------------------------------------------------------------------ scenarios
     def scenario(self, sc: str) -> ScenarioView:
+        from .report_robustness import build_robustness
+
         c = self.case
         meta = next((s for s in c.scenarios if s.id == sc), None)
         factors_f = self.result.frames.factors
@@ -319,7 +323,8 @@ class _Builder:
             self.num(f"{sc}/coverage"),
             self.num(f"{sc}/change_vs_base") if sc != BASE else None,
             tuple(factor_rows), self.segments(sc), self.evidence(sc), changes,
-            bool(self.trace[f"{sc}/composite"].assumptions))
+            bool(self.trace[f"{sc}/composite"].assumptions),
+            build_robustness(self.result, sc, self.num))
 
     def _norm(self, sc: str, factor: str) -> Num:
         rid = f"{sc}/factor/{factor}/normalised_weight"

@@ -7,17 +7,20 @@ Result; nothing downstream recomputes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from . import __version__
+from .analysis_records import sensitivity_records, simulation_records
 from .engine import Frames, run
 from .loader import Case
 from .records import leaf_records, scenario_records
+from .sensitivity import ScenarioSensitivity, analyse
 from .table import BASE, build_tables
 from .trace import Trace
+from .uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, Simulation, simulate
 
 JSON_FORMAT_VERSION = 1
 
@@ -29,6 +32,8 @@ class Result:
     case: Case
     frames: Frames
     trace: Trace
+    sensitivity: dict[str, ScenarioSensitivity] = field(default_factory=dict)
+    simulations: dict[str, Simulation] = field(default_factory=dict)
 
     @property
     def scenario_ids(self) -> list[str]:
@@ -81,10 +86,23 @@ class Result:
         }
 
 
-def score(case: Case) -> Result:
-    """Score ``case`` in base and every scenario; return the traced result."""
+def score(case: Case, analyses: bool = True, draws: int = DEFAULT_DRAWS,
+          seed: int = DEFAULT_SEED) -> Result:
+    """Score ``case`` in base and every scenario; return the traced result. With
+    ``analyses`` (the default) also compute each scenario's sensitivity (break-evens, items at
+    stake, tornado) and a seeded Monte Carlo of ``draws`` draws."""
     tables = build_tables(case)
     order = [BASE, *(s.id for s in case.scenarios)]
     frames = run(tables, case.rubric, order)
-    trace = Trace(leaf_records(case) + scenario_records(frames, case))
-    return Result(case, frames, trace)
+    records = leaf_records(case) + scenario_records(frames, case)
+    sens: dict[str, ScenarioSensitivity] = {}
+    sims: dict[str, Simulation] = {}
+    if analyses:
+        rubric, items, factors = case.rubric, frames.items, frames.factors
+        for sc in order:
+            sens[sc] = analyse(rubric, items, factors, sc)
+            sims[sc] = simulate(rubric, items, factors, sc, draws=draws, seed=seed)
+            ids = [str(i) for i in items.loc[items["scenario"] == sc, "item"]]
+            records += sensitivity_records(sens[sc], rubric.composite)
+            records += simulation_records(sims[sc], ids)
+    return Result(case, frames, Trace(records), sens, sims)

@@ -38,14 +38,16 @@ class BreakEven:
     score_change: float | None  # ΔF_f; None when F_f would leave the scale
     score_needed: float | None  # F_f + ΔF_f
     weight_needed: float | None  # W'_f; None when no positive weight reaches the boundary
+    n: float  # the factor's normalised weight (weighted_sum: its weight)
+    unbounded_change: float  # (B − C) / n, whether or not it stays on the scale
 
 
 @dataclass(frozen=True)
 class ItemStake:
     item: str
     factor: str
-    composite_without: float
-    at_stake: float  # C − C_without
+    composite_without: float | None  # None when no factor would be left
+    at_stake: float | None  # C − C_without
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,7 @@ def break_evens(rubric: Rubric, weights: pd.Series, scores: pd.Series) -> tuple[
                 wn = (boundary * sw - swf) / (fs - boundary) if fs != boundary else None
             out.append(BreakEven(str(f), direction, boundary, target, delta if ok else None,
                                  needed if ok else None,
-                                 wn if wn is not None and wn > 0 else None))
+                                 wn if wn is not None and wn > 0 else None, n, delta))
     return tuple(out)
 
 
@@ -146,6 +148,10 @@ def item_stakes(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame) -> t
     out = []
     for f, rows in items.groupby("factor", sort=False):
         fid = str(f)
+        if fid not in scores.index:
+            # the factor has no weight in the composite: its items hold up nothing
+            out.extend(ItemStake(str(i), fid, c, 0.0) for i in rows["item"])
+            continue
         without = _factor_without(rows, spec[fid].aggregation)
         for item_id, fw in zip(rows["item"], without, strict=True):
             s = scores.copy()
@@ -156,9 +162,9 @@ def item_stakes(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame) -> t
                 s[fid] = float(missing.impute)
             else:
                 s, wts = s.drop(fid), wts.drop(fid)
-            cw = _composite(wts, s, rubric.composite) if len(s) else float("nan")
-            out.append(ItemStake(str(item_id), fid, cw, c - cw))
-    return tuple(sorted(out, key=lambda x: (-abs(x.at_stake), x.item)))
+            cw = _composite(wts, s, rubric.composite) if len(s) else None
+            out.append(ItemStake(str(item_id), fid, cw, None if cw is None else c - cw))
+    return tuple(sorted(out, key=lambda x: (-abs(x.at_stake or 0.0), x.item)))
 
 
 def tornado(rubric: Rubric, weights: pd.Series, scores: pd.Series, band_width: float,
