@@ -28,6 +28,7 @@ from .models import (
     Source,
     SourcesFile,
 )
+from .tabular import TABLE_SUFFIXES, case_file, load_table
 from .yamlio import PathKey, YamlDoc, load_yaml
 
 CASE_FILE = "case.yaml"
@@ -170,7 +171,8 @@ def load_case(folder: str | os.PathLike[str]) -> Case:
                 problems.append(Problem(display_path(path), 0, 0, "", "file is missing"))
             return
         try:
-            docs[role] = load_yaml(path, display_path(path))
+            docs[role] = (load_table(path, display_path(path), role)
+                          if path.suffix in TABLE_SUFFIXES else load_yaml(path, display_path(path)))
             paths[role] = path
         except InputError as exc:
             problems.extend(exc.problems)
@@ -183,8 +185,8 @@ def load_case(folder: str | os.PathLike[str]) -> Case:
             read("rubric", rubric_path)
         else:
             problems.append(docs["case"].problem(("rubric",), f"rubric file not found: {meta.rubric}"))
-    read("sources", root / SOURCES_FILE)
-    read("evidence", root / EVIDENCE_FILE)
+    read("sources", case_file(root, SOURCES_FILE))  # YAML, CSV or Parquet (tabular.py)
+    read("evidence", case_file(root, EVIDENCE_FILE))
     read("scenarios", root / SCENARIOS_FILE, required=False)
 
     def validate(role: str, model: type[M]) -> M | None:

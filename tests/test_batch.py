@@ -1,0 +1,106 @@
+"""The batch scorer (scoring/batch.py) gives the engine's numbers, for every case at once."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import scoring
+from scoring.batch import BatchScores, score_table
+from scoring.batch_table import TableBuilder
+from scoring.engine import NoEvidence, run
+from scoring.synthetic import write_universe
+from scoring.table import BASE, build_tables
+from scoring.universe import Universe
+
+from .conftest import META, TinyCase, item
+
+
+def _batch(cases: list[scoring.Case]) -> BatchScores:
+    builder = TableBuilder(cases[0].rubric)
+    for case in cases:
+        builder.add(case)
+    return score_table(builder.build())
+
+
+def _engine(case: scoring.Case) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The single-case engine's scenario and factor frames (no trace records: faster)."""
+    order = [BASE, *(s.id for s in case.scenarios)]
+    frames = run(build_tables(case), case.rubric, order)
+    return frames.scenarios.set_index("scenario"), frames.factors
+
+
+def _assert_same(cases: list[scoring.Case], batch: BatchScores) -> None:
+    sc = batch.scenarios.set_index(["case", "scenario"])
+    fa = batch.factors.set_index(["case", "scenario", "factor"])["score"]
+    assert len(sc) == sum(1 + len(c.scenarios) for c in cases)
+    for case in cases:
+        scenarios, factors = _engine(case)
+        for s, want in scenarios.iterrows():
+            got = sc.loc[(case.meta.id, s)]
+            for column in ("composite", "coverage", "change_vs_base"):
+                assert got[column] == pytest.approx(want[column], abs=1e-9)
+            assert got["band"] == want["band"]
+        for f in factors.itertuples():
+            got_score = fa.loc[(case.meta.id, f.scenario, f.factor)]
+            if not f.included:
+                assert math.isnan(got_score)
+            else:
+                assert got_score == pytest.approx(f.score, abs=1e-9)
+
+
+def test_meta_case_twice() -> None:
+    meta = scoring.load_case(META)
+    twin = dataclasses.replace(meta, meta=meta.meta.model_copy(update={"id": "meta-twin"}))
+    batch = _batch([meta, twin])
+    _assert_same([meta, twin], batch)
+    bear = batch.scenarios[batch.scenarios["scenario"] == "bear"]
+    assert list(bear["band"]) == ["High", "High"]
+
+
+@pytest.fixture(scope="module")
+def synthetic_cases(tmp_path_factory: pytest.TempPathFactory) -> list[scoring.Case]:
+    # Few items per case, so that factors go without evidence (excluded or imputed), and
+    # every kind of scenario change, aggregation and mapping is used.
+    root = write_universe(tmp_path_factory.mktemp("u") / "universe", 60, n_items=6, seed=7)
+    return [case for _, case in Universe.open(root).cases()]
+
+
+def test_generated_cases(synthetic_cases: list[scoring.Case]) -> None:
+    batch = _batch(synthetic_cases)
+    _assert_same(synthetic_cases, batch)
+    assert batch.factors["score"].isna().any()  # some factors were excluded
+    assert (batch.scenarios["coverage"] < 1).any()
+
+
+def test_order_of_cases_does_not_matter(synthetic_cases: list[scoring.Case]) -> None:
+    forward = _batch(synthetic_cases).scenarios.set_index(["case", "scenario"])
+    backward = _batch(synthetic_cases[::-1]).scenarios.set_index(["case", "scenario"])
+    assert backward.loc[forward.index, "composite"].tolist() == pytest.approx(
+        forward["composite"].tolist(), abs=1e-12)
+
+
+def test_cases_with_different_scenarios(tiny: TinyCase, tmp_path: Path) -> None:
+    tiny.items = [item("E1", "a", 80), item("E2", "b", 20)]
+    plain = scoring.load_case(tiny.write())
+    tiny.scenarios = [{"id": "bear", "name": "Bear", "narrative": "n", "changes": [
+        {"op": "set_weight", "factor": "b", "weight": 3, "rationale": "r"}]}]
+    tiny.case["id"] = "with-bear"
+    bear = scoring.load_case(tiny.write())
+    batch = _batch([plain, bear])
+    assert batch.scenarios[["case", "scenario"]].astype(str).values.tolist() == [
+        ["tiny", "base"], ["with-bear", "base"], ["with-bear", "bear"]]
+    _assert_same([plain, bear], batch)
+    # C(bear) = (3 x 80 + 3 x 20) / 6 = 50, on the [min, max) boundary: High
+    assert batch.scenarios["band"].tolist() == ["High", "High", "High"]
+
+
+def test_no_evidence_names_the_case(tiny: TinyCase) -> None:
+    tiny.items = [item("E1", "a", 80, confidence=0.0)]
+    case = scoring.load_case(tiny.write())
+    with pytest.raises(NoEvidence, match="case and scenario tiny base: no factor has evidence"):
+        _batch([case])

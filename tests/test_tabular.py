@@ -1,0 +1,121 @@
+"""Sources and evidence as CSV or Parquet tables (scoring/tabular.py, docs/formats.md)."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+
+import scoring
+from scoring.errors import InputError
+
+from .conftest import META, REPO, TinyCase, item
+from .tables import tabulate_case, write_table
+
+
+def _meta_as(fmt: str, tmp_path: Path) -> Path:
+    dst = tmp_path / f"meta-{fmt}"
+    rubric = os.path.relpath(REPO / "rubrics" / "ai-platform-strategy.yaml", dst)
+    return tabulate_case(META, dst, fmt, rubric)
+
+
+def _numbers(result: scoring.Result) -> dict[str, object]:
+    return {r.id: r.value for r in result.trace.values() if r.kind in ("number", "band")}
+
+
+@pytest.fixture(scope="module")
+def meta_yaml() -> scoring.Result:
+    return scoring.score(scoring.load_case(META), analyses=False)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_tables_score_like_yaml(fmt: str, tmp_path: Path, meta_yaml: scoring.Result) -> None:
+    result = scoring.score(scoring.load_case(_meta_as(fmt, tmp_path)), analyses=False)
+    assert result.summary_table().equals(meta_yaml.summary_table())
+    assert _numbers(result) == _numbers(meta_yaml)
+    roles = [(i.role, i.path) for i in result.case.inputs]
+    assert ("evidence", f"evidence.{fmt}") in roles
+
+
+def _problems(folder: Path) -> list[str]:
+    with pytest.raises(InputError) as exc:
+        scoring.load_case(folder)
+    return [str(p) for p in exc.value.problems]
+
+
+def _table_case(tiny: TinyCase, rows: list[dict[str, object]], mp: pytest.MonkeyPatch,
+                name: str = "evidence.csv") -> Path:
+    """The tiny case with its evidence as the table ``rows``; the working directory is the
+    case folder (so that messages start with the file name)."""
+    tiny.items = [item("E1", "a", 10)]
+    folder = tiny.write()
+    (folder / "evidence.yaml").unlink()
+    write_table(folder / name, rows)
+    mp.chdir(folder)
+    return folder
+
+
+ROW = {"id": "E1", "factor": "a", "value": 40, "confidence": 0.5, "observed": "2026-01-01",
+       "claim": "c", "source": "S1", "locator": "p. 1"}
+
+
+def test_cell_errors_name_row_and_column(tiny: TinyCase, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [dict(ROW), {**ROW, "id": "E2", "confidence": "high"},
+            {**ROW, "id": "E3", "value": ""}, {**ROW, "id": "E4", "observed": "soon"}]
+    folder = _table_case(tiny, rows, monkeypatch)
+    assert _problems(folder) == [
+        "evidence.csv:3:4: confidence: must be a number, not the string 'high'",
+        "evidence.csv:4:3: value: required field is missing",
+        "evidence.csv:5:5: observed: must be a date YYYY-MM-DD, not the string 'soon'",
+    ]
+
+
+def test_cross_file_errors_name_row_and_column(tiny: TinyCase,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [dict(ROW), {**ROW, "id": "E2", "factor": "zz"},
+            {**ROW, "id": "E3", "source_2": "S9", "locator_2": "p. 2"}, dict(ROW)]
+    folder = _table_case(tiny, rows, monkeypatch)
+    assert _problems(folder) == [
+        "evidence.csv:3:2: factor: unknown factor 'zz' (known: a, b)",
+        "evidence.csv:4:9: source_2: unknown source 'S9'",
+        "evidence.csv:5:1: id: duplicate item id 'E1' (first at items[0])",
+    ]
+
+
+def test_header_errors(tiny: TinyCase, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [{**{k: v for k, v in ROW.items() if k != "claim"}, "note": "x"}]
+    folder = _table_case(tiny, rows, monkeypatch)
+    assert _problems(folder) == [
+        "evidence.csv:1:0: claim: required column is missing",
+        "evidence.csv:1:8: note: unknown column (the columns are: id, factor, indicator, "
+        "value, confidence, observed, claim, excerpt, source, locator)",
+    ]
+
+
+def test_ragged_csv_row(tiny: TinyCase, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _table_case(tiny, [dict(ROW)], monkeypatch)
+    with (folder / "evidence.csv").open("a", newline="") as fh:
+        csv.writer(fh).writerow(["E2", "a", "40"])
+    assert _problems(folder) == ["evidence.csv:3:9: (file): row has 3 cells; the header has 8"]
+
+
+def test_parquet_types_are_checked(tiny: TinyCase, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _table_case(tiny, [{**ROW, "claim": 7}, {**ROW, "id": "E2", "claim": 8}],
+                         monkeypatch, "evidence.parquet")
+    assert _problems(folder) == [
+        "evidence.parquet:2:6: claim: must be text, not the number 7",
+        "evidence.parquet:3:6: claim: must be text, not the number 8",
+    ]
+
+
+def test_yaml_and_table_together_is_an_error(tiny: TinyCase,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    tiny.items = [item("E1", "a", 10)]
+    folder = tiny.write()
+    write_table(folder / "evidence.csv", [dict(ROW)])
+    monkeypatch.chdir(folder)
+    assert _problems(folder) == [
+        "evidence.csv:0:0: (file): 2 files hold the evidence "
+        "of this case (evidence.yaml, evidence.csv); keep one"]
