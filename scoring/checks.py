@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from .checks_judgement import check_gates, check_overrides
 from .errors import Problem
 from .models import (
     Assume,
@@ -32,6 +33,9 @@ from .yamlio import PathKey, YamlDoc
 
 # Weights of a weighted_sum composite may add up to 1 plus this much rounding slack.
 SUM_SLACK = 1e-9
+# Below these, decay (age / half-life) and a linear mapping ((x - lo) / (hi - lo)) overflow.
+MIN_HALF_LIFE_DAYS = 1e-6
+MIN_INPUT_RANGE = 1e-100
 RESERVED_SCENARIO = "base"
 # Trace ids start with a scenario id or one of these words, so no scenario may take them.
 RESERVED_PREFIXES = frozenset({"rubric", "source", "item", "case", "scenario"})
@@ -60,6 +64,11 @@ def check_rubric(rubric: Rubric, doc: YamlDoc) -> list[Problem]:
         if not lo <= value <= hi:
             out.append(doc.problem(loc, f"{what} {value} is outside the scale [{lo}, {hi}]"))
 
+    hl = rubric.half_life_days
+    if hl is not None and hl < MIN_HALF_LIFE_DAYS:
+        out.append(doc.problem(("half_life_days",),
+                               f"half-life of {hl:g} days is too short to compute with "
+                               f"(at least {MIN_HALF_LIFE_DAYS:g} days)"))
     for i, j in _duplicates(f.id for f in rubric.factors).items():
         out.append(doc.problem(("factors", i, "id"),
                                f"duplicate factor id {rubric.factors[i].id!r} "
@@ -79,6 +88,7 @@ def check_rubric(rubric: Rubric, doc: YamlDoc) -> list[Problem]:
         out.append(doc.problem(("assumption_grade",),
                                f"grade {rubric.assumption_grade!r} is not in reliability "
                                f"({', '.join(rubric.reliability)})"))
+    out += check_gates(rubric, doc)
     if rubric.composite == "weighted_sum" and lo != 0:
         out.append(doc.problem(("scale", "min"),
                                "weighted_sum needs a scale that starts at 0 (missing factors "
@@ -98,6 +108,11 @@ def _check_mapping(ind: Indicator, loc: PathKey, doc: YamlDoc, on_scale: Any) ->
     if isinstance(m, LinearMapping):
         if m.input[0] == m.input[1]:
             out.append(doc.problem((*loc, "input"), "input range must not be empty (lo == hi)"))
+        elif abs(m.input[1] - m.input[0]) < MIN_INPUT_RANGE:
+            out.append(doc.problem((*loc, "input"),
+                                   f"input range [{m.input[0]:g}, {m.input[1]:g}] is too narrow "
+                                   f"to compute with (the ends must be at least "
+                                   f"{MIN_INPUT_RANGE:g} apart)"))
         for k, v in enumerate(m.output):
             on_scale((*loc, "output", k), v, "output")
     elif isinstance(m, CategoriesMapping):
@@ -150,12 +165,23 @@ def _check_bands(rubric: Rubric, doc: YamlDoc) -> list[Problem]:
     return out
 
 
+def _kind(value: object) -> str:
+    """What YAML made of an unquoted scalar, in words."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "null" if value is None else "date"
+
+
 class _ValueRules:
     """Checks an item's value against its factor and indicator."""
 
     def __init__(self, rubric: Rubric) -> None:
         self.rubric = rubric
-        self.factors: dict[str, Factor] = {f.id: f for f in rubric.factors}
+        self.factors: dict[str, Factor] = {}
+        for f in rubric.factors:  # a duplicate factor id is reported; the first one counts
+            self.factors.setdefault(f.id, f)
 
     def indicator(self, factor: str, indicator: str | None) -> Indicator | None:
         f = self.factors.get(factor)
@@ -183,8 +209,11 @@ class _ValueRules:
         if ind is not None and isinstance(ind.mapping, CategoriesMapping):
             labels = ind.mapping.categories
             if not isinstance(value, str) or value not in labels:
+                plain = doc.plain.get(tuple(loc))
+                hint = (f"; YAML reads the unquoted {plain} as a {_kind(value)}, so write it in "
+                        f"quotes: \"{plain}\"" if plain in labels else "")
                 return [doc.problem(loc, f"must be one of the categories of indicator "
-                                         f"{ind.id!r}: {', '.join(labels)}")]
+                                         f"{ind.id!r}: {', '.join(labels)}{hint}")]
             return []
         if isinstance(value, str):
             return [doc.problem(loc, f"must be a number, not the string {value!r}")]
@@ -228,8 +257,12 @@ def check_case(meta: CaseFile, rubric: Rubric, sources: SourcesFile, evidence: E
             if ref.source not in source_ids:
                 out.append(edoc.problem((*loc, "sources", k, "source"),
                                         f"unknown source {ref.source!r}"))
+    out += check_overrides(rubric, meta.overrides, docs["case"], ("overrides",))
     if "scenarios" in docs:
         out += _check_scenarios(meta, rubric, evidence, scenarios, docs["scenarios"], rules)
+        for si, sc in enumerate(scenarios.scenarios):
+            out += check_overrides(rubric, sc.overrides, docs["scenarios"],
+                                   ("scenarios", si, "overrides"))
     return out
 
 

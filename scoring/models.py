@@ -11,12 +11,32 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
+from pydantic_core import PydanticCustomError
+
+# Every number is at most MAX_MAGNITUDE in absolute value. The bound keeps the engine's float64
+# arithmetic (sums, products, shifted values) free of overflow, and an integer too big for a
+# float would otherwise crash it.
+MAX_MAGNITUDE = 1e15
+
+
+def _in_range(value: object) -> object:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and abs(value) > MAX_MAGNITUDE:
+        if isinstance(value, int) and abs(value) >= 10**30:
+            shown = f"an integer of about {int(abs(value).bit_length() * 0.30103) + 1} digits"
+        else:
+            shown = f"{value:.6g}"
+        raise PydanticCustomError(
+            "number_range", "{value} is too large: a number must be at most 1e15 in absolute "
+            "value", {"value": shown})
+    return value
+
 
 Id = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 Text = Annotated[str, Field(min_length=1)]
-Number = StrictFloat | StrictInt
-Value = StrictFloat | StrictInt | StrictStr
+Number = Annotated[StrictFloat | StrictInt, AfterValidator(_in_range)]
+Value = Annotated[StrictFloat | StrictInt | StrictStr, AfterValidator(_in_range)]
 
 
 class Strict(BaseModel):
@@ -92,6 +112,49 @@ class Band(Strict):
     description: str | None = None
 
 
+class GateWhen(Strict):
+    """The condition of a gate: a factor score at least and/or at most a value."""
+
+    factor: Id
+    at_least: Number | None = None
+    at_most: Number | None = None
+
+
+class GateThen(Strict):
+    """What a gate does when it fires (one or more of these)."""
+
+    composite_at_least: Number | None = None
+    composite_at_most: Number | None = None
+    band_at_least: str | None = None
+    band_at_most: str | None = None
+    band: str | None = None
+
+
+class Gate(Strict):
+    id: Id
+    description: str | None = None
+    when: GateWhen
+    then: GateThen
+
+
+class OverridePolicy(Strict):
+    """How far an analyst may move a final score, and the reasons allowed."""
+
+    max_points: Annotated[Number, Field(ge=0)] = 0
+    max_bands: Annotated[int, Field(ge=0)] = 0
+    reason_codes: dict[str, str] = Field(default_factory=dict)
+
+
+class Override(Strict):
+    """An analyst's bounded move of the final composite and/or band."""
+
+    points: Number | None = None
+    bands: int | None = None
+    reason_code: Id
+    author: Text
+    rationale: Text
+
+
 class Rubric(Strict):
     id: Id
     version: Annotated[str, Field(pattern=r"^\d+\.\d+\.\d+$")]
@@ -106,6 +169,8 @@ class Rubric(Strict):
     assumption_grade: str | None = None
     bands: list[Band] = Field(min_length=1)
     factors: list[Factor] = Field(min_length=1)
+    gates: list[Gate] = Field(default_factory=list)
+    overrides: OverridePolicy = OverridePolicy()
 
 
 # --------------------------------------------------------------------------- case
@@ -120,6 +185,7 @@ class CaseFile(Strict):
     rubric: Text
     description: str | None = None
     base_narrative: str | None = None
+    overrides: list[Override] = Field(default_factory=list)
 
 
 class Source(Strict):
@@ -223,6 +289,7 @@ class Scenario(Strict):
     name: Text
     narrative: Text
     changes: list[Change] = Field(default_factory=list)
+    overrides: list[Override] = Field(default_factory=list)
 
 
 class ScenariosFile(Strict):
