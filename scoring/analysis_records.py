@@ -26,7 +26,7 @@ def sensitivity_records(s: ScenarioSensitivity, method: str) -> list[TraceRecord
         p = f"{sc}/sensitivity/{b.factor}/{b.direction}"
         weight_in = f"{sc}/factor/{b.factor}/" + (
             "weight" if method == "weighted_sum" else "normalised_weight")
-        inputs = (f"{sc}/composite", weight_in, f"{sc}/factor/{b.factor}/score", "rubric/bands")
+        inputs = (f"{sc}/indicated_composite", weight_in, f"{sc}/factor/{b.factor}/score", "rubric/bands")
         reach = (f"F + dF = {_e(b.score_needed)}, within the scale" if b.score_change is not None
                  else "F + dF would leave the scale: this factor alone cannot move the band")
         out.append(R(f"{p}/score_change", "number",
@@ -51,7 +51,7 @@ def sensitivity_records(s: ScenarioSensitivity, method: str) -> list[TraceRecord
                      expression=f"{exact(s.composite)} - {_e(st.composite_without)} = "
                                 f"{_e(st.at_stake)}" + ("" if st.at_stake is not None else
                                                         " (no factor would be left)"),
-                     inputs=(f"{sc}/composite", f"{sc}/item/{st.item}/effective_weight",
+                     inputs=(f"{sc}/indicated_composite", f"{sc}/item/{st.item}/effective_weight",
                              f"{sc}/item/{st.item}/risk_value", f"{sc}/factor/{st.factor}/score")))
     for t in s.tornado:
         p = f"{sc}/tornado/{t.factor}/{t.kind}"
@@ -64,7 +64,7 @@ def sensitivity_records(s: ScenarioSensitivity, method: str) -> list[TraceRecord
                          formula="C with one factor's weight x (1 -/+ 20 %), renormalised"
                          if t.kind == "weight" else "C with one factor score -/+ one band width",
                          expression=f"{what} {exact(setting)} -> C = {exact(value)}",
-                         inputs=(f"{sc}/composite", src)))
+                         inputs=(f"{sc}/indicated_composite", src)))
     return out
 
 

@@ -68,6 +68,7 @@ class ScenarioDiff:
     weight_effect: float
     coverage_effect: float
     factors: tuple[FactorDiff, ...]
+    judgement_effect: float = 0.0  # change in (final - indicated): gates and overrides
 
     @property
     def total(self) -> float:
@@ -75,8 +76,9 @@ class ScenarioDiff:
 
     @property
     def residual(self) -> float:
-        """total minus the sum of the three parts: float rounding only."""
-        return self.total - (self.score_effect + self.weight_effect + self.coverage_effect)
+        """total minus the sum of the four parts: float rounding only."""
+        return self.total - (self.score_effect + self.weight_effect + self.coverage_effect
+                             + self.judgement_effect)
 
 
 @dataclass(frozen=True)
@@ -218,11 +220,13 @@ def scenario_diff(old: Result, new: Result, scenario: str) -> ScenarioDiff:
             float(_at(fo, f, "weight")) if f in fo.index else None,
             float(_at(fn, f, "weight")) if f in fn.index else None,
             score_e, weight_e, cover_e, items, n0.get(f), nw.get(f), n1.get(f), Ft.get(f)))
+    judged = ((new.composite(scenario) - new.indicated(scenario))
+              - (old.composite(scenario) - old.indicated(scenario)))
     return ScenarioDiff(
         scenario, old.composite(scenario), new.composite(scenario), old.band(scenario),
         new.band(scenario), sum(x.score_effect for x in factors),
         sum(x.weight_effect for x in factors), sum(x.coverage_effect for x in factors),
-        tuple(factors))
+        tuple(factors), judged)
 
 
 def _at(table: pd.DataFrame, f: str, column: str) -> Any:
@@ -258,6 +262,17 @@ def rubric_changes(old: Rubric, new: Rubric) -> tuple[RubricChange, ...]:
                     [b.model_dump(exclude={"description"}) for b in new.bands], "minor")
     out += _changed("bands (descriptions)", [b.description for b in old.bands],
                     [b.description for b in new.bands], "patch")
+    og, ng = {g.id: g for g in old.gates}, {g.id: g for g in new.gates}
+    for gid in dict.fromkeys([*og, *ng]):
+        ga = og[gid].model_dump(exclude={"description"}, exclude_none=True) if gid in og else None
+        gb = ng[gid].model_dump(exclude={"description"}, exclude_none=True) if gid in ng else None
+        out += _changed(f"gates.{gid}", ga or "absent", gb or "removed", "minor")
+    if [g.id for g in old.gates if g.id in ng] != [g.id for g in new.gates if g.id in og]:
+        out.append(RubricChange("gates (order)", "", "", "minor"))
+    out += _changed("overrides", old.overrides.model_dump(exclude={"reason_codes"}),
+                    new.overrides.model_dump(exclude={"reason_codes"}), "minor")
+    out += _changed("overrides.reason_codes", old.overrides.reason_codes,
+                    new.overrides.reason_codes, "patch")
     out += _changed("title", old.title, new.title, "patch")
     out += _changed("description", old.description, new.description, "patch")
     of, nf = {f.id: f for f in old.factors}, {f.id: f for f in new.factors}

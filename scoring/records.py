@@ -13,6 +13,7 @@ import pandas as pd
 
 from .display import exact
 from .engine import Frames
+from .gates import Judgement
 from .loader import Case
 from .models import Assume, BandsMapping, CategoriesMapping, Impute, LinearMapping, Mapping
 from .table import BASE, change_id
@@ -70,6 +71,12 @@ def leaf_records(case: Case) -> list[TraceRecord]:
                          mapping_text(ind.mapping),
                          detail={"unit": ind.unit, "description": ind.description,
                                  "mapping": ind.mapping.model_dump()}))
+    for g in rub.gates:
+        out.append(R(f"rubric/gate/{g.id}", "rubric", g.description or f"Gate {g.id}", g.id,
+                     detail=g.model_dump(mode="json")))
+    out.append(R("rubric/overrides", "rubric", "Override policy",
+                 f"±{rub.overrides.max_points:g} points, ±{rub.overrides.max_bands} bands",
+                 detail=rub.overrides.model_dump(mode="json")))
     for s in case.sources:
         out.append(R(f"source/{s.id}", "source", s.title, s.reliability,
                      detail=s.model_dump(mode="json")))
@@ -238,7 +245,57 @@ def _rows(frame: pd.DataFrame) -> Iterator[Any]:
     return frame.itertuples(index=False)
 
 
-def scenario_records(frames: Frames, case: Case) -> list[TraceRecord]:
+def _judgement_records(sc: str, j: Judgement, case: Case) -> tuple[list[TraceRecord], str,
+                                                                    list[str]]:
+    """Records of the gates that fired and the overrides, the id of the last step, and the
+    ids the band depends on beyond the composite."""
+    out: list[TraceRecord] = []
+    prev = f"{sc}/indicated_composite"
+    band_inputs: list[str] = []
+    gates = {g.id: g for g in case.rubric.gates}
+    overrides = list(case.meta.overrides) if sc == BASE else next(
+        s.overrides for s in case.scenarios if s.id == sc)
+    for step in j.steps:
+        if step.kind == "gate" and not step.fired:
+            continue
+        if step.kind == "gate":
+            g = gates[step.id]
+            rid = f"{sc}/gate/{step.id}"
+            rules = [f"composite at least {g.then.composite_at_least}"
+                     if g.then.composite_at_least is not None else "",
+                     f"composite at most {g.then.composite_at_most}"
+                     if g.then.composite_at_most is not None else "", step.band_rule or ""]
+            what = "; ".join(r for r in rules if r)
+            out.append(R(rid, "number", f"After gate {step.id} ({sc})", step.after,
+                         unit="points", op="gate", formula="gate: when a factor score crosses "
+                         "a threshold, floor/cap the composite or the band",
+                         expression=f"fired because {step.detail}: {what}; composite "
+                                    f"{exact(step.before)} -> {exact(step.after)}",
+                         inputs=(prev, f"rubric/gate/{step.id}",
+                                 f"{sc}/factor/{g.when.factor}/score")))
+        else:
+            k = int(step.id)
+            ov = overrides[k - 1]
+            entry = f"{sc}/override/{k}/entry"
+            out.append(R(entry, "change", f"Override {k} ({sc}): {ov.reason_code}",
+                         ov.reason_code, detail=ov.model_dump(mode="json")))
+            rid = f"{sc}/override/{k}"
+            moves = ", ".join(m for m in (f"{ov.points:+g} points" if ov.points is not None
+                                          else "", step.band_rule or "") if m)
+            out.append(R(rid, "number", f"After override {k} ({sc})", step.after,
+                         unit="points", op="override",
+                         formula="an analyst's bounded move, with a reason code",
+                         expression=f"{moves} ({step.detail}): composite {exact(step.before)}"
+                                    f" -> {exact(step.after)}",
+                         inputs=(prev, entry, "rubric/overrides")))
+        if step.band_rule:
+            band_inputs.append(rid)
+        prev = rid
+    return out, prev, band_inputs
+
+
+def scenario_records(frames: Frames, case: Case,
+                     judgements: dict[str, Judgement] | None = None) -> list[TraceRecord]:
     """Records of every computed number, scenario by scenario."""
     names = {f.id: f.name for f in case.rubric.factors}
     out: list[TraceRecord] = []
@@ -252,10 +309,24 @@ def scenario_records(frames: Frames, case: Case) -> list[TraceRecord]:
             out += _factor_records(fr, frames, case, names[fr.factor], included)
         contribs = [f"{sc}/factor/{f}/contribution" for f in included["factor"]]
         origin = (f"scenario/{sc}",) if sc != BASE else ()
-        out.append(R(f"{sc}/composite", "number", f"Composite risk score ({sc})",
-                     float(s.composite), unit="points", op="sum", formula="C = sum(c_f)",
+        indicated = float(getattr(s, "indicated", s.composite))
+        out.append(R(f"{sc}/indicated_composite", "number",
+                     f"Indicated composite, from the factor scores ({sc})",
+                     indicated, unit="points", op="sum", formula="C = sum(c_f)",
                      expression=" + ".join(exact(c) for c in included["contribution"])
-                     + f" = {exact(s.composite)}", inputs=(*contribs, *origin)))
+                     + f" = {exact(indicated)}", inputs=(*contribs, *origin)))
+        steps, last, band_inputs = ([], f"{sc}/indicated_composite", []) \
+            if judgements is None else _judgement_records(sc, judgements[sc], case)
+        out += steps
+        out.append(R(f"{sc}/composite", "number", f"Composite risk score ({sc})",
+                     float(s.composite), unit="points",
+                     op="same" if not steps else "after gates and overrides",
+                     formula="the indicated composite after the rubric's gates and the "
+                             "analyst's overrides",
+                     expression=(f"no gate fired and no override: {exact(s.composite)}"
+                                 if not steps else f"{exact(indicated)} -> "
+                                 f"{exact(float(s.composite))}"),
+                     inputs=(last,)))
         all_w = [f"{sc}/factor/{f}/weight" for f in facs["factor"]]
         ev = facs[facs["has_sourced_evidence"]]
         out.append(R(f"{sc}/coverage", "number", f"Evidence coverage ({sc})", float(s.coverage),
@@ -273,7 +344,8 @@ def scenario_records(frames: Frames, case: Case) -> list[TraceRecord]:
                                      f"{exact(s.change_vs_base)}"),
                          inputs=(f"{sc}/composite", f"{BASE}/composite")))
         out.append(R(f"{sc}/band", "band", f"Band ({sc})", str(s.band), op="lookup",
-                     formula="band whose [min, max) holds C",
-                     expression=f"C = {exact(s.composite)} -> {s.band}",
-                     inputs=(f"{sc}/composite", "rubric/bands")))
+                     formula="band whose [min, max) holds C, then band gates and overrides",
+                     expression=f"C = {exact(s.composite)} -> {s.band}" + (
+                         f" (after {', '.join(band_inputs)})" if band_inputs else ""),
+                     inputs=(f"{sc}/composite", "rubric/bands", *band_inputs)))
     return out

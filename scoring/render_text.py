@@ -24,11 +24,14 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 def render_table(result: Result) -> str:
     """Scenario summary, then factor scores per scenario (rows: factors)."""
     sc = result.scenario_ids
-    summary = [[s, format_score(result.composite(s)), result.band(s),
+    judged = any(result.indicated(s) != result.composite(s) for s in sc)
+    summary = [[s, *([format_score(result.indicated(s))] if judged else []),
+                format_score(result.composite(s)), result.band(s),
                 format_score(result.coverage(s), "percent")] for s in sc]
     out = [f"{result.case.meta.entity} — as of {result.case.meta.as_of} — rubric "
            f"{result.case.rubric.id} {result.case.rubric.version}\n",
-           _table(["scenario", "composite", "band", "coverage"], summary), ""]
+           _table(["scenario", *(["indicated"] if judged else []), "composite", "band",
+                   "coverage"], summary), ""]
     factors = [[f.id, *[format_score(result.factor_score(s, f.id)) for s in sc]]
                for f in result.case.rubric.factors]
     out.append(_table(["factor score", *sc], factors))
@@ -94,6 +97,7 @@ def render_diff(diff: CaseDiff) -> str:
             ["factor scores at old weights", _d(sd.score_effect)],
             ["weight changes", _d(sd.weight_effect)],
             ["coverage changes", _d(sd.coverage_effect)],
+            ["gates and overrides", _d(sd.judgement_effect)],
             ["total", _d(sd.total)],
         ]))
         out.append(f"(parts sum to the total; residual {sd.residual:.1e})\n")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from . import __version__
+from .models import Gate
 from .records import mapping_text
 from .result import Result
 from .table import BASE
@@ -107,6 +108,27 @@ class ChangeView:
 
 
 @dataclass(frozen=True)
+class GateView:
+    id: str
+    description: str | None
+    fired: bool
+    detail: str  # the condition, with the factor score written in
+    after: Num | None  # the composite after the gate (when it fired)
+    band_rule: str | None
+
+
+@dataclass(frozen=True)
+class OverrideView:
+    entry_id: str
+    reason_code: str
+    reason: str
+    author: str
+    rationale: str
+    moves: str
+    after: Num
+
+
+@dataclass(frozen=True)
 class ScenarioView:
     id: str
     name: str
@@ -122,6 +144,9 @@ class ScenarioView:
     changes: tuple[ChangeView, ...]
     assumed: bool
     robustness: Robustness | None
+    indicated: Num
+    gates: tuple[GateView, ...]
+    overrides: tuple[OverrideView, ...]
 
 
 @dataclass(frozen=True)
@@ -257,6 +282,9 @@ class ReportPage:
     band_ticks: tuple[tuple[float, str], ...]  # (x px, label) on the chart axis
     rubric_sha256: str
     changes: WhatChanged | None
+    gates: tuple[tuple[str, str, str, str | None], ...]  # (id, when, then, description)
+    override_policy: str
+    reason_codes: tuple[tuple[str, str], ...]
 
 
 def safe_url(url: str | None) -> str | None:
@@ -324,7 +352,32 @@ class _Builder:
             self.num(f"{sc}/change_vs_base") if sc != BASE else None,
             tuple(factor_rows), self.segments(sc), self.evidence(sc), changes,
             bool(self.trace[f"{sc}/composite"].assumptions),
-            build_robustness(self.result, sc, self.num))
+            build_robustness(self.result, sc, self.num),
+            self.num(f"{sc}/indicated_composite"), *self.judgement(sc))
+
+    def judgement(self, sc: str) -> tuple[tuple[GateView, ...], tuple[OverrideView, ...]]:
+        j = self.result.judgements.get(sc)
+        if j is None:
+            return (), ()
+        gates = {g.id: g for g in self.case.rubric.gates}
+        codes = self.case.rubric.overrides.reason_codes
+        gviews, oviews = [], []
+        for st in j.steps:
+            if st.kind == "gate":
+                after = self.num(f"{sc}/gate/{st.id}") if st.fired else None
+                gviews.append(GateView(st.id, gates[st.id].description, st.fired, st.detail,
+                                       after, st.band_rule))
+            else:
+                entry = self.trace[f"{sc}/override/{st.id}/entry"]
+                d = entry.detail
+                moves = ", ".join(m for m in (
+                    f"{d['points']:+g} points" if d.get("points") is not None else "",
+                    f"{d['bands']:+d} bands" if d.get("bands") else "") if m)
+                oviews.append(OverrideView(entry.id, str(d["reason_code"]),
+                                           codes.get(str(d["reason_code"]), ""),
+                                           str(d["author"]), str(d["rationale"]), moves,
+                                           self.num(f"{sc}/override/{st.id}")))
+        return tuple(gviews), tuple(oviews)
 
     def _norm(self, sc: str, factor: str) -> Num:
         rid = f"{sc}/factor/{factor}/normalised_weight"
@@ -433,6 +486,7 @@ class _Builder:
             ("Factor score", f"{BASE}/factor/{first}/score"),
             ("Normalised weight", f"{BASE}/factor/{first}/normalised_weight"),
             ("Contribution", f"{BASE}/factor/{first}/contribution"),
+            ("Indicated composite", f"{BASE}/indicated_composite"),
             ("Composite", f"{BASE}/composite"),
             ("Coverage", f"{BASE}/coverage"),
         ]
@@ -513,4 +567,30 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
                          for x in rubric.bands),
         rubric_sha256=rubric_sha256(result),
         changes=changes,
+        gates=tuple((g.id, _when(g), _then(g), g.description) for g in rubric.gates),
+        override_policy=(f"an analyst may move a final composite by at most "
+                         f"±{rubric.overrides.max_points:g} points and a band by at most "
+                         f"±{rubric.overrides.max_bands}, with a reason code below"
+                         if rubric.overrides.reason_codes else
+                         "this rubric allows no overrides"),
+        reason_codes=tuple(rubric.overrides.reason_codes.items()),
     )
+
+
+def _when(g: Gate) -> str:
+    parts = []
+    if g.when.at_least is not None:
+        parts.append(f"{g.when.factor} score ≥ {g.when.at_least:g}")
+    if g.when.at_most is not None:
+        parts.append(f"{g.when.factor} score ≤ {g.when.at_most:g}")
+    return " and ".join(parts)
+
+
+def _then(g: Gate) -> str:
+    t = g.then
+    labels = (("composite_at_least", "composite at least {}"),
+              ("composite_at_most", "composite at most {}"),
+              ("band_at_least", "band at least {}"), ("band_at_most", "band at most {}"),
+              ("band", "band is {} (knock-out)"))
+    return "; ".join(text.format(getattr(t, key)) for key, text in labels
+                     if getattr(t, key) is not None)

@@ -7,7 +7,7 @@ Result; nothing downstream recomputes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -15,6 +15,7 @@ import pandas as pd
 from . import __version__
 from .analysis_records import sensitivity_records, simulation_records
 from .engine import Frames, run
+from .gates import Judgement, judge
 from .loader import Case
 from .records import leaf_records, scenario_records
 from .sensitivity import ScenarioSensitivity, analyse
@@ -32,6 +33,7 @@ class Result:
     case: Case
     frames: Frames
     trace: Trace
+    judgements: dict[str, Judgement] = field(default_factory=dict)
     sensitivity: dict[str, ScenarioSensitivity] = field(default_factory=dict)
     simulations: dict[str, Simulation] = field(default_factory=dict)
 
@@ -41,6 +43,11 @@ class Result:
 
     def composite(self, scenario: str) -> float:
         return float(self._summary(scenario)["composite"])
+
+    def indicated(self, scenario: str) -> float:
+        """The composite from the factor scores, before gates and overrides."""
+        row = self._summary(scenario)
+        return float(row["indicated"]) if "indicated" in row else float(row["composite"])
 
     def band(self, scenario: str) -> str:
         return str(self._summary(scenario)["band"])
@@ -94,7 +101,11 @@ def score(case: Case, analyses: bool = True, draws: int = DEFAULT_DRAWS,
     tables = build_tables(case)
     order = [BASE, *(s.id for s in case.scenarios)]
     frames = run(tables, case.rubric, order)
-    records = leaf_records(case) + scenario_records(frames, case)
+    overrides = {BASE: list(case.meta.overrides)} | {s.id: list(s.overrides)
+                                                    for s in case.scenarios}
+    judged, judgements = judge(frames.scenarios, frames.factors, case.rubric, overrides)
+    frames = replace(frames, scenarios=judged)
+    records = leaf_records(case) + scenario_records(frames, case, judgements)
     sens: dict[str, ScenarioSensitivity] = {}
     sims: dict[str, Simulation] = {}
     if analyses:
@@ -105,4 +116,4 @@ def score(case: Case, analyses: bool = True, draws: int = DEFAULT_DRAWS,
             ids = [str(i) for i in items.loc[items["scenario"] == sc, "item"]]
             records += sensitivity_records(sens[sc], rubric.composite)
             records += simulation_records(sims[sc], ids)
-    return Result(case, frames, Trace(records), sens, sims)
+    return Result(case, frames, Trace(records), judgements, sens, sims)

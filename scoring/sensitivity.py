@@ -145,7 +145,7 @@ def item_stakes(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame) -> t
     weights, scores = inc["weight"].astype(float), inc["score"].astype(float)
     c = _composite(weights, scores, rubric.composite)
     spec = {f.id: f for f in rubric.factors}
-    out = []
+    out: list[ItemStake] = []
     for f, rows in items.groupby("factor", sort=False):
         fid = str(f)
         if fid not in scores.index:

@@ -18,7 +18,7 @@ def test_validate_ok(runner: CliRunner) -> None:
     res = runner.invoke(main, ["validate", str(META)])
     assert res.exit_code == 0, res.output
     assert res.output == (f"{META}: ok (22 sources, 31 items, 2 scenarios, "
-                          "rubric ai-platform-strategy 1.0.0)\n")
+                          "rubric ai-platform-strategy 1.1.0)\n")
 
 
 def test_validate_lists_every_problem_and_exits_2(tiny: TinyCase, runner: CliRunner) -> None:
@@ -66,7 +66,9 @@ def test_score_json_has_every_record(tiny: TinyCase, runner: CliRunner) -> None:
             "base/item/E1/effective_weight", "item/E1", "source/S1"} <= ids
     composite = next(r for r in data["records"] if r["id"] == "base/composite")
     assert composite["value"] == 80.0
-    assert composite["inputs"] == ["base/factor/a/contribution"]
+    assert composite["inputs"] == ["base/indicated_composite"]
+    indicated = next(r for r in data["records"] if r["id"] == "base/indicated_composite")
+    assert indicated["inputs"] == ["base/factor/a/contribution"]
     assert [i["path"] for i in data["inputs"]] == [
         "case.yaml", "rubric.yaml", "sources.yaml", "evidence.yaml"]
 

@@ -73,7 +73,12 @@ def test_click_from_bear_composite_down_to_a_source(browser: Any, meta_file: Pat
                                                    tmp_path: Path) -> None:
     w = Watched(browser, meta_file.as_uri() + "#scenario/bear")
     assert w.follow("#scenario\\/bear a.num[href='#bear/composite']") == "bear/composite"
-    contribution = w.follow("[id='bear/composite'] a[href^='#bear/factor/'][href$='/contribution']")
+    # the final composite -> gates that fired -> the indicated composite
+    step = w.follow("[id='bear/composite'] .inputs a")
+    while step != "bear/indicated_composite":
+        step = w.follow(f"[id='{step}'] .inputs a")
+    contribution = w.follow(
+        "[id='bear/indicated_composite'] a[href^='#bear/factor/'][href$='/contribution']")
     factor = contribution.rsplit("/", 1)[0]
     w.follow(f"[id='{contribution}'] a[href='#{factor}/score']")
     w.follow(f"[id='{factor}/score'] a[href$='/effective_weight']")
