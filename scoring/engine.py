@@ -25,6 +25,8 @@ from .errors import ScoringError
 from .models import Band, Impute, Rubric
 from .table import Tables
 
+INSUFFICIENT = "Insufficient evidence"
+
 
 class NoEvidence(ScoringError):
     """A scenario has no factor with evidence (or an imputed score) to build a composite from."""
@@ -58,7 +60,14 @@ def score_items(items: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
         out["decay"] = 1.0
     else:
         out["decay"] = np.power(0.5, out["age_days"].to_numpy() / float(rubric.half_life_days))
-    out["effective_weight"] = out["confidence"] * out["reliability"] * out["decay"]
+    if rubric.max_age_days is None:
+        out["stale"] = False
+    else:
+        out["stale"] = out["age_days"] > float(rubric.max_age_days)
+    # Stale items count for nothing when the rubric says so; otherwise they are only flagged.
+    out["kept"] = np.where(out["stale"] & (rubric.stale == "exclude"), 0.0, 1.0)
+    out["effective_weight"] = (out["confidence"] * out["reliability"] * out["decay"]
+                               * out["kept"])
     polarity = {f.id: f.polarity for f in rubric.factors}
     strength = out["factor"].map(polarity).eq("strength").to_numpy()
     lo, hi = float(rubric.scale.min), float(rubric.scale.max)
@@ -108,6 +117,10 @@ def score_factors(items: pd.DataFrame, weights: pd.DataFrame, rubric: Rubric) ->
     out["imputed"] = ~out["has_evidence"] & impute.notna()
     out["score"] = np.where(out["has_evidence"], score, impute)
     out["included"] = out["has_evidence"] | out["imputed"]
+    spread = out["max_risk"] - out["min_risk"]
+    out["spread"] = spread.where(out["has_evidence"])
+    limit = np.inf if rubric.contested_spread is None else float(rubric.contested_spread)
+    out["contested"] = out["spread"].fillna(0.0) > limit
     return out.drop(columns=["weighted_risk", "max_risk", "min_risk"])
 
 
@@ -147,6 +160,9 @@ def score_composites(factors: pd.DataFrame, rubric: Rubric,
     s["coverage"] = s["weight_with_evidence"] / s["weight_total"]
     s["change_vs_base"] = s["composite"] - s["composite"].iloc[0]
     s["band"] = band_of(s["composite"].to_numpy(dtype=float), rubric.bands)
+    if rubric.min_coverage is not None:
+        # A composite built on too little evidence gets no band that looks certain.
+        s["band"] = np.where(s["coverage"] < float(rubric.min_coverage), INSUFFICIENT, s["band"])
     return f, s.reset_index(names="scenario")
 
 

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .engine import band_of
+from .engine import INSUFFICIENT, band_of
 from .models import Gate, Override, Rubric
 
 
@@ -136,7 +136,8 @@ def judge(scenarios: pd.DataFrame, factors: pd.DataFrame, rubric: Rubric,
         j = apply(rubric, float(row.composite), scores, overrides.get(sc, []))
         judgements[sc] = j
         finals.append(j.final)
-        bands.append(j.band)
+        thin = rubric.min_coverage is not None and float(row.coverage) < rubric.min_coverage
+        bands.append(INSUFFICIENT if thin else j.band)
     out["indicated"] = out["composite"]
     out["composite"] = finals
     out["band"] = bands

@@ -171,6 +171,11 @@ class Rubric(Strict):
     factors: list[Factor] = Field(min_length=1)
     gates: list[Gate] = Field(default_factory=list)
     overrides: OverridePolicy = OverridePolicy()
+    # Evidence integrity (docs/method.md, "Evidence integrity").
+    max_age_days: Annotated[Number, Field(gt=0)] | None = None
+    stale: Literal["flag", "exclude"] = "flag"
+    contested_spread: Annotated[Number, Field(gt=0)] | None = None
+    min_coverage: Annotated[Number, Field(ge=0, le=1)] | None = None
 
 
 # --------------------------------------------------------------------------- case

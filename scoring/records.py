@@ -74,6 +74,14 @@ def leaf_records(case: Case) -> list[TraceRecord]:
     for g in rub.gates:
         out.append(R(f"rubric/gate/{g.id}", "rubric", g.description or f"Gate {g.id}", g.id,
                      detail=g.model_dump(mode="json")))
+    for key, label in (("max_age_days", "Maximum evidence age (days)"),
+                       ("contested_spread", "Spread above which a factor is contested"),
+                       ("min_coverage", "Minimum coverage for a band")):
+        value = getattr(rub, key)
+        if value is not None:
+            out.append(R(f"rubric/{key}", "rubric", label, float(value),
+                         unit="fraction" if key == "min_coverage" else "points",
+                         detail={"stale": rub.stale} if key == "max_age_days" else {}))
     out.append(R("rubric/overrides", "rubric", "Override policy",
                  f"±{rub.overrides.max_points:g} points, ±{rub.overrides.max_bands} bands",
                  detail=rub.overrides.model_dump(mode="json")))
@@ -150,12 +158,16 @@ def _item_records(row: Any, case: Case, factor_names: dict[str, str]) -> list[Tr
                  expression=(f"0.5 ^ ({int(row.age_days)} / {exact(float(hl))}) = "
                              f"{exact(row.decay)}") if hl else "1",
                  inputs=(f"{p}/age_days", "rubric/half_life_days") if hl else ()))
+    excluded = bool(row.stale) and row.kept == 0
+    stale_note = (" x 0 (stale: older than max_age_days, excluded)" if excluded else
+                  " (stale: older than max_age_days, kept and flagged)" if row.stale else "")
     out.append(R(f"{p}/effective_weight", "number", f"Effective weight of {iid}",
                  float(row.effective_weight), unit="fraction", op="product",
                  formula="w = confidence x reliability x decay",
                  expression=(f"{exact(row.confidence)} x {exact(row.reliability)} x "
-                             f"{exact(row.decay)} = {exact(row.effective_weight)}"),
-                 inputs=(f"{p}/confidence", f"{p}/reliability", f"{p}/decay")))
+                             f"{exact(row.decay)}{stale_note} = {exact(row.effective_weight)}"),
+                 inputs=(f"{p}/confidence", f"{p}/reliability", f"{p}/decay",
+                         *(("rubric/max_age_days",) if row.stale else ()))))
     pol = case.rubric.factors[[x.id for x in case.rubric.factors].index(f)].polarity
     lo, hi = case.rubric.scale.min, case.rubric.scale.max
     if pol == "strength":
@@ -217,6 +229,22 @@ def _factor_records(fr: Any, frames: Frames, case: Case, name: str,
                              f"renormalise{note}",
                   inputs=(f"rubric/factor/{f}", *dropped))
     out.append(score)
+    if fr.has_evidence:
+        live = its[its["effective_weight"] > 0]
+        hi_side = live[live["risk_value"] > fr.score]["item"].tolist()
+        lo_side = live[live["risk_value"] <= fr.score]["item"].tolist()
+        limit = case.rubric.contested_spread
+        out.append(R(f"{p}/spread", "number", f"Spread of the evidence on {name}",
+                     float(fr.spread), unit="points", op="spread",
+                     formula="max(r_i) - min(r_i) over items with weight",
+                     expression=f"{exact(float(live['risk_value'].max()))} - "
+                                f"{exact(float(live['risk_value'].min()))} = {exact(fr.spread)}"
+                                + (f"; above contested_spread {limit}: CONTESTED"
+                                   if fr.contested else ""),
+                     inputs=tuple(f"{sc}/item/{i}/risk_value" for i in live["item"])
+                     + (("rubric/contested_spread",) if limit is not None else ()),
+                     detail={"contested": bool(fr.contested), "higher_risk_items": hi_side,
+                             "lower_risk_items": lo_side}))
     weights = [f"{sc}/factor/{g}/weight" for g in included["factor"]]
     wsum = " + ".join(exact(w) for w in included["weight"])
     if case.rubric.composite == "weighted_mean":
@@ -343,9 +371,14 @@ def scenario_records(frames: Frames, case: Case,
                          expression=(f"{exact(s.composite)} - {exact(s.composite - s.change_vs_base)} = "
                                      f"{exact(s.change_vs_base)}"),
                          inputs=(f"{sc}/composite", f"{BASE}/composite")))
+        thin = case.rubric.min_coverage is not None and s.coverage < case.rubric.min_coverage
         out.append(R(f"{sc}/band", "band", f"Band ({sc})", str(s.band), op="lookup",
-                     formula="band whose [min, max) holds C, then band gates and overrides",
-                     expression=f"C = {exact(s.composite)} -> {s.band}" + (
-                         f" (after {', '.join(band_inputs)})" if band_inputs else ""),
-                     inputs=(f"{sc}/composite", "rubric/bands", *band_inputs)))
+                     formula="band whose [min, max) holds C, then band gates and overrides; "
+                             "'Insufficient evidence' when coverage is below min_coverage",
+                     expression=(f"coverage {exact(s.coverage)} < min_coverage "
+                                 f"{case.rubric.min_coverage} -> {s.band}" if thin else
+                                 f"C = {exact(s.composite)} -> {s.band}" + (
+                                     f" (after {', '.join(band_inputs)})" if band_inputs else "")),
+                     inputs=(f"{sc}/composite", "rubric/bands", *band_inputs,
+                             *((f"{sc}/coverage", "rubric/min_coverage") if thin else ()))))
     return out

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from . import __version__
-from .models import Gate
+from .models import Gate, Rubric
 from .records import mapping_text
 from .result import Result
 from .table import BASE
@@ -70,6 +70,10 @@ class FactorRow:
     n_items: int
     status: str  # "evidence", "imputed" or "excluded", in words
     weight_changed_by: tuple[Link, ...]
+    spread: Num | None
+    contested: bool
+    higher: tuple[Link, ...]  # when contested: items above the factor score
+    lower: tuple[Link, ...]  # ... and at or below it
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,7 @@ class EvidenceRow:
     effective_weight: Num
     share: Num
     changed_by: tuple[Link, ...]
+    stale: bool
 
 
 @dataclass(frozen=True)
@@ -283,6 +288,8 @@ class ReportPage:
     rubric_sha256: str
     changes: WhatChanged | None
     gates: tuple[tuple[str, str, str, str | None], ...]  # (id, when, then, description)
+    integrity: tuple[tuple[str, str], ...]  # (anchor id, rule in words) for the rubric's
+    # max_age_days, contested_spread and min_coverage
     override_policy: str
     reason_codes: tuple[tuple[str, str], ...]
 
@@ -335,11 +342,22 @@ class _Builder:
             status = ("evidence" if fr["has_evidence"] else
                       "imputed" if fr["imputed"] else "excluded")
             wchange = fr["weight_change"]
+            spread_id = f"{sc}/factor/{f.id}/spread"
+            spread = self.trace.get(spread_id)
+            sides = spread.detail if spread is not None else {}
+            contested = bool(sides.get("contested", False))
+
+            def links(ids: list[str], sc: str = sc) -> tuple[Link, ...]:
+                return tuple(Link(self._origin(sc, i), i) for i in ids)
+
             factor_rows.append(FactorRow(
                 f.id, f.name, f.polarity, self.num(f"{sc}/factor/{f.id}/weight"),
                 self._norm(sc, f.id), self.num(f"{sc}/factor/{f.id}/score"),
                 self.num(f"{sc}/factor/{f.id}/contribution"), int(fr["n_items"]), status,
-                (Link(wchange, wchange),) if isinstance(wchange, str) else ()))
+                (Link(wchange, wchange),) if isinstance(wchange, str) else (),
+                self.num(spread_id) if spread is not None else None, contested,
+                links(sides.get("higher_risk_items", [])) if contested else (),
+                links(sides.get("lower_risk_items", [])) if contested else ()))
         changes = tuple(
             ChangeView(f"{sc}/change/{i + 1}", ch.op, _change_summary(ch.model_dump()),
                        ch.rationale)
@@ -379,6 +397,10 @@ class _Builder:
                                            self.num(f"{sc}/override/{st.id}")))
         return tuple(gviews), tuple(oviews)
 
+    def _origin(self, sc: str, item: str) -> str:
+        rid = f"{sc}/assumption/{item}"
+        return rid if rid in self.trace else f"item/{item}"
+
     def _norm(self, sc: str, factor: str) -> Num:
         rid = f"{sc}/factor/{factor}/normalised_weight"
         return self.num(rid) if rid in self.trace else self.num(f"{sc}/factor/{factor}/weight")
@@ -415,7 +437,8 @@ class _Builder:
                     self.num(f"{p}/score") if f"{p}/score" in self.trace else None,
                     self.num(f"{p}/risk_value"), self.num(f"{p}/confidence"),
                     self.num(f"{p}/reliability"), str(row.grade), self.num(f"{p}/decay"),
-                    self.num(f"{p}/effective_weight"), self.num(f"{p}/share"), changed))
+                    self.num(f"{p}/effective_weight"), self.num(f"{p}/share"), changed,
+                    bool(row.stale)))
             dropped = tuple(
                 (Link(f"item/{d.item}", str(d.item)), Link(str(d.change), str(d.change)))
                 for d in drops[(drops["scenario"] == sc) & (drops["factor"] == f.id)]
@@ -568,6 +591,7 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
         rubric_sha256=rubric_sha256(result),
         changes=changes,
         gates=tuple((g.id, _when(g), _then(g), g.description) for g in rubric.gates),
+        integrity=_integrity(rubric),
         override_policy=(f"an analyst may move a final composite by at most "
                          f"±{rubric.overrides.max_points:g} points and a band by at most "
                          f"±{rubric.overrides.max_bands}, with a reason code below"
@@ -575,6 +599,23 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
                          "this rubric allows no overrides"),
         reason_codes=tuple(rubric.overrides.reason_codes.items()),
     )
+
+
+def _integrity(rubric: Rubric) -> tuple[tuple[str, str], ...]:
+    out = []
+    if rubric.max_age_days is not None:
+        what = "excluded (weight 0)" if rubric.stale == "exclude" else "kept and flagged"
+        out.append(("rubric/max_age_days", f"Evidence older than {rubric.max_age_days:g} days "
+                                           f"at the as-of date is stale: {what}."))
+    if rubric.contested_spread is not None:
+        out.append(("rubric/contested_spread",
+                    f"A factor whose items' risk values spread more than "
+                    f"{rubric.contested_spread:g} points is contested."))
+    if rubric.min_coverage is not None:
+        out.append(("rubric/min_coverage",
+                    f"Below {rubric.min_coverage:.0%} coverage a scenario's band reads "
+                    "'Insufficient evidence'."))
+    return tuple(out)
 
 
 def _when(g: Gate) -> str:

@@ -70,6 +70,9 @@ class Trace(Mapping[str, TraceRecord]):
             close = difflib.get_close_matches(key, list(self._records), n=3, cutoff=0.6)
             raise UnknownTraceId(key, close) from None
 
+    def get(self, key: str, default: TraceRecord | None = None) -> TraceRecord | None:  # type: ignore[override]
+        return self._records.get(key, default)
+
     def __contains__(self, key: object) -> bool:
         return key in self._records
 

@@ -7,18 +7,21 @@ import os
 import re
 from pathlib import Path
 
+import yaml
 from click.testing import CliRunner
 
 from scoring.cli import EXIT_INPUT, main
 
-from .conftest import META, TinyCase, item
+from .conftest import META, REPO, TinyCase, item
 
 
 def test_validate_ok(runner: CliRunner) -> None:
     res = runner.invoke(main, ["validate", str(META)])
     assert res.exit_code == 0, res.output
+    version = yaml.safe_load((REPO / "rubrics" / "ai-platform-strategy.yaml").read_text(
+        encoding="utf-8"))["version"]
     assert res.output == (f"{META}: ok (22 sources, 31 items, 2 scenarios, "
-                          "rubric ai-platform-strategy 1.1.0)\n")
+                          f"rubric ai-platform-strategy {version})\n")
 
 
 def test_validate_lists_every_problem_and_exits_2(tiny: TinyCase, runner: CliRunner) -> None:

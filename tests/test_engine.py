@@ -270,3 +270,41 @@ def test_coverage_counts_sourced_evidence_only(tiny: TinyCase) -> None:
 def test_value_of_a_direct_item_is_shown_in_points(tiny: TinyCase) -> None:
     tiny.items = [item("E1", "a", 70)]
     assert tiny.score().trace["base/item/E1/value"].display == "70.00"
+
+
+def test_stale_items_flagged_or_excluded(tiny: TinyCase) -> None:
+    tiny.rubric["max_age_days"] = 30
+    tiny.case["as_of"] = "2026-03-01"
+    tiny.items = [item("E1", "a", 80, observed="2026-01-01"),   # 59 days: stale
+                  item("E2", "a", 20, observed="2026-02-20")]   # 9 days
+    r = tiny.score()
+    # flag (default): kept, F = (80 + 20) / 2 = 50
+    assert r.factor_score("base", "a") == pytest.approx(50.0)
+    assert bool(r.frames.items.set_index("item").loc["E1", "stale"]) is True
+    tiny.rubric["stale"] = "exclude"
+    r = tiny.score()
+    # exclude: E1 weighs 0, F = 20
+    assert r.factor_score("base", "a") == pytest.approx(20.0)
+    assert "stale: older than max_age_days, excluded" in r.trace["base/item/E1/effective_weight"].expression
+
+
+def test_contested_factor(tiny: TinyCase) -> None:
+    tiny.rubric["contested_spread"] = 40
+    tiny.items = [item("E1", "a", 90), item("E2", "a", 30), item("E3", "b", 50)]
+    r = tiny.score()
+    rec = r.trace["base/factor/a/spread"]
+    # 90 - 30 = 60 > 40; F_a = 60: E1 above it, E2 at or below
+    assert rec.value == pytest.approx(60.0)
+    assert rec.detail == {"contested": True, "higher_risk_items": ["E1"],
+                          "lower_risk_items": ["E2"]}
+    assert r.trace["base/factor/b/spread"].detail["contested"] is False
+
+
+def test_min_coverage_gives_insufficient_evidence(tiny: TinyCase) -> None:
+    tiny.rubric["min_coverage"] = 0.8
+    tiny.items = [item("E1", "a", 90)]
+    r = tiny.score()
+    # coverage 3 / 4 = 0.75 < 0.8
+    assert r.band("base") == "Insufficient evidence"
+    assert r.composite("base") == pytest.approx(90.0)
+    assert "base/coverage" in r.trace["base/band"].inputs
