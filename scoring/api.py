@@ -13,6 +13,7 @@ from .diff import CaseDiff, case_diff
 from .loader import load_case
 from .models import CaseFile, EvidenceFile, Rubric, ScenariosFile, SourcesFile
 from .output import dumps_json, write_atomic
+from .progress import Progress, no_progress
 from .result import Result, score
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
@@ -70,3 +71,30 @@ def json_schema(kind: str) -> str:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = f"scoring {kind} file"
     return dumps_json(schema)
+
+
+def universe_scores(folder: str | os.PathLike[str], fmt: str,
+                    progress: Progress | None = None) -> str | bytes:
+    """Score every case of the universe in ``folder`` in one batch pass; the scores as
+    ``fmt`` (table, csv, json: text; parquet: bytes). See docs/formats.md, "Universe scores"."""
+    from .portfolio import render_scores, score_universe
+
+    return render_scores(score_universe(Path(folder), progress or no_progress), fmt)
+
+
+def case_scores_parquet(folder: str | os.PathLike[str]) -> bytes:
+    """The scenario summary of one case (as ``--format csv``) as Parquet bytes."""
+    from .portfolio import render_parquet
+
+    return render_parquet(score_folder(folder).summary_table())
+
+
+def write_universe_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
+                          generated_at: dt.datetime | None = None, jobs: int | None = None,
+                          progress: Progress | None = None) -> int:
+    """Write the portfolio report of the universe in ``folder`` into the folder ``output``:
+    ``index.html`` and one page per case in ``cases/``. Returns the number of cases."""
+    from .portfolio_report import write_portfolio
+
+    return write_portfolio(Path(folder), Path(output), generated_at, jobs,
+                           progress or no_progress)

@@ -12,7 +12,6 @@ from typing import Any, TypeVar
 
 import click
 
-from .engine import NoEvidence
 from .errors import InputError, ScoringError, UnknownTraceId
 
 EXIT_OK = 0
@@ -32,6 +31,8 @@ def _fail(exc: ScoringError) -> None:
         click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was scored.", err=True)
         sys.exit(EXIT_INPUT)
     click.echo(f"Error: {exc}", err=True)
+    from .engine import NoEvidence  # here, not at the top: --help need not import pandas
+
     sys.exit(EXIT_INPUT if isinstance(exc, (UnknownTraceId, NoEvidence)) else EXIT_FAILED)
 
 
@@ -75,14 +76,26 @@ def validate(case_dir: Path) -> None:
 
 @main.command()
 @case_arg
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              show_default=True, help="table for people; json for every traced number; csv for "
-                                      "the scenario summary.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "parquet"]),
+              default="table", show_default=True,
+              help="table for people; json for every traced number; csv for the scenario "
+                   "summary; parquet for the summary as a Parquet file (needs -o).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (atomically) instead of standard output.")
 @handled
 def score(case_dir: Path, fmt: str, output: Path | None) -> None:
-    """Score a case in base and every scenario."""
+    """Score a case in base and every scenario.
+
+    CASE_DIR may also be a universe folder (many cases, docs/formats.md): every case is
+    scored in one batch pass and the output has one row per case and scenario.
+    """
+    from .universe import is_universe
+
+    if fmt == "parquet" and output is None:
+        raise click.UsageError("--format parquet writes a file: add -o FILE.parquet")
+    if fmt == "parquet" or is_universe(case_dir):
+        _emit_scores(case_dir, fmt, output)
+        return
     from .api import score_folder
     from .render_text import render_score
 
@@ -92,16 +105,20 @@ def score(case_dir: Path, fmt: str, output: Path | None) -> None:
 
 @main.command()
 @case_arg
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The HTML file to write (atomically).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="The HTML file to write (atomically); for a universe folder, the folder "
+                   "that gets index.html and one page per case in cases/.")
 @click.option("--generated-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
               default=None, help="Record this generation time in the report. Without it (or "
                                  "SOURCE_DATE_EPOCH) the report records no time.")
 @click.option("--baseline", type=click.Path(file_okay=False, path_type=Path),
               help="Another version of the case: add a 'What changed' section against it.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes rendering the case pages of a universe (default: one per CPU "
+                   "when there are many cases).")
 @handled
 def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
-           baseline: Path | None) -> None:
+           baseline: Path | None, jobs: int | None) -> None:
     """Write a self-contained HTML report in which every number links to its derivation."""
     from .api import write_report
 
@@ -111,6 +128,16 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
         except ValueError:
             raise click.BadParameter("SOURCE_DATE_EPOCH must be an integer") from None
         generated_at = dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
+    from .universe import is_universe
+
+    if is_universe(case_dir):
+        if baseline is not None:
+            raise click.UsageError("--baseline compares two versions of one case folder")
+        _report_universe(case_dir, output, generated_at, jobs)
+        return
+    if output.is_dir():
+        raise click.BadParameter(f"{output} is a folder; give the HTML file to write",
+                                 param_hint="'-o' / '--output'")
     write_report(case_dir, output, generated_at, baseline)
     click.echo(f"wrote {output}", err=True)
 
@@ -236,6 +263,44 @@ def schema(kind: str) -> None:
     from .api import json_schema
 
     click.echo(json_schema(kind), nl=False)
+
+
+def _emit_scores(case_dir: Path, fmt: str, output: Path | None) -> None:
+    """Scores of a universe folder (any format) or of one case as Parquet."""
+    from .api import case_scores_parquet, universe_scores
+    from .progress import Bar
+    from .universe import is_universe
+
+    if not is_universe(case_dir):
+        data: str | bytes = case_scores_parquet(case_dir)
+    else:
+        bar = Bar("scoring")
+        try:
+            data = universe_scores(case_dir, fmt, bar)
+        finally:
+            bar.close()
+    if isinstance(data, str):
+        _emit(data, output)
+        return
+    from .portfolio import write_bytes_atomic
+
+    assert output is not None
+    write_bytes_atomic(output, data)
+    click.echo(f"wrote {output}", err=True)
+
+
+def _report_universe(case_dir: Path, output: Path, generated_at: dt.datetime | None,
+                     jobs: int | None) -> None:
+    from .api import write_universe_report
+    from .progress import Bar
+
+    bar = Bar("rendering")
+    try:
+        n = write_universe_report(case_dir, output, generated_at, jobs, bar)
+    finally:
+        bar.close()
+    click.echo(f"wrote {output / 'index.html'} and {n} case pages in {output / 'cases'}",
+               err=True)
 
 
 def _emit(text: str, output: Path | None) -> None:

@@ -1,0 +1,155 @@
+"""Universe folders: batch scoring from the CLI, its outputs, errors and the portfolio report."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import re
+import shutil
+from html import unescape
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import scoring
+from scoring.cli import main
+from scoring.progress import Bar
+from scoring.synthetic import write_universe
+
+from .conftest import META, REPO
+from .tables import write_table
+from .test_report import Page
+
+
+@pytest.fixture(scope="module")
+def universe(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """200 synthetic cases, tables as CSV."""
+    return write_universe(tmp_path_factory.mktemp("u") / "universe", 200, n_items=12, fmt="csv")
+
+
+def test_score_universe_every_format(universe: Path, tmp_path: Path, runner: CliRunner) -> None:
+    out = tmp_path / "scores.parquet"
+    res = runner.invoke(main, ["score", str(universe), "--format", "parquet", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    frame = pd.read_parquet(out)
+    assert len(frame) == 600 and frame["case"].nunique() == 200
+    assert list(frame.columns[:9]) == ["case", "entity", "rubric", "rubric_version", "scenario",
+                                       "composite", "band", "coverage", "change_vs_base"]
+    csv = pd.read_csv(io.StringIO(runner.invoke(main, ["score", str(universe), "--format",
+                                                       "csv"]).output))
+    assert csv["composite"].tolist() == frame["composite"].tolist()  # %.17g round-trips
+    data = json.loads(runner.invoke(main, ["score", str(universe), "--format", "json"]).output)
+    first = data["cases"][0]["scenarios"][2]
+    assert (first["id"], first["composite"]) == ("bear", frame["composite"][2])
+    table = runner.invoke(main, ["score", str(universe)]).output
+    assert table.startswith("200 cases — rubric synthetic 1.0.0\n")
+    assert len(table.splitlines()) == 4 + 600
+
+
+def test_universe_scores_equal_single_case_scores(universe: Path, tmp_path: Path,
+                                                  runner: CliRunner) -> None:
+    mixed = tmp_path / "mixed"
+    shutil.copytree(universe, mixed)
+    shutil.copytree(META, mixed / "meta")
+    case = (mixed / "meta" / "case.yaml").read_text(encoding="utf-8")
+    (mixed / "meta" / "case.yaml").write_text(case.replace(
+        "rubric: ../../rubrics/ai-platform-strategy.yaml", "rubric: ../rubric-meta.yaml"),
+        encoding="utf-8")
+    shutil.copy(REPO / "rubrics" / "ai-platform-strategy.yaml", mixed / "rubric-meta.yaml")
+    res = runner.invoke(main, ["score", str(mixed), "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    frame = pd.read_csv(io.StringIO(res.output))
+    assert frame["case"].iloc[0] == "meta-platforms"  # case folders first
+    single = scoring.score(scoring.load_case(META), analyses=False)
+    meta = frame[frame["case"] == "meta-platforms"].set_index("scenario")
+    for sc in single.scenario_ids:
+        assert meta.loc[sc, "composite"] == pytest.approx(single.composite(sc), abs=1e-9)
+        assert meta.loc[sc, "band"] == single.band(sc)
+
+
+def test_universe_table_errors(tmp_path: Path, runner: CliRunner,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    root = write_universe(tmp_path / "u", 3, n_items=6, fmt="csv")
+    rows = pd.read_csv(root / "evidence.csv", dtype=str, keep_default_na=False)
+    monkeypatch.chdir(root)
+    bad = rows.copy()
+    bad.loc[1, "case"] = "C999999"
+    write_table(root / "evidence.csv", bad.to_dict("records"))
+    res = runner.invoke(main, ["score", "."])
+    assert res.exit_code == 2
+    assert res.output.splitlines() == [
+        "evidence.csv:3:1: case: case 'C999999' is not in the cases table",
+        "1 problem found; nothing was scored.",
+    ]
+    bad = rows.copy()
+    bad.loc[4, "confidence"] = "2"
+    write_table(root / "evidence.csv", bad[bad["case"] != "C000003"].to_dict("records"))
+    res = runner.invoke(main, ["score", "."])
+    assert res.output.splitlines() == [
+        "evidence.csv:0:0: case: no rows for case 'C000003'",
+        "evidence.csv:6:6: confidence: input should be less than or equal to 1",
+        "2 problems found; nothing was scored.",
+    ]
+
+
+def test_parquet_needs_an_output_file(universe: Path, runner: CliRunner) -> None:
+    res = runner.invoke(main, ["score", str(universe), "--format", "parquet"])
+    assert res.exit_code == 2 and "add -o FILE.parquet" in res.output
+
+
+@pytest.fixture(scope="module")
+def portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report of 24 small cases, rendered by two processes."""
+    root = write_universe(tmp_path_factory.mktemp("p") / "universe", 24, n_items=5)
+    out = root.parent / "report"
+    res = CliRunner().invoke(main, ["report", str(root), "-o", str(out), "--jobs", "2",
+                                    "--generated-at", "2026-03-10"])
+    assert res.exit_code == 0, res.output
+    return out
+
+
+def test_portfolio_index_links_resolve(portfolio: Path) -> None:
+    page = Page((portfolio / "index.html").read_text(encoding="utf-8"))
+    pages = [h for h in page.hrefs if not h.startswith("#")]
+    assert len(pages) >= 24
+    assert all((portfolio / h).is_file() for h in pages)
+    assert all(h[1:] in page.ids for h in page.hrefs if h.startswith("#"))
+    assert len(list((portfolio / "cases").glob("*.html"))) == 24
+
+
+def test_portfolio_index_content(portfolio: Path) -> None:
+    html = (portfolio / "index.html").read_text(encoding="utf-8")
+    assert html.count("<tr><th scope=\"row\"><a href=\"cases/") >= 24
+    assert html.count("<svg class=\"chart\"") == 3  # one distribution per scenario
+    assert "between <code>base</code> and <code>bear</code>" in html
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html)
+    script = re.search(r"<script>(.*?)</script>", html, re.S)
+    assert csp and script
+    digest = base64.b64encode(hashlib.sha256(script.group(1).encode()).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in unescape(csp.group(1))
+    assert "default-src 'none'" in unescape(csp.group(1))
+
+
+def test_case_pages_are_single_case_reports(portfolio: Path) -> None:
+    html = (portfolio / "cases" / "C000001.html").read_text(encoding="utf-8")
+    assert 'id="bear/composite"' in html and 'id="derivations"' in html
+    assert "2026-03-10" in html
+
+
+def test_progress_bar_only_on_a_terminal() -> None:
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    quiet, loud = io.StringIO(), Tty()
+    for stream in (quiet, loud):
+        bar = Bar("scoring", stream, width=10)
+        bar(5, 10)
+        bar(10, 10)
+        bar.close()
+    assert quiet.getvalue() == ""
+    assert loud.getvalue().endswith("\rscoring [##########] 10/10\n")
