@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .batch_judge import judge_batch
 from .batch_table import BatchTable
-from .engine import NoEvidence, band_of
+from .engine import NoEvidence
 from .models import Impute, Rubric
 from .table import BASE
 
@@ -26,7 +27,8 @@ from .table import BASE
 @dataclass(frozen=True)
 class BatchScores:
     """Scores of many cases. ``scenarios``: one row per case and scenario (``case``,
-    ``scenario``, ``composite``, ``band``, ``coverage``, ``change_vs_base``). ``factors``: one
+    ``scenario``, ``composite``, ``band``, ``coverage``, ``change_vs_base`` and ``indicated``,
+    the composite before gates and overrides). ``factors``: one
     row per case, scenario and factor (``score``, NaN when the factor is excluded; ``weight``;
     ``included``; ``has_sourced_evidence``)."""
 
@@ -57,6 +59,8 @@ def _group_sums(table: BatchTable, n_s: int, n_f: int) -> _Groups:
     w = items["confidence"].to_numpy() * items["reliability"].to_numpy()
     if rubric.half_life_days is not None:
         w = w * np.power(0.5, items["age_days"].to_numpy() / float(rubric.half_life_days))
+    if rubric.max_age_days is not None and rubric.stale == "exclude":
+        w = w * (items["age_days"].to_numpy() <= float(rubric.max_age_days))
     strength = np.array([f.polarity == "strength" for f in rubric.factors])
     lo, hi = float(rubric.scale.min), float(rubric.scale.max)
     score = items["score"].to_numpy()
@@ -123,12 +127,17 @@ def score_table(table: BatchTable) -> BatchScores:
         highest = np.where(included, score, -np.inf).max(axis=1)
         composite = np.where(exists, np.clip(composite, lowest, highest), np.nan)
     sourced = groups.sourced_weight.reshape(-1, n_f) > 0
+    cases = table.cases["case"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         coverage = np.where(sourced, weight, 0.0).sum(axis=1) / weight.sum(axis=1)
-    base = composite.reshape(n_c, n_s)[:, scenarios.index(BASE)]
-    change = composite - np.repeat(base, n_s)
+    overrides = {int(k): table.overrides[(str(cases[k // n_s]), scenarios[k % n_s])]
+                 for k in np.flatnonzero(exists)
+                 if (str(cases[k // n_s]), scenarios[k % n_s]) in table.overrides}
+    final, band = judge_batch(rubric, composite, score, included, coverage, overrides)
+    base = final.reshape(n_c, n_s)[:, scenarios.index(BASE)]
+    change = final - np.repeat(base, n_s)
     return BatchScores(
-        _scenario_frame(table, scenarios, exists, composite, coverage, change),
+        _scenario_frame(table, scenarios, exists, composite, final, band, coverage, change),
         _factor_frame(table, scenarios, exists, score, included, weight, sourced))
 
 
@@ -155,12 +164,12 @@ def _pairs(table: BatchTable, scenarios: list[str], repeat: int = 1) -> tuple[An
 
 
 def _scenario_frame(table: BatchTable, scenarios: list[str], exists: np.ndarray,
-                    composite: np.ndarray, coverage: np.ndarray,
-                    change: np.ndarray) -> pd.DataFrame:
+                    indicated: np.ndarray, final: np.ndarray, band: np.ndarray,
+                    coverage: np.ndarray, change: np.ndarray) -> pd.DataFrame:
     cases, scen = _pairs(table, scenarios)
-    out = pd.DataFrame({"case": cases, "scenario": scen, "composite": composite,
-                        "band": band_of(composite, table.rubric.bands), "coverage": coverage,
-                        "change_vs_base": change})
+    out = pd.DataFrame({"case": cases, "scenario": scen, "composite": final, "band": band,
+                        "coverage": coverage, "change_vs_base": change,
+                        "indicated": indicated})
     return out[exists].reset_index(drop=True)
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .loader import Case
-from .models import Assume, DropItem, Rubric, SetConfidence, SetValue, SetWeight, ShiftValue
+from .models import Assume, DropItem, Override, Rubric, SetConfidence, SetValue, SetWeight, ShiftValue
 from .table import BASE, map_values
 
 # One item row: item, factor, indicator, value, confidence, reliability, age_days, assumption.
@@ -41,6 +41,7 @@ class BatchTable:
     items: pd.DataFrame
     weights: pd.DataFrame
     cases: pd.DataFrame
+    overrides: dict[tuple[str, str], tuple[Override, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -51,6 +52,7 @@ class TableBuilder:
     _rows: dict[str, list[object]] = field(default_factory=dict)
     _weights: dict[str, list[object]] = field(default_factory=dict)
     _cases: dict[str, list[object]] = field(default_factory=dict)
+    _overrides: dict[tuple[str, str], tuple[Override, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._rows = {c: [] for c in ("case", "scenario", *ROW_COLUMNS)}
@@ -64,6 +66,10 @@ class TableBuilder:
                               ("as_of", case.meta.as_of)):
             self._cases[column].append(value)
         base = base_rows(case)
+        for sid, ovs in ((BASE, case.meta.overrides),
+                         *((s.id, s.overrides) for s in case.scenarios)):
+            if ovs:
+                self._overrides[(cid, sid)] = tuple(ovs)
         rubric_weights = {f.id: float(f.weight) for f in case.rubric.factors}
         self._extend(cid, BASE, base, rubric_weights)
         for sc in case.scenarios:
@@ -116,7 +122,8 @@ class TableBuilder:
             "factor": pd.Categorical(w["factor"], categories=factors),
             "weight": np.asarray(w["weight"], dtype=float),
         })
-        return BatchTable(self.rubric, items, weights, pd.DataFrame(self._cases))
+        return BatchTable(self.rubric, items, weights, pd.DataFrame(self._cases),
+                          dict(self._overrides))
 
 
 def base_rows(case: Case) -> list[Row]:

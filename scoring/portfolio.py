@@ -27,7 +27,7 @@ from .progress import Progress, no_progress
 from .universe import Universe
 
 SUMMARY_COLUMNS = ["case", "entity", "rubric", "rubric_version", "scenario", "composite",
-                   "band", "coverage", "change_vs_base"]
+                   "band", "coverage", "change_vs_base", "indicated"]
 
 
 @dataclass(frozen=True)

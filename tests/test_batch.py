@@ -13,6 +13,7 @@ import scoring
 from scoring.batch import BatchScores, score_table
 from scoring.batch_table import TableBuilder
 from scoring.engine import NoEvidence, run
+from scoring.gates import judge
 from scoring.synthetic import write_universe
 from scoring.table import BASE, build_tables
 from scoring.universe import Universe
@@ -31,7 +32,10 @@ def _engine(case: scoring.Case) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The single-case engine's scenario and factor frames (no trace records: faster)."""
     order = [BASE, *(s.id for s in case.scenarios)]
     frames = run(build_tables(case), case.rubric, order)
-    return frames.scenarios.set_index("scenario"), frames.factors
+    overrides = {BASE: list(case.meta.overrides)} | {s.id: list(s.overrides)
+                                                    for s in case.scenarios}
+    judged, _ = judge(frames.scenarios, frames.factors, case.rubric, overrides)
+    return judged.set_index("scenario"), frames.factors
 
 
 def _assert_same(cases: list[scoring.Case], batch: BatchScores) -> None:
@@ -42,7 +46,7 @@ def _assert_same(cases: list[scoring.Case], batch: BatchScores) -> None:
         scenarios, factors = _engine(case)
         for s, want in scenarios.iterrows():
             got = sc.loc[(case.meta.id, s)]
-            for column in ("composite", "coverage", "change_vs_base"):
+            for column in ("composite", "coverage", "change_vs_base", "indicated"):
                 assert got[column] == pytest.approx(want[column], abs=1e-9)
             assert got["band"] == want["band"]
         for f in factors.itertuples():
@@ -104,3 +108,26 @@ def test_no_evidence_names_the_case(tiny: TinyCase) -> None:
     case = scoring.load_case(tiny.write())
     with pytest.raises(NoEvidence, match="case and scenario tiny base: no factor has evidence"):
         _batch([case])
+
+
+def test_gates_overrides_stale_and_thin_coverage(tiny: TinyCase) -> None:
+    tiny.rubric |= {
+        "max_age_days": 100, "stale": "exclude", "min_coverage": 0.5,
+        "gates": [{"id": "floor", "when": {"factor": "b", "at_least": 60},
+                   "then": {"composite_at_least": 55, "band_at_most": "Low"}}],
+        "overrides": {"max_points": 10, "max_bands": 1,
+                      "reason_codes": {"late_event": "A late event."}}}
+    tiny.items = [item("E1", "a", 30), item("E2", "b", 70),
+                  item("E3", "a", 90, observed="2025-01-01")]  # stale: excluded
+    tiny.case["overrides"] = [{"points": 5, "reason_code": "late_event", "author": "AB",
+                               "rationale": "r"}]
+    tiny.scenarios = [{"id": "bear", "name": "Bear", "narrative": "n", "changes": [
+        {"op": "drop_item", "item": "E1", "rationale": "r"}]}]
+    case = scoring.load_case(tiny.write())
+    batch = _batch([case])
+    _assert_same([case], batch)
+    # base: C = 0.75 x 30 + 0.25 x 70 = 40; the gate lifts it to 55 and caps the band at Low;
+    # the override adds 5: 60.  bear: E1 dropped, only b (weight 1 of 4) is covered: 25 %.
+    base, bear = batch.scenarios.itertuples(index=False)
+    assert (base.indicated, base.composite, base.band) == (40.0, 60.0, "Low")
+    assert (bear.coverage, bear.band) == (0.25, "Insufficient evidence")
