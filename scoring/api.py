@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
@@ -15,6 +16,9 @@ from .models import CaseFile, EvidenceFile, Rubric, ScenariosFile, SourcesFile
 from .output import dumps_json, write_atomic
 from .progress import Progress, no_progress
 from .result import Result, score
+
+if TYPE_CHECKING:
+    from .verify import Verification
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "rubric": Rubric,
@@ -32,9 +36,11 @@ def score_folder(folder: str | os.PathLike[str]) -> Result:
 
 def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
                  generated_at: dt.datetime | None = None,
-                 baseline: str | os.PathLike[str] | None = None) -> Result:
+                 baseline: str | os.PathLike[str] | None = None,
+                 snapshots: list[Path] | None = None) -> Result:
     """Score the case in ``folder`` and write its HTML report to ``output`` atomically; with
-    ``baseline`` (another version of the case), add a "What changed" section."""
+    ``baseline`` (another version of the case), add a "What changed" section; with
+    ``snapshots`` (folders of source documents), show each excerpt's verification."""
     from .report_changes import build_changes
     from .report_html import render_report
     from .report_model import build_report
@@ -45,8 +51,21 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
         label = Path(baseline).name or str(baseline)
         changes = build_changes(case_diff(score_folder(baseline), result), label,
                                 {i.id for i in result.case.items})
-    write_atomic(Path(output), render_report(build_report(result, generated_at, changes)))
+    checked = None
+    if snapshots is not None:
+        from .verify import verify_case
+
+        checked = verify_case(result.case, Path(folder), snapshots)
+    write_atomic(Path(output),
+                 render_report(build_report(result, generated_at, changes, checked)))
     return result
+
+
+def verify_folder(folder: str | os.PathLike[str], snapshots: list[Path]) -> Verification:
+    """Check the snapshots and excerpts of the case in ``folder``."""
+    from .verify import verify_case
+
+    return verify_case(load_case(folder), Path(folder), snapshots)
 
 
 def diff_folders(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> CaseDiff:

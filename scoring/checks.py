@@ -241,6 +241,12 @@ def check_case(meta: CaseFile, rubric: Rubric, sources: SourcesFile, evidence: E
         if src.date is not None and src.date > meta.as_of:
             out.append(sdoc.problem(("sources", i, "date"),
                                     f"source dated {src.date} is after the case's as_of {meta.as_of}"))
+        if src.snapshot is not None and (src.snapshot.startswith(("/", "\\"))
+                                         or ".." in src.snapshot.replace("\\", "/").split("/")
+                                         or ":" in src.snapshot):
+            out.append(sdoc.problem(("sources", i, "snapshot"),
+                                    "a snapshot path must be relative and stay inside the case "
+                                    "folder (no absolute path, no '..')"))
     source_ids = {s.id for s in sources.sources}
     rules = _ValueRules(rubric)
     items = evidence.items

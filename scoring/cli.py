@@ -116,9 +116,13 @@ def score(case_dir: Path, fmt: str, output: Path | None) -> None:
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Processes rendering the case pages of a universe (default: one per CPU "
                    "when there are many cases).")
+@click.option("--snapshots", "snapshots", multiple=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="A folder of source documents: check every excerpt against them and show "
+                   "the result (repeatable; the case folder is always searched first).")
 @handled
 def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
-           baseline: Path | None, jobs: int | None) -> None:
+           baseline: Path | None, jobs: int | None, snapshots: tuple[Path, ...]) -> None:
     """Write a self-contained HTML report in which every number links to its derivation."""
     from .api import write_report
 
@@ -138,8 +142,31 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
     if output.is_dir():
         raise click.BadParameter(f"{output} is a folder; give the HTML file to write",
                                  param_hint="'-o' / '--output'")
-    write_report(case_dir, output, generated_at, baseline)
+    write_report(case_dir, output, generated_at, baseline,
+                 list(snapshots) if snapshots else None)
     click.echo(f"wrote {output}", err=True)
+
+
+@main.command()
+@case_arg
+@click.option("--snapshots", "snapshots", multiple=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="A folder of source documents to look in after the case folder "
+                   "(repeatable).")
+@handled
+def verify(case_dir: Path, snapshots: tuple[Path, ...]) -> None:
+    """Check source snapshots' SHA-256 and that every excerpt occurs in its source.
+
+    Exit 0 when nothing failed (unverifiable excerpts are listed, not failures), 1 when a
+    snapshot's hash differs or an excerpt is not in the snapshot of any source it cites.
+    """
+    from .api import verify_folder
+    from .render_text import render_verification
+
+    checked = verify_folder(case_dir, list(snapshots))
+    click.echo(render_verification(checked), nl=False)
+    if not checked.ok:
+        sys.exit(EXIT_FAILED)
 
 
 @main.command()

@@ -204,6 +204,9 @@ class Source(Strict):
     url: str | None = None
     cited_as: str | None = None
     notes: str | None = None
+    # A local copy of the document (relative path; docs/formats.md) and its SHA-256.
+    snapshot: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
 
 
 class SourcesFile(Strict):

@@ -9,6 +9,7 @@ from .display import format_score
 from .output import dumps_json
 from .pinning import CaseCheck
 from .result import Result
+from .verify import Verification
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -130,3 +131,21 @@ def render_diff(diff: CaseDiff) -> str:
 
 def _w(x: float | None) -> str:
     return "n/a" if x is None else format_score(x, "fraction")
+
+
+def render_verification(v: Verification) -> str:
+    """Snapshots and excerpts, each with its status, then a count per status."""
+    out = []
+    if v.snapshots:
+        out.append(_table(["source", "snapshot", "status", "note"],
+                          [[s.source, s.path, s.status, s.note] for s in v.snapshots]))
+    if v.excerpts:
+        out.append(_table(["item", "excerpt", "checked against", "note"],
+                          [[e.item, e.status, ", ".join(e.against) or "-", e.note]
+                           for e in v.excerpts]))
+    counts = {k: sum(e.status == k for e in v.excerpts)
+              for k in ("verified", "unverifiable", "failed")}
+    bad = [s for s in v.snapshots if s.status in ("hash mismatch", "refused")]
+    out.append(f"{counts['verified']} verified, {counts['unverifiable']} unverifiable, "
+               f"{counts['failed']} failed excerpts; {len(bad)} snapshot problems.\n")
+    return "\n".join(out)

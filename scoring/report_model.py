@@ -23,6 +23,7 @@ from .trace import TraceRecord
 if TYPE_CHECKING:
     from .report_changes import WhatChanged
     from .report_robustness import Robustness
+    from .verify import Verification
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 CHART_WIDTH = 640  # px of the 0..scale-max axis in the contribution charts
@@ -171,6 +172,7 @@ class ItemView:
     observed: str
     excerpt: str | None
     sources: tuple[SourceRefView, ...]
+    verification: str  # the excerpt's status in words (verified / unverifiable / FAILED / ...)
 
 
 @dataclass(frozen=True)
@@ -288,6 +290,7 @@ class ReportPage:
     rubric_sha256: str
     changes: WhatChanged | None
     gates: tuple[tuple[str, str, str, str | None], ...]  # (id, when, then, description)
+    snapshots: tuple[tuple[str, str, str, str], ...] | None  # (source, path, status, note)
     integrity: tuple[tuple[str, str], ...]  # (anchor id, rule in words) for the rubric's
     # max_age_days, contested_spread and min_coverage
     override_policy: str
@@ -448,14 +451,25 @@ class _Builder:
         return tuple(out)
 
     # ------------------------------------------------------------------ evidence & sources
-    def items(self) -> tuple[ItemView, ...]:
+    def items(self, verification: Verification | None) -> tuple[ItemView, ...]:
         out = []
         for it in self.case.items:
+            check = verification.status_of(it.id) if verification else None
+            if not it.excerpt:
+                status = "no excerpt"
+            elif verification is None:
+                status = "not checked in this run (scoring report --snapshots DIR checks it)"
+            elif check is None or check.status == "unverifiable":
+                status = "unverifiable: no snapshot of a cited source at hand"
+            elif check.status == "verified":
+                status = f"verified in the snapshot of {', '.join(check.against)}"
+            else:
+                status = f"FAILED: not found in the snapshot of {', '.join(check.against)}"
             out.append(ItemView(
                 it.id, it.factor, it.claim, str(it.value), it.indicator, str(it.confidence),
                 str(it.observed), it.excerpt,
                 tuple(SourceRefView(Link(f"source/{r.source}", r.source), r.locator)
-                      for r in it.sources)))
+                      for r in it.sources), status))
         return tuple(out)
 
     def sources(self) -> tuple[SourceView, ...]:
@@ -558,7 +572,8 @@ def _change_summary(data: dict[str, object]) -> str:
 
 
 def build_report(result: Result, generated_at: dt.datetime | None = None,
-                 changes: WhatChanged | None = None) -> ReportPage:
+                 changes: WhatChanged | None = None,
+                 verification: Verification | None = None) -> ReportPage:
     """The complete report model of ``result`` (with a "What changed" section when
     ``changes`` is given)."""
     from .expect import rubric_sha256
@@ -575,7 +590,7 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
         scale=f"{rubric.scale.min}–{rubric.scale.max}",
         scenarios=tuple(b.scenario(sc) for sc in result.scenario_ids),
         palette=tuple((k % N_PALETTE, f.name) for k, f in enumerate(rubric.factors)),
-        items=b.items(), assumptions=b.assumptions(), sources=b.sources(),
+        items=b.items(verification), assumptions=b.assumptions(), sources=b.sources(),
         rubric_factors=b.rubric_factors(),
         bands=tuple(BandView(x.name, str(x.min), str(x.max), x.description) for x in rubric.bands),
         reliability=tuple((g, _rubric_num(result.trace[f"rubric/reliability/{g}"]))
@@ -592,6 +607,8 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
         changes=changes,
         gates=tuple((g.id, _when(g), _then(g), g.description) for g in rubric.gates),
         integrity=_integrity(rubric),
+        snapshots=tuple((s.source, s.path, s.status, s.note)
+                        for s in verification.snapshots) if verification else None,
         override_policy=(f"an analyst may move a final composite by at most "
                          f"±{rubric.overrides.max_points:g} points and a band by at most "
                          f"±{rubric.overrides.max_bands}, with a reason code below"

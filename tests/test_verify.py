@@ -1,0 +1,111 @@
+"""scoring verify: snapshots and excerpts, on documents the tests write."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scoring.cli import EXIT_FAILED, main
+from scoring.verify import normalise
+
+from .conftest import TinyCase, item
+from .test_errors import problems
+
+DOC = "Meta\u2019s  \u201cflywheel\u201d\nis compounding \u2014 fast.\n"
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@pytest.fixture
+def snapped(tiny: TinyCase) -> TinyCase:
+    tiny.sources[0]["snapshot"] = "docs/one.txt"
+    tiny.sources[0]["sha256"] = sha(DOC)
+    tiny.items = [item("E1", "a", 50, excerpt="meta's \"FLYWHEEL\" is compounding - fast"),
+                  item("E2", "b", 50, source="S2", excerpt="not checkable")]
+    root = tiny.write()
+    (root / "docs").mkdir()
+    (root / "docs" / "one.txt").write_text(DOC, encoding="utf-8")
+    return tiny
+
+
+def test_normalise_folds_quotes_dashes_space_case() -> None:
+    assert normalise(DOC) == "meta's \"flywheel\" is compounding - fast."
+
+
+def test_verified_and_unverifiable(snapped: TinyCase, runner: CliRunner) -> None:
+    res = runner.invoke(main, ["verify", str(snapped.root)])
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[-1] == ("1 verified, 1 unverifiable, 0 failed excerpts; "
+                                           "0 snapshot problems.")
+
+
+def test_failed_excerpt_exits_1(snapped: TinyCase, runner: CliRunner) -> None:
+    snapped.items[0]["excerpt"] = "the flywheel is slowing"
+    snapped.write()
+    res = runner.invoke(main, ["verify", str(snapped.root)])
+    assert res.exit_code == EXIT_FAILED
+    assert re.search(r"^E1 +failed +S1 +the excerpt is not in the snapshot$", res.output, re.M)
+
+
+def test_hash_mismatch_exits_1(snapped: TinyCase, runner: CliRunner) -> None:
+    (snapped.root / "docs" / "one.txt").write_text(DOC + "edited", encoding="utf-8")
+    res = runner.invoke(main, ["verify", str(snapped.root)])
+    assert res.exit_code == EXIT_FAILED
+    assert "hash mismatch" in res.output
+
+
+def test_snapshot_found_in_an_outside_folder(snapped: TinyCase, tmp_path: Path,
+                                             runner: CliRunner) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (snapped.root / "docs" / "one.txt").rename(seeds / "one.txt")
+    assert "0 verified, 2 unverifiable" in runner.invoke(main, ["verify", str(snapped.root)]).output
+    res = runner.invoke(main, ["verify", str(snapped.root), "--snapshots", str(seeds)])
+    assert "1 verified, 1 unverifiable" in res.output
+
+
+def test_html_snapshot_text_only(snapped: TinyCase, runner: CliRunner) -> None:
+    html = ("<html><script>var x = 'is compounding';</script><p>Meta&rsquo;s "
+            "<b>&ldquo;flywheel&rdquo;</b> is compounding &mdash; fast.</p></html>")
+    snapped.sources[0]["snapshot"] = "docs/one.html"
+    snapped.sources[0]["sha256"] = sha(html)
+    snapped.write()
+    (snapped.root / "docs" / "one.html").write_text(html, encoding="utf-8")
+    res = runner.invoke(main, ["verify", str(snapped.root)])
+    assert "1 verified" in res.output
+
+
+def test_snapshot_path_must_stay_inside(snapped: TinyCase) -> None:
+    snapped.sources[0]["snapshot"] = "../outside.txt"
+    got = problems(snapped)
+    assert got == ["sources.yaml:7:13: sources[0].snapshot: a snapshot path must be relative "
+                   "and stay inside the case folder (no absolute path, no '..')"]
+
+
+def test_symlink_out_of_the_case_is_refused(snapped: TinyCase, tmp_path: Path,
+                                            runner: CliRunner) -> None:
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text(DOC, encoding="utf-8")
+    (snapped.root / "docs" / "one.txt").unlink()
+    os.symlink(outside, snapped.root / "docs" / "one.txt")
+    res = runner.invoke(main, ["verify", str(snapped.root)])
+    assert res.exit_code == EXIT_FAILED
+    assert "refused: a snapshot path must stay inside the case folder" in res.output
+
+
+def test_report_shows_the_status(snapped: TinyCase, tmp_path: Path, runner: CliRunner) -> None:
+    out = tmp_path / "r.html"
+    runner.invoke(main, ["report", str(snapped.root), "-o", str(out), "--snapshots",
+                         str(tmp_path)])
+    html = out.read_text(encoding="utf-8")
+    assert "Excerpt: <strong>verified in the snapshot of S1</strong>" in html
+    assert "Excerpt: <strong>unverifiable: no snapshot of a cited source at hand</strong>" in html
+    runner.invoke(main, ["report", str(snapped.root), "-o", str(out)])
+    assert "not checked in this run" in out.read_text(encoding="utf-8")
