@@ -39,6 +39,12 @@ def check_gates(rubric: Rubric, doc: YamlDoc) -> list[Problem]:
             if v is not None and not lo <= v <= hi:
                 out.append(doc.problem((*loc, "then", key),
                                        f"{v} is outside the scale [{lo}, {hi}]"))
+    for fid, (a, b) in rubric.weight_ranges.items():
+        if fid not in factors:
+            out.append(doc.problem(("weight_ranges", fid), f"unknown factor {fid!r}"))
+        elif not 0 < a <= b:
+            out.append(doc.problem(("weight_ranges", fid),
+                                   f"a weight range needs 0 < low <= high, not [{a}, {b}]"))
     policy = rubric.overrides
     if policy.max_points > (hi - lo):
         out.append(doc.problem(("overrides", "max_points"),

@@ -258,7 +258,8 @@ def rubric_changes(old: Rubric, new: Rubric) -> tuple[RubricChange, ...]:
     out += _changed("half_life_days", old.half_life_days, new.half_life_days, "minor")
     out += _changed("reliability", old.reliability, new.reliability, "minor")
     out += _changed("assumption_grade", old.assumption_grade, new.assumption_grade, "minor")
-    for key in ("max_age_days", "stale", "contested_spread", "min_coverage"):
+    for key in ("max_age_days", "stale", "contested_spread", "min_coverage",
+                "uncertainty_max_sd", "weight_ranges"):
         out += _changed(key, getattr(old, key), getattr(new, key), "minor")
     out += _changed("bands", [b.model_dump(exclude={"description"}) for b in old.bands],
                     [b.model_dump(exclude={"description"}) for b in new.bands], "minor")

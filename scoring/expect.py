@@ -87,7 +87,8 @@ class Drift:
 
 _TEXT_FIELDS = frozenset({"title", "name", "description", "claim", "excerpt", "rationale",
                           "narrative", "notes", "publisher", "unit", "base_narrative",
-                          "entity", "ticker", "locator", "cited_as", "url", "language", "kind"})
+                          "entity", "ticker", "locator", "cited_as", "url", "language", "kind",
+                          "snapshot", "sha256", "author"})
 
 
 def _strip_text(data: Any) -> Any:

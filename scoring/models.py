@@ -176,6 +176,10 @@ class Rubric(Strict):
     stale: Literal["flag", "exclude"] = "flag"
     contested_spread: Annotated[Number, Field(gt=0)] | None = None
     min_coverage: Annotated[Number, Field(ge=0, le=1)] | None = None
+    # Monte Carlo (docs/method.md, "Uncertainty"): the error spread of an item with
+    # confidence 0, in points, and ranges the factor weights are drawn from.
+    uncertainty_max_sd: Annotated[Number, Field(ge=0)] | None = None
+    weight_ranges: dict[str, tuple[Number, Number]] = Field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- case

@@ -112,7 +112,11 @@ def score(case: Case, analyses: bool = True, draws: int = DEFAULT_DRAWS,
         rubric, items, factors = case.rubric, frames.items, frames.factors
         for sc in order:
             sens[sc] = analyse(rubric, items, factors, sc)
-            sims[sc] = simulate(rubric, items, factors, sc, draws=draws, seed=seed)
+            sims[sc] = simulate(rubric, items, factors, sc, draws=draws, seed=seed,
+                                weight_ranges={f: (float(a), float(b)) for f, (a, b)
+                                               in rubric.weight_ranges.items()},
+                                max_sd=None if rubric.uncertainty_max_sd is None
+                                else float(rubric.uncertainty_max_sd))
             ids = [str(i) for i in items.loc[items["scenario"] == sc, "item"]]
             records += sensitivity_records(sens[sc], rubric.composite)
             records += simulation_records(sims[sc], ids)

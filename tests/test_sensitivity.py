@@ -88,3 +88,18 @@ def test_monte_carlo_properties(tmp_path_factory: pytest.TempPathFactory,
     sim = simulate(r.case.rubric, r.frames.items, r.frames.factors, "base", draws=200, seed=seed)
     assert 0 <= sim.p05 <= sim.p50 <= sim.p95 <= 100
     assert sum(p for _, p in sim.band_probability) == pytest.approx(1.0)
+
+
+def test_weight_ranges_from_the_rubric(tiny: TinyCase) -> None:
+    tiny.items = [item("E1", "a", 80), item("E2", "b", 20)]
+    tiny.rubric["weight_ranges"] = {"b": [1, 9]}
+    r = tiny.score()
+    sim = r.simulations["base"]
+    # confidences are 1, so only weights vary: C = (3 x 80 + W_b x 20) / (3 + W_b) for W_b in
+    # [1, 9]: from 65 (W_b = 1) down to (240 + 180) / 12 = 35 (W_b = 9)
+    assert 35.0 <= sim.p05 < sim.p95 <= 65.0
+    assert 0 < sim.probability("Low") < 1
+    tiny.rubric["weight_ranges"] = {"zz": [1, 2]}
+    from .test_errors import problems
+
+    assert problems(tiny) == ["rubric.yaml:26:3: weight_ranges.zz: unknown factor 'zz'"]
