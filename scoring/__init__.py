@@ -12,9 +12,26 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from typing import TYPE_CHECKING, Any  # noqa: E402
+
 from .errors import InputError, Problem, ScoringError  # noqa: E402
-from .loader import Case, load_case, load_rubric  # noqa: E402
-from .result import Result, score  # noqa: E402
+
+if TYPE_CHECKING:
+    from .loader import Case, load_case, load_rubric
+    from .result import Result, score
+
+# Loaded on first use, so that `scoring --help` (and any light import of the package) does not
+# pay for pydantic, pandas and numpy.
+_LAZY = {"Case": "loader", "load_case": "loader", "load_rubric": "loader",
+         "Result": "result", "score": "result"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "Case", "InputError", "Problem", "Result", "ScoringError", "__version__",
