@@ -121,3 +121,18 @@ def test_validate_catches_a_case_with_no_usable_evidence(tiny: TinyCase,
     assert res.exit_code == EXIT_INPUT
     assert res.stderr == ("Error: scenario base: no factor has evidence or an imputed score, "
                           "so there is no composite to compute\n")
+
+
+def test_a_run_never_modifies_its_inputs(tmp_path: Path, runner: CliRunner) -> None:
+    import hashlib
+
+    def snapshot() -> dict[str, str]:
+        files = [*META.iterdir(), REPO / "rubrics" / "ai-platform-strategy.yaml"]
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+    before = snapshot()
+    for args in (["validate"], ["score"], ["score", "--format", "json"], ["check"],
+                 ["verify"], ["report", "-o", str(tmp_path / "r.html")]):
+        res = runner.invoke(main, [args[0], str(META), *args[1:]])
+        assert res.exit_code == 0, (args, res.output)
+    assert snapshot() == before
