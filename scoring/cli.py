@@ -69,7 +69,9 @@ def validate(case_dir: Path) -> None:
     from .result import score as score_case
 
     case = load_case(case_dir)
-    score_case(case)  # a case that loads but cannot be scored (no evidence) is not valid
+    # A case that loads but cannot be scored (no evidence) is not valid; the robustness
+    # analyses are not needed to know that.
+    score_case(case, analyses=False)
     click.echo(f"{case_dir}: ok ({len(case.sources)} sources, {len(case.items)} items, "
                f"{len(case.scenarios)} scenarios, rubric {case.rubric.id} {case.rubric.version})")
 

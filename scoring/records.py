@@ -186,13 +186,10 @@ def _item_records(row: Any, case: Case, factor_names: dict[str, str]) -> list[Tr
     return out
 
 
-def _factor_records(fr: Any, frames: Frames, case: Case, name: str,
-                    included: pd.DataFrame) -> list[TraceRecord]:
+def _factor_records(fr: Any, its: pd.DataFrame, dropped: tuple[str, ...], case: Case,
+                    name: str, included: pd.DataFrame) -> list[TraceRecord]:
     sc, f = fr.scenario, fr.factor
     p = f"{sc}/factor/{f}"
-    items, drops = frames.items, frames.drops
-    its = items[(items["scenario"] == sc) & (items["factor"] == f)]
-    dropped = tuple(drops.loc[(drops["scenario"] == sc) & (drops["factor"] == f), "change"])
     note = f"; items dropped by {', '.join(dropped)}" if dropped else ""
     ids = [f"{sc}/item/{i}" for i in its["item"]]
     out = [R(f"{p}/total_weight", "number", f"Sum of effective weights: {name}",
@@ -327,6 +324,14 @@ def scenario_records(frames: Frames, case: Case,
     """Records of every computed number, scenario by scenario."""
     names = {f.id: f.name for f in case.rubric.factors}
     out: list[TraceRecord] = []
+    # Group once: filtering the item table per factor and scenario is the slow way.
+    item_groups = {(str(k[0]), str(k[1])): g for k, g in
+                   frames.items.groupby(["scenario", "factor"], sort=False)}
+    empty = frames.items.iloc[0:0]
+    drop_groups: dict[tuple[str, str], tuple[str, ...]] = {}
+    for d in _rows(frames.drops):
+        key = (str(d.scenario), str(d.factor))
+        drop_groups[key] = (*drop_groups.get(key, ()), str(d.change))
     for s in _rows(frames.scenarios):
         sc = s.scenario
         for row in _rows(frames.items[frames.items["scenario"] == sc]):
@@ -334,7 +339,9 @@ def scenario_records(frames: Frames, case: Case,
         facs = frames.factors[frames.factors["scenario"] == sc]
         included = facs[facs["included"]]
         for fr in _rows(facs):
-            out += _factor_records(fr, frames, case, names[fr.factor], included)
+            out += _factor_records(fr, item_groups.get((sc, fr.factor), empty),
+                                   drop_groups.get((sc, fr.factor), ()), case,
+                                   names[fr.factor], included)
         contribs = [f"{sc}/factor/{f}/contribution" for f in included["factor"]]
         origin = (f"scenario/{sc}",) if sc != BASE else ()
         indicated = float(getattr(s, "indicated", s.composite))

@@ -9,6 +9,7 @@ so the page works offline and fetches nothing.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 from importlib import resources
 
@@ -18,6 +19,7 @@ import markupsafe
 from .report_model import ReportPage
 
 
+@functools.cache
 def _env() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("scoring", "templates"),
