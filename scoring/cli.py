@@ -311,10 +311,10 @@ def _emit_scores(case_dir: Path, fmt: str, output: Path | None) -> None:
     if isinstance(data, str):
         _emit(data, output)
         return
-    from .portfolio import write_bytes_atomic
+    from .output import write_atomic
 
     assert output is not None
-    write_bytes_atomic(output, data)
+    write_atomic(output, data)
     click.echo(f"wrote {output}", err=True)
 
 

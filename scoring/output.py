@@ -16,9 +16,9 @@ from typing import Any
 from .errors import OutputError
 
 
-def write_atomic(path: Path, text: str, *, overwrite: bool = True) -> None:
-    """Write ``text`` (UTF-8) to ``path`` atomically. With ``overwrite=False`` an existing file
-    is an error rather than replaced."""
+def write_atomic(path: Path, text: str | bytes, *, overwrite: bool = True) -> None:
+    """Write ``text`` (str as UTF-8, or bytes as they are) to ``path`` atomically. With
+    ``overwrite=False`` an existing file is an error rather than replaced."""
     path = Path(path)
     if not overwrite and path.exists():
         raise OutputError(f"{path}: exists; pass --force to overwrite it")
@@ -33,8 +33,9 @@ def write_atomic(path: Path, text: str, *, overwrite: bool = True) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -8,8 +8,6 @@ models. Each rubric's table is scored in one vectorised pass (``batch.py``).
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +18,6 @@ from . import __version__
 from .batch import BatchScores, score_table
 from .batch_table import BatchTable, TableBuilder
 from .display import format_score
-from .errors import OutputError
 from .models import Rubric
 from .output import dumps_json
 from .progress import Progress, no_progress
@@ -155,21 +152,3 @@ def render_scores(scores: UniverseScores, fmt: str) -> str | bytes:
     if fmt == "parquet":
         return render_parquet(scores.summary)
     return {"table": render_table, "csv": render_csv, "json": render_json}[fmt](scores)
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file renamed into place."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
