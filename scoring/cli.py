@@ -17,6 +17,7 @@ from .errors import InputError, ScoringError, UnknownTraceId
 EXIT_OK = 0
 EXIT_FAILED = 1  # the run worked but found a failure (e.g. a drift, an unwritable output)
 EXIT_INPUT = 2  # the inputs are invalid; every problem is listed on stderr
+EXIT_BUG = 70  # an error scoring did not expect: a bug (EX_SOFTWARE)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,6 +45,17 @@ def handled(fn: F) -> F:
             return fn(*args, **kwargs)
         except ScoringError as exc:
             _fail(exc)
+        except (click.ClickException, click.exceptions.Exit, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            # Bad input never gets here (it is a ScoringError); this is a bug in scoring.
+            # SCORING_DEBUG=1 shows the traceback for whoever fixes it.
+            if os.environ.get("SCORING_DEBUG"):
+                raise
+            click.echo(f"Internal error: {type(exc).__name__}: {exc}\nThis is a bug in "
+                       "scoring, not in your files; please report it with the command you "
+                       "ran (SCORING_DEBUG=1 shows the traceback).", err=True)
+            sys.exit(EXIT_BUG)
 
     wrapper.__name__ = fn.__name__
     wrapper.__doc__ = fn.__doc__

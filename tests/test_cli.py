@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -136,3 +137,20 @@ def test_a_run_never_modifies_its_inputs(tmp_path: Path, runner: CliRunner) -> N
         res = runner.invoke(main, [args[0], str(META), *args[1:]])
         assert res.exit_code == 0, (args, res.output)
     assert snapshot() == before
+
+
+def test_a_bug_gets_a_message_not_a_traceback(tiny: TinyCase, runner: CliRunner,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from scoring.cli import EXIT_BUG
+
+    tiny.items = [item("E1", "a", 50)]
+    root = tiny.write()
+
+    def broken(*_: object, **__: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr("scoring.api.score_folder", broken)
+    res = runner.invoke(main, ["score", str(root)])
+    assert res.exit_code == EXIT_BUG
+    assert res.stderr.startswith("Internal error: ZeroDivisionError: division by zero\n")
+    assert "Traceback" not in res.output
