@@ -47,15 +47,15 @@ def _factor_scores(r: np.ndarray, w: np.ndarray, codes: np.ndarray, n_factors: i
     """(draws × factors) factor scores; NaN where a factor has no weight."""
     draws = r.shape[0]
     out = np.full((draws, n_factors), np.nan)
-    onehot = np.zeros((len(codes), n_factors))
-    onehot[np.arange(len(codes)), codes] = 1.0
-    wsum = w @ onehot
-    mean = (r * w) @ onehot / np.where(wsum > 0, wsum, 1.0)
+    # Sums by numpy's own reductions, not a matrix product: BLAS may sum in a different order
+    # on another CPU or release, and the report must be byte-identical everywhere.
+    wsum = np.bincount(codes, weights=w, minlength=n_factors)
     for k in range(n_factors):
         if wsum[k] <= 0:
             continue
         if aggregation[k] == "weighted_mean":
-            out[:, k] = mean[:, k]
+            member = codes == k
+            out[:, k] = (r[:, member] * w[member]).sum(axis=1) / wsum[k]
         else:
             cols = r[:, (codes == k) & (w > 0)]
             out[:, k] = cols.max(axis=1) if aggregation[k] == "max" else cols.min(axis=1)
