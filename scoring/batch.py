@@ -22,6 +22,7 @@ from .batch_table import BatchTable
 from .engine import NoEvidence
 from .models import Impute, Rubric
 from .table import BASE
+from .weights import item_weights, relative_weights
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,8 @@ class BatchScores:
 
 @dataclass(frozen=True)
 class _Groups:
-    """Per (case, scenario, factor) group sums and extremes, flat arrays of n_cs * n_f."""
+    """Per (case, scenario, factor) group sums (of relative weights, weights.py) and
+    extremes, flat arrays of n_cs * n_f."""
 
     total_weight: np.ndarray
     weighted_risk: np.ndarray
@@ -56,11 +58,12 @@ def _group_sums(table: BatchTable, n_s: int, n_f: int) -> _Groups:
     items, rubric = table.items, table.rubric
     g = (_codes(items["case"]) * n_s + _codes(items["scenario"])) * n_f + _codes(items["factor"])
     size = len(table.cases) * n_s * n_f
-    w = items["confidence"].to_numpy() * items["reliability"].to_numpy()
-    if rubric.half_life_days is not None:
-        w = w * np.power(0.5, items["age_days"].to_numpy() / float(rubric.half_life_days))
-    if rubric.max_age_days is not None and rubric.stale == "exclude":
-        w = w * (items["age_days"].to_numpy() <= float(rubric.max_age_days))
+    weights = item_weights(items["confidence"].to_numpy(dtype=float),
+                           items["reliability"].to_numpy(dtype=float),
+                           items["age_days"].to_numpy(dtype=float), rubric.half_life_days,
+                           rubric.max_age_days, rubric.stale == "exclude")
+    # Relative to each group's largest weight: the same means, without underflow (weights.py).
+    w = relative_weights(weights, g, size)
     strength = np.array([f.polarity == "strength" for f in rubric.factors])
     lo, hi = float(rubric.scale.min), float(rubric.scale.max)
     score = items["score"].to_numpy()

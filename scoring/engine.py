@@ -24,6 +24,7 @@ import pandas as pd
 from .errors import ScoringError
 from .models import Band, Impute, Rubric
 from .table import Tables
+from .weights import item_weights, relative_weights
 
 INSUFFICIENT = "Insufficient evidence"
 
@@ -54,31 +55,32 @@ def band_of(values: np.ndarray, bands: list[Band]) -> np.ndarray:
 
 
 def score_items(items: pd.DataFrame, rubric: Rubric) -> pd.DataFrame:
-    """Add decay, effective_weight, risk_value and share columns (vectorised)."""
+    """Add decay, effective_weight, relative_weight, risk_value and share columns
+    (vectorised)."""
     out = items.copy()
-    if rubric.half_life_days is None:
-        out["decay"] = 1.0
-    else:
-        out["decay"] = np.power(0.5, out["age_days"].to_numpy() / float(rubric.half_life_days))
-    if rubric.max_age_days is None:
-        out["stale"] = False
-    else:
-        out["stale"] = out["age_days"] > float(rubric.max_age_days)
+    groups = out.groupby(["scenario", "factor"], sort=False).ngroup().to_numpy()
+    w = item_weights(out["confidence"].to_numpy(dtype=float),
+                     out["reliability"].to_numpy(dtype=float),
+                     out["age_days"].to_numpy(dtype=float), rubric.half_life_days,
+                     rubric.max_age_days, rubric.stale == "exclude")
+    out["decay"] = w.decay
+    out["stale"] = w.stale
     # Stale items count for nothing when the rubric says so; otherwise they are only flagged.
-    out["kept"] = np.where(out["stale"] & (rubric.stale == "exclude"), 0.0, 1.0)
-    out["effective_weight"] = (out["confidence"] * out["reliability"] * out["decay"]
-                               * out["kept"])
+    out["kept"] = w.kept
+    out["effective_weight"] = w.effective_weight
+    out["relative_weight"] = relative_weights(w, groups, int(groups.max(initial=-1)) + 1)
     polarity = {f.id: f.polarity for f in rubric.factors}
     strength = out["factor"].map(polarity).eq("strength").to_numpy()
     lo, hi = float(rubric.scale.min), float(rubric.scale.max)
     score = out["score"].to_numpy(dtype=float)
     out["risk_value"] = np.where(strength, lo + hi - score, score)
-    out["weighted_risk"] = out["effective_weight"] * out["risk_value"]
+    out["weighted_risk"] = out["relative_weight"] * out["risk_value"]
     # Items with no weight (confidence 0) take no part in max/min either.
-    out["counted_risk"] = out["risk_value"].where(out["effective_weight"] > 0)
-    out["sourced_weight"] = out["effective_weight"].where(~out["assumption"].astype(bool), 0.0)
-    totals = out.groupby(["scenario", "factor"])["effective_weight"].transform("sum")
-    out["share"] = np.where(totals > 0, out["effective_weight"] / totals.where(totals > 0, 1.0), 0.0)
+    out["counted_risk"] = out["risk_value"].where(out["relative_weight"] > 0)
+    out["sourced_weight"] = out["relative_weight"].where(~out["assumption"].astype(bool), 0.0)
+    totals = out.groupby(["scenario", "factor"])["relative_weight"].transform("sum")
+    out["share"] = np.where(totals > 0, out["relative_weight"] / totals.where(totals > 0, 1.0),
+                            0.0)
     return out
 
 
@@ -87,6 +89,7 @@ def score_factors(items: pd.DataFrame, weights: pd.DataFrame, rubric: Rubric) ->
     grouped = items.groupby(["scenario", "factor"], sort=False)
     agg = grouped.agg(
         total_weight=("effective_weight", "sum"),
+        relative_total=("relative_weight", "sum"),
         weighted_risk=("weighted_risk", "sum"),
         max_risk=("counted_risk", "max"),
         min_risk=("counted_risk", "min"),
@@ -96,15 +99,17 @@ def score_factors(items: pd.DataFrame, weights: pd.DataFrame, rubric: Rubric) ->
     out = weights.merge(agg, on=["scenario", "factor"], how="left")
     out["n_items"] = out["n_items"].fillna(0).astype(int)
     out["total_weight"] = out["total_weight"].fillna(0.0)
+    relative_total = out["relative_total"].fillna(0.0)
     out["sourced_weight"] = out["sourced_weight"].fillna(0.0)
     out["has_sourced_evidence"] = out["sourced_weight"] > 0
     aggregation = out["factor"].map({f.id: f.aggregation for f in rubric.factors})
-    mean = out["weighted_risk"] / out["total_weight"].where(out["total_weight"] > 0)
+    # Relative weights: the same mean as sum(w·r) / sum(w), without underflow (weights.py).
+    mean = out["weighted_risk"] / relative_total.where(relative_total > 0)
     # A weighted mean lies between its smallest and largest term; rounding can put it a few
     # ulps outside (100.00000000000001 from two 100s), so hold it there.
     mean = mean.clip(lower=out["min_risk"], upper=out["max_risk"])
     out["aggregation"] = aggregation
-    out["has_evidence"] = out["total_weight"] > 0
+    out["has_evidence"] = relative_total > 0
     score = np.select(
         [aggregation.eq("max"), aggregation.eq("min")],
         [out["max_risk"], out["min_risk"]],
@@ -121,7 +126,7 @@ def score_factors(items: pd.DataFrame, weights: pd.DataFrame, rubric: Rubric) ->
     out["spread"] = spread.where(out["has_evidence"])
     limit = np.inf if rubric.contested_spread is None else float(rubric.contested_spread)
     out["contested"] = out["spread"].fillna(0.0) > limit
-    return out.drop(columns=["weighted_risk", "max_risk", "min_risk"])
+    return out.drop(columns=["weighted_risk", "relative_total", "max_risk", "min_risk"])
 
 
 def score_composites(factors: pd.DataFrame, rubric: Rubric,

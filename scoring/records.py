@@ -18,6 +18,7 @@ from .loader import Case
 from .models import Assume, BandsMapping, CategoriesMapping, Impute, LinearMapping, Mapping
 from .table import BASE, change_id
 from .trace import TraceRecord
+from .weights import TINY
 
 R = TraceRecord
 
@@ -179,11 +180,21 @@ def _item_records(row: Any, case: Case, factor_names: dict[str, str]) -> list[Tr
                  float(row.risk_value), unit="points", op="flip" if pol == "strength" else "same",
                  formula=formula, expression=expr,
                  inputs=(score_id, f"rubric/factor/{f}", "rubric/scale")))
+    shown, how = ((row.relative_weight, " (w relative to the factor's largest weight)")
+                  if row.relative_weight > 0 and row.effective_weight < TINY
+                  else (row.effective_weight, ""))
     out.append(R(f"{p}/share", "number", f"Share of {iid} in {factor_names[f]}",
                  float(row.share), unit="fraction", op="ratio", formula="share = w / sum(w)",
-                 expression=f"{exact(row.effective_weight)} / sum(w) = {exact(row.share)}",
+                 expression=f"{exact(shown)} / sum(w) = {exact(row.share)}{how}",
                  inputs=(f"{p}/effective_weight", f"{sc}/factor/{f}/total_weight")))
     return out
+
+
+def _underflows(its: pd.DataFrame) -> bool:
+    """Whether an item's plain effective weight is too small for a float to hold exactly
+    (then derivations show the weights relative to the factor's largest; weights.py)."""
+    w = its["effective_weight"]
+    return bool(((its["relative_weight"] > 0) & (w < TINY)).any())
 
 
 def _factor_records(fr: Any, its: pd.DataFrame, dropped: tuple[str, ...], case: Case,
@@ -203,10 +214,14 @@ def _factor_records(fr: Any, its: pd.DataFrame, dropped: tuple[str, ...], case: 
     if fr.has_evidence:
         agg = fr.aggregation
         if agg == "weighted_mean":
-            pairs = zip(its["effective_weight"], its["risk_value"], strict=True)
+            w_col, total, formula = "effective_weight", fr.total_weight, "F = sum(w_i x r_i) / sum(w_i)"
+            if _underflows(its):
+                w_col, total = "relative_weight", float(its["relative_weight"].sum())
+                formula += ("; w_i relative to the factor's largest weight, because the plain "
+                            "weights are too small for a float (docs/method.md)")
+            pairs = zip(its[w_col], its["risk_value"], strict=True)
             terms = " + ".join(f"{exact(w)} x {exact(r)}" for w, r in pairs)
-            expr = f"({terms}) / {exact(fr.total_weight)} = {exact(fr.score)}"
-            formula = "F = sum(w_i x r_i) / sum(w_i)"
+            expr = f"({terms}) / {exact(total)} = {exact(fr.score)}"
         else:
             expr = f"{agg}({', '.join(exact(r) for r in its['risk_value'])}) = {exact(fr.score)}"
             formula = f"F = {agg}(r_i)"
@@ -227,7 +242,7 @@ def _factor_records(fr: Any, its: pd.DataFrame, dropped: tuple[str, ...], case: 
                   inputs=(f"rubric/factor/{f}", *dropped))
     out.append(score)
     if fr.has_evidence:
-        live = its[its["effective_weight"] > 0]
+        live = its[its["relative_weight"] > 0]
         hi_side = live[live["risk_value"] > fr.score]["item"].tolist()
         lo_side = live[live["risk_value"] <= fr.score]["item"].tolist()
         limit = case.rubric.contested_spread

@@ -122,7 +122,7 @@ def break_evens(rubric: Rubric, weights: pd.Series, scores: pd.Series) -> tuple[
 
 def _factor_without(rows: pd.DataFrame, aggregation: str) -> np.ndarray:
     """Each row's factor score with that row left out (NaN when nothing would be left)."""
-    w = rows["effective_weight"].to_numpy(dtype=float)
+    w = rows["relative_weight"].to_numpy(dtype=float)
     r = rows["risk_value"].to_numpy(dtype=float)
     if aggregation == "weighted_mean":
         rest_w = w.sum() - w

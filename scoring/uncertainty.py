@@ -73,7 +73,7 @@ def simulate(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame, scenari
     fac = factors[factors["scenario"] == scenario].set_index("factor")
     order = [f.id for f in rubric.factors]
     codes = its["factor"].map({f: k for k, f in enumerate(order)}).to_numpy(dtype=int)
-    w = its["effective_weight"].to_numpy(dtype=float)
+    w = its["relative_weight"].to_numpy(dtype=float)
     r0 = its["risk_value"].to_numpy(dtype=float)
     sd = (1.0 - its["confidence"].to_numpy(dtype=float)) * sd_max
     rng = np.random.default_rng(seed)
