@@ -83,6 +83,24 @@ class Drift:
     ok: bool
 
 
+def pin_problems(exp: Expectations, case_id: str | None) -> list[tuple[tuple[str | int, ...], str]]:
+    """(location, message) of each pin that could never hold or never fail: an interval whose
+    low end is above its high end, or a file that pins another case than ``case_id``."""
+    out: list[tuple[tuple[str | int, ...], str]] = []
+    if case_id is not None and exp.case != case_id:
+        out.append((("case",), f"pins case {exp.case!r}, but this folder holds case {case_id!r}"))
+    for sc, pins in exp.scenarios.items():
+        named: list[tuple[tuple[str | int, ...], Pin | None]] = [
+            (("scenarios", sc, "composite"), pins.composite),
+            (("scenarios", sc, "coverage"), pins.coverage),
+            *((("scenarios", sc, "factors", f), p) for f, p in pins.factors.items())]
+        for loc, p in named:
+            if isinstance(p, Between) and p.between[0] > p.between[1]:
+                out.append(((*loc, "between"), f"interval [{p.between[0]}, {p.between[1]}] is "
+                                               "empty: its low end is above its high end"))
+    return out
+
+
 # ----------------------------------------------------------------------------- hashes
 
 _TEXT_FIELDS = frozenset({"title", "name", "description", "claim", "excerpt", "rationale",
@@ -100,14 +118,32 @@ def _strip_text(data: Any) -> Any:
     return data
 
 
+def _canonical(data: Any) -> Any:
+    """One spelling per value: ``1`` and ``1.0`` (or ``1e0``) are the same number."""
+    if isinstance(data, dict):
+        return {k: _canonical(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_canonical(v) for v in data]
+    if isinstance(data, float) and data.is_integer() and abs(data) < 2 ** 53:
+        return int(data)
+    return data
+
+
 def _digest(data: Any) -> str:
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    text = json.dumps(_canonical(data), sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _written(model: BaseModel) -> Any:
+    """What the user wrote, in canonical form: fields left at their defaults are dropped, so
+    a new defaulted field in a later release (or spelling a default out) never looks like a
+    change of content."""
+    return model.model_dump(mode="json", exclude_defaults=True)
 
 
 def rubric_sha256(result: Result) -> str:
     """Hash of the rubric's scoring-relevant content (ids, numbers, rules; not wording)."""
-    return _digest(_strip_text(result.case.rubric.model_dump(mode="json")))
+    return _digest(_strip_text(_written(result.case.rubric)))
 
 
 def inputs_sha256(result: Result) -> str:
@@ -116,9 +152,9 @@ def inputs_sha256(result: Result) -> str:
     case = result.case
     return _digest(_strip_text({
         "as_of": str(case.meta.as_of),
-        "sources": [s.model_dump(mode="json") for s in case.sources],
-        "items": [i.model_dump(mode="json") for i in case.items],
-        "scenarios": [s.model_dump(mode="json") for s in case.scenarios],
+        "sources": [_written(s) for s in case.sources],
+        "items": [_written(i) for i in case.items],
+        "scenarios": [_written(s) for s in case.scenarios],
     }))
 
 

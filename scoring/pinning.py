@@ -11,7 +11,17 @@ import yaml
 
 from .api import score_folder
 from .errors import InputError, OutputError, Problem
-from .expect import EXPECTED_FILE, Drift, Expectations, check, pin, stamp_notes, to_yaml_data, update
+from .expect import (
+    EXPECTED_FILE,
+    Drift,
+    Expectations,
+    check,
+    pin,
+    pin_problems,
+    stamp_notes,
+    to_yaml_data,
+    update,
+)
 from .loader import _validate, display_path
 from .output import write_atomic
 from .yamlio import load_yaml
@@ -45,11 +55,16 @@ def expected_path(folder: str | os.PathLike[str]) -> Path:
     return Path(folder) / EXPECTED_FILE
 
 
-def load_expectations(path: Path) -> Expectations:
+def load_expectations(path: Path, case_id: str | None = None) -> Expectations:
+    """Read and check ``path``: its form, every interval (low <= high) and, given
+    ``case_id``, that it pins that case. Every problem at its file:line:col."""
     doc = load_yaml(path, display_path(path))
     problems: list[Problem] = []
     exp = _validate(Expectations, doc, problems)
     if exp is None:
+        raise InputError(problems)
+    problems.extend(doc.problem(loc, message) for loc, message in pin_problems(exp, case_id))
+    if problems:
         raise InputError(problems)
     return exp
 
@@ -77,8 +92,8 @@ def check_case(folder: str | os.PathLike[str], update_reason: str | None = None)
     if not path.is_file():
         raise InputError([Problem(display_path(path), 0, 0, "",
                                   "no expectations pinned for this case; run `scoring pin`")])
-    exp = load_expectations(path)
     result = score_folder(folder)
+    exp = load_expectations(path, result.case.meta.id)
     rows = check(exp, result)
     notes = stamp_notes(exp, result)
     outcome = CaseCheck(display_path(Path(folder)), rows, notes)

@@ -157,3 +157,52 @@ def test_meta_case_is_pinned() -> None:
 
     assert (META / "expected.yaml").is_file()
     assert Path(META / "case.yaml").is_file()
+
+
+def test_an_empty_interval_is_an_error_not_a_pin(pinned: TinyCase, runner: CliRunner,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(pinned.root)
+    text = (pinned.root / "expected.yaml").read_text(encoding="utf-8")
+    text = text.replace("composite: 65.0", "composite: {between: [70, 60]}", 1)
+    text = text.replace("a: 80.0", "a: {between: [80, 80]}")  # one point: a valid interval
+    (pinned.root / "expected.yaml").write_text(text, encoding="utf-8")
+    res = runner.invoke(main, ["check", "."])
+    assert res.exit_code == EXIT_INPUT
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "between: [70, 60]" in t)
+    assert res.stderr == (
+        f"expected.yaml:{line}:26: scenarios.base.composite.between: interval [70, 60] is "
+        "empty: its low end is above its high end\n1 problem found; nothing was scored.\n")
+
+
+def test_expectations_of_another_case_are_an_error(pinned: TinyCase, runner: CliRunner,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(pinned.root)
+    path = pinned.root / "expected.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("case: tiny", "case: other"),
+                    encoding="utf-8")
+    res = runner.invoke(main, ["check", "."])
+    assert res.exit_code == EXIT_INPUT
+    assert "expected.yaml:5:7: case: pins case 'other', but this folder holds case 'tiny'\n" in res.stderr
+
+
+def test_rubric_hash_is_of_what_the_user_wrote(pinned: TinyCase, runner: CliRunner) -> None:
+    # Spelling out defaults (stale: flag, aggregation: weighted_mean) and writing a weight as
+    # 3.0 instead of 3 change no content: the pin's stamps still hold, with no note.
+    pinned.rubric["stale"] = "flag"
+    pinned.rubric["factors"][0]["aggregation"] = "weighted_mean"
+    pinned.rubric["factors"][0]["weight"] = 3.0
+    pinned.write()
+    res = runner.invoke(main, ["check", str(pinned.root)])
+    assert res.output == "1 of 1 case hold; 0 of 5 pinned numbers drifted.\n"
+    pinned.rubric["factors"][0]["weight"] = 2.0  # a real change is still seen
+    pinned.write()
+    res = runner.invoke(main, ["check", str(pinned.root)])
+    assert "has changed content since the pin but not its version" in res.output
+
+
+def test_meta_pin_stamps_hold_on_a_fresh_checkout(runner: CliRunner) -> None:
+    from .conftest import META
+
+    res = runner.invoke(main, ["check", str(META)])
+    assert res.exit_code == 0
+    assert "note:" not in res.output
