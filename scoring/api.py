@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from .diff import CaseDiff, case_diff
+from .errors import InputError, Problem
 from .loader import load_case
 from .models import CaseFile, EvidenceFile, Rubric, ScenariosFile, SourcesFile
 from .output import dumps_json, write_atomic
@@ -45,6 +46,8 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
     from .report_html import render_report
     from .report_model import build_report
 
+    if snapshots is not None:
+        _check_snapshot_folders(snapshots)
     result = score_folder(folder)
     changes = None
     if baseline is not None:
@@ -62,10 +65,20 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
 
 
 def verify_folder(folder: str | os.PathLike[str], snapshots: list[Path]) -> Verification:
-    """Check the snapshots and excerpts of the case in ``folder``."""
+    """Check the snapshots and excerpts of the case in ``folder``; ``snapshots`` are folders
+    of source documents, each of which must exist."""
     from .verify import verify_case
 
+    _check_snapshot_folders(snapshots)
     return verify_case(load_case(folder), Path(folder), snapshots)
+
+
+def _check_snapshot_folders(snapshots: list[Path]) -> None:
+    """A snapshot folder that is not there is a mistake, not "0 snapshot problems"."""
+    missing = [Problem(str(p), 0, 0, "snapshots", "snapshot folder not found")
+               for p in snapshots if not Path(p).is_dir()]
+    if missing:
+        raise InputError(missing)
 
 
 def diff_folders(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> CaseDiff:

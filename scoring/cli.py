@@ -131,7 +131,7 @@ def score(case_dir: Path, fmt: str, output: Path | None) -> None:
               help="Processes rendering the case pages of a universe (default: one per CPU "
                    "when there are many cases).")
 @click.option("--snapshots", "snapshots", multiple=True,
-              type=click.Path(file_okay=False, path_type=Path),
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of source documents: check every excerpt against them and show "
                    "the result (repeatable; the case folder is always searched first).")
 @handled
@@ -164,7 +164,7 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
 @main.command()
 @case_arg
 @click.option("--snapshots", "snapshots", multiple=True,
-              type=click.Path(file_okay=False, path_type=Path),
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of source documents to look in after the case folder "
                    "(repeatable).")
 @handled

@@ -15,6 +15,7 @@ import pandas as pd
 from . import __version__
 from .analysis_records import sensitivity_records, simulation_records
 from .engine import Frames, run
+from .errors import ScoringError
 from .gates import Judgement, judge
 from .loader import Case
 from .records import leaf_records, scenario_records
@@ -24,6 +25,15 @@ from .trace import Trace
 from .uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, Simulation, simulate
 
 JSON_FORMAT_VERSION = 1
+
+
+class UnknownName(ScoringError, KeyError):
+    """A scenario or factor was asked for that the result does not have."""
+
+    slug = "unknown-name"
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
 
 
 @dataclass(frozen=True)
@@ -57,13 +67,23 @@ class Result:
 
     def factor_score(self, scenario: str, factor: str) -> float | None:
         """The factor's score, or None when it had no evidence and was excluded."""
+        self._summary(scenario)  # an unknown scenario is named as such
         f = self.frames.factors
-        row = f[(f["scenario"] == scenario) & (f["factor"] == factor)].iloc[0]
+        rows = f[(f["scenario"] == scenario) & (f["factor"] == factor)]
+        if rows.empty:
+            known = ", ".join(x.id for x in self.case.rubric.factors)
+            raise UnknownName(f"no factor {factor!r} in rubric {self.case.rubric.id}; its "
+                              f"factors are {known}")
+        row = rows.iloc[0]
         return float(row["score"]) if bool(row["included"]) else None
 
     def _summary(self, scenario: str) -> pd.Series:
         s = self.frames.scenarios
-        return s[s["scenario"] == scenario].iloc[0]
+        rows = s[s["scenario"] == scenario]
+        if rows.empty:
+            raise UnknownName(f"no scenario {scenario!r} in case {self.case.meta.id}; its "
+                              f"scenarios are {', '.join(self.scenario_ids)}")
+        return rows.iloc[0]
 
     def summary_table(self) -> pd.DataFrame:
         """Scenario rows with composite, band, coverage and every factor score (unrounded)."""
