@@ -46,8 +46,8 @@ def handled(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from .output import Interrupted, on_sigterm_raise, reason
 
-        if threading.current_thread() is threading.main_thread():
-            on_sigterm_raise()
+        main_thread = threading.current_thread() is threading.main_thread()
+        previous = on_sigterm_raise() if main_thread else None
         try:
             return fn(*args, **kwargs)
         except ScoringError as exc:
@@ -74,6 +74,9 @@ def handled(fn: F) -> F:
                        "scoring, not in your files; please report it with the command you "
                        "ran (SCORING_DEBUG=1 shows the traceback).", err=True)
             sys.exit(EXIT_BUG)
+        finally:
+            if previous is not None:  # a caller embedding the CLI (or a test) keeps its own
+                signal.signal(signal.SIGTERM, previous)  # handler
 
     wrapper.__name__ = fn.__name__
     wrapper.__doc__ = fn.__doc__

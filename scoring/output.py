@@ -218,10 +218,11 @@ def _raise_interrupted(signum: int, _frame: object) -> None:
     raise Interrupted(signum)
 
 
-def on_sigterm_raise() -> None:
+def on_sigterm_raise() -> Any:
     """Make SIGTERM raise :class:`Interrupted` in this process (its main thread), so that
-    ``finally`` blocks run and temporary files are removed; the default would kill at once."""
-    signal.signal(signal.SIGTERM, _raise_interrupted)
+    ``finally`` blocks run and temporary files are removed; the default would kill at once.
+    Returns the previous handler."""
+    return signal.signal(signal.SIGTERM, _raise_interrupted)
 
 
 def _write_all(fd: int, data: bytes) -> None:
