@@ -139,8 +139,8 @@ def _refusal(path: Path, want: Literal["file", "folder"], inputs: RunInputs,
         st = os.lstat(path)
     except FileNotFoundError:
         st = None
-    except OSError as exc:
-        return f"cannot inspect: {reason(exc)}"
+    except OSError as exc:  # the path cannot be reached: the same fault as a failed write
+        raise OutputError(f"{path}: cannot write: {reason(exc)}") from None
     if st is not None and stat.S_ISLNK(st.st_mode):
         try:
             os.stat(path)
