@@ -14,7 +14,7 @@ from .diff import CaseDiff, case_diff
 from .errors import InputError, Problem
 from .loader import load_case
 from .models import CaseFile, EvidenceFile, Rubric, ScenariosFile, SourcesFile
-from .output import dumps_json, write_atomic
+from .output import RunInputs, dumps_json, guard, write_atomic
 from .progress import Progress, no_progress
 from .result import Result, score
 
@@ -49,10 +49,14 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
     if snapshots is not None:
         _check_snapshot_folders(snapshots)
     result = score_folder(folder)
+    read = result.case.read + RunInputs.of(folders=snapshots or [])
+    guard(Path(output), "file", read)  # before the work, and again when writing
     changes = None
     if baseline is not None:
         label = Path(baseline).name or str(baseline)
-        changes = build_changes(case_diff(score_folder(baseline), result), label,
+        old = score_folder(baseline)
+        read += old.case.read
+        changes = build_changes(case_diff(old, result), label,
                                 {i.id for i in result.case.items})
     checked = None
     if snapshots is not None:
@@ -60,7 +64,7 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
 
         checked = verify_case(result.case, Path(folder), snapshots)
     write_atomic(Path(output),
-                 render_report(build_report(result, generated_at, changes, checked)))
+                 render_report(build_report(result, generated_at, changes, checked)), read)
     return result
 
 
@@ -106,19 +110,38 @@ def json_schema(kind: str) -> str:
 
 
 def universe_scores(folder: str | os.PathLike[str], fmt: str,
-                    progress: Progress | None = None) -> str | bytes:
+                    progress: Progress | None = None,
+                    output: str | os.PathLike[str] | None = None) -> str | bytes:
     """Score every case of the universe in ``folder`` in one batch pass; the scores as
-    ``fmt`` (table, csv, json: text; parquet: bytes). See docs/formats.md, "Universe scores"."""
+    ``fmt`` (table, csv, json: text; parquet: bytes). See docs/formats.md, "Universe scores".
+    With ``output``, also write them there (atomically; never onto the universe's files)."""
     from .portfolio import render_scores, score_universe
 
-    return render_scores(score_universe(Path(folder), progress or no_progress), fmt)
+    scores = score_universe(Path(folder), progress or no_progress)
+    if output is not None:
+        guard(Path(output), "file", scores.read)
+    data = render_scores(scores, fmt)
+    if output is not None:
+        write_atomic(Path(output), data, scores.read)
+    return data
 
 
-def case_scores_parquet(folder: str | os.PathLike[str]) -> bytes:
-    """The scenario summary of one case (as ``--format csv``) as Parquet bytes."""
+def case_scores(folder: str | os.PathLike[str], fmt: str,
+                output: str | os.PathLike[str] | None = None) -> str | bytes:
+    """The scores of one case as ``fmt`` (table, json, csv: text; parquet: the scenario
+    summary as Parquet bytes). With ``output``, also write them there (atomically; never onto
+    an input of the case)."""
     from .portfolio import render_parquet
+    from .render_text import render_score
 
-    return render_parquet(score_folder(folder).summary_table())
+    result = score_folder(folder)
+    if output is not None:
+        guard(Path(output), "file", result.case.read)
+    data = (render_parquet(result.summary_table()) if fmt == "parquet"
+            else render_score(result, fmt))
+    if output is not None:
+        write_atomic(Path(output), data, result.case.read)
+    return data
 
 
 def write_universe_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,6 +20,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1  # the run worked but found a failure (e.g. a drift, an unwritable output)
 EXIT_INPUT = 2  # the inputs are invalid; every problem is listed on stderr
 EXIT_BUG = 70  # an error scoring did not expect: a bug (EX_SOFTWARE)
+EXIT_SIGNAL = 128  # plus the signal's number: 130 for SIGINT, 143 for SIGTERM, as shells do
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -41,12 +44,27 @@ def handled(fn: F) -> F:
     """Turn ScoringError into a message and an exit code; never a traceback."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .output import Interrupted, on_sigterm_raise, reason
+
+        main_thread = threading.current_thread() is threading.main_thread()
+        previous = on_sigterm_raise() if main_thread else None
         try:
             return fn(*args, **kwargs)
         except ScoringError as exc:
             _fail(exc)
-        except (click.ClickException, click.exceptions.Exit, KeyboardInterrupt):
+        except (click.ClickException, click.exceptions.Exit):
             raise
+        except (KeyboardInterrupt, Interrupted) as exc:
+            signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+            click.echo(f"Interrupted by {signal.Signals(signum).name}; files being written "
+                       "were left as they were.", err=True)
+            sys.exit(EXIT_SIGNAL + signum)
+        except OSError as exc:
+            # The machine, not scoring or the inputs: a full disk, a closed pipe, a folder
+            # that cannot be listed. Writers and readers say more where they can.
+            where = f"{exc.filename}: " if exc.filename is not None else ""
+            click.echo(f"Error: {where}{reason(exc)}", err=True)
+            sys.exit(EXIT_FAILED)
         except Exception as exc:
             # Bad input never gets here (it is a ScoringError); this is a bug in scoring.
             # SCORING_DEBUG=1 shows the traceback for whoever fixes it.
@@ -56,6 +74,9 @@ def handled(fn: F) -> F:
                        "scoring, not in your files; please report it with the command you "
                        "ran (SCORING_DEBUG=1 shows the traceback).", err=True)
             sys.exit(EXIT_BUG)
+        finally:
+            if previous is not None:  # a caller embedding the CLI (or a test) keeps its own
+                signal.signal(signal.SIGTERM, previous)  # handler
 
     wrapper.__name__ = fn.__name__
     wrapper.__doc__ = fn.__doc__
@@ -107,14 +128,24 @@ def score(case_dir: Path, fmt: str, output: Path | None) -> None:
 
     if fmt == "parquet" and output is None:
         raise click.UsageError("--format parquet writes a file: add -o FILE.parquet")
-    if fmt == "parquet" or is_universe(case_dir):
-        _emit_scores(case_dir, fmt, output)
-        return
-    from .api import score_folder
-    from .render_text import render_score
+    if is_universe(case_dir):
+        from .api import universe_scores
+        from .progress import Bar
 
-    text = render_score(score_folder(case_dir), fmt)
-    _emit(text, output)
+        bar = Bar("scoring")
+        try:
+            data = universe_scores(case_dir, fmt, bar, output)
+        finally:
+            bar.close()
+    else:
+        from .api import case_scores
+
+        data = case_scores(case_dir, fmt, output)
+    if output is not None:
+        click.echo(f"wrote {output}", err=True)
+    else:
+        assert isinstance(data, str)
+        click.echo(data, nl=False)
 
 
 @main.command()
@@ -141,11 +172,7 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
     from .api import write_report
 
     if generated_at is None and os.environ.get("SOURCE_DATE_EPOCH"):
-        try:
-            epoch = int(os.environ["SOURCE_DATE_EPOCH"])
-        except ValueError:
-            raise click.BadParameter("SOURCE_DATE_EPOCH must be an integer") from None
-        generated_at = dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
+        generated_at = _source_date(os.environ["SOURCE_DATE_EPOCH"])
     from .universe import is_universe
 
     if is_universe(case_dir):
@@ -306,28 +333,20 @@ def schema(kind: str) -> None:
     click.echo(json_schema(kind), nl=False)
 
 
-def _emit_scores(case_dir: Path, fmt: str, output: Path | None) -> None:
-    """Scores of a universe folder (any format) or of one case as Parquet."""
-    from .api import case_scores_parquet, universe_scores
-    from .progress import Bar
-    from .universe import is_universe
+# 9999-12-31T23:59:59Z: the last second a report's date can show (four-digit years).
+MAX_EPOCH = 253_402_300_799
 
-    if not is_universe(case_dir):
-        data: str | bytes = case_scores_parquet(case_dir)
-    else:
-        bar = Bar("scoring")
-        try:
-            data = universe_scores(case_dir, fmt, bar)
-        finally:
-            bar.close()
-    if isinstance(data, str):
-        _emit(data, output)
-        return
-    from .output import write_atomic
 
-    assert output is not None
-    write_atomic(output, data)
-    click.echo(f"wrote {output}", err=True)
+def _source_date(text: str) -> dt.datetime:
+    """SOURCE_DATE_EPOCH (reproducible-builds.org): whole seconds since 1970-01-01 UTC."""
+    try:
+        epoch = int(text)
+    except ValueError:
+        raise click.BadParameter("SOURCE_DATE_EPOCH must be an integer") from None
+    if not 0 <= epoch <= MAX_EPOCH:
+        raise click.BadParameter(f"SOURCE_DATE_EPOCH must be between 0 and {MAX_EPOCH} "
+                                 f"(9999-12-31T23:59:59Z), not {epoch}")
+    return dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
 
 
 def _report_universe(case_dir: Path, output: Path, generated_at: dt.datetime | None,
@@ -342,16 +361,6 @@ def _report_universe(case_dir: Path, output: Path, generated_at: dt.datetime | N
         bar.close()
     click.echo(f"wrote {output / 'index.html'} and {n} case pages in {output / 'cases'}",
                err=True)
-
-
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    from .output import write_atomic
-
-    write_atomic(output, text)
-    click.echo(f"wrote {output}", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

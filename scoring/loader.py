@@ -30,6 +30,7 @@ from .models import (
     Source,
     SourcesFile,
 )
+from .output import RunInputs
 from .tabular import TABLE_SUFFIXES, case_file, load_table
 from .yamlio import PathKey, YamlDoc, load_yaml
 
@@ -60,6 +61,9 @@ class Case:
     items: tuple[Item, ...]
     scenarios: tuple[Scenario, ...]
     inputs: tuple[InputFile, ...]
+    # Where the files above are on disk, and the folders they came from: outputs of the run
+    # must not land there (output.guard).
+    read: RunInputs = RunInputs()
 
     def source(self, source_id: str) -> Source:
         return next(s for s in self.sources if s.id == source_id)
@@ -327,5 +331,6 @@ def load_case(folder: str | os.PathLike[str]) -> Case:
         InputFile(role, Path(os.path.relpath(path, root)).as_posix(), _sha256(path))
         for role, path in paths.items()
     )
+    read_from = RunInputs.of(paths.values(), [root, paths["rubric"].parent])
     return Case(meta, rubric, tuple(sources.sources), tuple(evidence.items),
-                tuple(scenarios.scenarios), inputs)
+                tuple(scenarios.scenarios), inputs, read_from)

@@ -1,47 +1,273 @@
-"""Writing outputs without ever leaving a half-written file.
+"""Writing outputs without ever destroying anything.
 
 Every output goes to a temporary file in the destination folder and is renamed into place
 (an atomic replace on POSIX), so an interrupted or failing run leaves the previous file as it
-was.
+was. Before that, :func:`guard` refuses a target that is an input of the run, lies inside a
+folder the run reads (a case, rubrics, universe or snapshot folder), is a pinned
+``expected.yaml``, or is not a plain file (a folder, a symbolic link, a device, a FIFO, a
+socket). No option overrides the guard.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import functools
 import json
 import os
+import signal
+import stat
 import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .errors import OutputError
 
+PINNED_FILE = "expected.yaml"  # only `pin` and `check --update` may write one
 
-def write_atomic(path: Path, text: str | bytes, *, overwrite: bool = True) -> None:
-    """Write ``text`` (str as UTF-8, or bytes as they are) to ``path`` atomically. With
-    ``overwrite=False`` an existing file is an error rather than replaced."""
+# The system's words for the faults a write can meet, said the way a user acts on them.
+_REASONS = {
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EFBIG: "file too large (the file size limit was reached)",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "read-only file system",
+    errno.EISDIR: "is a folder",
+    errno.ENOTDIR: "a part of the path is not a folder",
+    errno.ELOOP: "too many levels of symbolic links (a symbolic link loop)",
+    errno.ENAMETOOLONG: "file name too long",
+    errno.ENOENT: "no such file or folder",
+    errno.EEXIST: "a file is in the way",
+    errno.EIO: "input/output error",
+}
+
+
+@dataclass(frozen=True)
+class RunInputs:
+    """What a run reads, so that no output lands on it: ``files`` read and ``folders`` whose
+    every file is off limits (case, rubrics, universe and snapshot folders). Paths are
+    resolved (absolute, symbolic links followed) when they are made with :meth:`of`."""
+
+    files: tuple[Path, ...] = ()
+    folders: tuple[Path, ...] = ()
+
+    @classmethod
+    def of(cls, files: Iterable[Path] = (), folders: Iterable[Path] = ()) -> RunInputs:
+        return cls(tuple(sorted({_resolve(Path(p)) for p in files})),
+                   tuple(sorted({_resolve(Path(p)) for p in folders})))
+
+    @classmethod
+    def union(cls, many: Iterable[RunInputs]) -> RunInputs:
+        files: set[Path] = set()
+        folders: set[Path] = set()
+        for one in many:
+            files.update(one.files)
+            folders.update(one.folders)
+        return cls(tuple(sorted(files)), tuple(sorted(folders)))
+
+    def __add__(self, other: RunInputs) -> RunInputs:
+        return RunInputs.union([self, other])
+
+    @functools.cached_property
+    def _file_set(self) -> frozenset[Path]:
+        return frozenset(self.files)
+
+    @functools.cached_property
+    def _folder_set(self) -> frozenset[Path]:
+        return frozenset(self.folders)
+
+    @functools.cached_property
+    def _identities(self) -> frozenset[tuple[int, int]]:
+        """(device, inode) of every input file: a hard link to one, or another spelling of
+        it on a case-insensitive disk, is the same file."""
+        out = set()
+        for file in self.files:
+            try:
+                st = os.stat(file)
+            except OSError:
+                continue
+            out.add((st.st_dev, st.st_ino))
+        return frozenset(out)
+
+    def holds(self, resolved: Path, st: os.stat_result | None) -> bool:
+        """Whether the resolved path (with its lstat, when it exists) is an input file."""
+        return resolved in self._file_set or \
+            (st is not None and (st.st_dev, st.st_ino) in self._identities)
+
+    def folder_around(self, resolved: Path) -> Path | None:
+        """The input folder that ``resolved`` is (or lies inside), if any."""
+        return next((p for p in (resolved, *resolved.parents) if p in self._folder_set), None)
+
+
+NO_INPUTS = RunInputs()
+
+
+def _resolve(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop: keep the absolute spelling
+        return Path(os.path.abspath(path))
+
+
+def reason(exc: OSError) -> str:
+    """A one-line reason for an operating-system error, in plain words."""
+    return _REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _refusal(path: Path, want: Literal["file", "folder"], inputs: RunInputs,
+             pinned: bool) -> str | None:
+    """Why ``path`` must not be written, or None."""
+    if not pinned and path.name.lower() == PINNED_FILE:
+        return f"is a pinned {PINNED_FILE}; only `scoring pin` and `scoring check --update` " \
+               "write those"
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:  # the path cannot be reached: the same fault as a failed write
+        raise OutputError(f"{path}: cannot write: {reason(exc)}") from None
+    if st is not None and stat.S_ISLNK(st.st_mode):
+        try:
+            os.stat(path)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return "is a symbolic link loop"
+        # Replacing a link would lose it, and writing through it would land elsewhere.
+        return f"is a symbolic link (to {os.readlink(path)}); scoring does not write " \
+               "through links: remove it or write elsewhere"
+    if st is not None:
+        if want == "file" and not stat.S_ISREG(st.st_mode):
+            return f"is {_kind(st.st_mode)}, not a regular file" if not \
+                stat.S_ISDIR(st.st_mode) else "is a folder; give the file to write"
+        if want == "folder" and not stat.S_ISDIR(st.st_mode):
+            return "is a file; a universe report is a folder (index.html and cases/)" if \
+                stat.S_ISREG(st.st_mode) else f"is {_kind(st.st_mode)}, not a folder"
+    resolved = _resolve(path)
+    if inputs.holds(resolved, st):
+        return "is an input of this run"
+    # A case's own expected.yaml is the one file pin and check --update write in a case folder.
+    around = None if pinned else inputs.folder_around(resolved)
+    if around is not None:
+        return f"is inside {_shown(around)}, a folder this run reads"
+    return None
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - different drive on Windows
+        return str(path)
+
+
+def guard(path: Path, want: Literal["file", "folder"], inputs: RunInputs, *,
+          pinned: bool = False) -> None:
+    """Raise OutputError when writing ``path`` (a ``file``, or a ``folder`` of files) could
+    destroy an input, a pinned file or something that is not a plain file. ``pinned``: the
+    caller writes a case's expected.yaml (pin, check --update)."""
+    why = _refusal(Path(path), want, inputs, pinned)
+    if why is not None:
+        raise OutputError(f"{path}: refused: {why}")
+
+
+def make_folder(path: Path, inputs: RunInputs) -> None:
+    """Create the output folder ``path`` (and its parents) after guarding it."""
+    guard(path, "folder", inputs)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {reason(exc)}") from None
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM while the temporary file is created and recorded, so that an
+    interruption cannot fall between the two and leave it behind."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+class Interrupted(BaseException):
+    """The run was stopped by SIGTERM. A BaseException, like KeyboardInterrupt for SIGINT, so
+    that no ``except Exception`` takes it for an error to handle."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        super().__init__(signal.Signals(signum).name)
+
+
+def _raise_interrupted(signum: int, _frame: object) -> None:
+    raise Interrupted(signum)
+
+
+def on_sigterm_raise() -> Any:
+    """Make SIGTERM raise :class:`Interrupted` in this process (its main thread), so that
+    ``finally`` blocks run and temporary files are removed; the default would kill at once.
+    Returns the previous handler."""
+    return signal.signal(signal.SIGTERM, _raise_interrupted)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.fsync(fd)
+
+
+def write_atomic(path: Path, text: str | bytes, inputs: RunInputs, *, overwrite: bool = True,
+                 pinned: bool = False) -> None:
+    """Write ``text`` (str as UTF-8, or bytes as they are) to ``path`` atomically, after
+    :func:`guard` allowed it against the run's ``inputs``. With ``overwrite=False`` an
+    existing file is an error rather than replaced. Any failure, or SIGINT/SIGTERM, leaves the
+    previous file as it was and no temporary file behind."""
     path = Path(path)
+    guard(path, "file", inputs, pinned=pinned)
     if not overwrite and path.exists():
         raise OutputError(f"{path}: exists; pass --force to overwrite it")
     folder = path.parent if str(path.parent) else Path(".")
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    tmp: str | None = None
+    fd = -1
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
-    try:
+        with _signals_held():
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         # mkstemp creates the file 0600; give it the mode a plain open() would have.
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        data = text.encode("utf-8") if isinstance(text, str) else text
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        os.fchmod(fd, 0o666 & ~umask)
+        _write_all(fd, data)
+        os.close(fd)
+        fd = -1
+        # Checked again just before the rename: the target may have changed meanwhile.
+        guard(path, "file", inputs, pinned=pinned)
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        tmp = None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {reason(exc)}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def dumps_json(data: Any) -> str:

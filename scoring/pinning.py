@@ -23,7 +23,7 @@ from .expect import (
     update,
 )
 from .loader import _validate, display_path
-from .output import write_atomic
+from .output import NO_INPUTS, guard, write_atomic
 from .yamlio import load_yaml
 
 HEADER = """\
@@ -78,10 +78,13 @@ def pin_case(folder: str | os.PathLike[str], force: bool = False,
              reason: str = "initial pin") -> Path:
     """Write expected.yaml for the case in ``folder``; refuse to overwrite unless ``force``."""
     path = expected_path(folder)
+    # --force overwrites a pinned file, never a link, a folder or a device in its place.
+    guard(path, "file", NO_INPUTS, pinned=True)
     if path.exists() and not force:
         raise OutputError(f"{display_path(path)} exists; pass --force to overwrite it, or use "
                           "`scoring check --update --reason ...` to accept a new run")
-    write_atomic(path, dump_expectations(pin(score_folder(folder), reason)))
+    result = score_folder(folder)
+    write_atomic(path, dump_expectations(pin(result, reason)), result.case.read, pinned=True)
     return path
 
 
@@ -98,5 +101,6 @@ def check_case(folder: str | os.PathLike[str], update_reason: str | None = None)
     notes = stamp_notes(exp, result)
     outcome = CaseCheck(display_path(Path(folder)), rows, notes)
     if update_reason is not None and (not outcome.ok or notes):
-        write_atomic(path, dump_expectations(update(exp, result, update_reason)))
+        write_atomic(path, dump_expectations(update(exp, result, update_reason)),
+                     result.case.read, pinned=True)
     return outcome

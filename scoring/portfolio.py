@@ -19,7 +19,7 @@ from .batch import BatchScores, score_table
 from .batch_table import BatchTable, TableBuilder
 from .display import format_score
 from .models import Rubric
-from .output import dumps_json
+from .output import RunInputs, dumps_json
 from .progress import Progress, no_progress
 from .universe import Universe
 
@@ -39,19 +39,23 @@ class UniverseScores:
     rubrics: dict[str, Rubric]
     tables: tuple[BatchTable, ...]
     scores: tuple[BatchScores, ...]
+    read: RunInputs = RunInputs()  # the files and folders of the universe: no output there
 
     @property
     def n_cases(self) -> int:
         return len(self.index)
 
 
-def load_tables(universe: Universe, progress: Progress = no_progress
-                ) -> tuple[list[BatchTable], dict[str, int]]:
-    """Validate every case and gather it into one tidy table per rubric."""
+def load_tables(universe: Universe, progress: Progress = no_progress,
+                read: set[RunInputs] | None = None) -> tuple[list[BatchTable], dict[str, int]]:
+    """Validate every case and gather it into one tidy table per rubric; add what each case
+    read to ``read``."""
     builders: dict[str, TableBuilder] = {}
     keys: dict[int, str] = {}  # rubric object id -> its content, to spot identical rubrics
     index: dict[str, int] = {}
     for k, case in universe.cases(progress):
+        if read is not None:
+            read.add(case.read)
         rid = id(case.rubric)
         if rid not in keys:
             keys[rid] = case.rubric.model_dump_json()
@@ -79,14 +83,15 @@ def _wide(table: BatchTable, scores: BatchScores) -> pd.DataFrame:
 def score_universe(folder: Path, progress: Progress = no_progress) -> UniverseScores:
     """Load, validate and score every case of the universe in ``folder``."""
     universe = Universe.open(folder)
-    tables, index = load_tables(universe, progress)
+    read: set[RunInputs] = {RunInputs.of(folders=[folder])}
+    tables, index = load_tables(universe, progress, read)
     scores = [score_table(t) for t in tables]
     summary = pd.concat([_wide(t, s) for t, s in zip(tables, scores, strict=True)],
                         ignore_index=True)
     order = summary["case"].map(index).to_numpy() * 10_000 + _scenario_rank(summary)
     summary = summary.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
     return UniverseScores(summary, index, {t.rubric.id: t.rubric for t in tables},
-                          tuple(tables), tuple(scores))
+                          tuple(tables), tuple(scores), RunInputs.union(read))
 
 
 def _scenario_rank(summary: pd.DataFrame) -> np.ndarray:

@@ -25,7 +25,7 @@ from pathlib import Path
 import jinja2
 import markupsafe
 
-from .output import write_atomic
+from .output import NO_INPUTS, RunInputs, guard, make_folder, on_sigterm_raise, write_atomic
 from .portfolio import score_universe
 from .portfolio_model import CASE_PAGES, PortfolioPage, build_portfolio
 from .progress import Progress
@@ -34,6 +34,7 @@ from .universe import Universe
 PARALLEL_FROM = 20  # cases; below this, pages are rendered in this process
 
 _universe: Universe | None = None  # a worker's universe (opened once per process)
+_read: RunInputs = NO_INPUTS  # what the run reads: no page may land on it
 
 
 def _template_text(name: str) -> str:
@@ -85,35 +86,48 @@ def render_case_page(case_index: int, generated_at: dt.datetime | None) -> tuple
 def _write_case(job: tuple[int, str, dt.datetime | None]) -> str:
     case_index, folder, generated_at = job
     case_id, html = render_case_page(case_index, generated_at)
-    write_atomic(Path(folder) / f"{case_id}.html", html)
+    write_atomic(Path(folder) / f"{case_id}.html", html, _read)
     return case_id
 
 
-def _open(root: str) -> None:
-    """Worker initializer: open the universe once per process."""
-    global _universe
+def _open(root: str, read: RunInputs) -> None:
+    """Worker initializer: open the universe once per process; remember what it reads."""
+    global _universe, _read
+    _read = read
     if _universe is None or _universe.root != Path(root):
         _universe = Universe.open(Path(root))
 
 
+def _start_worker(root: str, read: RunInputs) -> None:
+    # A worker killed with the run (SIGTERM to the process group) removes its temporary file.
+    on_sigterm_raise()
+    _open(root, read)
+
+
 def write_case_pages(root: Path, indices: list[int], folder: Path,
-                     generated_at: dt.datetime | None, jobs: int, progress: Progress) -> None:
-    """Render the case pages of ``indices`` into ``folder``, with ``jobs`` processes."""
-    folder.mkdir(parents=True, exist_ok=True)
+                     generated_at: dt.datetime | None, jobs: int, progress: Progress,
+                     read: RunInputs = NO_INPUTS) -> None:
+    """Render the case pages of ``indices`` into ``folder``, with ``jobs`` processes; no
+    page may land on what the run ``read``."""
+    make_folder(folder, read)
     work = [(k, str(folder), generated_at) for k in indices]
     if jobs <= 1:
-        _open(str(root))
+        _open(str(root), read)
         for done, job in enumerate(work, start=1):
             _write_case(job)
             progress(done, len(work))
         return
     # forkserver: workers start clean (no inherited threads or locks) and open the universe.
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_open,
-                             initargs=(str(root),)) as pool:
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                               initargs=(str(root), read))
+    try:
         chunk = max(1, min(32, len(work) // (jobs * 8)))
         for done, _ in enumerate(pool.map(_write_case, work, chunksize=chunk), start=1):
             progress(done, len(work))
+    finally:
+        # On an error or an interruption, pages not yet started are dropped, not rendered.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def default_jobs(n_cases: int) -> int:
@@ -126,8 +140,16 @@ def write_portfolio(root: Path, output: Path, generated_at: dt.datetime | None,
     scores = score_universe(root)
     indices = list(scores.index.values())
     jobs = default_jobs(len(indices)) if jobs is None else jobs
-    write_case_pages(root, indices, output / CASE_PAGES, generated_at, jobs, progress)
+    # Every target is checked before the first page is rendered, and again as it is written.
+    make_folder(output, scores.read)
+    pages = output / CASE_PAGES
+    guard(output / "index.html", "file", scores.read)
+    make_folder(pages, scores.read)
+    for case_id in scores.index:
+        guard(pages / f"{case_id}.html", "file", scores.read)
+    write_case_pages(root, indices, pages, generated_at, jobs, progress, scores.read)
     title = f"Portfolio: {root.resolve().name}"
     write_atomic(output / "index.html", render_index(build_portfolio(scores, title,
-                                                                     generated_at)))
+                                                                     generated_at)),
+                 scores.read)
     return len(indices)

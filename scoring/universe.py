@@ -27,6 +27,7 @@ from .loader import CASE_FILE, SCENARIOS_FILE, Case, InputFile, display_path, lo
 from .loader import _validate as validate_doc
 from .models import CaseFile, Rubric, ScenariosFile, SourcesFile
 from .models import EvidenceFile as EvidenceModel
+from .output import RunInputs
 from .progress import Progress, no_progress
 from .tabular import CASE_COLUMN, SPECS, TABLE_SUFFIXES, RawTable, check_header, read_table, table_doc
 from .yamlio import YamlDoc, load_yaml
@@ -78,6 +79,15 @@ class TableSet:
     source_rows: dict[str, list[int]] = field(default_factory=dict)
     evidence_rows: dict[str, list[int]] = field(default_factory=dict)
     _rubrics: dict[str, Rubric | InputError] = field(default_factory=dict)
+    _reads: dict[str, RunInputs] = field(default_factory=dict)
+
+    def read(self, rubric: str) -> RunInputs:
+        """What a case of the tables with this rubric path reads (once per rubric path)."""
+        if rubric not in self._reads:
+            file = self.root / rubric
+            self._reads[rubric] = RunInputs.of(
+                [self.root / i.path for i in self.inputs] + [file], [self.root, file.parent])
+        return self._reads[rubric]
 
     def rubric(self, path: str, problems: list[Problem], at: Problem) -> Rubric | None:
         """The rubric at ``path`` (relative to the universe folder), loaded once."""
@@ -117,7 +127,7 @@ class TableSet:
             raise InputError(problems)
         assert meta and rubric and sources and evidence
         return Case(meta, rubric, tuple(sources.sources), tuple(evidence.items),
-                    tuple(self.scenarios.scenarios), self.inputs)
+                    tuple(self.scenarios.scenarios), self.inputs, self.read(meta.rubric))
 
     def _part(self, role: str, model: type[M], cid: str, docs: dict[str, YamlDoc],
               problems: list[Problem]) -> M | None:

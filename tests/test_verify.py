@@ -102,8 +102,10 @@ def test_symlink_out_of_the_case_is_refused(snapped: TinyCase, tmp_path: Path,
 
 def test_report_shows_the_status(snapped: TinyCase, tmp_path: Path, runner: CliRunner) -> None:
     out = tmp_path / "r.html"
+    seeds = tmp_path / "seeds"  # not tmp_path itself: no output may land in a snapshot folder
+    seeds.mkdir()
     runner.invoke(main, ["report", str(snapped.root), "-o", str(out), "--snapshots",
-                         str(tmp_path)])
+                         str(seeds)])
     html = out.read_text(encoding="utf-8")
     assert "Excerpt: <strong>verified in the snapshot of S1</strong>" in html
     assert "Excerpt: <strong>unverifiable: no snapshot of a cited source at hand</strong>" in html

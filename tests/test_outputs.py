@@ -1,0 +1,277 @@
+"""The output guard (output.guard): no command writes onto an input of its run, into a folder
+the run reads, onto a pinned expected.yaml, through a link or into something that is not a
+regular file. Each refusal: exit 1, one line naming the path and the reason, nothing changed.
+
+Every test runs in ``tmp_path`` (chdir) and passes relative paths, so that messages are exact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scoring.cli import EXIT_FAILED, EXIT_INPUT, main
+from scoring.errors import OutputError
+from scoring.output import NO_INPUTS, RunInputs, guard, write_atomic
+from scoring.synthetic import write_universe
+
+from .conftest import RUBRIC, TinyCase, item
+from .tables import tabulate_case
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def case(here: Path) -> Path:
+    """A tiny case in ./case whose rubric is shared in ./rubrics, with a note beside it."""
+    tiny = TinyCase(here / "case")
+    tiny.case["rubric"] = "../rubrics/tiny.yaml"
+    tiny.items = [item("E1", "a", 60), item("E2", "b", 20)]
+    root = tiny.write()
+    (root / "rubric.yaml").unlink()
+    (here / "rubrics").mkdir()
+    import yaml
+
+    (here / "rubrics" / "tiny.yaml").write_text(yaml.safe_dump(RUBRIC), encoding="utf-8")
+    (here / "rubrics" / "README.md").write_text("shared rubrics\n", encoding="utf-8")
+    (root / "notes.txt").write_text("notes\n", encoding="utf-8")
+    return Path("case")
+
+
+def digests(*folders: Path) -> dict[str, str]:
+    """Every file under the folders, by path, with its SHA-256 (links as their target)."""
+    out = {}
+    for folder in folders:
+        for p in sorted(folder.rglob("*")):
+            if p.is_symlink():
+                out[str(p)] = "-> " + os.readlink(p)
+            elif p.is_file():
+                out[str(p)] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def refused(runner: CliRunner, args: list[str], target: str, why: str,
+            watch: tuple[Path, ...] = (Path("."),)) -> None:
+    before = digests(*watch)
+    res = runner.invoke(main, args)
+    assert (res.exit_code, res.stderr) == (EXIT_FAILED, f"Error: {target}: refused: {why}\n")
+    assert res.stdout == ""
+    assert digests(*watch) == before
+
+
+INPUT = "is an input of this run"
+IN_CASE = "is inside case, a folder this run reads"
+IN_RUBRICS = "is inside rubrics, a folder this run reads"
+PINNED = ("is a pinned expected.yaml; only `scoring pin` and `scoring check --update` write "
+          "those")
+
+
+@pytest.mark.parametrize(("target", "why"), [
+    ("case/case.yaml", INPUT),
+    ("case/../case/case.yaml", INPUT),
+    ("case/evidence.yaml", INPUT),
+    ("case/sources.yaml", INPUT),
+    ("rubrics/tiny.yaml", INPUT),
+    ("case/notes.txt", IN_CASE),
+    ("case/new.json", IN_CASE),
+    ("case/sub/new.json", IN_CASE),
+    ("rubrics/README.md", IN_RUBRICS),
+    ("rubrics/other.yaml", IN_RUBRICS),
+    ("out/expected.yaml", PINNED),
+    ("case/expected.yaml", PINNED),
+    ("out/Expected.YAML", PINNED),
+], ids=lambda v: v if "/" in v else "")
+@pytest.mark.parametrize("command", [
+    ["score", "case", "--format", "json"],
+    ["score", "case", "--format", "parquet"],
+    ["report", "case"],
+], ids=["score-json", "score-parquet", "report"])
+def test_inputs_and_their_folders_are_refused(case: Path, runner: CliRunner, command: list[str],
+                                              target: str, why: str) -> None:
+    refused(runner, [*command, "-o", target], target, why)
+    assert not Path("out").exists() and not Path("case/sub").exists()
+
+
+def test_a_csv_table_of_the_case_is_refused(here: Path, case: Path, runner: CliRunner) -> None:
+    tabulate_case(case, Path("tabular"), "csv")
+    refused(runner, ["score", "tabular", "--format", "csv", "-o", "tabular/evidence.csv"],
+            "tabular/evidence.csv", INPUT)
+
+
+def test_links_to_inputs_are_refused(case: Path, runner: CliRunner) -> None:
+    Path("link.html").symlink_to("case/case.yaml")
+    Path("hard.html").hardlink_to("case/evidence.yaml")
+    refused(runner, ["report", "case", "-o", "link.html"], "link.html",
+            "is a symbolic link (to case/case.yaml); scoring does not write through links: "
+            "remove it or write elsewhere")
+    refused(runner, ["report", "case", "-o", "hard.html"], "hard.html", INPUT)
+
+
+def test_a_link_to_an_ordinary_file_is_refused_too(case: Path, runner: CliRunner) -> None:
+    # Replacing the link would destroy it; writing through it would write somewhere else.
+    Path("old.html").write_text("old\n")
+    Path("new.html").symlink_to("old.html")
+    refused(runner, ["report", "case", "-o", "new.html"], "new.html",
+            "is a symbolic link (to old.html); scoring does not write through links: "
+            "remove it or write elsewhere")
+
+
+def test_a_folder_through_a_link_is_followed(case: Path, runner: CliRunner) -> None:
+    Path("into-case").symlink_to("case")
+    refused(runner, ["score", "case", "-o", "into-case/x.txt"], "into-case/x.txt", IN_CASE)
+    refused(runner, ["score", "case", "-o", "into-case/case.yaml"], "into-case/case.yaml",
+            INPUT)
+
+
+@pytest.mark.parametrize("target", ["/dev/null", "/dev/zero", "/dev/full"])
+def test_devices_are_refused(case: Path, runner: CliRunner, target: str) -> None:
+    refused(runner, ["score", "case", "-o", target], target,
+            "is a device, not a regular file")
+
+
+def test_a_fifo_and_a_socket_are_refused(case: Path, runner: CliRunner) -> None:
+    os.mkfifo("fifo")
+    refused(runner, ["report", "case", "-o", "fifo"], "fifo",
+            "is a FIFO (named pipe), not a regular file")
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind("sock")
+        refused(runner, ["score", "case", "-o", "sock"], "sock",
+                "is a socket, not a regular file")
+
+
+def test_symlink_loops_are_refused(case: Path, runner: CliRunner) -> None:
+    Path("loop").symlink_to("loop")
+    Path("a").symlink_to("b")
+    Path("b").symlink_to("a")
+    refused(runner, ["score", "case", "-o", "loop"], "loop", "is a symbolic link loop")
+    refused(runner, ["report", "case", "-o", "a"], "a", "is a symbolic link loop")
+
+
+def test_report_snapshot_and_baseline_folders_are_inputs(case: Path, runner: CliRunner) -> None:
+    import shutil
+
+    shutil.copytree("case", "old")
+    Path("seeds").mkdir()
+    Path("seeds/one.txt").write_text("text\n")
+    refused(runner, ["report", "case", "--snapshots", "seeds", "-o", "seeds/r.html"],
+            "seeds/r.html", "is inside seeds, a folder this run reads")
+    refused(runner, ["report", "case", "--baseline", "old", "-o", "old/case.yaml"],
+            "old/case.yaml", INPUT)
+    refused(runner, ["report", "case", "--baseline", "old", "-o", "old/r.html"],
+            "old/r.html", "is inside old, a folder this run reads")
+
+
+def test_force_never_overrides_the_guard(case: Path, runner: CliRunner) -> None:
+    Path("elsewhere.yaml").write_text("mine\n")
+    Path("case/expected.yaml").symlink_to("../elsewhere.yaml")
+    refused(runner, ["pin", "case", "--force"], "case/expected.yaml",
+            "is a symbolic link (to ../elsewhere.yaml); scoring does not write through "
+            "links: remove it or write elsewhere")
+    Path("case/expected.yaml").unlink()
+    Path("case/expected.yaml").mkdir()
+    refused(runner, ["pin", "case", "--force"], "case/expected.yaml",
+            "is a folder; give the file to write")
+
+
+def test_pin_and_check_update_still_write_expected_yaml(case: Path, runner: CliRunner) -> None:
+    res = runner.invoke(main, ["pin", "case"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout == "wrote case/expected.yaml\n"
+    res = runner.invoke(main, ["check", "case", "--update", "--reason", "same"])
+    assert res.exit_code == 0, res.output
+
+
+def test_an_ordinary_target_is_written_and_replaced(case: Path, runner: CliRunner) -> None:
+    Path("out").mkdir()
+    Path("out/r.html").write_text("old\n")
+    res = runner.invoke(main, ["report", "case", "-o", "out/r.html"])
+    assert (res.exit_code, res.stderr) == (0, "wrote out/r.html\n")
+    assert Path("out/r.html").read_text().startswith("<!DOCTYPE html>")
+    assert sorted(os.listdir("out")) == ["r.html"]
+
+
+def test_a_folder_where_a_file_is_wanted(case: Path, runner: CliRunner) -> None:
+    Path("dir").mkdir()
+    with pytest.raises(OutputError) as err:
+        write_atomic(Path("dir"), "x", NO_INPUTS)
+    assert str(err.value) == "dir: refused: is a folder; give the file to write"
+    res = runner.invoke(main, ["report", "case", "-o", "dir"])
+    assert res.exit_code == EXIT_INPUT and "dir is a folder; give the HTML file to write" in \
+        res.stderr
+
+
+def test_guard_directly() -> None:
+    read = RunInputs.of([Path("/a/b/c.yaml")], [Path("/a/b")])
+    with pytest.raises(OutputError, match="^/a/b/d: refused: is inside"):
+        guard(Path("/a/b/d"), "file", read)
+    guard(Path("/a/bc"), "file", read)  # a sibling whose name starts alike is not inside
+    guard(Path("/a/b/expected.yaml"), "file", RunInputs.of([Path("/a/b/c.yaml")]), pinned=True)
+
+
+# ------------------------------------------------------------------- universe outputs
+
+
+@pytest.fixture
+def universe(here: Path) -> Iterator[Path]:
+    write_universe(here / "uni", 3, n_items=4, fmt="csv")
+    yield Path("uni")
+
+
+def test_universe_outputs_are_guarded(universe: Path, runner: CliRunner) -> None:
+    refused(runner, ["score", "uni", "--format", "csv", "-o", "uni/cases.csv"],
+            "uni/cases.csv", INPUT)
+    refused(runner, ["score", "uni", "-o", "uni/out.txt"], "uni/out.txt",
+            "is inside uni, a folder this run reads")
+    refused(runner, ["report", "uni", "-o", "uni/report"], "uni/report",
+            "is inside uni, a folder this run reads")
+    Path("file.html").write_text("a file\n")
+    refused(runner, ["report", "uni", "-o", "file.html"], "file.html",
+            "is a file; a universe report is a folder (index.html and cases/)")
+    Path("r1").mkdir()
+    Path("r1/cases").write_text("a file\n")
+    refused(runner, ["report", "uni", "-o", "r1"], "r1/cases",
+            "is a file; a universe report is a folder (index.html and cases/)")
+    assert not Path("r1/index.html").exists()
+
+
+def test_universe_pages_are_guarded_one_by_one(universe: Path, runner: CliRunner) -> None:
+    Path("r/cases").mkdir(parents=True)
+    os.mkfifo("r/cases/C000002.html")
+    refused(runner, ["report", "uni", "-o", "r"], "r/cases/C000002.html",
+            "is a FIFO (named pipe), not a regular file")
+    assert os.listdir("r/cases") == ["C000002.html"]  # refused before any page was written
+    os.unlink("r/cases/C000002.html")
+    Path("r/cases/C000003.html").symlink_to("../../uni/cases.csv")
+    refused(runner, ["report", "uni", "-o", "r"], "r/cases/C000003.html",
+            "is a symbolic link (to ../../uni/cases.csv); scoring does not write through "
+            "links: remove it or write elsewhere")
+    Path("r/cases/C000003.html").unlink()
+    Path("r/index.html").symlink_to("../uni/rubric.yaml")
+    refused(runner, ["report", "uni", "-o", "r"], "r/index.html",
+            "is a symbolic link (to ../uni/rubric.yaml); scoring does not write through "
+            "links: remove it or write elsewhere")
+
+
+def test_universe_rubric_folder_outside_is_guarded(here: Path, runner: CliRunner) -> None:
+    import yaml
+
+    Path("shared").mkdir()
+    Path("shared/tiny.yaml").write_text(yaml.safe_dump(RUBRIC), encoding="utf-8")
+    tiny = TinyCase(here / "uni2" / "one")
+    tiny.case["rubric"] = "../../shared/tiny.yaml"
+    tiny.items = [item("E1", "a", 60)]
+    tiny.write()
+    (tiny.root / "rubric.yaml").unlink()
+    refused(runner, ["report", "uni2", "-o", "shared/report"], "shared/report",
+            "is inside shared, a folder this run reads")
+    refused(runner, ["score", "uni2", "-o", "shared/tiny.yaml"], "shared/tiny.yaml", INPUT)
