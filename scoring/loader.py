@@ -331,6 +331,6 @@ def load_case(folder: str | os.PathLike[str]) -> Case:
         InputFile(role, Path(os.path.relpath(path, root)).as_posix(), _sha256(path))
         for role, path in paths.items()
     )
-    read_from = RunInputs.of(paths.values(), [root, paths["rubric"].parent])
+    read_from = RunInputs.of(paths.values(), [root], shallow=[paths["rubric"].parent])
     return Case(meta, rubric, tuple(sources.sources), tuple(evidence.items),
                 tuple(scenarios.scenarios), inputs, read_from)

@@ -53,20 +53,27 @@ class RunInputs:
 
     files: tuple[Path, ...] = ()
     folders: tuple[Path, ...] = ()
+    # Folders whose own files are off limits but whose sub-folders are not: a rubric's folder
+    # (a rubric kept at a project's root must not forbid writing reports/ below it).
+    shallow: tuple[Path, ...] = ()
 
     @classmethod
-    def of(cls, files: Iterable[Path] = (), folders: Iterable[Path] = ()) -> RunInputs:
+    def of(cls, files: Iterable[Path] = (), folders: Iterable[Path] = (),
+           shallow: Iterable[Path] = ()) -> RunInputs:
         return cls(tuple(sorted({_resolve(Path(p)) for p in files})),
-                   tuple(sorted({_resolve(Path(p)) for p in folders})))
+                   tuple(sorted({_resolve(Path(p)) for p in folders})),
+                   tuple(sorted({_resolve(Path(p)) for p in shallow})))
 
     @classmethod
     def union(cls, many: Iterable[RunInputs]) -> RunInputs:
         files: set[Path] = set()
         folders: set[Path] = set()
+        shallow: set[Path] = set()
         for one in many:
             files.update(one.files)
             folders.update(one.folders)
-        return cls(tuple(sorted(files)), tuple(sorted(folders)))
+            shallow.update(one.shallow)
+        return cls(tuple(sorted(files)), tuple(sorted(folders)), tuple(sorted(shallow)))
 
     def __add__(self, other: RunInputs) -> RunInputs:
         return RunInputs.union([self, other])
@@ -99,6 +106,8 @@ class RunInputs:
 
     def folder_around(self, resolved: Path) -> Path | None:
         """The input folder that ``resolved`` is (or lies inside), if any."""
+        if resolved.parent in self.shallow or resolved in self.shallow:
+            return resolved.parent if resolved.parent in self.shallow else resolved
         return next((p for p in (resolved, *resolved.parents) if p in self._folder_set), None)
 
 

@@ -86,7 +86,8 @@ class TableSet:
         if rubric not in self._reads:
             file = self.root / rubric
             self._reads[rubric] = RunInputs.of(
-                [self.root / i.path for i in self.inputs] + [file], [self.root, file.parent])
+                [self.root / i.path for i in self.inputs] + [file], [self.root],
+                shallow=[file.parent])
         return self._reads[rubric]
 
     def rubric(self, path: str, problems: list[Problem], at: Problem) -> Rubric | None:

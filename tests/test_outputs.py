@@ -275,3 +275,24 @@ def test_universe_rubric_folder_outside_is_guarded(here: Path, runner: CliRunner
     refused(runner, ["report", "uni2", "-o", "shared/report"], "shared/report",
             "is inside shared, a folder this run reads")
     refused(runner, ["score", "uni2", "-o", "shared/tiny.yaml"], "shared/tiny.yaml", INPUT)
+
+
+def test_a_rubric_folder_guards_its_own_files_not_its_subfolders(here: Path,
+                                                                 runner: CliRunner) -> None:
+    # A rubric kept at a project's root: files beside it are off limits, reports/ below it is
+    # not (the case folder itself stays off limits at any depth).
+    import yaml
+
+    tiny = TinyCase(here / "evidence" / "c")
+    tiny.case["rubric"] = "../../rubric.yaml"
+    tiny.items = [item("E1", "a", 60)]
+    root = tiny.write()
+    (root / "rubric.yaml").unlink()
+    Path("rubric.yaml").write_text(yaml.safe_dump(RUBRIC), encoding="utf-8")
+    refused(runner, ["report", "evidence/c", "-o", "beside.html"], "beside.html",
+            "is inside ., a folder this run reads")
+    refused(runner, ["report", "evidence/c", "-o", "evidence/c/deep/r.html"],
+            "evidence/c/deep/r.html", "is inside evidence/c, a folder this run reads")
+    res = runner.invoke(main, ["report", "evidence/c", "-o", "reports/c.html"])
+    assert res.exit_code == 0, res.stderr
+    assert Path("reports/c.html").is_file()
