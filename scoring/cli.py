@@ -12,6 +12,8 @@ from typing import Any, TypeVar
 
 import click
 
+from .display import escape_controls as esc
+from .display import terminal_safe
 from .errors import InputError, ScoringError, UnknownTraceId
 
 EXIT_OK = 0
@@ -31,7 +33,7 @@ def _fail(exc: ScoringError) -> None:
         n = len(exc.problems)
         click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was scored.", err=True)
         sys.exit(EXIT_INPUT)
-    click.echo(f"Error: {exc}", err=True)
+    _say(f"Error: {exc}", err=True)
     from .engine import NoEvidence  # here, not at the top: --help need not import pandas
 
     sys.exit(EXIT_INPUT if isinstance(exc, (UnknownTraceId, NoEvidence)) else EXIT_FAILED)
@@ -52,7 +54,7 @@ def handled(fn: F) -> F:
             # SCORING_DEBUG=1 shows the traceback for whoever fixes it.
             if os.environ.get("SCORING_DEBUG"):
                 raise
-            click.echo(f"Internal error: {type(exc).__name__}: {exc}\nThis is a bug in "
+            _say(f"Internal error: {type(exc).__name__}: {exc}\nThis is a bug in "
                        "scoring, not in your files; please report it with the command you "
                        "ran (SCORING_DEBUG=1 shows the traceback).", err=True)
             sys.exit(EXIT_BUG)
@@ -84,7 +86,7 @@ def validate(case_dir: Path) -> None:
     # A case that loads but cannot be scored (no evidence) is not valid; the robustness
     # analyses are not needed to know that.
     score_case(case, analyses=False)
-    click.echo(f"{case_dir}: ok ({len(case.sources)} sources, {len(case.items)} items, "
+    _say(f"{esc(str(case_dir))}: ok ({len(case.sources)} sources, {len(case.items)} items, "
                f"{len(case.scenarios)} scenarios, rubric {case.rubric.id} {case.rubric.version})")
 
 
@@ -114,7 +116,7 @@ def score(case_dir: Path, fmt: str, output: Path | None) -> None:
     from .render_text import render_score
 
     text = render_score(score_folder(case_dir), fmt)
-    _emit(text, output)
+    _emit(text, output, fmt)
 
 
 @main.command()
@@ -158,7 +160,7 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
                                  param_hint="'-o' / '--output'")
     write_report(case_dir, output, generated_at, baseline,
                  list(snapshots) if snapshots else None)
-    click.echo(f"wrote {output}", err=True)
+    _say(f"wrote {esc(str(output))}", err=True)
 
 
 @main.command()
@@ -178,7 +180,7 @@ def verify(case_dir: Path, snapshots: tuple[Path, ...]) -> None:
     from .render_text import render_verification
 
     checked = verify_folder(case_dir, list(snapshots))
-    click.echo(render_verification(checked), nl=False)
+    _say(render_verification(checked), nl=False)
     if not checked.ok:
         sys.exit(EXIT_FAILED)
 
@@ -196,7 +198,7 @@ def trace(case_dir: Path, trace_id: str, depth: int | None) -> None:
     """
     from .api import score_folder
 
-    click.echo(score_folder(case_dir).trace.tree(trace_id, max_depth=depth))
+    _say(score_folder(case_dir).trace.tree(trace_id, max_depth=depth))
 
 
 @main.command()
@@ -209,7 +211,7 @@ def pin(case_dir: Path, force: bool, reason: str) -> None:
     """Pin what CASE_DIR scores now into CASE_DIR/expected.yaml."""
     from .pinning import pin_case
 
-    click.echo(f"wrote {pin_case(case_dir, force=force, reason=reason)}")
+    _say(f"wrote {esc(str(pin_case(case_dir, force=force, reason=reason)))}")
 
 
 @main.command()
@@ -231,7 +233,7 @@ def check(case_dirs: tuple[Path, ...], update: bool, reason: str | None, verbose
     if update and not reason:
         raise click.UsageError("--update needs --reason: say why the numbers moved")
     checks = [check_case(d, reason if update else None) for d in case_dirs]
-    click.echo(render_drift(checks, verbose), nl=False)
+    _say(render_drift(checks, verbose), nl=False)
     if update:
         click.echo("expected.yaml updated where numbers moved; the reason is in its history.")
     elif not all(c.ok for c in checks):
@@ -258,15 +260,16 @@ def diff(old: Path, new: Path | None, against: str | None, fmt: str) -> None:
 
     if (new is None) == (against is None):
         raise click.UsageError("give either NEW_CASE_DIR or --against REV")
-    result = diff_against(old, against) if against else diff_folders(old, new)  # type: ignore[arg-type]
+    result = (diff_against(old, against) if against is not None
+              else diff_folders(old, new))  # type: ignore[arg-type]
     if fmt == "json":
         from dataclasses import asdict
 
         from .output import dumps_json
 
-        click.echo(dumps_json(asdict(result)), nl=False)
+        _say(dumps_json(asdict(result)), nl=False)
     else:
-        click.echo(render_diff(result), nl=False)
+        _say(render_diff(result), nl=False)
 
 
 @main.command("rubric-bump")
@@ -283,15 +286,15 @@ def rubric_bump(old: Path, new: Path) -> None:
     changes = rubric_changes(a, b)
     level = proposed_bump(changes)
     if changes:
-        click.echo(_table(["entry", "old", "new", "bump"],
+        _say(_table(["entry", "old", "new", "bump"],
                           [[c.entry, c.old, c.new, c.level] for c in changes]), nl=False)
     proposed = bump_version(a.version, level)
-    click.echo(f"proposed: {level} bump, {a.version} -> {proposed}")
+    _say(f"proposed: {level} bump, {a.version} -> {proposed}")
     declared = declared_level(a.version, b.version)
     if declared_level(a.version, proposed) != "none" and \
             ("none", "patch", "minor", "major").index(declared) < \
             ("none", "patch", "minor", "major").index(level):
-        click.echo(f"NEW declares {b.version} ({declared}); these changes need at least "
+        _say(f"NEW declares {b.version} ({declared}); these changes need at least "
                    f"{proposed}", err=True)
         sys.exit(EXIT_FAILED)
 
@@ -321,13 +324,13 @@ def _emit_scores(case_dir: Path, fmt: str, output: Path | None) -> None:
         finally:
             bar.close()
     if isinstance(data, str):
-        _emit(data, output)
+        _emit(data, output, fmt)
         return
     from .output import write_atomic
 
     assert output is not None
     write_atomic(output, data)
-    click.echo(f"wrote {output}", err=True)
+    _say(f"wrote {esc(str(output))}", err=True)
 
 
 def _report_universe(case_dir: Path, output: Path, generated_at: dt.datetime | None,
@@ -340,18 +343,34 @@ def _report_universe(case_dir: Path, output: Path, generated_at: dt.datetime | N
         n = write_universe_report(case_dir, output, generated_at, jobs, bar)
     finally:
         bar.close()
-    click.echo(f"wrote {output / 'index.html'} and {n} case pages in {output / 'cases'}",
-               err=True)
+    _say(f"wrote {esc(str(output / 'index.html'))} and {n} case pages in "
+         f"{esc(str(output / 'cases'))}", err=True)
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str, output: Path | None, fmt: str) -> None:
+    """``text`` to standard output, or written to ``output``. CSV is data: byte for byte in a
+    file or a pipe, but with control characters escaped on a terminal, where they would act."""
     if output is None:
-        click.echo(text, nl=False)
+        if fmt == "csv" and not _stdout_is_terminal():
+            click.echo(text, nl=False, color=True)  # color: click would strip ANSI codes
+        else:
+            _say(text, nl=False)
         return
     from .output import write_atomic
 
     write_atomic(output, text)
-    click.echo(f"wrote {output}", err=True)
+    _say(f"wrote {esc(str(output))}", err=True)
+
+
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def _say(text: str, err: bool = False, nl: bool = True) -> None:
+    """Print human-readable output: control characters from the inputs (ESC, C1, bidi
+    overrides) escaped, line breaks and tabs kept. The renderers escape each field already
+    (so a line break inside a field shows as \\n); this is the guard for the whole text."""
+    click.echo(terminal_safe(text), err=err, nl=nl)
 
 
 if __name__ == "__main__":  # pragma: no cover
