@@ -156,7 +156,7 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
         _report_universe(case_dir, output, generated_at, jobs)
         return
     if output.is_dir():
-        raise click.BadParameter(f"{output} is a folder; give the HTML file to write",
+        raise click.BadParameter(f"{esc(str(output))} is a folder; give the HTML file to write",
                                  param_hint="'-o' / '--output'")
     write_report(case_dir, output, generated_at, baseline,
                  list(snapshots) if snapshots else None)
