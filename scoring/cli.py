@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -64,8 +64,17 @@ def handled(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+class _Path(click.Path):
+    """click.Path whose messages ("Directory '...' is a file") show the path escaped: a file
+    name from a shell glob may hold control characters."""
+
+    def fail(self, message: str, param: click.Parameter | None = None,
+             ctx: click.Context | None = None) -> NoReturn:
+        super().fail(terminal_safe(message), param, ctx)
+
+
 case_arg = click.argument("case_dir", metavar="CASE_DIR",
-                          type=click.Path(file_okay=False, path_type=Path))
+                          type=_Path(file_okay=False, path_type=Path))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -96,7 +105,7 @@ def validate(case_dir: Path) -> None:
               default="table", show_default=True,
               help="table for people; json for every traced number; csv for the scenario "
                    "summary; parquet for the summary as a Parquet file (needs -o).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=_Path(dir_okay=False, path_type=Path),
               help="Write to this file (atomically) instead of standard output.")
 @handled
 def score(case_dir: Path, fmt: str, output: Path | None) -> None:
@@ -121,19 +130,19 @@ def score(case_dir: Path, fmt: str, output: Path | None) -> None:
 
 @main.command()
 @case_arg
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+@click.option("-o", "--output", type=_Path(path_type=Path), required=True,
               help="The HTML file to write (atomically); for a universe folder, the folder "
                    "that gets index.html and one page per case in cases/.")
 @click.option("--generated-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
               default=None, help="Record this generation time in the report. Without it (or "
                                  "SOURCE_DATE_EPOCH) the report records no time.")
-@click.option("--baseline", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--baseline", type=_Path(file_okay=False, path_type=Path),
               help="Another version of the case: add a 'What changed' section against it.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Processes rendering the case pages of a universe (default: one per CPU "
                    "when there are many cases).")
 @click.option("--snapshots", "snapshots", multiple=True,
-              type=click.Path(file_okay=False, path_type=Path),
+              type=_Path(file_okay=False, path_type=Path),
               help="A folder of source documents: check every excerpt against them and show "
                    "the result (repeatable; the case folder is always searched first).")
 @handled
@@ -166,7 +175,7 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
 @main.command()
 @case_arg
 @click.option("--snapshots", "snapshots", multiple=True,
-              type=click.Path(file_okay=False, path_type=Path),
+              type=_Path(file_okay=False, path_type=Path),
               help="A folder of source documents to look in after the case folder "
                    "(repeatable).")
 @handled
@@ -216,7 +225,7 @@ def pin(case_dir: Path, force: bool, reason: str) -> None:
 
 @main.command()
 @click.argument("case_dirs", metavar="CASE_DIR...", nargs=-1, required=True,
-                type=click.Path(file_okay=False, path_type=Path))
+                type=_Path(file_okay=False, path_type=Path))
 @click.option("--update", is_flag=True, help="Accept the new run: rewrite expected.yaml.")
 @click.option("--reason", help="Why the numbers moved (required with --update).")
 @click.option("--verbose", "-v", is_flag=True, help="List every pinned number, not only drifts.")
@@ -241,8 +250,8 @@ def check(case_dirs: tuple[Path, ...], update: bool, reason: str | None, verbose
 
 
 @main.command()
-@click.argument("old", type=click.Path(file_okay=False, path_type=Path))
-@click.argument("new", type=click.Path(file_okay=False, path_type=Path), required=False)
+@click.argument("old", type=_Path(file_okay=False, path_type=Path))
+@click.argument("new", type=_Path(file_okay=False, path_type=Path), required=False)
 @click.option("--against", metavar="REV", help="Compare OLD (a case folder) with itself at "
                                                  "this git revision instead of with NEW.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
@@ -273,8 +282,8 @@ def diff(old: Path, new: Path | None, against: str | None, fmt: str) -> None:
 
 
 @main.command("rubric-bump")
-@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("old", type=_Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=_Path(dir_okay=False, path_type=Path))
 @handled
 def rubric_bump(old: Path, new: Path) -> None:
     """Propose the version of rubric NEW from what changed since rubric OLD."""

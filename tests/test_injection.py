@@ -191,6 +191,14 @@ class TestTerminalOutput:
         assert res.stderr == f"wrote {tmp_path}/o\\x1b[2J.csv\n"
         assert "\x1b[31m" in out.read_text(encoding="utf-8")  # the file is data, unchanged
 
+    def test_click_path_errors(self, tmp_path: Path, runner: CliRunner) -> None:
+        bad = tmp_path / "f\x1b[2J"
+        bad.write_text("", encoding="utf-8")
+        res = runner.invoke(main, ["validate", str(bad)])
+        assert res.exit_code == 2
+        assert res.stderr.endswith(f"Error: Invalid value for 'CASE_DIR': Directory "
+                                   f"'{tmp_path}/f\\x1b[2J' is a file.\n")
+
 
 class TestCsv:
     FORMULAS = ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
