@@ -93,11 +93,17 @@ def diff_folders(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> Ca
 def diff_against(folder: str | os.PathLike[str], rev: str) -> CaseDiff:
     """Explain how the case in ``folder`` scores differently from the same case at git
     revision ``rev``."""
+    from .errors import InputError
     from .gitrev import checkout_case
 
     with tempfile.TemporaryDirectory(prefix="scoring-diff-") as tmp:
         old = checkout_case(Path(folder), rev, Path(tmp))
-        return diff_folders(old, folder)
+        try:
+            before = score_folder(old.folder)
+        except InputError as exc:
+            # The old files are read from a temporary copy; name them as git does: SHA:path.
+            raise InputError(old.relabel(exc.problems)) from None
+        return case_diff(before, score_folder(folder))
 
 
 def json_schema(kind: str) -> str:

@@ -10,10 +10,12 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
+from .display import escape_controls as esc
+from .display import terminal_safe
 from .errors import InputError, ScoringError, UnknownTraceId
 
 EXIT_OK = 0
@@ -34,7 +36,7 @@ def _fail(exc: ScoringError) -> None:
         n = len(exc.problems)
         click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was scored.", err=True)
         sys.exit(EXIT_INPUT)
-    click.echo(f"Error: {exc}", err=True)
+    _say(f"Error: {exc}", err=True)
     from .engine import NoEvidence  # here, not at the top: --help need not import pandas
 
     sys.exit(EXIT_INPUT if isinstance(exc, (UnknownTraceId, NoEvidence)) else EXIT_FAILED)
@@ -70,7 +72,7 @@ def handled(fn: F) -> F:
             # SCORING_DEBUG=1 shows the traceback for whoever fixes it.
             if os.environ.get("SCORING_DEBUG"):
                 raise
-            click.echo(f"Internal error: {type(exc).__name__}: {exc}\nThis is a bug in "
+            _say(f"Internal error: {type(exc).__name__}: {exc}\nThis is a bug in "
                        "scoring, not in your files; please report it with the command you "
                        "ran (SCORING_DEBUG=1 shows the traceback).", err=True)
             sys.exit(EXIT_BUG)
@@ -83,8 +85,17 @@ def handled(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+class _Path(click.Path):
+    """click.Path whose messages ("Directory '...' is a file") show the path escaped: a file
+    name from a shell glob may hold control characters."""
+
+    def fail(self, message: str, param: click.Parameter | None = None,
+             ctx: click.Context | None = None) -> NoReturn:
+        super().fail(terminal_safe(message), param, ctx)
+
+
 case_arg = click.argument("case_dir", metavar="CASE_DIR",
-                          type=click.Path(file_okay=False, path_type=Path))
+                          type=_Path(file_okay=False, path_type=Path))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -105,7 +116,7 @@ def validate(case_dir: Path) -> None:
     # A case that loads but cannot be scored (no evidence) is not valid; the robustness
     # analyses are not needed to know that.
     score_case(case, analyses=False)
-    click.echo(f"{case_dir}: ok ({len(case.sources)} sources, {len(case.items)} items, "
+    _say(f"{esc(str(case_dir))}: ok ({len(case.sources)} sources, {len(case.items)} items, "
                f"{len(case.scenarios)} scenarios, rubric {case.rubric.id} {case.rubric.version})")
 
 
@@ -115,7 +126,7 @@ def validate(case_dir: Path) -> None:
               default="table", show_default=True,
               help="table for people; json for every traced number; csv for the scenario "
                    "summary; parquet for the summary as a Parquet file (needs -o).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=_Path(dir_okay=False, path_type=Path),
               help="Write to this file (atomically) instead of standard output.")
 @handled
 def score(case_dir: Path, fmt: str, output: Path | None) -> None:
@@ -142,27 +153,27 @@ def score(case_dir: Path, fmt: str, output: Path | None) -> None:
 
         data = case_scores(case_dir, fmt, output)
     if output is not None:
-        click.echo(f"wrote {output}", err=True)
+        _say(f"wrote {esc(str(output))}", err=True)
     else:
         assert isinstance(data, str)
-        click.echo(data, nl=False)
+        _print_data(data, fmt)
 
 
 @main.command()
 @case_arg
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+@click.option("-o", "--output", type=_Path(path_type=Path), required=True,
               help="The HTML file to write (atomically); for a universe folder, the folder "
                    "that gets index.html and one page per case in cases/.")
 @click.option("--generated-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
               default=None, help="Record this generation time in the report. Without it (or "
                                  "SOURCE_DATE_EPOCH) the report records no time.")
-@click.option("--baseline", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--baseline", type=_Path(file_okay=False, path_type=Path),
               help="Another version of the case: add a 'What changed' section against it.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Processes rendering the case pages of a universe (default: one per CPU "
                    "when there are many cases).")
 @click.option("--snapshots", "snapshots", multiple=True,
-              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              type=_Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of source documents: check every excerpt against them and show "
                    "the result (repeatable; the case folder is always searched first).")
 @handled
@@ -181,17 +192,17 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
         _report_universe(case_dir, output, generated_at, jobs)
         return
     if output.is_dir():
-        raise click.BadParameter(f"{output} is a folder; give the HTML file to write",
+        raise click.BadParameter(f"{esc(str(output))} is a folder; give the HTML file to write",
                                  param_hint="'-o' / '--output'")
     write_report(case_dir, output, generated_at, baseline,
                  list(snapshots) if snapshots else None)
-    click.echo(f"wrote {output}", err=True)
+    _say(f"wrote {esc(str(output))}", err=True)
 
 
 @main.command()
 @case_arg
 @click.option("--snapshots", "snapshots", multiple=True,
-              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              type=_Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of source documents to look in after the case folder "
                    "(repeatable).")
 @handled
@@ -205,7 +216,7 @@ def verify(case_dir: Path, snapshots: tuple[Path, ...]) -> None:
     from .render_text import render_verification
 
     checked = verify_folder(case_dir, list(snapshots))
-    click.echo(render_verification(checked), nl=False)
+    _say(render_verification(checked), nl=False)
     if not checked.ok:
         sys.exit(EXIT_FAILED)
 
@@ -223,7 +234,7 @@ def trace(case_dir: Path, trace_id: str, depth: int | None) -> None:
     """
     from .api import score_folder
 
-    click.echo(score_folder(case_dir).trace.tree(trace_id, max_depth=depth))
+    _say(score_folder(case_dir).trace.tree(trace_id, max_depth=depth))
 
 
 @main.command()
@@ -236,12 +247,12 @@ def pin(case_dir: Path, force: bool, reason: str) -> None:
     """Pin what CASE_DIR scores now into CASE_DIR/expected.yaml."""
     from .pinning import pin_case
 
-    click.echo(f"wrote {pin_case(case_dir, force=force, reason=reason)}")
+    _say(f"wrote {esc(str(pin_case(case_dir, force=force, reason=reason)))}")
 
 
 @main.command()
 @click.argument("case_dirs", metavar="CASE_DIR...", nargs=-1, required=True,
-                type=click.Path(file_okay=False, path_type=Path))
+                type=_Path(file_okay=False, path_type=Path))
 @click.option("--update", is_flag=True, help="Accept the new run: rewrite expected.yaml.")
 @click.option("--reason", help="Why the numbers moved (required with --update).")
 @click.option("--verbose", "-v", is_flag=True, help="List every pinned number, not only drifts.")
@@ -258,7 +269,7 @@ def check(case_dirs: tuple[Path, ...], update: bool, reason: str | None, verbose
     if update and not reason:
         raise click.UsageError("--update needs --reason: say why the numbers moved")
     checks = [check_case(d, reason if update else None) for d in case_dirs]
-    click.echo(render_drift(checks, verbose), nl=False)
+    _say(render_drift(checks, verbose), nl=False)
     if update:
         click.echo("expected.yaml updated where numbers moved; the reason is in its history.")
     elif not all(c.ok for c in checks):
@@ -266,8 +277,8 @@ def check(case_dirs: tuple[Path, ...], update: bool, reason: str | None, verbose
 
 
 @main.command()
-@click.argument("old", type=click.Path(file_okay=False, path_type=Path))
-@click.argument("new", type=click.Path(file_okay=False, path_type=Path), required=False)
+@click.argument("old", type=_Path(file_okay=False, path_type=Path))
+@click.argument("new", type=_Path(file_okay=False, path_type=Path), required=False)
 @click.option("--against", metavar="REV", help="Compare OLD (a case folder) with itself at "
                                                  "this git revision instead of with NEW.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
@@ -285,20 +296,21 @@ def diff(old: Path, new: Path | None, against: str | None, fmt: str) -> None:
 
     if (new is None) == (against is None):
         raise click.UsageError("give either NEW_CASE_DIR or --against REV")
-    result = diff_against(old, against) if against else diff_folders(old, new)  # type: ignore[arg-type]
+    result = (diff_against(old, against) if against is not None
+              else diff_folders(old, new))  # type: ignore[arg-type]
     if fmt == "json":
         from dataclasses import asdict
 
         from .output import dumps_json
 
-        click.echo(dumps_json(asdict(result)), nl=False)
+        _say(dumps_json(asdict(result)), nl=False)
     else:
-        click.echo(render_diff(result), nl=False)
+        _say(render_diff(result), nl=False)
 
 
 @main.command("rubric-bump")
-@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("old", type=_Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=_Path(dir_okay=False, path_type=Path))
 @handled
 def rubric_bump(old: Path, new: Path) -> None:
     """Propose the version of rubric NEW from what changed since rubric OLD."""
@@ -310,15 +322,15 @@ def rubric_bump(old: Path, new: Path) -> None:
     changes = rubric_changes(a, b)
     level = proposed_bump(changes)
     if changes:
-        click.echo(_table(["entry", "old", "new", "bump"],
+        _say(_table(["entry", "old", "new", "bump"],
                           [[c.entry, c.old, c.new, c.level] for c in changes]), nl=False)
     proposed = bump_version(a.version, level)
-    click.echo(f"proposed: {level} bump, {a.version} -> {proposed}")
+    _say(f"proposed: {level} bump, {a.version} -> {proposed}")
     declared = declared_level(a.version, b.version)
     if declared_level(a.version, proposed) != "none" and \
             ("none", "patch", "minor", "major").index(declared) < \
             ("none", "patch", "minor", "major").index(level):
-        click.echo(f"NEW declares {b.version} ({declared}); these changes need at least "
+        _say(f"NEW declares {b.version} ({declared}); these changes need at least "
                    f"{proposed}", err=True)
         sys.exit(EXIT_FAILED)
 
@@ -359,8 +371,28 @@ def _report_universe(case_dir: Path, output: Path, generated_at: dt.datetime | N
         n = write_universe_report(case_dir, output, generated_at, jobs, bar)
     finally:
         bar.close()
-    click.echo(f"wrote {output / 'index.html'} and {n} case pages in {output / 'cases'}",
-               err=True)
+    _say(f"wrote {esc(str(output / 'index.html'))} and {n} case pages in "
+         f"{esc(str(output / 'cases'))}", err=True)
+
+
+def _print_data(text: str, fmt: str) -> None:
+    """``text`` to standard output. CSV is data: byte for byte in a pipe, but with control
+    characters escaped on a terminal, where they would act."""
+    if fmt == "csv" and not _stdout_is_terminal():
+        click.echo(text, nl=False, color=True)  # color: click would strip ANSI codes
+    else:
+        _say(text, nl=False)
+
+
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def _say(text: str, err: bool = False, nl: bool = True) -> None:
+    """Print human-readable output: control characters from the inputs (ESC, C1, bidi
+    overrides) escaped, line breaks and tabs kept. The renderers escape each field already
+    (so a line break inside a field shows as \\n); this is the guard for the whole text."""
+    click.echo(terminal_safe(text), err=err, nl=nl)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,9 +8,10 @@ into exit codes.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from .display import escape_controls
 
 
 @dataclass(frozen=True, order=True)
@@ -32,10 +33,7 @@ class Problem:
         line = f"{self.path}:{self.line}:{self.col}: {field}: {self.message}"
         # One problem, one line: a key or value quoted from a file may hold a line break or a
         # terminal control (or bidi override) character; show those escaped.
-        return _CONTROL.sub(lambda m: repr(m.group())[1:-1], line)
-
-
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+        return escape_controls(line)
 
 
 class ScoringError(Exception):

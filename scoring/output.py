@@ -280,5 +280,8 @@ def write_atomic(path: Path, text: str | bytes, inputs: RunInputs, *, overwrite:
 
 
 def dumps_json(data: Any) -> str:
-    """JSON as scoring writes it: stable key order as built, 2-space indent, UTF-8, no NaN."""
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """JSON as scoring writes it: stable key order as built, 2-space indent, UTF-8, no NaN;
+    control characters and bidi marks as ``\\uXXXX`` escapes, safe to print to a terminal."""
+    from .display import json_safe
+
+    return json_safe(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)) + "\n"

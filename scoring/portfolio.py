@@ -17,7 +17,8 @@ import pandas as pd
 from . import __version__
 from .batch import BatchScores, score_table
 from .batch_table import BatchTable, TableBuilder
-from .display import format_score
+from .csvout import csv_text
+from .display import escape_controls, format_score, pad, text_width
 from .models import Rubric
 from .output import RunInputs, dumps_json
 from .progress import Progress, no_progress
@@ -105,14 +106,15 @@ def _scenario_rank(summary: pd.DataFrame) -> np.ndarray:
 def render_table(scores: UniverseScores) -> str:
     """One line per case and scenario, rounded by the display rule."""
     s = scores.summary
-    rows = [[str(c), str(sc), format_score(float(v)), str(b), format_score(float(cv), "percent")]
+    rows = [[escape_controls(str(c)), escape_controls(str(sc)), format_score(float(v)),
+             escape_controls(str(b)), format_score(float(cv), "percent")]
             for c, sc, v, b, cv in zip(s["case"], s["scenario"], s["composite"], s["band"],
                                        s["coverage"], strict=True)]
     header = ["case", "scenario", "composite", "band", "coverage"]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    widths = [max(text_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) if i < 2 or i == 3 else c.rjust(w)
+        return "  ".join(pad(c, w, left=i < 2 or i == 3)
                          for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
 
     rubrics = ", ".join(f"{r.id} {r.version}" for r in scores.rubrics.values())
@@ -122,9 +124,7 @@ def render_table(scores: UniverseScores) -> str:
 
 
 def render_csv(scores: UniverseScores) -> str:
-    buf = io.StringIO()
-    scores.summary.to_csv(buf, index=False, lineterminator="\n", float_format="%.17g")
-    return buf.getvalue()
+    return csv_text(scores.summary)
 
 
 def render_json(scores: UniverseScores) -> str:

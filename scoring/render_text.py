@@ -1,11 +1,16 @@
-"""Plain-text and machine renderings of a result for the terminal (``scoring score``)."""
+"""Plain-text and machine renderings of a result for the terminal (``scoring score``).
+
+Text taken from the inputs (entity, band names, paths, notes, rubric entries) is shown with
+control characters escaped (``display.escape_controls``): a table cell is escaped before its
+width is measured, so a hostile name can neither act on the terminal nor break the layout.
+"""
 
 from __future__ import annotations
 
-import io
-
+from .csvout import csv_text
 from .diff import CaseDiff
-from .display import format_score
+from .display import escape_controls as esc
+from .display import format_score, pad, text_width
 from .output import dumps_json
 from .pinning import CaseCheck
 from .result import Result
@@ -13,10 +18,12 @@ from .verify import Verification
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    """Columns aligned by terminal width, the first to the left; every cell escaped."""
+    rows = [[esc(c) for c in r] for r in rows]
+    widths = [max(text_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+        return "  ".join(pad(c, w, left=i == 0)
                          for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
 
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)]) + "\n"
@@ -29,7 +36,7 @@ def render_table(result: Result) -> str:
     summary = [[s, *([format_score(result.indicated(s))] if judged else []),
                 format_score(result.composite(s)), result.band(s),
                 format_score(result.coverage(s), "percent")] for s in sc]
-    out = [f"{result.case.meta.entity} — as of {result.case.meta.as_of} — rubric "
+    out = [f"{esc(result.case.meta.entity)} — as of {result.case.meta.as_of} — rubric "
            f"{result.case.rubric.id} {result.case.rubric.version}\n",
            _table(["scenario", *(["indicated"] if judged else []), "composite", "band",
                    "coverage"], summary), ""]
@@ -43,10 +50,7 @@ def render_table(result: Result) -> str:
 
 def render_csv(result: Result) -> str:
     """The scenario summary with full-precision factor scores, one row per scenario."""
-    table = result.summary_table()
-    buf = io.StringIO()
-    table.to_csv(buf, index=False, lineterminator="\n", float_format="%.17g")
-    return buf.getvalue()
+    return csv_text(result.summary_table())
 
 
 def render_score(result: Result, fmt: str) -> str:
@@ -70,7 +74,7 @@ def render_drift(checks: list[CaseCheck], verbose: bool = False) -> str:
                            "status"], rows))
     for c in checks:
         for note in c.notes:
-            out.append(f"note: {c.folder}: {note}\n")
+            out.append(f"note: {esc(c.folder)}: {esc(note)}\n")
     held = sum(c.ok for c in checks)
     total_numbers = sum(len(c.rows) for c in checks)
     drifted = sum(len(c.drifts) for c in checks)
@@ -91,9 +95,9 @@ def render_diff(diff: CaseDiff) -> str:
     """The composite change of each scenario split into parts, by factor and item."""
     out: list[str] = []
     for sd in diff.scenarios:
-        out.append(f"Scenario {sd.scenario}: composite {_pts(sd.old_composite)} -> "
-                   f"{_pts(sd.new_composite)} ({_d(sd.total)}); band {sd.old_band} -> "
-                   f"{sd.new_band}\n")
+        out.append(f"Scenario {esc(sd.scenario)}: composite {_pts(sd.old_composite)} -> "
+                   f"{_pts(sd.new_composite)} ({_d(sd.total)}); band {esc(sd.old_band)} -> "
+                   f"{esc(sd.new_band)}\n")
         out.append(_table(["part", "points"], [
             ["factor scores at old weights", _d(sd.score_effect)],
             ["weight changes", _d(sd.weight_effect)],
@@ -112,14 +116,14 @@ def render_diff(diff: CaseDiff) -> str:
                   _d(f.weight_effect), _d(f.coverage_effect), _d(f.total)] for f in moved]))
         for f in moved:
             for e in f.items:
-                why = f" ({', '.join(e.reasons)})" if e.reasons else ""
-                out.append(f"  {f.factor}: {', '.join(e.items)} {e.kind}{why}: "
+                why = f" ({esc(', '.join(e.reasons))})" if e.reasons else ""
+                out.append(f"  {esc(f.factor)}: {esc(', '.join(e.items))} {e.kind}{why}: "
                            f"factor score {_d(e.delta)}\n")
         out.append("\n")
     for s in diff.only_old:
-        out.append(f"Scenario {s} exists only in the old case.\n")
+        out.append(f"Scenario {esc(s)} exists only in the old case.\n")
     for s in diff.only_new:
-        out.append(f"Scenario {s} exists only in the new case.\n")
+        out.append(f"Scenario {esc(s)} exists only in the new case.\n")
     if diff.rubric_changes:
         out.append(f"Rubric changes (proposed version bump: {diff.rubric_bump}):\n")
         out.append(_table(["entry", "old", "new", "bump"],

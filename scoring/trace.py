@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .display import escape_controls as esc
 from .display import format_score
 from .errors import UnknownTraceId
 
@@ -106,6 +107,9 @@ class Trace(Mapping[str, TraceRecord]):
 
 
 def _line(rec: TraceRecord) -> str:
+    """One record on one line; text from the inputs (labels, claims, titles, band names) with
+    its line breaks and control characters escaped, so that it can neither act on the
+    terminal nor pass for another line of the tree."""
     head = f"{rec.id} = {rec.display}" if rec.value is not None else rec.id
     parts = [head, f"[{rec.label}]"]
     if rec.expression:
@@ -118,7 +122,7 @@ def _line(rec: TraceRecord) -> str:
         parts.append(f"cites: {refs}")
     if rec.kind in ("assumption", "change"):
         parts.append("ASSUMED")
-    return "  ".join(parts)
+    return esc("  ".join(parts))
 
 
 def _with_assumptions(records: dict[str, TraceRecord]) -> dict[str, TraceRecord]:

@@ -160,4 +160,5 @@ def test_diff_against_git_revision(tiny: TinyCase, runner: CliRunner) -> None:
     assert res.output.startswith("Scenario base: composite 65.00 -> 75.00 (+10.00)")
     res = runner.invoke(main, ["diff", str(root), "--against", "no-such-rev"])
     assert res.exit_code == EXIT_FAILED
-    assert res.stderr.startswith("Error: git show no-such-rev:")
+    assert res.stderr.startswith("Error: --against 'no-such-rev': no such commit in the "
+                                 "repository at ")
