@@ -201,6 +201,8 @@ def _message(errs: list[Any], plain: str | None, root: type[BaseModel] | None) -
         return f"must be a date YYYY-MM-DD without a time of day, not {got}"
     if kind == "string_too_short" and ctx.get("min_length") == 1:
         return "must not be empty"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == r"\S":
+        return "must not be empty or only spaces"
     if kind == "string_pattern_mismatch" and ctx.get("pattern") == _ID_PATTERN:
         return f"{value!r} is not a valid id: use only letters, digits, '_', '.' and '-', " \
                "starting with a letter or digit"
