@@ -11,7 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+)
 from pydantic_core import PydanticCustomError
 
 # Every number is at most MAX_MAGNITUDE in absolute value. The bound keeps the engine's float64
@@ -34,7 +43,20 @@ def _in_range(value: object) -> object:
 
 
 Id = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
-Text = Annotated[str, Field(min_length=1)]
+# Text must hold something to read: empty and whitespace-only text are refused alike.
+Text = Annotated[str, Field(min_length=1, pattern=r"\S")]
+
+
+def _not_a_number(value: object) -> object:
+    """pydantic reads a number (or a string of digits) as a Unix time: ``observed: 20260101``
+    would become 1970-08-23 and ``1767225600`` 2026-01-01. A date must be written as one."""
+    digits = isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit()
+    if (isinstance(value, (int, float)) and not isinstance(value, bool)) or digits:
+        raise PydanticCustomError("date_type", "a date must be written YYYY-MM-DD")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_not_a_number)]
 Number = Annotated[StrictFloat | StrictInt, AfterValidator(_in_range)]
 Value = Annotated[StrictFloat | StrictInt | StrictStr, AfterValidator(_in_range)]
 
@@ -190,7 +212,7 @@ class CaseFile(Strict):
     entity: Text
     ticker: str | None = None
     title: str | None = None
-    as_of: dt.date
+    as_of: Date
     rubric: Text
     description: str | None = None
     base_narrative: str | None = None
@@ -201,7 +223,7 @@ class Source(Strict):
     id: Id
     title: Text
     publisher: str | None = None
-    date: dt.date | None = None
+    date: Date | None = None
     language: Annotated[str, Field(min_length=2, max_length=20)]
     kind: Text
     reliability: Text
@@ -228,7 +250,7 @@ class Item(Strict):
     indicator: Id | None = None
     value: Value
     confidence: Annotated[Number, Field(ge=0, le=1)]
-    observed: dt.date
+    observed: Date
     sources: list[SourceRef] = Field(min_length=1)
     claim: Text
     excerpt: str | None = None
@@ -246,7 +268,7 @@ class Assumption(Strict):
     indicator: Id | None = None
     value: Value
     confidence: Annotated[Number, Field(ge=0, le=1)]
-    observed: dt.date | None = None
+    observed: Date | None = None
     claim: Text
 
 

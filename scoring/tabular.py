@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,18 @@ _SOURCE_PAIR = re.compile(r"^(source|locator)(?:_([2-9]|[1-9][0-9]+))?$")
 _NUMBER = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
 _NUMBER_FIELDS = {"confidence"}
 _VALUE_FIELDS = {"value"}
+
+# Limits of one table file (docs/formats.md, "Tables"), checked before or while reading so
+# that a huge file is refused before it is held in memory.
+MAX_TABLE_BYTES = 256 * 1024 * 1024
+MAX_TABLE_ROWS = 1_000_000
+MAX_CELL_CHARS = 100_000
+# A number cell longer than this is refused as too long to be a number (Python refuses to
+# read integers of more than 4300 digits, and any number this long is far beyond 1e15).
+MAX_NUMBER_CHARS = 400
+# Control characters (C0 but tab, line feed and carriage return; DEL; C1): refused in cells
+# as they are in YAML, since they could hide text or drive a terminal.
+_CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]"
 
 
 @dataclass(frozen=True)
@@ -104,25 +117,46 @@ def _column_name(rest: PathKey) -> str:
 
 
 def read_table(path: Path, display: str) -> RawTable:
-    """Read a CSV (UTF-8, comma-separated, first row the header) or Parquet file."""
+    """Read a CSV (UTF-8, comma-separated, first row the header) or Parquet file, within the
+    limits above; raise InputError with every bad cell (control characters, overlong cells
+    and numbers) at its row and column."""
     try:
-        if path.suffix == ".parquet":
-            return _read_parquet(path, display)
-        return _read_csv(path, display)
+        size = os.stat(path).st_size
+        if size > MAX_TABLE_BYTES:
+            raise InputError([Problem(display, 0, 0, "", f"file is {size} bytes; the limit "
+                                                         f"for a table is {MAX_TABLE_BYTES}")])
+        read = _read_parquet if path.suffix == ".parquet" else _read_csv
+        table = read(path, display)
     except OSError as exc:
         raise InputError([Problem(display, 0, 0, "",
                                   f"cannot read file: {exc.strerror or exc}")]) from None
+    problems = cell_problems(table)
+    if problems:
+        raise InputError(problems)
+    return table
+
+
+def _too_many_rows(display: str) -> InputError:
+    return InputError([Problem(display, MAX_TABLE_ROWS + 2, 0, "", f"more than "
+                               f"{MAX_TABLE_ROWS} rows; the limit for a table is {MAX_TABLE_ROWS}")])
 
 
 def _read_csv(path: Path, display: str) -> RawTable:
+    records: list[list[str]] = []
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            records = list(csv.reader(fh, strict=True))
+            reader = csv.reader(fh, strict=True)
+            # One record at a time, so that an error names its row and a table over the row
+            # limit stops there (the header is the extra record).
+            for record in reader:
+                if len(records) > MAX_TABLE_ROWS:
+                    raise _too_many_rows(display)
+                records.append(record)
     except UnicodeDecodeError as exc:
         raise InputError([Problem(display, 0, 0, "",
                                   f"not valid UTF-8 (byte offset {exc.start})")]) from None
     except csv.Error as exc:
-        raise InputError([Problem(display, 0, 0, "", f"not a valid CSV file: {exc}")]) from None
+        raise InputError([Problem(display, len(records) + 1, 0, "", _csv_error(exc))]) from None
     if not records:
         raise InputError([Problem(display, 1, 0, "", "the file is empty: a table needs a "
                                                      "header row")])
@@ -133,9 +167,27 @@ def _read_csv(path: Path, display: str) -> RawTable:
                 for k, r in enumerate(body) if len(r) != len(header) and any(r)]
     if problems:
         raise InputError(problems)
+    del records
     body = [r for r in body if any(r)]  # blank lines are skipped (and keep no row number)
-    cells = {h: [r[j] if r[j] != "" else None for r in body] for j, h in enumerate(header)}
-    return RawTable(display, header, cells, len(body))
+    # Column by column (zip transposes in C); empty cells become None.
+    n_rows = len(body)
+    columns = list(zip(*body, strict=True)) if body else [() for _ in header]
+    del body
+    cells = {h: [c if c != "" else None for c in col]
+             for h, col in zip(header, columns, strict=True)}
+    return RawTable(display, header, cells, n_rows)
+
+
+def _csv_error(exc: csv.Error) -> str:
+    """What a CSV syntax error means, for the row it is in."""
+    text = str(exc)
+    if text == "unexpected end of data":
+        return "not a valid CSV file: a quoted cell that starts in this row is never closed " \
+               "(unexpected end of data)"
+    if text.startswith("field larger than field limit"):
+        return f"not a valid CSV file: a cell in this row is longer than " \
+               f"{MAX_CELL_CHARS} characters, the limit for a cell"
+    return f"not a valid CSV file: {text}"
 
 
 def _read_parquet(path: Path, display: str) -> RawTable:
@@ -143,6 +195,9 @@ def _read_parquet(path: Path, display: str) -> RawTable:
     import pyarrow.parquet as pq
 
     try:
+        rows = pq.ParquetFile(path).metadata.num_rows  # the footer only: cheap
+        if rows > MAX_TABLE_ROWS:
+            raise _too_many_rows(display)
         table = pq.read_table(path)
     except (pa.ArrowException, ValueError) as exc:
         raise InputError([Problem(display, 0, 0, "",
@@ -156,6 +211,45 @@ def _parquet_cell(value: Any) -> Any:
     if isinstance(value, float) and math.isnan(value):
         return None
     return value
+
+
+def cell_problems(table: RawTable) -> list[Problem]:
+    """Cells no field can hold, found column by column (pyarrow compute kernels): control
+    characters, text longer than MAX_CELL_CHARS, number cells too long to be a number."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out: list[Problem] = []
+    for j, name in enumerate(table.header, start=1):
+        values = table.cells.get(name, [])
+        if not any(isinstance(v, str) for v in values):
+            continue  # a typed (Parquet) column: no text to check
+        try:
+            col = pa.array(values, pa.string())
+        except (pa.ArrowException, TypeError):
+            col = pa.array([v if isinstance(v, str) else None for v in values], pa.string())
+        length = pc.utf8_length(col)
+        checks = [
+            (pc.match_substring_regex(col, _CONTROL), "control character {char} is not "
+             "allowed in a cell (remove it)"),
+            (pc.greater(length, MAX_CELL_CHARS), "cell holds {n} characters; the limit for a "
+             f"cell is {MAX_CELL_CHARS}"),
+        ]
+        if name in _NUMBER_FIELDS or name in _VALUE_FIELDS:
+            number = pc.match_substring_regex(pc.utf8_trim_whitespace(col), _NUMBER.pattern)
+            checks.append((pc.and_(number, pc.greater(length, MAX_NUMBER_CHARS)),
+                           "cannot read value: the number {head}... has {n} characters; "
+                           "numbers must be at most 1e15 in absolute value"))
+        for mask, message in checks:
+            for k in pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist():
+                out.append(Problem(table.path, k + 2, j, name, _cell_message(message, values[k])))
+    return out
+
+
+def _cell_message(message: str, value: str) -> str:
+    control = re.search(_CONTROL, value)
+    char = f"U+{ord(control.group()):04X}" if control else ""
+    return message.format(char=char, n=len(value), head=value.strip()[:20])
 
 
 def check_header(table: RawTable, spec: TableSpec, universe: bool) -> list[Problem]:

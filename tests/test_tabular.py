@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import scoring
+from scoring import tabular
 from scoring.errors import InputError
 
 from .conftest import META, REPO, TinyCase, item
@@ -119,3 +120,80 @@ def test_yaml_and_table_together_is_an_error(tiny: TinyCase,
     assert _problems(folder) == [
         "evidence.csv:0:0: (file): 2 files hold the evidence "
         "of this case (evidence.yaml, evidence.csv); keep one"]
+
+
+# --------------------------------------------------------------------------- hostile tables
+
+def test_hostile_csv_cells_are_positioned_errors(tiny: TinyCase,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [{**ROW, "claim": "nul\x00inside"}, {**ROW, "id": "E2", "claim": "esc\x1b[31m"},
+            {**ROW, "id": "E3", "value": "9" * 5000}, {**ROW, "id": "E4", "confidence": "1" * 401}]
+    folder = _table_case(tiny, rows, monkeypatch)
+    assert _problems(folder) == [
+        "evidence.csv:2:6: claim: control character U+0000 is not allowed in a cell (remove it)",
+        "evidence.csv:3:6: claim: control character U+001B is not allowed in a cell (remove it)",
+        "evidence.csv:4:3: value: cannot read value: the number 99999999999999999999... has "
+        "5000 characters; numbers must be at most 1e15 in absolute value",
+        "evidence.csv:5:4: confidence: cannot read value: the number 11111111111111111111... "
+        "has 401 characters; numbers must be at most 1e15 in absolute value",
+    ]
+
+
+@pytest.mark.parametrize("name", ["evidence.csv", "evidence.parquet"])
+def test_dates_as_numbers_and_blank_text_are_refused(name: str, tiny: TinyCase,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [{**ROW, "observed": 20260101}, {**ROW, "id": "E2", "claim": "   ",
+                                             "observed": 1767225600}]
+    folder = _table_case(tiny, rows, monkeypatch, name)
+    # An integer Parquet column holds numbers; a CSV cell is text.
+    got = ["the number 20260101", "the number 1767225600"] if name.endswith("parquet") \
+        else ["the string '20260101'", "the string '1767225600'"]
+    assert _problems(folder) == [
+        f"{name}:2:5: observed: must be a date YYYY-MM-DD, not {got[0]}",
+        f"{name}:3:5: observed: must be a date YYYY-MM-DD, not {got[1]}",
+        f"{name}:3:6: claim: must not be empty or only spaces",
+    ]
+
+
+def test_control_character_in_parquet_text(tiny: TinyCase,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _table_case(tiny, [{**ROW, "locator": "p.\x07 1"}], monkeypatch, "evidence.parquet")
+    assert _problems(folder) == ["evidence.parquet:2:8: locator: control character U+0007 is "
+                                 "not allowed in a cell (remove it)"]
+
+
+def test_csv_syntax_errors_name_the_row(tiny: TinyCase, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _table_case(tiny, [dict(ROW), {**ROW, "id": "E2"}], monkeypatch)
+    with (folder / "evidence.csv").open("a", newline="") as fh:
+        fh.write('E3,a,40,0.5,2026-01-01,"never closed,S1,p. 3\nE4,a,40\n')
+    assert _problems(folder) == [
+        "evidence.csv:4:0: (file): not a valid CSV file: a quoted cell that starts in this row "
+        "is never closed (unexpected end of data)"]
+    (folder / "evidence.csv").write_text("id,claim\nE1,\"a\"b\n", encoding="utf-8")
+    assert _problems(folder) == [
+        "evidence.csv:2:0: (file): not a valid CSV file: ',' expected after '\"'"]
+
+
+def test_csv_cell_over_the_field_limit(tiny: TinyCase, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _table_case(tiny, [{**ROW, "claim": "x" * 200_000}], monkeypatch)
+    assert _problems(folder) == [
+        f"evidence.csv:2:0: (file): not a valid CSV file: a cell in this row is longer than "
+        f"{tabular.MAX_CELL_CHARS} characters, the limit for a cell"]
+
+
+@pytest.mark.parametrize("name", ["evidence.csv", "evidence.parquet"])
+def test_table_limits(name: str, tiny: TinyCase, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [{**ROW, "id": f"E{k}", "claim": "c" * (k + 9)} for k in range(4)]
+    folder = _table_case(tiny, rows, monkeypatch, name)
+    monkeypatch.setattr(tabular, "MAX_CELL_CHARS", 10)  # the dates are 10 characters
+    assert _problems(folder) == [
+        f"{name}:4:6: claim: cell holds 11 characters; the limit for a cell is 10",
+        f"{name}:5:6: claim: cell holds 12 characters; the limit for a cell is 10"]
+    monkeypatch.setattr(tabular, "MAX_CELL_CHARS", 100_000)
+    monkeypatch.setattr(tabular, "MAX_TABLE_ROWS", 3)
+    assert _problems(folder) == [
+        f"{name}:5:0: (file): more than 3 rows; the limit for a table is 3"]
+    size = (folder / name).stat().st_size
+    monkeypatch.setattr(tabular, "MAX_TABLE_BYTES", size - 1)
+    assert _problems(folder) == [
+        f"{name}:0:0: (file): file is {size} bytes; the limit for a table is {size - 1}"]

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from scoring import verify
+from scoring.api import verify_folder
 from scoring.cli import EXIT_FAILED, main
-from scoring.verify import normalise
+from scoring.verify import ExcerptCheck, SnapshotCheck, normalise
 
 from .conftest import TinyCase, item
 from .test_errors import problems
@@ -111,3 +113,75 @@ def test_report_shows_the_status(snapped: TinyCase, tmp_path: Path, runner: CliR
     assert "Excerpt: <strong>unverifiable: no snapshot of a cited source at hand</strong>" in html
     runner.invoke(main, ["report", str(snapped.root), "-o", str(out)])
     assert "not checked in this run" in out.read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- hostile snapshots
+
+def _one(snapped: TinyCase) -> tuple[SnapshotCheck, ExcerptCheck | None]:
+    checked = verify_folder(snapped.root, [])
+    return checked.snapshots[0], checked.status_of("E1")
+
+
+def test_hash_covers_the_whole_file_beyond_the_excerpt_cap(
+        snapped: TinyCase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A snapshot longer than what is read for excerpts is still hashed whole, in chunks."""
+    doc = DOC + "x" * 5000 + " a late sentence."
+    (snapped.root / "docs" / "one.txt").write_text(doc, encoding="utf-8")
+    snapped.sources[0]["sha256"] = sha(doc)
+    snapped.items[0]["excerpt"] = "a late sentence"
+    snapped.write()
+    monkeypatch.setattr(verify, "MAX_SNAPSHOT_BYTES", 100)
+    monkeypatch.setattr(verify, "_CHUNK", 64)
+    snap, excerpt = _one(snapped)
+    assert (snap.status, snap.note) == ("ok", f"sha256 {sha(doc)}")
+    assert excerpt == ExcerptCheck("E1", "unverifiable", ("S1",),
+                                   "the excerpt is not in the first 100 bytes of the snapshot; "
+                                   "the rest is not searched")
+
+
+def test_excerpt_within_the_cap_of_a_long_snapshot_is_verified(
+        snapped: TinyCase, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = DOC + "x" * 5000
+    (snapped.root / "docs" / "one.txt").write_text(doc, encoding="utf-8")
+    snapped.sources[0]["sha256"] = sha(doc)
+    snapped.write()
+    monkeypatch.setattr(verify, "MAX_SNAPSHOT_BYTES", 100)
+    assert _one(snapped)[1] == ExcerptCheck("E1", "verified", ("S1",))
+
+
+def test_fifo_is_refused_without_opening_it(snapped: TinyCase) -> None:
+    path = snapped.root / "docs" / "one.txt"
+    path.unlink()
+    os.mkfifo(path)  # opening it for reading would block forever
+    snap, excerpt = _one(snapped)
+    assert (snap.status, snap.note) == (
+        "refused", "refused: the snapshot is a FIFO, device or socket, not a regular file")
+    assert excerpt is not None and excerpt.status == "unverifiable"
+
+
+def test_symlink_loop_is_refused(snapped: TinyCase) -> None:
+    path = snapped.root / "docs" / "one.txt"
+    path.unlink()
+    os.symlink("two.txt", path)
+    os.symlink("one.txt", snapped.root / "docs" / "two.txt")
+    snap, _ = _one(snapped)
+    assert (snap.status, snap.note) == (
+        "refused", "refused: the snapshot path is a loop of symbolic links")
+
+
+def test_folder_is_refused(snapped: TinyCase) -> None:
+    path = snapped.root / "docs" / "one.txt"
+    path.unlink()
+    path.mkdir()
+    snap, _ = _one(snapped)
+    assert (snap.status, snap.note) == (
+        "refused", "refused: the snapshot is a folder, not a regular file")
+
+
+def test_huge_sparse_file_is_refused_without_reading_it(snapped: TinyCase) -> None:
+    path = snapped.root / "docs" / "one.txt"
+    size = 10 * 1024 ** 3
+    os.truncate(path, size)  # 10 GiB of holes: reading it would take minutes
+    snap, _ = _one(snapped)
+    assert (snap.status, snap.note) == (
+        "refused", f"refused: the snapshot is {size} bytes; the limit is {verify.MAX_HASHED_BYTES}")
