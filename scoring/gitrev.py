@@ -26,12 +26,8 @@ from pathlib import Path
 
 from .errors import InputError, Problem, ScoringError
 from .loader import CASE_FILE, EVIDENCE_FILE, SCENARIOS_FILE, SOURCES_FILE, display_path
-from .tabular import TABLE_SUFFIXES
+from .tabular import MAX_TABLE_BYTES, TABLE_SUFFIXES
 from .yamlio import MAX_FILE_BYTES, load_yaml
-
-# A CSV or Parquet case table read from a revision is held in memory whole; a case's tables
-# are small, so anything past this is refused rather than read.
-MAX_TABLE_BYTES = 256 * 1024 * 1024
 
 CASE_NAMES = (CASE_FILE, SCENARIOS_FILE, *(
     f"{Path(name).stem}{suffix}" for name in (SOURCES_FILE, EVIDENCE_FILE)

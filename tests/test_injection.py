@@ -230,12 +230,12 @@ class TestCsv:
         root = write_universe(tmp_path / "u", 2, n_items=6, fmt="csv")
         cases = pd.read_csv(root / "cases.csv", dtype=str, keep_default_na=False)
         cases.loc[0, "entity"] = "@SUM(A1)"
-        cases.loc[1, "entity"] = "+1\x1b[31m"
+        cases.loc[1, "entity"] = "+1 and \u202e"  # control characters in cells are refused
         write_table(root / "cases.csv", cases.to_dict("records"))
         res = runner.invoke(main, ["score", str(root), "--format", "csv"])
         assert res.exit_code == 0, res.output
         frame = pd.read_csv(io.StringIO(res.output))
-        assert set(frame["entity"]) == {"'@SUM(A1)", "'+1\x1b[31m"}  # lossless in a pipe
+        assert set(frame["entity"]) == {"'@SUM(A1)", "'+1 and \u202e"}  # lossless in a pipe
         assert frame["composite"].dtype == float
 
     def test_csv_on_a_terminal_is_escaped(self, evil: TinyCase, runner: CliRunner,
