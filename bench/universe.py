@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from scoring.batch import score_table
-from scoring.batch_table import BatchTable
+from scoring.method import score_tables as score_table
+from scoring.method.tables import Tables as BatchTable
 from scoring.portfolio import score_universe
 from scoring.portfolio_model import build_portfolio
 from scoring.portfolio_report import _open, render_case_page, render_index

@@ -37,7 +37,7 @@ def _fail(exc: ScoringError) -> None:
         click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was scored.", err=True)
         sys.exit(EXIT_INPUT)
     _say(f"Error: {exc}", err=True)
-    from .engine import NoEvidence  # here, not at the top: --help need not import pandas
+    from .method.kernel import NoEvidence  # here, not at the top: --help need not import pandas
 
     sys.exit(EXIT_INPUT if isinstance(exc, (UnknownTraceId, NoEvidence)) else EXIT_FAILED)
 

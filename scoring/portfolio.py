@@ -1,8 +1,9 @@
 """Score a whole universe folder in one pass and write its scores (table, CSV, JSON, Parquet).
 
-Loading validates each case (``universe.py``) and adds its rows to the tidy table of its
-rubric (``batch_table.py``); the case models are then dropped, so memory holds tables, not
-models. Each rubric's table is scored in one vectorised pass (``batch.py``).
+Loading validates each case (``universe.py``) and adds its rows to the tidy tables of its
+rubric (``method/tables.py``); the case models are then dropped, so memory holds tables, not
+models. Each rubric's tables are scored in one vectorised pass of the method
+(``method/kernel.py``), the same code that scores a single case.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from .batch import BatchScores, score_table
-from .batch_table import BatchTable, TableBuilder
 from .csvout import csv_text
 from .display import escape_controls, format_score, pad, text_width
+from .method import score_tables
+from .method.kernel import Frames
+from .method.tables import TableBuilder, Tables
 from .models import Rubric
 from .output import RunInputs, dumps_json
 from .progress import Progress, no_progress
@@ -38,8 +40,8 @@ class UniverseScores:
     summary: pd.DataFrame
     index: dict[str, int]
     rubrics: dict[str, Rubric]
-    tables: tuple[BatchTable, ...]
-    scores: tuple[BatchScores, ...]
+    tables: tuple[Tables, ...]
+    scores: tuple[Frames, ...]
     read: RunInputs = RunInputs()  # the files and folders of the universe: no output there
 
     @property
@@ -48,7 +50,7 @@ class UniverseScores:
 
 
 def load_tables(universe: Universe, progress: Progress = no_progress,
-                read: set[RunInputs] | None = None) -> tuple[list[BatchTable], dict[str, int]]:
+                read: set[RunInputs] | None = None) -> tuple[list[Tables], dict[str, int]]:
     """Validate every case and gather it into one tidy table per rubric; add what each case
     read to ``read``."""
     builders: dict[str, TableBuilder] = {}
@@ -65,7 +67,7 @@ def load_tables(universe: Universe, progress: Progress = no_progress,
     return [b.build() for b in builders.values()], index
 
 
-def _wide(table: BatchTable, scores: BatchScores) -> pd.DataFrame:
+def _wide(table: Tables, scores: Frames) -> pd.DataFrame:
     """The summary rows of one rubric's cases: scenario columns then one column per factor."""
     rubric = table.rubric
     out = scores.scenarios.copy()
@@ -86,7 +88,7 @@ def score_universe(folder: Path, progress: Progress = no_progress) -> UniverseSc
     universe = Universe.open(folder)
     read: set[RunInputs] = {RunInputs.of(folders=[folder])}
     tables, index = load_tables(universe, progress, read)
-    scores = [score_table(t) for t in tables]
+    scores = [score_tables(t) for t in tables]
     summary = pd.concat([_wide(t, s) for t, s in zip(tables, scores, strict=True)],
                         ignore_index=True)
     order = summary["case"].map(index).to_numpy() * 10_000 + _scenario_rank(summary)

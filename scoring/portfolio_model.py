@@ -15,9 +15,9 @@ import pandas as pd
 
 from . import __version__
 from .display import format_score
+from .method.kernel import BASE
 from .models import Rubric
 from .portfolio import UniverseScores
-from .table import BASE
 
 CHART_WIDTH = 640  # px of the scale axis
 CHART_HEIGHT = 120  # px of the tallest bar

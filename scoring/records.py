@@ -12,13 +12,13 @@ from typing import Any
 import pandas as pd
 
 from .display import exact
-from .engine import Frames
-from .gates import Judgement
+from .judgements import Judgement
 from .loader import Case
+from .method.kernel import BASE, Frames
+from .method.tables import change_id
+from .method.weights import TINY
 from .models import Assume, BandsMapping, CategoriesMapping, Impute, LinearMapping, Mapping
-from .table import BASE, change_id
 from .trace import TraceRecord
-from .weights import TINY
 
 R = TraceRecord
 

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from . import __version__
+from .method.kernel import BASE
 from .models import Gate, Rubric
 from .records import mapping_text
 from .result import Result
-from .table import BASE
 from .trace import TraceRecord
 
 if TYPE_CHECKING:

@@ -7,20 +7,21 @@ Result; nothing downstream recomputes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from . import __version__
 from .analysis_records import sensitivity_records, simulation_records
-from .engine import Frames, run
 from .errors import ScoringError
-from .gates import Judgement, judge
+from .judgements import Judgement, judgements
 from .loader import Case
+from .method import score_tables
+from .method.kernel import BASE, Frames
+from .method.tables import build_tables
 from .records import leaf_records, scenario_records
 from .sensitivity import ScenarioSensitivity, analyse
-from .table import BASE, build_tables
 from .trace import Trace
 from .uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, Simulation, simulate
 
@@ -118,14 +119,12 @@ def score(case: Case, analyses: bool = True, draws: int = DEFAULT_DRAWS,
     """Score ``case`` in base and every scenario; return the traced result. With
     ``analyses`` (the default) also compute each scenario's sensitivity (break-evens, items at
     stake, tornado) and a seeded Monte Carlo of ``draws`` draws."""
-    tables = build_tables(case)
+    frames = score_tables(build_tables(case))
     order = [BASE, *(s.id for s in case.scenarios)]
-    frames = run(tables, case.rubric, order)
     overrides = {BASE: list(case.meta.overrides)} | {s.id: list(s.overrides)
                                                     for s in case.scenarios}
-    judged, judgements = judge(frames.scenarios, frames.factors, case.rubric, overrides)
-    frames = replace(frames, scenarios=judged)
-    records = leaf_records(case) + scenario_records(frames, case, judgements)
+    judged = judgements(frames, case.rubric, overrides)
+    records = leaf_records(case) + scenario_records(frames, case, judged)
     sens: dict[str, ScenarioSensitivity] = {}
     sims: dict[str, Simulation] = {}
     if analyses:
@@ -140,4 +139,4 @@ def score(case: Case, analyses: bool = True, draws: int = DEFAULT_DRAWS,
             ids = [str(i) for i in items.loc[items["scenario"] == sc, "item"]]
             records += sensitivity_records(sens[sc], rubric.composite)
             records += simulation_records(sims[sc], ids)
-    return Result(case, frames, Trace(records), judgements, sens, sims)
+    return Result(case, frames, Trace(records), judged, sens, sims)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .engine import band_of
+from .method.judge import band_of
 from .models import Impute, Rubric
 
 WEIGHT_STEP = 0.2  # tornado: weights moved by ±20 %

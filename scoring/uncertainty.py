@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .engine import band_of
+from .method.judge import band_of
 from .models import Impute, Rubric
 
 DEFAULT_DRAWS = 10_000

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from scoring.engine import NoEvidence
+from scoring.method.kernel import NoEvidence
 
 from .conftest import TinyCase, item
 

@@ -6,7 +6,7 @@ half-life and mappings (rubrics/ai-platform-strategy.yaml). Nothing here reads t
 reuses the engine's code, so if anyone changes a rubric number or an evidence item, this test
 fails until the expected arithmetic is updated too, and a reader can check each number on paper.
 
-Method (docs/method.md, scoring/engine.py):
+Method (docs/method.md, scoring/method/kernel.py):
 - w = confidence x reliability(best graded source cited) x 0.5 ** (age_days / 365)
 - r = score (risk factors) or 0 + 100 - score (developer_moat, a strength)
 - F = sum(w * r) / sum(w); data_governance uses max(r)

@@ -1,4 +1,4 @@
-"""Item weights never vanish (scoring/weights.py): a weighted mean is the same whatever the
+"""Item weights never vanish (scoring/method/weights.py): a weighted mean is the same whatever the
 common scale of its weights, however small; decay on old evidence never turns a covered
 factor into "no evidence"."""
 
@@ -9,10 +9,7 @@ import math
 import numpy as np
 import pytest
 
-import scoring
-from scoring.batch import score_table
-from scoring.batch_table import TableBuilder
-from scoring.weights import item_weights, relative_weights
+from scoring.method.weights import item_weights, relative_weights
 
 from .conftest import TinyCase, item
 
@@ -62,12 +59,6 @@ def _same_scale_items(confidence: float) -> list[dict[str, object]]:
             item("E3", "b", 20, confidence)]
 
 
-def _batch_composite(case: scoring.Case) -> float:
-    builder = TableBuilder(case.rubric)
-    builder.add(case)
-    return float(score_table(builder.build()).scenarios["composite"].iloc[0])
-
-
 @pytest.mark.parametrize("tiny_confidence", [5e-324, 1e-310, 1e-200])
 def test_a_uniform_scale_of_confidence_changes_nothing(tiny: TinyCase,
                                                        tiny_confidence: float) -> None:
@@ -81,7 +72,6 @@ def test_a_uniform_scale_of_confidence_changes_nothing(tiny: TinyCase,
     # Within rounding: a scale that is not a power of two rounds each product once.
     assert scaled.composite("base") == pytest.approx(55.0, abs=1e-12)
     assert scaled.trace["base/item/E2/share"].value == pytest.approx(1 / 3, abs=1e-15)
-    assert _batch_composite(scaled.case) == pytest.approx(55.0, abs=1e-12)
     if math.frexp(tiny_confidence)[0] == 0.5:  # a power of two: bit for bit the same
         assert scaled.composite("base") == plain.composite("base")
 
@@ -102,7 +92,6 @@ def test_decay_that_underflows_keeps_the_evidence(tiny: TinyCase) -> None:
     assert r.coverage("base") == 1.0
     # C = 3/4 x 66.67 + 1/4 x 20 = 55
     assert r.composite("base") == pytest.approx(55.0, abs=1e-12)
-    assert math.isclose(_batch_composite(r.case), 55.0, abs_tol=1e-12)
 
 
 def test_newer_evidence_still_outweighs_older_after_underflow(tiny: TinyCase) -> None:

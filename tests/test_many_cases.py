@@ -1,4 +1,5 @@
-"""The batch scorer (scoring/batch.py) gives the engine's numbers, for every case at once."""
+"""The one method on many cases: scoring cases together gives, bit for bit, what scoring
+each alone gives (a single case is a universe of one), whatever their order."""
 
 from __future__ import annotations
 
@@ -10,51 +11,50 @@ import pandas as pd
 import pytest
 
 import scoring
-from scoring.batch import BatchScores, score_table
-from scoring.batch_table import TableBuilder
-from scoring.engine import NoEvidence, run
-from scoring.gates import judge
+from scoring.method import score_tables
+from scoring.method.kernel import BASE, Frames, NoEvidence
+from scoring.method.tables import TableBuilder, build_tables
 from scoring.synthetic import write_universe
-from scoring.table import BASE, build_tables
 from scoring.universe import Universe
 
 from .conftest import META, TinyCase, item
 
 
-def _batch(cases: list[scoring.Case]) -> BatchScores:
+def _batch(cases: list[scoring.Case]) -> Frames:
     builder = TableBuilder(cases[0].rubric)
     for case in cases:
         builder.add(case)
-    return score_table(builder.build())
+    return score_tables(builder.build())
 
 
-def _engine(case: scoring.Case) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The single-case engine's scenario and factor frames (no trace records: faster)."""
-    order = [BASE, *(s.id for s in case.scenarios)]
-    frames = run(build_tables(case), case.rubric, order)
-    overrides = {BASE: list(case.meta.overrides)} | {s.id: list(s.overrides)
-                                                    for s in case.scenarios}
-    judged, _ = judge(frames.scenarios, frames.factors, case.rubric, overrides)
-    return judged.set_index("scenario"), frames.factors
+def _alone(case: scoring.Case) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The case scored on its own: its scenario and factor frames."""
+    frames = score_tables(build_tables(case))
+    return frames.scenarios.set_index(frames.scenarios["scenario"].astype(str)), frames.factors
 
 
-def _assert_same(cases: list[scoring.Case], batch: BatchScores) -> None:
-    sc = batch.scenarios.set_index(["case", "scenario"])
-    fa = batch.factors.set_index(["case", "scenario", "factor"])["score"]
+def _assert_same(cases: list[scoring.Case], batch: Frames) -> None:
+    sc = batch.scenarios.set_index([batch.scenarios["case"].astype(str),
+                                    batch.scenarios["scenario"].astype(str)])
+    fa = batch.factors.set_index([batch.factors["case"].astype(str),
+                                  batch.factors["scenario"].astype(str),
+                                  batch.factors["factor"].astype(str)])["score"]
     assert len(sc) == sum(1 + len(c.scenarios) for c in cases)
     for case in cases:
-        scenarios, factors = _engine(case)
+        scenarios, factors = _alone(case)
+        assert BASE in scenarios.index
         for s, want in scenarios.iterrows():
             got = sc.loc[(case.meta.id, s)]
             for column in ("composite", "coverage", "change_vs_base", "indicated"):
-                assert got[column] == pytest.approx(want[column], abs=1e-9)
+                assert got[column] == want[column] or (
+                    math.isnan(got[column]) and math.isnan(want[column]))
             assert got["band"] == want["band"]
         for f in factors.itertuples():
-            got_score = fa.loc[(case.meta.id, f.scenario, f.factor)]
+            got_score = fa.loc[(case.meta.id, str(f.scenario), str(f.factor))]
             if not f.included:
                 assert math.isnan(got_score)
             else:
-                assert got_score == pytest.approx(f.score, abs=1e-9)
+                assert got_score == f.score
 
 
 def test_meta_case_twice() -> None:
@@ -104,10 +104,16 @@ def test_cases_with_different_scenarios(tiny: TinyCase, tmp_path: Path) -> None:
 
 
 def test_no_evidence_names_the_case(tiny: TinyCase) -> None:
+    tiny.items = [item("E1", "a", 80)]
+    fine = scoring.load_case(tiny.write())
     tiny.items = [item("E1", "a", 80, confidence=0.0)]
-    case = scoring.load_case(tiny.write())
-    with pytest.raises(NoEvidence, match="case and scenario tiny base: no factor has evidence"):
-        _batch([case])
+    tiny.case["id"] = "empty"
+    empty = scoring.load_case(tiny.write())
+    with pytest.raises(NoEvidence, match="case and scenario empty base: no factor has evidence"):
+        _batch([fine, empty])
+    # one case alone is named by its scenario only
+    with pytest.raises(NoEvidence, match="^scenario base: no factor has evidence"):
+        _batch([empty])
 
 
 def test_gates_overrides_stale_and_thin_coverage(tiny: TinyCase) -> None:

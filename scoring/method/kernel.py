@@ -1,0 +1,266 @@
+"""The scoring method (docs/method.md, steps 1 to 9) over any number of cases at once.
+
+Per (case, scenario) pair s, item i of factor f, with the rubric's scale [lo, hi]:
+
+1. ``decay_i = 0.5 ** (age_i / half_life_days)`` (1 when the rubric sets no half-life);
+   ``effective_weight_i = confidence_i * reliability_i * decay_i`` (0 for an excluded stale
+   item); aggregation uses weights relative to the factor's largest (``weights.py``)
+2. ``risk_value_i = score_i`` (polarity risk) or ``lo + hi - score_i`` (polarity strength)
+3. ``factor score F_f = sum(w_i * r_i) / sum(w_i)`` (or max / min of r_i over items with
+   weight), held within its terms' range
+4. missing evidence: the factor is excluded, or scored at its ``impute`` value
+5. ``composite C = sum(W_f * F_f) / sum(W_f)`` over included factors (weighted_mean), or
+   ``sum(W_f * F_f)`` (weighted_sum); ``contribution c_f`` is the summand, so sum(c_f) = C
+6. ``coverage = sum(W_f with sourced evidence) / sum(W_f all)``
+7. gates, overrides, band and the coverage floor (``judge.py``)
+
+Every row carries integer group codes from the categorical ``case``, ``scenario`` and
+``factor`` columns; group sums are pandas group-bys over those codes (compensated
+summation, in row order), extremes likewise. Nothing loops over cases, scenarios or items.
+Pure: no file I/O, no click, no jinja2. All arithmetic is float64; nothing is rounded here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ScoringError
+from ..models import Impute, Override, Rubric
+from .judge import Judged, judge
+from .weights import item_weights, relative_weights
+
+BASE = "base"
+
+
+class NoEvidence(ScoringError):
+    """A scenario has no factor with evidence (or an imputed score) to build a composite from."""
+
+    slug = "no-evidence"
+
+
+@dataclass(frozen=True)
+class Frames:
+    """Every number of the scored pairs, one frame per level (columns: docs/method.md).
+
+    ``items``: one row per case, scenario and item; ``factors``: one per case, scenario and
+    factor (rubric order); ``scenarios``: one per (case, scenario) pair, in the order of the
+    weight table; ``drops``: items a scenario removed; ``judged``: the gates and overrides of
+    each pair (rows as in ``scenarios``)."""
+
+    items: pd.DataFrame
+    factors: pd.DataFrame
+    scenarios: pd.DataFrame
+    drops: pd.DataFrame
+    judged: Judged
+
+
+def codes(column: pd.Series) -> np.ndarray:
+    return np.asarray(column.cat.codes, dtype=np.int64)
+
+
+def _by_group(keys: np.ndarray, size: int, how: str, fill: float, **columns: np.ndarray
+              ) -> dict[str, np.ndarray]:
+    """Per group code 0..size-1: each column's sum (or max, min) over its rows, ``fill``
+    where a group has no rows."""
+    grouped = pd.DataFrame(columns).groupby(keys, sort=True)
+    agg = getattr(grouped, how)()
+    out = {}
+    for name in columns:
+        full = np.full(size, fill)
+        full[agg.index.to_numpy()] = agg[name].to_numpy(dtype=float)
+        out[name] = full
+    return out
+
+
+def score(items: pd.DataFrame, weights: pd.DataFrame, rubric: Rubric,
+          overrides: Mapping[tuple[str, str], Sequence[Override]] | None = None,
+          drops: pd.DataFrame | None = None) -> Frames:
+    """Score every (case, scenario) pair of ``weights`` from the rows of ``items``.
+
+    ``items``: categorical ``case``, ``scenario`` and ``factor`` (categories in rubric order)
+    and the float columns ``score`` (on the scale), ``confidence``, ``reliability``,
+    ``age_days`` and the boolean ``assumption``; other columns pass through. ``weights``: one
+    row per pair and factor (every factor of every pair) with ``weight`` (W_f), categories
+    shared with ``items``. ``overrides`` by (case, scenario)."""
+    n_c = len(weights["case"].cat.categories)
+    n_s = len(weights["scenario"].cat.categories)
+    n_f = len(rubric.factors)
+    size = n_c * n_s * n_f
+    its = _score_items(items, rubric, n_s, n_f, size)
+    g = its.pop("_group").to_numpy()
+    fac, pair_of_row = _score_factors(its, g, weights, rubric, n_s, n_f, size)
+    scen, fac = _composites(fac, pair_of_row, weights, rubric, n_s)
+    fac, scen, judged = _judge(fac, scen, rubric, dict(overrides or {}), n_f)
+    empty = pd.DataFrame({"case": [], "scenario": [], "factor": [], "item": [], "change": []})
+    return Frames(its, fac, scen, empty if drops is None else drops, judged)
+
+
+def _score_items(items: pd.DataFrame, rubric: Rubric, n_s: int, n_f: int,
+                 size: int) -> pd.DataFrame:
+    """Steps 1 and 2 per item row, and each row's share of its factor."""
+    out = items.copy()
+    g = (codes(out["case"]) * n_s + codes(out["scenario"])) * n_f + codes(out["factor"])
+    w = item_weights(out["confidence"].to_numpy(dtype=float),
+                     out["reliability"].to_numpy(dtype=float),
+                     out["age_days"].to_numpy(dtype=float), rubric.half_life_days,
+                     rubric.max_age_days, rubric.stale == "exclude")
+    out["decay"] = w.decay
+    out["stale"] = w.stale
+    # Stale items count for nothing when the rubric says so; otherwise they are only flagged.
+    out["kept"] = w.kept
+    out["effective_weight"] = w.effective_weight
+    rw = relative_weights(w, g, size)
+    out["relative_weight"] = rw
+    strength = np.array([f.polarity == "strength" for f in rubric.factors])
+    lo, hi = float(rubric.scale.min), float(rubric.scale.max)
+    value = out["score"].to_numpy(dtype=float)
+    out["risk_value"] = np.where(strength[codes(out["factor"])], lo + hi - value, value)
+    total = _by_group(g, size, "sum", 0.0, rw=rw)["rw"][g]
+    out["share"] = np.where(total > 0, rw / np.where(total > 0, total, 1.0), 0.0)
+    out["_group"] = g
+    return out
+
+
+def _score_factors(its: pd.DataFrame, g: np.ndarray, weights: pd.DataFrame, rubric: Rubric,
+                   n_s: int, n_f: int, size: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """Steps 3 and 4: one row per weight row (pair and factor)."""
+    rw = its["relative_weight"].to_numpy()
+    risk = its["risk_value"].to_numpy()
+    counted = np.where(rw > 0, risk, np.nan)  # items with no weight take no part in max/min
+    sourced = np.where(its["assumption"].to_numpy(dtype=bool), 0.0, rw)
+    sums = _by_group(g, size, "sum", 0.0, total_weight=its["effective_weight"].to_numpy(),
+                     relative_total=rw, weighted_risk=rw * risk, sourced_weight=sourced,
+                     n_items=np.ones(len(g)))
+    highest = _by_group(g, size, "max", np.nan, r=counted)["r"]
+    lowest = _by_group(g, size, "min", np.nan, r=counted)["r"]
+    pair = codes(weights["case"]) * n_s + codes(weights["scenario"])
+    fg = pair * n_f + codes(weights["factor"])
+    out = weights.copy()
+    out["n_items"] = sums["n_items"][fg].astype(np.int64)
+    out["total_weight"] = sums["total_weight"][fg]
+    rel_total = sums["relative_total"][fg]
+    out["has_sourced_evidence"] = sums["sourced_weight"][fg] > 0
+    out["has_evidence"] = rel_total > 0
+    hi, lo = highest[fg], lowest[fg]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # Relative weights: the same mean as sum(w·r) / sum(w), without underflow. A weighted
+        # mean lies between its smallest and largest term; rounding can put it a few ulps
+        # outside (100.00000000000001 from two 100s), so hold it there.
+        mean = np.clip(sums["weighted_risk"][fg] / np.where(rel_total > 0, rel_total, np.nan),
+                       lo, hi)
+    aggregation = np.array([f.aggregation for f in rubric.factors], dtype=object)[
+        codes(weights["factor"])]
+    out["aggregation"] = aggregation
+    value = np.where(aggregation == "max", hi, np.where(aggregation == "min", lo, mean))
+    impute = np.array([float(f.missing.impute) if isinstance(f.missing, Impute) else np.nan
+                       for f in rubric.factors])[codes(weights["factor"])]
+    has = out["has_evidence"].to_numpy()
+    out["imputed"] = ~has & ~np.isnan(impute)
+    out["score"] = np.where(has, value, impute)
+    out["included"] = has | ~np.isnan(impute)
+    out["spread"] = np.where(has, hi - lo, np.nan)
+    limit = np.inf if rubric.contested_spread is None else float(rubric.contested_spread)
+    out["contested"] = np.nan_to_num(out["spread"].to_numpy(), nan=0.0) > limit
+    return out, pair
+
+
+def _composites(fac: pd.DataFrame, pair: np.ndarray, weights: pd.DataFrame, rubric: Rubric,
+                n_s: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Step 5 and 6: normalised weights and contributions per factor row; composite and
+    coverage per pair (pairs in the order they first appear in ``weights``)."""
+    included = fac["included"].to_numpy()
+    weight = fac["weight"].to_numpy(dtype=float)
+    score = fac["score"].to_numpy(dtype=float)
+    inc_w = np.where(included, weight, 0.0)
+    pairs, first = np.unique(pair, return_index=True)
+    order = pairs[np.argsort(first, kind="stable")]  # pairs as they come
+    n_pairs = int(pair.max(initial=-1)) + 1
+    total = _by_group(pair, n_pairs, "sum", 0.0, w=inc_w)["w"][pair]
+    fac["included_weight_total"] = total
+    fac["normalised_weight"] = np.where(included, weight / np.where(total > 0, total, 1.0), 0.0)
+    if rubric.composite == "weighted_mean":
+        contribution = np.where(included, fac["normalised_weight"].to_numpy() * score, 0.0)
+    else:
+        contribution = np.where(included, weight * score, 0.0)
+    fac["contribution"] = contribution
+    sums = _by_group(pair, n_pairs, "sum", 0.0, composite=contribution,
+                     weight_with_evidence=np.where(fac["has_sourced_evidence"], weight, 0.0),
+                     weight_total=weight, factors_included=included.astype(float))
+    scored = np.where(included, score, np.nan)
+    lowest = _by_group(pair, n_pairs, "min", np.nan, s=scored)["s"]
+    highest = _by_group(pair, n_pairs, "max", np.nan, s=scored)["s"]
+    composite = sums["composite"]
+    if rubric.composite == "weighted_mean":  # held within its terms' range, as factor scores
+        composite = np.clip(composite, lowest, highest)
+    first_rows = np.sort(first)
+    scen = pd.DataFrame({
+        "case": weights["case"].to_numpy()[first_rows],
+        "scenario": weights["scenario"].to_numpy()[first_rows],
+    })
+    for column in ("case", "scenario"):
+        scen[column] = pd.Categorical(scen[column], categories=weights[column].cat.categories)
+    scen["composite"] = composite[order]
+    scen["weight_with_evidence"] = sums["weight_with_evidence"][order]
+    scen["weight_total"] = sums["weight_total"][order]
+    scen["factors_included"] = sums["factors_included"][order].astype(np.int64)
+    _check_evidence(scen)
+    scen["coverage"] = scen["weight_with_evidence"] / scen["weight_total"]
+    return scen, fac
+
+
+def _check_evidence(scen: pd.DataFrame) -> None:
+    """Raise NoEvidence naming the pairs that have no composite (one case: its scenarios)."""
+    empty = scen[scen["factors_included"] == 0]
+    if empty.empty:
+        return
+    if scen["case"].nunique() == 1:
+        where = "scenario " + ", ".join(empty["scenario"].astype(str).tolist())
+    else:
+        names = [f"{c} {s}" for c, s in zip(empty["case"].astype(str)[:10],
+                                             empty["scenario"].astype(str)[:10], strict=True)]
+        more = f" and {len(empty) - 10} more" if len(empty) > 10 else ""
+        where = f"case and scenario {', '.join(names)}{more}"
+    raise NoEvidence(f"{where}: no factor has evidence or an imputed score, so there is no "
+                     "composite to compute")
+
+
+def _judge(fac: pd.DataFrame, scen: pd.DataFrame, rubric: Rubric,
+           overrides: dict[tuple[str, str], Sequence[Override]], n_f: int
+           ) -> tuple[pd.DataFrame, pd.DataFrame, Judged]:
+    """Step 7 on every pair; the band and change against base are the final ones."""
+    n_s = len(scen["scenario"].cat.categories)
+    scen_pair = codes(scen["case"]) * n_s + codes(scen["scenario"])
+    row_of = np.full(len(scen["case"].cat.categories) * n_s, -1, dtype=np.int64)
+    row_of[scen_pair] = np.arange(len(scen))
+    rows = row_of[codes(fac["case"]) * n_s + codes(fac["scenario"])]
+    slot = codes(fac["factor"])
+    score = np.full((len(scen), n_f), np.nan)
+    included = np.zeros((len(scen), n_f), dtype=bool)
+    score[rows, slot] = fac["score"].to_numpy(dtype=float)
+    included[rows, slot] = fac["included"].to_numpy(dtype=bool)
+    by_row: dict[int, Sequence[Override]] = {}
+    if overrides:  # few pairs carry overrides: find their rows by name
+        cats = {c: k for k, c in enumerate(scen["case"].cat.categories)}
+        scats = {c: k for k, c in enumerate(scen["scenario"].cat.categories)}
+        for (case, scenario), ovs in overrides.items():
+            if ovs and case in cats and scenario in scats:
+                row = int(row_of[cats[case] * n_s + scats[scenario]])
+                if row >= 0:
+                    by_row[row] = ovs
+    judged = judge(rubric, scen["composite"].to_numpy(dtype=float), score, included,
+                   scen["coverage"].to_numpy(dtype=float), by_row)
+    scen["indicated"] = scen["composite"]
+    scen["composite"] = judged.final
+    scen["band"] = judged.band
+    scen["insufficient"] = judged.insufficient
+    case_code = codes(scen["case"])
+    base_code = list(scen["scenario"].cat.categories).index(BASE)
+    is_base = codes(scen["scenario"]) == base_code
+    base = np.full(len(scen["case"].cat.categories), np.nan)
+    base[case_code[is_base]] = judged.final[is_base]
+    scen["change_vs_base"] = judged.final - base[case_code]
+    return fac, scen, judged
