@@ -1,6 +1,6 @@
 """Build the trace records of a scored case from the engine's frames.
 
-Nothing here computes a score: every value is read from the frames ``engine.py`` produced;
+Nothing here computes a score: every value is read from the frames the method (``method/kernel.py``) produced;
 this module only writes down, for each one, what it was made from.
 """
 
