@@ -30,9 +30,10 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
 }
 
 
-def score_folder(folder: str | os.PathLike[str]) -> Result:
-    """Load the case in ``folder`` and score it."""
-    return score(load_case(folder))
+def score_folder(folder: str | os.PathLike[str], analyses: bool = True) -> Result:
+    """Load the case in ``folder`` and score it (with ``analyses``: sensitivity and Monte
+    Carlo too)."""
+    return score(load_case(folder), analyses=analyses)
 
 
 def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
@@ -140,7 +141,8 @@ def case_scores(folder: str | os.PathLike[str], fmt: str,
     from .portfolio import render_parquet
     from .render_text import render_score
 
-    result = score_folder(folder)
+    # Only JSON shows the robustness analyses; the table, CSV and Parquet do not pay for them.
+    result = score_folder(folder, analyses=fmt == "json")
     if output is not None:
         guard(Path(output), "file", result.case.read)
     data = (render_parquet(result.summary_table()) if fmt == "parquet"

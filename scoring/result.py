@@ -43,10 +43,26 @@ class Result:
 
     case: Case
     frames: Frames
-    trace: Trace
     judgements: dict[str, Judgement] = field(default_factory=dict)
     sensitivity: dict[str, ScenarioSensitivity] = field(default_factory=dict)
     simulations: dict[str, Simulation] = field(default_factory=dict)
+    _built: dict[str, Trace] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def trace(self) -> Trace:
+        """Every number as a trace record, built from the frames on first use: outputs that
+        show only the headline numbers (the terminal table, CSV) never pay for it."""
+        if "trace" not in self._built:
+            records = leaf_records(self.case) + scenario_records(self.frames, self.case,
+                                                                 self.judgements)
+            rubric = self.case.rubric
+            items = self.frames.items
+            for sc, sens in self.sensitivity.items():
+                ids = [str(i) for i in items.loc[items["scenario"] == sc, "item"]]
+                records += sensitivity_records(sens, rubric.composite)
+                records += simulation_records(self.simulations[sc], ids)
+            self._built["trace"] = Trace(records)
+        return self._built["trace"]
 
     @property
     def scenario_ids(self) -> list[str]:
@@ -124,7 +140,6 @@ def score(case: Case, analyses: bool = True, draws: int = DEFAULT_DRAWS,
     overrides = {BASE: list(case.meta.overrides)} | {s.id: list(s.overrides)
                                                     for s in case.scenarios}
     judged = judgements(frames, case.rubric, overrides)
-    records = leaf_records(case) + scenario_records(frames, case, judged)
     sens: dict[str, ScenarioSensitivity] = {}
     sims: dict[str, Simulation] = {}
     if analyses:
@@ -136,7 +151,4 @@ def score(case: Case, analyses: bool = True, draws: int = DEFAULT_DRAWS,
                                                in rubric.weight_ranges.items()},
                                 max_sd=None if rubric.uncertainty_max_sd is None
                                 else float(rubric.uncertainty_max_sd))
-            ids = [str(i) for i in items.loc[items["scenario"] == sc, "item"]]
-            records += sensitivity_records(sens[sc], rubric.composite)
-            records += simulation_records(sims[sc], ids)
-    return Result(case, frames, Trace(records), judged, sens, sims)
+    return Result(case, frames, judged, sens, sims)
