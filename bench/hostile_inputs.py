@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import csv
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -63,6 +65,26 @@ def csv_case(tmp: Path, megabytes: float) -> None:
     print(f"load_case, evidence.csv {size / 1e6:.1f} MB ({len(case.items)} rows): "
           f"{time.perf_counter() - start:.1f} s (under tracemalloc), peak {peak / 1e6:.0f} MB "
           f"= {peak / size:.1f}x the size on disk (budget 10x)")
+    del case
+    floor = _peak_rss([sys.executable, "-c", "import pandas, pydantic, yaml"])
+    for command in (["validate"], ["score"], ["score", "--format", "json"]):
+        start = time.perf_counter()
+        rss = _peak_rss([sys.executable, "-m", "scoring.cli", command[0], str(root),
+                         *command[1:]])
+        print(f"scoring {' '.join(command)}: {time.perf_counter() - start:.1f} s, peak RSS "
+              f"{rss / 1e6:.0f} MB, {(rss - floor) / 1e6:.0f} MB above the import floor "
+              f"= {(rss - floor) / size:.1f}x the size on disk")
+
+
+def _peak_rss(command: list[str]) -> int:
+    """Peak resident memory of ``command`` in bytes (its own process, measured by a fresh
+    Python parent so that no earlier child counts)."""
+    probe = ("import resource, subprocess, sys; "
+             "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=False); "
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", probe, *command], capture_output=True,
+                         text=True, check=True)
+    return int(out.stdout.strip()) * 1024  # Linux reports KiB
 
 
 def hashing(tmp: Path) -> None:

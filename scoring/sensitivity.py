@@ -121,7 +121,9 @@ def break_evens(rubric: Rubric, weights: pd.Series, scores: pd.Series) -> tuple[
 
 
 def _factor_without(rows: pd.DataFrame, aggregation: str) -> np.ndarray:
-    """Each row's factor score with that row left out (NaN when nothing would be left)."""
+    """Each row's factor score with that row left out (NaN when nothing would be left), for
+    all rows at once: the group's totals less the row's own terms (relative weights, as the
+    method aggregates), or for max/min the best of the others."""
     w = rows["relative_weight"].to_numpy(dtype=float)
     r = rows["risk_value"].to_numpy(dtype=float)
     if aggregation == "weighted_mean":
@@ -130,40 +132,52 @@ def _factor_without(rows: pd.DataFrame, aggregation: str) -> np.ndarray:
             out = np.where(rest_w > 0, ((w * r).sum() - w * r) / np.where(rest_w > 0, rest_w, 1), np.nan)
         return np.asarray(out, dtype=float)
     live = w > 0
-    out = np.full(len(r), np.nan)
-    for i in range(len(r)):
-        keep = live.copy()
-        keep[i] = False
-        if keep.any():
-            out[i] = r[keep].max() if aggregation == "max" else r[keep].min()
-    return out
+    sign = 1.0 if aggregation == "max" else -1.0
+    value = np.where(live, sign * r, -np.inf)  # the best is the largest of sign * r
+    order = np.argsort(-value, kind="stable")
+    best = value[order[0]] if len(r) else -np.inf
+    second = value[order[1]] if len(r) > 1 else -np.inf
+    # Leaving out the only row holding the best leaves the second best; any other row, the best.
+    alone = live & (value == best) & (np.count_nonzero(value == best) == 1)
+    out = np.where(alone, second, best)
+    return np.where(np.isfinite(out), sign * out, np.nan)
 
 
 def item_stakes(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame) -> tuple[ItemStake, ...]:
-    """Points of composite each item holds up: the composite with and without it."""
+    """Points of composite each item holds up: the composite with and without it (all items
+    of a factor at once: a matrix of the factor scores with each item left out)."""
     inc = factors[factors["included"]].set_index("factor")
     weights, scores = inc["weight"].astype(float), inc["score"].astype(float)
     c = _composite(weights, scores, rubric.composite)
     spec = {f.id: f for f in rubric.factors}
     out: list[ItemStake] = []
-    for f, rows in items.groupby("factor", sort=False):
+    w0, s0 = weights.to_numpy(), scores.to_numpy()
+    names = [str(f) for f in scores.index]
+    for f, rows in items.groupby("factor", sort=False, observed=True):
         fid = str(f)
-        if fid not in scores.index:
+        ids = [str(i) for i in rows["item"]]
+        if fid not in names:
             # the factor has no weight in the composite: its items hold up nothing
-            out.extend(ItemStake(str(i), fid, c, 0.0) for i in rows["item"])
+            out.extend(ItemStake(i, fid, c, 0.0) for i in ids)
             continue
         without = _factor_without(rows, spec[fid].aggregation)
-        for item_id, fw in zip(rows["item"], without, strict=True):
-            s = scores.copy()
-            wts = weights.copy()
-            if np.isfinite(fw):
-                s[fid] = fw
-            elif isinstance(missing := spec[fid].missing, Impute):
-                s[fid] = float(missing.impute)
-            else:
-                s, wts = s.drop(fid), wts.drop(fid)
-            cw = _composite(wts, s, rubric.composite) if len(s) else None
-            out.append(ItemStake(str(item_id), fid, cw, None if cw is None else c - cw))
+        missing = spec[fid].missing
+        if isinstance(missing, Impute):
+            without = np.where(np.isfinite(without), without, float(missing.impute))
+        k = names.index(fid)
+        s = np.tile(s0, (len(ids), 1))
+        w = np.tile(w0, (len(ids), 1))
+        gone = ~np.isfinite(without)  # the factor drops out: weights renormalise
+        s[:, k] = np.where(gone, 0.0, without)
+        w[:, k] = np.where(gone, 0.0, w0[k])
+        if rubric.composite == "weighted_sum":
+            cw = (w * s).sum(axis=1)
+        else:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                cw = (w * s).sum(axis=1) / w.sum(axis=1)
+        left = (w > 0).any(axis=1)
+        out.extend(ItemStake(i, fid, float(x) if ok else None, float(c - x) if ok else None)
+                   for i, x, ok in zip(ids, cw, left, strict=True))
     return tuple(sorted(out, key=lambda x: (-abs(x.at_stake or 0.0), x.item)))
 
 

@@ -24,6 +24,7 @@ from .models import Impute, Rubric
 DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 20260309
 MAX_SD_SHARE = 0.25  # max_sd = 25 % of the scale's range when the rubric sets none
+BLOCK_VALUES = 1 << 21  # item values drawn at once (16 MiB of float64)
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,15 @@ def simulate(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame, scenari
     r0 = its["risk_value"].to_numpy(dtype=float)
     sd = (1.0 - its["confidence"].to_numpy(dtype=float)) * sd_max
     rng = np.random.default_rng(seed)
-    r = np.clip(r0 + rng.standard_normal((draws, len(r0))) * sd, lo, hi)
-    scores = _factor_scores(r, w, codes, len(order), [f.aggregation for f in rubric.factors])
+    aggregation = [f.aggregation for f in rubric.factors]
+    # Draws in blocks of at most BLOCK_VALUES item values, so that memory stays proportional
+    # to the case, not to draws × items; the generator yields the same numbers in the same
+    # order as one (draws × items) call would.
+    block = max(1, BLOCK_VALUES // max(1, len(r0)))
+    scores = np.concatenate([
+        _factor_scores(np.clip(r0 + rng.standard_normal((min(block, draws - start), len(r0)))
+                               * sd, lo, hi), w, codes, len(order), aggregation)
+        for start in range(0, draws, block)])
     for k, f in enumerate(rubric.factors):
         if isinstance(f.missing, Impute):
             scores[:, k] = np.where(np.isnan(scores[:, k]), float(f.missing.impute), scores[:, k])

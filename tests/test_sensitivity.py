@@ -103,3 +103,49 @@ def test_weight_ranges_from_the_rubric(tiny: TinyCase) -> None:
     from .test_errors import problems
 
     assert problems(tiny) == ["rubric.yaml:26:3: weight_ranges.zz: unknown factor 'zz'"]
+
+
+def test_simulation_in_blocks_draws_the_same_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Large cases are simulated in blocks of draws (memory stays proportional to the case);
+    # the blocks must see exactly the numbers one big draw would.
+    import scoring
+    from scoring import uncertainty
+
+    from .conftest import META
+
+    case = scoring.load_case(META)
+    whole = scoring.score(case).simulations["bear"]
+    monkeypatch.setattr(uncertainty, "BLOCK_VALUES", 31 * 7 + 5)  # 7 draws a block, 1429 blocks
+    blocked = scoring.score(case).simulations["bear"]
+    assert blocked == whole
+
+
+@pytest.mark.parametrize(("aggregation", "expected"), [
+    # risk values 70, 90, 90, 40 and a weightless 99: leaving out one 90 leaves the other
+    ("max", [90.0, 90.0, 90.0, 90.0, 90.0]),
+    # min 40 is unique: leaving it out leaves 70; a weightless 10 never counts
+    ("min", [40.0, 40.0, 40.0, 70.0, 40.0]),
+])
+def test_factor_without_each_item(aggregation: str, expected: list[float]) -> None:
+    import pandas as pd
+
+    from scoring.sensitivity import _factor_without
+
+    low = 99.0 if aggregation == "max" else 10.0
+    rows = pd.DataFrame({"relative_weight": [0.5, 1.0, 0.25, 0.5, 0.0],
+                         "risk_value": [70.0, 90.0, 90.0, 40.0, low]})
+    assert _factor_without(rows, aggregation).tolist() == expected
+
+
+def test_factor_without_the_only_item_is_nothing() -> None:
+    import math
+
+    import pandas as pd
+
+    from scoring.sensitivity import _factor_without
+
+    rows = pd.DataFrame({"relative_weight": [1.0], "risk_value": [70.0]})
+    assert math.isnan(_factor_without(rows, "max")[0])
+    # weighted mean of 80 (w 1) and 40 (w 0.25): without 80 -> 40; without 40 -> 80
+    rows = pd.DataFrame({"relative_weight": [1.0, 0.25], "risk_value": [80.0, 40.0]})
+    assert _factor_without(rows, "weighted_mean").tolist() == [40.0, 80.0]
