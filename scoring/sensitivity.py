@@ -175,7 +175,7 @@ def item_stakes(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame) -> t
         else:
             with np.errstate(invalid="ignore", divide="ignore"):
                 cw = (w * s).sum(axis=1) / w.sum(axis=1)
-        left = (w > 0).any(axis=1)
+        left = np.asarray((w > 0).any(axis=1), dtype=bool)
         out.extend(ItemStake(i, fid, float(x) if ok else None, float(c - x) if ok else None)
                    for i, x, ok in zip(ids, cw, left, strict=True))
     return tuple(sorted(out, key=lambda x: (-abs(x.at_stake or 0.0), x.item)))

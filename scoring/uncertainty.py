@@ -78,7 +78,7 @@ def simulate(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame, scenari
     r0 = its["risk_value"].to_numpy(dtype=float)
     sd = (1.0 - its["confidence"].to_numpy(dtype=float)) * sd_max
     rng = np.random.default_rng(seed)
-    aggregation = [f.aggregation for f in rubric.factors]
+    aggregation: list[str] = [f.aggregation for f in rubric.factors]
     # Draws in blocks of at most BLOCK_VALUES item values, so that memory stays proportional
     # to the case, not to draws × items; the generator yields the same numbers in the same
     # order as one (draws × items) call would.
