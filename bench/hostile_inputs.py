@@ -3,7 +3,7 @@
 * YAML parse time of lists of 1k, 10k and 100k entries (linear growth: 100k/10k ≈ 10);
 * peak memory (tracemalloc) of loading one case whose evidence CSV is about 50 MB, as a
   ratio to the CSV's size on disk (budget: at most about 10x);
-* snapshot hashing throughput (scoring.verify.read_snapshot over a 200 MB file).
+* snapshot hashing throughput (scoring.analysis.verify.read_snapshot over a 200 MB file).
 
 Run from the repository root: ``.venv/bin/python bench/hostile_inputs.py [--csv-mb N]``.
 """
@@ -21,7 +21,8 @@ import tracemalloc
 from pathlib import Path
 
 import scoring
-from scoring import verify, yamlio
+from scoring.analysis import verify
+from scoring.formats import yamlio
 
 BASE = Path(__file__).resolve().parent.parent / "tests" / "bad_inputs" / "_base"
 HEADER = ["id", "factor", "indicator", "value", "confidence", "observed", "claim", "excerpt",

@@ -1,4 +1,4 @@
-"""Write a synthetic universe (scoring.synthetic) for the benchmarks.
+"""Write a synthetic universe (scoring.formats.synthetic) for the benchmarks.
 
 Run: python bench/make_universe.py [--cases 10000] [--items 50] [--out /tmp/scoring-universe]
 Writes OUT/parquet/ and OUT/csv/: the same universe (N cases x K items, scenarios base, bull
@@ -11,7 +11,7 @@ import argparse
 import time
 from pathlib import Path
 
-from scoring.synthetic import write_universe
+from scoring.formats.synthetic import write_universe
 
 
 def main() -> None:

@@ -21,11 +21,11 @@ from typing import Any
 
 import numpy as np
 
-from scoring.method import score_tables as score_table
-from scoring.method.tables import Tables as BatchTable
-from scoring.portfolio import score_universe
-from scoring.portfolio_model import build_portfolio
-from scoring.portfolio_report import _open, render_case_page, render_index
+from scoring.formats.tables import Tables as BatchTable
+from scoring.formats.tables import score_tables as score_table
+from scoring.report.portfolio import score_universe
+from scoring.report.portfolio_model import build_portfolio
+from scoring.report.portfolio_report import _open, render_case_page, render_index
 
 sys.path.insert(0, str(Path(__file__).parent))
 from cli_walltime import timed  # noqa: E402

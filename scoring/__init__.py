@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any  # noqa: E402
 from .errors import InputError, Problem, ScoringError  # noqa: E402
 
 if TYPE_CHECKING:
-    from .loader import Case, load_case, load_rubric
-    from .result import Result, score
+    from .analysis.result import Result, score
+    from .formats.loader import Case, load_case, load_rubric
 
 # Loaded on first use, so that `scoring --help` (and any light import of the package) does not
 # pay for pydantic, pandas and numpy.
-_LAZY = {"Case": "loader", "load_case": "loader", "load_rubric": "loader",
-         "Result": "result", "score": "result"}
+_LAZY = {"Case": "formats.loader", "load_case": "formats.loader", "load_rubric": "formats.loader",
+         "Result": "analysis.result", "score": "analysis.result"}
 
 
 def __getattr__(name: str) -> Any:

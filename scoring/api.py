@@ -10,16 +10,16 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from .diff import CaseDiff, case_diff
+from .analysis.diff import CaseDiff, case_diff
+from .analysis.result import Result, score
 from .errors import InputError, Problem
-from .loader import load_case
-from .models import CaseFile, EvidenceFile, Rubric, ScenariosFile, SourcesFile
+from .formats.loader import load_case
+from .formats.models import CaseFile, EvidenceFile, Rubric, ScenariosFile, SourcesFile
 from .output import RunInputs, dumps_json, guard, write_atomic
 from .progress import Progress, no_progress
-from .result import Result, score
 
 if TYPE_CHECKING:
-    from .verify import Verification
+    from .analysis.verify import Verification
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "rubric": Rubric,
@@ -43,9 +43,9 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
     """Score the case in ``folder`` and write its HTML report to ``output`` atomically; with
     ``baseline`` (another version of the case), add a "What changed" section; with
     ``snapshots`` (folders of source documents), show each excerpt's verification."""
-    from .report_changes import build_changes
-    from .report_html import render_report
-    from .report_model import build_report
+    from .report.changes import build_changes
+    from .report.html import render_report
+    from .report.model import build_report
 
     if snapshots is not None:
         _check_snapshot_folders(snapshots)
@@ -61,7 +61,7 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
                                 {i.id for i in result.case.items})
     checked = None
     if snapshots is not None:
-        from .verify import verify_case
+        from .analysis.verify import verify_case
 
         checked = verify_case(result.case, Path(folder), snapshots)
     write_atomic(Path(output),
@@ -72,7 +72,7 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
 def verify_folder(folder: str | os.PathLike[str], snapshots: list[Path]) -> Verification:
     """Check the snapshots and excerpts of the case in ``folder``; ``snapshots`` are folders
     of source documents, each of which must exist."""
-    from .verify import verify_case
+    from .analysis.verify import verify_case
 
     _check_snapshot_folders(snapshots)
     return verify_case(load_case(folder), Path(folder), snapshots)
@@ -95,7 +95,7 @@ def diff_against(folder: str | os.PathLike[str], rev: str) -> CaseDiff:
     """Explain how the case in ``folder`` scores differently from the same case at git
     revision ``rev``."""
     from .errors import InputError
-    from .gitrev import checkout_case
+    from .formats.gitrev import checkout_case
 
     with tempfile.TemporaryDirectory(prefix="scoring-diff-") as tmp:
         old = checkout_case(Path(folder), rev, Path(tmp))
@@ -122,7 +122,7 @@ def universe_scores(folder: str | os.PathLike[str], fmt: str,
     """Score every case of the universe in ``folder`` in one batch pass; the scores as
     ``fmt`` (table, csv, json: text; parquet: bytes). See docs/formats.md, "Universe scores".
     With ``output``, also write them there (atomically; never onto the universe's files)."""
-    from .portfolio import render_scores, score_universe
+    from .report.portfolio import render_scores, score_universe
 
     scores = score_universe(Path(folder), progress or no_progress)
     if output is not None:
@@ -138,8 +138,8 @@ def case_scores(folder: str | os.PathLike[str], fmt: str,
     """The scores of one case as ``fmt`` (table, json, csv: text; parquet: the scenario
     summary as Parquet bytes). With ``output``, also write them there (atomically; never onto
     an input of the case)."""
-    from .portfolio import render_parquet
-    from .render_text import render_score
+    from .report.portfolio import render_parquet
+    from .report.text import render_score
 
     # Only JSON shows the robustness analyses; the table, CSV and Parquet do not pay for them.
     result = score_folder(folder, analyses=fmt == "json")
@@ -157,7 +157,7 @@ def write_universe_report(folder: str | os.PathLike[str], output: str | os.PathL
                           progress: Progress | None = None) -> int:
     """Write the portfolio report of the universe in ``folder`` into the folder ``output``:
     ``index.html`` and one page per case in ``cases/``. Returns the number of cases."""
-    from .portfolio_report import write_portfolio
+    from .report.portfolio_report import write_portfolio
 
     return write_portfolio(Path(folder), Path(output), generated_at, jobs,
                            progress or no_progress)

@@ -109,8 +109,8 @@ def main() -> None:
 @handled
 def validate(case_dir: Path) -> None:
     """Check a case folder and its rubric; list every problem as file:line:col: field: message."""
-    from .loader import load_case
-    from .result import score as score_case
+    from .analysis.result import score as score_case
+    from .formats.loader import load_case
 
     case = load_case(case_dir)
     # A case that loads but cannot be scored (no evidence) is not valid; the robustness
@@ -135,7 +135,7 @@ def score(case_dir: Path, fmt: str, output: Path | None) -> None:
     CASE_DIR may also be a universe folder (many cases, docs/formats.md): every case is
     scored in one batch pass and the output has one row per case and scenario.
     """
-    from .universe import is_universe
+    from .formats.universe import is_universe
 
     if fmt == "parquet" and output is None:
         raise click.UsageError("--format parquet writes a file: add -o FILE.parquet")
@@ -184,7 +184,7 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
 
     if generated_at is None and os.environ.get("SOURCE_DATE_EPOCH"):
         generated_at = _source_date(os.environ["SOURCE_DATE_EPOCH"])
-    from .universe import is_universe
+    from .formats.universe import is_universe
 
     if is_universe(case_dir):
         if baseline is not None:
@@ -213,7 +213,7 @@ def verify(case_dir: Path, snapshots: tuple[Path, ...]) -> None:
     snapshot's hash differs or an excerpt is not in the snapshot of any source it cites.
     """
     from .api import verify_folder
-    from .render_text import render_verification
+    from .report.text import render_verification
 
     checked = verify_folder(case_dir, list(snapshots))
     _say(render_verification(checked), nl=False)
@@ -245,7 +245,7 @@ def trace(case_dir: Path, trace_id: str, depth: int | None) -> None:
 @handled
 def pin(case_dir: Path, force: bool, reason: str) -> None:
     """Pin what CASE_DIR scores now into CASE_DIR/expected.yaml."""
-    from .pinning import pin_case
+    from .analysis.pinning import pin_case
 
     _say(f"wrote {esc(str(pin_case(case_dir, force=force, reason=reason)))}")
 
@@ -263,8 +263,8 @@ def check(case_dirs: tuple[Path, ...], update: bool, reason: str | None, verbose
     Exit 0 when every pinned number holds, 1 when any drifts. expected.yaml is never
     rewritten unless --update (with --reason) is given.
     """
-    from .pinning import check_case
-    from .render_text import render_drift
+    from .analysis.pinning import check_case
+    from .report.text import render_drift
 
     if update and not reason:
         raise click.UsageError("--update needs --reason: say why the numbers moved")
@@ -292,7 +292,7 @@ def diff(old: Path, new: Path | None, against: str | None, fmt: str) -> None:
     effects, each factor's change into evidence items; rubric changes are listed.
     """
     from .api import diff_against, diff_folders
-    from .render_text import render_diff
+    from .report.text import render_diff
 
     if (new is None) == (against is None):
         raise click.UsageError("give either NEW_CASE_DIR or --against REV")
@@ -314,15 +314,15 @@ def diff(old: Path, new: Path | None, against: str | None, fmt: str) -> None:
 @handled
 def rubric_bump(old: Path, new: Path) -> None:
     """Propose the version of rubric NEW from what changed since rubric OLD."""
-    from .diff import bump_version, declared_level, proposed_bump, rubric_changes
-    from .loader import load_rubric
-    from .render_text import _table
+    from .analysis.diff import bump_version, declared_level, proposed_bump, rubric_changes
+    from .formats.loader import load_rubric
+    from .report.text import table
 
     a, b = load_rubric(old), load_rubric(new)
     changes = rubric_changes(a, b)
     level = proposed_bump(changes)
     if changes:
-        _say(_table(["entry", "old", "new", "bump"],
+        _say(table(["entry", "old", "new", "bump"],
                           [[c.entry, c.old, c.new, c.level] for c in changes]), nl=False)
     proposed = bump_version(a.version, level)
     _say(f"proposed: {level} bump, {a.version} -> {proposed}")

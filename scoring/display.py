@@ -24,6 +24,7 @@ Units and decimals:
 from __future__ import annotations
 
 import math
+import os
 import re
 import unicodedata
 
@@ -102,3 +103,12 @@ def pad(text: str, width: int, left: bool = True) -> str:
     """``text`` padded with spaces to ``width`` columns (on the right when ``left``)."""
     fill = " " * max(0, width - text_width(text))
     return text + fill if left else fill + text
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path as the user should see it in an error: relative to the working directory
+    (with ``..`` when it is outside it), so that it is short and machine-independent."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - different drive on Windows
+        return str(path)

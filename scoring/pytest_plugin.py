@@ -29,8 +29,8 @@ class DriftFailure(Exception):
 
 class ExpectationsFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
+        from .analysis.pinning import load_expectations
         from .errors import ScoringError
-        from .pinning import load_expectations
 
         try:
             exp = load_expectations(self.path)
@@ -49,9 +49,9 @@ class ScenarioItem(pytest.Item):
         self.error = error
 
     def runtest(self) -> None:
+        from .analysis.pinning import CaseCheck, check_case
         from .errors import ScoringError
-        from .pinning import CaseCheck, check_case
-        from .render_text import render_drift
+        from .report.text import render_drift
 
         if self.error is not None:
             raise DriftFailure(self.error)

@@ -29,7 +29,7 @@ from click.testing import CliRunner
 
 import scoring
 from scoring.cli import EXIT_INPUT, main
-from scoring.yamlio import MAX_FILE_BYTES
+from scoring.formats.yamlio import MAX_FILE_BYTES
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 BASE = CORPUS / "_base"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from scoring.analysis.diff import ScenarioDiff, case_diff
 from scoring.cli import EXIT_FAILED, main
-from scoring.diff import ScenarioDiff, case_diff
 
 from .conftest import TinyCase, item
 

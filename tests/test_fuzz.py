@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 import scoring
 from scoring.errors import InputError, ScoringError
-from scoring.yamlio import load_yaml, parse_yaml
+from scoring.formats.yamlio import load_yaml, parse_yaml
 
 BASE = Path(__file__).resolve().parent / "bad_inputs" / "_base"
 FILES = ("case.yaml", "rubric.yaml", "sources.yaml", "evidence.yaml", "scenarios.yaml")

@@ -99,7 +99,7 @@ def test_gate_errors(gated: TinyCase) -> None:
 
 
 def test_diff_names_the_gate_effect(gated: TinyCase, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from scoring.diff import case_diff
+    from scoring.analysis.diff import case_diff
 
     from .test_diff import two
 

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from scoring.cli import EXIT_FAILED, EXIT_INPUT, main
 from scoring.csvout import csv_text
 from scoring.display import escape_controls, json_safe, terminal_safe, text_width
-from scoring.yamlio import MAX_FILE_BYTES
+from scoring.formats.yamlio import MAX_FILE_BYTES
 
 from .conftest import TinyCase, item
 from .tables import flat_items, write_table
@@ -225,7 +225,7 @@ class TestCsv:
                               "base,65,\"'=HYPERLINK(\"\"http://x\"\")\",1,80,20\n")
 
     def test_universe_csv(self, tmp_path: Path, runner: CliRunner) -> None:
-        from scoring.synthetic import write_universe
+        from scoring.formats.synthetic import write_universe
 
         root = write_universe(tmp_path / "u", 2, n_items=6, fmt="csv")
         cases = pd.read_csv(root / "cases.csv", dtype=str, keep_default_na=False)

@@ -11,11 +11,10 @@ import pandas as pd
 import pytest
 
 import scoring
-from scoring.method import score_tables
+from scoring.formats.synthetic import write_universe
+from scoring.formats.tables import TableBuilder, build_tables, score_tables
+from scoring.formats.universe import Universe
 from scoring.method.kernel import BASE, Frames, NoEvidence
-from scoring.method.tables import TableBuilder, build_tables
-from scoring.synthetic import write_universe
-from scoring.universe import Universe
 
 from .conftest import META, TinyCase, item
 

@@ -18,8 +18,8 @@ from click.testing import CliRunner
 
 from scoring.cli import EXIT_FAILED, EXIT_INPUT, main
 from scoring.errors import OutputError
+from scoring.formats.synthetic import write_universe
 from scoring.output import NO_INPUTS, RunInputs, guard, write_atomic
-from scoring.synthetic import write_universe
 
 from .conftest import RUBRIC, TinyCase, item
 from .tables import tabulate_case

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import scoring
-from scoring.loader import Case
-from scoring.models import CaseFile, Item, Rubric, Source
+from scoring.formats.loader import Case
+from scoring.formats.models import CaseFile, Item, Rubric, Source
 
 AS_OF = dt.date(2026, 1, 1)
 FACTORS = ["f0", "f1", "f2"]

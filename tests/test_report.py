@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 import scoring
-from scoring import report_model
 from scoring.cli import main
-from scoring.report_html import render_report
-from scoring.report_model import build_report, safe_url
+from scoring.report import model as report_model
+from scoring.report.html import render_report
+from scoring.report.model import build_report, safe_url
 
 from .conftest import META, REPO, TinyCase, item
 
@@ -175,7 +175,7 @@ def test_failed_render_leaves_previous_report(tiny: TinyCase, tmp_path: Path,
     def boom(*_: object, **__: object) -> str:
         raise RuntimeError("renderer died midway")
 
-    monkeypatch.setattr("scoring.report_html.render_report", boom)
+    monkeypatch.setattr("scoring.report.html.render_report", boom)
     with pytest.raises(RuntimeError):
         scoring.api.write_report(root, out)
     assert out.read_text(encoding="utf-8") == "previous"

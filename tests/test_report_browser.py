@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 import scoring
-from scoring.report_html import render_report
-from scoring.report_model import build_report
+from scoring.report.html import render_report
+from scoring.report.model import build_report
 
 from .conftest import META, TinyCase, item
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.sensitivity import analyse
-from scoring.uncertainty import simulate
+from scoring.analysis.sensitivity import analyse
+from scoring.analysis.uncertainty import simulate
 
 from .conftest import TinyCase, item
 
@@ -109,7 +109,7 @@ def test_simulation_in_blocks_draws_the_same_numbers(monkeypatch: pytest.MonkeyP
     # Large cases are simulated in blocks of draws (memory stays proportional to the case);
     # the blocks must see exactly the numbers one big draw would.
     import scoring
-    from scoring import uncertainty
+    from scoring.analysis import uncertainty
 
     from .conftest import META
 
@@ -129,7 +129,7 @@ def test_simulation_in_blocks_draws_the_same_numbers(monkeypatch: pytest.MonkeyP
 def test_factor_without_each_item(aggregation: str, expected: list[float]) -> None:
     import pandas as pd
 
-    from scoring.sensitivity import _factor_without
+    from scoring.analysis.sensitivity import _factor_without
 
     low = 99.0 if aggregation == "max" else 10.0
     rows = pd.DataFrame({"relative_weight": [0.5, 1.0, 0.25, 0.5, 0.0],
@@ -142,7 +142,7 @@ def test_factor_without_the_only_item_is_nothing() -> None:
 
     import pandas as pd
 
-    from scoring.sensitivity import _factor_without
+    from scoring.analysis.sensitivity import _factor_without
 
     rows = pd.DataFrame({"relative_weight": [1.0], "risk_value": [70.0]})
     assert math.isnan(_factor_without(rows, "max")[0])

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import scoring
-from scoring import tabular
 from scoring.errors import InputError
+from scoring.formats import tabular
 
 from .conftest import META, REPO, TinyCase, item
 from .tables import tabulate_case, write_table

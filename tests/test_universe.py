@@ -17,8 +17,8 @@ from click.testing import CliRunner
 
 import scoring
 from scoring.cli import main
+from scoring.formats.synthetic import write_universe
 from scoring.progress import Bar
-from scoring.synthetic import write_universe
 
 from .conftest import META, REPO
 from .tables import write_table

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scoring import verify
+from scoring.analysis import verify
+from scoring.analysis.verify import ExcerptCheck, SnapshotCheck, normalise
 from scoring.api import verify_folder
 from scoring.cli import EXIT_FAILED, main
-from scoring.verify import ExcerptCheck, SnapshotCheck, normalise
 
 from .conftest import TinyCase, item
 from .test_errors import problems

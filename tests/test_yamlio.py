@@ -1,4 +1,4 @@
-"""scoring.yamlio: the libyaml (C) composer must give exactly what the pure-Python loader
+"""scoring.formats.yamlio: the libyaml (C) composer must give exactly what the pure-Python loader
 gives (data, positions, plain texts, errors), and huge documents are refused at a position."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scoring import yamlio
 from scoring.errors import InputError
+from scoring.formats import yamlio
 
 REPO = Path(__file__).resolve().parent.parent
 YAML_FILES = sorted(

@@ -25,24 +25,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..models import Band, Gate, Override, Rubric
+from .params import BandLike, GateLike, OverrideLike, RubricLike
 
 INSUFFICIENT = "Insufficient evidence"
 
 
-def band_index(values: np.ndarray, bands: Sequence[Band]) -> np.ndarray:
+def band_index(values: np.ndarray, bands: Sequence[BandLike]) -> np.ndarray:
     """Index of each value's band. A band holds [min, max); the last band also holds its max."""
     starts = np.array([b.min for b in bands[1:]], dtype=float)
     return np.searchsorted(starts, values, side="right")
 
 
-def band_of(values: np.ndarray, bands: Sequence[Band]) -> np.ndarray:
+def band_of(values: np.ndarray, bands: Sequence[BandLike]) -> np.ndarray:
     """Band name of each value (see :func:`band_index`)."""
     names = np.array([b.name for b in bands], dtype=object)
     return np.asarray(names[band_index(np.asarray(values, dtype=float), bands)])
 
 
-def gate_fires(gate: Gate, score: np.ndarray, included: np.ndarray) -> np.ndarray:
+def gate_fires(gate: GateLike, score: np.ndarray, included: np.ndarray) -> np.ndarray:
     """Whether ``gate`` fires for each pair, given its factor's score column (both bounds
     inclusive; a factor without a score never fires a gate)."""
     fired = included.copy()
@@ -73,8 +73,8 @@ class Judged:
     override_after: np.ndarray
 
 
-def judge(rubric: Rubric, indicated: np.ndarray, score: np.ndarray, included: np.ndarray,
-          coverage: np.ndarray, overrides: Mapping[int, Sequence[Override]]) -> Judged:
+def judge(rubric: RubricLike, indicated: np.ndarray, score: np.ndarray, included: np.ndarray,
+          coverage: np.ndarray, overrides: Mapping[int, Sequence[OverrideLike]]) -> Judged:
     """Gates, then overrides (``overrides``: by pair row), then the coverage floor."""
     names = [b.name for b in rubric.bands]
     factors = [f.id for f in rubric.factors]
@@ -120,7 +120,7 @@ def judge(rubric: Rubric, indicated: np.ndarray, score: np.ndarray, included: np
                   before, after, ov_before, ov_after)
 
 
-def _overrides(rubric: Rubric, c: np.ndarray, overrides: Mapping[int, Sequence[Override]]
+def _overrides(rubric: RubricLike, c: np.ndarray, overrides: Mapping[int, Sequence[OverrideLike]]
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Apply override positions 1, 2, ... in turn, each to every pair that has one there."""
     n = len(c)

@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ScoringError
-from ..models import Impute, Override, Rubric
 from .judge import Judged, judge
+from .params import OverrideLike, RubricLike
 from .weights import item_weights, relative_weights
 
 BASE = "base"
@@ -76,8 +76,8 @@ def _by_group(keys: np.ndarray, size: int, how: str, fill: float, **columns: np.
     return out
 
 
-def score(items: pd.DataFrame, weights: pd.DataFrame, rubric: Rubric,
-          overrides: Mapping[tuple[str, str], Sequence[Override]] | None = None,
+def score(items: pd.DataFrame, weights: pd.DataFrame, rubric: RubricLike,
+          overrides: Mapping[tuple[str, str], Sequence[OverrideLike]] | None = None,
           drops: pd.DataFrame | None = None) -> Frames:
     """Score every (case, scenario) pair of ``weights`` from the rows of ``items``.
 
@@ -99,7 +99,7 @@ def score(items: pd.DataFrame, weights: pd.DataFrame, rubric: Rubric,
     return Frames(its, fac, scen, empty if drops is None else drops, judged)
 
 
-def _score_items(items: pd.DataFrame, rubric: Rubric, n_s: int, n_f: int,
+def _score_items(items: pd.DataFrame, rubric: RubricLike, n_s: int, n_f: int,
                  size: int) -> pd.DataFrame:
     """Steps 1 and 2 per item row, and each row's share of its factor."""
     out = items.copy()
@@ -125,7 +125,7 @@ def _score_items(items: pd.DataFrame, rubric: Rubric, n_s: int, n_f: int,
     return out
 
 
-def _score_factors(its: pd.DataFrame, g: np.ndarray, weights: pd.DataFrame, rubric: Rubric,
+def _score_factors(its: pd.DataFrame, g: np.ndarray, weights: pd.DataFrame, rubric: RubricLike,
                    n_s: int, n_f: int, size: int) -> tuple[pd.DataFrame, np.ndarray]:
     """Steps 3 and 4: one row per weight row (pair and factor)."""
     rw = its["relative_weight"].to_numpy()
@@ -156,7 +156,7 @@ def _score_factors(its: pd.DataFrame, g: np.ndarray, weights: pd.DataFrame, rubr
         codes(weights["factor"])]
     out["aggregation"] = aggregation
     value = np.where(aggregation == "max", hi, np.where(aggregation == "min", lo, mean))
-    impute = np.array([float(f.missing.impute) if isinstance(f.missing, Impute) else np.nan
+    impute = np.array([np.nan if f.impute is None else f.impute
                        for f in rubric.factors])[codes(weights["factor"])]
     has = out["has_evidence"].to_numpy()
     out["imputed"] = ~has & ~np.isnan(impute)
@@ -168,7 +168,7 @@ def _score_factors(its: pd.DataFrame, g: np.ndarray, weights: pd.DataFrame, rubr
     return out, pair
 
 
-def _composites(fac: pd.DataFrame, pair: np.ndarray, weights: pd.DataFrame, rubric: Rubric,
+def _composites(fac: pd.DataFrame, pair: np.ndarray, weights: pd.DataFrame, rubric: RubricLike,
                 n_s: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Step 5 and 6: normalised weights and contributions per factor row; composite and
     coverage per pair (pairs in the order they first appear in ``weights``)."""
@@ -228,8 +228,8 @@ def _check_evidence(scen: pd.DataFrame) -> None:
                      "composite to compute")
 
 
-def _judge(fac: pd.DataFrame, scen: pd.DataFrame, rubric: Rubric,
-           overrides: dict[tuple[str, str], Sequence[Override]], n_f: int
+def _judge(fac: pd.DataFrame, scen: pd.DataFrame, rubric: RubricLike,
+           overrides: dict[tuple[str, str], Sequence[OverrideLike]], n_f: int
            ) -> tuple[pd.DataFrame, pd.DataFrame, Judged]:
     """Step 7 on every pair; the band and change against base are the final ones."""
     n_s = len(scen["scenario"].cat.categories)
@@ -242,7 +242,7 @@ def _judge(fac: pd.DataFrame, scen: pd.DataFrame, rubric: Rubric,
     included = np.zeros((len(scen), n_f), dtype=bool)
     score[rows, slot] = fac["score"].to_numpy(dtype=float)
     included[rows, slot] = fac["included"].to_numpy(dtype=bool)
-    by_row: dict[int, Sequence[Override]] = {}
+    by_row: dict[int, Sequence[OverrideLike]] = {}
     if overrides:  # few pairs carry overrides: find their rows by name
         cats = {c: k for k, c in enumerate(scen["case"].cat.categories)}
         scats = {c: k for k, c in enumerate(scen["scenario"].cat.categories)}

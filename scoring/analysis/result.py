@@ -1,0 +1,153 @@
+"""The public scoring API: ``score(case) -> Result``.
+
+A :class:`Result` holds the engine's frames (every number, full precision) and the trace
+records built from them. Everything downstream (terminal table, JSON, trace, report) reads a
+Result; nothing downstream recomputes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .. import __version__
+from ..errors import ScoringError
+from ..formats.loader import Case
+from ..formats.tables import build_tables, score_tables
+from ..method.kernel import BASE, Frames
+from ..trace.core import Trace
+from ..trace.judgements import Judgement, judgements
+from ..trace.records import leaf_records, scenario_records
+from .robustness_records import sensitivity_records, simulation_records
+from .sensitivity import ScenarioSensitivity, analyse
+from .uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, Simulation, simulate
+
+JSON_FORMAT_VERSION = 1
+
+
+class UnknownName(ScoringError, KeyError):
+    """A scenario or factor was asked for that the result does not have."""
+
+    slug = "unknown-name"
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+@dataclass(frozen=True)
+class Result:
+    """A scored case: base and every scenario."""
+
+    case: Case
+    frames: Frames
+    judgements: dict[str, Judgement] = field(default_factory=dict)
+    sensitivity: dict[str, ScenarioSensitivity] = field(default_factory=dict)
+    simulations: dict[str, Simulation] = field(default_factory=dict)
+    _built: dict[str, Trace] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def trace(self) -> Trace:
+        """Every number as a trace record, built from the frames on first use: outputs that
+        show only the headline numbers (the terminal table, CSV) never pay for it."""
+        if "trace" not in self._built:
+            records = leaf_records(self.case) + scenario_records(self.frames, self.case,
+                                                                 self.judgements)
+            rubric = self.case.rubric
+            items = self.frames.items
+            for sc, sens in self.sensitivity.items():
+                ids = [str(i) for i in items.loc[items["scenario"] == sc, "item"]]
+                records += sensitivity_records(sens, rubric.composite)
+                records += simulation_records(self.simulations[sc], ids)
+            self._built["trace"] = Trace(records)
+        return self._built["trace"]
+
+    @property
+    def scenario_ids(self) -> list[str]:
+        return [str(s) for s in self.frames.scenarios["scenario"]]
+
+    def composite(self, scenario: str) -> float:
+        return float(self._summary(scenario)["composite"])
+
+    def indicated(self, scenario: str) -> float:
+        """The composite from the factor scores, before gates and overrides."""
+        row = self._summary(scenario)
+        return float(row["indicated"]) if "indicated" in row else float(row["composite"])
+
+    def band(self, scenario: str) -> str:
+        return str(self._summary(scenario)["band"])
+
+    def coverage(self, scenario: str) -> float:
+        return float(self._summary(scenario)["coverage"])
+
+    def factor_score(self, scenario: str, factor: str) -> float | None:
+        """The factor's score, or None when it had no evidence and was excluded."""
+        self._summary(scenario)  # an unknown scenario is named as such
+        f = self.frames.factors
+        rows = f[(f["scenario"] == scenario) & (f["factor"] == factor)]
+        if rows.empty:
+            known = ", ".join(x.id for x in self.case.rubric.factors)
+            raise UnknownName(f"no factor {factor!r} in rubric {self.case.rubric.id}; its "
+                              f"factors are {known}")
+        row = rows.iloc[0]
+        return float(row["score"]) if bool(row["included"]) else None
+
+    def _summary(self, scenario: str) -> pd.Series:
+        s = self.frames.scenarios
+        rows = s[s["scenario"] == scenario]
+        if rows.empty:
+            raise UnknownName(f"no scenario {scenario!r} in case {self.case.meta.id}; its "
+                              f"scenarios are {', '.join(self.scenario_ids)}")
+        return rows.iloc[0]
+
+    def summary_table(self) -> pd.DataFrame:
+        """Scenario rows with composite, band, coverage and every factor score (unrounded)."""
+        wide = self.frames.factors.pivot(index="scenario", columns="factor", values="score")
+        wide = wide[[f.id for f in self.case.rubric.factors]].reindex(self.scenario_ids)
+        base = self.frames.scenarios.set_index("scenario")[["composite", "band", "coverage"]]
+        return base.join(wide).reset_index()
+
+    def to_json(self) -> dict[str, Any]:
+        """Every number of the result with its id, operation and inputs (see docs/formats.md)."""
+        from ..formats.stamps import rubric_sha256
+
+        meta = self.case.meta
+        return {
+            "format_version": JSON_FORMAT_VERSION,
+            "engine_version": __version__,
+            "case": {"id": meta.id, "entity": meta.entity, "as_of": str(meta.as_of)},
+            "rubric": {"id": self.case.rubric.id, "version": self.case.rubric.version,
+                       "sha256": rubric_sha256(self.case)},
+            "inputs": [{"role": i.role, "path": i.path, "sha256": i.sha256}
+                       for i in self.case.inputs],
+            "scenarios": [
+                {"id": sc, "composite": f"{sc}/composite", "band": f"{sc}/band",
+                 "coverage": f"{sc}/coverage"} for sc in self.scenario_ids
+            ],
+            "records": [r.to_json() for r in self.trace.values()],
+        }
+
+
+def score(case: Case, analyses: bool = True, draws: int = DEFAULT_DRAWS,
+          seed: int = DEFAULT_SEED) -> Result:
+    """Score ``case`` in base and every scenario; return the traced result. With
+    ``analyses`` (the default) also compute each scenario's sensitivity (break-evens, items at
+    stake, tornado) and a seeded Monte Carlo of ``draws`` draws."""
+    frames = score_tables(build_tables(case))
+    order = [BASE, *(s.id for s in case.scenarios)]
+    overrides = {BASE: list(case.meta.overrides)} | {s.id: list(s.overrides)
+                                                    for s in case.scenarios}
+    judged = judgements(frames, case.rubric, overrides)
+    sens: dict[str, ScenarioSensitivity] = {}
+    sims: dict[str, Simulation] = {}
+    if analyses:
+        rubric, items, factors = case.rubric, frames.items, frames.factors
+        for sc in order:
+            sens[sc] = analyse(rubric, items, factors, sc)
+            sims[sc] = simulate(rubric, items, factors, sc, draws=draws, seed=seed,
+                                weight_ranges={f: (float(a), float(b)) for f, (a, b)
+                                               in rubric.weight_ranges.items()},
+                                max_sd=None if rubric.uncertainty_max_sd is None
+                                else float(rubric.uncertainty_max_sd))
+    return Result(case, frames, judged, sens, sims)

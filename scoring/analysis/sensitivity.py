@@ -1,0 +1,218 @@
+"""How robust is a band? Break-evens, points at stake per item, and a tornado.
+
+Pure functions over a scored result's frames. For a ``weighted_mean`` composite
+``C = Σ n_f F_f`` (``n_f`` the normalised weights of the included factors), and a band
+boundary ``B``:
+
+* factor-score break-even: ``ΔF_f = (B − C) / n_f`` (``weighted_sum``: ``(B − C) / W_f``);
+* weight break-even: the weight ``W'_f`` at which ``C = B`` with the other weights fixed:
+  ``W'_f = (B·S_W − S_WF) / (F_f − B)`` where ``S_W = Σ_{g≠f} W_g``, ``S_WF = Σ_{g≠f} W_g F_g``
+  (``weighted_sum``: ``W'_f = W_f + (B − C) / F_f``); none when no positive weight reaches B;
+* points at stake for item i: ``C − C_without_i`` (the composite with the item dropped);
+* tornado: the composite with each factor's weight moved by ±``weight_step`` (renormalised)
+  and its score by ± one band width (clamped to the scale), sorted by swing.
+
+Break-evens move one thing at a time and do not re-apply gates or overrides: they describe
+the indicated composite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..formats.models import Impute, Rubric
+from ..method.judge import band_of
+
+WEIGHT_STEP = 0.2  # tornado: weights moved by ±20 %
+
+
+@dataclass(frozen=True)
+class BreakEven:
+    factor: str
+    direction: str  # "up" (to the next band above) or "down"
+    boundary: float
+    target_band: str
+    score_change: float | None  # ΔF_f; None when F_f would leave the scale
+    score_needed: float | None  # F_f + ΔF_f
+    weight_needed: float | None  # W'_f; None when no positive weight reaches the boundary
+    n: float  # the factor's normalised weight (weighted_sum: its weight)
+    unbounded_change: float  # (B − C) / n, whether or not it stays on the scale
+
+
+@dataclass(frozen=True)
+class ItemStake:
+    item: str
+    factor: str
+    composite_without: float | None  # None when no factor would be left
+    at_stake: float | None  # C − C_without
+
+
+@dataclass(frozen=True)
+class TornadoBar:
+    factor: str
+    kind: str  # "weight" or "score"
+    low: float  # composite at the low setting
+    high: float  # composite at the high setting
+    low_setting: float
+    high_setting: float
+
+    @property
+    def swing(self) -> float:
+        return abs(self.high - self.low)
+
+
+@dataclass(frozen=True)
+class ScenarioSensitivity:
+    scenario: str
+    composite: float
+    band: str
+    band_low: float
+    band_high: float
+    break_evens: tuple[BreakEven, ...]
+    stakes: tuple[ItemStake, ...]
+    tornado: tuple[TornadoBar, ...]
+
+
+def _composite(weights: pd.Series, scores: pd.Series, method: str) -> float:
+    if method == "weighted_sum":
+        return float((weights * scores).sum())
+    return float((weights * scores).sum() / weights.sum())
+
+
+def _boundaries(rubric: Rubric, c: float) -> tuple[float, float, str | None, str | None, str]:
+    names = [b.name for b in rubric.bands]
+    band = str(band_of(np.array([c]), rubric.bands)[0])
+    k = names.index(band)
+    lo, hi = float(rubric.bands[k].min), float(rubric.bands[k].max)
+    up = names[k + 1] if k + 1 < len(names) else None
+    down = names[k - 1] if k > 0 else None
+    return lo, hi, up, down, band
+
+
+def break_evens(rubric: Rubric, weights: pd.Series, scores: pd.Series) -> tuple[BreakEven, ...]:
+    """Break-evens of every included factor toward the band above and the band below."""
+    method = rubric.composite
+    c = _composite(weights, scores, method)
+    lo, hi, up, down, _ = _boundaries(rubric, c)
+    smin, smax = float(rubric.scale.min), float(rubric.scale.max)
+    total_w = float(weights.sum())
+    out = []
+    for direction, boundary, target in (("up", hi, up), ("down", lo, down)):
+        if target is None:
+            continue
+        for f in weights.index:
+            w, fs = float(weights[f]), float(scores[f])
+            n = w if method == "weighted_sum" else w / total_w
+            delta = (boundary - c) / n
+            needed = fs + delta
+            ok = smin <= needed <= smax
+            if method == "weighted_sum":
+                wn = w + (boundary - c) / fs if fs != 0 else None
+            else:
+                sw, swf = total_w - w, float((weights * scores).sum()) - w * fs
+                wn = (boundary * sw - swf) / (fs - boundary) if fs != boundary else None
+            out.append(BreakEven(str(f), direction, boundary, target, delta if ok else None,
+                                 needed if ok else None,
+                                 wn if wn is not None and wn > 0 else None, n, delta))
+    return tuple(out)
+
+
+def _factor_without(rows: pd.DataFrame, aggregation: str) -> np.ndarray:
+    """Each row's factor score with that row left out (NaN when nothing would be left), for
+    all rows at once: the group's totals less the row's own terms (relative weights, as the
+    method aggregates), or for max/min the best of the others."""
+    w = rows["relative_weight"].to_numpy(dtype=float)
+    r = rows["risk_value"].to_numpy(dtype=float)
+    if aggregation == "weighted_mean":
+        rest_w = w.sum() - w
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = np.where(rest_w > 0, ((w * r).sum() - w * r) / np.where(rest_w > 0, rest_w, 1), np.nan)
+        return np.asarray(out, dtype=float)
+    live = w > 0
+    sign = 1.0 if aggregation == "max" else -1.0
+    value = np.where(live, sign * r, -np.inf)  # the best is the largest of sign * r
+    order = np.argsort(-value, kind="stable")
+    best = value[order[0]] if len(r) else -np.inf
+    second = value[order[1]] if len(r) > 1 else -np.inf
+    # Leaving out the only row holding the best leaves the second best; any other row, the best.
+    alone = live & (value == best) & (np.count_nonzero(value == best) == 1)
+    out = np.where(alone, second, best)
+    return np.where(np.isfinite(out), sign * out, np.nan)
+
+
+def item_stakes(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame) -> tuple[ItemStake, ...]:
+    """Points of composite each item holds up: the composite with and without it (all items
+    of a factor at once: a matrix of the factor scores with each item left out)."""
+    inc = factors[factors["included"]].set_index("factor")
+    weights, scores = inc["weight"].astype(float), inc["score"].astype(float)
+    c = _composite(weights, scores, rubric.composite)
+    spec = {f.id: f for f in rubric.factors}
+    out: list[ItemStake] = []
+    w0, s0 = weights.to_numpy(), scores.to_numpy()
+    names = [str(f) for f in scores.index]
+    for f, rows in items.groupby("factor", sort=False, observed=True):
+        fid = str(f)
+        ids = [str(i) for i in rows["item"]]
+        if fid not in names:
+            # the factor has no weight in the composite: its items hold up nothing
+            out.extend(ItemStake(i, fid, c, 0.0) for i in ids)
+            continue
+        without = _factor_without(rows, spec[fid].aggregation)
+        missing = spec[fid].missing
+        if isinstance(missing, Impute):
+            without = np.where(np.isfinite(without), without, float(missing.impute))
+        k = names.index(fid)
+        s = np.tile(s0, (len(ids), 1))
+        w = np.tile(w0, (len(ids), 1))
+        gone = ~np.isfinite(without)  # the factor drops out: weights renormalise
+        s[:, k] = np.where(gone, 0.0, without)
+        w[:, k] = np.where(gone, 0.0, w0[k])
+        if rubric.composite == "weighted_sum":
+            cw = (w * s).sum(axis=1)
+        else:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                cw = (w * s).sum(axis=1) / w.sum(axis=1)
+        left = np.asarray((w > 0).any(axis=1), dtype=bool)
+        out.extend(ItemStake(i, fid, float(x) if ok else None, float(c - x) if ok else None)
+                   for i, x, ok in zip(ids, cw, left, strict=True))
+    return tuple(sorted(out, key=lambda x: (-abs(x.at_stake or 0.0), x.item)))
+
+
+def tornado(rubric: Rubric, weights: pd.Series, scores: pd.Series, band_width: float,
+            step: float = WEIGHT_STEP) -> tuple[TornadoBar, ...]:
+    smin, smax = float(rubric.scale.min), float(rubric.scale.max)
+    bars = []
+    for f in weights.index:
+        w = weights.copy()
+        lo_w, hi_w = float(weights[f]) * (1 - step), float(weights[f]) * (1 + step)
+        w[f] = lo_w
+        c_lo = _composite(w, scores, rubric.composite)
+        w[f] = hi_w
+        c_hi = _composite(w, scores, rubric.composite)
+        bars.append(TornadoBar(str(f), "weight", c_lo, c_hi, lo_w, hi_w))
+        s = scores.copy()
+        lo_s = max(smin, float(scores[f]) - band_width)
+        hi_s = min(smax, float(scores[f]) + band_width)
+        s[f] = lo_s
+        s_lo = _composite(weights, s, rubric.composite)
+        s[f] = hi_s
+        s_hi = _composite(weights, s, rubric.composite)
+        bars.append(TornadoBar(str(f), "score", s_lo, s_hi, lo_s, hi_s))
+    return tuple(sorted(bars, key=lambda b: (-b.swing, b.factor, b.kind)))
+
+
+def analyse(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame,
+            scenario: str) -> ScenarioSensitivity:
+    """Break-evens, item stakes and tornado of one scenario's indicated composite."""
+    fac = factors[(factors["scenario"] == scenario) & factors["included"]].set_index("factor")
+    its = items[items["scenario"] == scenario]
+    weights, scores = fac["weight"].astype(float), fac["score"].astype(float)
+    c = _composite(weights, scores, rubric.composite)
+    lo, hi, _, _, band = _boundaries(rubric, c)
+    return ScenarioSensitivity(
+        scenario, c, band, lo, hi, break_evens(rubric, weights, scores),
+        item_stakes(rubric, its, factors[factors["scenario"] == scenario]),
+        tornado(rubric, weights, scores, hi - lo))

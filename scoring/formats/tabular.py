@@ -1,0 +1,343 @@
+"""Sources, evidence and cases as CSV or Parquet tables (docs/formats.md, "Tables").
+
+A table has the same fields as the YAML file it replaces, one column per field and one row
+per source, item or case. An item's ``sources`` list is spread over column pairs ``source`` /
+``locator``, ``source_2`` / ``locator_2``, ... A universe table also has a ``case`` column.
+
+A table is turned into a :class:`TableDoc`: the same data the YAML loader builds (``{"items":
+[...]}``), so the same pydantic models and cross-field checks validate it, and every problem
+names the file, the row (as ``line``: the header is row 1, the first record row 2) and the
+column (as ``col``: 1-based index; 0 when the column is missing).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, Problem
+from .models import CaseFile, Item, Source
+from .yamlio import PathKey, YamlDoc
+
+TABLE_SUFFIXES = (".csv", ".parquet")
+CASE_COLUMN = "case"
+_SOURCE_PAIR = re.compile(r"^(source|locator)(?:_([2-9]|[1-9][0-9]+))?$")
+_NUMBER = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
+_NUMBER_FIELDS = {"confidence"}
+_VALUE_FIELDS = {"value"}
+
+# Limits of one table file (docs/formats.md, "Tables"), checked before or while reading so
+# that a huge file is refused before it is held in memory.
+MAX_TABLE_BYTES = 256 * 1024 * 1024
+MAX_TABLE_ROWS = 1_000_000
+MAX_CELL_CHARS = 100_000
+# A number cell longer than this is refused as too long to be a number (Python refuses to
+# read integers of more than 4300 digits, and any number this long is far beyond 1e15).
+MAX_NUMBER_CHARS = 400
+# Control characters (C0 but tab, line feed and carriage return; DEL; C1): refused in cells
+# as they are in YAML, since they could hide text or drive a terminal.
+_CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What one kind of table holds: its YAML list key (None for the cases table, whose rows
+    are whole files) and its columns."""
+
+    kind: str
+    key: str | None
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+
+
+def _spec(kind: str, key: str | None, model: Any, extra: tuple[str, ...] = ()) -> TableSpec:
+    fields = {n: f for n, f in model.model_fields.items() if n != "sources"}
+    required = tuple(n for n, f in fields.items() if f.is_required()) + extra
+    return TableSpec(kind, key, tuple(fields) + extra, required)
+
+
+SPECS = {
+    "sources": _spec("sources", "sources", Source),
+    "evidence": _spec("evidence", "items", Item, ("source", "locator")),
+    "cases": _spec("cases", None, CaseFile),
+}
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table as read: its header and its cells, column by column (None for an empty cell)."""
+
+    path: str
+    header: tuple[str, ...]
+    cells: dict[str, list[Any]]
+    n_rows: int
+
+    def column(self, name: str) -> int:
+        """1-based index of the column ``name``, 0 when there is none."""
+        return self.header.index(name) + 1 if name in self.header else 0
+
+
+@dataclass
+class TableDoc(YamlDoc):
+    """A table (or some of its rows) shaped like the YAML document it replaces. Problems are
+    placed at the row and column of the value (see the module docstring)."""
+
+    spec: TableSpec | None = None
+    table: RawTable | None = None
+    rows: list[int] = field(default_factory=list)  # 0-based record index of each entry
+
+    def problem(self, loc: PathKey, message: str) -> Problem:
+        assert self.spec is not None and self.table is not None
+        loc = tuple(loc)
+        if self.spec.key is not None:
+            if len(loc) < 2 or loc[0] != self.spec.key or not isinstance(loc[1], int):
+                return Problem(self.path, 1, 0, "", message)
+            record, rest = self.rows[loc[1]], loc[2:]
+        else:
+            record, rest = self.rows[0], loc
+        name = _column_name(rest)
+        return Problem(self.path, record + 2, self.table.column(name) if name else 0,
+                       name or "(row)", message)
+
+
+def _column_name(rest: PathKey) -> str:
+    """The column that holds the value at ``rest`` (a path inside one record)."""
+    if not rest:
+        return ""
+    if rest[0] == "sources" and len(rest) >= 2 and isinstance(rest[1], int):
+        which = str(rest[2]) if len(rest) >= 3 else "source"
+        return which if rest[1] == 0 else f"{which}_{rest[1] + 1}"
+    return str(rest[0])
+
+
+def read_table(path: Path, display: str) -> RawTable:
+    """Read a CSV (UTF-8, comma-separated, first row the header) or Parquet file, within the
+    limits above; raise InputError with every bad cell (control characters, overlong cells
+    and numbers) at its row and column."""
+    try:
+        size = os.stat(path).st_size
+        if size > MAX_TABLE_BYTES:
+            raise InputError([Problem(display, 0, 0, "", f"file is {size} bytes; the limit "
+                                                         f"for a table is {MAX_TABLE_BYTES}")])
+        read = _read_parquet if path.suffix == ".parquet" else _read_csv
+        table = read(path, display)
+    except OSError as exc:
+        raise InputError([Problem(display, 0, 0, "",
+                                  f"cannot read file: {exc.strerror or exc}")]) from None
+    problems = cell_problems(table)
+    if problems:
+        raise InputError(problems)
+    return table
+
+
+def _too_many_rows(display: str) -> InputError:
+    return InputError([Problem(display, MAX_TABLE_ROWS + 2, 0, "", f"more than "
+                               f"{MAX_TABLE_ROWS} rows; the limit for a table is {MAX_TABLE_ROWS}")])
+
+
+def _read_csv(path: Path, display: str) -> RawTable:
+    records: list[list[str]] = []
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh, strict=True)
+            # One record at a time, so that an error names its row and a table over the row
+            # limit stops there (the header is the extra record).
+            for record in reader:
+                if len(records) > MAX_TABLE_ROWS:
+                    raise _too_many_rows(display)
+                records.append(record)
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(display, 0, 0, "",
+                                  f"not valid UTF-8 (byte offset {exc.start})")]) from None
+    except csv.Error as exc:
+        raise InputError([Problem(display, len(records) + 1, 0, "", _csv_error(exc))]) from None
+    if not records:
+        raise InputError([Problem(display, 1, 0, "", "the file is empty: a table needs a "
+                                                     "header row")])
+    header = tuple(h.strip() for h in records[0])
+    body = records[1:]
+    problems = [Problem(display, k + 2, len(header) + 1, "", f"row has {len(r)} cells; the "
+                        f"header has {len(header)}")
+                for k, r in enumerate(body) if len(r) != len(header) and any(r)]
+    if problems:
+        raise InputError(problems)
+    del records
+    body = [r for r in body if any(r)]  # blank lines are skipped (and keep no row number)
+    # Column by column (zip transposes in C); empty cells become None.
+    n_rows = len(body)
+    columns = list(zip(*body, strict=True)) if body else [() for _ in header]
+    del body
+    cells = {h: [c if c != "" else None for c in col]
+             for h, col in zip(header, columns, strict=True)}
+    return RawTable(display, header, cells, n_rows)
+
+
+def _csv_error(exc: csv.Error) -> str:
+    """What a CSV syntax error means, for the row it is in."""
+    text = str(exc)
+    if text == "unexpected end of data":
+        return "not a valid CSV file: a quoted cell that starts in this row is never closed " \
+               "(unexpected end of data)"
+    if text.startswith("field larger than field limit"):
+        return f"not a valid CSV file: a cell in this row is longer than " \
+               f"{MAX_CELL_CHARS} characters, the limit for a cell"
+    return f"not a valid CSV file: {text}"
+
+
+def _read_parquet(path: Path, display: str) -> RawTable:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        rows = pq.ParquetFile(path).metadata.num_rows  # the footer only: cheap
+        if rows > MAX_TABLE_ROWS:
+            raise _too_many_rows(display)
+        table = pq.read_table(path)
+    except (pa.ArrowException, ValueError) as exc:
+        raise InputError([Problem(display, 0, 0, "",
+                                  f"not a valid Parquet file: {exc}")]) from None
+    cells = {name: [_parquet_cell(v) for v in table.column(name).to_pylist()]
+             for name in table.column_names}
+    return RawTable(display, tuple(table.column_names), cells, table.num_rows)
+
+
+def _parquet_cell(value: Any) -> Any:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def cell_problems(table: RawTable) -> list[Problem]:
+    """Cells no field can hold, found column by column (pyarrow compute kernels): control
+    characters, text longer than MAX_CELL_CHARS, number cells too long to be a number."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out: list[Problem] = []
+    for j, name in enumerate(table.header, start=1):
+        values = table.cells.get(name, [])
+        if not any(isinstance(v, str) for v in values):
+            continue  # a typed (Parquet) column: no text to check
+        try:
+            col = pa.array(values, pa.string())
+        except (pa.ArrowException, TypeError):
+            col = pa.array([v if isinstance(v, str) else None for v in values], pa.string())
+        length = pc.utf8_length(col)
+        checks = [
+            (pc.match_substring_regex(col, _CONTROL), "control character {char} is not "
+             "allowed in a cell (remove it)"),
+            (pc.greater(length, MAX_CELL_CHARS), "cell holds {n} characters; the limit for a "
+             f"cell is {MAX_CELL_CHARS}"),
+        ]
+        if name in _NUMBER_FIELDS or name in _VALUE_FIELDS:
+            number = pc.match_substring_regex(pc.utf8_trim_whitespace(col), _NUMBER.pattern)
+            checks.append((pc.and_(number, pc.greater(length, MAX_NUMBER_CHARS)),
+                           "cannot read value: the number {head}... has {n} characters; "
+                           "numbers must be at most 1e15 in absolute value"))
+        for mask, message in checks:
+            for k in pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist():
+                out.append(Problem(table.path, k + 2, j, name, _cell_message(message, values[k])))
+    return out
+
+
+def _cell_message(message: str, value: str) -> str:
+    control = re.search(_CONTROL, value)
+    char = f"U+{ord(control.group()):04X}" if control else ""
+    return message.format(char=char, n=len(value), head=value.strip()[:20])
+
+
+def check_header(table: RawTable, spec: TableSpec, universe: bool) -> list[Problem]:
+    """Unknown, duplicate and missing columns (one problem each, on the header row)."""
+    out: list[Problem] = []
+    known = (*spec.columns, CASE_COLUMN) if universe and spec.key else spec.columns
+    seen: set[str] = set()
+    for j, name in enumerate(table.header, start=1):
+        if name in seen:
+            out.append(Problem(table.path, 1, j, name, "duplicate column"))
+        seen.add(name)
+        pair = _SOURCE_PAIR.match(name)
+        if name not in known and not (spec.kind == "evidence" and pair):
+            out.append(Problem(table.path, 1, j, name,
+                               f"unknown column (the columns are: {', '.join(known)})"))
+    need = (*spec.required, CASE_COLUMN) if universe and spec.key else spec.required
+    for name in need:
+        if name not in seen:
+            out.append(Problem(table.path, 1, 0, name, "required column is missing"))
+    return out
+
+
+def _cell(name: str, value: Any) -> Any:
+    """A cell as the YAML loader would give it: a number column's text read as a number."""
+    if isinstance(value, str) and (name in _NUMBER_FIELDS or name in _VALUE_FIELDS):
+        text = value.strip()
+        if _NUMBER.match(text):
+            number = float(text)
+            return int(text) if re.fullmatch(r"[-+]?\d+", text) else number
+    return value
+
+
+def _source_suffixes(header: Sequence[str]) -> list[str]:
+    """Suffixes of the source/locator column pairs, in order: "", "_2", "_3", ..."""
+    numbers = {int(m.group(2) or 1) for h in header if (m := _SOURCE_PAIR.match(h))}
+    return ["" if n == 1 else f"_{n}" for n in sorted(numbers)]
+
+
+def _record(table: RawTable, spec: TableSpec, k: int, suffixes: list[str]) -> dict[str, Any]:
+    rec: dict[str, Any] = {}
+    for name in spec.columns:
+        if name in table.cells and name not in ("source", "locator"):
+            value = table.cells[name][k]
+            if value is not None:
+                rec[name] = _cell(name, value)
+    if spec.kind == "evidence":
+        refs = []
+        for sfx in suffixes:
+            ref = {f: table.cells[f + sfx][k] for f in ("source", "locator")
+                   if f + sfx in table.cells and table.cells[f + sfx][k] is not None}
+            if ref:
+                refs.append(ref)
+        rec["sources"] = refs
+    return rec
+
+
+def table_doc(table: RawTable, spec: TableSpec, rows: Sequence[int] | None = None) -> TableDoc:
+    """The document of ``rows`` (0-based record indices; all by default) of ``table``."""
+    picked = list(range(table.n_rows)) if rows is None else [int(k) for k in rows]
+    suffixes = _source_suffixes(table.header)
+    records = [_record(table, spec, k, suffixes) for k in picked]
+    data: Any = {spec.key: records} if spec.key else records[0]
+    return TableDoc(table.path, data, spec=spec, table=table, rows=picked)
+
+
+def load_table(path: Path, display: str, kind: str) -> TableDoc:
+    """Read one case's ``sources`` or ``evidence`` table; raise InputError on a bad file or
+    header. Problems in the rows are found by the models and checks, like YAML ones."""
+    table = read_table(path, display)
+    spec = SPECS[kind]
+    problems = check_header(table, spec, universe=False)
+    if problems:
+        raise InputError(problems)
+    return table_doc(table, spec)
+
+
+def case_file(root: Path, name: str) -> Path:
+    """The file of a case folder that holds ``name`` (``sources.yaml``, ``evidence.yaml``): the
+    YAML file or a table of the same stem (``evidence.csv``, ``evidence.parquet``). More than
+    one of them is an error; none gives the YAML path (reported as missing by the loader)."""
+    stem = Path(name).stem
+    found = [p for p in (root / name, *(root / f"{stem}{s}" for s in TABLE_SUFFIXES))
+             if p.exists() or p.is_symlink()]
+    if len(found) > 1:
+        from ..display import display_path
+
+        raise InputError([Problem(display_path(p), 0, 0, "",
+                                  f"{len(found)} files hold the {stem} of this case "
+                                  f"({', '.join(q.name for q in found)}); keep one")
+                          for p in found[1:]])
+    return found[0] if found else root / name

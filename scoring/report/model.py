@@ -1,0 +1,623 @@
+"""The report model: everything the HTML report shows, built in Python before rendering.
+
+The template only displays these objects; it computes nothing. Every number is a
+:class:`Num` that carries its trace id (the anchor it links to), its display string and its
+full-precision value, read from the result's trace records. docs/report.md documents each
+field of :class:`ReportPage` (a test checks that it documents every one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from .. import __version__
+from ..analysis.result import Result
+from ..formats.models import Gate, Rubric
+from ..method.kernel import BASE
+from ..trace.core import TraceRecord
+from ..trace.records import mapping_text
+from .parts import Derivation, Link, Num
+
+if TYPE_CHECKING:
+    from ..analysis.verify import Verification
+    from .changes import WhatChanged
+    from .robustness import Robustness
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+CHART_WIDTH = 640  # px of the 0..scale-max axis in the contribution charts
+N_PALETTE = 8
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One bar of a contribution chart (geometry precomputed in px)."""
+
+    x: float
+    width: float
+    palette: int
+    factor: str
+    value: Num
+
+
+@dataclass(frozen=True)
+class FactorRow:
+    id: str
+    name: str
+    polarity: str
+    weight: Num
+    normalised_weight: Num
+    score: Num
+    contribution: Num
+    n_items: int
+    status: str  # "evidence", "imputed" or "excluded", in words
+    weight_changed_by: tuple[Link, ...]
+    spread: Num | None
+    contested: bool
+    higher: tuple[Link, ...]  # when contested: items above the factor score
+    lower: tuple[Link, ...]  # ... and at or below it
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    item: Link
+    claim: str
+    assumption: bool
+    value: Num
+    score: Num | None
+    risk_value: Num
+    confidence: Num
+    reliability: Num
+    grade: str
+    decay: Num
+    effective_weight: Num
+    share: Num
+    changed_by: tuple[Link, ...]
+    stale: bool
+
+
+@dataclass(frozen=True)
+class FactorEvidence:
+    factor: str
+    name: str
+    aggregation: str
+    score: Num
+    rows: tuple[EvidenceRow, ...]
+    dropped: tuple[tuple[Link, Link], ...]  # (item, change that dropped it)
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    id: str
+    op: str
+    summary: str
+    rationale: str
+
+
+@dataclass(frozen=True)
+class GateView:
+    id: str
+    description: str | None
+    fired: bool
+    detail: str  # the condition, with the factor score written in
+    after: Num | None  # the composite after the gate (when it fired)
+    band_rule: str | None
+
+
+@dataclass(frozen=True)
+class OverrideView:
+    entry_id: str
+    reason_code: str
+    reason: str
+    author: str
+    rationale: str
+    moves: str
+    after: Num
+
+
+@dataclass(frozen=True)
+class ScenarioView:
+    id: str
+    name: str
+    narrative: str
+    composite: Num
+    band: str
+    band_id: str
+    coverage: Num
+    change_vs_base: Num | None
+    factors: tuple[FactorRow, ...]
+    segments: tuple[Segment, ...]
+    evidence: tuple[FactorEvidence, ...]
+    changes: tuple[ChangeView, ...]
+    assumed: bool
+    robustness: Robustness | None
+    indicated: Num
+    gates: tuple[GateView, ...]
+    overrides: tuple[OverrideView, ...]
+
+
+@dataclass(frozen=True)
+class SourceRefView:
+    source: Link
+    locator: str
+
+
+@dataclass(frozen=True)
+class ItemView:
+    id: str
+    factor: str
+    claim: str
+    value: str
+    indicator: str | None
+    confidence: str
+    observed: str
+    excerpt: str | None
+    sources: tuple[SourceRefView, ...]
+    verification: str  # the excerpt's status in words (verified / unverifiable / FAILED / ...)
+
+
+@dataclass(frozen=True)
+class SourceView:
+    id: str
+    title: str
+    publisher: str | None
+    date: str | None
+    language: str
+    kind: str
+    reliability: str
+    multiplier: Num
+    url: str | None  # kept only when http, https or mailto
+    url_text: str | None  # shown (not linked) when the scheme is not allowed
+    cited_as: str | None
+    notes: str | None
+    cited_by: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class AssumptionView:
+    id: str
+    scenario: str
+    factor: str
+    value: str
+    claim: str
+    rationale: str
+    change: Link
+
+
+@dataclass(frozen=True)
+class DerivationGroup:
+    title: str
+    id: str
+    entries: tuple[Derivation, ...]
+
+
+@dataclass(frozen=True)
+class RubricFactorView:
+    id: str
+    name: str
+    description: str | None
+    weight: Num
+    polarity: str
+    aggregation: str
+    missing: str
+    indicators: tuple[tuple[str, str, str], ...]  # (anchor id, name, mapping text)
+
+
+@dataclass(frozen=True)
+class BandView:
+    name: str
+    min: str
+    max: str
+    description: str | None
+
+
+@dataclass(frozen=True)
+class Formula:
+    name: str
+    formula: str
+    example: Num
+    expression: str
+
+
+@dataclass(frozen=True)
+class InputView:
+    role: str
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    title: str
+    entity: str
+    ticker: str | None
+    case_id: str
+    description: str | None
+    as_of: str
+    rubric_id: str
+    rubric_version: str
+    rubric_title: str
+    scale: str
+    scenarios: tuple[ScenarioView, ...]
+    palette: tuple[tuple[int, str], ...]  # (palette index, factor name) legend
+    items: tuple[ItemView, ...]
+    assumptions: tuple[AssumptionView, ...]
+    sources: tuple[SourceView, ...]
+    rubric_factors: tuple[RubricFactorView, ...]
+    bands: tuple[BandView, ...]
+    reliability: tuple[tuple[str, Num], ...]
+    half_life: Num | None
+    formulas: tuple[Formula, ...]
+    derivations: tuple[DerivationGroup, ...]
+    inputs: tuple[InputView, ...]
+    engine_version: str
+    generated_at: str | None
+    chart_width: int
+    band_ticks: tuple[tuple[float, str], ...]  # (x px, label) on the chart axis
+    rubric_sha256: str
+    changes: WhatChanged | None
+    gates: tuple[tuple[str, str, str, str | None], ...]  # (id, when, then, description)
+    snapshots: tuple[tuple[str, str, str, str], ...] | None  # (source, path, status, note)
+    integrity: tuple[tuple[str, str], ...]  # (anchor id, rule in words) for the rubric's
+    # max_age_days, contested_spread and min_coverage
+    override_policy: str
+    reason_codes: tuple[tuple[str, str], ...]
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if its scheme is http, https or mailto; None for anything else
+    (javascript:, data:, file:, relative paths...)."""
+    if not url:
+        return None
+    text = url.strip()
+    if any(ord(ch) < 32 for ch in text):
+        return None
+    try:
+        scheme = urlsplit(text).scheme.lower()
+    except ValueError:
+        return None
+    return text if scheme in SAFE_SCHEMES else None
+
+
+class _Builder:
+    def __init__(self, result: Result) -> None:
+        self.result = result
+        self.trace = result.trace
+        self.case = result.case
+
+    def num(self, rid: str) -> Num:
+        rec = self.trace[rid]
+        raw = "" if rec.value is None else (
+            rec.value if isinstance(rec.value, str) else repr(float(rec.value)))
+        return Num(rid, rec.display, raw, bool(rec.assumptions))
+
+    def ref(self, rid: str) -> Num | Link:
+        rec = self.trace[rid]
+        if rec.kind == "number":
+            return self.num(rid)
+        text = rid if rec.kind != "band" else f"{rid} = {rec.display}"
+        return Link(rid, text)
+
+    # ------------------------------------------------------------------ scenarios
+    def scenario(self, sc: str) -> ScenarioView:
+        from .robustness import build_robustness
+
+        c = self.case
+        meta = next((s for s in c.scenarios if s.id == sc), None)
+        factors_f = self.result.frames.factors
+        rows = factors_f[factors_f["scenario"] == sc]
+        factor_rows = []
+        for f in c.rubric.factors:
+            fr = rows[rows["factor"] == f.id].iloc[0]
+            status = ("evidence" if fr["has_evidence"] else
+                      "imputed" if fr["imputed"] else "excluded")
+            wchange = fr["weight_change"]
+            spread_id = f"{sc}/factor/{f.id}/spread"
+            spread = self.trace.get(spread_id)
+            sides = spread.detail if spread is not None else {}
+            contested = bool(sides.get("contested", False))
+
+            def links(ids: list[str], sc: str = sc) -> tuple[Link, ...]:
+                return tuple(Link(self._origin(sc, i), i) for i in ids)
+
+            factor_rows.append(FactorRow(
+                f.id, f.name, f.polarity, self.num(f"{sc}/factor/{f.id}/weight"),
+                self._norm(sc, f.id), self.num(f"{sc}/factor/{f.id}/score"),
+                self.num(f"{sc}/factor/{f.id}/contribution"), int(fr["n_items"]), status,
+                (Link(wchange, wchange),) if isinstance(wchange, str) else (),
+                self.num(spread_id) if spread is not None else None, contested,
+                links(sides.get("higher_risk_items", [])) if contested else (),
+                links(sides.get("lower_risk_items", [])) if contested else ()))
+        changes = tuple(
+            ChangeView(f"{sc}/change/{i + 1}", ch.op, _change_summary(ch.model_dump()),
+                       ch.rationale)
+            for i, ch in enumerate(meta.changes)) if meta else ()
+        return ScenarioView(
+            sc, meta.name if meta else "Base (as sourced)",
+            meta.narrative if meta else (c.meta.base_narrative or "The case as sourced."),
+            self.num(f"{sc}/composite"), self.result.band(sc), f"{sc}/band",
+            self.num(f"{sc}/coverage"),
+            self.num(f"{sc}/change_vs_base") if sc != BASE else None,
+            tuple(factor_rows), self.segments(sc), self.evidence(sc), changes,
+            bool(self.trace[f"{sc}/composite"].assumptions),
+            build_robustness(self.result, sc, self.num),
+            self.num(f"{sc}/indicated_composite"), *self.judgement(sc))
+
+    def judgement(self, sc: str) -> tuple[tuple[GateView, ...], tuple[OverrideView, ...]]:
+        j = self.result.judgements.get(sc)
+        if j is None:
+            return (), ()
+        gates = {g.id: g for g in self.case.rubric.gates}
+        codes = self.case.rubric.overrides.reason_codes
+        gviews, oviews = [], []
+        for st in j.steps:
+            if st.kind == "gate":
+                after = self.num(f"{sc}/gate/{st.id}") if st.fired else None
+                gviews.append(GateView(st.id, gates[st.id].description, st.fired, st.detail,
+                                       after, st.band_rule))
+            else:
+                entry = self.trace[f"{sc}/override/{st.id}/entry"]
+                d = entry.detail
+                moves = ", ".join(m for m in (
+                    f"{d['points']:+g} points" if d.get("points") is not None else "",
+                    f"{d['bands']:+d} bands" if d.get("bands") else "") if m)
+                oviews.append(OverrideView(entry.id, str(d["reason_code"]),
+                                           codes.get(str(d["reason_code"]), ""),
+                                           str(d["author"]), str(d["rationale"]), moves,
+                                           self.num(f"{sc}/override/{st.id}")))
+        return tuple(gviews), tuple(oviews)
+
+    def _origin(self, sc: str, item: str) -> str:
+        rid = f"{sc}/assumption/{item}"
+        return rid if rid in self.trace else f"item/{item}"
+
+    def _norm(self, sc: str, factor: str) -> Num:
+        rid = f"{sc}/factor/{factor}/normalised_weight"
+        return self.num(rid) if rid in self.trace else self.num(f"{sc}/factor/{factor}/weight")
+
+    def segments(self, sc: str) -> tuple[Segment, ...]:
+        hi = float(self.case.rubric.scale.max)
+        x = 0.0
+        out = []
+        for k, f in enumerate(self.case.rubric.factors):
+            n = self.num(f"{sc}/factor/{f.id}/contribution")
+            value = float(n.raw) if n.raw else 0.0
+            width = value / hi * CHART_WIDTH
+            if width > 0:
+                out.append(Segment(round(x, 3), round(width, 3), k % N_PALETTE, f.name, n))
+            x += width
+        return tuple(out)
+
+    def evidence(self, sc: str) -> tuple[FactorEvidence, ...]:
+        items = self.result.frames.items
+        drops = self.result.frames.drops
+        out = []
+        for f in self.case.rubric.factors:
+            its = items[(items["scenario"] == sc) & (items["factor"] == f.id)]
+            rows = []
+            row: Any
+            for row in its.itertuples(index=False):
+                p = f"{sc}/item/{row.item}"
+                origin = f"{sc}/assumption/{row.item}" if row.assumption else f"item/{row.item}"
+                changed = tuple(Link(cid, cid) for cid in
+                                (*row.value_changes, *row.confidence_changes))
+                rows.append(EvidenceRow(
+                    Link(origin, str(row.item)), self.trace[origin].label, bool(row.assumption),
+                    self.num(f"{p}/value"),
+                    self.num(f"{p}/score") if f"{p}/score" in self.trace else None,
+                    self.num(f"{p}/risk_value"), self.num(f"{p}/confidence"),
+                    self.num(f"{p}/reliability"), str(row.grade), self.num(f"{p}/decay"),
+                    self.num(f"{p}/effective_weight"), self.num(f"{p}/share"), changed,
+                    bool(row.stale)))
+            dropped = tuple(
+                (Link(f"item/{d.item}", str(d.item)), Link(str(d.change), str(d.change)))
+                for d in drops[(drops["scenario"] == sc) & (drops["factor"] == f.id)]
+                .itertuples(index=False))
+            out.append(FactorEvidence(f.id, f.name, f.aggregation,
+                                      self.num(f"{sc}/factor/{f.id}/score"), tuple(rows), dropped))
+        return tuple(out)
+
+    # ------------------------------------------------------------------ evidence & sources
+    def items(self, verification: Verification | None) -> tuple[ItemView, ...]:
+        out = []
+        for it in self.case.items:
+            check = verification.status_of(it.id) if verification else None
+            if not it.excerpt:
+                status = "no excerpt"
+            elif verification is None:
+                status = "not checked in this run (scoring report --snapshots DIR checks it)"
+            elif check is None or check.status == "unverifiable":
+                status = "unverifiable: no snapshot of a cited source at hand"
+            elif check.status == "verified":
+                status = f"verified in the snapshot of {', '.join(check.against)}"
+            else:
+                status = f"FAILED: not found in the snapshot of {', '.join(check.against)}"
+            out.append(ItemView(
+                it.id, it.factor, it.claim, str(it.value), it.indicator, str(it.confidence),
+                str(it.observed), it.excerpt,
+                tuple(SourceRefView(Link(f"source/{r.source}", r.source), r.locator)
+                      for r in it.sources), status))
+        return tuple(out)
+
+    def sources(self) -> tuple[SourceView, ...]:
+        cited: dict[str, list[str]] = {}
+        for it in self.case.items:
+            for r in it.sources:
+                cited.setdefault(r.source, [])
+                if it.id not in cited[r.source]:
+                    cited[r.source].append(it.id)
+        out = []
+        for s in self.case.sources:
+            url = safe_url(s.url)
+            out.append(SourceView(
+                s.id, s.title, s.publisher, str(s.date) if s.date else None, s.language, s.kind,
+                s.reliability, _rubric_num(self.trace[f"rubric/reliability/{s.reliability}"]),
+                url, None if url or not s.url else s.url, s.cited_as, s.notes,
+                tuple(Link(f"item/{i}", i) for i in cited.get(s.id, []))))
+        return tuple(out)
+
+    def assumptions(self) -> tuple[AssumptionView, ...]:
+        out = []
+        for sc in self.case.scenarios:
+            for i, ch in enumerate(sc.changes):
+                if ch.op == "assume":
+                    a = ch.item
+                    cid = f"{sc.id}/change/{i + 1}"
+                    out.append(AssumptionView(f"{sc.id}/assumption/{a.id}", sc.id, a.factor,
+                                              str(a.value), a.claim, ch.rationale,
+                                              Link(cid, cid)))
+        return tuple(out)
+
+    # ------------------------------------------------------------------ method & derivations
+    def rubric_factors(self) -> tuple[RubricFactorView, ...]:
+        out = []
+        for f in self.case.rubric.factors:
+            rec = self.trace[f"rubric/factor/{f.id}"]
+            out.append(RubricFactorView(
+                f.id, f.name, f.description, _rubric_num(self.trace[f"rubric/factor/{f.id}/weight"]),
+                f.polarity, f.aggregation, str(rec.detail["missing"]),
+                tuple((f"rubric/indicator/{f.id}/{i.id}", i.name, mapping_text(i.mapping))
+                      for i in f.indicators)))
+        return tuple(out)
+
+    def formulas(self) -> tuple[Formula, ...]:
+        first = self.case.rubric.factors[0].id
+        item = self.case.items[0].id
+        picks = [
+            ("Effective weight", f"{BASE}/item/{item}/effective_weight"),
+            ("Recency decay", f"{BASE}/item/{item}/decay"),
+            ("Risk value", f"{BASE}/item/{item}/risk_value"),
+            ("Factor score", f"{BASE}/factor/{first}/score"),
+            ("Normalised weight", f"{BASE}/factor/{first}/normalised_weight"),
+            ("Contribution", f"{BASE}/factor/{first}/contribution"),
+            ("Indicated composite", f"{BASE}/indicated_composite"),
+            ("Composite", f"{BASE}/composite"),
+            ("Coverage", f"{BASE}/coverage"),
+        ]
+        return tuple(Formula(name, self.trace[rid].formula, self.num(rid),
+                             self.trace[rid].expression)
+                     for name, rid in picks if rid in self.trace)
+
+    def derivations(self) -> tuple[DerivationGroup, ...]:
+        groups: dict[str, list[Derivation]] = {}
+        for rec in self.trace.values():
+            if rec.kind not in ("number", "band"):
+                continue
+            groups.setdefault(rec.id.split("/", 1)[0], []).append(self.derivation(rec))
+        names = {BASE: "Base"} | {s.id: s.name for s in self.case.scenarios}
+        return tuple(DerivationGroup(names.get(k, k), f"derivations-{k}", tuple(v))
+                     for k, v in groups.items())
+
+    def derivation(self, rec: TraceRecord) -> Derivation:
+        return Derivation(rec.id, rec.label, self.num(rec.id), rec.op, rec.formula,
+                          rec.expression, tuple(self.ref(i) for i in rec.inputs),
+                          tuple(Link(a, a) for a in rec.assumptions))
+
+
+def _rubric_num(rec: TraceRecord) -> Num:
+    value = rec.value
+    raw = repr(float(value)) if isinstance(value, (int, float)) else str(value)
+    return Num(rec.id, rec.display, raw, False)
+
+
+def _change_summary(data: dict[str, object]) -> str:
+    op = data["op"]
+    if op == "set_weight":
+        return f"weight of {data['factor']} set to {data['weight']}"
+    if op == "drop_item":
+        return f"item {data['item']} dropped"
+    if op == "set_value":
+        return f"value of {data['item']} set to {data['value']}"
+    if op == "shift_value":
+        return f"value of {data['item']} shifted by {data['by']}"
+    if op == "set_confidence":
+        return f"confidence in {data['item']} set to {data['confidence']}"
+    item = data["item"]
+    assert isinstance(item, dict)
+    return (f"assumption {item['id']} added to {item['factor']}: value {item['value']}, "
+            f"confidence {item['confidence']}")
+
+
+def build_report(result: Result, generated_at: dt.datetime | None = None,
+                 changes: WhatChanged | None = None,
+                 verification: Verification | None = None) -> ReportPage:
+    """The complete report model of ``result`` (with a "What changed" section when
+    ``changes`` is given)."""
+    from ..formats.stamps import rubric_sha256
+
+    b = _Builder(result)
+    case, rubric = result.case, result.case.rubric
+    hi = float(rubric.scale.max)
+    hl = "rubric/half_life_days"
+    return ReportPage(
+        title=case.meta.title or f"{case.meta.entity}: risk score",
+        entity=case.meta.entity, ticker=case.meta.ticker, case_id=case.meta.id,
+        description=case.meta.description, as_of=str(case.meta.as_of),
+        rubric_id=rubric.id, rubric_version=rubric.version, rubric_title=rubric.title,
+        scale=f"{rubric.scale.min}–{rubric.scale.max}",
+        scenarios=tuple(b.scenario(sc) for sc in result.scenario_ids),
+        palette=tuple((k % N_PALETTE, f.name) for k, f in enumerate(rubric.factors)),
+        items=b.items(verification), assumptions=b.assumptions(), sources=b.sources(),
+        rubric_factors=b.rubric_factors(),
+        bands=tuple(BandView(x.name, str(x.min), str(x.max), x.description) for x in rubric.bands),
+        reliability=tuple((g, _rubric_num(result.trace[f"rubric/reliability/{g}"]))
+                          for g in rubric.reliability),
+        half_life=_rubric_num(result.trace[hl]) if hl in result.trace else None,
+        formulas=b.formulas(), derivations=b.derivations(),
+        inputs=tuple(InputView(i.role, i.path, i.sha256) for i in case.inputs),
+        engine_version=__version__,
+        generated_at=generated_at.isoformat() if generated_at else None,
+        chart_width=CHART_WIDTH,
+        band_ticks=tuple((round(float(x.min) / hi * CHART_WIDTH, 3), x.name)
+                         for x in rubric.bands),
+        rubric_sha256=rubric_sha256(result.case),
+        changes=changes,
+        gates=tuple((g.id, _when(g), _then(g), g.description) for g in rubric.gates),
+        integrity=_integrity(rubric),
+        snapshots=tuple((s.source, s.path, s.status, s.note)
+                        for s in verification.snapshots) if verification else None,
+        override_policy=(f"an analyst may move a final composite by at most "
+                         f"±{rubric.overrides.max_points:g} points and a band by at most "
+                         f"±{rubric.overrides.max_bands}, with a reason code below"
+                         if rubric.overrides.reason_codes else
+                         "this rubric allows no overrides"),
+        reason_codes=tuple(rubric.overrides.reason_codes.items()),
+    )
+
+
+def _integrity(rubric: Rubric) -> tuple[tuple[str, str], ...]:
+    out = []
+    if rubric.max_age_days is not None:
+        what = "excluded (weight 0)" if rubric.stale == "exclude" else "kept and flagged"
+        out.append(("rubric/max_age_days", f"Evidence older than {rubric.max_age_days:g} days "
+                                           f"at the as-of date is stale: {what}."))
+    if rubric.contested_spread is not None:
+        out.append(("rubric/contested_spread",
+                    f"A factor whose items' risk values spread more than "
+                    f"{rubric.contested_spread:g} points is contested."))
+    if rubric.min_coverage is not None:
+        out.append(("rubric/min_coverage",
+                    f"Below {rubric.min_coverage:.0%} coverage a scenario's band reads "
+                    "'Insufficient evidence'."))
+    return tuple(out)
+
+
+def _when(g: Gate) -> str:
+    parts = []
+    if g.when.at_least is not None:
+        parts.append(f"{g.when.factor} score ≥ {g.when.at_least:g}")
+    if g.when.at_most is not None:
+        parts.append(f"{g.when.factor} score ≤ {g.when.at_most:g}")
+    return " and ".join(parts)
+
+
+def _then(g: Gate) -> str:
+    t = g.then
+    labels = (("composite_at_least", "composite at least {}"),
+              ("composite_at_most", "composite at most {}"),
+              ("band_at_least", "band at least {}"), ("band_at_most", "band at most {}"),
+              ("band", "band is {} (knock-out)"))
+    return "; ".join(text.format(getattr(t, key)) for key, text in labels
+                     if getattr(t, key) is not None)

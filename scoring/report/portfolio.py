@@ -1,0 +1,160 @@
+"""Score a whole universe folder in one pass and write its scores (table, CSV, JSON, Parquet).
+
+Loading validates each case (``universe.py``) and adds its rows to the tidy tables of its
+rubric (``method/tables.py``); the case models are then dropped, so memory holds tables, not
+models. Each rubric's tables are scored in one vectorised pass of the method
+(``method/kernel.py``), the same code that scores a single case.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..csvout import csv_text
+from ..display import escape_controls, format_score, pad, text_width
+from ..formats.models import Rubric
+from ..formats.tables import TableBuilder, Tables, score_tables
+from ..formats.universe import Universe
+from ..method.kernel import Frames
+from ..output import RunInputs, dumps_json
+from ..progress import Progress, no_progress
+
+SUMMARY_COLUMNS = ["case", "entity", "rubric", "rubric_version", "scenario", "composite",
+                   "band", "coverage", "change_vs_base", "indicated"]
+
+
+@dataclass(frozen=True)
+class UniverseScores:
+    """Scores of every case of a universe. ``summary``: one row per case and scenario, columns
+    ``SUMMARY_COLUMNS`` then one column per factor id (its score; NaN when excluded), cases in
+    universe order, scenarios base first. ``index``: each case id's position in the universe
+    (for :meth:`Universe.load`). ``rubrics``: the rubrics, by id."""
+
+    summary: pd.DataFrame
+    index: dict[str, int]
+    rubrics: dict[str, Rubric]
+    tables: tuple[Tables, ...]
+    scores: tuple[Frames, ...]
+    read: RunInputs = RunInputs()  # the files and folders of the universe: no output there
+
+    @property
+    def n_cases(self) -> int:
+        return len(self.index)
+
+
+def load_tables(universe: Universe, progress: Progress = no_progress,
+                read: set[RunInputs] | None = None) -> tuple[list[Tables], dict[str, int]]:
+    """Validate every case and gather it into one tidy table per rubric; add what each case
+    read to ``read``."""
+    builders: dict[str, TableBuilder] = {}
+    keys: dict[int, str] = {}  # rubric object id -> its content, to spot identical rubrics
+    index: dict[str, int] = {}
+    for k, case in universe.cases(progress):
+        if read is not None:
+            read.add(case.read)
+        rid = id(case.rubric)
+        if rid not in keys:
+            keys[rid] = case.rubric.model_dump_json()
+        builders.setdefault(keys[rid], TableBuilder(case.rubric)).add(case)
+        index[case.meta.id] = k
+    return [b.build() for b in builders.values()], index
+
+
+def _wide(table: Tables, scores: Frames) -> pd.DataFrame:
+    """The summary rows of one rubric's cases: scenario columns then one column per factor."""
+    rubric = table.rubric
+    out = scores.scenarios.copy()
+    cases = table.cases.set_index("case")
+    out["entity"] = cases["entity"].reindex(out["case"].astype(str)).to_numpy()
+    out["rubric"], out["rubric_version"] = rubric.id, rubric.version
+    n_f = len(rubric.factors)
+    matrix = scores.factors["score"].to_numpy().reshape(-1, n_f)
+    for j, f in enumerate(rubric.factors):
+        out[f.id] = matrix[:, j]
+    for column in ("case", "scenario"):
+        out[column] = out[column].astype(str)
+    return out[SUMMARY_COLUMNS + [f.id for f in rubric.factors]]
+
+
+def score_universe(folder: Path, progress: Progress = no_progress) -> UniverseScores:
+    """Load, validate and score every case of the universe in ``folder``."""
+    universe = Universe.open(folder)
+    read: set[RunInputs] = {RunInputs.of(folders=[folder])}
+    tables, index = load_tables(universe, progress, read)
+    scores = [score_tables(t) for t in tables]
+    summary = pd.concat([_wide(t, s) for t, s in zip(tables, scores, strict=True)],
+                        ignore_index=True)
+    order = summary["case"].map(index).to_numpy() * 10_000 + _scenario_rank(summary)
+    summary = summary.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+    return UniverseScores(summary, index, {t.rubric.id: t.rubric for t in tables},
+                          tuple(tables), tuple(scores), RunInputs.union(read))
+
+
+def _scenario_rank(summary: pd.DataFrame) -> np.ndarray:
+    """Position of each row's scenario within its case (base first, then file order)."""
+    return np.asarray(summary.groupby("case", sort=False).cumcount().to_numpy())
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def render_table(scores: UniverseScores) -> str:
+    """One line per case and scenario, rounded by the display rule."""
+    s = scores.summary
+    rows = [[escape_controls(str(c)), escape_controls(str(sc)), format_score(float(v)),
+             escape_controls(str(b)), format_score(float(cv), "percent")]
+            for c, sc, v, b, cv in zip(s["case"], s["scenario"], s["composite"], s["band"],
+                                       s["coverage"], strict=True)]
+    header = ["case", "scenario", "composite", "band", "coverage"]
+    widths = [max(text_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(pad(c, w, left=i < 2 or i == 3)
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+
+    rubrics = ", ".join(f"{r.id} {r.version}" for r in scores.rubrics.values())
+    head = f"{scores.n_cases} cases — rubric {rubrics}\n\n"
+    return head + "\n".join([line(header), line(["-" * w for w in widths]),
+                             *map(line, rows)]) + "\n"
+
+
+def render_csv(scores: UniverseScores) -> str:
+    return csv_text(scores.summary)
+
+
+def render_json(scores: UniverseScores) -> str:
+    """``{format_version, engine_version, cases: [{id, entity, rubric, scenarios: [...]}]}``;
+    each scenario ``{id, composite, band, coverage, change_vs_base, factors: {id: score}}``
+    (a factor's score is null when it is excluded)."""
+    cases: dict[str, dict[str, object]] = {}
+    for rec in scores.summary.to_dict("records"):
+        rubric = scores.rubrics[str(rec["rubric"])]
+        entry = cases.setdefault(str(rec["case"]), {
+            "id": rec["case"], "entity": rec["entity"],
+            "rubric": {"id": rubric.id, "version": rubric.version}, "scenarios": []})
+        entry["scenarios"].append({  # type: ignore[attr-defined]
+            "id": rec["scenario"], "composite": rec["composite"], "band": rec["band"],
+            "coverage": rec["coverage"], "change_vs_base": rec["change_vs_base"],
+            "factors": {f.id: None if np.isnan(rec[f.id]) else rec[f.id]
+                        for f in rubric.factors}})
+    return dumps_json({"format_version": 1, "engine_version": __version__,
+                       "cases": list(cases.values())})
+
+
+def render_parquet(summary: pd.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    summary.to_parquet(buf, index=False)
+    return buf.getvalue()
+
+
+def render_scores(scores: UniverseScores, fmt: str) -> str | bytes:
+    """The scores as ``fmt``: ``table``, ``csv``, ``json`` (text) or ``parquet`` (bytes)."""
+    if fmt == "parquet":
+        return render_parquet(scores.summary)
+    return {"table": render_table, "csv": render_csv, "json": render_json}[fmt](scores)

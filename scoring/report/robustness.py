@@ -1,0 +1,112 @@
+"""The report's robustness view of one scenario: break-evens, items at stake, a tornado chart
+and the Monte Carlo band probabilities. Geometry for the charts is computed here (in px);
+every number is a :class:`Num` read from the trace."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..analysis.result import Result
+from .parts import Link, Num
+
+TORNADO_WIDTH = 520  # px for the scale's full range
+STAKES_SHOWN = 8
+
+
+@dataclass(frozen=True)
+class BreakEvenRow:
+    factor: str
+    down_target: str | None
+    down_score: Num | None
+    down_weight: Num | None
+    up_target: str | None
+    up_score: Num | None
+    up_weight: Num | None
+
+
+@dataclass(frozen=True)
+class StakeRow:
+    item: Link
+    factor: str
+    at_stake: Num
+
+
+@dataclass(frozen=True)
+class TornadoRow:
+    label: str
+    low: Num
+    high: Num
+    x: float  # px of the lower end
+    width: float
+    y: float
+
+
+@dataclass(frozen=True)
+class BandChance:
+    band: str
+    probability: Num
+    width: float  # px of a 100 % bar
+
+
+@dataclass(frozen=True)
+class Robustness:
+    scenario: str
+    break_evens: tuple[BreakEvenRow, ...]
+    stakes: tuple[StakeRow, ...]
+    tornado: tuple[TornadoRow, ...]
+    tornado_height: int
+    composite_x: float
+    draws: int
+    seed: int
+    p05: Num
+    p50: Num
+    p95: Num
+    chances: tuple[BandChance, ...]
+    likely_band: str
+    likely: Num
+
+
+def build_robustness(result: Result, sc: str, num: Callable[[str], Num]) -> Robustness | None:
+    """None when the result was scored without analyses."""
+    s = result.sensitivity.get(sc)
+    m = result.simulations.get(sc)
+    if s is None or m is None:
+        return None
+    lo, hi = float(result.case.rubric.scale.min), float(result.case.rubric.scale.max)
+
+    def px(v: float) -> float:
+        return round((v - lo) / (hi - lo) * TORNADO_WIDTH, 3)
+
+    rows = []
+    targets = {(b.factor, b.direction): b.target_band for b in s.break_evens}
+    for f in dict.fromkeys(b.factor for b in s.break_evens):
+        def get(direction: str, what: str, f: str = f) -> Num | None:
+            rid = f"{sc}/sensitivity/{f}/{direction}/{what}"
+            return num(rid) if rid in result.trace else None
+
+        rows.append(BreakEvenRow(f, targets.get((f, "down")), get("down", "score_change"),
+                                 get("down", "weight_needed"), targets.get((f, "up")),
+                                 get("up", "score_change"), get("up", "weight_needed")))
+    stakes = tuple(StakeRow(Link(_origin(result, sc, st.item), st.item), st.factor,
+                            num(f"{sc}/sensitivity/item/{st.item}/at_stake"))
+                   for st in s.stakes[:STAKES_SHOWN])
+    bars = []
+    for k, t in enumerate(s.tornado):
+        p = f"{sc}/tornado/{t.factor}/{t.kind}"
+        a, b = sorted((t.low, t.high))
+        bars.append(TornadoRow(f"{t.factor} ({t.kind})", num(f"{p}/low"), num(f"{p}/high"),
+                               px(a), round(px(b) - px(a), 3), 18 * k + 4))
+    chances = tuple(BandChance(band, num(f"{sc}/simulation/band/{band}"), round(p * 200, 3))
+                    for band, p in m.band_probability)
+    likely_band, _ = max(m.band_probability, key=lambda bp: bp[1])
+    return Robustness(
+        sc, tuple(rows), stakes, tuple(bars), 18 * len(bars) + 8,
+        px(s.composite), m.draws, m.seed, num(f"{sc}/simulation/p05"),
+        num(f"{sc}/simulation/p50"), num(f"{sc}/simulation/p95"), chances, likely_band,
+        num(f"{sc}/simulation/band/{likely_band}"))
+
+
+def _origin(result: Result, sc: str, item: str) -> str:
+    rid = f"{sc}/assumption/{item}"
+    return rid if rid in result.trace else f"item/{item}"

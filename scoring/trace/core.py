@@ -1,0 +1,152 @@
+"""Trace records: every number with its id, value, operation and inputs.
+
+A :class:`TraceRecord` is one node of the derivation graph. Numbers (``kind == "number"``)
+point at the records they were computed from; the graph ends at leaves: evidence items,
+sources, rubric entries, the case's as-of date, and scenario changes/assumptions (each with a
+rationale). The JSON export, ``scoring trace`` and the HTML report all read these records;
+none of them recomputes anything.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ..display import escape_controls as esc
+from ..display import format_score
+from ..errors import UnknownTraceId
+
+KINDS = ("number", "band", "item", "source", "assumption", "change", "rubric", "case", "scenario")
+
+
+@dataclass(frozen=True)
+class TraceRecord:
+    """One traced value.
+
+    ``expression`` is the operation with its operand values written in (10 significant
+    digits), so a reviewer can redo it by hand; ``formula`` is the same with symbols.
+    ``assumptions`` lists the scenario changes this value depends on, directly or not: empty
+    means the value rests on sourced evidence and the rubric alone.
+    """
+
+    id: str
+    kind: str
+    label: str
+    value: float | str | None = None
+    unit: str | None = None
+    op: str = "input"
+    formula: str = ""
+    expression: str = ""
+    inputs: tuple[str, ...] = ()
+    detail: Mapping[str, Any] = field(default_factory=dict)
+    assumptions: tuple[str, ...] = ()
+
+    @property
+    def display(self) -> str:
+        if self.kind == "number" and not isinstance(self.value, str):
+            return format_score(self.value, self.unit or "points")
+        return "" if self.value is None else str(self.value)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "kind": self.kind, "label": self.label, "value": self.value,
+            "unit": self.unit, "display": self.display, "op": self.op, "formula": self.formula,
+            "expression": self.expression, "inputs": list(self.inputs),
+            "assumptions": list(self.assumptions), "detail": dict(self.detail),
+        }
+
+
+class Trace(Mapping[str, TraceRecord]):
+    """All records of a result, by id, in the order they were made."""
+
+    def __init__(self, records: list[TraceRecord]) -> None:
+        self._records = _with_assumptions({r.id: r for r in records})
+
+    def __getitem__(self, key: str) -> TraceRecord:
+        try:
+            return self._records[key]
+        except KeyError:
+            close = difflib.get_close_matches(key, list(self._records), n=3, cutoff=0.6)
+            raise UnknownTraceId(key, close) from None
+
+    def get(self, key: str, default: TraceRecord | None = None) -> TraceRecord | None:  # type: ignore[override]
+        return self._records.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._records
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._records)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def tree(self, root: str, max_depth: int | None = None) -> str:
+        """The derivation of ``root`` as an indented text tree. A record already shown is
+        named again but not expanded, so shared inputs do not repeat."""
+        self[root]  # raises UnknownTraceId with suggestions
+        lines: list[str] = []
+        seen: set[str] = set()
+
+        def walk(rid: str, depth: int) -> None:
+            rec = self._records[rid]
+            lines.append("  " * depth + _line(rec))
+            if rid in seen and rec.inputs:
+                lines[-1] += "  (shown above)"
+                return
+            seen.add(rid)
+            if max_depth is not None and depth >= max_depth:
+                return
+            for child in rec.inputs:
+                walk(child, depth + 1)
+
+        walk(root, 0)
+        return "\n".join(lines)
+
+
+def _line(rec: TraceRecord) -> str:
+    """One record on one line; text from the inputs (labels, claims, titles, band names) with
+    its line breaks and control characters escaped, so that it can neither act on the
+    terminal nor pass for another line of the tree."""
+    head = f"{rec.id} = {rec.display}" if rec.value is not None else rec.id
+    parts = [head, f"[{rec.label}]"]
+    if rec.expression:
+        parts.append(f"{rec.op}: {rec.expression}")
+    for key in ("claim", "excerpt", "title", "locator", "rationale"):
+        if rec.detail.get(key):
+            parts.append(f"{key}: {rec.detail[key]!s}")
+    if rec.detail.get("sources"):
+        refs = "; ".join(f"{s['source']} at {s['locator']}" for s in rec.detail["sources"])
+        parts.append(f"cites: {refs}")
+    if rec.kind in ("assumption", "change"):
+        parts.append("ASSUMED")
+    return esc("  ".join(parts))
+
+
+def _with_assumptions(records: dict[str, TraceRecord]) -> dict[str, TraceRecord]:
+    """Fill each record's ``assumptions``: the change/assumption records upstream of it."""
+    memo: dict[str, tuple[str, ...]] = {}
+
+    def upstream(rid: str) -> tuple[str, ...]:
+        if rid in memo:
+            return memo[rid]
+        rec = records[rid]
+        found: set[str] = {rid} if rec.kind in ("change", "assumption") else set()
+        for child in rec.inputs:
+            found.update(upstream(child))
+        memo[rid] = tuple(sorted(found))
+        return memo[rid]
+
+    out = {}
+    for rid, rec in records.items():
+        own = upstream(rid)
+        out[rid] = rec if own == rec.assumptions else _replace(rec, own)
+    return out
+
+
+def _replace(rec: TraceRecord, assumptions: tuple[str, ...]) -> TraceRecord:
+
+
+    return replace(rec, assumptions=assumptions)

@@ -1,0 +1,82 @@
+"""The gates and overrides of one scenario as steps, for trace records and the report: a view
+over the method's judgement arrays (``method/judge.py``), which it never recomputes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..formats.models import Gate, Override, Rubric
+from ..method.kernel import Frames
+
+
+@dataclass(frozen=True)
+class Step:
+    """One gate or override that changed (or pinned) the composite or band."""
+
+    kind: str  # "gate" or "override"
+    id: str  # gate id, or the override's index ("1", "2", ...)
+    fired: bool
+    before: float
+    after: float
+    band_rule: str | None  # e.g. "band at least High"
+    detail: str  # the condition that held, in words
+
+
+@dataclass(frozen=True)
+class Judgement:
+    indicated: float
+    final: float
+    band_of_final: str
+    band: str
+    steps: tuple[Step, ...]
+
+
+def condition(gate: Gate, value: float | None) -> str:
+    """A gate's condition with the factor score put in, in words."""
+    if value is None:
+        return f"{gate.when.factor} has no score"
+    parts = []
+    if gate.when.at_least is not None:
+        parts.append(f"{gate.when.factor} = {value:.10g} >= {gate.when.at_least:g}")
+    if gate.when.at_most is not None:
+        parts.append(f"{gate.when.factor} = {value:.10g} <= {gate.when.at_most:g}")
+    return " and ".join(parts)
+
+
+def band_rule(gate: Gate) -> str | None:
+    t = gate.then
+    if t.band is not None:
+        return f"band is {t.band}"
+    if t.band_at_least is not None:
+        return f"band at least {t.band_at_least}"
+    if t.band_at_most is not None:
+        return f"band at most {t.band_at_most}"
+    return None
+
+
+def judgements(frames: Frames, rubric: Rubric,
+               overrides: dict[str, list[Override]]) -> dict[str, Judgement]:
+    """Each scenario's judgement (one case: the frames' pairs are its scenarios)."""
+    j = frames.judged
+    fac = frames.factors
+    out = {}
+    for row, sc in enumerate(frames.scenarios["scenario"].astype(str)):
+        mine = fac[fac["scenario"].astype(str) == sc]
+        scores = {str(f): (float(v) if inc else None) for f, v, inc in
+                  zip(mine["factor"], mine["score"], mine["included"], strict=True)}
+        steps = []
+        for k, gate in enumerate(rubric.gates):
+            value = scores[gate.when.factor]
+            fired = bool(j.fired[row, k])
+            steps.append(Step("gate", gate.id, fired, float(j.gate_before[row, k]),
+                              float(j.gate_after[row, k]), band_rule(gate) if fired else None,
+                              condition(gate, value)))
+        for k, ov in enumerate(overrides.get(sc, []), 1):
+            steps.append(Step("override", str(k), True, float(j.override_before[row, k - 1]),
+                              float(j.override_after[row, k - 1]),
+                              f"band moved {ov.bands:+d}" if ov.bands else None,
+                              f"{ov.reason_code} by {ov.author}"))
+        out[sc] = Judgement(float(frames.scenarios["indicated"].to_numpy()[row]),
+                            float(j.final[row]), str(j.natural[row]), str(j.band[row]),
+                            tuple(steps))
+    return out
