@@ -18,7 +18,7 @@ from scoring.report import model as report_model
 from scoring.report.html import render_report
 from scoring.report.model import build_report, safe_url
 
-from .conftest import META, REPO, TinyCase, item
+from ..conftest import META, REPO, TinyCase, item
 
 
 class Page(HTMLParser):

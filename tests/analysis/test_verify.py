@@ -15,8 +15,8 @@ from scoring.analysis.verify import ExcerptCheck, SnapshotCheck, normalise
 from scoring.api import verify_folder
 from scoring.cli import EXIT_FAILED, main
 
-from .conftest import TinyCase, item
-from .test_errors import problems
+from ..conftest import TinyCase, item
+from ..formats.test_errors import problems
 
 DOC = "Meta\u2019s  \u201cflywheel\u201d\nis compounding \u2014 fast.\n"
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import TinyCase, item
-from .test_errors import problems
+from ..conftest import TinyCase, item
+from ..formats.test_errors import problems
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def test_gate_errors(gated: TinyCase) -> None:
 def test_diff_names_the_gate_effect(gated: TinyCase, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from scoring.analysis.diff import case_diff
 
-    from .test_diff import two
+    from ..analysis.test_diff import two
 
     old, new = two(gated, tmp_path)
     new.rubric["gates"] = [{"id": "cap", "when": {"factor": "b", "at_most": 30},

@@ -10,7 +10,7 @@ import pytest
 from scoring.errors import InputError
 from scoring.formats import yamlio
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 YAML_FILES = sorted(
     p for p in (*REPO.glob("rubrics/**/*.yaml"), *REPO.glob("evidence/**/*.yaml"),
                 *REPO.glob("tests/bad_inputs/*/*.yaml"))

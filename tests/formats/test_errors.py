@@ -10,7 +10,7 @@ import pytest
 import scoring
 from scoring.errors import InputError
 
-from .conftest import TinyCase, item
+from ..conftest import TinyCase, item
 
 EVIDENCE_HEAD = "items:\n"
 

@@ -30,7 +30,7 @@ import scoring
 from scoring.errors import InputError, ScoringError
 from scoring.formats.yamlio import load_yaml, parse_yaml
 
-BASE = Path(__file__).resolve().parent / "bad_inputs" / "_base"
+BASE = Path(__file__).resolve().parent.parent / "bad_inputs" / "_base"
 FILES = ("case.yaml", "rubric.yaml", "sources.yaml", "evidence.yaml", "scenarios.yaml")
 EXAMPLES = int(os.environ.get("SCORING_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None,

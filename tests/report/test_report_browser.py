@@ -17,7 +17,7 @@ import scoring
 from scoring.report.html import render_report
 from scoring.report.model import build_report
 
-from .conftest import META, TinyCase, item
+from ..conftest import META, TinyCase, item
 
 CHROMIUM = os.environ.get("SCORING_CHROMIUM", "/usr/bin/chromium")
 

@@ -20,9 +20,9 @@ from scoring.cli import main
 from scoring.formats.synthetic import write_universe
 from scoring.progress import Bar
 
-from .conftest import META, REPO
-from .tables import write_table
-from .test_report import Page
+from ..conftest import META, REPO
+from ..report.test_report import Page
+from ..tables import write_table
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ import scoring
 from scoring.errors import InputError
 from scoring.formats import tabular
 
-from .conftest import META, REPO, TinyCase, item
-from .tables import tabulate_case, write_table
+from ..conftest import META, REPO, TinyCase, item
+from ..tables import tabulate_case, write_table
 
 
 def _meta_as(fmt: str, tmp_path: Path) -> Path:

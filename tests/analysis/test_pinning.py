@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from scoring.cli import EXIT_FAILED, EXIT_INPUT, main
 
-from .conftest import TinyCase, item
+from ..conftest import TinyCase, item
 
 
 @pytest.fixture
@@ -153,7 +153,7 @@ def test_plugin_reports_a_broken_expectations_file(pytester: pytest.Pytester,
 
 
 def test_meta_case_is_pinned() -> None:
-    from .conftest import META
+    from ..conftest import META
 
     assert (META / "expected.yaml").is_file()
     assert Path(META / "case.yaml").is_file()
@@ -201,7 +201,7 @@ def test_rubric_hash_is_of_what_the_user_wrote(pinned: TinyCase, runner: CliRunn
 
 
 def test_meta_pin_stamps_hold_on_a_fresh_checkout(runner: CliRunner) -> None:
-    from .conftest import META
+    from ..conftest import META
 
     res = runner.invoke(main, ["check", str(META)])
     assert res.exit_code == 0

@@ -31,7 +31,7 @@ import scoring
 from scoring.cli import EXIT_INPUT, main
 from scoring.formats.yamlio import MAX_FILE_BYTES
 
-CORPUS = Path(__file__).resolve().parent / "bad_inputs"
+CORPUS = Path(__file__).resolve().parent.parent / "bad_inputs"
 BASE = CORPUS / "_base"
 META_FILES = {"expected.txt", "setup.txt"}
 CASES = sorted(p for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith("_"))

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from scoring.analysis.sensitivity import analyse
 from scoring.analysis.uncertainty import simulate
 
-from .conftest import TinyCase, item
+from ..conftest import TinyCase, item
 
 
 def sens(tiny: TinyCase, scenario: str = "base"):  # type: ignore[no-untyped-def]
@@ -100,7 +100,7 @@ def test_weight_ranges_from_the_rubric(tiny: TinyCase) -> None:
     assert 35.0 <= sim.p05 < sim.p95 <= 65.0
     assert 0 < sim.probability("Low") < 1
     tiny.rubric["weight_ranges"] = {"zz": [1, 2]}
-    from .test_errors import problems
+    from ..formats.test_errors import problems
 
     assert problems(tiny) == ["rubric.yaml:26:3: weight_ranges.zz: unknown factor 'zz'"]
 
@@ -111,7 +111,7 @@ def test_simulation_in_blocks_draws_the_same_numbers(monkeypatch: pytest.MonkeyP
     import scoring
     from scoring.analysis import uncertainty
 
-    from .conftest import META
+    from ..conftest import META
 
     case = scoring.load_case(META)
     whole = scoring.score(case).simulations["bear"]

@@ -11,7 +11,7 @@ import pytest
 
 from scoring.method.weights import item_weights, relative_weights
 
-from .conftest import TinyCase, item
+from ..conftest import TinyCase, item
 
 
 def _weights(conf: list[float], rel: list[float], age: list[float],

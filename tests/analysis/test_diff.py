@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from scoring.analysis.diff import ScenarioDiff, case_diff
 from scoring.cli import EXIT_FAILED, main
 
-from .conftest import TinyCase, item
+from ..conftest import TinyCase, item
 
 
 def two(tiny: TinyCase, tmp_path: Path) -> tuple[TinyCase, TinyCase]:

@@ -16,7 +16,7 @@ from scoring.formats.tables import TableBuilder, build_tables, score_tables
 from scoring.formats.universe import Universe
 from scoring.method.kernel import BASE, Frames, NoEvidence
 
-from .conftest import META, TinyCase, item
+from ..conftest import META, TinyCase, item
 
 
 def _batch(cases: list[scoring.Case]) -> Frames:

@@ -10,7 +10,7 @@ import pytest
 
 from scoring.method.kernel import NoEvidence
 
-from .conftest import TinyCase, item
+from ..conftest import TinyCase, item
 
 
 def test_weighted_mean_with_confidence_and_reliability(tiny: TinyCase) -> None:
