@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..formats.models import Impute, Rubric
 from ..method.judge import band_of
+from ..method.steps import composites
 
 WEIGHT_STEP = 0.2  # tornado: weights moved by ±20 %
 
@@ -77,9 +78,15 @@ class ScenarioSensitivity:
 
 
 def _composite(weights: pd.Series, scores: pd.Series, method: str) -> float:
-    if method == "weighted_sum":
-        return float((weights * scores).sum())
-    return float((weights * scores).sum() / weights.sum())
+    """The composite of the included factors' weights and scores (the method's own step)."""
+    return float(_composites(weights.to_numpy(dtype=float)[None, :],
+                             scores.to_numpy(dtype=float)[None, :], method)[0])
+
+
+def _composites(w: np.ndarray, s: np.ndarray, method: str) -> np.ndarray:
+    """Composites of (variants × factors) matrices of weights and scores; a weight of 0
+    leaves its factor out."""
+    return composites(w, s, w > 0, method)[3]
 
 
 def _boundaries(rubric: Rubric, c: float) -> tuple[float, float, str | None, str | None, str]:
@@ -170,11 +177,7 @@ def item_stakes(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame) -> t
         gone = ~np.isfinite(without)  # the factor drops out: weights renormalise
         s[:, k] = np.where(gone, 0.0, without)
         w[:, k] = np.where(gone, 0.0, w0[k])
-        if rubric.composite == "weighted_sum":
-            cw = (w * s).sum(axis=1)
-        else:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                cw = (w * s).sum(axis=1) / w.sum(axis=1)
+        cw = _composites(w, s, rubric.composite)
         left = np.asarray((w > 0).any(axis=1), dtype=bool)
         out.extend(ItemStake(i, fid, float(x) if ok else None, float(c - x) if ok else None)
                    for i, x, ok in zip(ids, cw, left, strict=True))
@@ -184,23 +187,23 @@ def item_stakes(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame) -> t
 def tornado(rubric: Rubric, weights: pd.Series, scores: pd.Series, band_width: float,
             step: float = WEIGHT_STEP) -> tuple[TornadoBar, ...]:
     smin, smax = float(rubric.scale.min), float(rubric.scale.max)
+    # Four variants per factor (weight low, weight high, score low, score high), one matrix.
+    w0, s0 = weights.to_numpy(dtype=float), scores.to_numpy(dtype=float)
+    n = len(w0)
+    w = np.tile(w0, (4 * n, 1))
+    s = np.tile(s0, (4 * n, 1))
+    at = np.arange(n)
+    lo_w, hi_w = w0 * (1 - step), w0 * (1 + step)
+    lo_s, hi_s = np.maximum(smin, s0 - band_width), np.minimum(smax, s0 + band_width)
+    w[4 * at, at], w[4 * at + 1, at] = lo_w, hi_w
+    s[4 * at + 2, at], s[4 * at + 3, at] = lo_s, hi_s
+    c = _composites(w, s, rubric.composite).reshape(n, 4)
     bars = []
-    for f in weights.index:
-        w = weights.copy()
-        lo_w, hi_w = float(weights[f]) * (1 - step), float(weights[f]) * (1 + step)
-        w[f] = lo_w
-        c_lo = _composite(w, scores, rubric.composite)
-        w[f] = hi_w
-        c_hi = _composite(w, scores, rubric.composite)
-        bars.append(TornadoBar(str(f), "weight", c_lo, c_hi, lo_w, hi_w))
-        s = scores.copy()
-        lo_s = max(smin, float(scores[f]) - band_width)
-        hi_s = min(smax, float(scores[f]) + band_width)
-        s[f] = lo_s
-        s_lo = _composite(weights, s, rubric.composite)
-        s[f] = hi_s
-        s_hi = _composite(weights, s, rubric.composite)
-        bars.append(TornadoBar(str(f), "score", s_lo, s_hi, lo_s, hi_s))
+    for k, f in enumerate(weights.index):
+        bars.append(TornadoBar(str(f), "weight", float(c[k, 0]), float(c[k, 1]),
+                               float(lo_w[k]), float(hi_w[k])))
+        bars.append(TornadoBar(str(f), "score", float(c[k, 2]), float(c[k, 3]),
+                               float(lo_s[k]), float(hi_s[k])))
     return tuple(sorted(bars, key=lambda b: (-b.swing, b.factor, b.kind)))
 
 

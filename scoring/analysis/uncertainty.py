@@ -18,8 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..formats.models import Impute, Rubric
+from ..formats.models import Rubric
 from ..method.judge import band_of
+from ..method.steps import composites, factor_scores, sum_rows
 
 DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 20260309
@@ -43,65 +44,60 @@ class Simulation:
         return dict(self.band_probability)[band]
 
 
-def _factor_scores(r: np.ndarray, w: np.ndarray, codes: np.ndarray, n_factors: int,
-                   aggregation: list[str]) -> np.ndarray:
-    """(draws × factors) factor scores; NaN where a factor has no weight."""
+def _sums(r: np.ndarray, w: np.ndarray, codes: np.ndarray, n_factors: int
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per draw and factor: Σ w·r, Σ w, and the lowest and highest risk value of the items
+    with weight (the group sums of the method, item by item in table order)."""
     draws = r.shape[0]
-    out = np.full((draws, n_factors), np.nan)
-    # Sums by numpy's own reductions, not a matrix product: BLAS may sum in a different order
-    # on another CPU or release, and the report must be byte-identical everywhere.
-    wsum = np.bincount(codes, weights=w, minlength=n_factors)
+    weighted = np.zeros((draws, n_factors))
+    total = np.zeros(n_factors)
+    lowest = np.full((draws, n_factors), np.nan)
+    highest = np.full((draws, n_factors), np.nan)
     for k in range(n_factors):
-        if wsum[k] <= 0:
-            continue
-        if aggregation[k] == "weighted_mean":
-            member = codes == k
-            out[:, k] = (r[:, member] * w[member]).sum(axis=1) / wsum[k]
-        else:
-            cols = r[:, (codes == k) & (w > 0)]
-            out[:, k] = cols.max(axis=1) if aggregation[k] == "max" else cols.min(axis=1)
-    return out
+        member = codes == k
+        weighted[:, k] = sum_rows(r[:, member] * w[member])
+        total[k] = sum_rows(w[member][None, :])[0]
+        counted = member & (w > 0)
+        if counted.any():
+            lowest[:, k] = r[:, counted].min(axis=1)
+            highest[:, k] = r[:, counted].max(axis=1)
+    return weighted, np.broadcast_to(total, (draws, n_factors)), lowest, highest
 
 
 def simulate(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame, scenario: str,
              draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
              weight_ranges: dict[str, tuple[float, float]] | None = None,
              max_sd: float | None = None) -> Simulation:
-    """Simulate one scenario's indicated composite ``draws`` times."""
+    """Simulate one scenario's indicated composite ``draws`` times: each draw's factor scores
+    and composite come from the method's own steps (``method/steps.py``)."""
     lo, hi = float(rubric.scale.min), float(rubric.scale.max)
     sd_max = (hi - lo) * MAX_SD_SHARE if max_sd is None else max_sd
-    its = items[items["scenario"] == scenario]
-    fac = factors[factors["scenario"] == scenario].set_index("factor")
+    its = items[items["scenario"].astype(str) == scenario]
+    fac = factors[factors["scenario"].astype(str) == scenario].set_index(
+        factors["factor"][factors["scenario"].astype(str) == scenario].astype(str))
     order = [f.id for f in rubric.factors]
-    codes = its["factor"].map({f: k for k, f in enumerate(order)}).to_numpy(dtype=int)
+    codes = its["factor"].astype(str).map({f: k for k, f in enumerate(order)}).to_numpy(dtype=int)
     w = its["relative_weight"].to_numpy(dtype=float)
     r0 = its["risk_value"].to_numpy(dtype=float)
     sd = (1.0 - its["confidence"].to_numpy(dtype=float)) * sd_max
     rng = np.random.default_rng(seed)
-    aggregation: list[str] = [f.aggregation for f in rubric.factors]
+    aggregation = np.array([f.aggregation for f in rubric.factors], dtype=object)
+    impute = np.array([np.nan if f.impute is None else f.impute for f in rubric.factors])
     # Draws in blocks of at most BLOCK_VALUES item values, so that memory stays proportional
     # to the case, not to draws × items; the generator yields the same numbers in the same
     # order as one (draws × items) call would.
     block = max(1, BLOCK_VALUES // max(1, len(r0)))
-    scores = np.concatenate([
-        _factor_scores(np.clip(r0 + rng.standard_normal((min(block, draws - start), len(r0)))
-                               * sd, lo, hi), w, codes, len(order), aggregation)
-        for start in range(0, draws, block)])
-    for k, f in enumerate(rubric.factors):
-        if isinstance(f.missing, Impute):
-            scores[:, k] = np.where(np.isnan(scores[:, k]), float(f.missing.impute), scores[:, k])
+    parts = [factor_scores(*_sums(np.clip(r0 + rng.standard_normal(
+        (min(block, draws - start), len(r0))) * sd, lo, hi), w, codes, len(order)),
+        aggregation, impute) for start in range(0, draws, block)]
+    scores = np.concatenate([p[0] for p in parts])
+    included = np.concatenate([p[3] for p in parts])
     weights = np.tile(fac.loc[order, "weight"].to_numpy(dtype=float), (draws, 1))
     for k, fid in enumerate(order):
         if weight_ranges and fid in weight_ranges:
             a, b = weight_ranges[fid]
             weights[:, k] = rng.uniform(a, b, draws)
-    included = ~np.isnan(scores)
-    weights = np.where(included, weights, 0.0)
-    terms = np.where(included, weights * np.nan_to_num(scores), 0.0)
-    if rubric.composite == "weighted_sum":
-        composite = terms.sum(axis=1)
-    else:
-        composite = terms.sum(axis=1) / weights.sum(axis=1)
+    composite = composites(weights, scores, included, rubric.composite)[3]
     bands = band_of(composite, rubric.bands)
     names = [b.name for b in rubric.bands]
     counts = pd.Series(bands).value_counts()

@@ -31,6 +31,7 @@ import pandas as pd
 from ..errors import ScoringError
 from .judge import Judged, judge
 from .params import OverrideLike, RubricLike
+from .steps import composites, factor_scores, sum_groups, sum_rows
 from .weights import item_weights, relative_weights
 
 BASE = "base"
@@ -64,15 +65,16 @@ def codes(column: pd.Series) -> np.ndarray:
 
 def _by_group(keys: np.ndarray, size: int, how: str, fill: float, **columns: np.ndarray
               ) -> dict[str, np.ndarray]:
-    """Per group code 0..size-1: each column's sum (or max, min) over its rows, ``fill``
-    where a group has no rows."""
-    grouped = pd.DataFrame(columns).groupby(keys, sort=True)
-    agg = getattr(grouped, how)()
+    """Per group code 0..size-1: each column's sum (compensated, ``steps.sum_groups``) or
+    max or min over its rows (NaN values skipped), ``fill`` where a group has none."""
+    if how == "sum":
+        sums = sum_groups(np.column_stack(list(columns.values())), keys, size)
+        return {name: sums[:, k] for k, name in enumerate(columns)}
     out = {}
-    for name in columns:
-        full = np.full(size, fill)
-        full[agg.index.to_numpy()] = agg[name].to_numpy(dtype=float)
-        out[name] = full
+    for name, values in columns.items():
+        full = np.full(size, np.nan)
+        (np.fmax if how == "max" else np.fmin).at(full, keys, values)
+        out[name] = np.where(np.isnan(full), fill, full)
     return out
 
 
@@ -146,22 +148,16 @@ def _score_factors(its: pd.DataFrame, g: np.ndarray, weights: pd.DataFrame, rubr
     out["has_sourced_evidence"] = sums["sourced_weight"][fg] > 0
     out["has_evidence"] = rel_total > 0
     hi, lo = highest[fg], lowest[fg]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        # Relative weights: the same mean as sum(w·r) / sum(w), without underflow. A weighted
-        # mean lies between its smallest and largest term; rounding can put it a few ulps
-        # outside (100.00000000000001 from two 100s), so hold it there.
-        mean = np.clip(sums["weighted_risk"][fg] / np.where(rel_total > 0, rel_total, np.nan),
-                       lo, hi)
-    aggregation = np.array([f.aggregation for f in rubric.factors], dtype=object)[
-        codes(weights["factor"])]
+    slot = codes(weights["factor"])
+    aggregation = np.array([f.aggregation for f in rubric.factors], dtype=object)[slot]
     out["aggregation"] = aggregation
-    value = np.where(aggregation == "max", hi, np.where(aggregation == "min", lo, mean))
-    impute = np.array([np.nan if f.impute is None else f.impute
-                       for f in rubric.factors])[codes(weights["factor"])]
-    has = out["has_evidence"].to_numpy()
-    out["imputed"] = ~has & ~np.isnan(impute)
-    out["score"] = np.where(has, value, impute)
-    out["included"] = has | ~np.isnan(impute)
+    impute = np.array([np.nan if f.impute is None else f.impute for f in rubric.factors])[slot]
+    # Relative weights: the same mean as sum(w·r) / sum(w), without underflow (weights.py).
+    score, has, imputed, included = factor_scores(sums["weighted_risk"][fg], rel_total, lo, hi,
+                                                  aggregation, impute)
+    out["imputed"] = imputed
+    out["score"] = score
+    out["included"] = included
     out["spread"] = np.where(has, hi - lo, np.nan)
     limit = np.inf if rubric.contested_spread is None else float(rubric.contested_spread)
     out["contested"] = np.nan_to_num(out["spread"].to_numpy(), nan=0.0) > limit
@@ -170,32 +166,28 @@ def _score_factors(its: pd.DataFrame, g: np.ndarray, weights: pd.DataFrame, rubr
 
 def _composites(fac: pd.DataFrame, pair: np.ndarray, weights: pd.DataFrame, rubric: RubricLike,
                 n_s: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Step 5 and 6: normalised weights and contributions per factor row; composite and
-    coverage per pair (pairs in the order they first appear in ``weights``)."""
-    included = fac["included"].to_numpy()
-    weight = fac["weight"].to_numpy(dtype=float)
-    score = fac["score"].to_numpy(dtype=float)
-    inc_w = np.where(included, weight, 0.0)
+    """Steps 5 and 6: normalised weights and contributions per factor row; composite and
+    coverage per pair (pairs in the order they first appear in ``weights``), from (pairs ×
+    factors) matrices (``steps.composites``)."""
     pairs, first = np.unique(pair, return_index=True)
     order = pairs[np.argsort(first, kind="stable")]  # pairs as they come
-    n_pairs = int(pair.max(initial=-1)) + 1
-    total = _by_group(pair, n_pairs, "sum", 0.0, w=inc_w)["w"][pair]
-    fac["included_weight_total"] = total
-    fac["normalised_weight"] = np.where(included, weight / np.where(total > 0, total, 1.0), 0.0)
-    if rubric.composite == "weighted_mean":
-        contribution = np.where(included, fac["normalised_weight"].to_numpy() * score, 0.0)
-    else:
-        contribution = np.where(included, weight * score, 0.0)
-    fac["contribution"] = contribution
-    sums = _by_group(pair, n_pairs, "sum", 0.0, composite=contribution,
-                     weight_with_evidence=np.where(fac["has_sourced_evidence"], weight, 0.0),
-                     weight_total=weight, factors_included=included.astype(float))
-    scored = np.where(included, score, np.nan)
-    lowest = _by_group(pair, n_pairs, "min", np.nan, s=scored)["s"]
-    highest = _by_group(pair, n_pairs, "max", np.nan, s=scored)["s"]
-    composite = sums["composite"]
-    if rubric.composite == "weighted_mean":  # held within its terms' range, as factor scores
-        composite = np.clip(composite, lowest, highest)
+    row_of = np.full(int(pair.max(initial=-1)) + 1, -1, dtype=np.int64)
+    row_of[order] = np.arange(len(order))
+    rows, slot = row_of[pair], codes(fac["factor"])
+    shape = (len(order), len(rubric.factors))
+
+    def matrix(column: str, fill: float | bool) -> np.ndarray:
+        out = np.full(shape, fill, dtype=type(fill))
+        out[rows, slot] = fac[column].to_numpy()
+        return out
+
+    weight, score = matrix("weight", 0.0), matrix("score", np.nan)
+    included = matrix("included", False)
+    total, normalised, contribution, composite = composites(weight, score, included,
+                                                            rubric.composite)
+    fac["included_weight_total"] = total[rows]
+    fac["normalised_weight"] = normalised[rows, slot]
+    fac["contribution"] = contribution[rows, slot]
     first_rows = np.sort(first)
     scen = pd.DataFrame({
         "case": weights["case"].to_numpy()[first_rows],
@@ -203,10 +195,11 @@ def _composites(fac: pd.DataFrame, pair: np.ndarray, weights: pd.DataFrame, rubr
     })
     for column in ("case", "scenario"):
         scen[column] = pd.Categorical(scen[column], categories=weights[column].cat.categories)
-    scen["composite"] = composite[order]
-    scen["weight_with_evidence"] = sums["weight_with_evidence"][order]
-    scen["weight_total"] = sums["weight_total"][order]
-    scen["factors_included"] = sums["factors_included"][order].astype(np.int64)
+    scen["composite"] = composite
+    scen["weight_with_evidence"] = sum_rows(np.where(matrix("has_sourced_evidence", False),
+                                                     weight, 0.0))
+    scen["weight_total"] = sum_rows(weight)
+    scen["factors_included"] = included.sum(axis=1).astype(np.int64)
     _check_evidence(scen)
     scen["coverage"] = scen["weight_with_evidence"] / scen["weight_total"]
     return scen, fac
@@ -258,9 +251,9 @@ def _judge(fac: pd.DataFrame, scen: pd.DataFrame, rubric: RubricLike,
     scen["band"] = judged.band
     scen["insufficient"] = judged.insufficient
     case_code = codes(scen["case"])
-    base_code = list(scen["scenario"].cat.categories).index(BASE)
-    is_base = codes(scen["scenario"]) == base_code
-    base = np.full(len(scen["case"].cat.categories), np.nan)
+    categories = list(scen["scenario"].cat.categories)
+    is_base = codes(scen["scenario"]) == (categories.index(BASE) if BASE in categories else -1)
+    base = np.full(len(scen["case"].cat.categories), np.nan)  # NaN where a case has no base
     base[case_code[is_base]] = judged.final[is_base]
     scen["change_vs_base"] = judged.final - base[case_code]
     return fac, scen, judged

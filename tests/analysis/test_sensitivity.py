@@ -149,3 +149,22 @@ def test_factor_without_the_only_item_is_nothing() -> None:
     # weighted mean of 80 (w 1) and 40 (w 0.25): without 80 -> 40; without 40 -> 80
     rows = pd.DataFrame({"relative_weight": [1.0, 0.25], "risk_value": [80.0, 40.0]})
     assert _factor_without(rows, "weighted_mean").tolist() == [40.0, 80.0]
+
+
+def test_simulation_without_doubt_is_the_method_bit_for_bit() -> None:
+    # Every confidence 1 and no weight ranges: each draw is the case itself, so the
+    # simulated composite must be exactly the method's indicated composite (the simulation
+    # calls the method's steps; it does not re-implement them).
+    import scoring
+
+    from ..conftest import META
+
+    case = scoring.load_case(META)
+    sure = tuple(i.model_copy(update={"confidence": 1.0}) for i in case.items)
+    rubric = case.rubric.model_copy(update={"weight_ranges": {}})
+    case = scoring.Case(case.meta, rubric, case.sources, sure, (), case.inputs)
+    r = scoring.score(case, analyses=False)
+    sim = simulate(rubric, r.frames.items, r.frames.factors, "base", draws=50)
+    indicated = r.indicated("base")
+    assert (sim.p05, sim.p50, sim.p95) == (indicated,) * 3
+    assert sim.mean == pytest.approx(indicated, abs=1e-12)  # a mean of 50 equal numbers
