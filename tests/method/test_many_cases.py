@@ -136,3 +136,16 @@ def test_gates_overrides_stale_and_thin_coverage(tiny: TinyCase) -> None:
     base, bear = batch.scenarios.itertuples(index=False)
     assert (base.indicated, base.composite, base.band) == (40.0, 60.0, "Low")
     assert (bear.coverage, bear.band) == (0.25, "Insufficient evidence")
+
+
+@pytest.mark.parametrize(("n", "tail"), [(10, ": no factor"), (11, " and 1 more: no factor")])
+def test_no_evidence_names_ten_pairs_then_counts(tiny: TinyCase, n: int, tail: str) -> None:
+    tiny.items = [item("E1", "a", 80, confidence=0.0)]
+    cases = []
+    for k in range(n):
+        tiny.case["id"] = f"c{k:02d}"
+        cases.append(scoring.load_case(tiny.write()))
+    with pytest.raises(NoEvidence) as err:
+        _batch(cases)
+    named = ", ".join(f"c{k:02d} base" for k in range(10))
+    assert str(err.value).startswith(f"case and scenario {named}{tail}")
