@@ -18,6 +18,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -71,12 +72,19 @@ SPECS = {
 
 @dataclass(frozen=True)
 class RawTable:
-    """A table as read: its header and its cells, column by column (None for an empty cell)."""
+    """A table as read: its header and its columns as an Arrow table (a CSV's as text, empty
+    cells null). ``cells`` gives the same columns as Python lists (None for an empty cell or a
+    NaN), built on first use: only the per-case path that reports exact problems needs them."""
 
     path: str
     header: tuple[str, ...]
-    cells: dict[str, list[Any]]
+    data: Any  # pyarrow.Table
     n_rows: int
+
+    @cached_property
+    def cells(self) -> dict[str, list[Any]]:
+        return {name: [_parquet_cell(v) for v in self.data.column(name).to_pylist()]
+                for name in self.data.column_names}
 
     def column(self, name: str) -> int:
         """1-based index of the column ``name``, 0 when there is none."""
@@ -173,9 +181,20 @@ def _read_csv(path: Path, display: str) -> RawTable:
     n_rows = len(body)
     columns = list(zip(*body, strict=True)) if body else [() for _ in header]
     del body
-    cells = {h: [c if c != "" else None for c in col]
-             for h, col in zip(header, columns, strict=True)}
-    return RawTable(display, header, cells, n_rows)
+    return RawTable(display, header, _text_table(header, columns), n_rows)
+
+
+def _text_table(header: Sequence[str], columns: Sequence[Sequence[str]]) -> Any:
+    """CSV columns as an Arrow table of text; empty cells null. A repeated column name (an
+    error reported by check_header) keeps its last column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arrays: dict[str, Any] = {}
+    for h, col in zip(header, columns, strict=True):
+        text = pa.array(col, pa.string())
+        arrays[h] = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    return pa.table(arrays) if arrays else pa.table({})
 
 
 def _csv_error(exc: csv.Error) -> str:
@@ -202,9 +221,13 @@ def _read_parquet(path: Path, display: str) -> RawTable:
     except (pa.ArrowException, ValueError) as exc:
         raise InputError([Problem(display, 0, 0, "",
                                   f"not a valid Parquet file: {exc}")]) from None
-    cells = {name: [_parquet_cell(v) for v in table.column(name).to_pylist()]
-             for name in table.column_names}
-    return RawTable(display, tuple(table.column_names), cells, table.num_rows)
+    if len(set(table.column_names)) != len(table.column_names):  # last of each name wins
+        names = table.column_names
+        keep = sorted({n: k for k, n in enumerate(names)}.values())
+        header = tuple(table.column_names)
+        table = table.select(keep)
+        return RawTable(display, header, table, table.num_rows)
+    return RawTable(display, tuple(table.column_names), table, table.num_rows)
 
 
 def _parquet_cell(value: Any) -> Any:
@@ -221,13 +244,11 @@ def cell_problems(table: RawTable) -> list[Problem]:
 
     out: list[Problem] = []
     for j, name in enumerate(table.header, start=1):
-        values = table.cells.get(name, [])
-        if not any(isinstance(v, str) for v in values):
+        if name not in table.data.column_names:
+            continue
+        col = table.data.column(name)
+        if not pa.types.is_string(col.type) and not pa.types.is_large_string(col.type):
             continue  # a typed (Parquet) column: no text to check
-        try:
-            col = pa.array(values, pa.string())
-        except (pa.ArrowException, TypeError):
-            col = pa.array([v if isinstance(v, str) else None for v in values], pa.string())
         length = pc.utf8_length(col)
         checks = [
             (pc.match_substring_regex(col, _CONTROL), "control character {char} is not "
@@ -242,7 +263,8 @@ def cell_problems(table: RawTable) -> list[Problem]:
                            "numbers must be at most 1e15 in absolute value"))
         for mask, message in checks:
             for k in pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist():
-                out.append(Problem(table.path, k + 2, j, name, _cell_message(message, values[k])))
+                out.append(Problem(table.path, k + 2, j, name,
+                                   _cell_message(message, col[k].as_py())))
     return out
 
 

@@ -17,8 +17,10 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import numpy as np
+import pandas as pd
 from pydantic import BaseModel
 
 from ..display import display_path
@@ -150,20 +152,28 @@ class TableSet:
         return validate_doc(model, docs[role], problems)
 
 
-def _rows_by_case(table: RawTable, known: set[str]) -> tuple[dict[str, list[int]], list[Problem]]:
+def _rows_by_case(table: RawTable, known: set[str]) -> tuple[dict[str, Any], list[Problem]]:
     """Record indices of each case in a table with a ``case`` column; rows of unknown cases."""
-    rows: dict[str, list[int]] = {}
-    problems = []
+    cases = _text(table, CASE_COLUMN)
+    unknown = ~cases.isin(known).to_numpy()
     col = table.column(CASE_COLUMN)
-    for k, cid in enumerate(table.cells[CASE_COLUMN]):
-        key = str(cid) if cid is not None else ""
-        if key not in known:
-            problems.append(Problem(table.path, k + 2, col, CASE_COLUMN,
-                                    f"case {key!r} is not in the cases table"
-                                    if key else "required field is missing"))
-            continue
-        rows.setdefault(key, []).append(k)
-    return rows, problems
+    problems = [Problem(table.path, k + 2, col, CASE_COLUMN,
+                        f"case {cases.iat[k]!r} is not in the cases table"
+                        if cases.iat[k] else "required field is missing")
+                for k in np.flatnonzero(unknown).tolist()]
+    rows = pd.Series(np.arange(table.n_rows))[~unknown].groupby(
+        cases[~unknown].to_numpy(), sort=False).indices
+    return {str(c): r for c, r in rows.items()}, problems
+
+
+def _text(table: RawTable, name: str) -> pd.Series:
+    """A column as text: ``str`` of each cell, ``""`` for an empty one."""
+    import pyarrow as pa
+
+    col = table.data.column(name)
+    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+        return pd.Series(col.to_pandas()).fillna("")
+    return pd.Series(["" if v is None else str(v) for v in table.cells[name]], dtype=object)
 
 
 def read_tables(root: Path) -> TableSet | None:
@@ -189,7 +199,7 @@ def read_tables(root: Path) -> TableSet | None:
     if sdoc is not None:
         scenarios = validate_doc(ScenariosFile, sdoc, problems) or scenarios
     first: dict[str, int] = {}
-    for k, c in enumerate(raw["cases"].cells["id"]):
+    for k, c in enumerate(raw["cases"].cells["id"]):  # one loop per case, not per item
         if c is not None and str(c) in first:
             problems.append(Problem(raw["cases"].path, k + 2, raw["cases"].column("id"), "id",
                                     f"duplicate case id {c!r} (first at row "
