@@ -1,4 +1,5 @@
-"""Wall time of `scoring score evidence/meta-platforms` against `python -c "import pandas"`.
+"""Wall time of `scoring score evidence/meta-platforms` against the import floor
+`python -c "import pandas, pydantic, yaml"` (what any run of scoring must import).
 
 Run: python bench/cli_walltime.py [--runs N]. Prints the median and min of N runs of each,
 and their ratio. Uses the Python that runs this script (so run it from the project's venv).
@@ -31,16 +32,16 @@ def main() -> None:
     runs = parser.parse_args().runs
     py = sys.executable
     commands = {
-        "python -c 'import pandas'": [py, "-c", "import pandas"],
+        "import floor": [py, "-c", "import pandas, pydantic, yaml"],
         "scoring score evidence/meta-platforms": [py, "-m", "scoring.cli", "score",
                                                   "evidence/meta-platforms"],
         "scoring score --format json": [py, "-m", "scoring.cli", "score",
                                         "evidence/meta-platforms", "--format", "json"],
     }
-    timed(commands["python -c 'import pandas'"], 2)  # warm the file cache
+    timed(commands["import floor"], 2)  # warm the file cache
     results = {name: timed(cmd, runs) for name, cmd in commands.items()}
-    base = statistics.median(results["python -c 'import pandas'"])
-    print(f"{'command':40} {'median s':>9} {'min s':>7} {'x pandas':>9}   ({runs} runs)")
+    base = statistics.median(results["import floor"])
+    print(f"{'command':40} {'median s':>9} {'min s':>7} {'x floor':>9}   ({runs} runs)")
     for name, times in results.items():
         med = statistics.median(times)
         print(f"{name:40} {med:9.3f} {min(times):7.3f} {med / base:9.2f}")

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from .analysis.diff import CaseDiff, case_diff
 from .analysis.result import Result, score
 from .errors import InputError, Problem
 from .formats.loader import load_case
@@ -19,6 +18,7 @@ from .output import RunInputs, dumps_json, guard, write_atomic
 from .progress import Progress, no_progress
 
 if TYPE_CHECKING:
+    from .analysis.diff import CaseDiff
     from .analysis.verify import Verification
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
@@ -54,6 +54,8 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
     guard(Path(output), "file", read)  # before the work, and again when writing
     changes = None
     if baseline is not None:
+        from .analysis.diff import case_diff
+
         label = Path(baseline).name or str(baseline)
         old = score_folder(baseline)
         read += old.case.read
@@ -88,12 +90,15 @@ def _check_snapshot_folders(snapshots: list[Path]) -> None:
 
 def diff_folders(old: str | os.PathLike[str], new: str | os.PathLike[str]) -> CaseDiff:
     """Explain how the case in ``new`` scores differently from the one in ``old``."""
+    from .analysis.diff import case_diff
+
     return case_diff(score_folder(old), score_folder(new))
 
 
 def diff_against(folder: str | os.PathLike[str], rev: str) -> CaseDiff:
     """Explain how the case in ``folder`` scores differently from the same case at git
     revision ``rev``."""
+    from .analysis.diff import case_diff
     from .errors import InputError
     from .formats.gitrev import checkout_case
 
@@ -138,15 +143,18 @@ def case_scores(folder: str | os.PathLike[str], fmt: str,
     """The scores of one case as ``fmt`` (table, json, csv: text; parquet: the scenario
     summary as Parquet bytes). With ``output``, also write them there (atomically; never onto
     an input of the case)."""
-    from .report.portfolio import render_parquet
     from .report.text import render_score
 
     # Only JSON shows the robustness analyses; the table, CSV and Parquet do not pay for them.
     result = score_folder(folder, analyses=fmt == "json")
     if output is not None:
         guard(Path(output), "file", result.case.read)
-    data = (render_parquet(result.summary_table()) if fmt == "parquet"
-            else render_score(result, fmt))
+    if fmt == "parquet":
+        from .report.portfolio import render_parquet
+
+        data: str | bytes = render_parquet(result.summary_table())
+    else:
+        data = render_score(result, fmt)
     if output is not None:
         write_atomic(Path(output), data, result.case.read)
     return data

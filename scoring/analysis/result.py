@@ -46,6 +46,7 @@ class Result:
     sensitivity: dict[str, ScenarioSensitivity] = field(default_factory=dict)
     simulations: dict[str, Simulation] = field(default_factory=dict)
     _built: dict[str, Trace] = field(default_factory=dict, repr=False, compare=False)
+    _found: dict[str, dict[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def trace(self) -> Trace:
@@ -84,22 +85,26 @@ class Result:
     def factor_score(self, scenario: str, factor: str) -> float | None:
         """The factor's score, or None when it had no evidence and was excluded."""
         self._summary(scenario)  # an unknown scenario is named as such
-        f = self.frames.factors
-        rows = f[(f["scenario"] == scenario) & (f["factor"] == factor)]
-        if rows.empty:
+        if "factors" not in self._found:  # (scenario, factor) -> score, read once
+            f = self.frames.factors
+            self._found["factors"] = {
+                (str(s), str(k)): (float(v) if inc else None) for s, k, v, inc in
+                zip(f["scenario"], f["factor"], f["score"], f["included"], strict=True)}
+        found = self._found["factors"]
+        if (scenario, factor) not in found:
             known = ", ".join(x.id for x in self.case.rubric.factors)
             raise UnknownName(f"no factor {factor!r} in rubric {self.case.rubric.id}; its "
                               f"factors are {known}")
-        row = rows.iloc[0]
-        return float(row["score"]) if bool(row["included"]) else None
+        return found[(scenario, factor)]  # type: ignore[no-any-return]
 
     def _summary(self, scenario: str) -> pd.Series:
-        s = self.frames.scenarios
-        rows = s[s["scenario"] == scenario]
-        if rows.empty:
+        if "scenarios" not in self._found:  # scenario -> its row, read once
+            s = self.frames.scenarios
+            self._found["scenarios"] = {str(k): s.iloc[i] for i, k in enumerate(s["scenario"])}
+        if scenario not in self._found["scenarios"]:
             raise UnknownName(f"no scenario {scenario!r} in case {self.case.meta.id}; its "
                               f"scenarios are {', '.join(self.scenario_ids)}")
-        return rows.iloc[0]
+        return self._found["scenarios"][scenario]  # type: ignore[no-any-return]
 
     def summary_table(self) -> pd.DataFrame:
         """Scenario rows with composite, band, coverage and every factor score (unrounded)."""

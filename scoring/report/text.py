@@ -7,14 +7,18 @@ width is measured, so a hostile name can neither act on the terminal nor break t
 
 from __future__ import annotations
 
-from ..analysis.diff import CaseDiff
-from ..analysis.pinning import CaseCheck
-from ..analysis.result import Result
-from ..analysis.verify import Verification
+from typing import TYPE_CHECKING
+
 from ..csvout import csv_text
 from ..display import escape_controls as esc
 from ..display import format_score, pad, text_width
 from ..output import dumps_json
+
+if TYPE_CHECKING:
+    from ..analysis.diff import CaseDiff
+    from ..analysis.pinning import CaseCheck
+    from ..analysis.result import Result
+    from ..analysis.verify import Verification
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
