@@ -17,6 +17,9 @@ import jinja2
 import markupsafe
 
 from .model import ReportPage
+from .parts import Link, Num
+
+_FLAG = '<abbr class="flag" title="rests on a scenario assumption or change">assumed</abbr>'
 
 
 @functools.cache
@@ -42,9 +45,48 @@ def content_security_policy(css: str) -> str:
             "base-uri 'none'; form-action 'none'")
 
 
+class Fragments:
+    """The HTML of a number, an input and a list of links, as the template shows them, each
+    written once per page: a number is linked from many derivations, and a page of a
+    50-item case holds thousands of such links."""
+
+    def __init__(self) -> None:
+        self._num: dict[Num, markupsafe.Markup] = {}
+        self._ref: dict[Num | Link, markupsafe.Markup] = {}
+
+    def num(self, n: Num) -> markupsafe.Markup:
+        """``<a class="num" …>shown</a>``, flagged when the number rests on an assumption."""
+        html = self._num.get(n)
+        if html is None:
+            e = markupsafe.escape
+            html = markupsafe.Markup(f'<a class="num" href="#{e(n.id)}" data-value="{e(n.raw)}">'
+                                     f'{e(n.display)}</a>{_FLAG if n.assumed else ""}')
+            self._num[n] = html
+        return html
+
+    def ref(self, x: Num | Link) -> markupsafe.Markup:
+        """An input of a derivation: its id and value (a number) or its id (a leaf)."""
+        html = self._ref.get(x)
+        if html is None:
+            e = markupsafe.escape
+            html = markupsafe.Markup(
+                f'<a href="#{e(x.id)}" data-value="{e(x.raw)}"><code>{e(x.id)}</code> = '
+                f'{e(x.display)}</a>' if isinstance(x, Num)
+                else f'<a href="#{e(x.id)}"><code>{e(x.text)}</code></a>')
+            self._ref[x] = html
+        return html
+
+    @staticmethod
+    def links(xs: tuple[Link, ...]) -> markupsafe.Markup:
+        e = markupsafe.escape
+        return markupsafe.Markup(", ".join(f'<a href="#{e(x.id)}">{e(x.text)}</a>' for x in xs))
+
+
 def render_report(page: ReportPage) -> str:
     """The report as HTML text."""
     css = stylesheet()
     template = _env().get_template("report.html")
+    parts = Fragments()
     return template.render(page=page, css=markupsafe.Markup(css),
-                           csp=content_security_policy(css))
+                           csp=content_security_policy(css), num=parts.num, ref=parts.ref,
+                           links=parts.links)

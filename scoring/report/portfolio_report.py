@@ -71,15 +71,12 @@ def render_index(page: PortfolioPage) -> str:
 def render_case_page(case_index: int, generated_at: dt.datetime | None) -> tuple[str, str]:
     """(case id, HTML) of the single-case report of the ``case_index``-th case."""
     from ..analysis.result import score
-    from .html import content_security_policy, stylesheet
+    from .html import render_report
     from .model import build_report
 
     assert _universe is not None
     result = score(_universe.load(case_index))
-    css = stylesheet()
-    html = _env().get_template("report.html").render(
-        page=build_report(result, generated_at), css=markupsafe.Markup(css),
-        csp=content_security_policy(css))
+    html = render_report(build_report(result, generated_at))
     return result.case.meta.id, html
 
 
