@@ -13,11 +13,12 @@ from typing import Any
 import pandas as pd
 
 from .. import __version__
+from ..display import json_safe
 from ..errors import ScoringError
 from ..formats.loader import Case
 from ..formats.tables import build_tables, score_tables
 from ..method.kernel import BASE, Frames
-from ..trace.core import Trace
+from ..trace.core import Trace, records_json
 from ..trace.judgements import Judgement, judgements
 from ..trace.records import leaf_records, scenario_records
 from .robustness_records import sensitivity_records, simulation_records
@@ -110,6 +111,20 @@ class Result:
 
     def to_json(self) -> dict[str, Any]:
         """Every number of the result with its id, operation and inputs (see docs/formats.md)."""
+        return {**self._json_head(), "records": [r.to_json() for r in self.trace.values()]}
+
+    def json_text(self) -> str:
+        """``dumps_json(self.to_json())``, character for character, written record by record
+        (no dict per record, no pure-Python encoder over every string)."""
+        from ..output import dumps_json
+
+        head = dumps_json(self._json_head())
+        assert head.endswith("\n}\n")
+        records = ",\n".join(records_json(self.trace.values(), "    "))
+        body = f"[\n{records}\n  ]" if records else "[]"
+        return head[:-3] + f',\n  "records": {json_safe(body)}\n}}\n'
+
+    def _json_head(self) -> dict[str, Any]:
         from ..formats.stamps import rubric_sha256
 
         meta = self.case.meta
@@ -125,7 +140,6 @@ class Result:
                 {"id": sc, "composite": f"{sc}/composite", "band": f"{sc}/band",
                  "coverage": f"{sc}/coverage"} for sc in self.scenario_ids
             ],
-            "records": [r.to_json() for r in self.trace.values()],
         }
 
 

@@ -14,7 +14,6 @@ from ..analysis.verify import Verification
 from ..csvout import csv_text
 from ..display import escape_controls as esc
 from ..display import format_score, pad, text_width
-from ..output import dumps_json
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
@@ -55,7 +54,7 @@ def render_csv(result: Result) -> str:
 
 def render_score(result: Result, fmt: str) -> str:
     if fmt == "json":
-        return dumps_json(result.to_json())
+        return result.json_text()
     if fmt == "csv":
         return render_csv(result)
     return render_table(result)
