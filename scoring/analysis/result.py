@@ -120,9 +120,12 @@ class Result:
 
         head = dumps_json(self._json_head())
         assert head.endswith("\n}\n")
-        records = ",\n".join(records_json(self.trace.values(), "    "))
-        body = f"[\n{records}\n  ]" if records else "[]"
-        return head[:-3] + f',\n  "records": {json_safe(body)}\n}}\n'
+        # One list of record texts and one join: the text is copied once, not per step.
+        parts = [head[:-3], ',\n  "records": [']
+        for k, text in enumerate(records_json(self.trace.values(), "    ")):
+            parts += (",\n" if k else "\n", json_safe(text))
+        parts.append("\n  ]\n}\n" if len(parts) > 2 else "]\n}\n")
+        return "".join(parts)
 
     def _json_head(self) -> dict[str, Any]:
         from ..formats.stamps import rubric_sha256

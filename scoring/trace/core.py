@@ -23,7 +23,7 @@ from ..errors import UnknownTraceId
 KINDS = ("number", "band", "item", "source", "assumption", "change", "rubric", "case", "scenario")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a large case has a million: no __dict__ each
 class TraceRecord:
     """One traced value.
 
@@ -170,23 +170,29 @@ def _with_assumptions(records: dict[str, TraceRecord]) -> dict[str, TraceRecord]
     memo: dict[str, tuple[str, ...]] = {}
 
     def upstream(rid: str) -> tuple[str, ...]:
-        if rid in memo:
-            return memo[rid]
         rec = records[rid]
-        found: set[str] = {rid} if rec.kind in ("change", "assumption") else set()
+        found: set[str] | None = {rid} if rec.kind in ("change", "assumption") else None
         for child in rec.inputs:
-            found.update(upstream(child))
-        memo[rid] = tuple(sorted(found))
-        return memo[rid]
+            # Most inputs are shared and already known; most rest on no assumption at all.
+            up = memo.get(child)
+            if up is None:
+                up = upstream(child)
+            if up:
+                if found is None:
+                    found = set(up)
+                else:
+                    found.update(up)
+        memo[rid] = result = tuple(sorted(found)) if found else ()
+        return result
 
     out = {}
     for rid, rec in records.items():
-        own = upstream(rid)
+        own = memo.get(rid)
+        if own is None:
+            own = upstream(rid)
         out[rid] = rec if own == rec.assumptions else _replace(rec, own)
     return out
 
 
 def _replace(rec: TraceRecord, assumptions: tuple[str, ...]) -> TraceRecord:
-
-
     return replace(rec, assumptions=assumptions)
