@@ -18,16 +18,15 @@ import hashlib
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import jinja2
 import markupsafe
 
 from ..formats.universe import Universe
 from ..output import NO_INPUTS, RunInputs, guard, make_folder, on_sigterm_raise, write_atomic
 from ..progress import Progress
+from .html import environment
 from .portfolio import score_universe
 from .portfolio_model import CASE_PAGES, PortfolioPage, build_portfolio
 
@@ -52,18 +51,11 @@ def index_csp(css: str, script: str) -> str:
             "connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'")
 
 
-@cache
-def _env() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.PackageLoader("scoring.report", "templates"),
-                              autoescape=True, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-
-
 def render_index(page: PortfolioPage) -> str:
     """The index page as HTML text."""
     css = _template_text("report.css") + _template_text("portfolio.css")
     script = _template_text("portfolio.js")
-    return _env().get_template("portfolio.html").render(
+    return environment().get_template("portfolio.html").render(
         page=page, css=markupsafe.Markup(css), script=markupsafe.Markup(script),
         csp=index_csp(css, script))
 
