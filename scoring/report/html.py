@@ -102,6 +102,10 @@ class Fragments:
             self._ref[x] = html
         return html
 
+    def refs(self, xs: tuple[Num | Link, ...]) -> markupsafe.Markup:
+        """The inputs of a derivation, each followed by a space."""
+        return markupsafe.Markup("".join([f"{self.ref(x)} " for x in xs]))
+
     @staticmethod
     def links(xs: tuple[Link, ...]) -> markupsafe.Markup:
         e = markupsafe.escape
@@ -114,5 +118,5 @@ def render_report(page: ReportPage) -> str:
     template = environment().get_template("report.html")
     parts = Fragments()
     return template.render(page=page, css=markupsafe.Markup(css),
-                           csp=content_security_policy(css), num=parts.num, ref=parts.ref,
+                           csp=content_security_policy(css), num=parts.num, refs=parts.refs,
                            links=parts.links)
