@@ -7,6 +7,7 @@ Result; nothing downstream recomputes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,16 +117,21 @@ class Result:
     def json_text(self) -> str:
         """``dumps_json(self.to_json())``, character for character, written record by record
         (no dict per record, no pure-Python encoder over every string)."""
+        return "".join(self.json_chunks())
+
+    def json_chunks(self) -> Iterator[str]:
+        """The text of :meth:`json_text` in pieces (the head, then each record), for a
+        writer that streams them rather than holding the whole text."""
         from ..output import dumps_json
 
         head = dumps_json(self._json_head())
         assert head.endswith("\n}\n")
-        # One list of record texts and one join: the text is copied once, not per step.
-        parts = [head[:-3], ',\n  "records": [']
-        for k, text in enumerate(records_json(self.trace.values(), "    ")):
-            parts += (",\n" if k else "\n", json_safe(text))
-        parts.append("\n  ]\n}\n" if len(parts) > 2 else "]\n}\n")
-        return "".join(parts)
+        yield head[:-3] + ',\n  "records": ['
+        sep = "\n"
+        for text in records_json(self.trace.values(), "    "):
+            yield sep + json_safe(text)
+            sep = ",\n"
+        yield "\n  ]\n}\n" if sep != "\n" else "]\n}\n"
 
     def _json_head(self) -> dict[str, Any]:
         from ..formats.stamps import rubric_sha256
