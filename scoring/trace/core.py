@@ -14,11 +14,15 @@ import json
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any
 
 from ..display import escape_controls as esc
 from ..display import format_score
 from ..errors import UnknownTraceId
+
+# The detail of most records: one shared, read-only empty mapping rather than a dict each.
+NO_DETAIL: Mapping[str, Any] = MappingProxyType({})
 
 KINDS = ("number", "band", "item", "source", "assumption", "change", "rubric", "case", "scenario")
 
@@ -42,7 +46,7 @@ class TraceRecord:
     formula: str = ""
     expression: str = ""
     inputs: tuple[str, ...] = ()
-    detail: Mapping[str, Any] = field(default_factory=dict)
+    detail: Mapping[str, Any] = field(default_factory=lambda: NO_DETAIL)
     assumptions: tuple[str, ...] = ()
 
     @property
