@@ -115,7 +115,7 @@ def _exact(column: pd.Series) -> list[str]:
     return [f"{v:.10g}" for v in column.tolist()]
 
 
-def _item_records(items: pd.DataFrame, case: Case,
+def _item_records(items: pd.DataFrame, its: _Items, case: Case,
                   factor_names: dict[str, str]) -> list[list[TraceRecord]]:
     """The records of every item row (in row order): each column is read, and each text
     written, once for all rows; then one record per number is made."""
@@ -138,10 +138,9 @@ def _item_records(items: pd.DataFrame, case: Case,
     out: list[list[TraceRecord]] = []
     for (sc, iid, f, indicator, raw_value, grade, best, observed, assumption, value_changes,
          confidence_changes, confidence, reliability, age, decay, stale, kept, w, rw, share,
-         risk, score, xs, xc, xr, xd, xw, xk, xsh, xrw) in zip(
+         risk, score, xs, xc, xr, xd, xw, xk, xsh, xrw, p, w_id, risk_id) in zip(
             *cols.values(), x_score, x_conf, x_rel, x_decay, x_w, x_risk, x_share, x_rw,
-            strict=True):
-        p = f"{sc}/item/{iid}"
+            its.prefix, its.w_id, its.risk_id, strict=True):
         origin = f"{sc}/assumption/{iid}" if assumption else f"item/{iid}"
         value = raw_value if isinstance(raw_value, str) else float(raw_value)
         # An assumption's first change is the "assume" itself, already upstream of its leaf.
@@ -151,53 +150,55 @@ def _item_records(items: pd.DataFrame, case: Case,
         else:
             op, expr = "input", f"{value} as {'assumed' if assumption else 'sourced'}"
         has_indicator = isinstance(indicator, str)
-        recs = [R(f"{p}/value", "number", f"Value of {iid}", value,
+        vid, cid, rid = f"{p}/value", f"{p}/confidence", f"{p}/reliability"
+        aid, did = f"{p}/age_days", f"{p}/decay"
+        recs = [R(vid, "number", f"Value of {iid}", value,
                   unit="raw" if has_indicator else "points", op=op, expression=expr,
                   inputs=(origin, *changes))]
-        score_id = f"{p}/value"
+        score_id = vid
         if has_indicator:
             score_id = f"{p}/score"
             recs.append(R(score_id, "number", f"Score of {iid} via indicator {indicator}",
                           score, unit="points", op="mapping", formula="score = mapping(value)",
                           expression=f"mapping({value}) = {xs}",
-                          inputs=(f"{p}/value", f"rubric/indicator/{f}/{indicator}")))
-        recs.append(R(f"{p}/confidence", "number", f"Confidence in {iid}", confidence,
+                          inputs=(vid, f"rubric/indicator/{f}/{indicator}")))
+        recs.append(R(cid, "number", f"Confidence in {iid}", confidence,
                       unit="fraction", op="input" if not confidence_changes else "scenario change",
                       expression=xc, inputs=(origin, *confidence_changes)))
         has_best = isinstance(best, str)
-        recs.append(R(f"{p}/reliability", "number", f"Reliability of {iid}", reliability,
+        recs.append(R(rid, "number", f"Reliability of {iid}", reliability,
                       unit="fraction", op="lookup",
                       expression=f"grade {grade} ("
                                  f"{f'best source {best}' if has_best else 'assumption grade'})"
                                  f" = {xr}",
                       inputs=(f"rubric/reliability/{grade}",
                               *((f"source/{best}",) if has_best else ()), origin)))
-        recs.append(R(f"{p}/age_days", "number", f"Age of {iid} at the as-of date", age,
+        recs.append(R(aid, "number", f"Age of {iid} at the as-of date", age,
                       unit="days", op="difference", formula="age = as_of - observed",
                       expression=f"{as_of} - {observed} = {int(age)} days",
                       inputs=("case/as_of", origin)))
-        recs.append(R(f"{p}/decay", "number", f"Recency decay of {iid}", decay,
+        recs.append(R(did, "number", f"Recency decay of {iid}", decay,
                       unit="fraction", op="power" if hl else "constant",
                       formula="decay = 0.5 ^ (age / half_life_days)" if hl
                       else "decay = 1 (no half-life)",
                       expression=f"0.5 ^ ({int(age)} / {hl_text}) = {xd}" if hl else "1",
-                      inputs=(f"{p}/age_days", "rubric/half_life_days") if hl else ()))
+                      inputs=(aid, "rubric/half_life_days") if hl else ()))
         stale_note = (" x 0 (stale: older than max_age_days, excluded)" if stale and kept == 0
                       else " (stale: older than max_age_days, kept and flagged)" if stale
                       else "")
-        recs.append(R(f"{p}/effective_weight", "number", f"Effective weight of {iid}", w,
+        recs.append(R(w_id, "number", f"Effective weight of {iid}", w,
                       unit="fraction", op="product", formula="w = confidence x reliability x decay",
                       expression=f"{xc} x {xr} x {xd}{stale_note} = {xw}",
-                      inputs=(f"{p}/confidence", f"{p}/reliability", f"{p}/decay",
+                      inputs=(cid, rid, did,
                               *(("rubric/max_age_days",) if stale else ()))))
         if strength[f]:
-            recs.append(R(f"{p}/risk_value", "number", f"Risk value of {iid} ({factor_names[f]})",
+            recs.append(R(risk_id, "number", f"Risk value of {iid} ({factor_names[f]})",
                           risk, unit="points", op="flip",
                           formula="r = scale_min + scale_max - score (strength: high means "
                                   "less risk)", expression=f"{lo} + {hi} - {xs} = {xk}",
                           inputs=(score_id, f"rubric/factor/{f}", "rubric/scale")))
         else:
-            recs.append(R(f"{p}/risk_value", "number", f"Risk value of {iid} ({factor_names[f]})",
+            recs.append(R(risk_id, "number", f"Risk value of {iid} ({factor_names[f]})",
                           risk, unit="points", op="same", formula="r = score (risk polarity)",
                           expression=xk, inputs=(score_id, f"rubric/factor/{f}", "rubric/scale")))
         shown, how = ((xrw, " (w relative to the factor's largest weight)")
@@ -205,17 +206,22 @@ def _item_records(items: pd.DataFrame, case: Case,
         recs.append(R(f"{p}/share", "number", f"Share of {iid} in {factor_names[f]}", share,
                       unit="fraction", op="ratio", formula="share = w / sum(w)",
                       expression=f"{shown} / sum(w) = {xsh}{how}",
-                      inputs=(f"{p}/effective_weight", f"{sc}/factor/{f}/total_weight")))
+                      inputs=(w_id, f"{sc}/factor/{f}/total_weight")))
         out.append(recs)
     return out
 
 
 class _Items:
     """The item columns the factor records read, as lists, and each (scenario, factor)
-    group's row positions: grouped once, never filtered per factor."""
+    group's row positions: grouped once, never filtered per factor. The ids of the item
+    records that factor records cite are made once and shared (a large case has millions)."""
 
     def __init__(self, items: pd.DataFrame) -> None:
         self.item = items["item"].astype(str).tolist()
+        self.prefix = [f"{sc}/item/{i}" for sc, i in zip(items["scenario"].tolist(), self.item,
+                                                         strict=True)]
+        self.w_id = [f"{p}/effective_weight" for p in self.prefix]
+        self.risk_id = [f"{p}/risk_value" for p in self.prefix]
         self.w = items["effective_weight"].tolist()
         self.rw = items["relative_weight"].tolist()
         self.risk = items["risk_value"].tolist()
@@ -236,11 +242,10 @@ def _factor_records(fr: Any, rows: list[int], its: _Items, dropped: tuple[str, .
     sc, f = fr.scenario, fr.factor
     p = f"{sc}/factor/{f}"
     note = f"; items dropped by {', '.join(dropped)}" if dropped else ""
-    ids = [f"{sc}/item/{its.item[k]}" for k in rows]
     out = [R(f"{p}/total_weight", "number", f"Sum of effective weights: {name}",
              float(fr.total_weight), unit="fraction", op="sum", formula="sum(w_i)",
              expression=" + ".join(its.x_w[k] for k in rows) or "0",
-             inputs=tuple(f"{i}/effective_weight" for i in ids))]
+             inputs=tuple(its.w_id[k] for k in rows))]
     wsrc = (fr.weight_change,) if isinstance(fr.weight_change, str) else (f"rubric/factor/{f}/weight",)
     out.append(R(f"{p}/weight", "number", f"Weight of {name}", float(fr.weight), unit="fraction",
                  op="scenario change" if isinstance(fr.weight_change, str) else "input",
@@ -261,7 +266,7 @@ def _factor_records(fr: Any, rows: list[int], its: _Items, dropped: tuple[str, .
         else:
             expr = f"{agg}({', '.join(its.x_risk[k] for k in rows)}) = {exact(fr.score)}"
             formula = f"F = {agg}(r_i)"
-        inputs = tuple(x for i in ids for x in (f"{i}/effective_weight", f"{i}/risk_value"))
+        inputs = tuple(x for k in rows for x in (its.w_id[k], its.risk_id[k]))
         score = R(f"{p}/score", "number", f"Factor score: {name}", float(fr.score), unit="points",
                   op=agg, formula=formula, expression=expr + note,
                   inputs=(*inputs, f"{p}/total_weight", *dropped))
@@ -288,7 +293,7 @@ def _factor_records(fr: Any, rows: list[int], its: _Items, dropped: tuple[str, .
                                 f"{exact(float(min(risks)))} = {exact(fr.spread)}"
                                 + (f"; above contested_spread {limit}: CONTESTED"
                                    if fr.contested else ""),
-                     inputs=tuple(f"{sc}/item/{its.item[k]}/risk_value" for k in live)
+                     inputs=tuple(its.risk_id[k] for k in live)
                      + (("rubric/contested_spread",) if limit is not None else ()),
                      detail={"contested": bool(fr.contested),
                              "higher_risk_items": [its.item[k] for k in live
@@ -378,8 +383,8 @@ def scenario_records(frames: Frames, case: Case,
     names = {f.id: f.name for f in case.rubric.factors}
     out: list[TraceRecord] = []
     # One pass per level: item rows, then factor rows grouped once by scenario.
-    item_recs = _item_records(frames.items, case, names)
     its = _Items(frames.items)
+    item_recs = _item_records(frames.items, its, case, names)
     drop_groups: dict[tuple[str, str], tuple[str, ...]] = {}
     for d in _rows(frames.drops):
         key = (str(d.scenario), str(d.factor))
