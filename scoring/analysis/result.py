@@ -7,17 +7,19 @@ Result; nothing downstream recomputes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from .. import __version__
+from ..display import json_safe
 from ..errors import ScoringError
 from ..formats.loader import Case
 from ..formats.tables import build_tables, score_tables
 from ..method.kernel import BASE, Frames
-from ..trace.core import Trace
+from ..trace.core import Trace, records_json
 from ..trace.judgements import Judgement, judgements
 from ..trace.records import leaf_records, scenario_records
 from .robustness_records import sensitivity_records, simulation_records
@@ -115,6 +117,28 @@ class Result:
 
     def to_json(self) -> dict[str, Any]:
         """Every number of the result with its id, operation and inputs (see docs/formats.md)."""
+        return {**self._json_head(), "records": [r.to_json() for r in self.trace.values()]}
+
+    def json_text(self) -> str:
+        """``dumps_json(self.to_json())``, character for character, written record by record
+        (no dict per record, no pure-Python encoder over every string)."""
+        return "".join(self.json_chunks())
+
+    def json_chunks(self) -> Iterator[str]:
+        """The text of :meth:`json_text` in pieces (the head, then each record), for a
+        writer that streams them rather than holding the whole text."""
+        from ..output import dumps_json
+
+        head = dumps_json(self._json_head())
+        assert head.endswith("\n}\n")
+        yield head[:-3] + ',\n  "records": ['
+        sep = "\n"
+        for text in records_json(self.trace.values(), "    "):
+            yield sep + json_safe(text)
+            sep = ",\n"
+        yield "\n  ]\n}\n" if sep != "\n" else "]\n}\n"
+
+    def _json_head(self) -> dict[str, Any]:
         from ..formats.stamps import rubric_sha256
 
         meta = self.case.meta
@@ -130,7 +154,6 @@ class Result:
                 {"id": sc, "composite": f"{sc}/composite", "band": f"{sc}/band",
                  "coverage": f"{sc}/coverage"} for sc in self.scenario_ids
             ],
-            "records": [r.to_json() for r in self.trace.values()],
         }
 
 

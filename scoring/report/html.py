@@ -9,6 +9,7 @@ so the page works offline and fetches nothing.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import hashlib
 from importlib import resources
@@ -17,12 +18,40 @@ import jinja2
 import markupsafe
 
 from .model import ReportPage
+from .parts import Link, Num
+
+_FLAG = '<abbr class="flag" title="rests on a scenario assumption or change">assumed</abbr>'
+
+
+class _Compiled(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between runs in Jinja's per-user temporary folder (created
+    0700 and checked to be the user's own), so a run does not compile the report template
+    again (about 0.1 s of a ~1 s report). Any problem with the cache only means compiling."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a damaged or unreadable entry: compile instead
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(Exception):
+            super().dump_bytecode(bucket)
+
+
+def _cache() -> jinja2.BytecodeCache | None:
+    try:
+        return _Compiled()
+    except Exception:  # no safe temporary folder: compile every time
+        return None
 
 
 @functools.cache
-def _env() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
+    """The Jinja environment of every page (autoescape on, compiled templates cached)."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("scoring.report", "templates"),
+        bytecode_cache=_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -42,9 +71,52 @@ def content_security_policy(css: str) -> str:
             "base-uri 'none'; form-action 'none'")
 
 
+class Fragments:
+    """The HTML of a number, an input and a list of links, as the template shows them, each
+    written once per page: a number is linked from many derivations, and a page of a
+    50-item case holds thousands of such links."""
+
+    def __init__(self) -> None:
+        self._num: dict[Num, markupsafe.Markup] = {}
+        self._ref: dict[Num | Link, markupsafe.Markup] = {}
+
+    def num(self, n: Num) -> markupsafe.Markup:
+        """``<a class="num" …>shown</a>``, flagged when the number rests on an assumption."""
+        html = self._num.get(n)
+        if html is None:
+            e = markupsafe.escape
+            html = markupsafe.Markup(f'<a class="num" href="#{e(n.id)}" data-value="{e(n.raw)}">'
+                                     f'{e(n.display)}</a>{_FLAG if n.assumed else ""}')
+            self._num[n] = html
+        return html
+
+    def ref(self, x: Num | Link) -> markupsafe.Markup:
+        """An input of a derivation: its id and value (a number) or its id (a leaf)."""
+        html = self._ref.get(x)
+        if html is None:
+            e = markupsafe.escape
+            html = markupsafe.Markup(
+                f'<a href="#{e(x.id)}" data-value="{e(x.raw)}"><code>{e(x.id)}</code> = '
+                f'{e(x.display)}</a>' if isinstance(x, Num)
+                else f'<a href="#{e(x.id)}"><code>{e(x.text)}</code></a>')
+            self._ref[x] = html
+        return html
+
+    def refs(self, xs: tuple[Num | Link, ...]) -> markupsafe.Markup:
+        """The inputs of a derivation, each followed by a space."""
+        return markupsafe.Markup("".join([f"{self.ref(x)} " for x in xs]))
+
+    @staticmethod
+    def links(xs: tuple[Link, ...]) -> markupsafe.Markup:
+        e = markupsafe.escape
+        return markupsafe.Markup(", ".join(f'<a href="#{e(x.id)}">{e(x.text)}</a>' for x in xs))
+
+
 def render_report(page: ReportPage) -> str:
     """The report as HTML text."""
     css = stylesheet()
-    template = _env().get_template("report.html")
+    template = environment().get_template("report.html")
+    parts = Fragments()
     return template.render(page=page, css=markupsafe.Markup(css),
-                           csp=content_security_policy(css))
+                           csp=content_security_policy(css), num=parts.num, refs=parts.refs,
+                           links=parts.links)

@@ -286,19 +286,51 @@ class _Builder:
         self.result = result
         self.trace = result.trace
         self.case = result.case
+        # A number is shown in its table and linked from every derivation that uses it: its
+        # Num is made once.
+        self._nums: dict[str, Num] = {}
+        self._refs: dict[str, Num | Link] = {}
+        # The frames' rows by (scenario, factor), read column by column once, not filtered
+        # per scenario and factor.
+        fac = result.frames.factors
+        self._factor_rows = {
+            (str(sc), str(f)): (bool(ev), bool(imp), wc, int(n))
+            for sc, f, ev, imp, wc, n in zip(fac["scenario"], fac["factor"], fac["has_evidence"],
+                                             fac["imputed"], fac["weight_change"],
+                                             fac["n_items"], strict=True)}
+        self._item_rows: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+        its = result.frames.items
+        for row in zip(its["scenario"].astype(str), its["factor"].astype(str),
+                       its["item"].astype(str), its["assumption"].astype(bool),
+                       its["value_changes"], its["confidence_changes"], its["grade"].astype(str),
+                       its["stale"].astype(bool), strict=True):
+            self._item_rows.setdefault((row[0], row[1]), []).append(row[2:])
+        drops = result.frames.drops
+        self._drops: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for sc, f, item, change in zip(drops["scenario"].astype(str), drops["factor"].astype(str),
+                                       drops["item"].astype(str), drops["change"].astype(str),
+                                       strict=True):
+            self._drops.setdefault((sc, f), []).append((item, change))
 
     def num(self, rid: str) -> Num:
-        rec = self.trace[rid]
-        raw = "" if rec.value is None else (
-            rec.value if isinstance(rec.value, str) else repr(float(rec.value)))
-        return Num(rid, rec.display, raw, bool(rec.assumptions))
+        n = self._nums.get(rid)
+        if n is None:
+            rec = self.trace[rid]
+            raw = "" if rec.value is None else (
+                rec.value if isinstance(rec.value, str) else repr(float(rec.value)))
+            n = self._nums[rid] = Num(rid, rec.display, raw, bool(rec.assumptions))
+        return n
 
     def ref(self, rid: str) -> Num | Link:
-        rec = self.trace[rid]
-        if rec.kind == "number":
-            return self.num(rid)
-        text = rid if rec.kind != "band" else f"{rid} = {rec.display}"
-        return Link(rid, text)
+        x = self._refs.get(rid)
+        if x is None:
+            rec = self.trace[rid]
+            if rec.kind == "number":
+                x = self.num(rid)
+            else:
+                x = Link(rid, rid if rec.kind != "band" else f"{rid} = {rec.display}")
+            self._refs[rid] = x
+        return x
 
     # ------------------------------------------------------------------ scenarios
     def scenario(self, sc: str) -> ScenarioView:
@@ -306,14 +338,10 @@ class _Builder:
 
         c = self.case
         meta = next((s for s in c.scenarios if s.id == sc), None)
-        factors_f = self.result.frames.factors
-        rows = factors_f[factors_f["scenario"] == sc]
         factor_rows = []
         for f in c.rubric.factors:
-            fr = rows[rows["factor"] == f.id].iloc[0]
-            status = ("evidence" if fr["has_evidence"] else
-                      "imputed" if fr["imputed"] else "excluded")
-            wchange = fr["weight_change"]
+            has_evidence, imputed, wchange, n_items = self._factor_rows[(sc, f.id)]
+            status = ("evidence" if has_evidence else "imputed" if imputed else "excluded")
             spread_id = f"{sc}/factor/{f.id}/spread"
             spread = self.trace.get(spread_id)
             sides = spread.detail if spread is not None else {}
@@ -325,7 +353,7 @@ class _Builder:
             factor_rows.append(FactorRow(
                 f.id, f.name, f.polarity, self.num(f"{sc}/factor/{f.id}/weight"),
                 self._norm(sc, f.id), self.num(f"{sc}/factor/{f.id}/score"),
-                self.num(f"{sc}/factor/{f.id}/contribution"), int(fr["n_items"]), status,
+                self.num(f"{sc}/factor/{f.id}/contribution"), n_items, status,
                 (Link(wchange, wchange),) if isinstance(wchange, str) else (),
                 self.num(spread_id) if spread is not None else None, contested,
                 links(sides.get("higher_risk_items", [])) if contested else (),
@@ -391,30 +419,23 @@ class _Builder:
         return tuple(out)
 
     def evidence(self, sc: str) -> tuple[FactorEvidence, ...]:
-        items = self.result.frames.items
-        drops = self.result.frames.drops
         out = []
         for f in self.case.rubric.factors:
-            its = items[(items["scenario"] == sc) & (items["factor"] == f.id)]
             rows = []
-            row: Any
-            for row in its.itertuples(index=False):
-                p = f"{sc}/item/{row.item}"
-                origin = f"{sc}/assumption/{row.item}" if row.assumption else f"item/{row.item}"
-                changed = tuple(Link(cid, cid) for cid in
-                                (*row.value_changes, *row.confidence_changes))
+            for item, assumption, value_changes, confidence_changes, grade, stale in \
+                    self._item_rows.get((sc, f.id), ()):
+                p = f"{sc}/item/{item}"
+                origin = f"{sc}/assumption/{item}" if assumption else f"item/{item}"
+                changed = tuple(Link(cid, cid) for cid in (*value_changes, *confidence_changes))
                 rows.append(EvidenceRow(
-                    Link(origin, str(row.item)), self.trace[origin].label, bool(row.assumption),
+                    Link(origin, item), self.trace[origin].label, assumption,
                     self.num(f"{p}/value"),
                     self.num(f"{p}/score") if f"{p}/score" in self.trace else None,
                     self.num(f"{p}/risk_value"), self.num(f"{p}/confidence"),
-                    self.num(f"{p}/reliability"), str(row.grade), self.num(f"{p}/decay"),
-                    self.num(f"{p}/effective_weight"), self.num(f"{p}/share"), changed,
-                    bool(row.stale)))
-            dropped = tuple(
-                (Link(f"item/{d.item}", str(d.item)), Link(str(d.change), str(d.change)))
-                for d in drops[(drops["scenario"] == sc) & (drops["factor"] == f.id)]
-                .itertuples(index=False))
+                    self.num(f"{p}/reliability"), grade, self.num(f"{p}/decay"),
+                    self.num(f"{p}/effective_weight"), self.num(f"{p}/share"), changed, stale))
+            dropped = tuple((Link(f"item/{item}", item), Link(change, change))
+                            for item, change in self._drops.get((sc, f.id), ()))
             out.append(FactorEvidence(f.id, f.name, f.aggregation,
                                       self.num(f"{sc}/factor/{f.id}/score"), tuple(rows), dropped))
         return tuple(out)

@@ -18,16 +18,15 @@ import hashlib
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import jinja2
 import markupsafe
 
 from ..formats.universe import Universe
 from ..output import NO_INPUTS, RunInputs, guard, make_folder, on_sigterm_raise, write_atomic
 from ..progress import Progress
+from .html import environment
 from .portfolio import score_universe
 from .portfolio_model import CASE_PAGES, PortfolioPage, build_portfolio
 
@@ -52,18 +51,11 @@ def index_csp(css: str, script: str) -> str:
             "connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'")
 
 
-@cache
-def _env() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.PackageLoader("scoring.report", "templates"),
-                              autoescape=True, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-
-
 def render_index(page: PortfolioPage) -> str:
     """The index page as HTML text."""
     css = _template_text("report.css") + _template_text("portfolio.css")
     script = _template_text("portfolio.js")
-    return _env().get_template("portfolio.html").render(
+    return environment().get_template("portfolio.html").render(
         page=page, css=markupsafe.Markup(css), script=markupsafe.Markup(script),
         csp=index_csp(css, script))
 
@@ -71,15 +63,12 @@ def render_index(page: PortfolioPage) -> str:
 def render_case_page(case_index: int, generated_at: dt.datetime | None) -> tuple[str, str]:
     """(case id, HTML) of the single-case report of the ``case_index``-th case."""
     from ..analysis.result import score
-    from .html import content_security_policy, stylesheet
+    from .html import render_report
     from .model import build_report
 
     assert _universe is not None
     result = score(_universe.load(case_index))
-    css = stylesheet()
-    html = _env().get_template("report.html").render(
-        page=build_report(result, generated_at), css=markupsafe.Markup(css),
-        csp=content_security_policy(css))
+    html = render_report(build_report(result, generated_at))
     return result.case.meta.id, html
 
 

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from ..csvout import csv_text
 from ..display import escape_controls as esc
 from ..display import format_score, pad, text_width
-from ..output import dumps_json
 
 if TYPE_CHECKING:
     from ..analysis.diff import CaseDiff
@@ -59,7 +58,7 @@ def render_csv(result: Result) -> str:
 
 def render_score(result: Result, fmt: str) -> str:
     if fmt == "json":
-        return dumps_json(result.to_json())
+        return result.json_text()
     if fmt == "csv":
         return render_csv(result)
     return render_table(result)

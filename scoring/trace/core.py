@@ -10,18 +10,24 @@ none of them recomputes anything.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping
+import json
+import math
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any
 
 from ..display import escape_controls as esc
 from ..display import format_score
 from ..errors import UnknownTraceId
 
+# The detail of most records: one shared, read-only empty mapping rather than a dict each.
+NO_DETAIL: Mapping[str, Any] = MappingProxyType({})
+
 KINDS = ("number", "band", "item", "source", "assumption", "change", "rubric", "case", "scenario")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a large case has a million: no __dict__ each
 class TraceRecord:
     """One traced value.
 
@@ -40,7 +46,7 @@ class TraceRecord:
     formula: str = ""
     expression: str = ""
     inputs: tuple[str, ...] = ()
-    detail: Mapping[str, Any] = field(default_factory=dict)
+    detail: Mapping[str, Any] = field(default_factory=lambda: NO_DETAIL)
     assumptions: tuple[str, ...] = ()
 
     @property
@@ -56,6 +62,44 @@ class TraceRecord:
             "expression": self.expression, "inputs": list(self.inputs),
             "assumptions": list(self.assumptions), "detail": dict(self.detail),
         }
+
+
+_STR = json.encoder.encode_basestring  # the C encoder (json.dumps with ensure_ascii=False)
+_KEYS = ("id", "kind", "label", "value", "unit", "display", "op", "formula", "expression")
+
+
+def _scalar(value: object) -> str:
+    """A string, number or null as ``json.dumps`` writes it."""
+    if isinstance(value, str):
+        return str(_STR(value))
+    if value is None:
+        return "null"
+    if isinstance(value, float) and math.isfinite(value):
+        return float.__repr__(value)
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def _strings(values: Iterable[str], pad: str) -> str:
+    inner = f",\n{pad}  ".join(str(_STR(v)) for v in values)
+    return f"[\n{pad}  {inner}\n{pad}]" if inner else "[]"
+
+
+def records_json(records: Iterable[TraceRecord], pad: str) -> Iterator[str]:
+    """Each record as the text ``json.dumps(record.to_json(), indent=2, ensure_ascii=False,
+    allow_nan=False)`` writes for it inside a list indented by ``pad``: the same characters,
+    without building a dict per record or running the pure-Python indenting encoder over
+    every string (a case of 60 000 items has about a million records)."""
+    pad2 = pad + "  "
+    for r in records:
+        fields = [r.id, r.kind, r.label, r.value, r.unit, r.display, r.op, r.formula,
+                  r.expression]
+        lines = [f'{pad2}"{k}": {_scalar(v)}' for k, v in zip(_KEYS, fields, strict=True)]
+        lines.append(f'{pad2}"inputs": {_strings(r.inputs, pad2)}')
+        lines.append(f'{pad2}"assumptions": {_strings(r.assumptions, pad2)}')
+        detail = "{}" if not r.detail else json.dumps(
+            dict(r.detail), indent=2, ensure_ascii=False, allow_nan=False).replace("\n", "\n" + pad2)
+        lines.append(f'{pad2}"detail": {detail}')
+        yield f"{pad}{{\n" + ",\n".join(lines) + f"\n{pad}}}"
 
 
 class Trace(Mapping[str, TraceRecord]):
@@ -130,23 +174,29 @@ def _with_assumptions(records: dict[str, TraceRecord]) -> dict[str, TraceRecord]
     memo: dict[str, tuple[str, ...]] = {}
 
     def upstream(rid: str) -> tuple[str, ...]:
-        if rid in memo:
-            return memo[rid]
         rec = records[rid]
-        found: set[str] = {rid} if rec.kind in ("change", "assumption") else set()
+        found: set[str] | None = {rid} if rec.kind in ("change", "assumption") else None
         for child in rec.inputs:
-            found.update(upstream(child))
-        memo[rid] = tuple(sorted(found))
-        return memo[rid]
+            # Most inputs are shared and already known; most rest on no assumption at all.
+            up = memo.get(child)
+            if up is None:
+                up = upstream(child)
+            if up:
+                if found is None:
+                    found = set(up)
+                else:
+                    found.update(up)
+        memo[rid] = result = tuple(sorted(found)) if found else ()
+        return result
 
     out = {}
     for rid, rec in records.items():
-        own = upstream(rid)
+        own = memo.get(rid)
+        if own is None:
+            own = upstream(rid)
         out[rid] = rec if own == rec.assumptions else _replace(rec, own)
     return out
 
 
 def _replace(rec: TraceRecord, assumptions: tuple[str, ...]) -> TraceRecord:
-
-
     return replace(rec, assumptions=assumptions)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..display import exact
@@ -109,104 +110,142 @@ def leaf_records(case: Case) -> list[TraceRecord]:
     return out
 
 
-def _item_records(row: Any, case: Case, factor_names: dict[str, str]) -> list[TraceRecord]:
-    sc, iid, f = row.scenario, row.item, row.factor
-    p = f"{sc}/item/{iid}"
-    origin = f"{sc}/assumption/{iid}" if row.assumption else f"item/{iid}"
-    out: list[TraceRecord] = []
-    value = row.value if isinstance(row.value, str) else float(row.value)
-    # An assumption's first change is the "assume" itself, already upstream of its leaf.
-    changes = tuple(row.value_changes[1:] if row.assumption else row.value_changes)
-    if changes:
-        op, expr = "scenario change", " -> ".join(changes) + f" gives {value}"
-    else:
-        op, expr = "input", f"{value} as {'assumed' if row.assumption else 'sourced'}"
-    out.append(R(f"{p}/value", "number", f"Value of {iid}", value,
-                 unit="raw" if isinstance(row.indicator, str) else "points", op=op,
-                 expression=expr,
-                 inputs=(origin, *changes)))
-    score_id = f"{p}/value"
-    if isinstance(row.indicator, str):
-        score_id = f"{p}/score"
-        ind = f"rubric/indicator/{f}/{row.indicator}"
-        out.append(R(score_id, "number", f"Score of {iid} via indicator {row.indicator}",
-                     float(row.score), unit="points", op="mapping",
-                     formula="score = mapping(value)",
-                     expression=f"mapping({value}) = {exact(row.score)}",
-                     inputs=(f"{p}/value", ind)))
-    conf_in = (origin, *row.confidence_changes)
-    out.append(R(f"{p}/confidence", "number", f"Confidence in {iid}", float(row.confidence),
-                 unit="fraction", op="input" if not row.confidence_changes else "scenario change",
-                 expression=f"{exact(row.confidence)}", inputs=conf_in))
-    rel_in = (f"rubric/reliability/{row.grade}",
-              *((f"source/{row.best_source}",) if isinstance(row.best_source, str) else ()),
-              origin)
-    who = (f"best source {row.best_source}" if isinstance(row.best_source, str)
-           else "assumption grade")
-    out.append(R(f"{p}/reliability", "number", f"Reliability of {iid}", float(row.reliability),
-                 unit="fraction", op="lookup",
-                 expression=f"grade {row.grade} ({who}) = {exact(row.reliability)}",
-                 inputs=rel_in))
-    out.append(R(f"{p}/age_days", "number", f"Age of {iid} at the as-of date",
-                 float(row.age_days), unit="days", op="difference",
-                 formula="age = as_of - observed",
-                 expression=f"{case.meta.as_of} - {row.observed} = {int(row.age_days)} days",
-                 inputs=("case/as_of", origin)))
-    hl = case.rubric.half_life_days
-    out.append(R(f"{p}/decay", "number", f"Recency decay of {iid}", float(row.decay),
-                 unit="fraction", op="power" if hl else "constant",
-                 formula="decay = 0.5 ^ (age / half_life_days)" if hl else "decay = 1 (no half-life)",
-                 expression=(f"0.5 ^ ({int(row.age_days)} / {exact(float(hl))}) = "
-                             f"{exact(row.decay)}") if hl else "1",
-                 inputs=(f"{p}/age_days", "rubric/half_life_days") if hl else ()))
-    excluded = bool(row.stale) and row.kept == 0
-    stale_note = (" x 0 (stale: older than max_age_days, excluded)" if excluded else
-                  " (stale: older than max_age_days, kept and flagged)" if row.stale else "")
-    out.append(R(f"{p}/effective_weight", "number", f"Effective weight of {iid}",
-                 float(row.effective_weight), unit="fraction", op="product",
-                 formula="w = confidence x reliability x decay",
-                 expression=(f"{exact(row.confidence)} x {exact(row.reliability)} x "
-                             f"{exact(row.decay)}{stale_note} = {exact(row.effective_weight)}"),
-                 inputs=(f"{p}/confidence", f"{p}/reliability", f"{p}/decay",
-                         *(("rubric/max_age_days",) if row.stale else ()))))
-    pol = case.rubric.factors[[x.id for x in case.rubric.factors].index(f)].polarity
-    lo, hi = case.rubric.scale.min, case.rubric.scale.max
-    if pol == "strength":
-        formula = "r = scale_min + scale_max - score (strength: high means less risk)"
-        expr = f"{lo} + {hi} - {exact(row.score)} = {exact(row.risk_value)}"
-    else:
-        formula, expr = "r = score (risk polarity)", f"{exact(row.risk_value)}"
-    out.append(R(f"{p}/risk_value", "number", f"Risk value of {iid} ({factor_names[f]})",
-                 float(row.risk_value), unit="points", op="flip" if pol == "strength" else "same",
-                 formula=formula, expression=expr,
-                 inputs=(score_id, f"rubric/factor/{f}", "rubric/scale")))
-    shown, how = ((row.relative_weight, " (w relative to the factor's largest weight)")
-                  if row.relative_weight > 0 and row.effective_weight < TINY
-                  else (row.effective_weight, ""))
-    out.append(R(f"{p}/share", "number", f"Share of {iid} in {factor_names[f]}",
-                 float(row.share), unit="fraction", op="ratio", formula="share = w / sum(w)",
-                 expression=f"{exact(shown)} / sum(w) = {exact(row.share)}{how}",
-                 inputs=(f"{p}/effective_weight", f"{sc}/factor/{f}/total_weight")))
+def _exact(column: pd.Series) -> list[str]:
+    """``exact`` of every value of a column, in one pass."""
+    return [f"{v:.10g}" for v in column.tolist()]
+
+
+def _item_records(items: pd.DataFrame, its: _Items, case: Case,
+                  factor_names: dict[str, str]) -> list[list[TraceRecord]]:
+    """The records of every item row (in row order): each column is read, and each text
+    written, once for all rows; then one record per number is made."""
+    rub = case.rubric
+    hl = rub.half_life_days
+    strength = {f.id: f.polarity == "strength" for f in rub.factors}
+    lo, hi = rub.scale.min, rub.scale.max
+    as_of = case.meta.as_of
+    cols = {name: items[name].tolist() for name in (
+        "scenario", "item", "factor", "indicator", "value", "grade", "best_source", "observed",
+        "assumption", "value_changes", "confidence_changes", "confidence", "reliability",
+        "age_days", "decay", "stale", "kept", "effective_weight", "relative_weight", "share",
+        "risk_value", "score")}
+    x_score, x_conf, x_rel = _exact(items["score"]), _exact(items["confidence"]), \
+        _exact(items["reliability"])
+    x_decay, x_w, x_risk = _exact(items["decay"]), _exact(items["effective_weight"]), \
+        _exact(items["risk_value"])
+    x_share, x_rw = _exact(items["share"]), _exact(items["relative_weight"])
+    hl_text = exact(float(hl)) if hl else ""
+    out: list[list[TraceRecord]] = []
+    for (sc, iid, f, indicator, raw_value, grade, best, observed, assumption, value_changes,
+         confidence_changes, confidence, reliability, age, decay, stale, kept, w, rw, share,
+         risk, score, xs, xc, xr, xd, xw, xk, xsh, xrw, p, w_id, risk_id) in zip(
+            *cols.values(), x_score, x_conf, x_rel, x_decay, x_w, x_risk, x_share, x_rw,
+            its.prefix, its.w_id, its.risk_id, strict=True):
+        origin = f"{sc}/assumption/{iid}" if assumption else f"item/{iid}"
+        value = raw_value if isinstance(raw_value, str) else float(raw_value)
+        # An assumption's first change is the "assume" itself, already upstream of its leaf.
+        changes = tuple(value_changes[1:] if assumption else value_changes)
+        if changes:
+            op, expr = "scenario change", " -> ".join(changes) + f" gives {value}"
+        else:
+            op, expr = "input", f"{value} as {'assumed' if assumption else 'sourced'}"
+        has_indicator = isinstance(indicator, str)
+        vid, cid, rid = f"{p}/value", f"{p}/confidence", f"{p}/reliability"
+        aid, did = f"{p}/age_days", f"{p}/decay"
+        recs = [R(vid, "number", f"Value of {iid}", value,
+                  unit="raw" if has_indicator else "points", op=op, expression=expr,
+                  inputs=(origin, *changes))]
+        score_id = vid
+        if has_indicator:
+            score_id = f"{p}/score"
+            recs.append(R(score_id, "number", f"Score of {iid} via indicator {indicator}",
+                          score, unit="points", op="mapping", formula="score = mapping(value)",
+                          expression=f"mapping({value}) = {xs}",
+                          inputs=(vid, f"rubric/indicator/{f}/{indicator}")))
+        recs.append(R(cid, "number", f"Confidence in {iid}", confidence,
+                      unit="fraction", op="input" if not confidence_changes else "scenario change",
+                      expression=xc, inputs=(origin, *confidence_changes)))
+        has_best = isinstance(best, str)
+        recs.append(R(rid, "number", f"Reliability of {iid}", reliability,
+                      unit="fraction", op="lookup",
+                      expression=f"grade {grade} ("
+                                 f"{f'best source {best}' if has_best else 'assumption grade'})"
+                                 f" = {xr}",
+                      inputs=(f"rubric/reliability/{grade}",
+                              *((f"source/{best}",) if has_best else ()), origin)))
+        recs.append(R(aid, "number", f"Age of {iid} at the as-of date", age,
+                      unit="days", op="difference", formula="age = as_of - observed",
+                      expression=f"{as_of} - {observed} = {int(age)} days",
+                      inputs=("case/as_of", origin)))
+        recs.append(R(did, "number", f"Recency decay of {iid}", decay,
+                      unit="fraction", op="power" if hl else "constant",
+                      formula="decay = 0.5 ^ (age / half_life_days)" if hl
+                      else "decay = 1 (no half-life)",
+                      expression=f"0.5 ^ ({int(age)} / {hl_text}) = {xd}" if hl else "1",
+                      inputs=(aid, "rubric/half_life_days") if hl else ()))
+        stale_note = (" x 0 (stale: older than max_age_days, excluded)" if stale and kept == 0
+                      else " (stale: older than max_age_days, kept and flagged)" if stale
+                      else "")
+        recs.append(R(w_id, "number", f"Effective weight of {iid}", w,
+                      unit="fraction", op="product", formula="w = confidence x reliability x decay",
+                      expression=f"{xc} x {xr} x {xd}{stale_note} = {xw}",
+                      inputs=(cid, rid, did,
+                              *(("rubric/max_age_days",) if stale else ()))))
+        if strength[f]:
+            recs.append(R(risk_id, "number", f"Risk value of {iid} ({factor_names[f]})",
+                          risk, unit="points", op="flip",
+                          formula="r = scale_min + scale_max - score (strength: high means "
+                                  "less risk)", expression=f"{lo} + {hi} - {xs} = {xk}",
+                          inputs=(score_id, f"rubric/factor/{f}", "rubric/scale")))
+        else:
+            recs.append(R(risk_id, "number", f"Risk value of {iid} ({factor_names[f]})",
+                          risk, unit="points", op="same", formula="r = score (risk polarity)",
+                          expression=xk, inputs=(score_id, f"rubric/factor/{f}", "rubric/scale")))
+        shown, how = ((xrw, " (w relative to the factor's largest weight)")
+                      if rw > 0 and w < TINY else (xw, ""))
+        recs.append(R(f"{p}/share", "number", f"Share of {iid} in {factor_names[f]}", share,
+                      unit="fraction", op="ratio", formula="share = w / sum(w)",
+                      expression=f"{shown} / sum(w) = {xsh}{how}",
+                      inputs=(w_id, f"{sc}/factor/{f}/total_weight")))
+        out.append(recs)
     return out
 
 
-def _underflows(its: pd.DataFrame) -> bool:
-    """Whether an item's plain effective weight is too small for a float to hold exactly
-    (then derivations show the weights relative to the factor's largest; weights.py)."""
-    w = its["effective_weight"]
-    return bool(((its["relative_weight"] > 0) & (w < TINY)).any())
+class _Items:
+    """The item columns the factor records read, as lists, and each (scenario, factor)
+    group's row positions: grouped once, never filtered per factor. The ids of the item
+    records that factor records cite are made once and shared (a large case has millions)."""
+
+    def __init__(self, items: pd.DataFrame) -> None:
+        self.item = items["item"].astype(str).tolist()
+        self.prefix = [f"{sc}/item/{i}" for sc, i in zip(items["scenario"].tolist(), self.item,
+                                                         strict=True)]
+        self.w_id = [f"{p}/effective_weight" for p in self.prefix]
+        self.risk_id = [f"{p}/risk_value" for p in self.prefix]
+        self.w = items["effective_weight"].tolist()
+        self.rw = items["relative_weight"].tolist()
+        self.risk = items["risk_value"].tolist()
+        self.x_w = _exact(items["effective_weight"])
+        self.x_rw = _exact(items["relative_weight"])
+        self.x_risk = _exact(items["risk_value"])
+        self.groups: dict[tuple[str, str], list[int]] = {}
+        self.by_scenario: dict[str, list[int]] = {}
+        for k, (sc, f) in enumerate(zip(items["scenario"].tolist(), items["factor"].tolist(),
+                                        strict=True)):
+            self.groups.setdefault((str(sc), str(f)), []).append(k)
+            self.by_scenario.setdefault(str(sc), []).append(k)
 
 
-def _factor_records(fr: Any, its: pd.DataFrame, dropped: tuple[str, ...], case: Case,
-                    name: str, included: pd.DataFrame) -> list[TraceRecord]:
+def _factor_records(fr: Any, rows: list[int], its: _Items, dropped: tuple[str, ...],
+                    case: Case, name: str, included: list[tuple[str, float]]
+                    ) -> list[TraceRecord]:
     sc, f = fr.scenario, fr.factor
     p = f"{sc}/factor/{f}"
     note = f"; items dropped by {', '.join(dropped)}" if dropped else ""
-    ids = [f"{sc}/item/{i}" for i in its["item"]]
     out = [R(f"{p}/total_weight", "number", f"Sum of effective weights: {name}",
              float(fr.total_weight), unit="fraction", op="sum", formula="sum(w_i)",
-             expression=" + ".join(exact(w) for w in its["effective_weight"]) or "0",
-             inputs=tuple(f"{i}/effective_weight" for i in ids))]
+             expression=" + ".join(its.x_w[k] for k in rows) or "0",
+             inputs=tuple(its.w_id[k] for k in rows))]
     wsrc = (fr.weight_change,) if isinstance(fr.weight_change, str) else (f"rubric/factor/{f}/weight",)
     out.append(R(f"{p}/weight", "number", f"Weight of {name}", float(fr.weight), unit="fraction",
                  op="scenario change" if isinstance(fr.weight_change, str) else "input",
@@ -214,18 +253,20 @@ def _factor_records(fr: Any, its: pd.DataFrame, dropped: tuple[str, ...], case: 
     if fr.has_evidence:
         agg = fr.aggregation
         if agg == "weighted_mean":
-            w_col, total, formula = "effective_weight", fr.total_weight, "F = sum(w_i x r_i) / sum(w_i)"
-            if _underflows(its):
-                w_col, total = "relative_weight", float(its["relative_weight"].sum())
+            x_w, total, formula = its.x_w, exact(fr.total_weight), "F = sum(w_i x r_i) / sum(w_i)"
+            # An item's plain effective weight too small for a float to hold exactly: the
+            # derivation shows the weights relative to the factor's largest (weights.py).
+            if any(its.rw[k] > 0 and its.w[k] < TINY for k in rows):
+                x_w = its.x_rw
+                total = exact(float(np.asarray([its.rw[k] for k in rows]).sum()))
                 formula += ("; w_i relative to the factor's largest weight, because the plain "
                             "weights are too small for a float (docs/method.md)")
-            pairs = zip(its[w_col], its["risk_value"], strict=True)
-            terms = " + ".join(f"{exact(w)} x {exact(r)}" for w, r in pairs)
-            expr = f"({terms}) / {exact(total)} = {exact(fr.score)}"
+            terms = " + ".join(f"{x_w[k]} x {its.x_risk[k]}" for k in rows)
+            expr = f"({terms}) / {total} = {exact(fr.score)}"
         else:
-            expr = f"{agg}({', '.join(exact(r) for r in its['risk_value'])}) = {exact(fr.score)}"
+            expr = f"{agg}({', '.join(its.x_risk[k] for k in rows)}) = {exact(fr.score)}"
             formula = f"F = {agg}(r_i)"
-        inputs = tuple(x for i in ids for x in (f"{i}/effective_weight", f"{i}/risk_value"))
+        inputs = tuple(x for k in rows for x in (its.w_id[k], its.risk_id[k]))
         score = R(f"{p}/score", "number", f"Factor score: {name}", float(fr.score), unit="points",
                   op=agg, formula=formula, expression=expr + note,
                   inputs=(*inputs, f"{p}/total_weight", *dropped))
@@ -242,23 +283,25 @@ def _factor_records(fr: Any, its: pd.DataFrame, dropped: tuple[str, ...], case: 
                   inputs=(f"rubric/factor/{f}", *dropped))
     out.append(score)
     if fr.has_evidence:
-        live = its[its["relative_weight"] > 0]
-        hi_side = live[live["risk_value"] > fr.score]["item"].tolist()
-        lo_side = live[live["risk_value"] <= fr.score]["item"].tolist()
+        live = [k for k in rows if its.rw[k] > 0]
+        risks = [its.risk[k] for k in live]
         limit = case.rubric.contested_spread
         out.append(R(f"{p}/spread", "number", f"Spread of the evidence on {name}",
                      float(fr.spread), unit="points", op="spread",
                      formula="max(r_i) - min(r_i) over items with weight",
-                     expression=f"{exact(float(live['risk_value'].max()))} - "
-                                f"{exact(float(live['risk_value'].min()))} = {exact(fr.spread)}"
+                     expression=f"{exact(float(max(risks)))} - "
+                                f"{exact(float(min(risks)))} = {exact(fr.spread)}"
                                 + (f"; above contested_spread {limit}: CONTESTED"
                                    if fr.contested else ""),
-                     inputs=tuple(f"{sc}/item/{i}/risk_value" for i in live["item"])
+                     inputs=tuple(its.risk_id[k] for k in live)
                      + (("rubric/contested_spread",) if limit is not None else ()),
-                     detail={"contested": bool(fr.contested), "higher_risk_items": hi_side,
-                             "lower_risk_items": lo_side}))
-    weights = [f"{sc}/factor/{g}/weight" for g in included["factor"]]
-    wsum = " + ".join(exact(w) for w in included["weight"])
+                     detail={"contested": bool(fr.contested),
+                             "higher_risk_items": [its.item[k] for k in live
+                                                   if its.risk[k] > fr.score],
+                             "lower_risk_items": [its.item[k] for k in live
+                                                  if its.risk[k] <= fr.score]}))
+    weights = [f"{sc}/factor/{g}/weight" for g, _ in included]
+    wsum = " + ".join(exact(w) for _, w in included)
     if case.rubric.composite == "weighted_mean":
         out.append(R(f"{p}/normalised_weight", "number", f"Normalised weight of {name}",
                      float(fr.normalised_weight), unit="fraction", op="ratio",
@@ -339,31 +382,34 @@ def scenario_records(frames: Frames, case: Case,
     """Records of every computed number, scenario by scenario."""
     names = {f.id: f.name for f in case.rubric.factors}
     out: list[TraceRecord] = []
-    # Group once: filtering the item table per factor and scenario is the slow way.
-    item_groups = {(str(k[0]), str(k[1])): g for k, g in
-                   frames.items.groupby(["scenario", "factor"], sort=False)}
-    empty = frames.items.iloc[0:0]
+    # One pass per level: item rows, then factor rows grouped once by scenario.
+    its = _Items(frames.items)
+    item_recs = _item_records(frames.items, its, case, names)
     drop_groups: dict[tuple[str, str], tuple[str, ...]] = {}
     for d in _rows(frames.drops):
         key = (str(d.scenario), str(d.factor))
         drop_groups[key] = (*drop_groups.get(key, ()), str(d.change))
+    fac_groups: dict[str, list[Any]] = {}
+    for fr in _rows(frames.factors):
+        fac_groups.setdefault(str(fr.scenario), []).append(fr)
     for s in _rows(frames.scenarios):
         sc = s.scenario
-        for row in _rows(frames.items[frames.items["scenario"] == sc]):
-            out += _item_records(row, case, names)
-        facs = frames.factors[frames.factors["scenario"] == sc]
-        included = facs[facs["included"]]
-        for fr in _rows(facs):
-            out += _factor_records(fr, item_groups.get((sc, fr.factor), empty),
+        for k in its.by_scenario.get(sc, ()):
+            out += item_recs[k]
+        facs = fac_groups.get(sc, [])
+        included = [(str(fr.factor), fr.weight) for fr in facs if fr.included]
+        for fr in facs:
+            out += _factor_records(fr, its.groups.get((sc, fr.factor), []), its,
                                    drop_groups.get((sc, fr.factor), ()), case,
                                    names[fr.factor], included)
-        contribs = [f"{sc}/factor/{f}/contribution" for f in included["factor"]]
+        contribs = [f"{sc}/factor/{f}/contribution" for f, _ in included]
         origin = (f"scenario/{sc}",) if sc != BASE else ()
         indicated = float(getattr(s, "indicated", s.composite))
         out.append(R(f"{sc}/indicated_composite", "number",
                      f"Indicated composite, from the factor scores ({sc})",
                      indicated, unit="points", op="sum", formula="C = sum(c_f)",
-                     expression=" + ".join(exact(c) for c in included["contribution"])
+                     expression=" + ".join(exact(fr.contribution) for fr in facs
+                                           if fr.included)
                      + f" = {exact(indicated)}", inputs=(*contribs, *origin)))
         steps, last, band_inputs = ([], f"{sc}/indicated_composite", []) \
             if judgements is None else _judgement_records(sc, judgements[sc], case)
@@ -377,13 +423,13 @@ def scenario_records(frames: Frames, case: Case,
                                  if not steps else f"{exact(indicated)} -> "
                                  f"{exact(float(s.composite))}"),
                      inputs=(last,)))
-        all_w = [f"{sc}/factor/{f}/weight" for f in facs["factor"]]
-        ev = facs[facs["has_sourced_evidence"]]
+        all_w = [f"{sc}/factor/{fr.factor}/weight" for fr in facs]
+        with_evidence = " + ".join(exact(fr.weight) for fr in facs if fr.has_sourced_evidence)
         out.append(R(f"{sc}/coverage", "number", f"Evidence coverage ({sc})", float(s.coverage),
                      unit="percent", op="ratio",
                      formula="sum(W_f with sourced evidence) / sum(W_f all factors)",
-                     expression=(f"({' + '.join(exact(w) for w in ev['weight'])}) / "
-                                 f"({' + '.join(exact(w) for w in facs['weight'])}) = "
+                     expression=(f"({with_evidence}) / "
+                                 f"({' + '.join(exact(fr.weight) for fr in facs)}) = "
                                  f"{exact(s.coverage)}"),
                      inputs=tuple(all_w)))
         if sc != BASE:

@@ -1,0 +1,67 @@
+"""The JSON export written record by record is the text ``json.dumps`` writes, exactly; the
+template cache never stops a report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import scoring
+from scoring.output import dumps_json
+from scoring.trace.core import TraceRecord, records_json
+
+from ..conftest import META
+
+
+def test_meta_json_text_is_dumps_of_to_json() -> None:
+    result = scoring.score(scoring.load_case(META))
+    assert result.json_text() == dumps_json(result.to_json())
+
+
+ODD = TraceRecord(
+    "x/\u202e\"q\"", "number", "tab\there, new\nline, \x7f\x9b, é 日本", 0.1 + 0.2,
+    unit="points", op="sum", formula="a \\ b", expression="",
+    inputs=("a", "b\u2028"), assumptions=("c",),
+    detail={"nested": {"list": [1, 2.5, None, True, "é"], "empty": {}}, "n": 3})
+
+
+@pytest.mark.parametrize("rec", [
+    ODD,
+    TraceRecord("band", "band", "Band", "High", op="lookup"),
+    TraceRecord("none", "number", "No value", None, unit="delta"),
+    TraceRecord("int", "rubric", "An integer", 3),  # type: ignore[arg-type]
+], ids=["odd-strings", "string-value", "null-value", "int-value"])
+def test_one_record_as_dumps_writes_it(rec: TraceRecord) -> None:
+    expected = json.dumps([rec.to_json()], indent=2, ensure_ascii=False, allow_nan=False)
+    assert "[\n" + "".join(records_json([rec], "  ")) + "\n]" == expected
+
+
+def test_a_value_json_refuses_is_refused_alike() -> None:
+    rec = TraceRecord("nan", "number", "Not a number", float("nan"))
+    with pytest.raises(ValueError):
+        json.dumps(rec.to_json(), allow_nan=False)
+    with pytest.raises(ValueError):
+        list(records_json([rec], ""))
+
+
+def test_a_damaged_template_cache_only_means_compiling(tmp_path: Path) -> None:
+    import jinja2
+
+    from scoring.report import html
+
+    cache = html._Compiled(str(tmp_path))
+    env = jinja2.Environment(loader=jinja2.DictLoader({"t": "{{ x }}!"}), bytecode_cache=cache)
+    assert env.get_template("t").render(x=1) == "1!"
+    (entry,) = tmp_path.iterdir()
+    entry.write_bytes(b"not a cache entry")
+    env = jinja2.Environment(loader=jinja2.DictLoader({"t": "{{ x }}!"}), bytecode_cache=cache)
+    assert env.get_template("t").render(x=2) == "2!"
+    tmp_path.chmod(0o500)  # and one that cannot be written
+    try:
+        env = jinja2.Environment(loader=jinja2.DictLoader({"t": "{{ x }}?"}),
+                                 bytecode_cache=cache)
+        assert env.get_template("t").render(x=3) == "3?"
+    finally:
+        tmp_path.chmod(0o700)
