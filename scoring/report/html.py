@@ -9,7 +9,6 @@ so the page works offline and fetches nothing.
 from __future__ import annotations
 
 import base64
-import contextlib
 import functools
 import hashlib
 from importlib import resources
@@ -23,35 +22,13 @@ from .parts import Link, Num
 _FLAG = '<abbr class="flag" title="rests on a scenario assumption or change">assumed</abbr>'
 
 
-class _Compiled(jinja2.FileSystemBytecodeCache):
-    """Compiled templates kept between runs in Jinja's per-user temporary folder (created
-    0700 and checked to be the user's own), so a run does not compile the report template
-    again (about 0.1 s of a ~1 s report). Any problem with the cache only means compiling."""
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except Exception:  # a damaged or unreadable entry: compile instead
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(Exception):
-            super().dump_bytecode(bucket)
-
-
-def _cache() -> jinja2.BytecodeCache | None:
-    try:
-        return _Compiled()
-    except Exception:  # no safe temporary folder: compile every time
-        return None
-
-
 @functools.cache
 def environment() -> jinja2.Environment:
-    """The Jinja environment of every page (autoescape on, compiled templates cached)."""
+    """The Jinja environment of every page (autoescape on), made once per process. Compiled
+    templates are not cached on disk: a report writes nothing but its output, and never
+    loads code from a shared temporary folder."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("scoring.report", "templates"),
-        bytecode_cache=_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -1,10 +1,8 @@
-"""The JSON export written record by record is the text ``json.dumps`` writes, exactly; the
-template cache never stops a report."""
+"""The JSON export written record by record is the text ``json.dumps`` writes, exactly."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -44,24 +42,3 @@ def test_a_value_json_refuses_is_refused_alike() -> None:
         json.dumps(rec.to_json(), allow_nan=False)
     with pytest.raises(ValueError):
         list(records_json([rec], ""))
-
-
-def test_a_damaged_template_cache_only_means_compiling(tmp_path: Path) -> None:
-    import jinja2
-
-    from scoring.report import html
-
-    cache = html._Compiled(str(tmp_path))
-    env = jinja2.Environment(loader=jinja2.DictLoader({"t": "{{ x }}!"}), bytecode_cache=cache)
-    assert env.get_template("t").render(x=1) == "1!"
-    (entry,) = tmp_path.iterdir()
-    entry.write_bytes(b"not a cache entry")
-    env = jinja2.Environment(loader=jinja2.DictLoader({"t": "{{ x }}!"}), bytecode_cache=cache)
-    assert env.get_template("t").render(x=2) == "2!"
-    tmp_path.chmod(0o500)  # and one that cannot be written
-    try:
-        env = jinja2.Environment(loader=jinja2.DictLoader({"t": "{{ x }}?"}),
-                                 bytecode_cache=cache)
-        assert env.get_template("t").render(x=3) == "3?"
-    finally:
-        tmp_path.chmod(0o700)
