@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -139,20 +140,24 @@ def universe_scores(folder: str | os.PathLike[str], fmt: str,
 
 
 def case_scores(folder: str | os.PathLike[str], fmt: str,
-                output: str | os.PathLike[str] | None = None) -> str | bytes:
-    """The scores of one case as ``fmt`` (table, json, csv: text; parquet: the scenario
-    summary as Parquet bytes). With ``output``, also write them there (atomically; never onto
-    an input of the case)."""
+                output: str | os.PathLike[str] | None = None) -> str | bytes | Iterator[str]:
+    """The scores of one case as ``fmt`` (table, csv: text; json: text in pieces, record by
+    record, so that a large case's export is never held whole; parquet: the scenario summary
+    as Parquet bytes). With ``output``, also write them there (atomically; never onto an input
+    of the case)."""
     from .report.text import render_score
 
     # Only JSON shows the robustness analyses; the table, CSV and Parquet do not pay for them.
     result = score_folder(folder, analyses=fmt == "json")
     if output is not None:
         guard(Path(output), "file", result.case.read)
+    data: str | bytes | Iterator[str]
     if fmt == "parquet":
         from .report.portfolio import render_parquet
 
-        data: str | bytes = render_parquet(result.summary_table())
+        data = render_parquet(result.summary_table())
+    elif fmt == "json":
+        data = result.json_chunks()
     else:
         data = render_score(result, fmt)
     if output is not None:

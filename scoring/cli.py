@@ -8,7 +8,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
@@ -139,6 +139,7 @@ def score(case_dir: Path, fmt: str, output: Path | None) -> None:
 
     if fmt == "parquet" and output is None:
         raise click.UsageError("--format parquet writes a file: add -o FILE.parquet")
+    data: str | bytes | Iterator[str]
     if is_universe(case_dir):
         from .api import universe_scores
         from .progress import Bar
@@ -154,9 +155,12 @@ def score(case_dir: Path, fmt: str, output: Path | None) -> None:
         data = case_scores(case_dir, fmt, output)
     if output is not None:
         _say(f"wrote {esc(str(output))}", err=True)
-    else:
-        assert isinstance(data, str)
+    elif isinstance(data, str):
         _print_data(data, fmt)
+    else:
+        assert not isinstance(data, bytes)
+        for piece in data:  # JSON, record by record: never held whole
+            _say(piece, nl=False)
 
 
 @main.command()

@@ -234,16 +234,21 @@ def on_sigterm_raise() -> Any:
     return signal.signal(signal.SIGTERM, _raise_interrupted)
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _write_bytes(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    _write_bytes(fd, data)
     os.fsync(fd)
 
 
-def write_atomic(path: Path, text: str | bytes, inputs: RunInputs, *, overwrite: bool = True,
-                 pinned: bool = False) -> None:
-    """Write ``text`` (str as UTF-8, or bytes as they are) to ``path`` atomically, after
+def write_atomic(path: Path, text: str | bytes | Iterable[str], inputs: RunInputs, *,
+                 overwrite: bool = True, pinned: bool = False) -> None:
+    """Write ``text`` (str as UTF-8, bytes as they are, or an iterable of str pieces, written
+    as they come so that a large output is never held whole) to ``path`` atomically, after
     :func:`guard` allowed it against the run's ``inputs``. With ``overwrite=False`` an
     existing file is an error rather than replaced. Any failure, or SIGINT/SIGTERM, leaves the
     previous file as it was and no temporary file behind."""
@@ -252,7 +257,6 @@ def write_atomic(path: Path, text: str | bytes, inputs: RunInputs, *, overwrite:
     if not overwrite and path.exists():
         raise OutputError(f"{path}: exists; pass --force to overwrite it")
     folder = path.parent if str(path.parent) else Path(".")
-    data = text.encode("utf-8") if isinstance(text, str) else text
     tmp: str | None = None
     fd = -1
     try:
@@ -263,7 +267,12 @@ def write_atomic(path: Path, text: str | bytes, inputs: RunInputs, *, overwrite:
         umask = os.umask(0)
         os.umask(umask)
         os.fchmod(fd, 0o666 & ~umask)
-        _write_all(fd, data)
+        if isinstance(text, str | bytes):
+            _write_all(fd, text.encode("utf-8") if isinstance(text, str) else text)
+        else:
+            for piece in text:
+                _write_bytes(fd, piece.encode("utf-8"))
+            os.fsync(fd)
         os.close(fd)
         fd = -1
         # Checked again just before the rename: the target may have changed meanwhile.
