@@ -296,3 +296,21 @@ def test_a_rubric_folder_guards_its_own_files_not_its_subfolders(here: Path,
     res = runner.invoke(main, ["report", "evidence/c", "-o", "reports/c.html"])
     assert res.exit_code == 0, res.stderr
     assert Path("reports/c.html").is_file()
+
+
+def test_a_stream_that_fails_midway_leaves_the_previous_file(tmp_path: Path) -> None:
+    from scoring.output import NO_INPUTS, write_atomic
+
+    target = tmp_path / "out.json"
+    target.write_text("previous\n")
+
+    def pieces() -> Iterator[str]:
+        yield '{"a": '
+        raise ValueError("a record cannot be written")
+
+    with pytest.raises(ValueError):
+        write_atomic(target, pieces(), NO_INPUTS)
+    assert target.read_text() == "previous\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
+    write_atomic(target, iter(['{"a": ', "1}\n"]), NO_INPUTS)
+    assert target.read_text() == '{"a": 1}\n'
