@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -21,10 +21,11 @@ from ..formats.tables import build_tables, score_tables
 from ..method.kernel import BASE, Frames
 from ..trace.core import Trace, records_json
 from ..trace.judgements import Judgement, judgements
-from ..trace.records import leaf_records, scenario_records
-from .robustness_records import sensitivity_records, simulation_records
-from .sensitivity import ScenarioSensitivity, analyse
-from .uncertainty import DEFAULT_DRAWS, DEFAULT_SEED, Simulation, simulate
+from .uncertainty import DEFAULT_DRAWS, DEFAULT_SEED
+
+if TYPE_CHECKING:  # the records and analyses are imported where they are built
+    from .sensitivity import ScenarioSensitivity
+    from .uncertainty import Simulation
 
 JSON_FORMAT_VERSION = 1
 
@@ -55,6 +56,9 @@ class Result:
         """Every number as a trace record, built from the frames on first use: outputs that
         show only the headline numbers (the terminal table, CSV) never pay for it."""
         if "trace" not in self._built:
+            from ..trace.records import leaf_records, scenario_records
+            from .robustness_records import sensitivity_records, simulation_records
+
             records = leaf_records(self.case) + scenario_records(self.frames, self.case,
                                                                  self.judgements)
             rubric = self.case.rubric
@@ -170,6 +174,9 @@ def score(case: Case, analyses: bool = True, draws: int = DEFAULT_DRAWS,
     sens: dict[str, ScenarioSensitivity] = {}
     sims: dict[str, Simulation] = {}
     if analyses:
+        from .sensitivity import analyse
+        from .uncertainty import simulate
+
         rubric, items, factors = case.rubric, frames.items, frames.factors
         for sc in order:
             sens[sc] = analyse(rubric, items, factors, sc)
