@@ -14,6 +14,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from . import __version__
 from .display import escape_controls as esc
 from .display import terminal_safe
 from .errors import InputError, ScoringError, UnknownTraceId
@@ -99,7 +100,7 @@ case_arg = click.argument("case_dir", metavar="CASE_DIR",
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="scoring")
+@click.version_option(version=__version__, prog_name="scoring")
 def main() -> None:
     """Score investment risk from YAML rubrics and sourced evidence, with every number traced."""
 
