@@ -35,9 +35,10 @@ def _fail(exc: ScoringError) -> None:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         n = len(exc.problems)
-        click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was scored.", err=True)
+        click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was scored. "
+                   f"(see {exc.docs})", err=True)
         sys.exit(EXIT_INPUT)
-    _say(f"Error: {exc}", err=True)
+    _say(f"Error: {exc} (see {exc.docs})", err=True)
     from .method.kernel import NoEvidence  # here, not at the top: --help need not import pandas
 
     sys.exit(EXIT_INPUT if isinstance(exc, (UnknownTraceId, NoEvidence)) else EXIT_FAILED)
@@ -248,7 +249,7 @@ def pin(case_dir: Path, force: bool, reason: str) -> None:
     """Pin what CASE_DIR scores now into CASE_DIR/expected.yaml."""
     from .analysis.pinning import pin_case
 
-    _say(f"wrote {esc(str(pin_case(case_dir, force=force, reason=reason)))}")
+    _say(f"wrote {esc(str(pin_case(case_dir, force=force, reason=reason)))}", err=True)
 
 
 @main.command()
@@ -272,7 +273,8 @@ def check(case_dirs: tuple[Path, ...], update: bool, reason: str | None, verbose
     checks = [check_case(d, reason if update else None) for d in case_dirs]
     _say(render_drift(checks, verbose), nl=False)
     if update:
-        click.echo("expected.yaml updated where numbers moved; the reason is in its history.")
+        click.echo("expected.yaml updated where numbers moved; the reason is in its history.",
+                   err=True)
     elif not all(c.ok for c in checks):
         sys.exit(EXIT_FAILED)
 
