@@ -175,3 +175,15 @@ def test_page_is_what_the_commands_print(page: Path, tmp_path: Path) -> None:
     if UPDATE:
         page.write_text("\n".join(new), encoding="utf-8")
     assert "\n".join(new) == text
+
+
+def test_a_changed_output_is_caught(tmp_path: Path) -> None:
+    """The check compares every line: a documented output that no longer holds differs."""
+    shown = ["$ scoring validate examples/docs-example",
+             "examples/docs-example: ok (3 sources, 5 items, 1 scenarios, rubric "
+             "example-platform 1.0.0)"]
+    with workspace(tmp_path):
+        assert transcript(Fence("", 0, shown, "")) == shown
+        stale = [shown[0], shown[1].replace("5 items", "6 items")]
+        assert transcript(Fence("", 0, stale, "")) == shown
+        assert transcript(Fence("", 0, [*shown, "[exit 1]"], "")) == [*shown, "[exit 0]"]
