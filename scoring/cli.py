@@ -14,6 +14,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from . import __version__
 from .display import escape_controls as esc
 from .display import terminal_safe
 from .errors import InputError, ScoringError, UnknownTraceId
@@ -34,9 +35,10 @@ def _fail(exc: ScoringError) -> None:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         n = len(exc.problems)
-        click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was scored.", err=True)
+        click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was scored. "
+                   f"(see {exc.docs})", err=True)
         sys.exit(EXIT_INPUT)
-    _say(f"Error: {exc}", err=True)
+    _say(f"Error: {exc} (see {exc.docs})", err=True)
     from .method.kernel import NoEvidence  # here, not at the top: --help need not import pandas
 
     sys.exit(EXIT_INPUT if isinstance(exc, (UnknownTraceId, NoEvidence)) else EXIT_FAILED)
@@ -99,7 +101,7 @@ case_arg = click.argument("case_dir", metavar="CASE_DIR",
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="scoring")
+@click.version_option(version=__version__, prog_name="scoring")
 def main() -> None:
     """Score investment risk from YAML rubrics and sourced evidence, with every number traced."""
 
@@ -251,7 +253,7 @@ def pin(case_dir: Path, force: bool, reason: str) -> None:
     """Pin what CASE_DIR scores now into CASE_DIR/expected.yaml."""
     from .analysis.pinning import pin_case
 
-    _say(f"wrote {esc(str(pin_case(case_dir, force=force, reason=reason)))}")
+    _say(f"wrote {esc(str(pin_case(case_dir, force=force, reason=reason)))}", err=True)
 
 
 @main.command()
@@ -275,7 +277,8 @@ def check(case_dirs: tuple[Path, ...], update: bool, reason: str | None, verbose
     checks = [check_case(d, reason if update else None) for d in case_dirs]
     _say(render_drift(checks, verbose), nl=False)
     if update:
-        click.echo("expected.yaml updated where numbers moved; the reason is in its history.")
+        click.echo("expected.yaml updated where numbers moved; the reason is in its history.",
+                   err=True)
     elif not all(c.ok for c in checks):
         sys.exit(EXIT_FAILED)
 

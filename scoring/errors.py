@@ -36,6 +36,10 @@ class Problem:
         return escape_controls(line)
 
 
+# The page that explains every error; each kind's section has the anchor ``#<slug>``.
+ERRORS_PAGE = "docs/errors.md"
+
+
 class ScoringError(Exception):
     """Base class of every error scoring raises on purpose.
 
@@ -43,6 +47,11 @@ class ScoringError(Exception):
     """
 
     slug = "scoring-error"
+
+    @property
+    def docs(self) -> str:
+        """Where this error is explained: ``docs/errors.md#<slug>``."""
+        return f"{ERRORS_PAGE}#{self.slug}"
 
 
 class InputError(ScoringError):

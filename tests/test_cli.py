@@ -35,7 +35,7 @@ def test_validate_lists_every_problem_and_exits_2(tiny: TinyCase, runner: CliRun
         f"{rel}:3:11: items[0].factor: unknown factor 'zz' (known: a, b)",
         f"{rel}:11:7: items[1].id: duplicate item id 'E1' (first at items[0])",
         f"{rel}:13:10: items[1].value: value 500 is outside the scale [0, 100]",
-        "3 problems found; nothing was scored.",
+        "3 problems found; nothing was scored. (see docs/errors.md#input-error)",
     ]
     assert "Traceback" not in res.output
 
@@ -105,7 +105,8 @@ def test_trace_unknown_id_suggests(runner: CliRunner) -> None:
     res = runner.invoke(main, ["trace", str(META), "bear/compsite"])
     assert res.exit_code == EXIT_INPUT
     assert res.stderr == ("Error: no number with id 'bear/compsite' in this result. "
-                          "Did you mean: bear/composite, base/composite, bull/composite?\n")
+                          "Did you mean: bear/composite, base/composite, bull/composite?"
+                          " (see docs/errors.md#unknown-trace-id)\n")
 
 
 def test_schema(runner: CliRunner) -> None:
@@ -121,7 +122,7 @@ def test_validate_catches_a_case_with_no_usable_evidence(tiny: TinyCase,
     res = runner.invoke(main, ["validate", str(tiny.write())])
     assert res.exit_code == EXIT_INPUT
     assert res.stderr == ("Error: scenario base: no factor has evidence or an imputed score, "
-                          "so there is no composite to compute\n")
+                          "so there is no composite to compute (see docs/errors.md#no-evidence)\n")
 
 
 def test_a_run_never_modifies_its_inputs(tmp_path: Path, runner: CliRunner) -> None:

@@ -57,7 +57,7 @@ def test_a_failing_write_keeps_the_previous_file(case: Path, runner: CliRunner, 
     monkeypatch.setattr("scoring.output._write_all", full)
     res = runner.invoke(main, ["report", "case", "-o", "out/r.html"])
     assert (res.exit_code, res.stderr) == (EXIT_FAILED, f"Error: out/r.html: cannot write: "
-                                                        f"{reason}\n")
+                                                        f"{reason} (see docs/errors.md#output-error)\n")
     intact()
 
 
@@ -75,7 +75,7 @@ def test_a_folder_that_refuses_files(case: Path, runner: CliRunner, code: int, r
     monkeypatch.setattr("scoring.output.tempfile.mkstemp", refuse)
     res = runner.invoke(main, ["score", "case", "--format", "json", "-o", "out/r.html"])
     assert (res.exit_code, res.stderr) == (EXIT_FAILED, f"Error: out/r.html: cannot write: "
-                                                        f"{reason}\n")
+                                                        f"{reason} (see docs/errors.md#output-error)\n")
     intact()
 
 
@@ -87,7 +87,8 @@ def test_a_read_only_folder(case: Path, runner: CliRunner) -> None:  # pragma: n
     finally:
         os.chmod("out", 0o755)
     assert (res.exit_code, res.stderr) == (EXIT_FAILED, "Error: out/r.html: cannot write: "
-                                                        "permission denied\n")
+                                                        "permission denied"
+                                                        " (see docs/errors.md#output-error)\n")
     intact()
 
 
@@ -99,7 +100,8 @@ def test_a_replace_that_fails_removes_the_temporary_file(case: Path, runner: Cli
     monkeypatch.setattr("scoring.output.os.replace", busy)
     res = runner.invoke(main, ["report", "case", "-o", "out/r.html"])
     assert (res.exit_code, res.stderr) == (EXIT_FAILED, "Error: out/r.html: cannot write: "
-                                                        "Device or resource busy\n")
+                                                        "Device or resource busy"
+                                                        " (see docs/errors.md#output-error)\n")
     intact()
 
 
@@ -114,7 +116,8 @@ def test_paths_that_cannot_be_made(case: Path, runner: CliRunner, target: str,
                                    message: str) -> None:
     Path("loop").symlink_to("loop")
     res = runner.invoke(main, ["score", "case", "-o", target])
-    assert (res.exit_code, res.stderr) == (EXIT_FAILED, f"Error: {message}\n")
+    assert (res.exit_code, res.stderr) == (EXIT_FAILED, f"Error: {message}"
+                                                        f" (see docs/errors.md#output-error)\n")
     intact()
 
 
@@ -225,5 +228,6 @@ def test_the_file_size_limit(case: Path) -> None:
                           env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, check=False)
     assert (proc.returncode, proc.stderr) == (EXIT_FAILED, "Error: out/r.html: cannot write: "
                                                            "file too large (the file size "
-                                                           "limit was reached)\n")
+                                                           "limit was reached)"
+                                                           " (see docs/errors.md#output-error)\n")
     intact()

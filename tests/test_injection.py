@@ -117,7 +117,8 @@ class TestTerminalOutput:
     def test_unknown_trace_id_error(self, evil: TinyCase, runner: CliRunner) -> None:
         res = runner.invoke(main, ["trace", str(evil.write()), "x\x1b[2J\u202e"])
         assert res.exit_code == EXIT_INPUT
-        assert res.stderr == "Error: no number with id 'x\\x1b[2J\\u202e' in this result.\n"
+        assert res.stderr == ("Error: no number with id 'x\\x1b[2J\\u202e' in this result."
+                              " (see docs/errors.md#unknown-trace-id)\n")
 
     def test_pin_and_check(self, evil: TinyCase, runner: CliRunner) -> None:
         root = evil.write()
@@ -307,7 +308,7 @@ class TestDiffAgainst:
         res = runner.invoke(main, ["diff", "cases/tiny", f"--against={rev}"])
         assert res.exit_code == EXIT_FAILED
         assert res.stderr == f"Error: --against {rev!r}: no such commit in the repository " \
-                             "at .\n"
+                             "at . (see docs/errors.md#git-error)\n"
         assert sorted(p.name for p in root.iterdir()) == before
         assert not Path("/tmp/scoring-pwned").exists()
 
@@ -320,13 +321,14 @@ class TestDiffAgainst:
         for given in (rev, sha):
             res = runner.invoke(main, ["diff", str(tiny.root), "--against", given])
             assert res.exit_code == EXIT_FAILED
-            assert res.stderr == f"Error: --against {given!r}: names a {kind}, not a commit\n"
+            assert res.stderr == (f"Error: --against {given!r}: names a {kind}, not a commit"
+                                  " (see docs/errors.md#git-error)\n")
 
     def test_empty_revision(self, repo: tuple[Path, TinyCase], runner: CliRunner) -> None:
         res = runner.invoke(main, ["diff", str(repo[1].root), "--against", ""])
         assert res.exit_code == EXIT_FAILED
         assert res.stderr == "Error: --against: the revision is empty; give a commit " \
-                             "(HEAD~1, a tag, a branch or a hash)\n"
+                             "(HEAD~1, a tag, a branch or a hash) (see docs/errors.md#git-error)\n"
 
     def test_git_environment_is_ignored(self, repo: tuple[Path, TinyCase], runner: CliRunner,
                                         tmp_path: Path) -> None:
@@ -360,7 +362,8 @@ class TestDiffAgainst:
         assert res.exit_code == EXIT_INPUT
         assert res.stderr.startswith(f"{sha}:cases/tiny/evidence.yaml:3:1: (file): malformed "
                                      "YAML: ")
-        assert res.stderr.endswith("\n1 problem found; nothing was scored.\n")
+        assert res.stderr.endswith("\n1 problem found; nothing was scored."
+                                   " (see docs/errors.md#input-error)\n")
 
     def test_rubric_outside_the_repository(self, repo: tuple[Path, TinyCase],
                                            runner: CliRunner,
@@ -377,7 +380,7 @@ class TestDiffAgainst:
         assert res.exit_code == EXIT_INPUT
         assert res.stderr == (f"{sha}:cases/tiny/case.yaml:4:9: rubric: rubric path leaves "
                               "the repository: ../../../rubric.yaml\n"
-                              "1 problem found; nothing was scored.\n")
+                              "1 problem found; nothing was scored. (see docs/errors.md#input-error)\n")
 
     def test_symlinks_at_the_revision_are_refused(self, repo: tuple[Path, TinyCase],
                                                   runner: CliRunner,
@@ -398,7 +401,7 @@ class TestDiffAgainst:
             "a symbolic link at this revision; name the file it points to\n"
             f"{sha}:cases/tiny/sources.yaml:0:0: (file): is a symbolic link (to /etc/passwd); "
             "a case file must be a regular file in the case folder, so copy the file here\n"
-            "2 problems found; nothing was scored.\n")
+            "2 problems found; nothing was scored. (see docs/errors.md#input-error)\n")
 
     def test_big_blob_is_refused_before_reading(self, repo: tuple[Path, TinyCase],
                                                 runner: CliRunner,
@@ -414,7 +417,7 @@ class TestDiffAgainst:
         assert res.exit_code == EXIT_INPUT
         assert res.stderr == (f"{sha}:cases/tiny/scenarios.yaml:0:0: (file): file is {size} "
                               f"bytes; the limit is {MAX_FILE_BYTES}\n"
-                              "1 problem found; nothing was scored.\n")
+                              "1 problem found; nothing was scored. (see docs/errors.md#input-error)\n")
 
     @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
     def test_table_files_at_the_revision(self, repo: tuple[Path, TinyCase], runner: CliRunner,

@@ -64,7 +64,8 @@ def refused(runner: CliRunner, args: list[str], target: str, why: str,
             watch: tuple[Path, ...] = (Path("."),)) -> None:
     before = digests(*watch)
     res = runner.invoke(main, args)
-    assert (res.exit_code, res.stderr) == (EXIT_FAILED, f"Error: {target}: refused: {why}\n")
+    assert (res.exit_code, res.stderr) == (EXIT_FAILED, f"Error: {target}: refused: {why}"
+                                                        f" (see docs/errors.md#output-error)\n")
     assert res.stdout == ""
     assert digests(*watch) == before
 
@@ -186,7 +187,7 @@ def test_force_never_overrides_the_guard(case: Path, runner: CliRunner) -> None:
 def test_pin_and_check_update_still_write_expected_yaml(case: Path, runner: CliRunner) -> None:
     res = runner.invoke(main, ["pin", "case"])
     assert res.exit_code == 0, res.output
-    assert res.stdout == "wrote case/expected.yaml\n"
+    assert (res.stdout, res.stderr) == ("", "wrote case/expected.yaml\n")
     res = runner.invoke(main, ["check", "case", "--update", "--reason", "same"])
     assert res.exit_code == 0, res.output
 

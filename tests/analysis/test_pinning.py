@@ -171,7 +171,8 @@ def test_an_empty_interval_is_an_error_not_a_pin(pinned: TinyCase, runner: CliRu
     line = next(n for n, t in enumerate(text.splitlines(), 1) if "between: [70, 60]" in t)
     assert res.stderr == (
         f"expected.yaml:{line}:26: scenarios.base.composite.between: interval [70, 60] is "
-        "empty: its low end is above its high end\n1 problem found; nothing was scored.\n")
+        "empty: its low end is above its high end\n1 problem found; nothing was scored."
+        " (see docs/errors.md#input-error)\n")
 
 
 def test_expectations_of_another_case_are_an_error(pinned: TinyCase, runner: CliRunner,

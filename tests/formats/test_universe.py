@@ -83,7 +83,7 @@ def test_universe_table_errors(tmp_path: Path, runner: CliRunner,
     assert res.exit_code == 2
     assert res.output.splitlines() == [
         "evidence.csv:3:1: case: case 'C999999' is not in the cases table",
-        "1 problem found; nothing was scored.",
+        "1 problem found; nothing was scored. (see docs/errors.md#input-error)",
     ]
     bad = rows.copy()
     bad.loc[4, "confidence"] = "2"
@@ -92,7 +92,7 @@ def test_universe_table_errors(tmp_path: Path, runner: CliRunner,
     assert res.output.splitlines() == [
         "evidence.csv:0:0: case: no rows for case 'C000003'",
         "evidence.csv:6:6: confidence: input should be less than or equal to 1",
-        "2 problems found; nothing was scored.",
+        "2 problems found; nothing was scored. (see docs/errors.md#input-error)",
     ]
 
 
