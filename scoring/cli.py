@@ -63,9 +63,16 @@ def handled(fn: F) -> F:
             click.echo(f"Interrupted by {signal.Signals(signum).name}; files being written "
                        "were left as they were.", err=True)
             sys.exit(EXIT_SIGNAL + signum)
+        except BrokenPipeError:
+            # The reader of standard output stopped (`scoring score ... | head`): nothing is
+            # wrong, so no message; exit as a process killed by SIGPIPE would. Standard
+            # output is pointed at /dev/null so that flushing it at exit fails no more.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_SIGNAL + signal.SIGPIPE)
         except OSError as exc:
-            # The machine, not scoring or the inputs: a full disk, a closed pipe, a folder
-            # that cannot be listed. Writers and readers say more where they can.
+            # The machine, not scoring or the inputs: a full disk, a folder that cannot be
+            # listed. Writers and readers say more where they can.
             where = f"{exc.filename}: " if exc.filename is not None else ""
             click.echo(f"Error: {where}{reason(exc)}", err=True)
             sys.exit(EXIT_FAILED)

@@ -231,3 +231,18 @@ def test_the_file_size_limit(case: Path) -> None:
                                                            "limit was reached)"
                                                            " (see docs/errors.md#output-error)\n")
     intact()
+
+
+def test_a_reader_that_stops_early_is_no_error() -> None:
+    # `scoring score CASE --format json | head -1`: the reader closes the pipe; scoring stops
+    # quietly with the code of a process killed by SIGPIPE, as shell tools do.
+    from .conftest import META
+
+    with subprocess.Popen([sys.executable, "-m", "scoring.cli", "score", str(META),
+                           "--format", "json"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout.readline() == b"{\n"
+        proc.stdout.close()
+        err = proc.stderr.read()
+        assert (proc.wait(timeout=120), err) == (141, b"")
