@@ -310,29 +310,31 @@ def _source_suffixes(header: Sequence[str]) -> list[str]:
     return ["" if n == 1 else f"_{n}" for n in sorted(numbers)]
 
 
-def _record(table: RawTable, spec: TableSpec, k: int, suffixes: list[str]) -> dict[str, Any]:
-    rec: dict[str, Any] = {}
-    for name in spec.columns:
-        if name in table.cells and name not in ("source", "locator"):
-            value = table.cells[name][k]
-            if value is not None:
-                rec[name] = _cell(name, value)
-    if spec.kind == "evidence":
-        refs = []
-        for sfx in suffixes:
-            ref = {f: table.cells[f + sfx][k] for f in ("source", "locator")
-                   if f + sfx in table.cells and table.cells[f + sfx][k] is not None}
-            if ref:
-                refs.append(ref)
-        rec["sources"] = refs
-    return rec
-
-
 def table_doc(table: RawTable, spec: TableSpec, rows: Sequence[int] | None = None) -> TableDoc:
-    """The document of ``rows`` (0-based record indices; all by default) of ``table``."""
+    """The document of ``rows`` (0-based record indices; all by default) of ``table``: one
+    record per row, as the YAML loader would give it, built column by column."""
     picked = list(range(table.n_rows)) if rows is None else [int(k) for k in rows]
-    suffixes = _source_suffixes(table.header)
-    records = [_record(table, spec, k, suffixes) for k in picked]
+    records: list[dict[str, Any]] = [{} for _ in picked]
+    for name in spec.columns:
+        if name not in table.cells or name in ("source", "locator"):
+            continue
+        column = table.cells[name]
+        numeric = name in _NUMBER_FIELDS or name in _VALUE_FIELDS
+        for rec, k in zip(records, picked, strict=True):
+            value = column[k]
+            if value is not None:
+                rec[name] = _cell(name, value) if numeric else value
+    if spec.kind == "evidence":
+        pairs = [(table.cells.get("source" + sfx), table.cells.get("locator" + sfx))
+                 for sfx in _source_suffixes(table.header)]
+        for rec, k in zip(records, picked, strict=True):
+            refs = []
+            for source, locator in pairs:
+                ref = {f: col[k] for f, col in (("source", source), ("locator", locator))
+                       if col is not None and col[k] is not None}
+                if ref:
+                    refs.append(ref)
+            rec["sources"] = refs
     data: Any = {spec.key: records} if spec.key else records[0]
     return TableDoc(table.path, data, spec=spec, table=table, rows=picked)
 
