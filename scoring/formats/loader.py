@@ -213,8 +213,13 @@ def _message(errs: list[Any], plain: str | None, root: type[BaseModel] | None) -
     return msg[0].lower() + msg[1:] if msg else kind
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _rubric_problem(root: Path, rubric: str) -> str | None:
@@ -325,7 +330,7 @@ def load_case(folder: str | os.PathLike[str]) -> Case:
         raise InputError(problems)
     assert meta and rubric and sources and evidence and scenarios is not None
     inputs = tuple(
-        InputFile(role, Path(os.path.relpath(path, root)).as_posix(), _sha256(path))
+        InputFile(role, Path(os.path.relpath(path, root)).as_posix(), file_sha256(path))
         for role, path in paths.items()
     )
     read_from = RunInputs.of(paths.values(), [root], shallow=[paths["rubric"].parent])

@@ -13,7 +13,6 @@ never has to be held in memory as models.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +32,7 @@ from .loader import (
     SCENARIOS_FILE,
     Case,
     InputFile,
+    file_sha256,
     load_case,
     load_rubric,
     validate_doc,
@@ -65,14 +65,6 @@ def _table(folder: Path, stem: str) -> Path | None:
 def _case_folders(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir()
                   if p.is_dir() and not p.is_symlink() and (p / CASE_FILE).is_file())
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass
@@ -216,7 +208,7 @@ def read_tables(root: Path) -> TableSet | None:
     if sdoc is not None:
         files["scenarios"] = scen_path
     inputs = tuple(InputFile("case" if role == "cases" else role,
-                             p.relative_to(root).as_posix(), _sha256(p))
+                             p.relative_to(root).as_posix(), file_sha256(p))
                    for role, p in files.items())
     return TableSet(root, raw["cases"], raw["sources"], raw["evidence"], scenarios, sdoc,
                     inputs, source_rows, evidence_rows)
