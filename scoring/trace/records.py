@@ -439,7 +439,7 @@ def scenario_records(frames: Frames, case: Case,
                          expression=(f"{exact(s.composite)} - {exact(s.composite - s.change_vs_base)} = "
                                      f"{exact(s.change_vs_base)}"),
                          inputs=(f"{sc}/composite", f"{BASE}/composite")))
-        thin = case.rubric.min_coverage is not None and s.coverage < case.rubric.min_coverage
+        thin = bool(s.insufficient)  # the method decided (judge.py); not decided again here
         out.append(R(f"{sc}/band", "band", f"Band ({sc})", str(s.band), op="lookup",
                      formula="band whose [min, max) holds C, then band gates and overrides; "
                              "'Insufficient evidence' when coverage is below min_coverage",
