@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..formats.models import Impute, Rubric
 from ..method.judge import band_of
-from ..method.steps import composites
+from ..method.steps import composites, factor_scores, sum_rows
 
 WEIGHT_STEP = 0.2  # tornado: weights moved by ±20 %
 
@@ -127,27 +127,34 @@ def break_evens(rubric: Rubric, weights: pd.Series, scores: pd.Series) -> tuple[
     return tuple(out)
 
 
-def _factor_without(rows: pd.DataFrame, aggregation: str) -> np.ndarray:
-    """Each row's factor score with that row left out (NaN when nothing would be left), for
-    all rows at once: the group's totals less the row's own terms (relative weights, as the
-    method aggregates), or for max/min the best of the others."""
-    w = rows["relative_weight"].to_numpy(dtype=float)
-    r = rows["risk_value"].to_numpy(dtype=float)
-    if aggregation == "weighted_mean":
-        rest_w = w.sum() - w
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out = np.where(rest_w > 0, ((w * r).sum() - w * r) / np.where(rest_w > 0, rest_w, 1), np.nan)
-        return np.asarray(out, dtype=float)
-    live = w > 0
-    sign = 1.0 if aggregation == "max" else -1.0
-    value = np.where(live, sign * r, -np.inf)  # the best is the largest of sign * r
+def _leave_one_out(values: np.ndarray, live: np.ndarray, sign: float) -> np.ndarray:
+    """For each row, the largest of ``sign * value`` over the other live rows (-inf: none)."""
+    value = np.where(live, sign * values, -np.inf)
     order = np.argsort(-value, kind="stable")
-    best = value[order[0]] if len(r) else -np.inf
-    second = value[order[1]] if len(r) > 1 else -np.inf
+    best = value[order[0]] if len(value) else -np.inf
+    second = value[order[1]] if len(value) > 1 else -np.inf
     # Leaving out the only row holding the best leaves the second best; any other row, the best.
     alone = live & (value == best) & (np.count_nonzero(value == best) == 1)
-    out = np.where(alone, second, best)
-    return np.where(np.isfinite(out), sign * out, np.nan)
+    return np.where(alone, second, best)
+
+
+def _factor_without(rows: pd.DataFrame, aggregation: str) -> np.ndarray:
+    """Each row's factor score with that row left out (NaN when nothing would be left), for
+    all rows at once: the method's own factor-score step (``steps.factor_scores``) on the
+    group's sums less the row's own terms and on the extremes of the other rows."""
+    w = rows["relative_weight"].to_numpy(dtype=float)
+    r = rows["risk_value"].to_numpy(dtype=float)
+    live = w > 0
+    highest = _leave_one_out(r, live, 1.0)
+    lowest = -_leave_one_out(r, live, -1.0)
+    with np.errstate(invalid="ignore"):
+        highest = np.where(np.isfinite(highest), highest, np.nan)
+        lowest = np.where(np.isfinite(lowest), lowest, np.nan)
+    total_w = sum_rows(w[None, :])[0]
+    total_wr = sum_rows((w * r)[None, :])[0]
+    score, has, _, _ = factor_scores(total_wr - w * r, total_w - w, lowest, highest,
+                                     np.array(aggregation, dtype=object), np.array(np.nan))
+    return np.asarray(np.where(has, score, np.nan), dtype=float)
 
 
 def item_stakes(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame) -> tuple[ItemStake, ...]:
