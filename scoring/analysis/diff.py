@@ -16,9 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..formats.models import Rubric
+from ..method.steps import factor_scores, sum_rows
 from .result import Result
 
 ITEM_FIELDS = ("value", "confidence", "observed", "best_source", "grade")
@@ -102,15 +104,19 @@ class CaseDiff:
 
 
 def _aggregate(aggregation: str) -> Callable[[list[tuple[float, float]]], float | None]:
+    """A factor's score from (weight, risk value) rows, by the method's own step
+    (``steps.factor_scores``); None when no row has weight."""
     def agg(rows: list[tuple[float, float]]) -> float | None:
-        live = [(w, r) for w, r in rows if w > 0]
-        if not live:
+        w = np.array([x for x, _ in rows], dtype=float)
+        r = np.array([x for _, x in rows], dtype=float)
+        live = w > 0
+        if not live.any():
             return None
-        if aggregation == "max":
-            return max(r for _, r in live)
-        if aggregation == "min":
-            return min(r for _, r in live)
-        return sum(w * r for w, r in live) / sum(w for w, _ in live)
+        score, _, _, _ = factor_scores(
+            sum_rows((w * r)[None, :]), sum_rows(w[None, :]), np.array([r[live].min()]),
+            np.array([r[live].max()]), np.array([aggregation], dtype=object),
+            np.array([np.nan]))
+        return float(score[0])
 
     return agg
 
