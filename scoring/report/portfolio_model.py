@@ -16,6 +16,7 @@ import pandas as pd
 from .. import __version__
 from ..display import format_score
 from ..formats.models import Rubric
+from ..method.judge import band_index
 from ..method.kernel import BASE
 from .portfolio import UniverseScores
 
@@ -128,12 +129,12 @@ def _chart(values: np.ndarray, scenario: str, rubric: Rubric) -> Chart:
     counts, edges = np.histogram(values, bins=N_BINS, range=(lo, hi))
     top = int(counts.max()) if len(values) else 0
     step = CHART_WIDTH / N_BINS
-    starts = [b.min for b in rubric.bands[1:]]
+    colour = band_index(edges[:-1], rubric.bands)  # the band of each bar's left edge
     bars = tuple(
         HistBar(round(k * step, 3), round(CHART_HEIGHT * (1 - c / top), 3) if top else 0.0,
                 round(step - 1, 3), round(CHART_HEIGHT * c / top, 3) if top else 0.0, int(c),
                 f"{format_score(edges[k])}–{format_score(edges[k + 1])}",
-                int(np.searchsorted(starts, edges[k], side="right")))
+                int(colour[k]))
         for k, c in enumerate(counts))
     ticks = tuple((round((float(b.min) - lo) / (hi - lo) * CHART_WIDTH, 3), b.name)
                   for b in rubric.bands)
