@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..formats.models import Rubric
-from ..method.steps import factor_scores, sum_rows
+from ..method.steps import counted, factor_scores, sum_rows
 from .result import Result
 
 ITEM_FIELDS = ("value", "confidence", "observed", "best_source", "grade")
@@ -109,7 +109,7 @@ def _aggregate(aggregation: str) -> Callable[[list[tuple[float, float]]], float 
     def agg(rows: list[tuple[float, float]]) -> float | None:
         w = np.array([x for x, _ in rows], dtype=float)
         r = np.array([x for _, x in rows], dtype=float)
-        live = w > 0
+        live = counted(w)
         if not live.any():
             return None
         score, _, _, _ = factor_scores(

@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..formats.models import Impute, Rubric
 from ..method.judge import band_of
-from ..method.steps import composites, factor_scores, sum_rows
+from ..method.steps import composites, counted, factor_scores, sum_rows
 
 WEIGHT_STEP = 0.2  # tornado: weights moved by ±20 %
 
@@ -144,7 +144,7 @@ def _factor_without(rows: pd.DataFrame, aggregation: str) -> np.ndarray:
     group's sums less the row's own terms and on the extremes of the other rows."""
     w = rows["relative_weight"].to_numpy(dtype=float)
     r = rows["risk_value"].to_numpy(dtype=float)
-    live = w > 0
+    live = counted(w)
     highest = _leave_one_out(r, live, 1.0)
     lowest = -_leave_one_out(r, live, -1.0)
     with np.errstate(invalid="ignore"):

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..formats.models import Rubric
 from ..method.judge import band_of
-from ..method.steps import composites, factor_scores, sum_rows
+from ..method.steps import composites, counted, factor_scores, sum_rows
 
 DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 20260309
@@ -57,10 +57,10 @@ def _sums(r: np.ndarray, w: np.ndarray, codes: np.ndarray, n_factors: int
         member = codes == k
         weighted[:, k] = sum_rows(r[:, member] * w[member])
         total[k] = sum_rows(w[member][None, :])[0]
-        counted = member & (w > 0)
-        if counted.any():
-            lowest[:, k] = r[:, counted].min(axis=1)
-            highest[:, k] = r[:, counted].max(axis=1)
+        taking_part = member & counted(w)
+        if taking_part.any():
+            lowest[:, k] = r[:, taking_part].min(axis=1)
+            highest[:, k] = r[:, taking_part].max(axis=1)
     return weighted, np.broadcast_to(total, (draws, n_factors)), lowest, highest
 
 

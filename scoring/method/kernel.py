@@ -31,7 +31,7 @@ import pandas as pd
 from ..errors import ScoringError
 from .judge import Judged, judge
 from .params import OverrideLike, RubricLike
-from .steps import composites, factor_scores, sum_groups, sum_rows
+from .steps import composites, counted, factor_scores, sum_groups, sum_rows
 from .weights import item_weights, relative_weights
 
 BASE = "base"
@@ -117,6 +117,7 @@ def _score_items(items: pd.DataFrame, rubric: RubricLike, n_s: int, n_f: int,
     out["effective_weight"] = w.effective_weight
     rw = relative_weights(w, g, size)
     out["relative_weight"] = rw
+    out["counted"] = counted(rw)  # takes part in max, min and the spread
     strength = np.array([f.polarity == "strength" for f in rubric.factors])
     lo, hi = float(rubric.scale.min), float(rubric.scale.max)
     value = out["score"].to_numpy(dtype=float)
@@ -132,13 +133,13 @@ def _score_factors(its: pd.DataFrame, g: np.ndarray, weights: pd.DataFrame, rubr
     """Steps 3 and 4: one row per weight row (pair and factor)."""
     rw = its["relative_weight"].to_numpy()
     risk = its["risk_value"].to_numpy()
-    counted = np.where(rw > 0, risk, np.nan)  # items with no weight take no part in max/min
+    counted_risk = np.where(counted(rw), risk, np.nan)
     sourced = np.where(its["assumption"].to_numpy(dtype=bool), 0.0, rw)
     sums = _by_group(g, size, "sum", 0.0, total_weight=its["effective_weight"].to_numpy(),
                      relative_total=rw, weighted_risk=rw * risk, sourced_weight=sourced,
                      n_items=np.ones(len(g)))
-    highest = _by_group(g, size, "max", np.nan, r=counted)["r"]
-    lowest = _by_group(g, size, "min", np.nan, r=counted)["r"]
+    highest = _by_group(g, size, "max", np.nan, r=counted_risk)["r"]
+    lowest = _by_group(g, size, "min", np.nan, r=counted_risk)["r"]
     pair = codes(weights["case"]) * n_s + codes(weights["scenario"])
     fg = pair * n_f + codes(weights["factor"])
     out = weights.copy()

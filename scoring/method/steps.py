@@ -47,6 +47,12 @@ def sum_groups(values: np.ndarray, groups: np.ndarray, size: int) -> np.ndarray:
     return total
 
 
+def counted(weight: np.ndarray) -> np.ndarray:
+    """Which items take part in a factor's max, min and spread: those with a weight above 0
+    (an item with confidence 0, or a stale item excluded, counts for nothing)."""
+    return np.asarray(weight > 0)
+
+
 def factor_scores(weighted_risk: np.ndarray, weight_total: np.ndarray, lowest: np.ndarray,
                   highest: np.ndarray, aggregation: np.ndarray, impute: np.ndarray
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -224,6 +224,7 @@ class _Items:
         self.risk_id = [f"{p}/risk_value" for p in self.prefix]
         self.w = items["effective_weight"].tolist()
         self.rw = items["relative_weight"].tolist()
+        self.counted = items["counted"].tolist()
         self.risk = items["risk_value"].tolist()
         self.x_w = _exact(items["effective_weight"])
         self.x_rw = _exact(items["relative_weight"])
@@ -283,7 +284,7 @@ def _factor_records(fr: Any, rows: list[int], its: _Items, dropped: tuple[str, .
                   inputs=(f"rubric/factor/{f}", *dropped))
     out.append(score)
     if fr.has_evidence:
-        live = [k for k in rows if its.rw[k] > 0]
+        live = [k for k in rows if its.counted[k]]
         risks = [its.risk[k] for k in live]
         limit = case.rubric.contested_spread
         out.append(R(f"{p}/spread", "number", f"Spread of the evidence on {name}",
