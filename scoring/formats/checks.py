@@ -6,28 +6,27 @@ reports every problem in every file at once.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+
 from ..errors import Problem
 from .checks_judgement import check_gates, check_overrides
+from .evidence import value_problems
 from .models import (
     Assume,
-    CaseFile,
     CategoriesMapping,
     DropItem,
-    EvidenceFile,
-    Factor,
     Impute,
     Indicator,
     LinearMapping,
     Rubric,
     ScenariosFile,
-    SetConfidence,
     SetValue,
     SetWeight,
     ShiftValue,
-    SourcesFile,
 )
 from .yamlio import PathKey, YamlDoc
 
@@ -165,123 +164,52 @@ def _check_bands(rubric: Rubric, doc: YamlDoc) -> list[Problem]:
     return out
 
 
-def _kind(value: object) -> str:
-    """What YAML made of an unquoted scalar, in words."""
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    return "null" if value is None else "date"
+def named_items(scenarios: ScenariosFile) -> set[str]:
+    """The item ids that scenario changes name or assume (to look up in the evidence)."""
+    return {ch.item.id if isinstance(ch, Assume) else ch.item
+            for sc in scenarios.scenarios for ch in sc.changes if not isinstance(ch, SetWeight)}
 
 
-class _ValueRules:
-    """Checks an item's value against its factor and indicator."""
-
-    def __init__(self, rubric: Rubric) -> None:
-        self.rubric = rubric
-        self.factors: dict[str, Factor] = {}
-        for f in rubric.factors:  # a duplicate factor id is reported; the first one counts
-            self.factors.setdefault(f.id, f)
-
-    def indicator(self, factor: str, indicator: str | None) -> Indicator | None:
-        f = self.factors.get(factor)
-        if f is None or indicator is None:
-            return None
-        return next((i for i in f.indicators if i.id == indicator), None)
-
-    def check(self, doc: YamlDoc, loc: PathKey, factor: str, indicator: str | None,
-              value: object, value_key: str = "value") -> list[Problem]:
-        out: list[Problem] = []
-        if factor not in self.factors:
-            known = ", ".join(sorted(self.factors))
-            return [doc.problem((*loc, "factor"), f"unknown factor {factor!r} (known: {known})")]
-        ind = self.indicator(factor, indicator)
-        if indicator is not None and ind is None:
-            known = ", ".join(i.id for i in self.factors[factor].indicators) or "none"
-            return [doc.problem((*loc, "indicator"),
-                                f"unknown indicator {indicator!r} for factor {factor!r} "
-                                f"(known: {known})")]
-        out += self.check_value(doc, (*loc, value_key), ind, value)
-        return out
-
-    def check_value(self, doc: YamlDoc, loc: PathKey, ind: Indicator | None,
-                    value: object) -> list[Problem]:
-        if ind is not None and isinstance(ind.mapping, CategoriesMapping):
-            labels = ind.mapping.categories
-            if not isinstance(value, str) or value not in labels:
-                plain = doc.plain.get(tuple(loc))
-                hint = (f"; YAML reads the unquoted {plain} as a {_kind(value)}, so write it in "
-                        f"quotes: \"{plain}\"" if plain in labels else "")
-                return [doc.problem(loc, f"must be one of the categories of indicator "
-                                         f"{ind.id!r}: {', '.join(labels)}{hint}")]
-            return []
-        if isinstance(value, str):
-            return [doc.problem(loc, f"must be a number, not the string {value!r}")]
-        if ind is None:
-            lo, hi = self.rubric.scale.min, self.rubric.scale.max
-            assert isinstance(value, (int, float))
-            if not lo <= value <= hi:
-                return [doc.problem(loc, f"value {value} is outside the scale [{lo}, {hi}]")]
+def _values(rubric: Rubric, doc: YamlDoc,
+            checks: list[tuple[PathKey, str, str | None, object, str]]) -> list[Problem]:
+    """The value rule (evidence.value_problems) for values a scenario writes: each check is
+    (place, factor, indicator, value, suffix of the message)."""
+    if not checks:
         return []
 
+    def place(j: int, name: str, message: str) -> Problem:
+        loc, _, _, _, suffix = checks[j]
+        return doc.problem((*loc, name if suffix == "" else "by"), message + suffix)
 
-def check_case(meta: CaseFile, rubric: Rubric, sources: SourcesFile, evidence: EvidenceFile,
-               scenarios: ScenariosFile, docs: dict[str, YamlDoc]) -> list[Problem]:
-    """Cross-file rules: ids, references, dates, values against the rubric, scenario changes."""
+    found, _ = value_problems(
+        rubric, np.asarray([c[1] for c in checks], dtype=object),
+        np.asarray([c[2] for c in checks], dtype=object),
+        np.asarray([c[3] for c in checks], dtype=object), place,
+        lambda j: doc.plain.get((*checks[j][0], "value")))
+    return found
+
+
+def check_scenarios(as_of: dt.date, rubric: Rubric, items: dict[str, tuple[str, str | None,
+                                                                           object, bool]],
+                    scenarios: ScenariosFile, doc: YamlDoc, complete: bool = True) -> list[Problem]:
+    """The rules of a case's scenario changes. ``items``: the case's items that changes name,
+    id -> (factor, indicator, value, whether factor and indicator are known). ``complete``:
+    every item of the case has a valid id (otherwise an item a change names may be one whose
+    id is broken, and is not reported unknown a second time)."""
     out: list[Problem] = []
-    sdoc, edoc = docs["sources"], docs["evidence"]
-    for i, j in _duplicates(s.id for s in sources.sources).items():
-        out.append(sdoc.problem(("sources", i, "id"),
-                                f"duplicate source id {sources.sources[i].id!r} (first at sources[{j}])"))
-    for i, src in enumerate(sources.sources):
-        if src.reliability not in rubric.reliability:
-            out.append(sdoc.problem(("sources", i, "reliability"),
-                                    f"unknown reliability grade {src.reliability!r} "
-                                    f"(the rubric has {', '.join(rubric.reliability)})"))
-        if src.date is not None and src.date > meta.as_of:
-            out.append(sdoc.problem(("sources", i, "date"),
-                                    f"source dated {src.date} is after the case's as_of {meta.as_of}"))
-        if src.snapshot is not None and (src.snapshot.startswith(("/", "\\"))
-                                         or ".." in src.snapshot.replace("\\", "/").split("/")
-                                         or ":" in src.snapshot):
-            out.append(sdoc.problem(("sources", i, "snapshot"),
-                                    "a snapshot path must be relative and stay inside the case "
-                                    "folder (no absolute path, no '..')"))
-    source_ids = {s.id for s in sources.sources}
-    rules = _ValueRules(rubric)
-    items = evidence.items
-    for i, j in _duplicates(it.id for it in items).items():
-        out.append(edoc.problem(("items", i, "id"),
-                                f"duplicate item id {items[i].id!r} (first at items[{j}])"))
-    for i, item in enumerate(items):
-        loc: PathKey = ("items", i)
-        out += rules.check(edoc, loc, item.factor, item.indicator, item.value)
-        if item.observed > meta.as_of:
-            out.append(edoc.problem((*loc, "observed"),
-                                    f"observed {item.observed} is after the case's as_of {meta.as_of}"))
-        for k, ref in enumerate(item.sources):
-            if ref.source not in source_ids:
-                out.append(edoc.problem((*loc, "sources", k, "source"),
-                                        f"unknown source {ref.source!r}"))
-    out += check_overrides(rubric, meta.overrides, docs["case"], ("overrides",))
-    if "scenarios" in docs:
-        out += _check_scenarios(meta, rubric, evidence, scenarios, docs["scenarios"], rules)
-        for si, sc in enumerate(scenarios.scenarios):
-            out += check_overrides(rubric, sc.overrides, docs["scenarios"],
-                                   ("scenarios", si, "overrides"))
-    return out
-
-
-def _check_scenarios(meta: CaseFile, rubric: Rubric, evidence: EvidenceFile,
-                     scenarios: ScenariosFile, doc: YamlDoc, rules: _ValueRules) -> list[Problem]:
-    out: list[Problem] = []
-    items = {it.id: it for it in evidence.items}
+    factors = {f.id for f in rubric.factors}
+    indicators: dict[tuple[str, str], Any] = {}
+    for f in rubric.factors:  # the first of a duplicate id counts
+        for ind in f.indicators:
+            indicators.setdefault((f.id, ind.id), ind)
     for i, j in _duplicates(s.id for s in scenarios.scenarios).items():
         out.append(doc.problem(("scenarios", i, "id"),
                                f"duplicate scenario id {scenarios.scenarios[i].id!r} "
                                f"(first at scenarios[{j}])"))
+    values: list[tuple[PathKey, str, str | None, object, str]] = []
     for si, sc in enumerate(scenarios.scenarios):
         sloc: PathKey = ("scenarios", si)
+        out += check_overrides(rubric, sc.overrides, doc, (*sloc, "overrides"))
         if sc.id == RESERVED_SCENARIO:
             out.append(doc.problem((*sloc, "id"), "'base' is the case as sourced; "
                                                   "name overlay scenarios otherwise"))
@@ -290,12 +218,12 @@ def _check_scenarios(meta: CaseFile, rubric: Rubric, evidence: EvidenceFile,
                                                   f"with it); choose another scenario id"))
         weights = {f.id: float(f.weight) for f in rubric.factors}
         dropped: set[str] = set()
-        current: dict[str, object] = {k: it.value for k, it in items.items()}
-        assumed: dict[str, tuple[str, str | None]] = {}
+        current: dict[str, object] = {k: v[2] for k, v in items.items()}
+        assumed: dict[str, tuple[str, str | None, object, bool]] = {}
         for ci, change in enumerate(sc.changes):
             cloc: PathKey = (*sloc, "changes", ci)
             if isinstance(change, SetWeight):
-                if change.factor not in rules.factors:
+                if change.factor not in factors:
                     out.append(doc.problem((*cloc, "factor"), f"unknown factor {change.factor!r}"))
                     continue
                 weights[change.factor] = float(change.weight)
@@ -310,50 +238,47 @@ def _check_scenarios(meta: CaseFile, rubric: Rubric, evidence: EvidenceFile,
                 aloc: PathKey = (*cloc, "item")
                 if a.id in items or a.id in assumed:
                     out.append(doc.problem((*aloc, "id"), f"item id {a.id!r} is already used"))
-                out += rules.check(doc, aloc, a.factor, a.indicator, a.value)
-                if a.observed is not None and a.observed > meta.as_of:
+                values.append((aloc, a.factor, a.indicator, a.value, ""))
+                if a.observed is not None and a.observed > as_of:
                     out.append(doc.problem((*aloc, "observed"),
                                            f"observed {a.observed} is after the case's as_of "
-                                           f"{meta.as_of}"))
+                                           f"{as_of}"))
                 if rubric.assumption_grade is None:
                     out.append(doc.problem((*cloc, "op"),
                                            "the rubric sets no assumption_grade, so assumption "
                                            "items cannot be weighted"))
-                assumed[a.id] = (a.factor, a.indicator)
+                known = a.factor in factors and (
+                    a.indicator is None or (a.factor, a.indicator) in indicators)
+                assumed[a.id] = (a.factor, a.indicator, a.value, known)
                 current[a.id] = a.value
                 continue
             target = change.item
             if target not in items and target not in assumed:
-                out.append(doc.problem((*cloc, "item"), f"unknown item {target!r}"))
+                if complete:
+                    out.append(doc.problem((*cloc, "item"), f"unknown item {target!r}"))
                 continue
             if target in dropped:
                 out.append(doc.problem((*cloc, "item"),
                                        f"item {target!r} was dropped earlier in this scenario"))
                 continue
-            factor, indicator = (
-                (items[target].factor, items[target].indicator) if target in items
-                else assumed[target]
-            )
-            ind = rules.indicator(factor, indicator)
+            factor, indicator, _, usable = items[target] if target in items else assumed[target]
+            mapped = indicators.get((factor, indicator)) if indicator is not None else None
             if isinstance(change, DropItem):
                 dropped.add(target)
             elif isinstance(change, SetValue):
-                out += rules.check_value(doc, (*cloc, "value"), ind, change.value)
+                if usable:
+                    values.append((cloc, factor, indicator, change.value, ""))
                 current[target] = change.value
             elif isinstance(change, ShiftValue):
-                if ind is not None and isinstance(ind.mapping, CategoriesMapping):
+                if mapped is not None and isinstance(mapped.mapping, CategoriesMapping):
                     out.append(doc.problem((*cloc, "op"),
                                            "shift_value cannot shift a category label; "
                                            "use set_value"))
                     continue
                 before = current[target]
-                if isinstance(before, (int, float)):
+                if isinstance(before, (int, float)) and not isinstance(before, bool):
                     current[target] = before + change.by
-                    if ind is None:
-                        out += [doc.problem((*cloc, "by"), p.message + f" after shifting "
-                                            f"{before} by {change.by}")
-                                for p in rules.check_value(doc, (*cloc, "by"), None,
-                                                           current[target])]
-            elif isinstance(change, SetConfidence):
-                pass
-    return out
+                    if usable and indicator is None:
+                        values.append((cloc, factor, None, current[target],
+                                       f" after shifting {before} by {change.by}"))
+    return out + _values(rubric, doc, values)

@@ -11,27 +11,25 @@ import datetime as dt
 import hashlib
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from ..display import display_path
 from ..errors import InputError, Problem
 from ..output import RunInputs
+from ..progress import Progress, no_progress
 from . import models
-from .checks import check_case, check_rubric
-from .models import (
-    CaseFile,
-    EvidenceFile,
-    Item,
-    Rubric,
-    Scenario,
-    ScenariosFile,
-    Source,
-    SourcesFile,
-)
+from .checks import check_rubric, check_scenarios, named_items
+from .checks_judgement import check_overrides
+from .columns import Records, concat_records, describe, table_records, yaml_records
+from .evidence import Evidence, check_evidence, evidence_items, evidence_sources
+from .models import CaseFile, Item, Rubric, Scenario, ScenariosFile, Source
 from .tabular import TABLE_SUFFIXES, case_file, load_table
 from .yamlio import PathKey, YamlDoc, load_yaml
 
@@ -52,22 +50,80 @@ class InputFile:
     sha256: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
+class CaseSet:
+    """Validated cases that share one rubric: what the method's tables are built from. A
+    single case is a set of one (:meth:`Case.as_set`); a universe is a few sets (one per
+    rubric). ``evidence`` holds every case's sources and items (its ``case`` columns are
+    positions in ``metas``); ``positions`` are the cases' places in their universe."""
+
+    rubric: Rubric
+    metas: tuple[CaseFile, ...]
+    scenarios: tuple[tuple[Scenario, ...], ...]
+    evidence: Evidence
+    inputs: tuple[tuple[InputFile, ...], ...]
+    reads: tuple[RunInputs, ...]
+    positions: tuple[int, ...]
+
+    def __len__(self) -> int:
+        return len(self.metas)
+
+    def case(self, k: int) -> Case:
+        """The ``k``-th case of the set on its own."""
+        ev = self.evidence if len(self.metas) == 1 else self.evidence.of_case(k)
+        return Case(self.metas[k], self.rubric, ev, self.scenarios[k], self.inputs[k],
+                    self.reads[k])
+
+
+@dataclass(frozen=True, eq=False)
 class Case:
-    """A validated case: everything the engine needs, and nothing read from disk later."""
+    """A validated case: everything the engine needs, and nothing read from disk later.
+    ``evidence`` holds its sources and items as columns; ``sources`` and ``items`` are the
+    same as models, made on first use (for pages and exports of one case)."""
 
     meta: CaseFile
     rubric: Rubric
-    sources: tuple[Source, ...]
-    items: tuple[Item, ...]
+    evidence: Evidence
     scenarios: tuple[Scenario, ...]
     inputs: tuple[InputFile, ...]
     # Where the files above are on disk, and the folders they came from: outputs of the run
     # must not land there (output.guard).
     read: RunInputs = RunInputs()
 
+    @cached_property
+    def sources(self) -> tuple[Source, ...]:
+        return evidence_sources(self.evidence)
+
+    @cached_property
+    def items(self) -> tuple[Item, ...]:
+        return evidence_items(self.evidence)
+
     def source(self, source_id: str) -> Source:
         return next(s for s in self.sources if s.id == source_id)
+
+    def as_set(self) -> CaseSet:
+        return CaseSet(self.rubric, (self.meta,), (self.scenarios,), self.evidence,
+                       (self.inputs,), (self.read,), (0,))
+
+    def replace_meta(self, meta: CaseFile) -> Case:
+        return Case(meta, self.rubric, self.evidence, self.scenarios, self.inputs, self.read)
+
+    @classmethod
+    def from_models(cls, meta: CaseFile, rubric: Rubric, sources: Sequence[Source],
+                    items: Sequence[Item], scenarios: Sequence[Scenario] = ()) -> Case:
+        """A case from models built in code (tests, generators): checked as files are."""
+        docs = {"case": YamlDoc("case.yaml", meta.model_dump(mode="json")),
+                "sources": YamlDoc("sources.yaml", {"sources": [
+                    s.model_dump(exclude_none=True) for s in sources]}),
+                "evidence": YamlDoc("evidence.yaml", {"items": [
+                    i.model_dump(exclude_none=True) for i in items]})}
+        problems: list[Problem] = []
+        one = _Folder(Path("."), 0, meta, docs=docs, scenarios=ScenariosFile(
+            scenarios=list(scenarios)))
+        sets = _check_group([one], rubric, problems)
+        if problems or not sets:
+            raise InputError(problems)
+        return sets.case(0)
 
 
 def validate_doc(model: type[M], doc: YamlDoc, problems: list[Problem]) -> M | None:
@@ -130,27 +186,6 @@ _ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 _VERSION_PATTERN = r"^\d+\.\d+\.\d+$"
 
 
-def _describe(value: Any, plain: str | None) -> str:
-    """A value as the user wrote it, for messages: ``the string 'x'``, ``the boolean no``."""
-    if value is None:
-        return "an empty value (null)"
-    if isinstance(value, bool):
-        return f"the boolean {plain or str(value).lower()}"
-    if isinstance(value, (int, float)):
-        return f"the number {plain or value}"
-    if isinstance(value, dt.datetime):
-        return f"the date and time {plain or value}"
-    if isinstance(value, dt.date):
-        return f"the date {plain or value}"
-    if isinstance(value, str):
-        return f"the string {value[:60] + '...' if len(value) > 60 else value!r}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__  # pragma: no cover - YAML builds nothing else
-
-
 def _message(errs: list[Any], plain: str | None, root: type[BaseModel] | None) -> str:
     """The message for one place, from the pydantic errors reported there (most telling first).
 
@@ -163,7 +198,7 @@ def _message(errs: list[Any], plain: str | None, root: type[BaseModel] | None) -
     ctx = err.get("ctx") or {}
     if kind in _MESSAGES:
         return _MESSAGES[kind]
-    got = _describe(value, plain)
+    got = describe(value, plain)
     if kinds <= _NUMBER:
         return f"must be a number, not {got}"
     if kinds == _NUMBER | {"string_type"}:
@@ -243,13 +278,44 @@ def _rubric_problem(root: Path, rubric: str) -> str | None:
 def load_rubric(path: Path) -> Rubric:
     """Load and check one rubric file on its own."""
     problems: list[Problem] = []
+    rubric = _rubric(path, problems)
+    if problems or rubric is None:
+        raise InputError(problems)
+    return rubric
+
+
+def _rubric(path: Path, problems: list[Problem]) -> Rubric | None:
+    """The rubric at ``path``, its problems added to ``problems``. A rubric whose fields are
+    valid is returned even if a rule relating them is broken (a duplicate factor, a gap
+    between bands), so that the cases' rules that read it are checked too; not when its
+    scale is reversed, which every such rule reads."""
     doc = load_yaml(path, display_path(path))
     rubric = validate_doc(Rubric, doc, problems)
     if rubric is not None:
         problems += check_rubric(rubric, doc)
-    if problems or rubric is None:
-        raise InputError(problems)
+        if not rubric.scale.min < rubric.scale.max:
+            return None
     return rubric
+
+
+class Rubrics:
+    """Rubric files, each read and checked once (cases share them)."""
+
+    def __init__(self) -> None:
+        self._got: dict[str, tuple[Rubric | None, list[Problem]]] = {}
+
+    def get(self, path: Path, problems: list[Problem]) -> Rubric | None:
+        key = os.path.realpath(path)
+        if key not in self._got:
+            found: list[Problem] = []
+            try:
+                rubric = _rubric(path, found)
+            except InputError as exc:
+                rubric, found = None, list(exc.problems)
+            self._got[key] = (rubric, found)
+        rubric, found = self._got[key]
+        problems += found
+        return rubric
 
 
 def _case_file_problem(path: Path) -> str | None:
@@ -269,70 +335,178 @@ def _case_file_problem(path: Path) -> str | None:
     return None
 
 
-def load_case(folder: str | os.PathLike[str]) -> Case:
-    """Load the case in ``folder`` and the rubric it names; raise InputError listing every
-    problem in every file if anything is wrong."""
-    root = Path(folder)
-    problems: list[Problem] = []
+@dataclass
+class _Folder:
+    """One case as read, before the rules that relate its files are applied. ``docs`` and
+    ``tables`` hold what was read by role; ``records`` its sources, items and citations."""
+
+    root: Path
+    position: int
+    meta: CaseFile | None = None
+    rubric: Rubric | None = None
+    docs: dict[str, YamlDoc] = field(default_factory=dict)
+    tables: dict[str, Any] = field(default_factory=dict)
+    paths: dict[str, Path] = field(default_factory=dict)
+    scenarios: ScenariosFile | None = None
+    ok: bool = True  # every file was read and its header and scenarios are valid
+
+
+def _read_folder(root: Path, position: int, rubrics: Rubrics,
+                 problems: list[Problem]) -> _Folder:
+    """Read the files of the case folder ``root``; add what is wrong to ``problems``."""
+    f = _Folder(root, position)
     case_path = root / CASE_FILE
     why = _case_file_problem(case_path)
     if why is not None:
-        raise InputError([Problem(display_path(case_path), 0, 0, "", why)])
+        problems.append(Problem(display_path(case_path), 0, 0, "", why))
+        f.ok = False
+        return f
     if not case_path.is_file():
-        raise InputError([Problem(display_path(case_path), 0, 0, "",
-                                  "no case file here: a case folder needs case.yaml")])
-    docs: dict[str, YamlDoc] = {}
-    paths: dict[str, Path] = {}
+        problems.append(Problem(display_path(case_path), 0, 0, "",
+                                "no case file here: a case folder needs case.yaml"))
+        f.ok = False
+        return f
+    before = len(problems)
 
     def read(role: str, path: Path, required: bool = True) -> None:
-        if role != "rubric":
-            why = _case_file_problem(path)
-            if why is not None:
-                problems.append(Problem(display_path(path), 0, 0, "", why))
-                return
+        why = _case_file_problem(path)
+        if why is not None:
+            problems.append(Problem(display_path(path), 0, 0, "", why))
+            return
         if not path.is_file():
             if required:
                 problems.append(Problem(display_path(path), 0, 0, "", "file is missing"))
             return
         try:
-            docs[role] = (load_table(path, display_path(path), role)
-                          if path.suffix in TABLE_SUFFIXES else load_yaml(path, display_path(path)))
-            paths[role] = path
+            if path.suffix in TABLE_SUFFIXES:
+                f.tables[role], f.docs[role] = load_table(path, display_path(path), role)
+            else:
+                f.docs[role] = load_yaml(path, display_path(path))
+            f.paths[role] = path
         except InputError as exc:
             problems.extend(exc.problems)
 
     read("case", case_path)
-    meta = validate_doc(CaseFile, docs["case"], problems) if "case" in docs else None
-    if meta is not None:
-        why = _rubric_problem(root, meta.rubric)
+    if "case" in f.docs:
+        f.meta = validate_doc(CaseFile, f.docs["case"], problems)
+    if f.meta is not None:
+        why = _rubric_problem(root, f.meta.rubric)
         if why is None:
-            read("rubric", root / meta.rubric)
+            f.paths["rubric"] = root / f.meta.rubric
+            f.rubric = rubrics.get(root / f.meta.rubric, problems)
         else:
-            problems.append(docs["case"].problem(("rubric",), why))
+            problems.append(f.docs["case"].problem(("rubric",), why))
     read("sources", case_file(root, SOURCES_FILE))  # YAML, CSV or Parquet (tabular.py)
     read("evidence", case_file(root, EVIDENCE_FILE))
     read("scenarios", root / SCENARIOS_FILE, required=False)
+    f.scenarios = validate_doc(ScenariosFile, f.docs["scenarios"], problems) \
+        if "scenarios" in f.docs else ScenariosFile()
+    f.ok = len(problems) == before
+    return f
 
-    def validate(role: str, model: type[M]) -> M | None:
-        return validate_doc(model, docs[role], problems) if role in docs else None
 
-    rubric = validate("rubric", Rubric)
-    sources = validate("sources", SourcesFile)
-    evidence = validate("evidence", EvidenceFile)
-    scenarios = validate("scenarios", ScenariosFile) if "scenarios" in docs else ScenariosFile()
+def _records(f: _Folder, case: int, problems: list[Problem]
+             ) -> tuple[Records, Records, Records] | None:
+    """The sources, items and citations of a folder's case (as case ``case``)."""
+    if "sources" not in f.docs or "evidence" not in f.docs:
+        return None
+    got: dict[str, tuple[Records, Records | None]] = {}
+    for role, key in (("sources", "sources"), ("evidence", "items")):
+        if role in f.tables:
+            table = f.tables[role]
+            got[key] = table_records(table, f.docs[role], key,
+                                     np.full(table.n_rows, case, dtype=np.int64))
+        else:
+            got[key] = yaml_records(f.docs[role], key, case, problems=problems)
+    refs = got["items"][1]
+    assert refs is not None
+    return got["sources"][0], got["items"][0], refs
+
+
+def _check_group(folders: Sequence[_Folder], rubric: Rubric | None,
+                 problems: list[Problem]) -> CaseSet | None:
+    """Apply every rule that relates the files of ``folders`` (cases that share ``rubric``,
+    None when it is invalid) to all of them at once; the set of cases when none is broken."""
+    parts: list[tuple[_Folder, tuple[Records, Records, Records]]] = []
+    shapeless = set()  # cases whose evidence file is not a list of items
+    for f in folders:  # each folder's case is its position in this group
+        before = len(problems)
+        got = _records(f, len(parts), problems)
+        if got is not None:
+            if len(problems) > before:
+                shapeless.add(len(parts))
+            parts.append((f, got))
+    if not parts:
+        return None
+    records = [r for _, r in parts]
+    sources = concat_records([r[0] for r in records])
+    items = concat_records([r[1] for r in records])
+    refs = concat_records([r[2] for r in records], parents=[len(r[1]) for r in records])
+    metas = [f.meta for f, _ in parts]
+    as_of = np.array([m.as_of if m is not None else None for m in metas],
+                     dtype="datetime64[D]")
+    before = len(problems)
+    named = {name for f, _ in parts if f.scenarios is not None
+             for name in named_items(f.scenarios)}
+    evidence, lookup = check_evidence(sources, items, refs, rubric, as_of, problems, named)
     if rubric is not None:
-        problems += check_rubric(rubric, docs["rubric"])
-    scale_ok = rubric is not None and rubric.scale.min < rubric.scale.max
-    if None not in (meta, rubric, sources, evidence, scenarios) and scale_ok:
-        assert meta and rubric and sources and evidence and scenarios is not None
-        problems += check_case(meta, rubric, sources, evidence, scenarios, docs)
+        for k, (f, _) in enumerate(parts):
+            meta = f.meta
+            if meta is None:
+                continue
+            problems += check_overrides(rubric, meta.overrides, f.docs["case"], ("overrides",))
+            if f.scenarios is not None and "scenarios" in f.docs:
+                problems += check_scenarios(meta.as_of, rubric, lookup.items.get(k, {}),
+                                            f.scenarios, f.docs["scenarios"],
+                                            k not in lookup.incomplete and k not in shapeless)
+    if len(problems) > before or evidence is None or len(parts) < len(folders) \
+            or not all(f.ok for f in folders):
+        return None
+    assert rubric is not None
+    return CaseSet(rubric, tuple(m for m in metas if m is not None),
+                   tuple(tuple(f.scenarios.scenarios) if f.scenarios else () for f, _ in parts),
+                   evidence, tuple(_inputs(f) for f, _ in parts),
+                   tuple(_read_from(f) for f, _ in parts), tuple(f.position for f, _ in parts))
+
+
+def _inputs(f: _Folder) -> tuple[InputFile, ...]:
+    return tuple(InputFile(role, Path(os.path.relpath(path, f.root)).as_posix(),
+                           file_sha256(path)) for role, path in f.paths.items())
+
+
+def _read_from(f: _Folder) -> RunInputs:
+    shallow = [f.paths["rubric"].parent] if "rubric" in f.paths else []
+    return RunInputs.of(f.paths.values(), [f.root], shallow=shallow)
+
+
+def load_cases(folders: Sequence[str | os.PathLike[str]], progress: Progress = no_progress,
+               start: int = 0) -> list[CaseSet]:
+    """Load the cases in ``folders`` (and the rubrics they name), one set per rubric; raise
+    InputError listing every problem of every case if anything is wrong. Case ``k`` has
+    position ``start + k``."""
+    problems: list[Problem] = []
+    rubrics = Rubrics()
+    groups: dict[int, list[_Folder]] = {}
+    keys: dict[int, Rubric | None] = {}
+    for k, folder in enumerate(folders):
+        f = _read_folder(Path(folder), start + k, rubrics, problems)
+        progress(k + 1, len(folders))
+        groups.setdefault(id(f.rubric), []).append(f)
+        keys[id(f.rubric)] = f.rubric
+    sets = []
+    for key, members in groups.items():
+        got = _check_group(members, keys[key], problems)
+        if got is not None:
+            sets.append(got)
     if problems:
         raise InputError(problems)
-    assert meta and rubric and sources and evidence and scenarios is not None
-    inputs = tuple(
-        InputFile(role, Path(os.path.relpath(path, root)).as_posix(), file_sha256(path))
-        for role, path in paths.items()
-    )
-    read_from = RunInputs.of(paths.values(), [root], shallow=[paths["rubric"].parent])
-    return Case(meta, rubric, tuple(sources.sources), tuple(evidence.items),
-                tuple(scenarios.scenarios), inputs, read_from)
+    return sets
+
+
+def load_case(folder: str | os.PathLike[str]) -> Case:
+    """Load the case in ``folder`` and the rubric it names; raise InputError listing every
+    problem in every file if anything is wrong."""
+    sets = load_cases([folder])
+    if not sets:  # pragma: no cover - a case with no problem makes a set
+        raise InputError([])
+    return sets[0].case(0)

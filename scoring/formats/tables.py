@@ -10,15 +10,14 @@ same builder: :func:`build_tables` is :class:`TableBuilder` with one case.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..method.kernel import BASE, Frames, score
+from .loader import Case, CaseSet
 from .models import (
     Assume,
     BandsMapping,
@@ -28,22 +27,17 @@ from .models import (
     Mapping,
     Override,
     Rubric,
+    Scenario,
     SetConfidence,
     SetValue,
     SetWeight,
     ShiftValue,
 )
 
-if TYPE_CHECKING:
-    from .loader import Case
-
-# One item row, in this order (see ROW_COLUMNS).
-Row = tuple[str, str, str | None, object, float, str, float, str | None, dt.date, float, bool,
-            tuple[str, ...], tuple[str, ...]]
 ROW_COLUMNS = ("item", "factor", "indicator", "value", "confidence", "grade", "reliability",
                "best_source", "observed", "age_days", "assumption", "value_changes",
                "confidence_changes")
-_VALUE, _CONFIDENCE, _VALUE_CHANGES, _CONFIDENCE_CHANGES = 3, 4, 11, 12
+_NONE: tuple[str, ...] = ()
 
 
 def change_id(scenario: str, index: int) -> str:
@@ -60,7 +54,7 @@ class Tables:
     case, scenario and factor with ``weight`` (W_f) and ``weight_change`` (the change that
     set it, or None); its (case, scenario) pairs are the ones scored. ``drops``: ``case``,
     ``scenario``, ``factor``, ``item``, ``change``. ``cases``: ``case``, ``entity``,
-    ``as_of``, in the order added. ``overrides``: by (case, scenario)."""
+    ``as_of``, in the order given. ``overrides``: by (case, scenario)."""
 
     rubric: Rubric
     items: pd.DataFrame
@@ -70,170 +64,215 @@ class Tables:
     overrides: dict[tuple[str, str], tuple[Override, ...]] = field(default_factory=dict)
 
 
-@dataclass
-class TableBuilder:
-    """Collects cases that share ``rubric`` (see :meth:`add`), then :meth:`build` s the
-    tables. Rows are gathered column by column; no frame is built per case."""
-
-    rubric: Rubric
-    _rows: dict[str, list[object]] = field(default_factory=dict)
-    _weights: dict[str, list[object]] = field(default_factory=dict)
-    _drops: dict[str, list[object]] = field(default_factory=dict)
-    _cases: dict[str, list[object]] = field(default_factory=dict)
-    _overrides: dict[tuple[str, str], tuple[Override, ...]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self._rows = {c: [] for c in ("case", "scenario", *ROW_COLUMNS)}
-        self._weights = {c: [] for c in ("case", "scenario", "factor", "weight",
-                                         "weight_change")}
-        self._drops = {c: [] for c in ("case", "scenario", "factor", "item", "change")}
-        self._cases = {c: [] for c in ("case", "entity", "as_of")}
-
-    def add(self, case: Case) -> None:
-        """Add every scenario of ``case`` (base first, then the order of scenarios.yaml)."""
-        cid = case.meta.id
-        for column, value in (("case", cid), ("entity", case.meta.entity),
-                              ("as_of", case.meta.as_of)):
-            self._cases[column].append(value)
-        for sid, ovs in ((BASE, case.meta.overrides),
-                         *((s.id, s.overrides) for s in case.scenarios)):
-            if ovs:
-                self._overrides[(cid, sid)] = tuple(ovs)
-        base = base_rows(case)
-        rubric_weights = {f.id: float(f.weight) for f in case.rubric.factors}
-        self._extend(cid, BASE, base, {f: (w, None) for f, w in rubric_weights.items()})
-        for sc in case.scenarios:
-            weights: dict[str, tuple[float, str | None]] = {
-                f: (w, None) for f, w in rubric_weights.items()}
-            for i, ch in enumerate(sc.changes):
-                if isinstance(ch, SetWeight):
-                    weights[ch.factor] = (float(ch.weight), change_id(sc.id, i))
-            rows, drops = overlay_rows(base, sc.id, sc.changes, case)
-            for factor, item, change in drops:
-                for column, value in (("case", cid), ("scenario", sc.id), ("factor", factor),
-                                      ("item", item), ("change", change)):
-                    self._drops[column].append(value)
-            self._extend(cid, sc.id, rows, weights)
-
-    def _extend(self, cid: str, scenario: str, rows: list[Row],
-                weights: dict[str, tuple[float, str | None]]) -> None:
-        n = len(rows)
-        self._rows["case"].extend([cid] * n)
-        self._rows["scenario"].extend([scenario] * n)
-        for k, column in enumerate(ROW_COLUMNS):
-            self._rows[column].extend([r[k] for r in rows])
-        w = self._weights
-        w["case"].extend([cid] * len(weights))
-        w["scenario"].extend([scenario] * len(weights))
-        w["factor"].extend(weights)
-        w["weight"].extend(v for v, _ in weights.values())
-        w["weight_change"].extend(c for _, c in weights.values())
-
-    def build(self) -> Tables:
-        """The tidy tables of every case added so far."""
-        case_ids = pd.Index(self._cases["case"])
-        factors = [f.id for f in self.rubric.factors]
-        scenarios = list(dict.fromkeys(self._weights["scenario"]))
-
-        def categorical(values: list[object], categories: Any) -> Any:
-            return pd.Categorical(values, categories=categories)
-
-        cols = self._rows
-        items = pd.DataFrame({
-            "case": categorical(cols["case"], case_ids),
-            "scenario": categorical(cols["scenario"], scenarios),
-            "item": pd.Series(cols["item"], dtype=object),
-            "factor": categorical(cols["factor"], factors),
-            "indicator": pd.Series(cols["indicator"], dtype=object),
-            "value": pd.Series(cols["value"], dtype=object),
-            "confidence": np.asarray(cols["confidence"], dtype=float),
-            "grade": pd.Series(cols["grade"], dtype=object),
-            "reliability": np.asarray(cols["reliability"], dtype=float),
-            "best_source": pd.Series(cols["best_source"], dtype=object),
-            "observed": pd.Series(cols["observed"], dtype=object),
-            "age_days": np.asarray(cols["age_days"], dtype=float),
-            "assumption": np.asarray(cols["assumption"], dtype=bool),
-            "value_changes": pd.Series(cols["value_changes"], dtype=object),
-            "confidence_changes": pd.Series(cols["confidence_changes"], dtype=object),
-        })
-        items["score"] = map_values(items, self.rubric)
-        w = self._weights
-        weights = pd.DataFrame({
-            "case": categorical(w["case"], case_ids),
-            "scenario": categorical(w["scenario"], scenarios),
-            "factor": categorical(w["factor"], factors),
-            "weight": np.asarray(w["weight"], dtype=float),
-            "weight_change": pd.Series(w["weight_change"], dtype=object),
-        })
-        d = self._drops
-        drops = pd.DataFrame({
-            "case": categorical(d["case"], case_ids),
-            "scenario": categorical(d["scenario"], scenarios),
-            "factor": pd.Series(d["factor"], dtype=object),
-            "item": pd.Series(d["item"], dtype=object),
-            "change": pd.Series(d["change"], dtype=object),
-        })
-        return Tables(self.rubric, items, weights, drops, pd.DataFrame(self._cases),
-                      dict(self._overrides))
-
-
 def score_tables(tables: Tables) -> Frames:
     """Score every case and scenario of ``tables`` in one pass of the method."""
     return score(tables.items, tables.weights, tables.rubric, tables.overrides, tables.drops)
 
 
-def build_tables(case: Case) -> Tables:
-    """The tables of one case: a universe of one."""
-    builder = TableBuilder(case.rubric)
-    builder.add(case)
-    return builder.build()
+def build_tables(cases: CaseSet | Case) -> Tables:
+    """The tables of cases that share a rubric (a single case is a universe of one): the base
+    rows, then each scenario's rows, every change applied to the rows of every case that has
+    the scenario at once."""
+    cs = cases if isinstance(cases, CaseSet) else cases.as_set()
+    rubric, ev = cs.rubric, cs.evidence
+    ids = [m.id for m in cs.metas]
+    n = len(ids)
+    as_of = np.array([m.as_of for m in cs.metas], dtype="datetime64[D]")
+    items = ev.items
+    base = pd.DataFrame({
+        "case": items["case"].to_numpy(), "scenario": BASE, "rank": 0,
+        "item": items["id"].to_numpy(),
+        "factor": items["factor"].to_numpy(), "indicator": items["indicator"].to_numpy(),
+        "value": items["value"].to_numpy(), "confidence": items["confidence"].to_numpy(),
+        "grade": items["grade"].to_numpy(), "reliability": items["reliability"].to_numpy(),
+        "best_source": items["best_source"].to_numpy(),
+        "observed": items["observed"].to_numpy(), "age_days": items["age_days"].to_numpy(),
+        "assumption": False, "value_changes": _repeat(_NONE, len(items)),
+        "confidence_changes": _repeat(_NONE, len(items))})
+    rubric_weights: dict[str, tuple[float, str | None]] = {
+        f.id: (float(f.weight), None) for f in rubric.factors}
+    parts = [base]
+    weights: list[tuple[np.ndarray, int, str, dict[str, tuple[float, str | None]]]] = [
+        (np.arange(n, dtype=np.int64), 0, BASE, rubric_weights)]
+    drops: list[pd.DataFrame] = []
+    for codes, scenarios in _groups(cs):
+        rows_of = base[np.isin(base["case"].to_numpy(), codes)]
+        for rank, sc in enumerate(scenarios, start=1):
+            rows, w, gone = overlay(rows_of, sc, rank, rubric, codes, as_of)
+            parts.append(rows)
+            weights.append((codes, rank, sc.id, w))
+            drops += gone
+    scenario_ids = list(dict.fromkeys(s for _, _, s, _ in weights))
+    out = pd.concat(parts, ignore_index=True)
+    out = out.iloc[np.lexsort((out["rank"].to_numpy(), out["case"].to_numpy()))]
+    out = out.reset_index(drop=True)
+    frame = pd.DataFrame({
+        "case": _categorical(out["case"].to_numpy(), categories=ids),
+        "scenario": pd.Categorical(out["scenario"].to_numpy(), categories=scenario_ids),
+    })
+    for column in ROW_COLUMNS:
+        values = out[column].to_numpy()
+        frame[column] = pd.Series(values, dtype=object) if values.dtype == object else values
+    frame["factor"] = pd.Categorical(out["factor"].to_numpy(),
+                                     categories=[f.id for f in rubric.factors])
+    frame["confidence"] = frame["confidence"].astype(float)
+    frame["assumption"] = frame["assumption"].astype(bool)
+    frame["score"] = map_values(frame, rubric)
+    return Tables(rubric, frame, _weights(weights, ids, scenario_ids, rubric, n),
+                  _drops(drops, ids, scenario_ids), pd.DataFrame({
+                      "case": ids, "entity": [m.entity for m in cs.metas],
+                      "as_of": [m.as_of for m in cs.metas]}), _overrides(cs))
 
 
-def base_rows(case: Case) -> list[Row]:
-    """The base rows of ``case``: each item weighed by the best grade among its sources (the
-    first cited wins a tie)."""
-    rel = case.rubric.reliability
-    grades = {s.id: s.reliability for s in case.sources}
-    as_of = case.meta.as_of
-    rows: list[Row] = []
-    for it in case.items:
-        src, grade = max(((r.source, grades[r.source]) for r in it.sources),
-                         key=lambda sg: rel[sg[1]])
-        rows.append((it.id, it.factor, it.indicator, it.value, float(it.confidence), grade,
-                     float(rel[grade]), src, it.observed, float((as_of - it.observed).days),
-                     False, (), ()))
-    return rows
+def _categorical(codes: np.ndarray, categories: list[str]) -> Any:
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64),
+                                     categories=pd.Index(categories))
 
 
-def overlay_rows(base: list[Row], scenario: str, changes: Sequence[object], case: Case
-                 ) -> tuple[list[Row], list[tuple[str, str, str]]]:
-    """The rows of a scenario: ``base`` with ``changes`` applied in order, and the items it
-    dropped as (factor, item, change id)."""
-    rows = {r[0]: r for r in base}
-    drops: list[tuple[str, str, str]] = []
-    for i, ch in enumerate(changes):
-        cid = change_id(scenario, i)
+def _repeat(value: tuple[str, ...], n: int) -> np.ndarray:
+    one = np.empty(1, dtype=object)
+    one[0] = value
+    return one.repeat(n)
+
+
+def _groups(cs: CaseSet) -> list[tuple[np.ndarray, tuple[Scenario, ...]]]:
+    """The cases of ``cs`` grouped by their scenarios (cases of a universe's tables share
+    them; case folders with the same scenarios file do too)."""
+    by_key: dict[object, list[int]] = {}
+    lists: dict[object, tuple[Scenario, ...]] = {}
+    same: dict[int, object] = {}
+    for k, scenarios in enumerate(cs.scenarios):
+        if not scenarios:
+            continue
+        key = same.get(id(scenarios))
+        if key is None:
+            key = tuple(s.model_dump_json() for s in scenarios)
+            same[id(scenarios)] = key
+        by_key.setdefault(key, []).append(k)
+        lists[key] = scenarios
+    return [(np.asarray(codes, dtype=np.int64), lists[key]) for key, codes in by_key.items()]
+
+
+def overlay(base: pd.DataFrame, sc: Scenario, rank: int, rubric: Rubric, codes: np.ndarray,
+            as_of: np.ndarray) -> tuple[pd.DataFrame, dict[str, tuple[float, str | None]],
+                                         list[pd.DataFrame]]:
+    """The rows of scenario ``sc`` for the cases ``codes``: ``base`` (their base rows) with
+    its changes applied in order, each to every case at once; its factor weights (and the
+    change that set each); the items it dropped."""
+    rows = base.copy()
+    rows["rank"] = rank
+    weights: dict[str, tuple[float, str | None]] = {
+        f.id: (float(f.weight), None) for f in rubric.factors}
+    drops: list[pd.DataFrame] = []
+    for i, ch in enumerate(sc.changes):
+        cid = change_id(sc.id, i)
+        if isinstance(ch, SetWeight):
+            weights[ch.factor] = (float(ch.weight), cid)
+            continue
         if isinstance(ch, Assume):
-            a, grade = ch.item, case.rubric.assumption_grade
-            assert grade is not None  # checked when the case was loaded
-            observed = a.observed or case.meta.as_of
-            rows[a.id] = (a.id, a.factor, a.indicator, a.value, float(a.confidence), grade,
-                          float(case.rubric.reliability[grade]), None, observed,
-                          float((case.meta.as_of - observed).days), True, (cid,), ())
-        elif isinstance(ch, DropItem):
-            gone = rows.pop(ch.item)
-            drops.append((gone[1], ch.item, cid))
-        elif isinstance(ch, SetValue | ShiftValue):
-            r: Any = rows[ch.item]
-            value = ch.value if isinstance(ch, SetValue) else float(r[_VALUE]) + float(ch.by)
-            rows[ch.item] = (*r[:_VALUE], value, *r[_VALUE + 1:_VALUE_CHANGES],
-                             (*r[_VALUE_CHANGES], cid), r[_CONFIDENCE_CHANGES])
-        elif isinstance(ch, SetConfidence):
-            r = rows[ch.item]
-            rows[ch.item] = (*r[:_CONFIDENCE], float(ch.confidence),
-                             *r[_CONFIDENCE + 1:_CONFIDENCE_CHANGES],
-                             (*r[_CONFIDENCE_CHANGES], cid))
-    return list(rows.values()), drops
+            rows = pd.concat([rows, _assumed(ch, cid, rank, rubric, codes, as_of)],
+                             ignore_index=True)
+            continue
+        hit = (rows["item"] == ch.item).to_numpy()
+        if isinstance(ch, DropItem):
+            gone = rows[hit]
+            drops.append(pd.DataFrame({"case": gone["case"].to_numpy(), "scenario": sc.id,
+                                       "factor": gone["factor"].to_numpy(), "item": ch.item,
+                                       "change": cid}))
+            rows = rows[~hit].reset_index(drop=True)
+            continue
+        column = "value_changes"
+        if isinstance(ch, SetConfidence):
+            column = "confidence_changes"
+            rows.loc[hit, "confidence"] = float(ch.confidence)
+        elif isinstance(ch, SetValue):
+            values = rows["value"].to_numpy().copy()
+            values[hit] = ch.value
+            rows["value"] = values
+        elif isinstance(ch, ShiftValue):
+            values = rows["value"].to_numpy().copy()
+            values[hit] = [float(v) + float(ch.by) for v in values[hit]]
+            rows["value"] = values
+        tags = rows[column].to_numpy().copy()
+        where = np.flatnonzero(hit)
+        for r in where.tolist():  # one row per case: the item is named once in each
+            tags[r] = (*tags[r], cid)
+        rows[column] = tags
+    rows["scenario"] = sc.id
+    return rows, weights, drops
+
+
+def _assumed(ch: Assume, cid: str, rank: int, rubric: Rubric, codes: np.ndarray,
+             as_of: np.ndarray) -> pd.DataFrame:
+    """An assumption's row in every case of ``codes``."""
+    a, grade = ch.item, rubric.assumption_grade
+    assert grade is not None  # checked when the cases were loaded
+    when = as_of[codes] if a.observed is None else \
+        np.full(len(codes), np.datetime64(a.observed), dtype="datetime64[D]")
+    n = len(codes)
+    return pd.DataFrame({
+        "case": codes, "rank": rank, "item": a.id, "factor": a.factor,
+        "indicator": _repeat_obj(a.indicator, n), "value": _repeat_obj(a.value, n),
+        "confidence": float(a.confidence), "grade": grade,
+        "reliability": float(rubric.reliability[grade]), "best_source": _repeat_obj(None, n),
+        "observed": np.datetime_as_string(when, unit="D").astype(object),
+        "age_days": (as_of[codes] - when).astype(float), "assumption": True,
+        "value_changes": _repeat((cid,), n), "confidence_changes": _repeat(_NONE, n)})
+
+
+def _repeat_obj(value: object, n: int) -> np.ndarray:
+    out = np.empty(n, dtype=object)
+    out[:] = [value] * n
+    return out
+
+
+def _weights(weights: list[tuple[np.ndarray, int, str, dict[str, tuple[float, str | None]]]],
+             ids: list[str], scenario_ids: list[str], rubric: Rubric, n: int) -> pd.DataFrame:
+    """One row per case, scenario and factor, cases in order, each case's scenarios in its
+    order (base first)."""
+    factors = [f.id for f in rubric.factors]
+    n_f = len(factors)
+    case, rank, scen, value, change = [], [], [], [], []
+    for codes, r, sid, w in weights:
+        k = len(codes)
+        case.append(np.repeat(codes, n_f))
+        rank.append(np.full(k * n_f, r))
+        scen.append(np.full(k * n_f, scenario_ids.index(sid)))
+        value.append(np.tile([w[f][0] for f in factors], k))
+        change.append(np.tile(np.asarray([w[f][1] for f in factors], dtype=object), k))
+    c, ranks = np.concatenate(case), np.concatenate(rank)
+    order = np.lexsort((np.tile(np.arange(n_f), len(c) // n_f), ranks, c))
+    return pd.DataFrame({
+        "case": _categorical(c[order], categories=ids),
+        "scenario": _categorical(np.concatenate(scen)[order],
+                                              categories=scenario_ids),
+        "factor": _categorical(np.tile(np.arange(n_f), len(c) // n_f)[order],
+                                            categories=factors),
+        "weight": np.concatenate(value)[order].astype(float),
+        "weight_change": pd.Series(np.concatenate(change)[order], dtype=object),
+    })
+
+
+def _drops(drops: list[pd.DataFrame], ids: list[str], scenario_ids: list[str]) -> pd.DataFrame:
+    d = pd.concat(drops, ignore_index=True) if drops else pd.DataFrame(
+        {"case": np.zeros(0, np.int64), "scenario": [], "factor": [], "item": [],
+         "change": []})
+    d = d.iloc[np.argsort(d["case"].to_numpy(dtype=np.int64), kind="stable")]
+    return pd.DataFrame({
+        "case": _categorical(d["case"].to_numpy(dtype=np.int64), categories=ids),
+        "scenario": pd.Categorical(d["scenario"].to_numpy(), categories=scenario_ids),
+        "factor": pd.Series(d["factor"].to_numpy(), dtype=object),
+        "item": pd.Series(d["item"].to_numpy(), dtype=object),
+        "change": pd.Series(d["change"].to_numpy(), dtype=object)})
+
+
+def _overrides(cs: CaseSet) -> dict[tuple[str, str], tuple[Override, ...]]:
+    out: dict[tuple[str, str], tuple[Override, ...]] = {}
+    for meta, scenarios in zip(cs.metas, cs.scenarios, strict=True):
+        for sid, ovs in ((BASE, meta.overrides), *((s.id, s.overrides) for s in scenarios)):
+            if ovs:
+                out[(meta.id, sid)] = tuple(ovs)
+    return out
 
 
 def apply_mapping(mapping: Mapping, values: pd.Series) -> np.ndarray:

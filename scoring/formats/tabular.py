@@ -17,7 +17,7 @@ import math
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -98,7 +98,7 @@ class TableDoc(YamlDoc):
 
     spec: TableSpec | None = None
     table: RawTable | None = None
-    rows: list[int] = field(default_factory=list)  # 0-based record index of each entry
+    rows: list[int] | None = None  # 0-based record index of each entry (None: the same)
 
     def problem(self, loc: PathKey, message: str) -> Problem:
         assert self.spec is not None and self.table is not None
@@ -106,9 +106,9 @@ class TableDoc(YamlDoc):
         if self.spec.key is not None:
             if len(loc) < 2 or loc[0] != self.spec.key or not isinstance(loc[1], int):
                 return Problem(self.path, 1, 0, "", message)
-            record, rest = self.rows[loc[1]], loc[2:]
+            record, rest = (loc[1] if self.rows is None else self.rows[loc[1]]), loc[2:]
         else:
-            record, rest = self.rows[0], loc
+            record, rest = (0 if self.rows is None else self.rows[0]), loc
         name = _column_name(rest)
         return Problem(self.path, record + 2, self.table.column(name) if name else 0,
                        name or "(row)", message)
@@ -304,7 +304,7 @@ def _cell(name: str, value: Any) -> Any:
     return value
 
 
-def _source_suffixes(header: Sequence[str]) -> list[str]:
+def source_suffixes(header: Sequence[str]) -> list[str]:
     """Suffixes of the source/locator column pairs, in order: "", "_2", "_3", ..."""
     numbers = {int(m.group(2) or 1) for h in header if (m := _SOURCE_PAIR.match(h))}
     return ["" if n == 1 else f"_{n}" for n in sorted(numbers)]
@@ -326,7 +326,7 @@ def table_doc(table: RawTable, spec: TableSpec, rows: Sequence[int] | None = Non
                 rec[name] = _cell(name, value) if numeric else value
     if spec.kind == "evidence":
         pairs = [(table.cells.get("source" + sfx), table.cells.get("locator" + sfx))
-                 for sfx in _source_suffixes(table.header)]
+                 for sfx in source_suffixes(table.header)]
         for rec, k in zip(records, picked, strict=True):
             refs = []
             for source, locator in pairs:
@@ -339,15 +339,21 @@ def table_doc(table: RawTable, spec: TableSpec, rows: Sequence[int] | None = Non
     return TableDoc(table.path, data, spec=spec, table=table, rows=picked)
 
 
-def load_table(path: Path, display: str, kind: str) -> TableDoc:
+def load_table(path: Path, display: str, kind: str) -> tuple[RawTable, TableDoc]:
     """Read one case's ``sources`` or ``evidence`` table; raise InputError on a bad file or
-    header. Problems in the rows are found by the models and checks, like YAML ones."""
+    header. Returns the table and the document that places a problem at its row and column
+    (problems in the rows are found by the same column rules as YAML ones)."""
     table = read_table(path, display)
     spec = SPECS[kind]
     problems = check_header(table, spec, universe=False)
     if problems:
         raise InputError(problems)
-    return table_doc(table, spec)
+    return table, locator(table, spec)
+
+
+def locator(table: RawTable, spec: TableSpec) -> TableDoc:
+    """The document that places problems of ``table``'s records at their row and column."""
+    return TableDoc(table.path, None, spec=spec, table=table)
 
 
 def case_file(root: Path, name: str) -> Path:

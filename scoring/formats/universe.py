@@ -16,34 +16,45 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel
 
 from ..display import display_path
 from ..errors import InputError, Problem
 from ..output import RunInputs
 from ..progress import Progress, no_progress
-from .checks import check_case
+from .checks import check_scenarios, named_items
+from .checks_judgement import check_overrides
+from .columns import table_records, take_records
+from .evidence import check_evidence, concat_evidence
 from .loader import (
     CASE_FILE,
     SCENARIOS_FILE,
     Case,
+    CaseSet,
     InputFile,
+    Rubrics,
     file_sha256,
     load_case,
-    load_rubric,
+    load_cases,
     validate_doc,
 )
-from .models import CaseFile, Rubric, ScenariosFile, SourcesFile
-from .models import EvidenceFile as EvidenceModel
-from .tabular import CASE_COLUMN, SPECS, TABLE_SUFFIXES, RawTable, check_header, read_table, table_doc
+from .models import CaseFile, Rubric, ScenariosFile
+from .tabular import (
+    CASE_COLUMN,
+    SPECS,
+    TABLE_SUFFIXES,
+    RawTable,
+    check_header,
+    locator,
+    read_table,
+    table_doc,
+)
 from .yamlio import YamlDoc, load_yaml
 
 CASES_TABLE = "cases"
-M = TypeVar("M", bound=BaseModel)
 
 
 def is_universe(folder: Path) -> bool:
@@ -69,7 +80,7 @@ def _case_folders(folder: Path) -> list[Path]:
 
 @dataclass
 class TableSet:
-    """The universe tables, read once; :meth:`case` validates one case's rows."""
+    """The universe tables, read once; :meth:`sets` validates every case of them at once."""
 
     root: Path
     cases: RawTable
@@ -78,9 +89,9 @@ class TableSet:
     scenarios: ScenariosFile
     scenarios_doc: YamlDoc | None
     inputs: tuple[InputFile, ...]
-    source_rows: dict[str, list[int]] = field(default_factory=dict)
-    evidence_rows: dict[str, list[int]] = field(default_factory=dict)
-    _rubrics: dict[str, Rubric | InputError] = field(default_factory=dict)
+    source_case: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    evidence_case: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    problems: list[Problem] = field(default_factory=list)  # found while reading the tables
     _reads: dict[str, RunInputs] = field(default_factory=dict)
 
     def read(self, rubric: str) -> RunInputs:
@@ -92,70 +103,100 @@ class TableSet:
                 shallow=[file.parent])
         return self._reads[rubric]
 
-    def rubric(self, path: str, problems: list[Problem], at: Problem) -> Rubric | None:
-        """The rubric at ``path`` (relative to the universe folder), loaded once."""
-        if path not in self._rubrics:
-            file = self.root / path
-            if Path(path).is_absolute() or not file.is_file():
-                self._rubrics[path] = InputError([Problem(
-                    at.path, at.line, at.col, at.field, f"rubric file not found: {path}")])
-            else:
-                try:
-                    self._rubrics[path] = load_rubric(file)
-                except InputError as exc:
-                    self._rubrics[path] = exc
-        got = self._rubrics[path]
-        if isinstance(got, InputError):
-            problems.extend(got.problems)
-            return None
-        return got
+    def sets(self, start: int, rubrics: Rubrics, problems: list[Problem],
+             progress: Progress = no_progress) -> list[CaseSet]:
+        """Every case of the tables (case ``k`` at position ``start + k``), validated, one set
+        per rubric; what is wrong goes to ``problems``."""
+        problems += self.problems
+        n = self.cases.n_rows
+        metas: list[CaseFile | None] = []
+        cdocs: list[YamlDoc] = []
+        rubric_of: list[Rubric | None] = []
+        for k in range(n):  # a case header is a small document: one model each
+            cdoc = table_doc(self.cases, SPECS["cases"], [k])
+            meta = validate_doc(CaseFile, cdoc, problems)
+            rubric = None
+            if meta is not None:
+                file = self.root / meta.rubric
+                if Path(meta.rubric).is_absolute() or not file.is_file():
+                    problems.append(cdoc.problem(("rubric",),
+                                                 f"rubric file not found: {meta.rubric}"))
+                else:
+                    rubric = rubrics.get(file, problems)
+                if meta.overrides and rubric is not None:
+                    problems += check_overrides(rubric, meta.overrides, cdoc, ("overrides",))
+            metas.append(meta)
+            cdocs.append(cdoc)
+            rubric_of.append(rubric)
+            progress(k + 1, n)
+        sdoc = locator(self.sources, SPECS["sources"])
+        edoc = locator(self.evidence, SPECS["evidence"])
+        sources, _ = table_records(self.sources, sdoc, "sources", self.source_case)
+        items, refs = table_records(self.evidence, edoc, "items", self.evidence_case)
+        assert refs is not None
+        keep_s, keep_e = self.source_case >= 0, self.evidence_case >= 0
+        groups: dict[int, list[int]] = {}
+        for k, rub in enumerate(rubric_of):
+            groups.setdefault(id(rub), []).append(k)
+        named = named_items(self.scenarios)
+        orphans = bool((self.evidence_case < 0).any())
+        with_rows = set(np.unique(self.evidence_case).tolist())
+        out = []
+        for members in groups.values():
+            rubric = rubric_of[members[0]]
+            local = np.full(n + 1, -1, dtype=np.int64)  # the last slot: rows of no case
+            local[members] = np.arange(len(members))
+            s_rows = np.flatnonzero(keep_s & (local[self.source_case] >= 0))
+            e_rows = np.flatnonzero(keep_e & (local[self.evidence_case] >= 0))
+            assert refs.parent is not None
+            r_rows = np.flatnonzero(np.isin(refs.parent, e_rows))
+            g_sources = take_records(sources, s_rows, local)
+            g_items = take_records(items, e_rows, local)
+            g_refs = take_records(refs, r_rows, local, parents=e_rows)
+            as_of = np.array([m.as_of if (m := metas[k]) is not None else None
+                              for k in members], dtype="datetime64[D]")
+            before = len(problems)
+            evidence, known = check_evidence(g_sources, g_items, g_refs, rubric, as_of, problems,
+                                             named)
+            if rubric is not None and self.scenarios_doc is not None:
+                seen: dict[Any, list[Problem]] = {}
+                for j, k in enumerate(members):
+                    meta = metas[k]
+                    if meta is None:
+                        continue
+                    mine = known.items.get(j, {})
+                    # A row of no known case may be the item a change names.
+                    complete = j not in known.incomplete and not orphans and k in with_rows
+                    key = (meta.as_of, complete,
+                           tuple(sorted(mine.items(), key=lambda kv: kv[0])))
+                    if key not in seen:  # cases with the same named items: the same problems
+                        seen[key] = check_scenarios(meta.as_of, rubric, mine, self.scenarios,
+                                                    self.scenarios_doc, complete)
+                    problems += seen[key]
+            if len(problems) > before or evidence is None or rubric is None:
+                continue
+            shared = tuple(self.scenarios.scenarios)
+            ms = [metas[k] for k in members]
+            out.append(CaseSet(rubric, tuple(m for m in ms if m is not None),
+                               tuple(shared for _ in members), evidence,
+                               tuple(self.inputs for _ in members),
+                               tuple(self.read(m.rubric) for m in ms if m is not None),
+                               tuple(start + k for k in members)))
+        return out
 
-    def case(self, k: int) -> Case:
-        """The case of row ``k`` (0-based) of the cases table, validated."""
-        problems: list[Problem] = []
-        cdoc = table_doc(self.cases, SPECS["cases"], [k])
-        meta = validate_doc(CaseFile, cdoc, problems)
-        rubric = None
-        if meta is not None:
-            rubric = self.rubric(meta.rubric, problems, cdoc.problem(("rubric",), ""))
-        cid = str(self.cases.cells["id"][k])
-        docs: dict[str, YamlDoc] = {"case": cdoc}
-        sources = self._part("sources", SourcesFile, cid, docs, problems)
-        evidence = self._part("evidence", EvidenceModel, cid, docs, problems)
-        if self.scenarios_doc is not None:
-            docs["scenarios"] = self.scenarios_doc
-        if meta and rubric and sources and evidence:
-            problems += check_case(meta, rubric, sources, evidence, self.scenarios, docs)
-        if problems:
-            raise InputError(problems)
-        assert meta and rubric and sources and evidence
-        return Case(meta, rubric, tuple(sources.sources), tuple(evidence.items),
-                    tuple(self.scenarios.scenarios), self.inputs, self.read(meta.rubric))
 
-    def _part(self, role: str, model: type[M], cid: str, docs: dict[str, YamlDoc],
-              problems: list[Problem]) -> M | None:
-        """Validate the rows of case ``cid`` in the ``role`` table."""
-        table, rows = ((self.sources, self.source_rows) if role == "sources"
-                       else (self.evidence, self.evidence_rows))
-        if cid not in rows:
-            problems.append(Problem(table.path, 0, 0, CASE_COLUMN, f"no rows for case {cid!r}"))
-            return None
-        docs[role] = table_doc(table, SPECS[role], rows[cid])
-        return validate_doc(model, docs[role], problems)
-
-
-def _rows_by_case(table: RawTable, known: set[str]) -> tuple[dict[str, Any], list[Problem]]:
-    """Record indices of each case in a table with a ``case`` column; rows of unknown cases."""
+def _case_of_rows(table: RawTable, codes: dict[str, int]) -> tuple[np.ndarray, list[Problem]]:
+    """Each row's case (its row in the cases table; -1 when unknown) and the rows whose case
+    is not in the cases table."""
     cases = _text(table, CASE_COLUMN)
-    unknown = ~cases.isin(known).to_numpy()
+    code = cases.map(codes).to_numpy(dtype=float)
+    unknown = np.isnan(code)
     col = table.column(CASE_COLUMN)
     problems = [Problem(table.path, k + 2, col, CASE_COLUMN,
                         f"case {cases.iat[k]!r} is not in the cases table"
                         if cases.iat[k] else "required field is missing")
                 for k in np.flatnonzero(unknown).tolist()]
-    rows = pd.Series(np.arange(table.n_rows))[~unknown].groupby(
-        cases[~unknown].to_numpy(), sort=False).indices
-    return {str(c): r for c, r in rows.items()}, problems
+    return np.where(unknown, -1, code).astype(np.int64), problems
 
 
 def _text(table: RawTable, name: str) -> pd.Series:
@@ -198,20 +239,22 @@ def read_tables(root: Path) -> TableSet | None:
                                     f"{first[str(c)] + 2})"))
         elif c is not None:
             first[str(c)] = k
-    ids = list(first)
-    source_rows, more = _rows_by_case(raw["sources"], set(ids))
-    evidence_rows, more2 = _rows_by_case(raw["evidence"], set(ids))
+    source_case, more = _case_of_rows(raw["sources"], first)
+    evidence_case, more2 = _case_of_rows(raw["evidence"], first)
     problems += more + more2
-    if problems:
-        raise InputError(problems)
+    for table, codes in ((raw["sources"], source_case), (raw["evidence"], evidence_case)):
+        gone = set(first.values()) - set(np.unique(codes).tolist())
+        problems += [Problem(table.path, 0, 0, CASE_COLUMN, f"no rows for case {c!r}")
+                     for c, k in first.items() if k in gone]
     files = {role: p for role, p in paths.items() if p is not None}
     if sdoc is not None:
         files["scenarios"] = scen_path
     inputs = tuple(InputFile("case" if role == "cases" else role,
                              p.relative_to(root).as_posix(), file_sha256(p))
                    for role, p in files.items())
+    # Problems of rows are reported with every other problem of the cases (TableSet.sets).
     return TableSet(root, raw["cases"], raw["sources"], raw["evidence"], scenarios, sdoc,
-                    inputs, source_rows, evidence_rows)
+                    inputs, source_case, evidence_case, problems)
 
 
 @dataclass
@@ -221,6 +264,7 @@ class Universe:
     root: Path
     folders: list[Path]
     tables: TableSet | None
+    _table_sets: list[CaseSet] | None = None
 
     @classmethod
     def open(cls, root: Path) -> Universe:
@@ -229,38 +273,75 @@ class Universe:
     def __len__(self) -> int:
         return len(self.folders) + (self.tables.cases.n_rows if self.tables else 0)
 
+    def sets(self, progress: Progress = no_progress) -> list[CaseSet]:
+        """Every case, validated, one set per rubric (identical rubric files make one set);
+        raise one InputError listing every problem of every case."""
+        problems: list[Problem] = []
+        total = len(self)
+        sets: list[CaseSet] = []
+        if self.folders:
+            try:
+                sets += load_cases(self.folders, progress=lambda k, _: progress(k, total))
+            except InputError as exc:
+                problems += exc.problems
+        if self.tables is not None:
+            done = len(self.folders)
+            sets += self.tables.sets(done, Rubrics(), problems,
+                                     lambda k, _: progress(done + k, total))
+        seen: dict[str, int] = {}
+        for cs in sets:
+            for meta, pos in zip(cs.metas, cs.positions, strict=True):
+                if meta.id in seen:
+                    problems.append(Problem(display_path(self._where(pos)), 0, 0, "id",
+                                            f"case id {meta.id!r} is also the id of "
+                                            f"{display_path(self._where(seen[meta.id]))}"))
+                seen.setdefault(meta.id, pos)
+        if problems:
+            raise InputError(problems)
+        return merge_sets(sets)
+
     def load(self, index: int) -> Case:
-        """The ``index``-th case (0-based, in the order of :meth:`cases`)."""
+        """The ``index``-th case (0-based, in universe order)."""
         if index < len(self.folders):
             return load_case(self.folders[index])
         assert self.tables is not None
-        return self.tables.case(index - len(self.folders))
+        if self._table_sets is None:
+            problems: list[Problem] = []
+            self._table_sets = self.tables.sets(len(self.folders), Rubrics(), problems)
+            if problems:
+                raise InputError(problems)
+        for cs in self._table_sets:
+            if index in cs.positions:
+                return cs.case(cs.positions.index(index))
+        raise InputError([])  # pragma: no cover - every position is in a set
 
     def cases(self, progress: Progress = no_progress) -> Iterator[tuple[int, Case]]:
-        """Every case with its index, validated; raises one InputError listing every problem
-        of every case at the end (after yielding the valid ones)."""
-        problems: list[Problem] = []
-        seen: dict[str, int] = {}
-        total = len(self)
-        for k in range(total):
-            try:
-                case = self.load(k)
-            except InputError as exc:
-                problems += exc.problems
-                continue
-            finally:
-                progress(k + 1, total)
-            if case.meta.id in seen:
-                problems.append(Problem(display_path(self._where(k)), 0, 0, "id",
-                                        f"case id {case.meta.id!r} is also the id of "
-                                        f"{display_path(self._where(seen[case.meta.id]))}"))
-                continue
-            seen[case.meta.id] = k
-            yield k, case
-        if problems:
-            raise InputError(problems)
+        """Every case with its position, validated (raises InputError first if any is not)."""
+        found = [(pos, cs, k) for cs in self.sets(progress)
+                 for k, pos in enumerate(cs.positions)]
+        for pos, cs, k in sorted(found, key=lambda t: t[0]):
+            yield pos, cs.case(k)
 
     def _where(self, index: int) -> Path:
         if index < len(self.folders):
             return self.folders[index] / CASE_FILE
         return self.root / f"{CASES_TABLE}"
+
+
+def merge_sets(sets: list[CaseSet]) -> list[CaseSet]:
+    """Sets with the same rubric (the same content) as one set, in order of first case."""
+    by: dict[str, list[CaseSet]] = {}
+    for cs in sets:
+        by.setdefault(cs.rubric.model_dump_json(), []).append(cs)
+    out = []
+    for group in by.values():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        offsets = list(np.cumsum([0, *(len(g) for g in group[:-1])]))
+        out.append(CaseSet(group[0].rubric, sum((g.metas for g in group), ()),
+                           sum((g.scenarios for g in group), ()),
+                           concat_evidence([g.evidence for g in group], offsets),
+                           sum((g.inputs for g in group), ()), sum((g.reads for g in group), ()),
+                           sum((g.positions for g in group), ())))
+    return sorted(out, key=lambda cs: min(cs.positions))

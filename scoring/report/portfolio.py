@@ -19,7 +19,7 @@ from .. import __version__
 from ..csvout import csv_text
 from ..display import escape_controls, format_score, pad, text_width
 from ..formats.models import Rubric
-from ..formats.tables import TableBuilder, Tables, score_tables
+from ..formats.tables import Tables, build_tables, score_tables
 from ..formats.universe import Universe
 from ..method.kernel import Frames
 from ..output import RunInputs, dumps_json
@@ -50,20 +50,15 @@ class UniverseScores:
 
 def load_tables(universe: Universe, progress: Progress = no_progress,
                 read: set[RunInputs] | None = None) -> tuple[list[Tables], dict[str, int]]:
-    """Validate every case and gather it into one tidy table per rubric; add what each case
-    read to ``read``."""
-    builders: dict[str, TableBuilder] = {}
-    keys: dict[int, str] = {}  # rubric object id -> its content, to spot identical rubrics
+    """Validate every case and gather the cases of each rubric into one tidy table; add what
+    each case read to ``read``."""
+    sets = universe.sets(progress)
     index: dict[str, int] = {}
-    for k, case in universe.cases(progress):
+    for cs in sets:
         if read is not None:
-            read.add(case.read)
-        rid = id(case.rubric)
-        if rid not in keys:
-            keys[rid] = case.rubric.model_dump_json()
-        builders.setdefault(keys[rid], TableBuilder(case.rubric)).add(case)
-        index[case.meta.id] = k
-    return [b.build() for b in builders.values()], index
+            read.update(cs.reads)
+        index.update({m.id: pos for m, pos in zip(cs.metas, cs.positions, strict=True)})
+    return [build_tables(cs) for cs in sets], index
 
 
 def _wide(table: Tables, scores: Frames) -> pd.DataFrame:

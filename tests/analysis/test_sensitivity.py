@@ -162,7 +162,7 @@ def test_simulation_without_doubt_is_the_method_bit_for_bit() -> None:
     case = scoring.load_case(META)
     sure = tuple(i.model_copy(update={"confidence": 1.0}) for i in case.items)
     rubric = case.rubric.model_copy(update={"weight_ranges": {}})
-    case = scoring.Case(case.meta, rubric, case.sources, sure, (), case.inputs)
+    case = scoring.Case.from_models(case.meta, rubric, case.sources, sure)
     r = scoring.score(case, analyses=False)
     sim = simulate(rubric, r.frames.items, r.frames.factors, "base", draws=50)
     indicated = r.indicated("base")

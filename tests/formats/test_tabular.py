@@ -81,7 +81,7 @@ def test_cross_file_errors_name_row_and_column(tiny: TinyCase,
     assert _problems(folder) == [
         "evidence.csv:3:2: factor: unknown factor 'zz' (known: a, b)",
         "evidence.csv:4:9: source_2: unknown source 'S9'",
-        "evidence.csv:5:1: id: duplicate item id 'E1' (first at items[0])",
+        "evidence.csv:5:1: id: duplicate item id 'E1' (first at row 2)",
     ]
 
 

@@ -12,18 +12,17 @@ import pytest
 
 import scoring
 from scoring.formats.synthetic import write_universe
-from scoring.formats.tables import TableBuilder, build_tables, score_tables
-from scoring.formats.universe import Universe
+from scoring.formats.tables import build_tables, score_tables
+from scoring.formats.universe import Universe, merge_sets
 from scoring.method.kernel import BASE, Frames, NoEvidence
 
 from ..conftest import META, TinyCase, item
 
 
 def _batch(cases: list[scoring.Case]) -> Frames:
-    builder = TableBuilder(cases[0].rubric)
-    for case in cases:
-        builder.add(case)
-    return score_tables(builder.build())
+    sets = merge_sets([case.as_set() for case in cases])
+    assert len(sets) == 1
+    return score_tables(build_tables(sets[0]))
 
 
 def _alone(case: scoring.Case) -> tuple[pd.DataFrame, pd.DataFrame]:

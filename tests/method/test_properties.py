@@ -37,7 +37,7 @@ def make_case(weights: list[float], polarities: list[str], aggregations: list[st
         for i, (f, v, c, age, g) in enumerate(items)
     )
     meta = CaseFile(id="gen", entity="Gen", as_of=AS_OF, rubric="r.yaml")
-    return Case(meta, rubric, sources, its, (), ())
+    return Case.from_models(meta, rubric, sources, its)
 
 
 weights_st = st.lists(st.floats(0.01, 10), min_size=3, max_size=3)
@@ -82,7 +82,7 @@ def test_raising_a_risk_value_never_lowers_the_composite(case: Case, data: Any) 
     items = list(case.items)
     items[k] = old.model_copy(update={"value": float(old.value) + bump})  # type: ignore[arg-type]
     before = scoring.score(case, analyses=False).composite("base")
-    after = scoring.score(Case(case.meta, case.rubric, case.sources, tuple(items), (), ()),
+    after = scoring.score(Case.from_models(case.meta, case.rubric, case.sources, tuple(items)),
                            analyses=False)
     assert after.composite("base") >= before - 1e-9
 
@@ -93,7 +93,7 @@ def test_item_and_source_order_never_matter(case: Case, rnd: Any) -> None:
     items, sources = list(case.items), list(case.sources)
     rnd.shuffle(items)
     rnd.shuffle(sources)
-    shuffled = Case(case.meta, case.rubric, tuple(sources), tuple(items), (), ())
+    shuffled = Case.from_models(case.meta, case.rubric, tuple(sources), tuple(items))
     a, b = scoring.score(case, analyses=False), scoring.score(shuffled, analyses=False)
     assert b.composite("base") == pytest.approx(a.composite("base"), abs=1e-9)
     assert b.band("base") == a.band("base") or abs(a.composite("base") % 10) < 1e-6
@@ -114,7 +114,7 @@ def test_scaling_every_confidence_by_a_power_of_two_changes_nothing(case: Case,
     items = tuple(i.model_copy(update={"confidence": float(i.confidence) * scale})
                   for i in case.items)
     a = scoring.score(case, analyses=False)
-    b = scoring.score(Case(case.meta, case.rubric, case.sources, items, (), ()), analyses=False)
+    b = scoring.score(Case.from_models(case.meta, case.rubric, case.sources, items), analyses=False)
     assert b.composite("base") == a.composite("base")
     for f in FACTORS:
         assert b.factor_score("base", f) == a.factor_score("base", f)

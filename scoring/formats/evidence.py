@@ -1,0 +1,349 @@
+"""The rules that relate sources and items to each other and to the rubric, on columns.
+
+:func:`check_evidence` takes the records of any number of cases that share a rubric (read and
+field-checked by ``columns.py``) and applies, to whole columns at once, every rule that
+relates values: unique ids within a case, known reliability grades, factors, indicators and
+sources, values that fit their factor or indicator, nothing dated after the case's as-of
+date. Each rule runs on the rows whose fields passed their own rules, so one run reports
+every problem of every case. When there is none it returns :class:`Evidence`, the frames the
+method's tables are built from (``tables.py``).
+
+:func:`value_problems` is the one rule for a value against its factor and indicator; the
+scenario checks (``checks.py``) call it for the values a scenario sets or assumes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import Problem
+from .columns import K_INT, K_STR, Column, Records, check_records
+from .models import CategoriesMapping, Item, Rubric, Source, SourceRef
+from .tabular import TableDoc
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The validated sources, items and citations of one or more cases.
+
+    ``items``: ``case`` (the case's position), ``id``, ``factor``, ``indicator`` (None when
+    none), ``value`` (int, float or label), ``confidence``, ``observed`` (ISO date text),
+    ``age_days``, ``claim``, ``excerpt``, and the item's weighing source: ``grade``,
+    ``reliability``, ``best_source``. ``refs``: ``item`` (row of ``items``), ``source``,
+    ``locator``, in citation order. ``sources``: ``case``, then the fields of a source (dates
+    as ISO text, None when empty), in file order."""
+
+    items: pd.DataFrame
+    refs: pd.DataFrame
+    sources: pd.DataFrame
+
+    def of_case(self, k: int) -> Evidence:
+        """The evidence of case ``k`` alone (as case 0)."""
+        its = self.items["case"].to_numpy() == k
+        rows = np.flatnonzero(its)
+        refs = self.refs[np.isin(self.refs["item"].to_numpy(), rows)].copy()
+        refs["item"] = np.searchsorted(rows, refs["item"].to_numpy())
+        items = self.items[its].assign(case=0).reset_index(drop=True)
+        sources = self.sources[self.sources["case"].to_numpy() == k].assign(case=0)
+        return Evidence(items, refs.reset_index(drop=True), sources.reset_index(drop=True))
+
+
+def concat_evidence(parts: Sequence[Evidence], offsets: Sequence[int]) -> Evidence:
+    """The evidence of several sets as one: the cases of part ``j`` move by ``offsets[j]``."""
+    items, refs, sources = [], [], []
+    start = 0
+    for ev, off in zip(parts, offsets, strict=True):
+        items.append(ev.items.assign(case=ev.items["case"].to_numpy() + off))
+        refs.append(ev.refs.assign(item=ev.refs["item"].to_numpy() + start))
+        sources.append(ev.sources.assign(case=ev.sources["case"].to_numpy() + off))
+        start += len(ev.items)
+    return Evidence(pd.concat(items, ignore_index=True), pd.concat(refs, ignore_index=True),
+                    pd.concat(sources, ignore_index=True))
+
+
+def _date(text: object) -> Any:
+    """ISO text as a date (None stays None)."""
+    return None if text is None else dt.date.fromisoformat(str(text))
+
+
+def evidence_items(ev: Evidence) -> tuple[Item, ...]:
+    """The items of ``ev`` as models (built, not validated again: the columns were)."""
+    refs: list[list[SourceRef]] = [[] for _ in range(len(ev.items))]
+    for item, source, locator in zip(ev.refs["item"].tolist(), ev.refs["source"].tolist(),
+                                     ev.refs["locator"].tolist(), strict=True):
+        refs[item].append(SourceRef.model_construct(source=source, locator=locator))
+    cols = ev.items
+    return tuple(
+        Item.model_construct(id=i, factor=f, indicator=ind, value=v, confidence=c,
+                             observed=_date(o), sources=r, claim=cl, excerpt=ex)
+        for i, f, ind, v, c, o, r, cl, ex in zip(
+            cols["id"].tolist(), cols["factor"].tolist(), cols["indicator"].tolist(),
+            cols["value"].tolist(), cols["confidence_raw"].tolist(), cols["observed"].tolist(),
+            refs, cols["claim"].tolist(), cols["excerpt"].tolist(), strict=True))
+
+
+def evidence_sources(ev: Evidence) -> tuple[Source, ...]:
+    """The sources of ``ev`` as models."""
+    names = [n for n in Source.model_fields]
+    cols = ev.sources
+    fields: list[dict[str, Any]] = [{n: (_date(v) if n == "date" else v)
+                                     for n, v in zip(names, row, strict=True)}
+                                    for row in zip(*(cols[n].tolist() for n in names),
+                                                   strict=True)]
+    return tuple(Source.model_construct(None, **f) for f in fields)
+def _frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """A frame whose text columns stay Python objects (None where empty), as numbers do."""
+    return pd.DataFrame({k: pd.Series(v, dtype=object) if v.dtype == object else v
+                         for k, v in columns.items()})
+
+
+def _first_at(recs: Records, row: int) -> str:
+    """Where an earlier record is, for 'duplicate' messages: ``items[3]``, or a table's row."""
+    doc = recs.docs[int(recs.doc[row])]
+    if isinstance(doc, TableDoc):
+        return f"row {int(recs.entry[row]) + 2}"
+    return f"{recs.kind}[{int(recs.entry[row])}]"
+
+
+def _texts(col: Column, rows: np.ndarray | None = None) -> np.ndarray:
+    """The text cells of ``col`` (at ``rows``) as an object array (None where not text)."""
+    import pyarrow as pa
+
+    text = col.text if rows is None else col.text.take(pa.array(rows, pa.int64()))
+    return np.asarray(text.to_numpy(zero_copy_only=False), dtype=object)
+
+
+def _duplicates(recs: Records, ids: np.ndarray, ok: np.ndarray, what: str,
+                out: list[Problem]) -> None:
+    """Ids repeated within a case: each repeat names the first."""
+    rows = np.flatnonzero(ok)
+    frame = pd.DataFrame({"case": recs.case[rows], "id": ids[rows]})
+    dup = frame.duplicated(["case", "id"]).to_numpy()
+    if not dup.any():
+        return
+    first = frame.drop_duplicates(["case", "id"]).set_index(["case", "id"])
+    first["row"] = rows[~dup]
+    where = first["row"].reindex(pd.MultiIndex.from_frame(frame[dup])).to_numpy()
+    for r, j in zip(rows[dup].tolist(), where.tolist(), strict=True):
+        out.append(recs.problem(r, "id", f"duplicate {what} id {ids[r]!r} (first at "
+                                         f"{_first_at(recs, int(j))})"))
+
+
+def value_objects(col: Column) -> np.ndarray:
+    """Each cell of a value column as Python: the label, the integer, or the float."""
+    out = np.asarray(col.number, dtype=object)
+    ints = np.flatnonzero(col.kind == K_INT)
+    out[ints] = col.number[ints].astype(np.int64).astype(object)
+    strs = np.flatnonzero(col.kind == K_STR)
+    out[strs] = _texts(col, strs)
+    return out
+
+
+def value_problems(rubric: Rubric, factor: np.ndarray, indicator: np.ndarray,
+                   value: np.ndarray, place: Callable[[int, str, str], Problem],
+                   plain: Callable[[int], str | None]) -> tuple[list[Problem], np.ndarray]:
+    """The rule of a value against its factor and indicator, for many values at once.
+
+    ``factor``, ``indicator`` (None for none) and ``value`` (numbers and labels, as Python
+    objects) are columns; ``place(row, field, message)`` makes the problem of a row's field
+    and ``plain(row)`` gives the source text of an unquoted value. Returns the problems and
+    whether each row's factor and indicator are known (its value can be mapped)."""
+    out: list[Problem] = []
+    n = len(factor)
+    factors: dict[str, Any] = {}
+    for f in rubric.factors:  # a duplicate factor id is reported; the first one counts
+        factors.setdefault(f.id, f)
+    f_ok = pd.Series(factor, dtype=object).isin(factors).to_numpy()
+    for r in np.flatnonzero(~f_ok).tolist():
+        out.append(place(r, "factor", f"unknown factor {factor[r]!r} "
+                                      f"(known: {', '.join(sorted(factors))})"))
+    has_ind = np.asarray(pd.notna(pd.Series(indicator, dtype=object)), dtype=bool)
+    pairs: dict[tuple[str, str], Any] = {}
+    for fid, fac in factors.items():  # a duplicate indicator id is reported; the first counts
+        for ind in fac.indicators:
+            pairs.setdefault((fid, ind.id), ind)
+    key = pd.Series(list(zip(factor.tolist(), indicator.tolist(), strict=True)), dtype=object)
+    i_ok = ~has_ind | key.isin(pairs).to_numpy()
+    for r in np.flatnonzero(f_ok & ~i_ok).tolist():
+        known = ", ".join(i.id for i in factors[factor[r]].indicators) or "none"
+        out.append(place(r, "indicator", f"unknown indicator {indicator[r]!r} for factor "
+                                         f"{factor[r]!r} (known: {known})"))
+    ok = f_ok & i_ok
+    is_text = np.fromiter((type(v) is str for v in value), bool, n)
+    categories = {k for k, i in pairs.items() if isinstance(i.mapping, CategoriesMapping)}
+    by_label = ok & has_ind & key.isin(categories).to_numpy()
+    if by_label.any():
+        labels = {(f, i, label) for (f, i) in categories
+                  for label in pairs[(f, i)].mapping.categories}
+        keys: list[Any] = key.tolist()
+        triple = pd.Series([(*keys[r], value[r]) if is_text[r] else None
+                            for r in np.flatnonzero(by_label).tolist()], dtype=object)
+        fits = triple.isin(labels).to_numpy()
+        for r in np.flatnonzero(by_label)[~fits].tolist():
+            ind = pairs[keys[r]]
+            names = list(ind.mapping.categories)
+            p = plain(r)
+            hint = (f"; YAML reads the unquoted {p} as a {_kind(value[r])}, so write it in "
+                    f"quotes: \"{p}\"" if p in names else "")
+            out.append(place(r, "value", f"must be one of the categories of indicator "
+                                         f"{ind.id!r}: {', '.join(names)}{hint}"))
+    numeric = ok & ~by_label
+    for r in np.flatnonzero(numeric & is_text).tolist():
+        out.append(place(r, "value", f"must be a number, not the string {value[r]!r}"))
+    direct = np.flatnonzero(numeric & ~is_text & ~has_ind)
+    if len(direct):
+        lo, hi = rubric.scale.min, rubric.scale.max
+        x = value[direct].astype(float)
+        for r in direct[~((lo <= x) & (x <= hi))].tolist():
+            out.append(place(r, "value", f"value {value[r]} is outside the scale [{lo}, {hi}]"))
+    return out, ok
+
+
+def _kind(value: object) -> str:
+    """What YAML made of an unquoted scalar, in words."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "null" if value is None else "date"
+
+
+def _iso(dates: np.ndarray) -> np.ndarray:
+    """datetime64[D] as ISO text (None where NaT)."""
+    out = np.asarray(np.datetime_as_string(dates, unit="D"), dtype=object)
+    out[np.isnat(dates)] = None
+    return out
+
+
+def _after(recs: Records, dates: np.ndarray, ok: np.ndarray, as_of: np.ndarray | None,
+           name: str, message: Callable[[str, str], str], out: list[Problem]) -> None:
+    if as_of is None:
+        return
+    case_as_of = as_of[recs.case]
+    late = ok & ~np.isnat(dates) & ~np.isnat(case_as_of) & (dates > case_as_of)
+    for r in np.flatnonzero(late).tolist():
+        out.append(recs.problem(r, name, message(str(dates[r]), str(case_as_of[r]))))
+
+
+@dataclass(frozen=True)
+class Known:
+    """What scenario checks need of the evidence: by case, the items whose ids changes name
+    (id -> factor, indicator, value, whether factor and indicator are known), and the cases
+    some of whose items have no valid id (a change may name one of those)."""
+
+    items: dict[int, dict[str, tuple[str, str | None, object, bool]]]
+    incomplete: frozenset[int]
+
+
+def check_evidence(sources: Records, items: Records, refs: Records, rubric: Rubric | None,
+                   as_of: np.ndarray | None, out: list[Problem],
+                   named: set[str] | frozenset[str] = frozenset()
+                   ) -> tuple[Evidence | None, Known]:
+    """Check the records of cases sharing ``rubric`` (None when it is invalid: the rules that
+    read it are skipped); ``as_of`` is each case's date (datetime64[D], NaT when unknown; None
+    when no case header is valid). Adds every problem to ``out``. Returns the evidence when
+    there is no problem in these records, and, by case, the items of ids in ``named`` (those
+    scenario changes name): id -> (factor, indicator, value, whether factor, indicator and
+    value are usable), and which cases have items without a valid id (:class:`Known`)."""
+    found: list[Problem] = []
+    s_ok = check_records(sources, found)
+    i_ok = check_records(items, found)
+    r_ok = check_records(refs, found)
+    # Sources.
+    s_ids = _texts(sources.fields["id"])
+    _duplicates(sources, s_ids, s_ok["id"], "source", found)
+    grade = _texts(sources.fields["reliability"])
+    if rubric is not None:
+        graded = pd.Series(grade, dtype=object).isin(rubric.reliability).to_numpy()
+        for r in np.flatnonzero(s_ok["reliability"] & ~graded).tolist():
+            found.append(sources.problem(r, "reliability",
+                                         f"unknown reliability grade {grade[r]!r} (the rubric "
+                                         f"has {', '.join(rubric.reliability)})"))
+    s_date = sources.fields["date"].date
+    _after(sources, s_date, s_ok["date"], as_of, "date",
+           lambda d, a: f"source dated {d} is after the case's as_of {a}", found)
+    snap = _texts(sources.fields["snapshot"])
+    for r in np.flatnonzero(s_ok["snapshot"] & pd.notna(snap)).tolist():
+        path = str(snap[r])
+        if path.startswith(("/", "\\")) or ".." in path.replace("\\", "/").split("/") \
+                or ":" in path:
+            found.append(sources.problem(r, "snapshot",
+                                         "a snapshot path must be relative and stay inside the "
+                                         "case folder (no absolute path, no '..')"))
+    # Items.
+    i_ids = _texts(items.fields["id"])
+    _duplicates(items, i_ids, i_ok["id"], "item", found)
+    factor = _texts(items.fields["factor"])
+    indicator = _texts(items.fields["indicator"])
+    value = value_objects(items.fields["value"])
+    checkable = np.flatnonzero(i_ok["factor"] & i_ok["indicator"] & i_ok["value"])
+    usable = np.zeros(len(items), dtype=bool)
+    if rubric is not None and len(checkable):
+        more, fits = value_problems(
+            rubric, factor[checkable], indicator[checkable], value[checkable],
+            lambda j, name, msg: items.problem(int(checkable[j]), name, msg),
+            lambda j: items.plain(int(checkable[j]), "value"))
+        found += more
+        usable[checkable[fits]] = True
+    known = Known({}, frozenset(np.unique(items.case[~i_ok["id"]]).tolist()))
+    if named:
+        hits = np.flatnonzero(i_ok["id"] & pd.Series(i_ids, dtype=object).isin(named).to_numpy())
+        for r in hits.tolist():
+            known.items.setdefault(int(items.case[r]), {}).setdefault(
+                str(i_ids[r]), (factor[r], indicator[r], value[r], bool(usable[r])))
+    observed = items.fields["observed"].date
+    _after(items, observed, i_ok["observed"], as_of, "observed",
+           lambda d, a: f"observed {d} is after the case's as_of {a}", found)
+    # Citations: each names a source of its case.
+    r_src = _texts(refs.fields["source"])
+    have = pd.MultiIndex.from_arrays([sources.case[s_ok["id"]], s_ids[s_ok["id"]]])
+    cited = pd.MultiIndex.from_arrays([refs.case, r_src])
+    at = have.get_indexer(cited) if have.is_unique else \
+        pd.Series(np.arange(len(have))).groupby(have).first().reindex(cited).to_numpy()
+    at = np.where(pd.isna(at), -1, at).astype(np.int64)
+    for r in np.flatnonzero(r_ok["source"] & (at < 0)).tolist():
+        found.append(refs.problem(r, "source", f"unknown source {r_src[r]!r}"))
+    out += found
+    if found or rubric is None or as_of is None:
+        return None, known
+    return _evidence(sources, items, refs, rubric, as_of, s_ids, grade, s_date, snap, i_ids,
+                     factor, indicator, value, observed, r_src, at), known
+
+
+def _evidence(sources: Records, items: Records, refs: Records, rubric: Rubric,
+              as_of: np.ndarray, s_ids: np.ndarray, grade: np.ndarray, s_date: np.ndarray,
+              snap: np.ndarray, i_ids: np.ndarray, factor: np.ndarray, indicator: np.ndarray,
+              value: np.ndarray, observed: np.ndarray, r_src: np.ndarray,
+              at: np.ndarray) -> Evidence:
+    """The frames of valid records. Each item is weighed by the best grade among the sources
+    it cites; the first cited wins a tie."""
+    rel = pd.Series(rubric.reliability, dtype=float).reindex(grade).to_numpy(dtype=float)
+    assert refs.parent is not None and refs.k is not None
+    r_rel = rel[at]
+    order = np.lexsort((refs.k, -r_rel, refs.parent))  # best first within each item
+    first = order[np.unique(refs.parent[order], return_index=True)[1]]
+    best = at[first]
+    src_frame = _frame({"case": sources.case, "id": s_ids} | {
+        f: _texts(sources.fields[f]) for f in ("title", "publisher")} | {
+        "date": _iso(s_date)} | {f: _texts(sources.fields[f]) for f in ("language", "kind")} | {
+        "reliability": grade} | {f: _texts(sources.fields[f]) for f in ("url", "cited_as",
+                                                                          "notes")} | {
+        "snapshot": snap, "sha256": _texts(sources.fields["sha256"])})
+    item_frame = _frame({
+        "case": items.case, "id": i_ids, "factor": factor, "indicator": indicator,
+        "value": value, "confidence": items.fields["confidence"].number,
+        "confidence_raw": value_objects(items.fields["confidence"]),
+        "observed": _iso(observed),
+        "age_days": (as_of[items.case] - observed).astype(float),
+        "claim": _texts(items.fields["claim"]), "excerpt": _texts(items.fields["excerpt"]),
+        "grade": grade[best], "reliability": rel[best], "best_source": s_ids[best]})
+    ref_frame = _frame({"item": refs.parent, "source": r_src,
+                        "locator": _texts(refs.fields["locator"])})
+    return Evidence(item_frame, ref_frame, src_frame)
+
