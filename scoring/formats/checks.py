@@ -170,32 +170,38 @@ def named_items(scenarios: ScenariosFile) -> set[str]:
             for sc in scenarios.scenarios for ch in sc.changes if not isinstance(ch, SetWeight)}
 
 
-def _values(rubric: Rubric, doc: YamlDoc,
-            checks: list[tuple[PathKey, str, str | None, object, str]]) -> list[Problem]:
-    """The value rule (evidence.value_problems) for values a scenario writes: each check is
-    (place, factor, indicator, value, suffix of the message)."""
+# A value a scenario writes, to check against its factor and indicator: (the scenarios file,
+# the change's place, factor, indicator, value, what the message adds).
+ValueCheck = tuple[YamlDoc, PathKey, str, str | None, object, str]
+
+
+def scenario_values(rubric: Rubric, checks: list[ValueCheck]) -> list[Problem]:
+    """The value rule (evidence.value_problems) for the values scenarios write, of any number
+    of cases at once."""
     if not checks:
         return []
 
     def place(j: int, name: str, message: str) -> Problem:
-        loc, _, _, _, suffix = checks[j]
+        doc, loc, _, _, _, suffix = checks[j]
         return doc.problem((*loc, name if suffix == "" else "by"), message + suffix)
 
     found, _ = value_problems(
-        rubric, np.asarray([c[1] for c in checks], dtype=object),
-        np.asarray([c[2] for c in checks], dtype=object),
-        np.asarray([c[3] for c in checks], dtype=object), place,
-        lambda j: doc.plain.get((*checks[j][0], "value")))
+        rubric, np.asarray([c[2] for c in checks], dtype=object),
+        np.asarray([c[3] for c in checks], dtype=object),
+        np.asarray([c[4] for c in checks], dtype=object), place,
+        lambda j: checks[j][0].plain.get((*checks[j][1], "value")))
     return found
 
 
 def check_scenarios(as_of: dt.date, rubric: Rubric, items: dict[str, tuple[str, str | None,
                                                                            object, bool]],
-                    scenarios: ScenariosFile, doc: YamlDoc, complete: bool = True) -> list[Problem]:
+                    scenarios: ScenariosFile, doc: YamlDoc, complete: bool = True
+                    ) -> tuple[list[Problem], list[ValueCheck]]:
     """The rules of a case's scenario changes. ``items``: the case's items that changes name,
     id -> (factor, indicator, value, whether factor and indicator are known). ``complete``:
     every item of the case has a valid id (otherwise an item a change names may be one whose
-    id is broken, and is not reported unknown a second time)."""
+    id is broken, and is not reported unknown a second time). Returns the problems and the
+    values the changes write, for :func:`scenario_values` (run once for many cases)."""
     out: list[Problem] = []
     factors = {f.id for f in rubric.factors}
     indicators: dict[tuple[str, str], Any] = {}
@@ -206,7 +212,7 @@ def check_scenarios(as_of: dt.date, rubric: Rubric, items: dict[str, tuple[str, 
         out.append(doc.problem(("scenarios", i, "id"),
                                f"duplicate scenario id {scenarios.scenarios[i].id!r} "
                                f"(first at scenarios[{j}])"))
-    values: list[tuple[PathKey, str, str | None, object, str]] = []
+    values: list[ValueCheck] = []
     for si, sc in enumerate(scenarios.scenarios):
         sloc: PathKey = ("scenarios", si)
         out += check_overrides(rubric, sc.overrides, doc, (*sloc, "overrides"))
@@ -238,7 +244,7 @@ def check_scenarios(as_of: dt.date, rubric: Rubric, items: dict[str, tuple[str, 
                 aloc: PathKey = (*cloc, "item")
                 if a.id in items or a.id in assumed:
                     out.append(doc.problem((*aloc, "id"), f"item id {a.id!r} is already used"))
-                values.append((aloc, a.factor, a.indicator, a.value, ""))
+                values.append((doc, aloc, a.factor, a.indicator, a.value, ""))
                 if a.observed is not None and a.observed > as_of:
                     out.append(doc.problem((*aloc, "observed"),
                                            f"observed {a.observed} is after the case's as_of "
@@ -267,7 +273,7 @@ def check_scenarios(as_of: dt.date, rubric: Rubric, items: dict[str, tuple[str, 
                 dropped.add(target)
             elif isinstance(change, SetValue):
                 if usable:
-                    values.append((cloc, factor, indicator, change.value, ""))
+                    values.append((doc, cloc, factor, indicator, change.value, ""))
                 current[target] = change.value
             elif isinstance(change, ShiftValue):
                 if mapped is not None and isinstance(mapped.mapping, CategoriesMapping):
@@ -279,6 +285,6 @@ def check_scenarios(as_of: dt.date, rubric: Rubric, items: dict[str, tuple[str, 
                 if isinstance(before, (int, float)) and not isinstance(before, bool):
                     current[target] = before + change.by
                     if usable and indicator is None:
-                        values.append((cloc, factor, None, current[target],
+                        values.append((doc, cloc, factor, None, current[target],
                                        f" after shifting {before} by {change.by}"))
-    return out + _values(rubric, doc, values)
+    return out, values

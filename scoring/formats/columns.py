@@ -515,6 +515,12 @@ def _text_rule(f: Field, text: Any, rows: np.ndarray) -> list[tuple[np.ndarray, 
     import pyarrow.compute as pc
 
     sub = text.take(pa.array(rows, pa.int64()))
+    # Ids, grades and dates repeat: check each distinct text once.
+    coded = pc.dictionary_encode(sub)
+    if len(coded.dictionary) * 2 < len(sub):
+        back = np.asarray(coded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+        rules = _text_rule(f, coded.dictionary, np.arange(len(coded.dictionary)))
+        return [(mask[back], message) for mask, message in rules]
     length = np.asarray(pc.utf8_length(sub).to_numpy(zero_copy_only=False))
     out: list[tuple[np.ndarray, Any]] = []
     if f.min_len:

@@ -216,9 +216,10 @@ def _kind(value: object) -> str:
 
 def _iso(dates: np.ndarray) -> np.ndarray:
     """datetime64[D] as ISO text (None where NaT)."""
-    out = np.asarray(np.datetime_as_string(dates, unit="D"), dtype=object)
-    out[np.isnat(dates)] = None
-    return out
+    days, where = np.unique(dates, return_inverse=True)  # a few thousand dates at most
+    text = np.asarray(np.datetime_as_string(days, unit="D"), dtype=object)
+    text[np.isnat(days)] = None
+    return np.asarray(text[where.reshape(-1)], dtype=object)
 
 
 def _after(recs: Records, dates: np.ndarray, ok: np.ndarray, as_of: np.ndarray | None,

@@ -25,7 +25,7 @@ from ..errors import InputError, Problem
 from ..output import RunInputs
 from ..progress import Progress, no_progress
 from . import models
-from .checks import check_rubric, check_scenarios, named_items
+from .checks import ValueCheck, check_rubric, check_scenarios, named_items, scenario_values
 from .checks_judgement import check_overrides
 from .columns import Records, concat_records, describe, table_records, yaml_records
 from .evidence import Evidence, check_evidence, evidence_items, evidence_sources
@@ -303,9 +303,12 @@ class Rubrics:
 
     def __init__(self) -> None:
         self._got: dict[str, tuple[Rubric | None, list[Problem]]] = {}
+        self._real: dict[str, str] = {}
 
     def get(self, path: Path, problems: list[Problem]) -> Rubric | None:
-        key = os.path.realpath(path)
+        key = self._real.get(str(path))
+        if key is None:
+            key = self._real[str(path)] = os.path.realpath(path)
         if key not in self._got:
             found: list[Problem] = []
             try:
@@ -450,15 +453,19 @@ def _check_group(folders: Sequence[_Folder], rubric: Rubric | None,
              for name in named_items(f.scenarios)}
     evidence, lookup = check_evidence(sources, items, refs, rubric, as_of, problems, named)
     if rubric is not None:
+        values: list[ValueCheck] = []
         for k, (f, _) in enumerate(parts):
             meta = f.meta
             if meta is None:
                 continue
             problems += check_overrides(rubric, meta.overrides, f.docs["case"], ("overrides",))
             if f.scenarios is not None and "scenarios" in f.docs:
-                problems += check_scenarios(meta.as_of, rubric, lookup.items.get(k, {}),
-                                            f.scenarios, f.docs["scenarios"],
-                                            k not in lookup.incomplete and k not in shapeless)
+                found, more = check_scenarios(meta.as_of, rubric, lookup.items.get(k, {}),
+                                              f.scenarios, f.docs["scenarios"],
+                                              k not in lookup.incomplete and k not in shapeless)
+                problems += found
+                values += more
+        problems += scenario_values(rubric, values)
     if len(problems) > before or evidence is None or len(parts) < len(folders) \
             or not all(f.ok for f in folders):
         return None

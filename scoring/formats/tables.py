@@ -69,54 +69,60 @@ def score_tables(tables: Tables) -> Frames:
     return score(tables.items, tables.weights, tables.rubric, tables.overrides, tables.drops)
 
 
+Cols = dict[str, np.ndarray]  # rows as columns (numpy arrays of one length)
+
+
 def build_tables(cases: CaseSet | Case) -> Tables:
     """The tables of cases that share a rubric (a single case is a universe of one): the base
     rows, then each scenario's rows, every change applied to the rows of every case that has
-    the scenario at once."""
+    the scenario at once. Rows of one case, scenario and factor keep the order of the
+    evidence, whatever the number of cases."""
     cs = cases if isinstance(cases, CaseSet) else cases.as_set()
     rubric, ev = cs.rubric, cs.evidence
     ids = [m.id for m in cs.metas]
     n = len(ids)
     as_of = np.array([m.as_of for m in cs.metas], dtype="datetime64[D]")
     items = ev.items
-    base = pd.DataFrame({
-        "case": items["case"].to_numpy(), "scenario": BASE, "rank": 0,
+    m = len(items)
+    factor_ids = [f.id for f in rubric.factors]
+    base: Cols = {
+        "case": items["case"].to_numpy(dtype=np.int64), "scenario": np.zeros(m, np.int64),
         "item": items["id"].to_numpy(),
-        "factor": items["factor"].to_numpy(), "indicator": items["indicator"].to_numpy(),
-        "value": items["value"].to_numpy(), "confidence": items["confidence"].to_numpy(),
+        "factor": np.asarray(pd.Categorical(items["factor"].to_numpy(),
+                                            categories=factor_ids).codes, dtype=np.int64),
+        "indicator": items["indicator"].to_numpy(), "value": items["value"].to_numpy(),
+        "confidence": items["confidence"].to_numpy(dtype=float),
         "grade": items["grade"].to_numpy(), "reliability": items["reliability"].to_numpy(),
         "best_source": items["best_source"].to_numpy(),
         "observed": items["observed"].to_numpy(), "age_days": items["age_days"].to_numpy(),
-        "assumption": False, "value_changes": _repeat(_NONE, len(items)),
-        "confidence_changes": _repeat(_NONE, len(items))})
+        "assumption": np.zeros(m, dtype=bool), "value_changes": _repeat(_NONE, m),
+        "confidence_changes": _repeat(_NONE, m)}
     rubric_weights: dict[str, tuple[float, str | None]] = {
         f.id: (float(f.weight), None) for f in rubric.factors}
+    scenario_ids = [BASE]
     parts = [base]
     weights: list[tuple[np.ndarray, int, str, dict[str, tuple[float, str | None]]]] = [
         (np.arange(n, dtype=np.int64), 0, BASE, rubric_weights)]
     drops: list[pd.DataFrame] = []
     for codes, scenarios in _groups(cs):
-        rows_of = base[np.isin(base["case"].to_numpy(), codes)]
+        rows_of = _take(base, np.isin(base["case"], codes))
         for rank, sc in enumerate(scenarios, start=1):
-            rows, w, gone = overlay(rows_of, sc, rank, rubric, codes, as_of)
+            if sc.id not in scenario_ids:
+                scenario_ids.append(sc.id)
+            rows, w, gone = overlay(rows_of, sc, scenario_ids.index(sc.id), rubric, codes,
+                                    as_of)
             parts.append(rows)
             weights.append((codes, rank, sc.id, w))
             drops += gone
-    scenario_ids = list(dict.fromkeys(s for _, _, s, _ in weights))
-    out = pd.concat(parts, ignore_index=True)
-    out = out.iloc[np.lexsort((out["rank"].to_numpy(), out["case"].to_numpy()))]
-    out = out.reset_index(drop=True)
+    out = {k: np.concatenate([p[k] for p in parts]) for k in base}
     frame = pd.DataFrame({
-        "case": _categorical(out["case"].to_numpy(), categories=ids),
-        "scenario": pd.Categorical(out["scenario"].to_numpy(), categories=scenario_ids),
+        "case": _categorical(out["case"], ids),
+        "scenario": _categorical(out["scenario"], scenario_ids),
     })
     for column in ROW_COLUMNS:
-        values = out[column].to_numpy()
+        values = out[column]
         frame[column] = pd.Series(values, dtype=object) if values.dtype == object else values
-    frame["factor"] = pd.Categorical(out["factor"].to_numpy(),
-                                     categories=[f.id for f in rubric.factors])
-    frame["confidence"] = frame["confidence"].astype(float)
-    frame["assumption"] = frame["assumption"].astype(bool)
+    frame["factor"] = _categorical(out["factor"], factor_ids)
     frame["score"] = map_values(frame, rubric)
     return Tables(rubric, frame, _weights(weights, ids, scenario_ids, rubric, n),
                   _drops(drops, ids, scenario_ids), pd.DataFrame({
@@ -124,9 +130,13 @@ def build_tables(cases: CaseSet | Case) -> Tables:
                       "as_of": [m.as_of for m in cs.metas]}), _overrides(cs))
 
 
+def _take(rows: Cols, which: np.ndarray) -> Cols:
+    return {k: v[which] for k, v in rows.items()}
+
+
 def _categorical(codes: np.ndarray, categories: list[str]) -> Any:
     return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64),
-                                     categories=pd.Index(categories))
+                                     categories=pd.Index(categories, dtype=object))
 
 
 def _repeat(value: tuple[str, ...], n: int) -> np.ndarray:
@@ -153,16 +163,17 @@ def _groups(cs: CaseSet) -> list[tuple[np.ndarray, tuple[Scenario, ...]]]:
     return [(np.asarray(codes, dtype=np.int64), lists[key]) for key, codes in by_key.items()]
 
 
-def overlay(base: pd.DataFrame, sc: Scenario, rank: int, rubric: Rubric, codes: np.ndarray,
-            as_of: np.ndarray) -> tuple[pd.DataFrame, dict[str, tuple[float, str | None]],
+def overlay(base: Cols, sc: Scenario, code: int, rubric: Rubric, codes: np.ndarray,
+            as_of: np.ndarray) -> tuple[Cols, dict[str, tuple[float, str | None]],
                                          list[pd.DataFrame]]:
-    """The rows of scenario ``sc`` for the cases ``codes``: ``base`` (their base rows) with
-    its changes applied in order, each to every case at once; its factor weights (and the
-    change that set each); the items it dropped."""
-    rows = base.copy()
-    rows["rank"] = rank
+    """The rows of scenario ``sc`` (scenario code ``code``) for the cases ``codes``: ``base``
+    (their base rows) with its changes applied in order, each to every case at once; its
+    factor weights (and the change that set each); the items it dropped."""
+    rows = dict(base)
+    rows["scenario"] = np.full(len(base["case"]), code, dtype=np.int64)
     weights: dict[str, tuple[float, str | None]] = {
         f.id: (float(f.weight), None) for f in rubric.factors}
+    factor_ids = [f.id for f in rubric.factors]
     drops: list[pd.DataFrame] = []
     for i, ch in enumerate(sc.changes):
         cid = change_id(sc.id, i)
@@ -170,54 +181,54 @@ def overlay(base: pd.DataFrame, sc: Scenario, rank: int, rubric: Rubric, codes: 
             weights[ch.factor] = (float(ch.weight), cid)
             continue
         if isinstance(ch, Assume):
-            rows = pd.concat([rows, _assumed(ch, cid, rank, rubric, codes, as_of)],
-                             ignore_index=True)
+            new = _assumed(ch, cid, code, rubric, codes, as_of, factor_ids.index(ch.item.factor))
+            rows = {k: np.concatenate([v, new[k]]) for k, v in rows.items()}
             continue
-        hit = (rows["item"] == ch.item).to_numpy()
+        hit = rows["item"] == ch.item
         if isinstance(ch, DropItem):
-            gone = rows[hit]
-            drops.append(pd.DataFrame({"case": gone["case"].to_numpy(), "scenario": sc.id,
-                                       "factor": gone["factor"].to_numpy(), "item": ch.item,
-                                       "change": cid}))
-            rows = rows[~hit].reset_index(drop=True)
+            drops.append(pd.DataFrame({
+                "case": rows["case"][hit], "scenario": sc.id,
+                "factor": np.asarray(factor_ids, dtype=object)[rows["factor"][hit]],
+                "item": ch.item, "change": cid}))
+            rows = _take(rows, ~hit)
             continue
         column = "value_changes"
         if isinstance(ch, SetConfidence):
             column = "confidence_changes"
-            rows.loc[hit, "confidence"] = float(ch.confidence)
+            rows["confidence"] = np.where(hit, float(ch.confidence), rows["confidence"])
         elif isinstance(ch, SetValue):
-            values = rows["value"].to_numpy().copy()
+            values = rows["value"].copy()
             values[hit] = ch.value
             rows["value"] = values
         elif isinstance(ch, ShiftValue):
-            values = rows["value"].to_numpy().copy()
+            values = rows["value"].copy()
             values[hit] = [float(v) + float(ch.by) for v in values[hit]]
             rows["value"] = values
-        tags = rows[column].to_numpy().copy()
-        where = np.flatnonzero(hit)
-        for r in where.tolist():  # one row per case: the item is named once in each
+        tags = rows[column].copy()
+        for r in np.flatnonzero(hit).tolist():  # one row per case: the item is named once
             tags[r] = (*tags[r], cid)
         rows[column] = tags
-    rows["scenario"] = sc.id
     return rows, weights, drops
 
 
-def _assumed(ch: Assume, cid: str, rank: int, rubric: Rubric, codes: np.ndarray,
-             as_of: np.ndarray) -> pd.DataFrame:
+def _assumed(ch: Assume, cid: str, code: int, rubric: Rubric, codes: np.ndarray,
+             as_of: np.ndarray, factor: int) -> Cols:
     """An assumption's row in every case of ``codes``."""
     a, grade = ch.item, rubric.assumption_grade
     assert grade is not None  # checked when the cases were loaded
-    when = as_of[codes] if a.observed is None else \
-        np.full(len(codes), np.datetime64(a.observed), dtype="datetime64[D]")
     n = len(codes)
-    return pd.DataFrame({
-        "case": codes, "rank": rank, "item": a.id, "factor": a.factor,
+    when = as_of[codes] if a.observed is None else \
+        np.full(n, np.datetime64(a.observed), dtype="datetime64[D]")
+    return {
+        "case": codes, "scenario": np.full(n, code, dtype=np.int64),
+        "item": _repeat_obj(a.id, n), "factor": np.full(n, factor, dtype=np.int64),
         "indicator": _repeat_obj(a.indicator, n), "value": _repeat_obj(a.value, n),
-        "confidence": float(a.confidence), "grade": grade,
-        "reliability": float(rubric.reliability[grade]), "best_source": _repeat_obj(None, n),
+        "confidence": np.full(n, float(a.confidence)), "grade": _repeat_obj(grade, n),
+        "reliability": np.full(n, float(rubric.reliability[grade])),
+        "best_source": _repeat_obj(None, n),
         "observed": np.datetime_as_string(when, unit="D").astype(object),
-        "age_days": (as_of[codes] - when).astype(float), "assumption": True,
-        "value_changes": _repeat((cid,), n), "confidence_changes": _repeat(_NONE, n)})
+        "age_days": (as_of[codes] - when).astype(float), "assumption": np.ones(n, dtype=bool),
+        "value_changes": _repeat((cid,), n), "confidence_changes": _repeat(_NONE, n)}
 
 
 def _repeat_obj(value: object, n: int) -> np.ndarray:

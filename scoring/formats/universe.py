@@ -19,13 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ..display import display_path
 from ..errors import InputError, Problem
 from ..output import RunInputs
 from ..progress import Progress, no_progress
-from .checks import check_scenarios, named_items
+from .checks import ValueCheck, check_scenarios, named_items, scenario_values
 from .checks_judgement import check_overrides
 from .columns import table_records, take_records
 from .evidence import check_evidence, concat_evidence
@@ -160,6 +159,7 @@ class TableSet:
                                              named)
             if rubric is not None and self.scenarios_doc is not None:
                 seen: dict[Any, list[Problem]] = {}
+                values: list[ValueCheck] = []
                 for j, k in enumerate(members):
                     meta = metas[k]
                     if meta is None:
@@ -170,9 +170,12 @@ class TableSet:
                     key = (meta.as_of, complete,
                            tuple(sorted(mine.items(), key=lambda kv: kv[0])))
                     if key not in seen:  # cases with the same named items: the same problems
-                        seen[key] = check_scenarios(meta.as_of, rubric, mine, self.scenarios,
-                                                    self.scenarios_doc, complete)
+                        seen[key], more = check_scenarios(meta.as_of, rubric, mine,
+                                                          self.scenarios, self.scenarios_doc,
+                                                          complete)
+                        values += more
                     problems += seen[key]
+                problems += scenario_values(rubric, values)
             if len(problems) > before or evidence is None or rubric is None:
                 continue
             shared = tuple(self.scenarios.scenarios)
@@ -188,25 +191,31 @@ class TableSet:
 def _case_of_rows(table: RawTable, codes: dict[str, int]) -> tuple[np.ndarray, list[Problem]]:
     """Each row's case (its row in the cases table; -1 when unknown) and the rows whose case
     is not in the cases table."""
-    cases = _text(table, CASE_COLUMN)
-    code = cases.map(codes).to_numpy(dtype=float)
-    unknown = np.isnan(code)
-    col = table.column(CASE_COLUMN)
-    problems = [Problem(table.path, k + 2, col, CASE_COLUMN,
-                        f"case {cases.iat[k]!r} is not in the cases table"
-                        if cases.iat[k] else "required field is missing")
-                for k in np.flatnonzero(unknown).tolist()]
-    return np.where(unknown, -1, code).astype(np.int64), problems
-
-
-def _text(table: RawTable, name: str) -> pd.Series:
-    """A column as text: ``str`` of each cell, ``""`` for an empty one."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
-    col = table.data.column(name)
-    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-        return pd.Series(col.to_pandas()).fillna("")
-    return pd.Series(["" if v is None else str(v) for v in table.cells[name]], dtype=object)
+    column = table.data.column(CASE_COLUMN)
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        column = pa.array(list(_text(table, CASE_COLUMN)), pa.string())
+    names = list(codes)
+    at = pc.index_in(column, value_set=pa.array(names, pa.string()))
+    slot = np.asarray(pc.fill_null(at, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    code = np.append(np.asarray(list(codes.values()), dtype=np.int64), -1)[slot]
+    col = table.column(CASE_COLUMN)
+    problems = []
+    for k in np.flatnonzero(code < 0).tolist():
+        text = _text(table, CASE_COLUMN, k)
+        problems.append(Problem(table.path, k + 2, col, CASE_COLUMN,
+                                f"case {text!r} is not in the cases table"
+                                if text else "required field is missing"))
+    return code, problems
+
+
+def _text(table: RawTable, name: str, row: int | None = None) -> Any:
+    """A column as text (``str`` of each cell, ``""`` for an empty one), or one cell of it."""
+    cells = table.cells[name] if row is None else [table.data.column(name)[row].as_py()]
+    texts = ["" if v is None else str(v) for v in cells]
+    return texts if row is None else texts[0]
 
 
 def read_tables(root: Path) -> TableSet | None:
