@@ -2,7 +2,8 @@
 tests; every flip must make a test fail. Prints each mutant and whether a test killed it.
 
 Run from the repository root: ``.venv/bin/python .ci/mutants.py [FILE ...]`` (default: every
-module of scoring/method/ and scoring/formats/tables.py). Takes a few minutes; not part of
+module of scoring/method/, and the loading rules of scoring/formats/: tables.py, columns.py and
+evidence.py). Takes a few minutes; not part of
 the test suite. A comparison that no test can tell apart (the two sides never meet, as in
 ``x > 0`` on weights that are never exactly 0 at that point) is listed as a survivor with its
 line, so that a reviewer can judge it.
@@ -17,7 +18,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FLIP = {ast.Lt: "<=", ast.LtE: "<", ast.Gt: ">=", ast.GtE: ">"}
-TESTS = ["tests/method", "tests/analysis/test_sensitivity.py", "tests/test_meta_case.py"]
+TESTS = ["tests/method", "tests/analysis/test_sensitivity.py", "tests/test_meta_case.py",
+         "tests/formats/test_columns.py", "tests/formats/test_errors.py",
+         "tests/formats/test_bad_inputs.py", "tests/formats/test_tabular.py"]
 
 
 def operators(source: str) -> list[tuple[int, int, str, str]]:
@@ -47,7 +50,8 @@ def operators(source: str) -> list[tuple[int, int, str, str]]:
 
 def main() -> None:
     files = [Path(a) for a in sys.argv[1:]] or [
-        *sorted((ROOT / "scoring" / "method").glob("*.py")), ROOT / "scoring/formats/tables.py"]
+        *sorted((ROOT / "scoring" / "method").glob("*.py")),
+        *(ROOT / "scoring/formats" / name for name in ("tables.py", "columns.py", "evidence.py"))]
     survivors = 0
     for path in files:
         original = path.read_text(encoding="utf-8")
