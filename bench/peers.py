@@ -278,8 +278,11 @@ def main() -> None:
               f"{diff:.1e}, bands {same_band:.2%}"),
              ("CLI / DuckDB", f"{cli_s / duck_s:.1f} x (budget <= 3)")]
 
+    from scoring.formats.tables import build_tables
     from scoring.formats.universe import Universe
-    from scoring.report.portfolio import load_tables
+
+    def load_tables(universe: Universe) -> list[Any]:
+        return [build_tables(cs, lean=True) for cs in universe.sets()]
 
     load_s = min(_timed(lambda: load_tables(Universe.open(u))) for _ in range(args.runs))
     peer_s = min(_timed(lambda: pyarrow_checks(u)) for _ in range(args.runs))

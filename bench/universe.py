@@ -22,7 +22,9 @@ from typing import Any
 import numpy as np
 
 from scoring.formats.tables import Tables as BatchTable
+from scoring.formats.tables import build_tables
 from scoring.formats.tables import score_tables as score_table
+from scoring.formats.universe import Universe
 from scoring.report.portfolio import score_universe
 from scoring.report.portfolio_model import build_portfolio
 from scoring.report.portfolio_report import _open, render_case_page, render_index
@@ -109,7 +111,8 @@ def main() -> None:
 
     load_pq, scores = best(lambda: score_universe(args.universe / "parquet"), 1)
     load_csv, _ = best(lambda: score_universe(args.universe / "csv"), 1)
-    table = scores.tables[0]
+    table = build_tables(Universe.open(args.universe / "parquet").sets()[0], lean=True)
+
     rows = len(table.items)
     n = len(table.cases)
     fig += [("(3) load + validate, Parquet", f"{load_pq:.1f} s ({rows / load_pq:,.0f} rows/s)"),

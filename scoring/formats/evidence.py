@@ -76,7 +76,7 @@ def evidence_items(ev: Evidence) -> tuple[Item, ...]:
     """The items of ``ev`` as models (built, not validated again: the columns were)."""
     refs: list[list[SourceRef]] = [[] for _ in range(len(ev.items))]
     for item, source, locator in zip(ev.refs["item"].tolist(), ev.refs["source"].tolist(),
-                                     ev.refs["locator"].tolist(), strict=True):
+                                     _objects(ev.refs["locator"]), strict=True):
         refs[item].append(SourceRef.model_construct(source=source, locator=locator))
     cols = ev.items
     return tuple(
@@ -84,8 +84,20 @@ def evidence_items(ev: Evidence) -> tuple[Item, ...]:
                              observed=_date(o), sources=r, claim=cl, excerpt=ex)
         for i, f, ind, v, c, o, r, cl, ex in zip(
             cols["id"].tolist(), cols["factor"].tolist(), cols["indicator"].tolist(),
-            cols["value"].tolist(), cols["confidence_raw"].tolist(), cols["observed"].tolist(),
-            refs, cols["claim"].tolist(), cols["excerpt"].tolist(), strict=True))
+            cols["value"].tolist(), _confidences(cols), cols["observed"].tolist(),
+            refs, _objects(cols["claim"]), _objects(cols["excerpt"]), strict=True))
+
+
+def _objects(column: pd.Series) -> list[Any]:
+    """A column as Python values, None where empty (text columns are kept in Arrow)."""
+    values: Any = column.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
+    return list(values)
+
+
+def _confidences(cols: pd.DataFrame) -> list[Any]:
+    """Each confidence as written: an integer (0 or 1) or a float."""
+    return [int(c) if i else c for c, i in zip(cols["confidence"].tolist(),
+                                               cols["confidence_int"].tolist(), strict=True)]
 
 
 def evidence_sources(ev: Evidence) -> tuple[Source, ...]:
@@ -94,13 +106,20 @@ def evidence_sources(ev: Evidence) -> tuple[Source, ...]:
     cols = ev.sources
     fields: list[dict[str, Any]] = [{n: (_date(v) if n == "date" else v)
                                      for n, v in zip(names, row, strict=True)}
-                                    for row in zip(*(cols[n].tolist() for n in names),
+                                    for row in zip(*(_objects(cols[n]) for n in names),
                                                    strict=True)]
     return tuple(Source.model_construct(None, **f) for f in fields)
 def _frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
     """A frame whose text columns stay Python objects (None where empty), as numbers do."""
     return pd.DataFrame({k: pd.Series(v, dtype=object) if v.dtype == object else v
                          for k, v in columns.items()})
+
+
+def _arrow(col: Column) -> pd.Series:
+    """A text column that only reports read (claims, locators, titles), kept in Arrow."""
+    import pyarrow as pa
+
+    return pd.Series(col.text, dtype=pd.ArrowDtype(pa.string()))
 
 
 def _first_at(recs: Records, row: int) -> str:
@@ -330,21 +349,25 @@ def _evidence(sources: Records, items: Records, refs: Records, rubric: Rubric,
     order = np.lexsort((refs.k, -r_rel, refs.parent))  # best first within each item
     first = order[np.unique(refs.parent[order], return_index=True)[1]]
     best = at[first]
-    src_frame = _frame({"case": sources.case, "id": s_ids} | {
-        f: _texts(sources.fields[f]) for f in ("title", "publisher")} | {
-        "date": _iso(s_date)} | {f: _texts(sources.fields[f]) for f in ("language", "kind")} | {
-        "reliability": grade} | {f: _texts(sources.fields[f]) for f in ("url", "cited_as",
-                                                                          "notes")} | {
-        "snapshot": snap, "sha256": _texts(sources.fields["sha256"])})
+    text = {f: _arrow(sources.fields[f]) for f in ("title", "publisher", "language", "kind",
+                                                   "url", "cited_as", "notes", "sha256")}
+    src_frame = _frame({"case": sources.case, "id": s_ids})
+    other: dict[str, Any] = {"id": pd.Series(s_ids, dtype=object),
+                             "date": pd.Series(_iso(s_date), dtype=object),
+                             "reliability": pd.Series(grade, dtype=object),
+                             "snapshot": pd.Series(snap, dtype=object)}
+    for name in Source.model_fields:
+        src_frame[name] = text[name] if name in text else other[name]
     item_frame = _frame({
         "case": items.case, "id": i_ids, "factor": factor, "indicator": indicator,
         "value": value, "confidence": items.fields["confidence"].number,
-        "confidence_raw": value_objects(items.fields["confidence"]),
+        "confidence_int": items.fields["confidence"].kind == K_INT,
         "observed": _iso(observed),
         "age_days": (as_of[items.case] - observed).astype(float),
-        "claim": _texts(items.fields["claim"]), "excerpt": _texts(items.fields["excerpt"]),
         "grade": grade[best], "reliability": rel[best], "best_source": s_ids[best]})
-    ref_frame = _frame({"item": refs.parent, "source": r_src,
-                        "locator": _texts(refs.fields["locator"])})
+    item_frame["claim"] = _arrow(items.fields["claim"])
+    item_frame["excerpt"] = _arrow(items.fields["excerpt"])
+    ref_frame = _frame({"item": refs.parent, "source": r_src})
+    ref_frame["locator"] = _arrow(refs.fields["locator"])
     return Evidence(item_frame, ref_frame, src_frame)
 

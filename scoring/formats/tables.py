@@ -72,11 +72,17 @@ def score_tables(tables: Tables) -> Frames:
 Cols = dict[str, np.ndarray]  # rows as columns (numpy arrays of one length)
 
 
-def build_tables(cases: CaseSet | Case) -> Tables:
+# What the method reads of an item row (kernel.score); the rest of ROW_COLUMNS is carried
+# for the trace and pages of a case.
+METHOD_COLUMNS = ("confidence", "reliability", "age_days", "assumption")
+
+
+def build_tables(cases: CaseSet | Case, lean: bool = False) -> Tables:
     """The tables of cases that share a rubric (a single case is a universe of one): the base
     rows, then each scenario's rows, every change applied to the rows of every case that has
     the scenario at once. Rows of one case, scenario and factor keep the order of the
-    evidence, whatever the number of cases."""
+    evidence, whatever the number of cases. ``lean``: item rows hold only what the method
+    reads (``METHOD_COLUMNS`` and ``score``), for scores of many cases without their trace."""
     cs = cases if isinstance(cases, CaseSet) else cases.as_set()
     rubric, ev = cs.rubric, cs.evidence
     ids = [m.id for m in cs.metas]
@@ -119,11 +125,17 @@ def build_tables(cases: CaseSet | Case) -> Tables:
         "case": _categorical(out["case"], ids),
         "scenario": _categorical(out["scenario"], scenario_ids),
     })
-    for column in ROW_COLUMNS:
-        values = out[column]
-        frame[column] = pd.Series(values, dtype=object) if values.dtype == object else values
     frame["factor"] = _categorical(out["factor"], factor_ids)
-    frame["score"] = map_values(frame, rubric)
+    score = map_values(pd.DataFrame({"factor": frame["factor"],
+                                     "indicator": pd.Series(out["indicator"], dtype=object),
+                                     "value": pd.Series(out["value"], dtype=object)}), rubric)
+    for column in METHOD_COLUMNS if lean else ROW_COLUMNS:
+        if column == "factor":
+            continue
+        values = out.pop(column)
+        frame[column] = pd.Series(values, dtype=object) if values.dtype == object else values
+    frame = frame[["case", "scenario", *(c for c in ROW_COLUMNS if c in frame)]]
+    frame["score"] = score
     return Tables(rubric, frame, _weights(weights, ids, scenario_ids, rubric, n),
                   _drops(drops, ids, scenario_ids), pd.DataFrame({
                       "case": ids, "entity": [m.entity for m in cs.metas],

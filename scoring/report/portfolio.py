@@ -18,6 +18,7 @@ import pandas as pd
 from .. import __version__
 from ..csvout import csv_text
 from ..display import escape_controls, format_score, pad, text_width
+from ..formats.loader import CaseSet
 from ..formats.models import Rubric
 from ..formats.tables import Tables, build_tables, score_tables
 from ..formats.universe import Universe
@@ -39,8 +40,6 @@ class UniverseScores:
     summary: pd.DataFrame
     index: dict[str, int]
     rubrics: dict[str, Rubric]
-    tables: tuple[Tables, ...]
-    scores: tuple[Frames, ...]
     read: RunInputs = RunInputs()  # the files and folders of the universe: no output there
 
     @property
@@ -48,17 +47,17 @@ class UniverseScores:
         return len(self.index)
 
 
-def load_tables(universe: Universe, progress: Progress = no_progress,
-                read: set[RunInputs] | None = None) -> tuple[list[Tables], dict[str, int]]:
-    """Validate every case and gather the cases of each rubric into one tidy table; add what
-    each case read to ``read``."""
+def load_sets(universe: Universe, progress: Progress = no_progress,
+              read: set[RunInputs] | None = None) -> tuple[list[CaseSet], dict[str, int]]:
+    """Validate every case, one set of cases per rubric; add what each case read to
+    ``read``. Returns the sets and each case id's position."""
     sets = universe.sets(progress)
     index: dict[str, int] = {}
     for cs in sets:
         if read is not None:
             read.update(cs.reads)
         index.update({m.id: pos for m, pos in zip(cs.metas, cs.positions, strict=True)})
-    return [build_tables(cs) for cs in sets], index
+    return sets, index
 
 
 def _wide(table: Tables, scores: Frames) -> pd.DataFrame:
@@ -81,14 +80,17 @@ def score_universe(folder: Path, progress: Progress = no_progress) -> UniverseSc
     """Load, validate and score every case of the universe in ``folder``."""
     universe = Universe.open(folder)
     read: set[RunInputs] = {RunInputs.of(folders=[folder])}
-    tables, index = load_tables(universe, progress, read)
-    scores = [score_tables(t) for t in tables]
-    summary = pd.concat([_wide(t, s) for t, s in zip(tables, scores, strict=True)],
-                        ignore_index=True)
+    sets, index = load_sets(universe, progress, read)
+    rubrics = {cs.rubric.id: cs.rubric for cs in sets}
+    parts = []
+    while sets:  # one rubric at a time: its tables are let go before the next is built
+        tables = build_tables(sets.pop(0), lean=True)
+        parts.append(_wide(tables, score_tables(tables)))
+        del tables
+    summary = pd.concat(parts, ignore_index=True)
     order = summary["case"].map(index).to_numpy() * 10_000 + _scenario_rank(summary)
     summary = summary.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
-    return UniverseScores(summary, index, {t.rubric.id: t.rubric for t in tables},
-                          tuple(tables), tuple(scores), RunInputs.union(read))
+    return UniverseScores(summary, index, rubrics, RunInputs.union(read))
 
 
 def _scenario_rank(summary: pd.DataFrame) -> np.ndarray:
