@@ -49,7 +49,7 @@ def operators(source: str) -> list[tuple[int, int, str, str]]:
 
 
 def main() -> None:
-    files = [Path(a) for a in sys.argv[1:]] or [
+    files = [Path(a).resolve() for a in sys.argv[1:]] or [
         *sorted((ROOT / "scoring" / "method").glob("*.py")),
         *(ROOT / "scoring/formats" / name for name in ("tables.py", "columns.py", "evidence.py"))]
     survivors = 0
