@@ -166,46 +166,61 @@ def value_objects(col: Column) -> np.ndarray:
 
 def value_problems(rubric: Rubric, factor: np.ndarray, indicator: np.ndarray,
                    value: np.ndarray, place: Callable[[int, str, str], Problem],
-                   plain: Callable[[int], str | None]) -> tuple[list[Problem], np.ndarray]:
+                   plain: Callable[[int], str | None],
+                   is_text: np.ndarray | None = None) -> tuple[list[Problem], np.ndarray]:
     """The rule of a value against its factor and indicator, for many values at once.
 
     ``factor``, ``indicator`` (None for none) and ``value`` (numbers and labels, as Python
-    objects) are columns; ``place(row, field, message)`` makes the problem of a row's field
-    and ``plain(row)`` gives the source text of an unquoted value. Returns the problems and
+    objects) are columns; ``is_text`` says which values are labels (found from ``value`` when
+    not given); ``place(row, field, message)`` makes the problem of a row's field and
+    ``plain(row)`` gives the source text of an unquoted value. Returns the problems and
     whether each row's factor and indicator are known (its value can be mapped)."""
     out: list[Problem] = []
     n = len(factor)
+    if is_text is None:
+        is_text = np.fromiter((type(v) is str for v in value), bool, n)
     factors: dict[str, Any] = {}
     for f in rubric.factors:  # a duplicate factor id is reported; the first one counts
         factors.setdefault(f.id, f)
-    f_ok = pd.Series(factor, dtype=object).isin(factors).to_numpy()
-    for r in np.flatnonzero(~f_ok).tolist():
-        out.append(place(r, "factor", f"unknown factor {factor[r]!r} "
-                                      f"(known: {', '.join(sorted(factors))})"))
-    has_ind = np.asarray(pd.notna(pd.Series(indicator, dtype=object)), dtype=bool)
     pairs: dict[tuple[str, str], Any] = {}
     for fid, fac in factors.items():  # a duplicate indicator id is reported; the first counts
         for ind in fac.indicators:
             pairs.setdefault((fid, ind.id), ind)
-    key = pd.Series(list(zip(factor.tolist(), indicator.tolist(), strict=True)), dtype=object)
-    i_ok = ~has_ind | key.isin(pairs).to_numpy()
+    # Factors and indicators as integer codes: one lookup per distinct id, not per row.
+    f_names = list(factors)
+    f_code = np.asarray(pd.Index(f_names, dtype=object).get_indexer(
+        pd.Index(factor, dtype=object)), dtype=np.int64)
+    f_ok = f_code >= 0
+    for r in np.flatnonzero(~f_ok).tolist():
+        out.append(place(r, "factor", f"unknown factor {factor[r]!r} "
+                                      f"(known: {', '.join(sorted(factors))})"))
+    i_code, i_names = pd.factorize(pd.Series(indicator, dtype=object))
+    has_ind = i_code >= 0
+    width = len(i_names) + 1
+    pair_of = {fk * width + ik: (f_names[fk], name) for fk in range(len(f_names))
+               for ik, name in enumerate(i_names) if (f_names[fk], name) in pairs}
+    key = f_code * width + i_code
+    known_pair = np.isin(key, list(pair_of)) & f_ok & has_ind
+    i_ok = ~has_ind | known_pair
     for r in np.flatnonzero(f_ok & ~i_ok).tolist():
         known = ", ".join(i.id for i in factors[factor[r]].indicators) or "none"
         out.append(place(r, "indicator", f"unknown indicator {indicator[r]!r} for factor "
                                          f"{factor[r]!r} (known: {known})"))
     ok = f_ok & i_ok
-    is_text = np.fromiter((type(v) is str for v in value), bool, n)
-    categories = {k for k, i in pairs.items() if isinstance(i.mapping, CategoriesMapping)}
-    by_label = ok & has_ind & key.isin(categories).to_numpy()
+    labelled = [k for k, pair in pair_of.items()
+                if isinstance(pairs[pair].mapping, CategoriesMapping)]
+    by_label = ok & np.isin(key, labelled)
     if by_label.any():
-        labels = {(f, i, label) for (f, i) in categories
-                  for label in pairs[(f, i)].mapping.categories}
-        keys: list[Any] = key.tolist()
-        triple = pd.Series([(*keys[r], value[r]) if is_text[r] else None
-                            for r in np.flatnonzero(by_label).tolist()], dtype=object)
-        fits = triple.isin(labels).to_numpy()
-        for r in np.flatnonzero(by_label)[~fits].tolist():
-            ind = pairs[keys[r]]
+        rows = np.flatnonzero(by_label)
+        fits = np.zeros(len(rows), dtype=bool)
+        for k in labelled:  # one indicator at a time: its labels against its rows' values
+            mine = key[rows] == k
+            allowed = set(pairs[pair_of[k]].mapping.categories)
+            texts = is_text[rows[mine]]
+            fits[mine] = texts & pd.Series(value[rows[mine]], dtype=object).isin(
+                allowed).to_numpy()
+        for r in rows[~fits].tolist():
+            ind = pairs[pair_of[int(key[r])]]
             names = list(ind.mapping.categories)
             p = plain(r)
             hint = (f"; YAML reads the unquoted {p} as a {_kind(value[r])}, so write it in "
@@ -308,7 +323,8 @@ def check_evidence(sources: Records, items: Records, refs: Records, rubric: Rubr
         more, fits = value_problems(
             rubric, factor[checkable], indicator[checkable], value[checkable],
             lambda j, name, msg: items.problem(int(checkable[j]), name, msg),
-            lambda j: items.plain(int(checkable[j]), "value"))
+            lambda j: items.plain(int(checkable[j]), "value"),
+            (items.fields["value"].kind == K_STR)[checkable])
         found += more
         usable[checkable[fits]] = True
     known = Known({}, frozenset(np.unique(items.case[~i_ok["id"]]).tolist()))
