@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem
-from .columns import K_INT, K_STR, Column, Records, check_records
+from .columns import K_INT, K_STR, MAX_MAGNITUDE, Column, Records, check_records
 from .models import CategoriesMapping, Item, Rubric, Source, SourceRef
 from .tabular import TableDoc
 
@@ -157,7 +157,8 @@ def _duplicates(recs: Records, ids: np.ndarray, ok: np.ndarray, what: str,
 def value_objects(col: Column) -> np.ndarray:
     """Each cell of a value column as Python: the label, the integer, or the float."""
     out = np.asarray(col.number, dtype=object)
-    ints = np.flatnonzero(col.kind == K_INT)
+    # (an integer beyond the magnitude limit is refused by its field rule; it stays a float)
+    ints = np.flatnonzero((col.kind == K_INT) & (np.abs(col.number) <= MAX_MAGNITUDE))
     out[ints] = col.number[ints].astype(np.int64).astype(object)
     strs = np.flatnonzero(col.kind == K_STR)
     out[strs] = _texts(col, strs)

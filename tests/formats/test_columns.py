@@ -217,3 +217,57 @@ def test_items_as_models_are_what_the_columns_hold(tiny: TinyCase) -> None:
          "observed": "2026-01-01", "sources": [{"source": "S1", "locator": "p. 1"}],
          "claim": "claim E2"}]
     assert isinstance(case.items[0].value, int) and math.isclose(case.items[1].value, 12.5)
+
+
+def test_messages_quote_the_value_of_the_right_case_folder(tmp_path: Path) -> None:
+    """Records of many folders are one set of columns; a message quotes its own row's value
+    (the first row of the second folder sits exactly on the boundary between them)."""
+    roots = []
+    for k, confidence in enumerate([0.5, "high"]):
+        tiny = TinyCase(tmp_path / "u" / f"case{k}")
+        tiny.case["id"] = f"case{k}"
+        tiny.items = [item("E1", "a", 50, confidence=confidence), item("E2", "a", 40)]
+        roots.append(tiny.write())
+    with pytest.raises(InputError) as exc:
+        scoring.formats.loader.load_cases(roots)
+    (p,) = exc.value.problems
+    assert (Path(p.path).parent.name, p.field, p.message) == (
+        "case1", "items[0].confidence", "must be a number, not the string 'high'")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_messages_quote_the_value_of_the_right_citation_column(tiny: TinyCase, tmp_path: Path,
+                                                                fmt: str) -> None:
+    """Citations of a table are read pair by pair (source, source_2, ...); the first row with
+    a second citation sits on the boundary between the pairs."""
+    from ..tables import tabulate_case
+
+    tiny.items = [item("E1", "a", 50), item("E2", "a", 40)]
+    tiny.items[1]["sources"].append({"source": "bad id!", "locator": "p. 2"})
+    case = tabulate_case(tiny.write(), tmp_path / "t", fmt)
+    with pytest.raises(InputError) as exc:
+        scoring.load_case(case)
+    (p,) = exc.value.problems
+    assert (p.line, p.field, p.message) == (
+        3, "source_2", "'bad id!' is not a valid id: use only letters, digits, '_', '.' and "
+                       "'-', starting with a letter or digit")
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (10**30, "an integer of about 31 digits"), (10**30 - 1, "1e+30"),
+    (-(10**16), "-1e+16")])
+def test_a_huge_integer_is_named_by_its_digits(tiny: TinyCase, value: int, shown: str) -> None:
+    tiny.rubric["factors"][0]["indicators"] = [{"id": "raw", "name": "Raw", "mapping": {
+        "type": "linear", "input": [0, 1], "output": [0, 100]}}]
+    tiny.items = [item("E1", "a", value, indicator="raw")]
+    (line,) = _problems(tiny)
+    assert line == f"evidence.yaml:4: items[0].value: {shown} is too large: a number must be " \
+                   "at most 1e15 in absolute value"
+
+
+@pytest.mark.parametrize(("length", "shown"), [(60, "x" * 60), (61, "x" * 60 + "...")])
+def test_long_strings_are_cut_at_60_characters(tiny: TinyCase, length: int,
+                                               shown: str) -> None:
+    tiny.items = [item("E1", "a", 50, confidence="x" * length)]
+    (line,) = _problems(tiny)
+    assert line.endswith(f"must be a number, not the string {shown!r}")
