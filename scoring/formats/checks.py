@@ -195,31 +195,34 @@ def scenario_values(rubric: Rubric, checks: list[ValueCheck]) -> list[Problem]:
 
 def check_scenarios(as_of: dt.date, rubric: Rubric, items: dict[str, tuple[str, str | None,
                                                                            object, bool]],
-                    scenarios: ScenariosFile, doc: YamlDoc, complete: bool = True
-                    ) -> tuple[list[Problem], list[ValueCheck]]:
+                    scenarios: ScenariosFile, doc: YamlDoc, complete: bool = True,
+                    shared: bool = True) -> tuple[list[Problem], list[ValueCheck]]:
     """The rules of a case's scenario changes. ``items``: the case's items that changes name,
     id -> (factor, indicator, value, whether factor and indicator are known). ``complete``:
     every item of the case has a valid id (otherwise an item a change names may be one whose
     id is broken, and is not reported unknown a second time). Returns the problems and the
-    values the changes write, for :func:`scenario_values` (run once for many cases)."""
+    values the changes write, for :func:`scenario_values` (run once for many cases).
+    ``shared``: also check what does not depend on the case (ids, overrides, weights, the
+    values assumptions write); cases that share a scenarios file need that only once."""
     out: list[Problem] = []
     factors = {f.id for f in rubric.factors}
     indicators: dict[tuple[str, str], Any] = {}
     for f in rubric.factors:  # the first of a duplicate id counts
         for ind in f.indicators:
             indicators.setdefault((f.id, ind.id), ind)
-    for i, j in _duplicates(s.id for s in scenarios.scenarios).items():
+    for i, j in (_duplicates(s.id for s in scenarios.scenarios) if shared else {}).items():
         out.append(doc.problem(("scenarios", i, "id"),
                                f"duplicate scenario id {scenarios.scenarios[i].id!r} "
                                f"(first at scenarios[{j}])"))
     values: list[ValueCheck] = []
     for si, sc in enumerate(scenarios.scenarios):
         sloc: PathKey = ("scenarios", si)
-        out += check_overrides(rubric, sc.overrides, doc, (*sloc, "overrides"))
-        if sc.id == RESERVED_SCENARIO:
+        if shared:
+            out += check_overrides(rubric, sc.overrides, doc, (*sloc, "overrides"))
+        if shared and sc.id == RESERVED_SCENARIO:
             out.append(doc.problem((*sloc, "id"), "'base' is the case as sourced; "
                                                   "name overlay scenarios otherwise"))
-        elif sc.id in RESERVED_PREFIXES:
+        elif shared and sc.id in RESERVED_PREFIXES:
             out.append(doc.problem((*sloc, "id"), f"{sc.id!r} is reserved (trace ids start "
                                                   f"with it); choose another scenario id"))
         weights = {f.id: float(f.weight) for f in rubric.factors}
@@ -229,6 +232,8 @@ def check_scenarios(as_of: dt.date, rubric: Rubric, items: dict[str, tuple[str, 
         for ci, change in enumerate(sc.changes):
             cloc: PathKey = (*sloc, "changes", ci)
             if isinstance(change, SetWeight):
+                if not shared:
+                    continue
                 if change.factor not in factors:
                     out.append(doc.problem((*cloc, "factor"), f"unknown factor {change.factor!r}"))
                     continue
@@ -244,12 +249,13 @@ def check_scenarios(as_of: dt.date, rubric: Rubric, items: dict[str, tuple[str, 
                 aloc: PathKey = (*cloc, "item")
                 if a.id in items or a.id in assumed:
                     out.append(doc.problem((*aloc, "id"), f"item id {a.id!r} is already used"))
-                values.append((doc, aloc, a.factor, a.indicator, a.value, ""))
+                if shared:
+                    values.append((doc, aloc, a.factor, a.indicator, a.value, ""))
                 if a.observed is not None and a.observed > as_of:
                     out.append(doc.problem((*aloc, "observed"),
                                            f"observed {a.observed} is after the case's as_of "
                                            f"{as_of}"))
-                if rubric.assumption_grade is None:
+                if shared and rubric.assumption_grade is None:
                     out.append(doc.problem((*cloc, "op"),
                                            "the rubric sets no assumption_grade, so assumption "
                                            "items cannot be weighted"))

@@ -111,13 +111,16 @@ class TableSet:
         metas: list[CaseFile | None] = []
         cdocs: list[YamlDoc] = []
         rubric_of: list[Rubric | None] = []
+        found: dict[str, bool] = {}
         for k in range(n):  # a case header is a small document: one model each
             cdoc = table_doc(self.cases, SPECS["cases"], [k])
             meta = validate_doc(CaseFile, cdoc, problems)
             rubric = None
             if meta is not None:
                 file = self.root / meta.rubric
-                if Path(meta.rubric).is_absolute() or not file.is_file():
+                if meta.rubric not in found:  # each rubric path is looked at once
+                    found[meta.rubric] = not Path(meta.rubric).is_absolute() and file.is_file()
+                if not found[meta.rubric]:
                     problems.append(cdoc.problem(("rubric",),
                                                  f"rubric file not found: {meta.rubric}"))
                 else:
@@ -172,7 +175,7 @@ class TableSet:
                     if key not in seen:  # cases with the same named items: the same problems
                         seen[key], more = check_scenarios(meta.as_of, rubric, mine,
                                                           self.scenarios, self.scenarios_doc,
-                                                          complete)
+                                                          complete, shared=not seen)
                         values += more
                     problems += seen[key]
                 problems += scenario_values(rubric, values)
