@@ -160,8 +160,7 @@ def arrow_column(arr: Any, numeric: bool) -> Column:
     n = len(arr)
     t = arr.type
     kind = np.full(n, K_OTHER, dtype=np.int8)
-    number = np.full(n, np.nan)
-    date = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    number, date = no_numbers(n), no_dates(n)  # read-only; made real where cells hold some
     text = pa.nulls(n, pa.string())
     null = np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
 
@@ -184,6 +183,7 @@ def arrow_column(arr: Any, numeric: bool) -> Column:
             kind[is_num] = K_FLOAT
             kind[is_int] = K_INT
             if is_num.any():
+                number = np.full(n, np.nan)
                 number[is_num] = np.asarray(pc.cast(pc.filter(trimmed, pa.array(is_num)),
                                                     pa.float64()), dtype=float)
                 text = pc.if_else(pa.array(is_num), pa.scalar(None, pa.string()), text)
@@ -208,10 +208,22 @@ def arrow_column(arr: Any, numeric: bool) -> Column:
                           .to_numpy(zero_copy_only=False), dtype=np.float64)
         midnight = (days % 86400 == 0) & (t.tz is None)
         kind[midnight] = K_DATE
+        date = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
         date[midnight] = (days[midnight] // 86400).astype("int64").astype("datetime64[D]")
     kind[null] = K_ABSENT
-    number[null] = np.nan
+    if number.flags.writeable:
+        number[null] = np.nan
     return Column(kind, text, number, date, raw)
+
+
+def no_numbers(n: int) -> np.ndarray:
+    """``n`` NaNs without the memory: a read-only view of one."""
+    return np.broadcast_to(np.float64(np.nan), (n,))
+
+
+def no_dates(n: int) -> np.ndarray:
+    """``n`` NaTs without the memory: a read-only view of one."""
+    return np.broadcast_to(np.datetime64("NaT", "D"), (n,))
 
 
 def _mask(values: Any) -> np.ndarray:
@@ -363,8 +375,7 @@ def table_records(table: Any, doc: YamlDoc, kind: str, case: np.ndarray,
     for _, present, _, _ in parts:
         sizes[present] += 1
     fields["sources"] = Column(np.full(n, K_LIST, dtype=np.int8), pa.nulls(n, pa.string()),
-                               np.full(n, np.nan), np.full(n, np.datetime64("NaT"),
-                                                           dtype="datetime64[D]"),
+                               no_numbers(n), no_dates(n),
                                lambda k: [], sizes)
     parent = np.concatenate([p for _, p, _, _ in parts]) if parts else np.zeros(0, np.int64)
     k = np.concatenate([np.full(len(p), j) for j, p, _, _ in parts]) if parts \
@@ -383,7 +394,7 @@ def _absent(n: int) -> Column:
     import pyarrow as pa
 
     return Column(np.full(n, K_ABSENT, dtype=np.int8), pa.nulls(n, pa.string()),
-                  np.full(n, np.nan), np.full(n, np.datetime64("NaT"), dtype="datetime64[D]"),
+                  no_numbers(n), no_dates(n),
                   lambda k: ABSENT)
 
 
@@ -404,7 +415,7 @@ def _take(parts: list[tuple[np.ndarray, Column]], order: np.ndarray, n: int) -> 
         return get(int(p[i - bounds[part]]))
 
     return Column(kinds[order], text.take(pa.array(order, pa.int64())),
-                  np.full(n, np.nan), np.full(n, np.datetime64("NaT"), dtype="datetime64[D]"),
+                  no_numbers(n), no_dates(n),
                   raw)
 
 
@@ -563,6 +574,8 @@ def check_records(recs: Records, out: list[Problem]) -> dict[str, np.ndarray]:
                 parsed = pc.strptime(sub, "%Y-%m-%d", "s", error_is_null=True)
                 ok = shaped & ~np.asarray(parsed.is_null().to_numpy(zero_copy_only=False))
                 if ok.any():
+                    if not col.date.flags.writeable:
+                        col.date = col.date.copy()
                     days = pc.cast(pc.cast(parsed.filter(pa.array(ok)), pa.int64()),
                                    pa.int64()).to_numpy(zero_copy_only=False)
                     col.date[strs[ok]] = (np.asarray(days) // 86400).astype("datetime64[D]")

@@ -135,7 +135,12 @@ def _texts(col: Column, rows: np.ndarray | None = None) -> np.ndarray:
     import pyarrow as pa
 
     text = col.text if rows is None else col.text.take(pa.array(rows, pa.int64()))
-    return np.asarray(text.to_numpy(zero_copy_only=False), dtype=object)
+    # Ids, grades and source names repeat across rows and cases: one Python string each.
+    coded = text.dictionary_encode()
+    words = np.concatenate([np.asarray(coded.dictionary.to_numpy(zero_copy_only=False),
+                                       dtype=object), np.array([None], dtype=object)])
+    at = np.asarray(coded.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return np.asarray(words[at], dtype=object)
 
 
 def _duplicates(recs: Records, ids: np.ndarray, ok: np.ndarray, what: str,

@@ -103,6 +103,10 @@ def build_tables(cases: CaseSet | Case, lean: bool = False) -> Tables:
         "observed": items["observed"].to_numpy(), "age_days": items["age_days"].to_numpy(),
         "assumption": np.zeros(m, dtype=bool), "value_changes": _repeat(_NONE, m),
         "confidence_changes": _repeat(_NONE, m)}
+    if lean:  # what a change or the mapping reads, and what the method reads
+        base = {k: v for k, v in base.items()
+                if k in ("case", "scenario", "item", "factor", "indicator", "value",
+                         *METHOD_COLUMNS)}
     rubric_weights: dict[str, tuple[float, str | None]] = {
         f.id: (float(f.weight), None) for f in rubric.factors}
     scenario_ids = [BASE]
@@ -194,7 +198,7 @@ def overlay(base: Cols, sc: Scenario, code: int, rubric: Rubric, codes: np.ndarr
             continue
         if isinstance(ch, Assume):
             new = _assumed(ch, cid, code, rubric, codes, as_of, factor_ids.index(ch.item.factor))
-            rows = {k: np.concatenate([v, new[k]]) for k, v in rows.items()}
+            rows = {k: np.concatenate([v, new[k]]) for k, v in rows.items()}  # keeps rows' keys
             continue
         hit = rows["item"] == ch.item
         if isinstance(ch, DropItem):
@@ -216,10 +220,11 @@ def overlay(base: Cols, sc: Scenario, code: int, rubric: Rubric, codes: np.ndarr
             values = rows["value"].copy()
             values[hit] = [float(v) + float(ch.by) for v in values[hit]]
             rows["value"] = values
-        tags = rows[column].copy()
-        for r in np.flatnonzero(hit).tolist():  # one row per case: the item is named once
-            tags[r] = (*tags[r], cid)
-        rows[column] = tags
+        if column in rows:  # (lean rows do not say which changes touched them)
+            tags = rows[column].copy()
+            for r in np.flatnonzero(hit).tolist():  # one row per case: the item is named once
+                tags[r] = (*tags[r], cid)
+            rows[column] = tags
     return rows, weights, drops
 
 
