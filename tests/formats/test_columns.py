@@ -226,6 +226,7 @@ def test_messages_quote_the_value_of_the_right_case_folder(tmp_path: Path) -> No
     for k, confidence in enumerate([0.5, "high"]):
         tiny = TinyCase(tmp_path / "u" / f"case{k}")
         tiny.case["id"] = f"case{k}"
+        tiny.case["rubric"] = "../case0/rubric.yaml"  # one rubric: one set of columns
         tiny.items = [item("E1", "a", 50, confidence=confidence), item("E2", "a", 40)]
         roots.append(tiny.write())
     with pytest.raises(InputError) as exc:
