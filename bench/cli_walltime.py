@@ -1,8 +1,10 @@
-"""Wall time of `scoring score evidence/meta-platforms` against the import floor
+"""Wall time of `scoring score evidence/meta-platforms` and `scoring report
+evidence/meta-platforms -o X.html` against the import floor
 `python -c "import pandas, pydantic, yaml"` (what any run of scoring must import).
 
 Run: python bench/cli_walltime.py [--runs N]. Prints the median and min of N runs of each,
-and their ratio. Uses the Python that runs this script (so run it from the project's venv).
+and their ratio (the commands take turns, one run each a round). Uses the Python that runs
+this script (so run it from the project's venv).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import argparse
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -21,8 +24,10 @@ def timed(cmd: list[str], runs: int) -> list[float]:
     out = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(cmd, check=True, cwd=REPO, stdout=subprocess.DEVNULL)
+        run = subprocess.run(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         out.append(time.perf_counter() - start)
+        if run.returncode:
+            sys.exit(f"{' '.join(cmd)} failed:\n{run.stderr.decode()}")
     return out
 
 
@@ -31,20 +36,30 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     runs = parser.parse_args().runs
     py = sys.executable
+    tmp = tempfile.TemporaryDirectory(prefix="cli-walltime-")
+    html = str(Path(tmp.name) / "meta.html")
     commands = {
         "import floor": [py, "-c", "import pandas, pydantic, yaml"],
         "scoring score evidence/meta-platforms": [py, "-m", "scoring.cli", "score",
                                                   "evidence/meta-platforms"],
         "scoring score --format json": [py, "-m", "scoring.cli", "score",
                                         "evidence/meta-platforms", "--format", "json"],
+        "scoring report evidence/meta-platforms": [py, "-m", "scoring.cli", "report",
+                                                   "evidence/meta-platforms", "-o", html],
     }
     timed(commands["import floor"], 2)  # warm the file cache
-    results = {name: timed(cmd, runs) for name, cmd in commands.items()}
+    # Round by round (each command once a round), so that a spell of load from other work on
+    # the machine falls on every command alike rather than on one.
+    results: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, cmd in commands.items():
+            results[name] += timed(cmd, 1)
     base = statistics.median(results["import floor"])
     print(f"{'command':40} {'median s':>9} {'min s':>7} {'x floor':>9}   ({runs} runs)")
     for name, times in results.items():
         med = statistics.median(times)
         print(f"{name:40} {med:9.3f} {min(times):7.3f} {med / base:9.2f}")
+    tmp.cleanup()
 
 
 if __name__ == "__main__":
