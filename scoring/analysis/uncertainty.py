@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..formats.models import Rubric
-from ..method.judge import band_of
+from ..method.judge import band_index
 from ..method.steps import composites, counted, factor_scores, sum_rows
 
 DEFAULT_DRAWS = 10_000
@@ -64,6 +64,16 @@ def _sums(r: np.ndarray, w: np.ndarray, codes: np.ndarray, n_factors: int
     return weighted, np.broadcast_to(total, (draws, n_factors)), lowest, highest
 
 
+def _drawn(rng: np.random.Generator, n: int, r0: np.ndarray, sd: np.ndarray, lo: float,
+           hi: float) -> np.ndarray:
+    """``n`` draws of the items' risk values: ``clip(r0 + z·sd, lo, hi)``, z standard normal
+    (computed in place: the same numbers without two temporary draws × items arrays)."""
+    z = rng.standard_normal((n, len(r0)))
+    z *= sd
+    z += r0
+    return np.clip(z, lo, hi, out=z)
+
+
 def simulate(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame, scenario: str,
              draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
              weight_ranges: dict[str, tuple[float, float]] | None = None,
@@ -87,9 +97,9 @@ def simulate(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame, scenari
     # to the case, not to draws × items; the generator yields the same numbers in the same
     # order as one (draws × items) call would.
     block = max(1, BLOCK_VALUES // max(1, len(r0)))
-    parts = [factor_scores(*_sums(np.clip(r0 + rng.standard_normal(
-        (min(block, draws - start), len(r0))) * sd, lo, hi), w, codes, len(order)),
-        aggregation, impute) for start in range(0, draws, block)]
+    parts = [factor_scores(*_sums(_drawn(rng, min(block, draws - start), r0, sd, lo, hi), w,
+                                  codes, len(order)), aggregation, impute)
+             for start in range(0, draws, block)]
     scores = np.concatenate([p[0] for p in parts])
     included = np.concatenate([p[3] for p in parts])
     weights = np.tile(fac.loc[order, "weight"].to_numpy(dtype=float), (draws, 1))
@@ -98,10 +108,8 @@ def simulate(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame, scenari
             a, b = weight_ranges[fid]
             weights[:, k] = rng.uniform(a, b, draws)
     composite = composites(weights, scores, included, rubric.composite)[3]
-    bands = band_of(composite, rubric.bands)
-    names = [b.name for b in rubric.bands]
-    counts = pd.Series(bands).value_counts()
-    probs = tuple((n, float(counts.get(n, 0)) / draws) for n in names)
+    counts = np.bincount(band_index(composite, rubric.bands), minlength=len(rubric.bands))
+    probs = tuple((b.name, float(n) / draws) for b, n in zip(rubric.bands, counts, strict=True))
     p05, p50, p95 = np.percentile(composite, [5, 50, 95])
     return Simulation(scenario, draws, seed, sd_max, float(p05), float(p50), float(p95),
                       float(composite.mean()), probs)
