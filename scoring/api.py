@@ -44,7 +44,6 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
     """Score the case in ``folder`` and write its HTML report to ``output`` atomically; with
     ``baseline`` (another version of the case), add a "What changed" section; with
     ``snapshots`` (folders of source documents), show each excerpt's verification."""
-    from .report.changes import build_changes
     from .report.html import render_report
     from .report.model import build_report
 
@@ -54,8 +53,9 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
     read = result.case.read + RunInputs.of(folders=snapshots or [])
     guard(Path(output), "file", read)  # before the work, and again when writing
     changes = None
-    if baseline is not None:
+    if baseline is not None:  # the diff and its page model only then
         from .analysis.diff import case_diff
+        from .report.changes import build_changes
 
         label = Path(baseline).name or str(baseline)
         old = score_folder(baseline)

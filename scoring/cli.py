@@ -4,6 +4,7 @@ prints its result. Library errors become exit codes here and nowhere else."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import signal
 import sys
@@ -26,6 +27,10 @@ EXIT_BUG = 70  # an error scoring did not expect: a bug (EX_SOFTWARE)
 EXIT_SIGNAL = 128  # plus the signal's number: 130 for SIGINT, 143 for SIGTERM, as shells do
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# Whether this run of main() ends the process: the console script and `python -m scoring.cli`
+# (run()), not a caller that embeds the command line (or a test's CliRunner).
+_own_process = False
 
 SCHEMAS = ("rubric", "case", "sources", "evidence", "scenarios")
 
@@ -52,6 +57,8 @@ def handled(fn: F) -> F:
 
         main_thread = threading.current_thread() is threading.main_thread()
         previous = on_sigterm_raise() if main_thread else None
+        if _own_process:
+            _freeze_imports()
         try:
             return fn(*args, **kwargs)
         except ScoringError as exc:
@@ -92,6 +99,22 @@ def handled(fn: F) -> F:
     wrapper.__name__ = fn.__name__
     wrapper.__doc__ = fn.__doc__
     return wrapper  # type: ignore[return-value]
+
+
+def _freeze_imports() -> None:
+    """Load what every command needs (numpy, pandas, pydantic and the document models: the
+    API) and take it out of the garbage collector's sight (``gc.freeze``). These objects
+    live until the process ends, yet each collection would walk them again (a full one takes
+    about 30 ms in a report); objects made afterwards are collected as usual. The collector
+    is off while they load: what an import makes is almost all kept, not garbage (peak
+    memory of a Meta report: +0.7 MiB). Only in a process of its own: frozen objects are
+    never freed."""
+    gc.disable()
+    try:
+        from . import api  # noqa: F401
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 class _Path(click.Path):
@@ -409,5 +432,13 @@ def _say(text: str, err: bool = False, nl: bool = True) -> None:
     click.echo(terminal_safe(text), err=err, nl=nl)
 
 
-if __name__ == "__main__":  # pragma: no cover
+def run() -> None:
+    """The ``scoring`` program (its console script, and ``python -m scoring.cli``): main() in
+    a process that ends with it."""
+    global _own_process
+    _own_process = True
     main()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

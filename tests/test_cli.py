@@ -155,3 +155,23 @@ def test_a_bug_gets_a_message_not_a_traceback(tiny: TinyCase, runner: CliRunner,
     assert res.exit_code == EXIT_BUG
     assert res.stderr.startswith("Internal error: ZeroDivisionError: division by zero\n")
     assert "Traceback" not in res.output
+
+
+def test_the_program_prints_what_main_prints_and_freezes_its_imports(runner: CliRunner
+                                                                     ) -> None:
+    """The console script (cli.run) is main() in a process of its own: same output; the
+    modules every command needs are frozen out of the garbage collector's sight, and the
+    collector is on again for the run."""
+    import subprocess
+    import sys
+
+    code = ("import atexit, gc, sys\n"
+            "atexit.register(lambda: print(gc.get_freeze_count() > 0, gc.isenabled(), "
+            "file=sys.stderr))\n"
+            f"sys.argv = ['scoring', 'score', {str(META)!r}]\n"
+            "from scoring.cli import run\n"
+            "run()\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False)
+    assert (proc.returncode, proc.stderr) == (0, "True True\n")
+    assert proc.stdout == runner.invoke(main, ["score", str(META)]).output

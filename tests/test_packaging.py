@@ -60,7 +60,7 @@ def test_wheel_holds_the_package_the_command_and_the_plugin(wheel: zipfile.ZipFi
     assert "scoring/report/templates/report.html" in names
     assert not [n for n in names if n.startswith(("tests/", "bench/", "examples/"))]
     (ep,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
-    assert wheel.read(ep).decode() == ("[console_scripts]\nscoring = scoring.cli:main\n\n"
+    assert wheel.read(ep).decode() == ("[console_scripts]\nscoring = scoring.cli:run\n\n"
                                        "[pytest11]\nscoring = scoring.pytest_plugin\n")
 
 

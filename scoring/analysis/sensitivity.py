@@ -106,12 +106,16 @@ def break_evens(rubric: Rubric, weights: pd.Series, scores: pd.Series) -> tuple[
     lo, hi, up, down, _ = _boundaries(rubric, c)
     smin, smax = float(rubric.scale.min), float(rubric.scale.max)
     total_w = float(weights.sum())
+    total_wf = float((weights * scores).sum())
+    # Each factor's weight and score, read once (by label, as ``scores[f]`` would).
+    score_of = dict(zip(scores.index, scores.to_numpy(dtype=float).tolist(), strict=True))
+    factors = list(zip(weights.index, weights.to_numpy(dtype=float).tolist(), strict=True))
     out = []
     for direction, boundary, target in (("up", hi, up), ("down", lo, down)):
         if target is None:
             continue
-        for f in weights.index:
-            w, fs = float(weights[f]), float(scores[f])
+        for f, w in factors:
+            fs = score_of[f]
             n = w if method == "weighted_sum" else w / total_w
             delta = (boundary - c) / n
             needed = fs + delta
@@ -119,7 +123,7 @@ def break_evens(rubric: Rubric, weights: pd.Series, scores: pd.Series) -> tuple[
             if method == "weighted_sum":
                 wn = w + (boundary - c) / fs if fs != 0 else None
             else:
-                sw, swf = total_w - w, float((weights * scores).sum()) - w * fs
+                sw, swf = total_w - w, total_wf - w * fs
                 wn = (boundary * sw - swf) / (fs - boundary) if fs != boundary else None
             out.append(BreakEven(str(f), direction, boundary, target, delta if ok else None,
                                  needed if ok else None,
@@ -140,10 +144,16 @@ def _leave_one_out(values: np.ndarray, live: np.ndarray, sign: float) -> np.ndar
 
 def _factor_without(rows: pd.DataFrame, aggregation: str) -> np.ndarray:
     """Each row's factor score with that row left out (NaN when nothing would be left), for
-    all rows at once: the method's own factor-score step (``steps.factor_scores``) on the
-    group's sums less the row's own terms and on the extremes of the other rows."""
-    w = rows["relative_weight"].to_numpy(dtype=float)
-    r = rows["risk_value"].to_numpy(dtype=float)
+    all rows at once (:func:`_without` on the rows' columns)."""
+    return _without(rows["relative_weight"].to_numpy(dtype=float),
+                    rows["risk_value"].to_numpy(dtype=float), aggregation)
+
+
+def _without(w: np.ndarray, r: np.ndarray, aggregation: str) -> np.ndarray:
+    """Each item's factor score with that item left out, from the factor's items' relative
+    weights ``w`` and risk values ``r``: the method's own factor-score step
+    (``steps.factor_scores``) on the group's sums less the item's own terms and on the
+    extremes of the other items."""
     live = counted(w)
     highest = _leave_one_out(r, live, 1.0)
     lowest = -_leave_one_out(r, live, -1.0)
@@ -167,14 +177,20 @@ def item_stakes(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame) -> t
     out: list[ItemStake] = []
     w0, s0 = weights.to_numpy(), scores.to_numpy()
     names = [str(f) for f in scores.index]
-    for f, rows in items.groupby("factor", sort=False, observed=True):
-        fid = str(f)
-        ids = [str(i) for i in rows["item"]]
+    # The items of each factor, factors in the order they first appear, items in row order.
+    item_ids = [str(i) for i in items["item"]]
+    rel_w = items["relative_weight"].to_numpy(dtype=float)
+    risk = items["risk_value"].to_numpy(dtype=float)
+    rows_of: dict[str, list[int]] = {}
+    for k, f in enumerate(items["factor"]):
+        rows_of.setdefault(str(f), []).append(k)
+    for fid, rows in rows_of.items():
+        ids = [item_ids[k] for k in rows]
         if fid not in names:
             # the factor has no weight in the composite: its items hold up nothing
             out.extend(ItemStake(i, fid, c, 0.0) for i in ids)
             continue
-        without = _factor_without(rows, spec[fid].aggregation)
+        without = _without(rel_w[rows], risk[rows], spec[fid].aggregation)
         missing = spec[fid].missing
         if isinstance(missing, Impute):
             without = np.where(np.isfinite(without), without, float(missing.impute))

@@ -13,13 +13,16 @@ item counts, not how wrong it may be.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..formats.models import Rubric
-from ..method.judge import band_of
+from ..method.judge import band_index
 from ..method.steps import composites, counted, factor_scores, sum_rows
 
 DEFAULT_DRAWS = 10_000
@@ -64,6 +67,28 @@ def _sums(r: np.ndarray, w: np.ndarray, codes: np.ndarray, n_factors: int
     return weighted, np.broadcast_to(total, (draws, n_factors)), lowest, highest
 
 
+def _drawn(rng: np.random.Generator, n: int, r0: np.ndarray, sd: np.ndarray, lo: float,
+           hi: float) -> np.ndarray:
+    """``n`` draws of the items' risk values: ``clip(r0 + z·sd, lo, hi)``, z standard normal
+    (computed in place: the same numbers without two temporary draws × items arrays)."""
+    z = rng.standard_normal((n, len(r0)))
+    z *= sd
+    z += r0
+    return np.clip(z, lo, hi, out=z)
+
+
+@functools.lru_cache(maxsize=1)
+def _standard_normals(seed: int, draws: int, n: int) -> tuple[np.ndarray, Mapping[str, Any]]:
+    """The first ``draws`` × ``n`` standard normals of a generator seeded with ``seed``
+    (read-only) and the generator's state after them. Each scenario seeds its own generator
+    with the same seed, so scenarios with as many items draw the same block: it is drawn
+    once (and kept until a block of another seed or shape is asked for)."""
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal((draws, n))
+    z.flags.writeable = False
+    return z, rng.bit_generator.state
+
+
 def simulate(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame, scenario: str,
              draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
              weight_ranges: dict[str, tuple[float, float]] | None = None,
@@ -72,14 +97,18 @@ def simulate(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame, scenari
     and composite come from the method's own steps (``method/steps.py``)."""
     lo, hi = float(rubric.scale.min), float(rubric.scale.max)
     sd_max = (hi - lo) * MAX_SD_SHARE if max_sd is None else max_sd
-    its = items[items["scenario"].astype(str) == scenario]
-    fac = factors[factors["scenario"].astype(str) == scenario].set_index(
-        factors["factor"][factors["scenario"].astype(str) == scenario].astype(str))
     order = [f.id for f in rubric.factors]
-    codes = its["factor"].astype(str).map({f: k for k, f in enumerate(order)}).to_numpy(dtype=int)
-    w = its["relative_weight"].to_numpy(dtype=float)
-    r0 = its["risk_value"].to_numpy(dtype=float)
-    sd = (1.0 - its["confidence"].to_numpy(dtype=float)) * sd_max
+    slot = {f: k for k, f in enumerate(order)}
+    # The scenario's item rows and factor weights, read as arrays (no frames filtered).
+    mine = (items["scenario"].astype(str) == scenario).to_numpy()
+    codes = np.array([slot[str(f)] for f in items["factor"].to_numpy()[mine]], dtype=int)
+    w = items["relative_weight"].to_numpy(dtype=float)[mine]
+    r0 = items["risk_value"].to_numpy(dtype=float)[mine]
+    sd = (1.0 - items["confidence"].to_numpy(dtype=float)[mine]) * sd_max
+    theirs = (factors["scenario"].astype(str) == scenario).to_numpy()
+    weight_of = {str(f): x for f, x in zip(factors["factor"].to_numpy()[theirs],
+                                           factors["weight"].to_numpy(dtype=float)[theirs],
+                                           strict=True)}
     rng = np.random.default_rng(seed)
     aggregation = np.array([f.aggregation for f in rubric.factors], dtype=object)
     impute = np.array([np.nan if f.impute is None else f.impute for f in rubric.factors])
@@ -87,21 +116,26 @@ def simulate(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame, scenari
     # to the case, not to draws × items; the generator yields the same numbers in the same
     # order as one (draws × items) call would.
     block = max(1, BLOCK_VALUES // max(1, len(r0)))
-    parts = [factor_scores(*_sums(np.clip(r0 + rng.standard_normal(
-        (min(block, draws - start), len(r0))) * sd, lo, hi), w, codes, len(order)),
-        aggregation, impute) for start in range(0, draws, block)]
+    if 0 < draws <= block:  # one block: the one every scenario with as many items draws
+        z, state = _standard_normals(seed, draws, len(r0))
+        rng.bit_generator.state = state  # as if this generator had drawn them
+        values = z * sd
+        values += r0
+        blocks = [np.clip(values, lo, hi, out=values)]
+    else:
+        blocks = [_drawn(rng, min(block, draws - start), r0, sd, lo, hi)
+                  for start in range(0, draws, block)]
+    parts = [factor_scores(*_sums(r, w, codes, len(order)), aggregation, impute) for r in blocks]
     scores = np.concatenate([p[0] for p in parts])
     included = np.concatenate([p[3] for p in parts])
-    weights = np.tile(fac.loc[order, "weight"].to_numpy(dtype=float), (draws, 1))
+    weights = np.tile(np.array([weight_of[f] for f in order]), (draws, 1))
     for k, fid in enumerate(order):
         if weight_ranges and fid in weight_ranges:
             a, b = weight_ranges[fid]
             weights[:, k] = rng.uniform(a, b, draws)
     composite = composites(weights, scores, included, rubric.composite)[3]
-    bands = band_of(composite, rubric.bands)
-    names = [b.name for b in rubric.bands]
-    counts = pd.Series(bands).value_counts()
-    probs = tuple((n, float(counts.get(n, 0)) / draws) for n in names)
+    counts = np.bincount(band_index(composite, rubric.bands), minlength=len(rubric.bands))
+    probs = tuple((b.name, float(n) / draws) for b, n in zip(rubric.bands, counts, strict=True))
     p05, p50, p95 = np.percentile(composite, [5, 50, 95])
     return Simulation(scenario, draws, seed, sd_max, float(p05), float(p50), float(p95),
                       float(composite.mean()), probs)

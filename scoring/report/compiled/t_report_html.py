@@ -1,0 +1,1120 @@
+# Generated from scoring/report/templates/report.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
+FINGERPRINT = '81ffd282a0e10bad47ac6951352cb84466c9a8df3c553b0ac58704e17a24b062'
+from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
+name = 'report.html'
+
+def root(context, missing=missing):
+    resolve = context.resolve_or_missing
+    undefined = environment.undefined
+    concat = environment.concat
+    cond_expr_undefined = Undefined
+    if 0: yield None
+    l_0_page = resolve('page')
+    l_0_ch = resolve('ch')
+    try:
+        t_1 = environment.filters['length']
+    except KeyError:
+        @internalcode
+        def t_1(*unused):
+            raise TemplateRuntimeError("No filter named 'length' found.")
+    try:
+        t_2 = environment.tests['none']
+    except KeyError:
+        @internalcode
+        def t_2(*unused):
+            raise TemplateRuntimeError("No test named 'none' found.")
+    pass
+    template = environment.get_template('_head.html', 'report.html')
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'ch': l_0_ch}))
+    try:
+        for event in gen:
+            yield event
+    finally: gen.close()
+    yield '<body>\n<header>\n<h1>'
+    yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'title'))
+    yield '</h1>\n<p class="muted">'
+    yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'entity'))
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'ticker'):
+        pass
+        yield ' ('
+        yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'ticker'))
+        yield ')'
+    yield ' · case <code>'
+    yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'case_id'))
+    yield '</code> · as of <time id="case/as_of" datetime="'
+    yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'as_of'))
+    yield '">'
+    yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'as_of'))
+    yield '</time> · rubric <a href="#method"><code>'
+    yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'rubric_id'))
+    yield '</code> '
+    yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'rubric_version'))
+    yield '</a> · scale <span id="rubric/scale">'
+    yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scale'))
+    yield '</span> (higher = more risk)</p>\n<nav aria-label="Sections"><ul>\n<li><a href="#summary">Summary</a></li>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'changes'):
+        pass
+        yield '<li><a href="#what-changed">What changed</a></li>\n'
+    for l_1_sc in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'):
+        _loop_vars = {}
+        pass
+        yield '<li><a href="#scenario/'
+        yield escape(environment.getattr(l_1_sc, 'id'))
+        yield '">'
+        yield escape(environment.getattr(l_1_sc, 'name'))
+        yield '</a></li>\n'
+    l_1_sc = missing
+    yield '<li><a href="#evidence">Evidence</a></li>\n<li><a href="#assumptions">Assumptions</a></li>\n<li><a href="#sources">Sources</a></li>\n<li><a href="#method">Method</a></li>\n<li><a href="#derivations">Derivations</a></li>\n<li><a href="#run-record">Run record</a></li>\n</ul></nav>\n</header>\n<main>\n<section id="summary" aria-labelledby="summary-h">\n<h2 id="summary-h">Summary</h2>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'description'):
+        pass
+        yield '<p>'
+        yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'description'))
+        yield '</p>'
+    yield '<p class="panel">Every number is a link to how it was computed; follow the links down to the evidence items and their sources. Numbers marked <abbr class="flag" title="rests on a scenario assumption or change">assumed</abbr> rest on a scenario change or assumption rather than on sourced evidence alone. The exact value of each number is in its <code>data-value</code> attribute and in its derivation.</p>\n<div class="wrap"><table>\n<caption>Composite risk score per scenario</caption>\n<thead><tr><th scope="col">Scenario</th><th scope="col">Composite</th><th scope="col">Band</th><th scope="col">Coverage</th><th scope="col">Change vs base</th></tr></thead>\n<tbody>\n'
+    for l_1_sc in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'):
+        l_1_num = resolve('num')
+        _loop_vars = {}
+        pass
+        yield '<tr><th scope="row"><a href="#scenario/'
+        yield escape(environment.getattr(l_1_sc, 'id'))
+        yield '">'
+        yield escape(environment.getattr(l_1_sc, 'name'))
+        yield '</a> <code>'
+        yield escape(environment.getattr(l_1_sc, 'id'))
+        yield '</code></th><td class="n">'
+        yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_sc, 'composite'), _loop_vars=_loop_vars))
+        yield '</td><td><a class="band" href="#'
+        yield escape(environment.getattr(l_1_sc, 'band_id'))
+        yield '">'
+        yield escape(environment.getattr(l_1_sc, 'band'))
+        yield '</a></td><td class="n">'
+        yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_sc, 'coverage'), _loop_vars=_loop_vars))
+        yield '</td><td class="n">'
+        if environment.getattr(l_1_sc, 'change_vs_base'):
+            pass
+            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_sc, 'change_vs_base'), _loop_vars=_loop_vars))
+        else:
+            pass
+            yield '—'
+        yield '</td></tr>\n'
+    l_1_sc = l_1_num = missing
+    yield '</tbody>\n</table></div>\n'
+    for l_1_sc in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'):
+        _loop_vars = {}
+        pass
+        yield '<p><strong>'
+        yield escape(environment.getattr(l_1_sc, 'name'))
+        yield '.</strong> '
+        yield escape(environment.getattr(l_1_sc, 'narrative'))
+        yield '</p>\n'
+    l_1_sc = missing
+    yield '</section>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'changes'):
+        pass
+        l_0_ch = environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'changes')
+        context.vars['ch'] = l_0_ch
+        context.exported_vars.add('ch')
+        yield '<section id="what-changed" aria-labelledby="changed-h">\n<h2 id="changed-h">What changed since the baseline <code>'
+        yield escape(environment.getattr((undefined(name='ch') if l_0_ch is missing else l_0_ch), 'baseline'))
+        yield '</code></h2>\n<p>Each scenario\'s change of composite is split exactly into three parts: factor scores at the baseline\'s weights, weight changes, and coverage changes (factors gaining or losing evidence); each factor\'s score change is split into evidence items, step by step (docs/method.md, "Explaining a change").</p>\n'
+        l_1_loop = missing
+        for l_1_s, l_1_loop in LoopContext(environment.getattr((undefined(name='ch') if l_0_ch is missing else l_0_ch), 'scenarios'), undefined):
+            l_1_num = resolve('num')
+            _loop_vars = {}
+            pass
+            yield '<div class="wrap"><table>\n<caption>'
+            yield escape(environment.getattr(l_1_s, 'scenario'))
+            yield ': composite '
+            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_s, 'old_composite'), _loop_vars=_loop_vars))
+            yield ' → '
+            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_s, 'new_composite'), _loop_vars=_loop_vars))
+            yield ' ('
+            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_s, 'total'), _loop_vars=_loop_vars))
+            yield '); band '
+            yield escape(environment.getattr(l_1_s, 'old_band'))
+            yield ' → '
+            yield escape(environment.getattr(l_1_s, 'new_band'))
+            yield '</caption>\n<thead><tr><th scope="col">Factor</th><th scope="col">Score</th><th scope="col">Score effect</th><th scope="col">Weight effect</th><th scope="col">Coverage effect</th><th scope="col">Total</th><th scope="col">Evidence steps</th></tr></thead>\n<tbody>\n'
+            l_2_loop = missing
+            for l_2_f, l_2_loop in LoopContext(environment.getattr(l_1_s, 'factors'), undefined):
+                _loop_vars = {}
+                pass
+                yield '<tr><th scope="row">'
+                yield escape(environment.getattr(l_2_f, 'factor'))
+                yield '</th><td class="n">'
+                if environment.getattr(l_2_f, 'old_score'):
+                    pass
+                    yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_f, 'old_score'), _loop_vars=_loop_vars))
+                else:
+                    pass
+                    yield 'n/a'
+                yield ' → '
+                if environment.getattr(l_2_f, 'new_score'):
+                    pass
+                    yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_f, 'new_score'), _loop_vars=_loop_vars))
+                else:
+                    pass
+                    yield 'n/a'
+                yield '</td><td class="n">'
+                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_f, 'score_effect'), _loop_vars=_loop_vars))
+                yield '</td><td class="n">'
+                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_f, 'weight_effect'), _loop_vars=_loop_vars))
+                yield '</td><td class="n">'
+                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_f, 'coverage_effect'), _loop_vars=_loop_vars))
+                yield '</td><td class="n">'
+                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_f, 'total'), _loop_vars=_loop_vars))
+                yield '</td><td>'
+                l_3_loop = missing
+                for (l_3_what, l_3_n), l_3_loop in LoopContext(environment.getattr(l_2_f, 'items'), undefined):
+                    _loop_vars = {}
+                    pass
+                    yield escape(l_3_what)
+                    yield ': '
+                    yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), l_3_n, _loop_vars=_loop_vars))
+                    if (not environment.getattr(l_3_loop, 'last')):
+                        pass
+                        yield '<br>'
+                l_3_loop = l_3_what = l_3_n = missing
+                yield '</td></tr>\n'
+            l_2_loop = l_2_f = missing
+            yield '<tr><th scope="row" colspan="2">All factors</th><td class="n">'
+            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_s, 'score_effect'), _loop_vars=_loop_vars))
+            yield '</td><td class="n">'
+            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_s, 'weight_effect'), _loop_vars=_loop_vars))
+            yield '</td><td class="n">'
+            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_s, 'coverage_effect'), _loop_vars=_loop_vars))
+            yield '</td><td class="n">'
+            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_s, 'total'), _loop_vars=_loop_vars))
+            yield '</td><td></td></tr>\n</tbody>\n</table></div>\n'
+        l_1_loop = l_1_s = l_1_num = missing
+        for l_1_sc in environment.getattr((undefined(name='ch') if l_0_ch is missing else l_0_ch), 'only_old'):
+            _loop_vars = {}
+            pass
+            yield '<p>Scenario <code>'
+            yield escape(l_1_sc)
+            yield '</code> exists only in the baseline.</p>\n'
+        l_1_sc = missing
+        for l_1_sc in environment.getattr((undefined(name='ch') if l_0_ch is missing else l_0_ch), 'only_new'):
+            _loop_vars = {}
+            pass
+            yield '<p>Scenario <code>'
+            yield escape(l_1_sc)
+            yield '</code> is new since the baseline.</p>\n'
+        l_1_sc = missing
+        if environment.getattr((undefined(name='ch') if l_0_ch is missing else l_0_ch), 'rubric_changes'):
+            pass
+            yield '<div class="wrap"><table>\n<caption>Rubric changes (proposed version bump: '
+            yield escape(environment.getattr((undefined(name='ch') if l_0_ch is missing else l_0_ch), 'rubric_bump'))
+            yield ')</caption>\n<thead><tr><th scope="col">Entry</th><th scope="col">Baseline</th><th scope="col">Now</th><th scope="col">Bump</th></tr></thead>\n<tbody>\n'
+            for (l_1_e, l_1_old, l_1_new, l_1_level) in environment.getattr((undefined(name='ch') if l_0_ch is missing else l_0_ch), 'rubric_changes'):
+                _loop_vars = {}
+                pass
+                yield '<tr><th scope="row"><code>'
+                yield escape(l_1_e)
+                yield '</code></th><td>'
+                yield escape(l_1_old)
+                yield '</td><td>'
+                yield escape(l_1_new)
+                yield '</td><td>'
+                yield escape(l_1_level)
+                yield '</td></tr>\n'
+            l_1_e = l_1_old = l_1_new = l_1_level = missing
+            yield '</tbody>\n</table></div>'
+        else:
+            pass
+            yield '<p>The rubric did not change.</p>'
+        yield '</section>\n'
+    l_1_loop = missing
+    for l_1_sc, l_1_loop in LoopContext(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'), undefined):
+        l_1_num = resolve('num')
+        l_1_rb = resolve('rb')
+        _loop_vars = {}
+        pass
+        yield '<section id="scenario/'
+        yield escape(environment.getattr(l_1_sc, 'id'))
+        yield '" aria-labelledby="h-'
+        yield escape(environment.getattr(l_1_sc, 'id'))
+        yield '">\n<h2 id="h-'
+        yield escape(environment.getattr(l_1_sc, 'id'))
+        yield '">Scenario: '
+        yield escape(environment.getattr(l_1_sc, 'name'))
+        yield ' <code>'
+        yield escape(environment.getattr(l_1_sc, 'id'))
+        yield '</code></h2>\n<p>'
+        yield escape(environment.getattr(l_1_sc, 'narrative'))
+        yield '</p>\n<p>Composite '
+        yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_sc, 'composite'), _loop_vars=_loop_vars))
+        yield ' → band <a class="band" href="#'
+        yield escape(environment.getattr(l_1_sc, 'band_id'))
+        yield '">'
+        yield escape(environment.getattr(l_1_sc, 'band'))
+        yield '</a>; coverage '
+        yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_sc, 'coverage'), _loop_vars=_loop_vars))
+        if environment.getattr(l_1_sc, 'change_vs_base'):
+            pass
+            yield '; change against base '
+            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_sc, 'change_vs_base'), _loop_vars=_loop_vars))
+        yield '.'
+        if environment.getattr(l_1_sc, 'assumed'):
+            pass
+            yield ' <span class="label-assumption">This scenario\'s composite rests on the assumptions and changes listed below.</span>'
+        yield '</p>\n'
+        if (environment.getattr(l_1_sc, 'gates') or environment.getattr(l_1_sc, 'overrides')):
+            pass
+            yield '<h3>Indicated and final</h3>\n<p>Indicated composite (from the factor scores) '
+            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_sc, 'indicated'), _loop_vars=_loop_vars))
+            yield ' → final '
+            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_sc, 'composite'), _loop_vars=_loop_vars))
+            yield ', band <a class="band" href="#'
+            yield escape(environment.getattr(l_1_sc, 'band_id'))
+            yield '">'
+            yield escape(environment.getattr(l_1_sc, 'band'))
+            yield '</a>.</p>\n'
+            if environment.getattr(l_1_sc, 'gates'):
+                pass
+                yield '<ul>\n'
+                for l_2_g in environment.getattr(l_1_sc, 'gates'):
+                    _loop_vars = {}
+                    pass
+                    yield '<li>Gate <a href="#rubric/gate/'
+                    yield escape(environment.getattr(l_2_g, 'id'))
+                    yield '"><code>'
+                    yield escape(environment.getattr(l_2_g, 'id'))
+                    yield '</code></a>: '
+                    if environment.getattr(l_2_g, 'fired'):
+                        pass
+                        yield '<strong>fired</strong> ('
+                        yield escape(environment.getattr(l_2_g, 'detail'))
+                        yield '); composite after it '
+                        yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_g, 'after'), _loop_vars=_loop_vars))
+                        if environment.getattr(l_2_g, 'band_rule'):
+                            pass
+                            yield '; '
+                            yield escape(environment.getattr(l_2_g, 'band_rule'))
+                    else:
+                        pass
+                        yield 'did not fire ('
+                        yield escape(environment.getattr(l_2_g, 'detail'))
+                        yield ')'
+                    yield '.</li>\n'
+                l_2_g = missing
+                yield '</ul>'
+            if environment.getattr(l_1_sc, 'overrides'):
+                pass
+                yield '<ol>\n'
+                for l_2_o in environment.getattr(l_1_sc, 'overrides'):
+                    _loop_vars = {}
+                    pass
+                    yield '<li id="'
+                    yield escape(environment.getattr(l_2_o, 'entry_id'))
+                    yield '" class="assumption"><span class="label-assumption">Override</span> '
+                    yield escape(environment.getattr(l_2_o, 'moves'))
+                    yield ' — reason <code>'
+                    yield escape(environment.getattr(l_2_o, 'reason_code'))
+                    yield '</code> ('
+                    yield escape(environment.getattr(l_2_o, 'reason'))
+                    yield '), by '
+                    yield escape(environment.getattr(l_2_o, 'author'))
+                    yield ': '
+                    yield escape(environment.getattr(l_2_o, 'rationale'))
+                    yield ' Composite after it '
+                    yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_o, 'after'), _loop_vars=_loop_vars))
+                    yield '.</li>\n'
+                l_2_o = missing
+                yield '</ol>'
+        if environment.getattr(l_1_sc, 'changes'):
+            pass
+            yield '<h3>What this scenario changes, and why</h3>\n<ol>\n'
+            for l_2_ch in environment.getattr(l_1_sc, 'changes'):
+                _loop_vars = {}
+                pass
+                yield '<li id="'
+                yield escape(environment.getattr(l_2_ch, 'id'))
+                yield '" class="assumption"><span class="label-assumption">Assumed</span> <code>'
+                yield escape(environment.getattr(l_2_ch, 'id'))
+                yield '</code> ('
+                yield escape(environment.getattr(l_2_ch, 'op'))
+                yield '): '
+                yield escape(environment.getattr(l_2_ch, 'summary'))
+                yield '. <em>Rationale:</em> '
+                yield escape(environment.getattr(l_2_ch, 'rationale'))
+                yield '</li>\n'
+            l_2_ch = missing
+            yield '</ol>\n'
+        yield '<h3>Contributions to the composite</h3>\n<svg class="chart" role="img" aria-labelledby="chart-'
+        yield escape(environment.getattr(l_1_sc, 'id'))
+        yield '" width="'
+        yield escape((environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'chart_width') + 20))
+        yield '" height="64" viewBox="-10 0 '
+        yield escape((environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'chart_width') + 20))
+        yield ' 64">\n<title id="chart-'
+        yield escape(environment.getattr(l_1_sc, 'id'))
+        yield '">Contributions of each factor to the '
+        yield escape(environment.getattr(l_1_sc, 'id'))
+        yield ' composite ('
+        yield escape(environment.getattr(environment.getattr(l_1_sc, 'composite'), 'display'))
+        yield "), from 0 to the scale's maximum</title>\n"
+        for l_2_t in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'band_ticks'):
+            _loop_vars = {}
+            pass
+            yield '<line class="tick" x1="'
+            yield escape(environment.getitem(l_2_t, 0))
+            yield '" x2="'
+            yield escape(environment.getitem(l_2_t, 0))
+            yield '" y1="2" y2="42"></line><text x="'
+            yield escape((environment.getitem(l_2_t, 0) + 2))
+            yield '" y="56">'
+            yield escape(environment.getitem(l_2_t, 1))
+            yield '</text>\n'
+        l_2_t = missing
+        for l_2_s in environment.getattr(l_1_sc, 'segments'):
+            _loop_vars = {}
+            pass
+            yield '<a href="#'
+            yield escape(environment.getattr(environment.getattr(l_2_s, 'value'), 'id'))
+            yield '"><rect class="seg seg-'
+            yield escape(environment.getattr(l_2_s, 'palette'))
+            yield '" x="'
+            yield escape(environment.getattr(l_2_s, 'x'))
+            yield '" y="10" width="'
+            yield escape(environment.getattr(l_2_s, 'width'))
+            yield '" height="24" data-value="'
+            yield escape(environment.getattr(environment.getattr(l_2_s, 'value'), 'raw'))
+            yield '"><title>'
+            yield escape(environment.getattr(l_2_s, 'factor'))
+            yield ': '
+            yield escape(environment.getattr(environment.getattr(l_2_s, 'value'), 'display'))
+            yield '</title></rect></a>\n'
+        l_2_s = missing
+        yield '</svg>\n<ul class="legend">'
+        for (l_2_k, l_2_name) in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'palette'):
+            _loop_vars = {}
+            pass
+            yield '<li><span class="swatch seg-'
+            yield escape(l_2_k)
+            yield '"></span>'
+            yield escape(l_2_name)
+            yield '</li>'
+        l_2_k = l_2_name = missing
+        yield '</ul>\n<div class="wrap"><table>\n<caption>Factors in '
+        yield escape(environment.getattr(l_1_sc, 'id'))
+        yield ': weight, normalised weight, factor score, contribution</caption>\n<thead><tr><th scope="col">Factor</th><th scope="col">Polarity</th><th scope="col">Status</th><th scope="col">Items</th><th scope="col">Weight</th><th scope="col">Normalised weight</th><th scope="col">Factor score</th><th scope="col">Contribution</th></tr></thead>\n<tbody>\n'
+        for l_2_f in environment.getattr(l_1_sc, 'factors'):
+            l_2_links = resolve('links')
+            _loop_vars = {}
+            pass
+            yield '<tr><th scope="row"><a href="#'
+            yield escape(environment.getattr(l_1_sc, 'id'))
+            yield '/evidence/'
+            yield escape(environment.getattr(l_2_f, 'id'))
+            yield '">'
+            yield escape(environment.getattr(l_2_f, 'name'))
+            yield '</a></th><td>'
+            yield escape(environment.getattr(l_2_f, 'polarity'))
+            yield '</td><td>'
+            yield escape(environment.getattr(l_2_f, 'status'))
+            if environment.getattr(l_2_f, 'contested'):
+                pass
+                yield '; <strong>contested</strong> (spread '
+                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_f, 'spread'), _loop_vars=_loop_vars))
+                yield '): higher risk '
+                yield escape(context.call((undefined(name='links') if l_2_links is missing else l_2_links), environment.getattr(l_2_f, 'higher'), _loop_vars=_loop_vars))
+                yield '; lower '
+                yield escape(context.call((undefined(name='links') if l_2_links is missing else l_2_links), environment.getattr(l_2_f, 'lower'), _loop_vars=_loop_vars))
+            yield '</td><td class="n">'
+            yield escape(environment.getattr(l_2_f, 'n_items'))
+            yield '</td><td class="n">'
+            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_f, 'weight'), _loop_vars=_loop_vars))
+            if environment.getattr(l_2_f, 'weight_changed_by'):
+                pass
+                yield ' <span class="muted">(changed by '
+                yield escape(context.call((undefined(name='links') if l_2_links is missing else l_2_links), environment.getattr(l_2_f, 'weight_changed_by'), _loop_vars=_loop_vars))
+                yield ')</span>'
+            yield '</td><td class="n">'
+            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_f, 'normalised_weight'), _loop_vars=_loop_vars))
+            yield '</td><td class="n">'
+            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_f, 'score'), _loop_vars=_loop_vars))
+            yield '</td><td class="n">'
+            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_f, 'contribution'), _loop_vars=_loop_vars))
+            yield '</td></tr>\n'
+        l_2_f = l_2_links = missing
+        yield '<tr><th scope="row" colspan="7">Indicated composite (sum of contributions)</th><td class="n">'
+        yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_sc, 'indicated'), _loop_vars=_loop_vars))
+        yield '</td></tr>\n<tr><th scope="row" colspan="7">Final composite (after gates and overrides)</th><td class="n">'
+        yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_sc, 'composite'), _loop_vars=_loop_vars))
+        yield '</td></tr>\n</tbody>\n</table></div>\n'
+        if environment.getattr(l_1_sc, 'robustness'):
+            pass
+            l_1_rb = environment.getattr(l_1_sc, 'robustness')
+            _loop_vars['rb'] = l_1_rb
+            yield '<h3>How robust is this band?</h3>\n<p><strong>'
+            yield escape(environment.getattr(l_1_sc, 'id'))
+            yield ' lands in '
+            yield escape(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'likely_band'))
+            yield ' in '
+            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'likely'), _loop_vars=_loop_vars))
+            yield ' of '
+            yield escape(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'draws'))
+            yield ' simulated draws</strong> (seed '
+            yield escape(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'seed'))
+            yield "; each item's risk value varies with a spread that grows as its confidence falls). Composite 5th / 50th / 95th percentile: "
+            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'p05'), _loop_vars=_loop_vars))
+            yield ' / '
+            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'p50'), _loop_vars=_loop_vars))
+            yield ' / '
+            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'p95'), _loop_vars=_loop_vars))
+            yield '.</p>\n<svg class="chart" role="img" aria-labelledby="mc-'
+            yield escape(environment.getattr(l_1_sc, 'id'))
+            yield '" width="330" height="'
+            yield escape(((t_1(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'chances')) * 18) + 4))
+            yield '" viewBox="0 0 330 '
+            yield escape(((t_1(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'chances')) * 18) + 4))
+            yield '">\n<title id="mc-'
+            yield escape(environment.getattr(l_1_sc, 'id'))
+            yield '">Share of draws in each band ('
+            yield escape(environment.getattr(l_1_sc, 'id'))
+            yield ')</title>\n'
+            l_2_loop = missing
+            for l_2_ch, l_2_loop in LoopContext(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'chances'), undefined):
+                _loop_vars = {}
+                pass
+                yield '<text x="0" y="'
+                yield escape(((environment.getattr(l_2_loop, 'index0') * 18) + 14))
+                yield '">'
+                yield escape(environment.getattr(l_2_ch, 'band'))
+                yield '</text><a href="#'
+                yield escape(environment.getattr(environment.getattr(l_2_ch, 'probability'), 'id'))
+                yield '"><rect class="seg seg-0" x="80" y="'
+                yield escape(((environment.getattr(l_2_loop, 'index0') * 18) + 3))
+                yield '" width="'
+                yield escape(environment.getattr(l_2_ch, 'width'))
+                yield '" height="13" data-value="'
+                yield escape(environment.getattr(environment.getattr(l_2_ch, 'probability'), 'raw'))
+                yield '"><title>'
+                yield escape(environment.getattr(l_2_ch, 'band'))
+                yield ': '
+                yield escape(environment.getattr(environment.getattr(l_2_ch, 'probability'), 'display'))
+                yield '</title></rect></a><text x="'
+                yield escape((84 + environment.getattr(l_2_ch, 'width')))
+                yield '" y="'
+                yield escape(((environment.getattr(l_2_loop, 'index0') * 18) + 14))
+                yield '">'
+                yield escape(environment.getattr(environment.getattr(l_2_ch, 'probability'), 'display'))
+                yield '</text>\n'
+            l_2_loop = l_2_ch = missing
+            yield '</svg>\n<div class="wrap"><table>\n<caption>Band break-evens in '
+            yield escape(environment.getattr(l_1_sc, 'id'))
+            yield ': the change that would move the composite to the next band (one factor at a time, the others fixed)</caption>\n<thead><tr><th scope="col">Factor</th><th scope="col">Score change to go down</th><th scope="col">or weight</th><th scope="col">Score change to go up</th><th scope="col">or weight</th></tr></thead>\n<tbody>\n'
+            for l_2_b in environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'break_evens'):
+                _loop_vars = {}
+                pass
+                yield '<tr><th scope="row">'
+                yield escape(environment.getattr(l_2_b, 'factor'))
+                yield '</th><td class="n">'
+                if environment.getattr(l_2_b, 'down_score'):
+                    pass
+                    yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_b, 'down_score'), _loop_vars=_loop_vars))
+                    yield ' → '
+                    yield escape(environment.getattr(l_2_b, 'down_target'))
+                else:
+                    pass
+                    yield '—'
+                yield '</td><td class="n">'
+                if environment.getattr(l_2_b, 'down_weight'):
+                    pass
+                    yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_b, 'down_weight'), _loop_vars=_loop_vars))
+                else:
+                    pass
+                    yield '—'
+                yield '</td><td class="n">'
+                if environment.getattr(l_2_b, 'up_score'):
+                    pass
+                    yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_b, 'up_score'), _loop_vars=_loop_vars))
+                    yield ' → '
+                    yield escape(environment.getattr(l_2_b, 'up_target'))
+                else:
+                    pass
+                    yield '—'
+                yield '</td><td class="n">'
+                if environment.getattr(l_2_b, 'up_weight'):
+                    pass
+                    yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_b, 'up_weight'), _loop_vars=_loop_vars))
+                else:
+                    pass
+                    yield '—'
+                yield '</td></tr>\n'
+            l_2_b = missing
+            yield '</tbody>\n</table></div>\n<p class="muted">n/a: that factor alone cannot reach the boundary within the scale, or no positive weight does; a dash: there is no band beyond. Every number links to its derivation, the n/a ones included.</p>\n<div class="wrap"><table>\n<caption>Items holding up the most points of the '
+            yield escape(environment.getattr(l_1_sc, 'id'))
+            yield ' composite (composite with the item minus without it)</caption>\n<thead><tr><th scope="col">Item</th><th scope="col">Factor</th><th scope="col">Points at stake</th></tr></thead>\n<tbody>\n'
+            for l_2_st in environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'stakes'):
+                _loop_vars = {}
+                pass
+                yield '<tr><th scope="row"><a href="#'
+                yield escape(environment.getattr(environment.getattr(l_2_st, 'item'), 'id'))
+                yield '">'
+                yield escape(environment.getattr(environment.getattr(l_2_st, 'item'), 'text'))
+                yield '</a></th><td>'
+                yield escape(environment.getattr(l_2_st, 'factor'))
+                yield '</td><td class="n">'
+                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_st, 'at_stake'), _loop_vars=_loop_vars))
+                yield '</td></tr>\n'
+            l_2_st = missing
+            yield '</tbody>\n</table></div>\n<svg class="chart" role="img" aria-labelledby="tornado-'
+            yield escape(environment.getattr(l_1_sc, 'id'))
+            yield '" width="760" height="'
+            yield escape(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'tornado_height'))
+            yield '" viewBox="0 0 760 '
+            yield escape(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'tornado_height'))
+            yield '">\n<title id="tornado-'
+            yield escape(environment.getattr(l_1_sc, 'id'))
+            yield '">Tornado: the '
+            yield escape(environment.getattr(l_1_sc, 'id'))
+            yield ' composite when one factor\'s weight moves ±20 % or its score moves one band width, sorted by swing</title>\n<line class="marker" x1="'
+            yield escape((230 + environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'composite_x')))
+            yield '" x2="'
+            yield escape((230 + environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'composite_x')))
+            yield '" y1="0" y2="'
+            yield escape(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'tornado_height'))
+            yield '"></line>\n'
+            for l_2_t in environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'tornado'):
+                _loop_vars = {}
+                pass
+                yield '<text x="0" y="'
+                yield escape((environment.getattr(l_2_t, 'y') + 11))
+                yield '">'
+                yield escape(environment.getattr(l_2_t, 'label'))
+                yield '</text><a href="#'
+                yield escape(environment.getattr(environment.getattr(l_2_t, 'low'), 'id'))
+                yield '"><rect class="seg seg-'
+                yield escape((0 if ('weight' in environment.getattr(l_2_t, 'label')) else 3))
+                yield '" x="'
+                yield escape((230 + environment.getattr(l_2_t, 'x')))
+                yield '" y="'
+                yield escape(environment.getattr(l_2_t, 'y'))
+                yield '" width="'
+                yield escape(environment.getattr(l_2_t, 'width'))
+                yield '" height="13" data-value="'
+                yield escape(environment.getattr(environment.getattr(l_2_t, 'low'), 'raw'))
+                yield '"><title>'
+                yield escape(environment.getattr(l_2_t, 'label'))
+                yield ': '
+                yield escape(environment.getattr(environment.getattr(l_2_t, 'low'), 'display'))
+                yield ' to '
+                yield escape(environment.getattr(environment.getattr(l_2_t, 'high'), 'display'))
+                yield '</title></rect></a>\n'
+            l_2_t = missing
+            yield '</svg>\n<p class="muted">Each tornado bar links to the composite at its low setting; the derivations list both ends (<code>…/low</code>, <code>…/high</code>). The vertical line is the composite.</p>\n'
+        yield '<h3>Evidence per factor</h3>\n'
+        for l_2_fe in environment.getattr(l_1_sc, 'evidence'):
+            _loop_vars = {}
+            pass
+            yield '<div class="wrap" id="'
+            yield escape(environment.getattr(l_1_sc, 'id'))
+            yield '/evidence/'
+            yield escape(environment.getattr(l_2_fe, 'factor'))
+            yield '"><table>\n<caption>'
+            yield escape(environment.getattr(l_2_fe, 'name'))
+            yield ' ('
+            yield escape(environment.getattr(l_2_fe, 'aggregation'))
+            yield ') — factor score '
+            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_fe, 'score'), _loop_vars=_loop_vars))
+            yield '</caption>\n<thead><tr><th scope="col">Item</th><th scope="col">Claim</th><th scope="col">Value</th><th scope="col">Score</th><th scope="col">Risk value</th><th scope="col">Confidence</th><th scope="col">Reliability</th><th scope="col">Decay</th><th scope="col">Effective weight</th><th scope="col">Share</th><th scope="col">Changed by</th></tr></thead>\n<tbody>\n'
+            t_3 = 1
+            for l_3_r in environment.getattr(l_2_fe, 'rows'):
+                l_3_links = resolve('links')
+                _loop_vars = {}
+                pass
+                yield '<tr'
+                if environment.getattr(l_3_r, 'assumption'):
+                    pass
+                    yield ' class="assumption"'
+                yield '><th scope="row"><a href="#'
+                yield escape(environment.getattr(environment.getattr(l_3_r, 'item'), 'id'))
+                yield '">'
+                yield escape(environment.getattr(environment.getattr(l_3_r, 'item'), 'text'))
+                yield '</a>'
+                if environment.getattr(l_3_r, 'assumption'):
+                    pass
+                    yield ' <span class="label-assumption">assumption</span>'
+                if environment.getattr(l_3_r, 'stale'):
+                    pass
+                    yield ' <span class="label-assumption">stale</span>'
+                yield '</th><td>'
+                yield escape(environment.getattr(l_3_r, 'claim'))
+                yield '</td><td class="n">'
+                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_3_r, 'value'), _loop_vars=_loop_vars))
+                yield '</td><td class="n">'
+                if environment.getattr(l_3_r, 'score'):
+                    pass
+                    yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_3_r, 'score'), _loop_vars=_loop_vars))
+                else:
+                    pass
+                    yield '—'
+                yield '</td><td class="n">'
+                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_3_r, 'risk_value'), _loop_vars=_loop_vars))
+                yield '</td><td class="n">'
+                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_3_r, 'confidence'), _loop_vars=_loop_vars))
+                yield '</td><td class="n">'
+                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_3_r, 'reliability'), _loop_vars=_loop_vars))
+                yield ' ('
+                yield escape(environment.getattr(l_3_r, 'grade'))
+                yield ')</td><td class="n">'
+                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_3_r, 'decay'), _loop_vars=_loop_vars))
+                yield '</td><td class="n">'
+                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_3_r, 'effective_weight'), _loop_vars=_loop_vars))
+                yield '</td><td class="n">'
+                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_3_r, 'share'), _loop_vars=_loop_vars))
+                yield '</td><td>'
+                if environment.getattr(l_3_r, 'changed_by'):
+                    pass
+                    yield escape(context.call((undefined(name='links') if l_3_links is missing else l_3_links), environment.getattr(l_3_r, 'changed_by'), _loop_vars=_loop_vars))
+                else:
+                    pass
+                    yield '—'
+                yield '</td></tr>\n'
+                t_3 = 0
+            l_3_r = l_3_links = missing
+            if t_3:
+                pass
+                yield '<tr><td colspan="11">No evidence in this scenario.</td></tr>\n'
+            for (l_3_item, l_3_change) in environment.getattr(l_2_fe, 'dropped'):
+                _loop_vars = {}
+                pass
+                yield '<tr><th scope="row"><a href="#'
+                yield escape(environment.getattr(l_3_item, 'id'))
+                yield '">'
+                yield escape(environment.getattr(l_3_item, 'text'))
+                yield '</a></th><td colspan="10">Dropped by <a href="#'
+                yield escape(environment.getattr(l_3_change, 'id'))
+                yield '">'
+                yield escape(environment.getattr(l_3_change, 'text'))
+                yield '</a>.</td></tr>\n'
+            l_3_item = l_3_change = missing
+            yield '</tbody>\n</table></div>\n'
+        l_2_fe = missing
+        yield '</section>\n'
+    l_1_loop = l_1_sc = l_1_num = l_1_rb = missing
+    yield '<section id="evidence" aria-labelledby="evidence-h">\n<h2 id="evidence-h">Evidence items (as sourced)</h2>\n<p>Each claim is the analyst\'s paraphrase; an excerpt, where given, is a short exact quotation from the cited document.</p>\n'
+    l_1_loop = missing
+    for l_1_it, l_1_loop in LoopContext(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'items'), undefined):
+        _loop_vars = {}
+        pass
+        yield '<article class="item" id="item/'
+        yield escape(environment.getattr(l_1_it, 'id'))
+        yield '">\n<h3><code>'
+        yield escape(environment.getattr(l_1_it, 'id'))
+        yield '</code> · factor <a href="#rubric/factor/'
+        yield escape(environment.getattr(l_1_it, 'factor'))
+        yield '">'
+        yield escape(environment.getattr(l_1_it, 'factor'))
+        yield '</a></h3>\n<p>'
+        yield escape(environment.getattr(l_1_it, 'claim'))
+        yield '</p>\n'
+        if environment.getattr(l_1_it, 'excerpt'):
+            pass
+            yield '<blockquote>“'
+            yield escape(environment.getattr(l_1_it, 'excerpt'))
+            yield '”</blockquote>\n<p>Excerpt: <strong>'
+            yield escape(environment.getattr(l_1_it, 'verification'))
+            yield '</strong>.</p>'
+        yield '<p class="muted">value '
+        yield escape(environment.getattr(l_1_it, 'value'))
+        if environment.getattr(l_1_it, 'indicator'):
+            pass
+            yield ' (indicator <code>'
+            yield escape(environment.getattr(l_1_it, 'indicator'))
+            yield '</code>)'
+        yield ' · confidence '
+        yield escape(environment.getattr(l_1_it, 'confidence'))
+        yield ' · observed '
+        yield escape(environment.getattr(l_1_it, 'observed'))
+        yield '</p>\n<p>Sources: '
+        l_2_loop = missing
+        for l_2_s, l_2_loop in LoopContext(environment.getattr(l_1_it, 'sources'), undefined):
+            _loop_vars = {}
+            pass
+            yield '<a href="#'
+            yield escape(environment.getattr(environment.getattr(l_2_s, 'source'), 'id'))
+            yield '">'
+            yield escape(environment.getattr(environment.getattr(l_2_s, 'source'), 'text'))
+            yield '</a> at '
+            yield escape(environment.getattr(l_2_s, 'locator'))
+            if (not environment.getattr(l_2_loop, 'last')):
+                pass
+                yield '; '
+        l_2_loop = l_2_s = missing
+        yield '</p>\n</article>\n'
+    l_1_loop = l_1_it = missing
+    yield '</section>\n<section id="assumptions" aria-labelledby="assumptions-h">\n<h2 id="assumptions-h">Assumptions (not sourced)</h2>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'assumptions'):
+        pass
+        yield '<p>These items were added by scenarios without a source. They are marked wherever they feed a number.</p>\n'
+        for l_1_a in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'assumptions'):
+            _loop_vars = {}
+            pass
+            yield '<article class="item assumption" id="'
+            yield escape(environment.getattr(l_1_a, 'id'))
+            yield '">\n<h3><span class="label-assumption">Assumption</span> <code>'
+            yield escape(environment.getattr(l_1_a, 'id'))
+            yield '</code> · factor <a href="#rubric/factor/'
+            yield escape(environment.getattr(l_1_a, 'factor'))
+            yield '">'
+            yield escape(environment.getattr(l_1_a, 'factor'))
+            yield '</a> · value '
+            yield escape(environment.getattr(l_1_a, 'value'))
+            yield '</h3>\n<p>'
+            yield escape(environment.getattr(l_1_a, 'claim'))
+            yield '</p>\n<p><em>Rationale:</em> '
+            yield escape(environment.getattr(l_1_a, 'rationale'))
+            yield ' (<a href="#'
+            yield escape(environment.getattr(environment.getattr(l_1_a, 'change'), 'id'))
+            yield '">'
+            yield escape(environment.getattr(environment.getattr(l_1_a, 'change'), 'text'))
+            yield '</a>)</p>\n</article>\n'
+        l_1_a = missing
+    else:
+        pass
+        yield '<p>No scenario adds an assumption item.</p>'
+    yield '</section>\n<section id="sources" aria-labelledby="sources-h">\n<h2 id="sources-h">Sources</h2>\n<div class="wrap"><table>\n<caption>Every source the evidence cites, with its reliability grade</caption>\n<thead><tr><th scope="col">Id</th><th scope="col">Title</th><th scope="col">Publisher</th><th scope="col">Date</th><th scope="col">Language</th><th scope="col">Kind</th><th scope="col">Reliability</th><th scope="col">Cited as</th><th scope="col">Cited by</th><th scope="col">Notes</th></tr></thead>\n<tbody>\n'
+    for l_1_s in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'sources'):
+        l_1_num = resolve('num')
+        l_1_links = resolve('links')
+        _loop_vars = {}
+        pass
+        yield '<tr id="source/'
+        yield escape(environment.getattr(l_1_s, 'id'))
+        yield '"><th scope="row"><code>'
+        yield escape(environment.getattr(l_1_s, 'id'))
+        yield '</code></th><td lang="'
+        yield escape(environment.getattr(l_1_s, 'language'))
+        yield '">'
+        if environment.getattr(l_1_s, 'url'):
+            pass
+            yield '<a href="'
+            yield escape(environment.getattr(l_1_s, 'url'))
+            yield '" rel="noopener noreferrer nofollow">'
+            yield escape(environment.getattr(l_1_s, 'title'))
+            yield '</a>'
+        else:
+            pass
+            yield escape(environment.getattr(l_1_s, 'title'))
+        if environment.getattr(l_1_s, 'url_text'):
+            pass
+            yield ' <span class="muted">(link not shown: '
+            yield escape(environment.getattr(l_1_s, 'url_text'))
+            yield ')</span>'
+        yield '</td><td>'
+        yield escape((environment.getattr(l_1_s, 'publisher') or 'unknown'))
+        yield '</td><td>'
+        yield escape((environment.getattr(l_1_s, 'date') or 'undated'))
+        yield '</td><td>'
+        yield escape(environment.getattr(l_1_s, 'language'))
+        yield '</td><td>'
+        yield escape(environment.getattr(l_1_s, 'kind'))
+        yield '</td><td>'
+        yield escape(environment.getattr(l_1_s, 'reliability'))
+        yield ' = '
+        yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_s, 'multiplier'), _loop_vars=_loop_vars))
+        yield '</td><td>'
+        yield escape((environment.getattr(l_1_s, 'cited_as') or ''))
+        yield '</td><td>'
+        yield escape(context.call((undefined(name='links') if l_1_links is missing else l_1_links), environment.getattr(l_1_s, 'cited_by'), _loop_vars=_loop_vars))
+        yield '</td><td>'
+        yield escape((environment.getattr(l_1_s, 'notes') or ''))
+        yield '</td></tr>\n'
+    l_1_s = l_1_num = l_1_links = missing
+    yield '</tbody>\n</table></div>\n</section>\n<section id="method" aria-labelledby="method-h">\n<h2 id="method-h">Method: rubric <code>'
+    yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'rubric_id'))
+    yield '</code> '
+    yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'rubric_version'))
+    yield '</h2>\n<p>'
+    yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'rubric_title'))
+    yield '.</p>\n<div class="wrap"><table>\n<caption>Factors</caption>\n<thead><tr><th scope="col">Factor</th><th scope="col">Weight</th><th scope="col">Polarity</th><th scope="col">Aggregation</th><th scope="col">Missing evidence</th><th scope="col">Indicators</th></tr></thead>\n<tbody>\n'
+    for l_1_f in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'rubric_factors'):
+        _loop_vars = {}
+        pass
+        yield '<tr id="rubric/factor/'
+        yield escape(environment.getattr(l_1_f, 'id'))
+        yield '"><th scope="row">'
+        yield escape(environment.getattr(l_1_f, 'name'))
+        yield ' <code>'
+        yield escape(environment.getattr(l_1_f, 'id'))
+        yield '</code>'
+        if environment.getattr(l_1_f, 'description'):
+            pass
+            yield '<br><span class="muted">'
+            yield escape(environment.getattr(l_1_f, 'description'))
+            yield '</span>'
+        yield '</th><td class="n" id="rubric/factor/'
+        yield escape(environment.getattr(l_1_f, 'id'))
+        yield '/weight">'
+        yield escape(environment.getattr(environment.getattr(l_1_f, 'weight'), 'display'))
+        yield '</td><td>'
+        yield escape(environment.getattr(l_1_f, 'polarity'))
+        yield '</td><td>'
+        yield escape(environment.getattr(l_1_f, 'aggregation'))
+        yield '</td><td><span id="rubric/factor/'
+        yield escape(environment.getattr(l_1_f, 'id'))
+        yield '/impute">'
+        yield escape(environment.getattr(l_1_f, 'missing'))
+        yield '</span></td><td>'
+        for (l_2_iid, l_2_name, l_2_text) in environment.getattr(l_1_f, 'indicators'):
+            _loop_vars = {}
+            pass
+            yield '<p id="'
+            yield escape(l_2_iid)
+            yield '">'
+            yield escape(l_2_name)
+            yield ': <code>'
+            yield escape(l_2_text)
+            yield '</code></p>'
+        l_2_iid = l_2_name = l_2_text = missing
+        yield '</td></tr>\n'
+    l_1_f = missing
+    yield '</tbody>\n</table></div>\n<div class="wrap"><table id="rubric/bands">\n<caption>Bands (a band holds [min, max); the last band also holds its max)</caption>\n<thead><tr><th scope="col">Band</th><th scope="col">Min</th><th scope="col">Max</th><th scope="col">Meaning</th></tr></thead>\n<tbody>\n'
+    for l_1_b in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'bands'):
+        _loop_vars = {}
+        pass
+        yield '<tr><th scope="row">'
+        yield escape(environment.getattr(l_1_b, 'name'))
+        yield '</th><td class="n">'
+        yield escape(environment.getattr(l_1_b, 'min'))
+        yield '</td><td class="n">'
+        yield escape(environment.getattr(l_1_b, 'max'))
+        yield '</td><td>'
+        yield escape((environment.getattr(l_1_b, 'description') or ''))
+        yield '</td></tr>\n'
+    l_1_b = missing
+    yield '</tbody>\n</table></div>\n<div class="wrap"><table>\n<caption>Reliability grades (multiplier on an item\'s weight, by the best grade among its sources)</caption>\n<thead><tr><th scope="col">Grade</th><th scope="col">Multiplier</th></tr></thead>\n<tbody>\n'
+    for (l_1_g, l_1_m) in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'reliability'):
+        _loop_vars = {}
+        pass
+        yield '<tr id="rubric/reliability/'
+        yield escape(l_1_g)
+        yield '"><th scope="row">'
+        yield escape(l_1_g)
+        yield '</th><td class="n">'
+        yield escape(environment.getattr(l_1_m, 'display'))
+        yield '</td></tr>\n'
+    l_1_g = l_1_m = missing
+    yield '</tbody>\n</table></div>\n<div class="wrap"><table>\n<caption>Gates: rules applied after the composite, so a severe problem is not averaged away</caption>\n<thead><tr><th scope="col">Gate</th><th scope="col">When</th><th scope="col">Then</th><th scope="col">Why</th></tr></thead>\n<tbody>\n'
+    t_4 = 1
+    for (l_1_gid, l_1_when, l_1_then, l_1_why) in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'gates'):
+        _loop_vars = {}
+        pass
+        yield '<tr id="rubric/gate/'
+        yield escape(l_1_gid)
+        yield '"><th scope="row"><code>'
+        yield escape(l_1_gid)
+        yield '</code></th><td>'
+        yield escape(l_1_when)
+        yield '</td><td>'
+        yield escape(l_1_then)
+        yield '</td><td>'
+        yield escape((l_1_why or ''))
+        yield '</td></tr>\n'
+        t_4 = 0
+    l_1_gid = l_1_when = l_1_then = l_1_why = missing
+    if t_4:
+        pass
+        yield '<tr><td colspan="4">This rubric has no gates.</td></tr>\n'
+    yield '</tbody>\n</table></div>\n'
+    for (l_1_anchor, l_1_rule) in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'integrity'):
+        _loop_vars = {}
+        pass
+        yield '<p id="'
+        yield escape(l_1_anchor)
+        yield '">'
+        yield escape(l_1_rule)
+        yield '</p>\n'
+    l_1_anchor = l_1_rule = missing
+    yield '<p id="rubric/overrides">Overrides: '
+    yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'override_policy'))
+    yield '.'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'reason_codes'):
+        pass
+        yield ' Reason codes: '
+        l_1_loop = missing
+        for (l_1_code, l_1_text), l_1_loop in LoopContext(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'reason_codes'), undefined):
+            _loop_vars = {}
+            pass
+            yield '<code>'
+            yield escape(l_1_code)
+            yield '</code> ('
+            yield escape(l_1_text)
+            yield ')'
+            if (not environment.getattr(l_1_loop, 'last')):
+                pass
+                yield '; '
+        l_1_loop = l_1_code = l_1_text = missing
+        yield '.'
+    yield '</p>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'half_life'):
+        pass
+        yield '<p id="rubric/half_life_days">Recency: an item\'s weight halves every '
+        yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'half_life'), 'display'))
+        yield ' days before the as-of date.</p>'
+    yield "<h3>Formulas, with this case's numbers (base scenario)</h3>\n<dl>\n"
+    for l_1_fm in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'formulas'):
+        l_1_num = resolve('num')
+        _loop_vars = {}
+        pass
+        yield '<dt>'
+        yield escape(environment.getattr(l_1_fm, 'name'))
+        yield ': <code>'
+        yield escape(environment.getattr(l_1_fm, 'formula'))
+        yield '</code></dt><dd><code>'
+        yield escape(environment.getattr(l_1_fm, 'expression'))
+        yield '</code> → '
+        yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_fm, 'example'), _loop_vars=_loop_vars))
+        yield '</dd>\n'
+    l_1_fm = l_1_num = missing
+    yield '</dl>\n<p class="muted">Rounding: scores and contributions are shown to 2 decimals, weights and fractions to 4, coverage as a percentage to 1, by correct rounding of the exact binary value (ties to even). Expressions show 10 significant digits; <code>data-value</code> attributes hold the exact value.</p>\n</section>\n<section id="derivations" aria-labelledby="derivations-h">\n<h2 id="derivations-h">Derivations</h2>\n<p>Every number in this report, with the operation that produced it and the values it was computed from. Each input is a link.</p>\n'
+    for l_1_g in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'derivations'):
+        _loop_vars = {}
+        pass
+        yield '<h3 id="'
+        yield escape(environment.getattr(l_1_g, 'id'))
+        yield '">'
+        yield escape(environment.getattr(l_1_g, 'title'))
+        yield '</h3>\n'
+        for l_2_d in environment.getattr(l_1_g, 'entries'):
+            l_2_refs = resolve('refs')
+            l_2_links = resolve('links')
+            _loop_vars = {}
+            pass
+            yield '<div class="deriv" id="'
+            yield escape(environment.getattr(l_2_d, 'id'))
+            yield '">\n<h4><code>'
+            yield escape(environment.getattr(l_2_d, 'id'))
+            yield '</code> · '
+            yield escape(environment.getattr(l_2_d, 'label'))
+            yield ' = <span data-value="'
+            yield escape(environment.getattr(environment.getattr(l_2_d, 'value'), 'raw'))
+            yield '">'
+            yield escape(environment.getattr(environment.getattr(l_2_d, 'value'), 'display'))
+            yield '</span> <span class="raw">exact '
+            yield escape((environment.getattr(environment.getattr(l_2_d, 'value'), 'raw') or 'n/a'))
+            yield '</span></h4>\n'
+            if environment.getattr(l_2_d, 'formula'):
+                pass
+                yield '<p>Formula: <code>'
+                yield escape(environment.getattr(l_2_d, 'formula'))
+                yield '</code></p>'
+            yield '<p>'
+            yield escape(environment.getattr(l_2_d, 'op'))
+            yield ': <code>'
+            yield escape(environment.getattr(l_2_d, 'expression'))
+            yield '</code></p>\n'
+            if environment.getattr(l_2_d, 'inputs'):
+                pass
+                yield '<p class="inputs">From: '
+                yield escape(context.call((undefined(name='refs') if l_2_refs is missing else l_2_refs), environment.getattr(l_2_d, 'inputs'), _loop_vars=_loop_vars))
+                yield '</p>'
+            if environment.getattr(l_2_d, 'assumptions'):
+                pass
+                yield '<p><span class="label-assumption">Rests on assumptions:</span> '
+                yield escape(context.call((undefined(name='links') if l_2_links is missing else l_2_links), environment.getattr(l_2_d, 'assumptions'), _loop_vars=_loop_vars))
+                yield '</p>'
+            yield '</div>\n'
+        l_2_d = l_2_refs = l_2_links = missing
+    l_1_g = missing
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'changes'):
+        pass
+        yield '<h3 id="derivations-changed">What changed</h3>\n'
+        for l_1_d in environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'changes'), 'derivations'):
+            l_1_refs = resolve('refs')
+            _loop_vars = {}
+            pass
+            yield '<div class="deriv" id="'
+            yield escape(environment.getattr(l_1_d, 'id'))
+            yield '">\n<h4><code>'
+            yield escape(environment.getattr(l_1_d, 'id'))
+            yield '</code> · '
+            yield escape(environment.getattr(l_1_d, 'label'))
+            yield ' = <span data-value="'
+            yield escape(environment.getattr(environment.getattr(l_1_d, 'value'), 'raw'))
+            yield '">'
+            yield escape(environment.getattr(environment.getattr(l_1_d, 'value'), 'display'))
+            yield '</span> <span class="raw">exact '
+            yield escape(environment.getattr(environment.getattr(l_1_d, 'value'), 'raw'))
+            yield '</span></h4>\n'
+            if environment.getattr(l_1_d, 'formula'):
+                pass
+                yield '<p>Formula: <code>'
+                yield escape(environment.getattr(l_1_d, 'formula'))
+                yield '</code></p>'
+            yield '<p>'
+            yield escape(environment.getattr(l_1_d, 'op'))
+            yield ': <code>'
+            yield escape(environment.getattr(l_1_d, 'expression'))
+            yield '</code></p>\n'
+            if environment.getattr(l_1_d, 'inputs'):
+                pass
+                yield '<p class="inputs">From: '
+                yield escape(context.call((undefined(name='refs') if l_1_refs is missing else l_1_refs), environment.getattr(l_1_d, 'inputs'), _loop_vars=_loop_vars))
+                yield '</p>'
+            yield '</div>\n'
+        l_1_d = l_1_refs = missing
+    yield '</section>\n<section id="run-record" aria-labelledby="run-h">\n<h2 id="run-h">Run record</h2>\n<p>Engine <code>scoring '
+    yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'engine_version'))
+    yield '</code>; rubric <code>'
+    yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'rubric_id'))
+    yield '</code> '
+    yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'rubric_version'))
+    yield ' (scoring content SHA-256 <code>'
+    yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'rubric_sha256'))
+    yield '</code>)'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'changes'):
+        pass
+        yield '; compared with baseline <code>'
+        yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'changes'), 'baseline'))
+        yield '</code>'
+    yield '; '
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'generated_at'):
+        pass
+        yield 'generated at '
+        yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'generated_at'))
+    else:
+        pass
+        yield 'no generation time recorded (the same inputs give a byte-identical report)'
+    yield '.</p>\n'
+    if (not t_2(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'snapshots'))):
+        pass
+        yield '<div class="wrap"><table>\n<caption>Source snapshots checked in this run</caption>\n<thead><tr><th scope="col">Source</th><th scope="col">Snapshot</th><th scope="col">Status</th><th scope="col">Note</th></tr></thead>\n<tbody>\n'
+        for (l_1_sid, l_1_path, l_1_status, l_1_note) in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'snapshots'):
+            _loop_vars = {}
+            pass
+            yield '<tr><th scope="row"><a href="#source/'
+            yield escape(l_1_sid)
+            yield '">'
+            yield escape(l_1_sid)
+            yield '</a></th><td><code>'
+            yield escape(l_1_path)
+            yield '</code></td><td>'
+            yield escape(l_1_status)
+            yield '</td><td>'
+            yield escape(l_1_note)
+            yield '</td></tr>\n'
+        l_1_sid = l_1_path = l_1_status = l_1_note = missing
+        yield '</tbody>\n</table></div>'
+    else:
+        pass
+        yield '<p>Excerpts were not checked against source snapshots in this run (<code>scoring report --snapshots DIR</code>, or <code>scoring verify</code>).</p>'
+    yield '<div class="wrap"><table>\n<caption>Input files (paths relative to the case folder) and their SHA-256</caption>\n<thead><tr><th scope="col">Role</th><th scope="col">Path</th><th scope="col">SHA-256</th></tr></thead>\n<tbody>\n'
+    for l_1_i in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'inputs'):
+        _loop_vars = {}
+        pass
+        yield '<tr><th scope="row">'
+        yield escape(environment.getattr(l_1_i, 'role'))
+        yield '</th><td><code>'
+        yield escape(environment.getattr(l_1_i, 'path'))
+        yield '</code></td><td><code>'
+        yield escape(environment.getattr(l_1_i, 'sha256'))
+        yield '</code></td></tr>\n'
+    l_1_i = missing
+    yield '</tbody>\n</table></div>\n</section>\n</main>\n</body>\n</html>\n'
+
+blocks = {}
+debug_info = '4=25&7=32&8=34&11=53&12=56&24=66&30=72&33=100&36=110&38=116&40=119&42=124&45=137&46=179&50=188&51=195&53=202&54=205&57=207&62=226&63=232&64=236&65=242&66=244&67=260&68=263&69=271&70=274&72=300&73=303&76=323&78=326&82=343&83=349&84=355&85=368&87=388&89=398&92=400&93=440&94=442&97=444&99=449&100=465&101=471&102=476&105=504&108=506&113=546&116=548&119=562&120=568&121=572&122=578&127=607&128=611&129=615&132=622&134=679&143=698&144=704&145=710&146=712&147=717&148=720&149=732&155=748&156=751&157=757&158=765&159=767&169=778&174=826&175=830&180=832&187=874&194=888&201=901&205=921&206=931&207=951&210=957&217=972&218=980&219=988&220=998&221=1004&222=1008&223=1013&226=1021&227=1024&228=1031&229=1041&230=1047&231=1051&237=1059&238=1081&242=1084&249=1104'
