@@ -572,7 +572,11 @@ def check_records(recs: Records, out: list[Problem]) -> dict[str, np.ndarray]:
                 sub = col.text.take(pa.array(strs, pa.int64()))
                 shaped = _mask(pc.match_substring_regex(sub, _DATE_TEXT))
                 parsed = pc.strptime(sub, "%Y-%m-%d", "s", error_is_null=True)
-                ok = shaped & ~np.asarray(parsed.is_null().to_numpy(zero_copy_only=False))
+                # strptime rolls 2025-02-30 over to March: a date is valid only if it reads
+                # back as written (and is in year 1 or later, as dates in Python are).
+                again = pc.strftime(parsed, "%Y-%m-%d")
+                ok = shaped & _mask(pc.equal(again, sub)) & _mask(
+                    pc.greater_equal(pc.year(parsed), 1))
                 if ok.any():
                     if not col.date.flags.writeable:
                         col.date = col.date.copy()

@@ -272,3 +272,26 @@ def test_long_strings_are_cut_at_60_characters(tiny: TinyCase, length: int,
     tiny.items = [item("E1", "a", 50, confidence="x" * length)]
     (line,) = _problems(tiny)
     assert line.endswith(f"must be a number, not the string {shown!r}")
+
+
+@pytest.mark.parametrize("text", ["2025-02-30", "2023-02-29", "0000-01-01", "2025-1-1"])
+@pytest.mark.parametrize("fmt", ["yaml", "csv"])
+def test_a_date_must_exist_as_written(tiny: TinyCase, tmp_path: Path, text: str,
+                                      fmt: str) -> None:
+    """Quoted in YAML or a table's cell, a date is text read as a date: one that does not
+    exist (a roll-over to the next month) is refused, not moved."""
+    from ..tables import tabulate_case
+
+    tiny.items = [item("E1", "a", 50, observed=text), item("E2", "a", 40)]
+    root = tiny.write()
+    if fmt == "csv":
+        root = tabulate_case(root, tmp_path / "t", fmt)
+    else:  # quoted, so that YAML reads it as text
+        path = root / "evidence.yaml"
+        written = path.read_text(encoding="utf-8")
+        path.write_text(written.replace(f"observed: '{text}'", f"observed: {text}").replace(
+            f"observed: {text}", f"observed: '{text}'"), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        scoring.load_case(root)
+    (p,) = exc.value.problems
+    assert p.message == f"must be a date YYYY-MM-DD, not the string {text!r}"
