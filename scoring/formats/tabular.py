@@ -36,7 +36,7 @@ _VALUE_FIELDS = {"value"}
 # Limits of one table file (docs/formats.md, "Tables"), checked before or while reading so
 # that a huge file is refused before it is held in memory.
 MAX_TABLE_BYTES = 256 * 1024 * 1024
-MAX_TABLE_ROWS = 1_000_000
+MAX_TABLE_ROWS = 10_000_000
 MAX_CELL_CHARS = 100_000
 # A number cell longer than this is refused as too long to be a number (Python refuses to
 # read integers of more than 4300 digits, and any number this long is far beyond 1e15).
