@@ -638,19 +638,22 @@ def take_records(recs: Records, rows: np.ndarray, case: np.ndarray,
     ``parents`` are the item rows kept (parents are renumbered to positions among them)."""
     import pyarrow as pa
 
-    if len(rows) == len(recs):  # every row (rows are increasing)
-        taken = np.arange(len(recs))
-        fields = recs.fields
-    else:
-        taken = np.asarray(rows, dtype=np.int64)
-        index = pa.array(taken, pa.int64())
-        fields = {name: Column(c.kind[taken], c.text.take(index), c.number[taken],
-                               c.date[taken], _shifted(c.raw, taken),
-                               None if c.size is None else c.size[taken])
-                  for name, c in recs.fields.items()}
+    if len(rows) == len(recs):  # every row (rows are increasing): nothing to copy
+        out = Records(recs.kind, recs.docs, recs.doc, recs.entry, case[recs.case],
+                      recs.fields, recs.bad, list(recs.problems), recs.k)
+        if recs.parent is not None:
+            assert parents is not None
+            same = len(parents) == 0 or (parents[0] == 0 and parents[-1] == len(parents) - 1)
+            out.parent = recs.parent if same else np.searchsorted(parents, recs.parent)
+        return out
+    taken = np.asarray(rows, dtype=np.int64)
+    index = pa.array(taken, pa.int64())
+    fields = {name: Column(c.kind[taken], c.text.take(index), c.number[taken],
+                           c.date[taken], _shifted(c.raw, taken),
+                           None if c.size is None else c.size[taken])
+              for name, c in recs.fields.items()}
     out = Records(recs.kind, recs.docs, recs.doc[taken], recs.entry[taken],
-                  case[recs.case[taken]], fields, recs.bad[taken],
-                  list(recs.problems) if len(taken) == len(recs) else [],
+                  case[recs.case[taken]], fields, recs.bad[taken], [],
                   None if recs.k is None else recs.k[taken])
     if recs.parent is not None:
         assert parents is not None
