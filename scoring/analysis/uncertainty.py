@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..formats.models import Rubric
-from ..method.judge import band_of
+from ..method.judge import band_index
 from ..method.steps import composites, counted, factor_scores, sum_rows
 
 DEFAULT_DRAWS = 10_000
@@ -44,24 +44,41 @@ class Simulation:
         return dict(self.band_probability)[band]
 
 
-def _sums(r: np.ndarray, w: np.ndarray, codes: np.ndarray, n_factors: int
+def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A column of ids as an array of str (the frames hold them as categories)."""
+    return np.array([str(x) for x in frame[name].to_numpy(dtype=object)], dtype=object)
+
+
+def _sums(z: np.ndarray, r0: np.ndarray, sd: np.ndarray, lo: float, hi: float, w: np.ndarray,
+          members: list[np.ndarray], live: np.ndarray
           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per draw and factor: Σ w·r, Σ w, and the lowest and highest risk value of the items
-    with weight (the group sums of the method, item by item in table order)."""
-    draws = r.shape[0]
-    weighted = np.zeros((draws, n_factors))
+    with weight (the group sums of the method, item by item in table order), where each
+    draw's risk values are ``r0 + z·sd`` clipped to [lo, hi]. ``members[k]``: the columns
+    of factor ``k``'s items, in table order; ``live``: which items are counted."""
+    n_factors, draws = len(members), z.shape[0]
+    weighted = np.zeros((n_factors, draws))
     total = np.zeros(n_factors)
-    lowest = np.full((draws, n_factors), np.nan)
-    highest = np.full((draws, n_factors), np.nan)
-    for k in range(n_factors):
-        member = codes == k
-        weighted[:, k] = sum_rows(r[:, member] * w[member])
-        total[k] = sum_rows(w[member][None, :])[0]
-        taking_part = member & counted(w)
+    lowest, highest = np.empty((n_factors, draws)), np.empty((n_factors, draws))
+    for k, member in enumerate(members):
+        taking_part = live[member]
+        if not taking_part.any():  # no item counts: no lowest or highest
+            lowest[k], highest[k] = np.nan, np.nan
+        if not len(member):
+            continue
+        # one contiguous row of draws per item of the factor, computed in place
+        r = z.T[member]
+        np.multiply(r, sd[member, None], out=r)
+        np.add(r, r0[member, None], out=r)
+        np.clip(r, lo, hi, out=r)
+        wk = w[member]
+        weighted[k] = sum_rows((r * wk[:, None]).T)  # (draws × items), contiguous columns
+        total[k] = sum_rows(wk[None, :])[0]
         if taking_part.any():
-            lowest[:, k] = r[:, taking_part].min(axis=1)
-            highest[:, k] = r[:, taking_part].max(axis=1)
-    return weighted, np.broadcast_to(total, (draws, n_factors)), lowest, highest
+            r = r if taking_part.all() else r[taking_part]
+            np.min(r, axis=0, out=lowest[k])
+            np.max(r, axis=0, out=highest[k])
+    return weighted.T, np.broadcast_to(total, (draws, n_factors)), lowest.T, highest.T
 
 
 def simulate(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame, scenario: str,
@@ -72,36 +89,42 @@ def simulate(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame, scenari
     and composite come from the method's own steps (``method/steps.py``)."""
     lo, hi = float(rubric.scale.min), float(rubric.scale.max)
     sd_max = (hi - lo) * MAX_SD_SHARE if max_sd is None else max_sd
-    its = items[items["scenario"].astype(str) == scenario]
-    fac = factors[factors["scenario"].astype(str) == scenario].set_index(
-        factors["factor"][factors["scenario"].astype(str) == scenario].astype(str))
+    its = _column(items, "scenario") == scenario
+    fac = _column(factors, "scenario") == scenario
     order = [f.id for f in rubric.factors]
-    codes = its["factor"].astype(str).map({f: k for k, f in enumerate(order)}).to_numpy(dtype=int)
-    w = its["relative_weight"].to_numpy(dtype=float)
-    r0 = its["risk_value"].to_numpy(dtype=float)
-    sd = (1.0 - its["confidence"].to_numpy(dtype=float)) * sd_max
+    code = {f: k for k, f in enumerate(order)}
+    codes = np.array([code[f] for f in _column(items, "factor")[its]], dtype=int)
+    members = [np.flatnonzero(codes == k) for k in range(len(order))]
+    w = items["relative_weight"].to_numpy(dtype=float)[its]
+    r0 = items["risk_value"].to_numpy(dtype=float)[its]
+    sd = (1.0 - items["confidence"].to_numpy(dtype=float)[its]) * sd_max
+    live = counted(w)
     rng = np.random.default_rng(seed)
     aggregation = np.array([f.aggregation for f in rubric.factors], dtype=object)
     impute = np.array([np.nan if f.impute is None else f.impute for f in rubric.factors])
     # Draws in blocks of at most BLOCK_VALUES item values, so that memory stays proportional
     # to the case, not to draws × items; the generator yields the same numbers in the same
     # order as one (draws × items) call would.
-    block = max(1, BLOCK_VALUES // max(1, len(r0)))
-    parts = [factor_scores(*_sums(np.clip(r0 + rng.standard_normal(
-        (min(block, draws - start), len(r0))) * sd, lo, hi), w, codes, len(order)),
-        aggregation, impute) for start in range(0, draws, block)]
-    scores = np.concatenate([p[0] for p in parts])
-    included = np.concatenate([p[3] for p in parts])
-    weights = np.tile(fac.loc[order, "weight"].to_numpy(dtype=float), (draws, 1))
+    block = min(draws, max(1, BLOCK_VALUES // max(1, len(r0))))
+    normal = np.empty((block, len(r0)))
+    scores = np.empty((draws, len(order)))
+    included = np.empty((draws, len(order)), dtype=bool)
+    for start in range(0, draws, block):
+        n = min(block, draws - start)
+        z = rng.standard_normal((n, len(r0)), out=normal[:n])
+        part = factor_scores(*_sums(z, r0, sd, lo, hi, w, members, live), aggregation,
+                             impute)
+        scores[start:start + n], included[start:start + n] = part[0], part[3]
+    weight = dict(zip(_column(factors, "factor")[fac],
+                      factors["weight"].to_numpy(dtype=float)[fac], strict=True))
+    weights = np.tile([weight[f] for f in order], (draws, 1))
     for k, fid in enumerate(order):
         if weight_ranges and fid in weight_ranges:
             a, b = weight_ranges[fid]
             weights[:, k] = rng.uniform(a, b, draws)
     composite = composites(weights, scores, included, rubric.composite)[3]
-    bands = band_of(composite, rubric.bands)
-    names = [b.name for b in rubric.bands]
-    counts = pd.Series(bands).value_counts()
-    probs = tuple((n, float(counts.get(n, 0)) / draws) for n in names)
+    counts = np.bincount(band_index(composite, rubric.bands), minlength=len(rubric.bands))
+    probs = tuple((b.name, float(c) / draws) for b, c in zip(rubric.bands, counts, strict=True))
     p05, p50, p95 = np.percentile(composite, [5, 50, 95])
     return Simulation(scenario, draws, seed, sd_max, float(p05), float(p50), float(p95),
                       float(composite.mean()), probs)
