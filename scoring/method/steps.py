@@ -16,6 +16,8 @@ import numpy as np
 
 def sum_rows(x: np.ndarray) -> np.ndarray:
     """Row sums of a (rows × terms) matrix, term by term with Kahan compensation."""
+    if x.shape[0] == 1:  # one row (a group's own sum): the same arithmetic on Python floats
+        return np.array([_kahan(np.asarray(x[0], dtype=float).tolist())])
     total, comp = np.zeros(x.shape[0]), np.zeros(x.shape[0])
     y, t = np.empty(x.shape[0]), np.empty(x.shape[0])
     for k in range(x.shape[1]):  # in place: y = x_k - comp; t = total + y; comp = (t - total) - y
@@ -24,6 +26,16 @@ def sum_rows(x: np.ndarray) -> np.ndarray:
         np.subtract(t, total, out=comp)
         np.subtract(comp, y, out=comp)
         total, t = t, total
+    return total
+
+
+def _kahan(terms: list[float]) -> float:
+    total = comp = 0.0
+    for x in terms:
+        y = x - comp
+        t = total + y
+        comp = (t - total) - y
+        total = t
     return total
 
 
