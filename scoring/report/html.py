@@ -17,7 +17,7 @@ import jinja2
 import markupsafe
 
 from .model import ReportPage
-from .parts import Link, Num
+from .parts import Derivation, Link, Num
 
 _FLAG = '<abbr class="flag" title="rests on a scenario assumption or change">assumed</abbr>'
 
@@ -48,45 +48,83 @@ def content_security_policy(css: str) -> str:
             "base-uri 'none'; form-action 'none'")
 
 
+def _escape(text: str) -> str:
+    """``markupsafe.escape(text)`` as a plain str, character for character (``&<>'"``), without
+    making a Markup of every string: a page escapes tens of thousands."""
+    if "&" in text or "<" in text or ">" in text or "'" in text or '"' in text:
+        return (text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+                .replace("'", "&#39;").replace('"', "&#34;"))
+    return text
+
+
 class Fragments:
-    """The HTML of a number, an input and a list of links, as the template shows them, each
-    written once per page: a number is linked from many derivations, and a page of a
-    50-item case holds thousands of such links."""
+    """The HTML of a number, an input, a list of links and the derivations appendix, as the
+    template shows them; a number's and an input's written once per page: a number is
+    linked from many derivations, and a page of a 50-item case holds thousands of such
+    links."""
 
     def __init__(self) -> None:
         self._num: dict[Num, markupsafe.Markup] = {}
-        self._ref: dict[Num | Link, markupsafe.Markup] = {}
+        self._ref: dict[Num | Link, str] = {}
 
     def num(self, n: Num) -> markupsafe.Markup:
         """``<a class="num" …>shown</a>``, flagged when the number rests on an assumption."""
         html = self._num.get(n)
         if html is None:
-            e = markupsafe.escape
+            e = _escape
             html = markupsafe.Markup(f'<a class="num" href="#{e(n.id)}" data-value="{e(n.raw)}">'
                                      f'{e(n.display)}</a>{_FLAG if n.assumed else ""}')
             self._num[n] = html
         return html
 
-    def ref(self, x: Num | Link) -> markupsafe.Markup:
+    def _ref_html(self, x: Num | Link) -> str:
         """An input of a derivation: its id and value (a number) or its id (a leaf)."""
         html = self._ref.get(x)
         if html is None:
-            e = markupsafe.escape
-            html = markupsafe.Markup(
-                f'<a href="#{e(x.id)}" data-value="{e(x.raw)}"><code>{e(x.id)}</code> = '
-                f'{e(x.display)}</a>' if isinstance(x, Num)
-                else f'<a href="#{e(x.id)}"><code>{e(x.text)}</code></a>')
+            e = _escape
+            html = (f'<a href="#{e(x.id)}" data-value="{e(x.raw)}"><code>{e(x.id)}</code> = '
+                    f'{e(x.display)}</a>' if isinstance(x, Num)
+                    else f'<a href="#{e(x.id)}"><code>{e(x.text)}</code></a>')
             self._ref[x] = html
         return html
 
-    def refs(self, xs: tuple[Num | Link, ...]) -> markupsafe.Markup:
-        """The inputs of a derivation, each followed by a space."""
-        return markupsafe.Markup("".join([f"{self.ref(x)} " for x in xs]))
+    def _refs_html(self, xs: tuple[Num | Link, ...]) -> str:
+        return "".join([f"{self._ref_html(x)} " for x in xs])
 
     @staticmethod
-    def links(xs: tuple[Link, ...]) -> markupsafe.Markup:
-        e = markupsafe.escape
-        return markupsafe.Markup(", ".join(f'<a href="#{e(x.id)}">{e(x.text)}</a>' for x in xs))
+    def _links_html(xs: tuple[Link, ...]) -> str:
+        e = _escape
+        return ", ".join([f'<a href="#{e(x.id)}">{e(x.text)}</a>' for x in xs])
+
+    def refs(self, xs: tuple[Num | Link, ...]) -> markupsafe.Markup:
+        """The inputs of a derivation, each followed by a space."""
+        return markupsafe.Markup(self._refs_html(xs))
+
+    def links(self, xs: tuple[Link, ...]) -> markupsafe.Markup:
+        return markupsafe.Markup(self._links_html(xs))
+
+    def derivations(self, ds: tuple[Derivation, ...]) -> markupsafe.Markup:
+        """The derivations appendix's entries, each a ``div.deriv``: its id, label and value,
+        formula, operation and expression, inputs and assumptions. A page holds thousands;
+        written here in one pass rather than a template loop of a dozen lookups each."""
+        e = _escape
+        out = []
+        for d in ds:
+            v = d.value
+            raw = e(v.raw)
+            out.append(f'<div class="deriv" id="{e(d.id)}">\n<h4><code>{e(d.id)}</code> · '
+                       f'{e(d.label)} = <span data-value="{raw}">{e(v.display)}</span> '
+                       f'<span class="raw">exact {raw or "n/a"}</span></h4>\n')
+            if d.formula:
+                out.append(f"<p>Formula: <code>{e(d.formula)}</code></p>")
+            out.append(f"<p>{e(d.op)}: <code>{e(d.expression)}</code></p>\n")
+            if d.inputs:
+                out.append(f'<p class="inputs">From: {self._refs_html(d.inputs)}</p>')
+            if d.assumptions:
+                out.append('<p><span class="label-assumption">Rests on assumptions:</span> '
+                           f"{self._links_html(d.assumptions)}</p>")
+            out.append("</div>\n")
+        return markupsafe.Markup("".join(out))
 
 
 def render_report(page: ReportPage) -> str:
@@ -96,4 +134,4 @@ def render_report(page: ReportPage) -> str:
     parts = Fragments()
     return template.render(page=page, css=markupsafe.Markup(css),
                            csp=content_security_policy(css), num=parts.num, refs=parts.refs,
-                           links=parts.links)
+                           links=parts.links, derivations=parts.derivations)
