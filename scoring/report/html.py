@@ -64,28 +64,32 @@ class Fragments:
     links."""
 
     def __init__(self) -> None:
-        self._num: dict[Num, markupsafe.Markup] = {}
-        self._ref: dict[Num | Link, str] = {}
+        # By id, with the part it was written for: the page's model makes one part per id,
+        # so a hit is almost always the very same object (no dataclass hash per lookup).
+        self._num: dict[str, tuple[Num, markupsafe.Markup]] = {}
+        self._ref: dict[str, tuple[Num | Link, str]] = {}
 
     def num(self, n: Num) -> markupsafe.Markup:
         """``<a class="num" …>shown</a>``, flagged when the number rests on an assumption."""
-        html = self._num.get(n)
-        if html is None:
-            e = _escape
-            html = markupsafe.Markup(f'<a class="num" href="#{e(n.id)}" data-value="{e(n.raw)}">'
-                                     f'{e(n.display)}</a>{_FLAG if n.assumed else ""}')
-            self._num[n] = html
+        hit = self._num.get(n.id)
+        if hit is not None and (hit[0] is n or hit[0] == n):
+            return hit[1]
+        e = _escape
+        html = markupsafe.Markup(f'<a class="num" href="#{e(n.id)}" data-value="{e(n.raw)}">'
+                                 f'{e(n.display)}</a>{_FLAG if n.assumed else ""}')
+        self._num[n.id] = (n, html)
         return html
 
     def _ref_html(self, x: Num | Link) -> str:
         """An input of a derivation: its id and value (a number) or its id (a leaf)."""
-        html = self._ref.get(x)
-        if html is None:
-            e = _escape
-            html = (f'<a href="#{e(x.id)}" data-value="{e(x.raw)}"><code>{e(x.id)}</code> = '
-                    f'{e(x.display)}</a>' if isinstance(x, Num)
-                    else f'<a href="#{e(x.id)}"><code>{e(x.text)}</code></a>')
-            self._ref[x] = html
+        hit = self._ref.get(x.id)
+        if hit is not None and (hit[0] is x or hit[0] == x):
+            return hit[1]
+        e = _escape
+        html = (f'<a href="#{e(x.id)}" data-value="{e(x.raw)}"><code>{e(x.id)}</code> = '
+                f'{e(x.display)}</a>' if isinstance(x, Num)
+                else f'<a href="#{e(x.id)}"><code>{e(x.text)}</code></a>')
+        self._ref[x.id] = (x, html)
         return html
 
     def _refs_html(self, xs: tuple[Num | Link, ...]) -> str:
