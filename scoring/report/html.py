@@ -111,23 +111,24 @@ class Fragments:
         """The derivations appendix's entries, each a ``div.deriv``: its id, label and value,
         formula, operation and expression, inputs and assumptions. A page holds thousands;
         written here in one pass rather than a template loop of a dozen lookups each."""
-        e = _escape
-        out = []
+        e, refs, links = _escape, self._refs_html, self._links_html
+        out: list[str] = []
+        add = out.append
         for d in ds:
             v = d.value
-            raw = e(v.raw)
-            out.append(f'<div class="deriv" id="{e(d.id)}">\n<h4><code>{e(d.id)}</code> · '
-                       f'{e(d.label)} = <span data-value="{raw}">{e(v.display)}</span> '
-                       f'<span class="raw">exact {raw or "n/a"}</span></h4>\n')
+            rid, raw = e(d.id), e(v.raw)
+            add(f'<div class="deriv" id="{rid}">\n<h4><code>{rid}</code> · {e(d.label)} = '
+                f'<span data-value="{raw}">{e(v.display)}</span> '
+                f'<span class="raw">exact {raw or "n/a"}</span></h4>\n')
             if d.formula:
-                out.append(f"<p>Formula: <code>{e(d.formula)}</code></p>")
-            out.append(f"<p>{e(d.op)}: <code>{e(d.expression)}</code></p>\n")
+                add(f"<p>Formula: <code>{e(d.formula)}</code></p>")
+            add(f"<p>{e(d.op)}: <code>{e(d.expression)}</code></p>\n")
             if d.inputs:
-                out.append(f'<p class="inputs">From: {self._refs_html(d.inputs)}</p>')
+                add(f'<p class="inputs">From: {refs(d.inputs)}</p>')
             if d.assumptions:
-                out.append('<p><span class="label-assumption">Rests on assumptions:</span> '
-                           f"{self._links_html(d.assumptions)}</p>")
-            out.append("</div>\n")
+                add('<p><span class="label-assumption">Rests on assumptions:</span> '
+                    f"{links(d.assumptions)}</p>")
+            add("</div>\n")
         return markupsafe.Markup("".join(out))
 
 
