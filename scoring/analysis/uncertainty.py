@@ -107,8 +107,9 @@ def simulate(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame, scenari
     # order as one (draws × items) call would.
     block = min(draws, max(1, BLOCK_VALUES // max(1, len(r0))))
     normal = np.empty((block, len(r0)))
-    scores = np.empty((draws, len(order)))
-    included = np.empty((draws, len(order)), dtype=bool)
+    # (draws × factors) with each factor's draws contiguous, as the steps read them
+    scores = np.empty((len(order), draws)).T
+    included = np.empty((len(order), draws), dtype=bool).T
     for start in range(0, draws, block):
         n = min(block, draws - start)
         z = rng.standard_normal((n, len(r0)), out=normal[:n])
@@ -117,7 +118,8 @@ def simulate(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame, scenari
         scores[start:start + n], included[start:start + n] = part[0], part[3]
     weight = dict(zip(_column(factors, "factor")[fac],
                       factors["weight"].to_numpy(dtype=float)[fac], strict=True))
-    weights = np.tile([weight[f] for f in order], (draws, 1))
+    weights = np.empty((len(order), draws)).T
+    weights[:] = [weight[f] for f in order]
     for k, fid in enumerate(order):
         if weight_ranges and fid in weight_ranges:
             a, b = weight_ranges[fid]
