@@ -290,6 +290,7 @@ class _Builder:
         # Num is made once.
         self._nums: dict[str, Num] = {}
         self._refs: dict[str, Num | Link] = {}
+        self._links: dict[str, Link] = {}
         # The frames' rows by (scenario, factor), read column by column once, not filtered
         # per scenario and factor.
         fac = result.frames.factors
@@ -314,11 +315,14 @@ class _Builder:
 
     def num(self, rid: str) -> Num:
         n = self._nums.get(rid)
+        return self._num_of(self.trace[rid]) if n is None else n
+
+    def _num_of(self, rec: TraceRecord) -> Num:
+        n = self._nums.get(rec.id)
         if n is None:
-            rec = self.trace[rid]
             raw = "" if rec.value is None else (
                 rec.value if isinstance(rec.value, str) else repr(float(rec.value)))
-            n = self._nums[rid] = Num(rid, rec.display, raw, bool(rec.assumptions))
+            n = self._nums[rec.id] = Num(rec.id, rec.display, raw, bool(rec.assumptions))
         return n
 
     def ref(self, rid: str) -> Num | Link:
@@ -524,17 +528,24 @@ class _Builder:
     def derivations(self) -> tuple[DerivationGroup, ...]:
         groups: dict[str, list[Derivation]] = {}
         for rec in self.trace.values():
-            if rec.kind not in ("number", "band"):
-                continue
-            groups.setdefault(rec.id.split("/", 1)[0], []).append(self.derivation(rec))
+            if rec.kind == "number" or rec.kind == "band":
+                groups.setdefault(rec.id.split("/", 1)[0], []).append(self.derivation(rec))
         names = {BASE: "Base"} | {s.id: s.name for s in self.case.scenarios}
         return tuple(DerivationGroup(names.get(k, k), f"derivations-{k}", tuple(v))
                      for k, v in groups.items())
 
     def derivation(self, rec: TraceRecord) -> Derivation:
-        return Derivation(rec.id, rec.label, self.num(rec.id), rec.op, rec.formula,
-                          rec.expression, tuple(self.ref(i) for i in rec.inputs),
-                          tuple(Link(a, a) for a in rec.assumptions))
+        refs = self._refs
+        return Derivation(rec.id, rec.label, self._num_of(rec), rec.op, rec.formula,
+                          rec.expression, tuple([refs.get(i) or self.ref(i) for i in rec.inputs]),
+                          tuple([self._link(a) for a in rec.assumptions]))
+
+    def _link(self, rid: str) -> Link:
+        """A link to ``rid`` named by its id (one per id)."""
+        x = self._links.get(rid)
+        if x is None:
+            x = self._links[rid] = Link(rid, rid)
+        return x
 
 
 def _rubric_num(rec: TraceRecord) -> Num:
