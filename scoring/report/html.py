@@ -16,9 +16,12 @@ from importlib import resources
 import jinja2
 import markupsafe
 
-from .model import ReportPage
+from .model import EvidenceRow, ReportPage
 from .parts import Derivation, Link, Num
 
+_ASSUMED_ROW = ' class="assumption"'
+_ASSUMPTION_LABEL = ' <span class="label-assumption">assumption</span>'
+_STALE_LABEL = ' <span class="label-assumption">stale</span>'
 _FLAG = '<abbr class="flag" title="rests on a scenario assumption or change">assumed</abbr>'
 
 
@@ -107,6 +110,28 @@ class Fragments:
     def links(self, xs: tuple[Link, ...]) -> markupsafe.Markup:
         return markupsafe.Markup(self._links_html(xs))
 
+    def evidence_rows(self, rows: tuple[EvidenceRow, ...]) -> markupsafe.Markup:
+        """The rows of a factor's evidence table (item, claim, value, score, risk value,
+        confidence, reliability, decay, effective weight, share, changes), or a row saying
+        there is none: a page holds one per item and scenario."""
+        if not rows:
+            return markupsafe.Markup('<tr><td colspan="11">No evidence in this scenario.</td></tr>\n')
+        e, num, links = _escape, self.num, self._links_html
+        out = []
+        for r in rows:
+            out.append(
+                f'<tr{_ASSUMED_ROW if r.assumption else ""}><th scope="row">'
+                f'<a href="#{e(r.item.id)}">{e(r.item.text)}</a>'
+                f'{_ASSUMPTION_LABEL if r.assumption else ""}{_STALE_LABEL if r.stale else ""}'
+                f'</th><td>{e(r.claim)}</td><td class="n">{num(r.value)}</td>'
+                f'<td class="n">{num(r.score) if r.score else "—"}</td>'
+                f'<td class="n">{num(r.risk_value)}</td><td class="n">{num(r.confidence)}</td>'
+                f'<td class="n">{num(r.reliability)} ({e(r.grade)})</td>'
+                f'<td class="n">{num(r.decay)}</td><td class="n">{num(r.effective_weight)}</td>'
+                f'<td class="n">{num(r.share)}</td>'
+                f'<td>{links(r.changed_by) if r.changed_by else "—"}</td></tr>\n')
+        return markupsafe.Markup("".join(out))
+
     def derivations(self, ds: tuple[Derivation, ...]) -> markupsafe.Markup:
         """The derivations appendix's entries, each a ``div.deriv``: its id, label and value,
         formula, operation and expression, inputs and assumptions. A page holds thousands;
@@ -139,4 +164,5 @@ def render_report(page: ReportPage) -> str:
     parts = Fragments()
     return template.render(page=page, css=markupsafe.Markup(css),
                            csp=content_security_policy(css), num=parts.num, refs=parts.refs,
-                           links=parts.links, derivations=parts.derivations)
+                           links=parts.links, evidence_rows=parts.evidence_rows,
+                           derivations=parts.derivations)
