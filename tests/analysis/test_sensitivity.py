@@ -171,3 +171,19 @@ def test_simulation_without_doubt_is_the_method_bit_for_bit() -> None:
     indicated = r.indicated("base")
     assert (sim.p05, sim.p50, sim.p95) == (indicated,) * 3
     assert sim.mean == pytest.approx(indicated, abs=1e-12)  # a mean of 50 equal numbers
+
+
+def test_simulation_into_a_reused_buffer_is_the_same() -> None:
+    # The draws go into memory reused from the previous simulation (whatever it holds).
+    import scoring
+    from scoring.analysis.uncertainty import DrawBuffer
+
+    from ..conftest import META
+
+    r = scoring.score(scoring.load_case(META), analyses=False)
+    rubric, items, factors = r.case.rubric, r.frames.items, r.frames.factors
+    buffer = DrawBuffer()
+    buffer.take(4000, 64)[:] = float("nan")
+    for sc in r.scenario_ids:
+        alone = simulate(rubric, items, factors, sc, draws=3000)
+        assert simulate(rubric, items, factors, sc, draws=3000, buffer=buffer) == alone
