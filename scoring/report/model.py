@@ -22,6 +22,8 @@ from ..trace.records import mapping_text
 from .parts import Derivation, Link, Num
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ..analysis.verify import Verification
     from .changes import WhatChanged
     from .robustness import Robustness
@@ -281,6 +283,15 @@ def safe_url(url: str | None) -> str | None:
     return text if scheme in SAFE_SCHEMES else None
 
 
+def _texts(column: pd.Series) -> list[str]:
+    """``column.astype(str)`` as a list, without pandas' string conversion of the column."""
+    return [str(x) for x in column.tolist()]
+
+
+def _flags(column: pd.Series) -> list[bool]:
+    return [bool(x) for x in column.tolist()]
+
+
 class _Builder:
     def __init__(self, result: Result) -> None:
         self.result = result
@@ -301,15 +312,15 @@ class _Builder:
                                              fac["n_items"], strict=True)}
         self._item_rows: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
         its = result.frames.items
-        for row in zip(its["scenario"].astype(str), its["factor"].astype(str),
-                       its["item"].astype(str), its["assumption"].astype(bool),
-                       its["value_changes"], its["confidence_changes"], its["grade"].astype(str),
-                       its["stale"].astype(bool), strict=True):
+        for row in zip(_texts(its["scenario"]), _texts(its["factor"]), _texts(its["item"]),
+                       _flags(its["assumption"]), its["value_changes"].tolist(),
+                       its["confidence_changes"].tolist(), _texts(its["grade"]),
+                       _flags(its["stale"]), strict=True):
             self._item_rows.setdefault((row[0], row[1]), []).append(row[2:])
         drops = result.frames.drops
         self._drops: dict[tuple[str, str], list[tuple[str, str]]] = {}
-        for sc, f, item, change in zip(drops["scenario"].astype(str), drops["factor"].astype(str),
-                                       drops["item"].astype(str), drops["change"].astype(str),
+        for sc, f, item, change in zip(_texts(drops["scenario"]), _texts(drops["factor"]),
+                                       _texts(drops["item"]), _texts(drops["change"]),
                                        strict=True):
             self._drops.setdefault((sc, f), []).append((item, change))
 
