@@ -121,7 +121,7 @@ def simulate(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame, scenari
     # Draws in blocks of at most BLOCK_VALUES item values, so that memory stays proportional
     # to the case, not to draws × items; the generator yields the same numbers in the same
     # order as one (draws × items) call would.
-    block = min(draws, max(1, BLOCK_VALUES // max(1, len(r0))))
+    block = max(1, min(draws, BLOCK_VALUES // max(1, len(r0))))
     normal = (buffer or DrawBuffer()).take(block, len(r0))
     # (draws × factors) with each factor's draws contiguous, as the steps read them
     scores = np.empty((len(order), draws)).T
