@@ -61,10 +61,10 @@ def _escape(text: str) -> str:
 
 
 class Fragments:
-    """The HTML of a number, an input, a list of links and the derivations appendix, as the
-    template shows them; a number's and an input's written once per page: a number is
-    linked from many derivations, and a page of a 50-item case holds thousands of such
-    links."""
+    """The HTML of a number, an input, a list of links, the evidence tables' rows and the
+    derivations appendix, as the template shows them; a number's and an input's written
+    once per page: a number is linked from many derivations, and a page of a 50-item case
+    holds thousands of such links."""
 
     def __init__(self) -> None:
         # By id, with the part it was written for: the page's model makes one part per id,
