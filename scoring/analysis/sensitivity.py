@@ -179,17 +179,17 @@ def item_stakes(rubric: Rubric, items: pd.DataFrame, weights: pd.Series, scores:
     column: list[np.ndarray] = []  # each variant's factor (its column) ...
     score: list[np.ndarray] = []  # ... and that factor's score without the item
     for fid in dict.fromkeys(fids.tolist()):
-        rows = np.flatnonzero(fids == fid)
+        mine = np.flatnonzero(fids == fid)
         if fid not in names:
             # the factor has no weight in the composite: its items hold up nothing
-            out.extend(ItemStake(i, fid, c, 0.0) for i in ids[rows].tolist())
+            out.extend(ItemStake(i, fid, c, 0.0) for i in ids[mine].tolist())
             continue
-        without = _factor_without(w_all[rows], r_all[rows], spec[fid].aggregation)
+        without = _factor_without(w_all[mine], r_all[mine], spec[fid].aggregation)
         missing = spec[fid].missing
         if isinstance(missing, Impute):
             without = np.where(np.isfinite(without), without, float(missing.impute))
-        varied += [(i, fid) for i in ids[rows].tolist()]
-        column.append(np.full(len(rows), names.index(fid)))
+        varied += [(i, fid) for i in ids[mine].tolist()]
+        column.append(np.full(len(mine), names.index(fid)))
         score.append(without)
     if varied:
         k, without = np.concatenate(column), np.concatenate(score)
