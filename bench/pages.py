@@ -1,6 +1,6 @@
 """Wall time of the single-case commands and of universe case pages, against a floor.
 
-Run: python bench/pages.py [--runs N] [--pages N] [--universe N] [--jobs N]
+Run: python bench/pages.py [--runs N] [--pages N] [--universe N] [--jobs N] [--stages N]
 
 Prints, in one run:
 
@@ -12,7 +12,13 @@ Prints, in one run:
   per case) whose first ``--pages`` pages are rendered in this process one after the other
   (``write_case_pages`` with one job, what the workers run), total / pages; and the Monte Carlo
   and sensitivity share of a page (the same pages scored with ``analyses=False``);
-* the whole ``scoring report UNIVERSE -o DIR`` for ``--universe`` cases.
+* the whole ``scoring report UNIVERSE -o DIR`` for ``--universe`` cases;
+* with ``--stages N``, where a page's time goes: the same pages taken apart stage by stage
+  (load, score, analyses, trace records, report model, rendering, writing), the best of N
+  rounds, in CPU time of this process (the machine is shared: a busy neighbour moves CPU
+  time less than wall time; writing's wait for the disk is not in it). The garbage
+  collector runs wherever it happens to (``write_case_pages`` keeps what lives for the
+  whole run out of its way; this loop does not).
 
 Public tools only: the CLI through subprocesses, the functions the CLI calls in-process. Uses
 the Python that runs this script (run it from the project's venv).
@@ -96,6 +102,53 @@ def pages(n_pages: int, tmp: Path) -> None:
           f"({(with_analyses - without) / per_page:.0%} of a page)")
 
 
+def stages(n_pages: int, rounds: int, tmp: Path) -> None:
+    from scoring.analysis.result import score
+    from scoring.formats.synthetic import write_universe
+    from scoring.formats.universe import Universe
+    from scoring.output import NO_INPUTS, write_atomic
+    from scoring.report.html import render_report
+    from scoring.report.model import build_report
+
+    root = tmp / f"stages-{n_pages}"
+    write_universe(root, n_pages + 1, n_items=50)
+    universe = Universe.open(root)
+    names = ["load", "score", "analyses", "records", "model", "render", "write"]
+
+    def page(k: int, folder: Path) -> list[float]:
+        t = [time.process_time()]
+        case = universe.load(k)
+        t.append(time.process_time())
+        score(case, analyses=False)
+        t.append(time.process_time())
+        result = score(case)
+        t.append(time.process_time())
+        result.trace  # noqa: B018 (records built)
+        t.append(time.process_time())
+        model = build_report(result)
+        t.append(time.process_time())
+        html = render_report(model)
+        t.append(time.process_time())
+        write_atomic(folder / f"{k}.html", html, NO_INPUTS)
+        t.append(time.process_time())
+        took = [b - a for a, b in zip(t, t[1:], strict=False)]
+        took[2] -= took[1]  # the analyses: scoring with them less scoring without
+        return took
+
+    warm = tmp / "stages-warm"
+    warm.mkdir()
+    page(n_pages, warm)  # imports, templates and caches: not part of a page
+    best = [float("inf")] * len(names)
+    for r in range(rounds):
+        folder = tmp / f"stages-out-{r}"
+        folder.mkdir()
+        sums = [sum(x) for x in zip(*(page(k, folder) for k in range(n_pages)), strict=True)]
+        best = [min(b, s / n_pages) for b, s in zip(best, sums, strict=True)]
+    print(f"stages of a page (CPU ms, mean of {n_pages} pages, best of {rounds} rounds): "
+          + ", ".join(f"{n} {b * 1000:.1f}" for n, b in zip(names, best, strict=True))
+          + f"; sum {sum(best) * 1000:.1f}")
+
+
 def universe_report(n_cases: int, jobs: int | None, tmp: Path) -> None:
     from scoring.formats.synthetic import write_universe
 
@@ -116,11 +169,15 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=20)
     parser.add_argument("--universe", type=int, default=200, help="0 to skip")
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--stages", type=int, default=0, metavar="ROUNDS",
+                        help="also time a page stage by stage, best of ROUNDS rounds")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         commands(args.runs, tmp)
         pages(args.pages, tmp)
+        if args.stages:
+            stages(args.pages, args.stages, tmp)
         if args.universe:
             universe_report(args.universe, args.jobs, tmp)
 

@@ -107,15 +107,13 @@ def break_evens(rubric: Rubric, weights: pd.Series, scores: pd.Series) -> tuple[
     smin, smax = float(rubric.scale.min), float(rubric.scale.max)
     total_w = float(weights.sum())
     total_wf = float((weights * scores).sum())
-    # Each factor's weight and score, read once (by label, as ``scores[f]`` would).
-    score_of = dict(zip(scores.index, scores.to_numpy(dtype=float).tolist(), strict=True))
-    factors = list(zip(weights.index, weights.to_numpy(dtype=float).tolist(), strict=True))
+    rows = list(zip([str(f) for f in weights.index], weights.to_numpy(dtype=float).tolist(),
+                    scores.to_numpy(dtype=float).tolist(), strict=True))
     out = []
     for direction, boundary, target in (("up", hi, up), ("down", lo, down)):
         if target is None:
             continue
-        for f, w in factors:
-            fs = score_of[f]
+        for f, w, fs in rows:
             n = w if method == "weighted_sum" else w / total_w
             delta = (boundary - c) / n
             needed = fs + delta
@@ -125,7 +123,7 @@ def break_evens(rubric: Rubric, weights: pd.Series, scores: pd.Series) -> tuple[
             else:
                 sw, swf = total_w - w, total_wf - w * fs
                 wn = (boundary * sw - swf) / (fs - boundary) if fs != boundary else None
-            out.append(BreakEven(str(f), direction, boundary, target, delta if ok else None,
+            out.append(BreakEven(f, direction, boundary, target, delta if ok else None,
                                  needed if ok else None,
                                  wn if wn is not None and wn > 0 else None, n, delta))
     return tuple(out)
@@ -142,18 +140,11 @@ def _leave_one_out(values: np.ndarray, live: np.ndarray, sign: float) -> np.ndar
     return np.where(alone, second, best)
 
 
-def _factor_without(rows: pd.DataFrame, aggregation: str) -> np.ndarray:
-    """Each row's factor score with that row left out (NaN when nothing would be left), for
-    all rows at once (:func:`_without` on the rows' columns)."""
-    return _without(rows["relative_weight"].to_numpy(dtype=float),
-                    rows["risk_value"].to_numpy(dtype=float), aggregation)
-
-
-def _without(w: np.ndarray, r: np.ndarray, aggregation: str) -> np.ndarray:
-    """Each item's factor score with that item left out, from the factor's items' relative
-    weights ``w`` and risk values ``r``: the method's own factor-score step
-    (``steps.factor_scores``) on the group's sums less the item's own terms and on the
-    extremes of the other items."""
+def _factor_without(w: np.ndarray, r: np.ndarray, aggregation: str) -> np.ndarray:
+    """Each item's factor score with that item left out (NaN when nothing would be left),
+    for all items of a factor at once (relative weights ``w``, risk values ``r``): the
+    method's own factor-score step (``steps.factor_scores``) on the group's sums less the
+    item's own terms and on the extremes of the other items."""
     live = counted(w)
     highest = _leave_one_out(r, live, 1.0)
     lowest = -_leave_one_out(r, live, -1.0)
@@ -167,43 +158,51 @@ def _without(w: np.ndarray, r: np.ndarray, aggregation: str) -> np.ndarray:
     return np.asarray(np.where(has, score, np.nan), dtype=float)
 
 
-def item_stakes(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame) -> tuple[ItemStake, ...]:
-    """Points of composite each item holds up: the composite with and without it (all items
-    of a factor at once: a matrix of the factor scores with each item left out)."""
-    inc = factors[factors["included"]].set_index("factor")
-    weights, scores = inc["weight"].astype(float), inc["score"].astype(float)
+def item_stakes(rubric: Rubric, items: pd.DataFrame, weights: pd.Series, scores: pd.Series,
+                rows: np.ndarray | None = None) -> tuple[ItemStake, ...]:
+    """Points of composite each item of a scenario (the ``rows`` of ``items``; all of them
+    when None) holds up: the composite of the included factors' ``weights`` and ``scores``
+    with and without it (one matrix of every item's variant: its factor's score with the
+    item left out)."""
     c = _composite(weights, scores, rubric.composite)
     spec = {f.id: f for f in rubric.factors}
-    out: list[ItemStake] = []
-    w0, s0 = weights.to_numpy(), scores.to_numpy()
+    w0, s0 = weights.to_numpy(dtype=float), scores.to_numpy(dtype=float)
     names = [str(f) for f in scores.index]
-    # The items of each factor, factors in the order they first appear, items in row order.
-    item_ids = [str(i) for i in items["item"]]
-    rel_w = items["relative_weight"].to_numpy(dtype=float)
-    risk = items["risk_value"].to_numpy(dtype=float)
-    rows_of: dict[str, list[int]] = {}
-    for k, f in enumerate(items["factor"]):
-        rows_of.setdefault(str(f), []).append(k)
-    for fid, rows in rows_of.items():
-        ids = [item_ids[k] for k in rows]
+    pick = slice(None) if rows is None else rows
+    ids = np.array([str(i) for i in items["item"].to_numpy(dtype=object)[pick]], dtype=object)
+    fids = np.array([str(f) for f in items["factor"].to_numpy(dtype=object)[pick]],
+                    dtype=object)
+    w_all = items["relative_weight"].to_numpy(dtype=float)[pick]
+    r_all = items["risk_value"].to_numpy(dtype=float)[pick]
+    out: list[ItemStake] = []
+    varied: list[tuple[str, str]] = []  # (item, factor) of each variant: items whose factor counts
+    column: list[np.ndarray] = []  # each variant's factor (its column) ...
+    score: list[np.ndarray] = []  # ... and that factor's score without the item
+    for fid in dict.fromkeys(fids.tolist()):
+        mine = np.flatnonzero(fids == fid)
         if fid not in names:
             # the factor has no weight in the composite: its items hold up nothing
-            out.extend(ItemStake(i, fid, c, 0.0) for i in ids)
+            out.extend(ItemStake(i, fid, c, 0.0) for i in ids[mine].tolist())
             continue
-        without = _without(rel_w[rows], risk[rows], spec[fid].aggregation)
+        without = _factor_without(w_all[mine], r_all[mine], spec[fid].aggregation)
         missing = spec[fid].missing
         if isinstance(missing, Impute):
             without = np.where(np.isfinite(without), without, float(missing.impute))
-        k = names.index(fid)
-        s = np.tile(s0, (len(ids), 1))
-        w = np.tile(w0, (len(ids), 1))
+        varied += [(i, fid) for i in ids[mine].tolist()]
+        column.append(np.full(len(mine), names.index(fid)))
+        score.append(without)
+    if varied:
+        k, without = np.concatenate(column), np.concatenate(score)
+        at = np.arange(len(varied))
+        s = np.tile(s0, (len(varied), 1))
+        w = np.tile(w0, (len(varied), 1))
         gone = ~np.isfinite(without)  # the factor drops out: weights renormalise
-        s[:, k] = np.where(gone, 0.0, without)
-        w[:, k] = np.where(gone, 0.0, w0[k])
+        s[at, k] = np.where(gone, 0.0, without)
+        w[at, k] = np.where(gone, 0.0, w0[k])
         cw = _composites(w, s, rubric.composite)
         left = np.asarray((w > 0).any(axis=1), dtype=bool)
-        out.extend(ItemStake(i, fid, float(x) if ok else None, float(c - x) if ok else None)
-                   for i, x, ok in zip(ids, cw, left, strict=True))
+        out.extend(ItemStake(i, fid, x if ok else None, c - x if ok else None)
+                   for (i, fid), x, ok in zip(varied, cw.tolist(), left.tolist(), strict=True))
     return tuple(sorted(out, key=lambda x: (-abs(x.at_stake or 0.0), x.item)))
 
 
@@ -233,12 +232,15 @@ def tornado(rubric: Rubric, weights: pd.Series, scores: pd.Series, band_width: f
 def analyse(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame,
             scenario: str) -> ScenarioSensitivity:
     """Break-evens, item stakes and tornado of one scenario's indicated composite."""
-    fac = factors[(factors["scenario"] == scenario) & factors["included"]].set_index("factor")
-    its = items[items["scenario"] == scenario]
-    weights, scores = fac["weight"].astype(float), fac["score"].astype(float)
+    fac = np.flatnonzero((factors["scenario"].to_numpy(dtype=object) == scenario)
+                         & factors["included"].to_numpy(dtype=bool))
+    names = pd.Index([str(f) for f in factors["factor"].to_numpy(dtype=object)[fac]],
+                     name="factor")
+    weights = pd.Series(factors["weight"].to_numpy(dtype=float)[fac], index=names)
+    scores = pd.Series(factors["score"].to_numpy(dtype=float)[fac], index=names)
+    its = np.flatnonzero(items["scenario"].to_numpy(dtype=object) == scenario)
     c = _composite(weights, scores, rubric.composite)
     lo, hi, _, _, band = _boundaries(rubric, c)
     return ScenarioSensitivity(
         scenario, c, band, lo, hi, break_evens(rubric, weights, scores),
-        item_stakes(rubric, its, factors[factors["scenario"] == scenario]),
-        tornado(rubric, weights, scores, hi - lo))
+        item_stakes(rubric, items, weights, scores, its), tornado(rubric, weights, scores, hi - lo))

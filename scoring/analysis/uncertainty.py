@@ -13,10 +13,7 @@ item counts, not how wrong it may be.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -47,95 +44,105 @@ class Simulation:
         return dict(self.band_probability)[band]
 
 
-def _sums(r: np.ndarray, w: np.ndarray, codes: np.ndarray, n_factors: int
+class DrawBuffer:
+    """Memory the normal draws are written into, reused from one simulation to the next:
+    mapping fresh memory for a (draws × items) block costs about a third of drawing it."""
+
+    def __init__(self) -> None:
+        self._values = np.empty(0)
+
+    def take(self, rows: int, columns: int) -> np.ndarray:
+        """A (rows × columns) C-contiguous float64 array (its contents are whatever was
+        there)."""
+        if self._values.size < rows * columns:
+            self._values = np.empty(rows * columns)
+        return self._values[:rows * columns].reshape(rows, columns)
+
+
+def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A column of ids as an array of str (the frames hold them as categories)."""
+    return np.array([str(x) for x in frame[name].to_numpy(dtype=object)], dtype=object)
+
+
+def _sums(z: np.ndarray, r0: np.ndarray, sd: np.ndarray, lo: float, hi: float, w: np.ndarray,
+          members: list[np.ndarray], live: np.ndarray
           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per draw and factor: Σ w·r, Σ w, and the lowest and highest risk value of the items
-    with weight (the group sums of the method, item by item in table order)."""
-    draws = r.shape[0]
-    weighted = np.zeros((draws, n_factors))
+    with weight (the group sums of the method, item by item in table order), where each
+    draw's risk values are ``r0 + z·sd`` clipped to [lo, hi]. ``members[k]``: the columns
+    of factor ``k``'s items, in table order; ``live``: which items are counted."""
+    n_factors, draws = len(members), z.shape[0]
+    weighted = np.zeros((n_factors, draws))
     total = np.zeros(n_factors)
-    lowest = np.full((draws, n_factors), np.nan)
-    highest = np.full((draws, n_factors), np.nan)
-    for k in range(n_factors):
-        member = codes == k
-        weighted[:, k] = sum_rows(r[:, member] * w[member])
-        total[k] = sum_rows(w[member][None, :])[0]
-        taking_part = member & counted(w)
+    lowest, highest = np.empty((n_factors, draws)), np.empty((n_factors, draws))
+    for k, member in enumerate(members):
+        taking_part = live[member]
+        if not taking_part.any():  # no item counts: no lowest or highest
+            lowest[k], highest[k] = np.nan, np.nan
+        if not len(member):
+            continue
+        # one contiguous row of draws per item of the factor, computed in place
+        r = z.T[member]
+        np.multiply(r, sd[member, None], out=r)
+        np.add(r, r0[member, None], out=r)
+        np.clip(r, lo, hi, out=r)
+        wk = w[member]
+        weighted[k] = sum_rows((r * wk[:, None]).T)  # (draws × items), contiguous columns
+        total[k] = sum_rows(wk[None, :])[0]
         if taking_part.any():
-            lowest[:, k] = r[:, taking_part].min(axis=1)
-            highest[:, k] = r[:, taking_part].max(axis=1)
-    return weighted, np.broadcast_to(total, (draws, n_factors)), lowest, highest
-
-
-def _drawn(rng: np.random.Generator, n: int, r0: np.ndarray, sd: np.ndarray, lo: float,
-           hi: float) -> np.ndarray:
-    """``n`` draws of the items' risk values: ``clip(r0 + z·sd, lo, hi)``, z standard normal
-    (computed in place: the same numbers without two temporary draws × items arrays)."""
-    z = rng.standard_normal((n, len(r0)))
-    z *= sd
-    z += r0
-    return np.clip(z, lo, hi, out=z)
-
-
-@functools.lru_cache(maxsize=1)
-def _standard_normals(seed: int, draws: int, n: int) -> tuple[np.ndarray, Mapping[str, Any]]:
-    """The first ``draws`` × ``n`` standard normals of a generator seeded with ``seed``
-    (read-only) and the generator's state after them. Each scenario seeds its own generator
-    with the same seed, so scenarios with as many items draw the same block: it is drawn
-    once (and kept until a block of another seed or shape is asked for)."""
-    rng = np.random.default_rng(seed)
-    z = rng.standard_normal((draws, n))
-    z.flags.writeable = False
-    return z, rng.bit_generator.state
+            r = r if taking_part.all() else r[taking_part]
+            np.min(r, axis=0, out=lowest[k])
+            np.max(r, axis=0, out=highest[k])
+    return weighted.T, np.broadcast_to(total, (draws, n_factors)), lowest.T, highest.T
 
 
 def simulate(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame, scenario: str,
              draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED,
              weight_ranges: dict[str, tuple[float, float]] | None = None,
-             max_sd: float | None = None) -> Simulation:
+             max_sd: float | None = None, buffer: DrawBuffer | None = None) -> Simulation:
     """Simulate one scenario's indicated composite ``draws`` times: each draw's factor scores
-    and composite come from the method's own steps (``method/steps.py``)."""
+    and composite come from the method's own steps (``method/steps.py``). ``buffer``: where
+    the draws are written, to reuse across the simulations of a case."""
     lo, hi = float(rubric.scale.min), float(rubric.scale.max)
     sd_max = (hi - lo) * MAX_SD_SHARE if max_sd is None else max_sd
+    its = _column(items, "scenario") == scenario
+    fac = _column(factors, "scenario") == scenario
     order = [f.id for f in rubric.factors]
-    slot = {f: k for k, f in enumerate(order)}
-    # The scenario's item rows and factor weights, read as arrays (no frames filtered).
-    mine = (items["scenario"].astype(str) == scenario).to_numpy()
-    codes = np.array([slot[str(f)] for f in items["factor"].to_numpy()[mine]], dtype=int)
-    w = items["relative_weight"].to_numpy(dtype=float)[mine]
-    r0 = items["risk_value"].to_numpy(dtype=float)[mine]
-    sd = (1.0 - items["confidence"].to_numpy(dtype=float)[mine]) * sd_max
-    theirs = (factors["scenario"].astype(str) == scenario).to_numpy()
-    weight_of = {str(f): x for f, x in zip(factors["factor"].to_numpy()[theirs],
-                                           factors["weight"].to_numpy(dtype=float)[theirs],
-                                           strict=True)}
+    code = {f: k for k, f in enumerate(order)}
+    codes = np.array([code[f] for f in _column(items, "factor")[its]], dtype=int)
+    members = [np.flatnonzero(codes == k) for k in range(len(order))]
+    w = items["relative_weight"].to_numpy(dtype=float)[its]
+    r0 = items["risk_value"].to_numpy(dtype=float)[its]
+    sd = (1.0 - items["confidence"].to_numpy(dtype=float)[its]) * sd_max
+    live = counted(w)
     rng = np.random.default_rng(seed)
     aggregation = np.array([f.aggregation for f in rubric.factors], dtype=object)
     impute = np.array([np.nan if f.impute is None else f.impute for f in rubric.factors])
     # Draws in blocks of at most BLOCK_VALUES item values, so that memory stays proportional
     # to the case, not to draws × items; the generator yields the same numbers in the same
     # order as one (draws × items) call would.
-    block = max(1, BLOCK_VALUES // max(1, len(r0)))
-    if 0 < draws <= block:  # one block: the one every scenario with as many items draws
-        z, state = _standard_normals(seed, draws, len(r0))
-        rng.bit_generator.state = state  # as if this generator had drawn them
-        values = z * sd
-        values += r0
-        blocks = [np.clip(values, lo, hi, out=values)]
-    else:
-        blocks = [_drawn(rng, min(block, draws - start), r0, sd, lo, hi)
-                  for start in range(0, draws, block)]
-    parts = [factor_scores(*_sums(r, w, codes, len(order)), aggregation, impute) for r in blocks]
-    scores = np.concatenate([p[0] for p in parts])
-    included = np.concatenate([p[3] for p in parts])
-    weights = np.tile(np.array([weight_of[f] for f in order]), (draws, 1))
+    block = max(1, min(draws, BLOCK_VALUES // max(1, len(r0))))
+    normal = (buffer or DrawBuffer()).take(block, len(r0))
+    # (draws × factors) with each factor's draws contiguous, as the steps read them
+    scores = np.empty((len(order), draws)).T
+    included = np.empty((len(order), draws), dtype=bool).T
+    for start in range(0, draws, block):
+        n = min(block, draws - start)
+        z = rng.standard_normal((n, len(r0)), out=normal[:n])
+        part = factor_scores(*_sums(z, r0, sd, lo, hi, w, members, live), aggregation,
+                             impute)
+        scores[start:start + n], included[start:start + n] = part[0], part[3]
+    weight = dict(zip(_column(factors, "factor")[fac],
+                      factors["weight"].to_numpy(dtype=float)[fac], strict=True))
+    weights = np.empty((len(order), draws)).T
+    weights[:] = [weight[f] for f in order]
     for k, fid in enumerate(order):
         if weight_ranges and fid in weight_ranges:
             a, b = weight_ranges[fid]
             weights[:, k] = rng.uniform(a, b, draws)
     composite = composites(weights, scores, included, rubric.composite)[3]
     counts = np.bincount(band_index(composite, rubric.bands), minlength=len(rubric.bands))
-    probs = tuple((b.name, float(n) / draws) for b, n in zip(rubric.bands, counts, strict=True))
+    probs = tuple((b.name, float(c) / draws) for b, c in zip(rubric.bands, counts, strict=True))
     p05, p50, p95 = np.percentile(composite, [5, 50, 95])
     return Simulation(scenario, draws, seed, sd_max, float(p05), float(p50), float(p95),
                       float(composite.mean()), probs)

@@ -63,6 +63,17 @@ def codes(column: pd.Series) -> np.ndarray:
     return np.asarray(column.cat.codes, dtype=np.int64)
 
 
+def _joined(frame: pd.DataFrame, **columns: np.ndarray) -> pd.DataFrame:
+    """``frame`` with ``columns`` set: replaced where it has them, the others added at its
+    end in the order given; one concatenation rather than one insertion per column."""
+    existing = [name for name in columns if name in frame.columns]
+    if existing:
+        frame = frame.copy()
+        for name in existing:
+            frame[name] = columns.pop(name)
+    return pd.concat([frame, pd.DataFrame(columns, index=frame.index)], axis=1)
+
+
 def _by_group(keys: np.ndarray, size: int, how: str, fill: float, **columns: np.ndarray
               ) -> dict[str, np.ndarray]:
     """Per group code 0..size-1: each column's sum (compensated, ``steps.sum_groups``) or
@@ -92,8 +103,7 @@ def score(items: pd.DataFrame, weights: pd.DataFrame, rubric: RubricLike,
     n_s = len(weights["scenario"].cat.categories)
     n_f = len(rubric.factors)
     size = n_c * n_s * n_f
-    its = _score_items(items, rubric, n_s, n_f, size)
-    g = its.pop("_group").to_numpy()
+    its, g = _score_items(items, rubric, n_s, n_f, size)
     fac, pair_of_row = _score_factors(its, g, weights, rubric, n_s, n_f, size)
     scen, fac = _composites(fac, pair_of_row, weights, rubric, n_s)
     fac, scen, judged = _judge(fac, scen, rubric, dict(overrides or {}), n_f)
@@ -102,30 +112,27 @@ def score(items: pd.DataFrame, weights: pd.DataFrame, rubric: RubricLike,
 
 
 def _score_items(items: pd.DataFrame, rubric: RubricLike, n_s: int, n_f: int,
-                 size: int) -> pd.DataFrame:
-    """Steps 1 and 2 per item row, and each row's share of its factor."""
-    out = items.copy()
-    g = (codes(out["case"]) * n_s + codes(out["scenario"])) * n_f + codes(out["factor"])
-    w = item_weights(out["confidence"].to_numpy(dtype=float),
-                     out["reliability"].to_numpy(dtype=float),
-                     out["age_days"].to_numpy(dtype=float), rubric.half_life_days,
+                 size: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """Steps 1 and 2 per item row, and each row's share of its factor; and each row's group
+    code (pair and factor)."""
+    g = (codes(items["case"]) * n_s + codes(items["scenario"])) * n_f + codes(items["factor"])
+    w = item_weights(items["confidence"].to_numpy(dtype=float),
+                     items["reliability"].to_numpy(dtype=float),
+                     items["age_days"].to_numpy(dtype=float), rubric.half_life_days,
                      rubric.max_age_days, rubric.stale == "exclude")
-    out["decay"] = w.decay
-    out["stale"] = w.stale
-    # Stale items count for nothing when the rubric says so; otherwise they are only flagged.
-    out["kept"] = w.kept
-    out["effective_weight"] = w.effective_weight
     rw = relative_weights(w, g, size)
-    out["relative_weight"] = rw
-    out["counted"] = counted(rw)  # takes part in max, min and the spread
     strength = np.array([f.polarity == "strength" for f in rubric.factors])
     lo, hi = float(rubric.scale.min), float(rubric.scale.max)
-    value = out["score"].to_numpy(dtype=float)
-    out["risk_value"] = np.where(strength[codes(out["factor"])], lo + hi - value, value)
+    value = items["score"].to_numpy(dtype=float)
     total = _by_group(g, size, "sum", 0.0, rw=rw)["rw"][g]
-    out["share"] = np.where(total > 0, rw / np.where(total > 0, total, 1.0), 0.0)
-    out["_group"] = g
-    return out
+    out = _joined(
+        items, decay=w.decay, stale=w.stale,
+        # Stale items count for nothing when the rubric says so; otherwise only flagged.
+        kept=w.kept, effective_weight=w.effective_weight, relative_weight=rw,
+        counted=counted(rw),  # takes part in max, min and the spread
+        risk_value=np.where(strength[codes(items["factor"])], lo + hi - value, value),
+        share=np.where(total > 0, rw / np.where(total > 0, total, 1.0), 0.0))
+    return out, g
 
 
 def _score_factors(its: pd.DataFrame, g: np.ndarray, weights: pd.DataFrame, rubric: RubricLike,
@@ -142,26 +149,22 @@ def _score_factors(its: pd.DataFrame, g: np.ndarray, weights: pd.DataFrame, rubr
     lowest = _by_group(g, size, "min", np.nan, r=counted_risk)["r"]
     pair = codes(weights["case"]) * n_s + codes(weights["scenario"])
     fg = pair * n_f + codes(weights["factor"])
-    out = weights.copy()
-    out["n_items"] = sums["n_items"][fg].astype(np.int64)
-    out["total_weight"] = sums["total_weight"][fg]
     rel_total = sums["relative_total"][fg]
-    out["has_sourced_evidence"] = sums["sourced_weight"][fg] > 0
-    out["has_evidence"] = rel_total > 0
     hi, lo = highest[fg], lowest[fg]
     slot = codes(weights["factor"])
     aggregation = np.array([f.aggregation for f in rubric.factors], dtype=object)[slot]
-    out["aggregation"] = aggregation
     impute = np.array([np.nan if f.impute is None else f.impute for f in rubric.factors])[slot]
     # Relative weights: the same mean as sum(w·r) / sum(w), without underflow (weights.py).
     score, has, imputed, included = factor_scores(sums["weighted_risk"][fg], rel_total, lo, hi,
                                                   aggregation, impute)
-    out["imputed"] = imputed
-    out["score"] = score
-    out["included"] = included
-    out["spread"] = np.where(has, hi - lo, np.nan)
+    spread = np.where(has, hi - lo, np.nan)
     limit = np.inf if rubric.contested_spread is None else float(rubric.contested_spread)
-    out["contested"] = np.nan_to_num(out["spread"].to_numpy(), nan=0.0) > limit
+    out = _joined(
+        weights, n_items=sums["n_items"][fg].astype(np.int64),
+        total_weight=sums["total_weight"][fg],
+        has_sourced_evidence=sums["sourced_weight"][fg] > 0, has_evidence=rel_total > 0,
+        aggregation=aggregation, imputed=imputed, score=score, included=included,
+        spread=spread, contested=np.nan_to_num(spread, nan=0.0) > limit)
     return out, pair
 
 
@@ -186,21 +189,20 @@ def _composites(fac: pd.DataFrame, pair: np.ndarray, weights: pd.DataFrame, rubr
     included = matrix("included", False)
     total, normalised, contribution, composite = composites(weight, score, included,
                                                             rubric.composite)
-    fac["included_weight_total"] = total[rows]
-    fac["normalised_weight"] = normalised[rows, slot]
-    fac["contribution"] = contribution[rows, slot]
+    fac = _joined(fac, included_weight_total=total[rows],
+                  normalised_weight=normalised[rows, slot],
+                  contribution=contribution[rows, slot])
     first_rows = np.sort(first)
     scen = pd.DataFrame({
-        "case": weights["case"].to_numpy()[first_rows],
-        "scenario": weights["scenario"].to_numpy()[first_rows],
+        **{column: pd.Categorical(weights[column].to_numpy()[first_rows],
+                                  categories=weights[column].cat.categories)
+           for column in ("case", "scenario")},
+        "composite": composite,
+        "weight_with_evidence": sum_rows(np.where(matrix("has_sourced_evidence", False),
+                                                  weight, 0.0)),
+        "weight_total": sum_rows(weight),
+        "factors_included": included.sum(axis=1).astype(np.int64),
     })
-    for column in ("case", "scenario"):
-        scen[column] = pd.Categorical(scen[column], categories=weights[column].cat.categories)
-    scen["composite"] = composite
-    scen["weight_with_evidence"] = sum_rows(np.where(matrix("has_sourced_evidence", False),
-                                                     weight, 0.0))
-    scen["weight_total"] = sum_rows(weight)
-    scen["factors_included"] = included.sum(axis=1).astype(np.int64)
     _check_evidence(scen)
     scen["coverage"] = scen["weight_with_evidence"] / scen["weight_total"]
     return scen, fac
@@ -247,14 +249,12 @@ def _judge(fac: pd.DataFrame, scen: pd.DataFrame, rubric: RubricLike,
                     by_row[row] = ovs
     judged = judge(rubric, scen["composite"].to_numpy(dtype=float), score, included,
                    scen["coverage"].to_numpy(dtype=float), by_row)
-    scen["indicated"] = scen["composite"]
-    scen["composite"] = judged.final
-    scen["band"] = judged.band
-    scen["insufficient"] = judged.insufficient
     case_code = codes(scen["case"])
     categories = list(scen["scenario"].cat.categories)
     is_base = codes(scen["scenario"]) == (categories.index(BASE) if BASE in categories else -1)
     base = np.full(len(scen["case"].cat.categories), np.nan)  # NaN where a case has no base
     base[case_code[is_base]] = judged.final[is_base]
-    scen["change_vs_base"] = judged.final - base[case_code]
+    scen = _joined(scen, indicated=scen["composite"].to_numpy(), composite=judged.final,
+                   band=judged.band, insufficient=judged.insufficient,
+                   change_vs_base=judged.final - base[case_code])
     return fac, scen, judged

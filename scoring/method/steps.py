@@ -16,10 +16,23 @@ import numpy as np
 
 def sum_rows(x: np.ndarray) -> np.ndarray:
     """Row sums of a (rows × terms) matrix, term by term with Kahan compensation."""
-    total = np.zeros(x.shape[0])
-    comp = np.zeros(x.shape[0])
-    for k in range(x.shape[1]):
-        y = x[:, k] - comp
+    if x.shape[0] == 1:  # one row (a group's own sum): the same arithmetic on Python floats
+        return np.array([_kahan(np.asarray(x[0], dtype=float).tolist())])
+    total, comp = np.zeros(x.shape[0]), np.zeros(x.shape[0])
+    y, t = np.empty(x.shape[0]), np.empty(x.shape[0])
+    for k in range(x.shape[1]):  # in place: y = x_k - comp; t = total + y; comp = (t - total) - y
+        np.subtract(x[:, k], comp, out=y)
+        np.add(total, y, out=t)
+        np.subtract(t, total, out=comp)
+        np.subtract(comp, y, out=comp)
+        total, t = t, total
+    return total
+
+
+def _kahan(terms: list[float]) -> float:
+    total = comp = 0.0
+    for x in terms:
+        y = x - comp
         t = total + y
         comp = (t - total) - y
         total = t
@@ -70,6 +83,19 @@ def factor_scores(weighted_risk: np.ndarray, weight_total: np.ndarray, lowest: n
     return np.where(has, value, impute), has, ~has & ~missing, has | ~missing
 
 
+def _extremes(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's smallest of ``low`` and largest of ``high`` (rows × factors), column by
+    column: the same numbers as ``min(axis=1)`` / ``max(axis=1)``, without numpy's slow
+    reduction over a short last axis."""
+    if low.shape[1] == 0:  # no factor: what numpy says of an empty reduction
+        return low.min(axis=1), high.max(axis=1)
+    lowest, highest = low[:, 0].copy(), high[:, 0].copy()
+    for k in range(1, low.shape[1]):
+        np.minimum(lowest, low[:, k], out=lowest)
+        np.maximum(highest, high[:, k], out=highest)
+    return lowest, highest
+
+
 def composites(weight: np.ndarray, score: np.ndarray, included: np.ndarray, method: str
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(included weight total, normalised weights, contributions, composite) of each row of
@@ -84,7 +110,6 @@ def composites(weight: np.ndarray, score: np.ndarray, included: np.ndarray, meth
         contribution = np.where(included, weight * score, 0.0)
     composite = sum_rows(contribution)
     if method == "weighted_mean":  # held within its terms' range, as factor scores are
-        low = np.where(included, score, np.inf).min(axis=1)
-        high = np.where(included, score, -np.inf).max(axis=1)
+        low, high = _extremes(np.where(included, score, np.inf), np.where(included, score, -np.inf))
         composite = np.where(included.any(axis=1), np.clip(composite, low, high), composite)
     return total, normalised, contribution, composite

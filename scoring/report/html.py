@@ -27,9 +27,12 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from .model import ReportPage
-from .parts import Link, Num
+from .model import EvidenceRow, ReportPage
+from .parts import Derivation, Link, Num
 
+_ASSUMED_ROW = ' class="assumption"'
+_ASSUMPTION_LABEL = ' <span class="label-assumption">assumption</span>'
+_STALE_LABEL = ' <span class="label-assumption">stale</span>'
 _FLAG = '<abbr class="flag" title="rests on a scenario assumption or change">assumed</abbr>'
 
 
@@ -124,45 +127,110 @@ def content_security_policy(css: str) -> str:
             "base-uri 'none'; form-action 'none'")
 
 
+def _escape(text: str) -> str:
+    """``markupsafe.escape(text)`` as a plain str, character for character (``&<>'"``), without
+    making a Markup of every string: a page escapes tens of thousands."""
+    if "&" in text or "<" in text or ">" in text or "'" in text or '"' in text:
+        return (text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+                .replace("'", "&#39;").replace('"', "&#34;"))
+    return text
+
+
 class Fragments:
-    """The HTML of a number, an input and a list of links, as the template shows them, each
-    written once per page: a number is linked from many derivations, and a page of a
-    50-item case holds thousands of such links."""
+    """The HTML of a number, an input, a list of links, the evidence tables' rows and the
+    derivations appendix, as the template shows them; a number's and an input's written
+    once per page: a number is linked from many derivations, and a page of a 50-item case
+    holds thousands of such links."""
 
     def __init__(self) -> None:
-        self._num: dict[Num, markupsafe.Markup] = {}
-        self._ref: dict[Num | Link, markupsafe.Markup] = {}
+        # By id, with the part it was written for: the page's model makes one part per id,
+        # so a hit is almost always the very same object (no dataclass hash per lookup).
+        self._num: dict[str, tuple[Num, markupsafe.Markup]] = {}
+        self._ref: dict[str, tuple[Num | Link, str]] = {}
 
     def num(self, n: Num) -> markupsafe.Markup:
         """``<a class="num" …>shown</a>``, flagged when the number rests on an assumption."""
-        html = self._num.get(n)
-        if html is None:
-            e = markupsafe.escape
-            html = markupsafe.Markup(f'<a class="num" href="#{e(n.id)}" data-value="{e(n.raw)}">'
-                                     f'{e(n.display)}</a>{_FLAG if n.assumed else ""}')
-            self._num[n] = html
+        hit = self._num.get(n.id)
+        if hit is not None and (hit[0] is n or hit[0] == n):
+            return hit[1]
+        e = _escape
+        html = markupsafe.Markup(f'<a class="num" href="#{e(n.id)}" data-value="{e(n.raw)}">'
+                                 f'{e(n.display)}</a>{_FLAG if n.assumed else ""}')
+        self._num[n.id] = (n, html)
         return html
 
-    def ref(self, x: Num | Link) -> markupsafe.Markup:
+    def _ref_html(self, x: Num | Link) -> str:
         """An input of a derivation: its id and value (a number) or its id (a leaf)."""
-        html = self._ref.get(x)
-        if html is None:
-            e = markupsafe.escape
-            html = markupsafe.Markup(
-                f'<a href="#{e(x.id)}" data-value="{e(x.raw)}"><code>{e(x.id)}</code> = '
+        hit = self._ref.get(x.id)
+        if hit is not None and (hit[0] is x or hit[0] == x):
+            return hit[1]
+        e = _escape
+        html = (f'<a href="#{e(x.id)}" data-value="{e(x.raw)}"><code>{e(x.id)}</code> = '
                 f'{e(x.display)}</a>' if isinstance(x, Num)
                 else f'<a href="#{e(x.id)}"><code>{e(x.text)}</code></a>')
-            self._ref[x] = html
+        self._ref[x.id] = (x, html)
         return html
+
+    def _refs_html(self, xs: tuple[Num | Link, ...]) -> str:
+        return "".join([f"{self._ref_html(x)} " for x in xs])
+
+    @staticmethod
+    def _links_html(xs: tuple[Link, ...]) -> str:
+        e = _escape
+        return ", ".join([f'<a href="#{e(x.id)}">{e(x.text)}</a>' for x in xs])
 
     def refs(self, xs: tuple[Num | Link, ...]) -> markupsafe.Markup:
         """The inputs of a derivation, each followed by a space."""
-        return markupsafe.Markup("".join([f"{self.ref(x)} " for x in xs]))
+        return markupsafe.Markup(self._refs_html(xs))
 
-    @staticmethod
-    def links(xs: tuple[Link, ...]) -> markupsafe.Markup:
-        e = markupsafe.escape
-        return markupsafe.Markup(", ".join(f'<a href="#{e(x.id)}">{e(x.text)}</a>' for x in xs))
+    def links(self, xs: tuple[Link, ...]) -> markupsafe.Markup:
+        return markupsafe.Markup(self._links_html(xs))
+
+    def evidence_rows(self, rows: tuple[EvidenceRow, ...]) -> markupsafe.Markup:
+        """The rows of a factor's evidence table (item, claim, value, score, risk value,
+        confidence, reliability, decay, effective weight, share, changes), or a row saying
+        there is none: a page holds one per item and scenario."""
+        if not rows:
+            return markupsafe.Markup('<tr><td colspan="11">No evidence in this scenario.</td></tr>\n')
+        e, num, links = _escape, self.num, self._links_html
+        out = []
+        for r in rows:
+            out.append(
+                f'<tr{_ASSUMED_ROW if r.assumption else ""}><th scope="row">'
+                f'<a href="#{e(r.item.id)}">{e(r.item.text)}</a>'
+                f'{_ASSUMPTION_LABEL if r.assumption else ""}{_STALE_LABEL if r.stale else ""}'
+                f'</th><td>{e(r.claim)}</td><td class="n">{num(r.value)}</td>'
+                f'<td class="n">{num(r.score) if r.score else "—"}</td>'
+                f'<td class="n">{num(r.risk_value)}</td><td class="n">{num(r.confidence)}</td>'
+                f'<td class="n">{num(r.reliability)} ({e(r.grade)})</td>'
+                f'<td class="n">{num(r.decay)}</td><td class="n">{num(r.effective_weight)}</td>'
+                f'<td class="n">{num(r.share)}</td>'
+                f'<td>{links(r.changed_by) if r.changed_by else "—"}</td></tr>\n')
+        return markupsafe.Markup("".join(out))
+
+    def derivations(self, ds: tuple[Derivation, ...]) -> markupsafe.Markup:
+        """The derivations appendix's entries, each a ``div.deriv``: its id, label and value,
+        formula, operation and expression, inputs and assumptions. A page holds thousands;
+        written here in one pass rather than a template loop of a dozen lookups each."""
+        e, refs, links = _escape, self._refs_html, self._links_html
+        out: list[str] = []
+        add = out.append
+        for d in ds:
+            v = d.value
+            rid, raw = e(d.id), e(v.raw)
+            add(f'<div class="deriv" id="{rid}">\n<h4><code>{rid}</code> · {e(d.label)} = '
+                f'<span data-value="{raw}">{e(v.display)}</span> '
+                f'<span class="raw">exact {raw or "n/a"}</span></h4>\n')
+            if d.formula:
+                add(f"<p>Formula: <code>{e(d.formula)}</code></p>")
+            add(f"<p>{e(d.op)}: <code>{e(d.expression)}</code></p>\n")
+            if d.inputs:
+                add(f'<p class="inputs">From: {refs(d.inputs)}</p>')
+            if d.assumptions:
+                add('<p><span class="label-assumption">Rests on assumptions:</span> '
+                    f"{links(d.assumptions)}</p>")
+            add("</div>\n")
+        return markupsafe.Markup("".join(out))
 
 
 def render_report(page: ReportPage) -> str:
@@ -172,4 +240,5 @@ def render_report(page: ReportPage) -> str:
     parts = Fragments()
     return template.render(page=page, css=markupsafe.Markup(css),
                            csp=content_security_policy(css), num=parts.num, refs=parts.refs,
-                           links=parts.links)
+                           links=parts.links, evidence_rows=parts.evidence_rows,
+                           derivations=parts.derivations)

@@ -22,6 +22,8 @@ from ..trace.records import mapping_text
 from .parts import Derivation, Link, Num
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ..analysis.verify import Verification
     from .changes import WhatChanged
     from .robustness import Robustness
@@ -281,6 +283,15 @@ def safe_url(url: str | None) -> str | None:
     return text if scheme in SAFE_SCHEMES else None
 
 
+def _texts(column: pd.Series) -> list[str]:
+    """``column.astype(str)`` as a list, without pandas' string conversion of the column."""
+    return [str(x) for x in column.tolist()]
+
+
+def _flags(column: pd.Series) -> list[bool]:
+    return [bool(x) for x in column.tolist()]
+
+
 class _Builder:
     def __init__(self, result: Result) -> None:
         self.result = result
@@ -290,6 +301,7 @@ class _Builder:
         # Num is made once.
         self._nums: dict[str, Num] = {}
         self._refs: dict[str, Num | Link] = {}
+        self._links: dict[str, Link] = {}
         # The frames' rows by (scenario, factor), read column by column once, not filtered
         # per scenario and factor.
         fac = result.frames.factors
@@ -300,25 +312,28 @@ class _Builder:
                                              fac["n_items"], strict=True)}
         self._item_rows: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
         its = result.frames.items
-        for row in zip(its["scenario"].astype(str), its["factor"].astype(str),
-                       its["item"].astype(str), its["assumption"].astype(bool),
-                       its["value_changes"], its["confidence_changes"], its["grade"].astype(str),
-                       its["stale"].astype(bool), strict=True):
+        for row in zip(_texts(its["scenario"]), _texts(its["factor"]), _texts(its["item"]),
+                       _flags(its["assumption"]), its["value_changes"].tolist(),
+                       its["confidence_changes"].tolist(), _texts(its["grade"]),
+                       _flags(its["stale"]), strict=True):
             self._item_rows.setdefault((row[0], row[1]), []).append(row[2:])
         drops = result.frames.drops
         self._drops: dict[tuple[str, str], list[tuple[str, str]]] = {}
-        for sc, f, item, change in zip(drops["scenario"].astype(str), drops["factor"].astype(str),
-                                       drops["item"].astype(str), drops["change"].astype(str),
+        for sc, f, item, change in zip(_texts(drops["scenario"]), _texts(drops["factor"]),
+                                       _texts(drops["item"]), _texts(drops["change"]),
                                        strict=True):
             self._drops.setdefault((sc, f), []).append((item, change))
 
     def num(self, rid: str) -> Num:
         n = self._nums.get(rid)
+        return self._num_of(self.trace[rid]) if n is None else n
+
+    def _num_of(self, rec: TraceRecord) -> Num:
+        n = self._nums.get(rec.id)
         if n is None:
-            rec = self.trace[rid]
             raw = "" if rec.value is None else (
                 rec.value if isinstance(rec.value, str) else repr(float(rec.value)))
-            n = self._nums[rid] = Num(rid, rec.display, raw, bool(rec.assumptions))
+            n = self._nums[rec.id] = Num(rec.id, rec.display, raw, bool(rec.assumptions))
         return n
 
     def ref(self, rid: str) -> Num | Link:
@@ -524,17 +539,24 @@ class _Builder:
     def derivations(self) -> tuple[DerivationGroup, ...]:
         groups: dict[str, list[Derivation]] = {}
         for rec in self.trace.values():
-            if rec.kind not in ("number", "band"):
-                continue
-            groups.setdefault(rec.id.split("/", 1)[0], []).append(self.derivation(rec))
+            if rec.kind == "number" or rec.kind == "band":
+                groups.setdefault(rec.id.split("/", 1)[0], []).append(self.derivation(rec))
         names = {BASE: "Base"} | {s.id: s.name for s in self.case.scenarios}
         return tuple(DerivationGroup(names.get(k, k), f"derivations-{k}", tuple(v))
                      for k, v in groups.items())
 
     def derivation(self, rec: TraceRecord) -> Derivation:
-        return Derivation(rec.id, rec.label, self.num(rec.id), rec.op, rec.formula,
-                          rec.expression, tuple(self.ref(i) for i in rec.inputs),
-                          tuple(Link(a, a) for a in rec.assumptions))
+        refs = self._refs
+        return Derivation(rec.id, rec.label, self._num_of(rec), rec.op, rec.formula,
+                          rec.expression, tuple([refs.get(i) or self.ref(i) for i in rec.inputs]),
+                          tuple([self._link(a) for a in rec.assumptions]))
+
+    def _link(self, rid: str) -> Link:
+        """A link to ``rid`` named by its id (one per id)."""
+        x = self._links.get(rid)
+        if x is None:
+            x = self._links[rid] = Link(rid, rid)
+        return x
 
 
 def _rubric_num(rec: TraceRecord) -> Num:

@@ -13,10 +13,13 @@ same without it.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
+import gc
 import hashlib
 import multiprocessing
 import os
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from importlib import resources
 from pathlib import Path
@@ -91,6 +94,23 @@ def _start_worker(root: str, read: RunInputs) -> None:
     # A worker killed with the run (SIGTERM to the process group) removes its temporary file.
     on_sigterm_raise()
     _open(root, read)
+    gc.freeze()  # what lives for the whole run, out of the collector's way (see _set_aside)
+
+
+@contextlib.contextmanager
+def _set_aside() -> Iterator[None]:
+    """While pages render, the objects alive before them (modules, the universe's tables)
+    are set aside from the garbage collector (``gc.freeze``): a page makes tens of thousands
+    of objects, and each full collection would scan every long-lived one again. Undone
+    afterwards; left alone when something else froze objects already."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def write_case_pages(root: Path, indices: list[int], folder: Path,
@@ -102,9 +122,10 @@ def write_case_pages(root: Path, indices: list[int], folder: Path,
     work = [(k, str(folder), generated_at) for k in indices]
     if jobs <= 1:
         _open(str(root), read)
-        for done, job in enumerate(work, start=1):
-            _write_case(job)
-            progress(done, len(work))
+        with _set_aside():
+            for done, job in enumerate(work, start=1):
+                _write_case(job)
+                progress(done, len(work))
         return
     # forkserver: workers start clean (no inherited threads or locks) and open the universe.
     context = multiprocessing.get_context("forkserver")

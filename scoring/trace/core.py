@@ -13,7 +13,7 @@ import difflib
 import json
 import math
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -199,4 +199,7 @@ def _with_assumptions(records: dict[str, TraceRecord]) -> dict[str, TraceRecord]
 
 
 def _replace(rec: TraceRecord, assumptions: tuple[str, ...]) -> TraceRecord:
-    return replace(rec, assumptions=assumptions)
+    """``dataclasses.replace(rec, assumptions=...)``, field by field (replace costs a dict
+    of every field and a keyword call for each of the thousands of records it makes)."""
+    return TraceRecord(rec.id, rec.kind, rec.label, rec.value, rec.unit, rec.op, rec.formula,
+                       rec.expression, rec.inputs, rec.detail, assumptions)

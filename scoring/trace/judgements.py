@@ -59,11 +59,14 @@ def judgements(frames: Frames, rubric: Rubric,
     """Each scenario's judgement (one case: the frames' pairs are its scenarios)."""
     j = frames.judged
     fac = frames.factors
+    by_scenario: dict[str, dict[str, float | None]] = {}  # factor scores, read once
+    for s, f, v, inc in zip(fac["scenario"].tolist(), fac["factor"].tolist(),
+                            fac["score"].tolist(), fac["included"].tolist(), strict=True):
+        by_scenario.setdefault(str(s), {})[str(f)] = float(v) if inc else None
+    indicated = frames.scenarios["indicated"].to_numpy()
     out = {}
     for row, sc in enumerate(frames.scenarios["scenario"].astype(str)):
-        mine = fac[fac["scenario"].astype(str) == sc]
-        scores = {str(f): (float(v) if inc else None) for f, v, inc in
-                  zip(mine["factor"], mine["score"], mine["included"], strict=True)}
+        scores = by_scenario.get(sc, {})
         steps = []
         for k, gate in enumerate(rubric.gates):
             value = scores[gate.when.factor]
@@ -76,7 +79,7 @@ def judgements(frames: Frames, rubric: Rubric,
                               float(j.override_after[row, k - 1]),
                               f"band moved {ov.bands:+d}" if ov.bands else None,
                               f"{ov.reason_code} by {ov.author}"))
-        out[sc] = Judgement(float(frames.scenarios["indicated"].to_numpy()[row]),
+        out[sc] = Judgement(float(indicated[row]),
                             float(j.final[row]), str(j.natural[row]), str(j.band[row]),
                             tuple(steps))
     return out

@@ -6,6 +6,8 @@ this module only writes down, for each one, what it was made from.
 
 from __future__ import annotations
 
+import collections
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -324,9 +326,18 @@ def _factor_records(fr: Any, rows: list[int], its: _Items, dropped: tuple[str, .
     return out
 
 
+@functools.cache
+def _row_type(columns: tuple[str, ...]) -> Any:
+    return collections.namedtuple("Row", columns, rename=True)
+
+
 def _rows(frame: pd.DataFrame) -> Iterator[Any]:
-    """Rows as named tuples (typed Any: their fields are the frame's columns)."""
-    return frame.itertuples(index=False)
+    """Rows as named tuples (typed Any: their fields are the frame's columns), the values
+    ``itertuples`` gives, read column by column; the tuple type made once per set of
+    columns, not once per frame."""
+    columns = [str(c) for c in frame.columns]
+    return map(_row_type(tuple(columns))._make,
+               zip(*(frame[c].tolist() for c in frame.columns), strict=True))
 
 
 def _judgement_records(sc: str, j: Judgement, case: Case) -> tuple[list[TraceRecord], str,

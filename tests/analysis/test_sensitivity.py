@@ -134,7 +134,8 @@ def test_factor_without_each_item(aggregation: str, expected: list[float]) -> No
     low = 99.0 if aggregation == "max" else 10.0
     rows = pd.DataFrame({"relative_weight": [0.5, 1.0, 0.25, 0.5, 0.0],
                          "risk_value": [70.0, 90.0, 90.0, 40.0, low]})
-    assert _factor_without(rows, aggregation).tolist() == expected
+    assert _factor_without(rows["relative_weight"].to_numpy(), rows["risk_value"].to_numpy(),
+                           aggregation).tolist() == expected
 
 
 def test_factor_without_the_only_item_is_nothing() -> None:
@@ -145,10 +146,12 @@ def test_factor_without_the_only_item_is_nothing() -> None:
     from scoring.analysis.sensitivity import _factor_without
 
     rows = pd.DataFrame({"relative_weight": [1.0], "risk_value": [70.0]})
-    assert math.isnan(_factor_without(rows, "max")[0])
+    assert math.isnan(_factor_without(rows["relative_weight"].to_numpy(),
+                                      rows["risk_value"].to_numpy(), "max")[0])
     # weighted mean of 80 (w 1) and 40 (w 0.25): without 80 -> 40; without 40 -> 80
     rows = pd.DataFrame({"relative_weight": [1.0, 0.25], "risk_value": [80.0, 40.0]})
-    assert _factor_without(rows, "weighted_mean").tolist() == [40.0, 80.0]
+    assert _factor_without(rows["relative_weight"].to_numpy(), rows["risk_value"].to_numpy(),
+                           "weighted_mean").tolist() == [40.0, 80.0]
 
 
 def test_simulation_without_doubt_is_the_method_bit_for_bit() -> None:
@@ -168,3 +171,19 @@ def test_simulation_without_doubt_is_the_method_bit_for_bit() -> None:
     indicated = r.indicated("base")
     assert (sim.p05, sim.p50, sim.p95) == (indicated,) * 3
     assert sim.mean == pytest.approx(indicated, abs=1e-12)  # a mean of 50 equal numbers
+
+
+def test_simulation_into_a_reused_buffer_is_the_same() -> None:
+    # The draws go into memory reused from the previous simulation (whatever it holds).
+    import scoring
+    from scoring.analysis.uncertainty import DrawBuffer
+
+    from ..conftest import META
+
+    r = scoring.score(scoring.load_case(META), analyses=False)
+    rubric, items, factors = r.case.rubric, r.frames.items, r.frames.factors
+    buffer = DrawBuffer()
+    buffer.take(4000, 64)[:] = float("nan")
+    for sc in r.scenario_ids:
+        alone = simulate(rubric, items, factors, sc, draws=3000)
+        assert simulate(rubric, items, factors, sc, draws=3000, buffer=buffer) == alone

@@ -148,3 +148,20 @@ def test_no_evidence_names_ten_pairs_then_counts(tiny: TinyCase, n: int, tail: s
         _batch(cases)
     named = ", ".join(f"c{k:02d} base" for k in range(10))
     assert str(err.value).startswith(f"case and scenario {named}{tail}")
+
+
+def test_columns_pass_through_and_written_columns_replace_in_place() -> None:
+    # Other columns of the item table pass through; a column the method writes replaces an
+    # input column of that name where it stands (its values are the method's).
+    from scoring.method.kernel import score
+
+    tables = build_tables(scoring.load_case(META))
+    plain = score_tables(tables).items
+    items = tables.items.assign(note="kept", share=-1.0)
+    got = score(items, tables.weights, tables.rubric, tables.overrides, tables.drops).items
+    assert list(got.columns) == [*tables.items.columns, "note", "share",
+                                 *(c for c in plain.columns
+                                   if c not in tables.items.columns and c != "share")]
+    assert (got["note"] == "kept").all()
+    pd.testing.assert_series_equal(got["share"], plain["share"])
+    pd.testing.assert_frame_equal(got.drop(columns="note")[plain.columns], plain)

@@ -42,3 +42,13 @@ def test_a_value_json_refuses_is_refused_alike() -> None:
         json.dumps(rec.to_json(), allow_nan=False)
     with pytest.raises(ValueError):
         list(records_json([rec], ""))
+
+
+def test_replacing_assumptions_keeps_every_other_field() -> None:
+    import dataclasses
+
+    from scoring.trace.core import TraceRecord, _replace
+
+    values = {f.name: f"x-{f.name}" for f in dataclasses.fields(TraceRecord)}
+    rec = TraceRecord(**values)  # type: ignore[arg-type]
+    assert _replace(rec, ("a/1",)) == dataclasses.replace(rec, assumptions=("a/1",))

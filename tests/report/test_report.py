@@ -217,3 +217,13 @@ def test_baseline_report_has_linked_what_changed(tmp_path: Path) -> None:
     bear_score = next(n for n in page.numbers if n["href"] == "#changed/bear/score_effect")
     assert float(str(bear_total["data-value"])) == pytest.approx(
         float(str(bear_score["data-value"])), abs=1e-12)
+
+
+@pytest.mark.parametrize("text", ["", "plain", "a & b", "<script>x</script>", "it's \"q\"",
+                                  "&amp; already", "→ · — é", "'\"<>&" * 3])
+def test_fragments_escape_as_markupsafe_does(text: str) -> None:
+    import markupsafe
+
+    from scoring.report.html import _escape
+
+    assert _escape(text) == str(markupsafe.escape(text))

@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/report.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = '81ffd282a0e10bad47ac6951352cb84466c9a8df3c553b0ac58704e17a24b062'
+FINGERPRINT = '6dc00b960687e290e1b6002f79567c28e860eb6b650e69636e4a424147f097f4'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.html'
 
@@ -607,6 +607,7 @@ def root(context, missing=missing):
             yield '</svg>\n<p class="muted">Each tornado bar links to the composite at its low setting; the derivations list both ends (<code>…/low</code>, <code>…/high</code>). The vertical line is the composite.</p>\n'
         yield '<h3>Evidence per factor</h3>\n'
         for l_2_fe in environment.getattr(l_1_sc, 'evidence'):
+            l_2_evidence_rows = resolve('evidence_rows')
             _loop_vars = {}
             pass
             yield '<div class="wrap" id="'
@@ -620,64 +621,7 @@ def root(context, missing=missing):
             yield ') — factor score '
             yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_fe, 'score'), _loop_vars=_loop_vars))
             yield '</caption>\n<thead><tr><th scope="col">Item</th><th scope="col">Claim</th><th scope="col">Value</th><th scope="col">Score</th><th scope="col">Risk value</th><th scope="col">Confidence</th><th scope="col">Reliability</th><th scope="col">Decay</th><th scope="col">Effective weight</th><th scope="col">Share</th><th scope="col">Changed by</th></tr></thead>\n<tbody>\n'
-            t_3 = 1
-            for l_3_r in environment.getattr(l_2_fe, 'rows'):
-                l_3_links = resolve('links')
-                _loop_vars = {}
-                pass
-                yield '<tr'
-                if environment.getattr(l_3_r, 'assumption'):
-                    pass
-                    yield ' class="assumption"'
-                yield '><th scope="row"><a href="#'
-                yield escape(environment.getattr(environment.getattr(l_3_r, 'item'), 'id'))
-                yield '">'
-                yield escape(environment.getattr(environment.getattr(l_3_r, 'item'), 'text'))
-                yield '</a>'
-                if environment.getattr(l_3_r, 'assumption'):
-                    pass
-                    yield ' <span class="label-assumption">assumption</span>'
-                if environment.getattr(l_3_r, 'stale'):
-                    pass
-                    yield ' <span class="label-assumption">stale</span>'
-                yield '</th><td>'
-                yield escape(environment.getattr(l_3_r, 'claim'))
-                yield '</td><td class="n">'
-                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_3_r, 'value'), _loop_vars=_loop_vars))
-                yield '</td><td class="n">'
-                if environment.getattr(l_3_r, 'score'):
-                    pass
-                    yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_3_r, 'score'), _loop_vars=_loop_vars))
-                else:
-                    pass
-                    yield '—'
-                yield '</td><td class="n">'
-                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_3_r, 'risk_value'), _loop_vars=_loop_vars))
-                yield '</td><td class="n">'
-                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_3_r, 'confidence'), _loop_vars=_loop_vars))
-                yield '</td><td class="n">'
-                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_3_r, 'reliability'), _loop_vars=_loop_vars))
-                yield ' ('
-                yield escape(environment.getattr(l_3_r, 'grade'))
-                yield ')</td><td class="n">'
-                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_3_r, 'decay'), _loop_vars=_loop_vars))
-                yield '</td><td class="n">'
-                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_3_r, 'effective_weight'), _loop_vars=_loop_vars))
-                yield '</td><td class="n">'
-                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_3_r, 'share'), _loop_vars=_loop_vars))
-                yield '</td><td>'
-                if environment.getattr(l_3_r, 'changed_by'):
-                    pass
-                    yield escape(context.call((undefined(name='links') if l_3_links is missing else l_3_links), environment.getattr(l_3_r, 'changed_by'), _loop_vars=_loop_vars))
-                else:
-                    pass
-                    yield '—'
-                yield '</td></tr>\n'
-                t_3 = 0
-            l_3_r = l_3_links = missing
-            if t_3:
-                pass
-                yield '<tr><td colspan="11">No evidence in this scenario.</td></tr>\n'
+            yield escape(context.call((undefined(name='evidence_rows') if l_2_evidence_rows is missing else l_2_evidence_rows), environment.getattr(l_2_fe, 'rows'), _loop_vars=_loop_vars))
             for (l_3_item, l_3_change) in environment.getattr(l_2_fe, 'dropped'):
                 _loop_vars = {}
                 pass
@@ -692,7 +636,7 @@ def root(context, missing=missing):
                 yield '</a>.</td></tr>\n'
             l_3_item = l_3_change = missing
             yield '</tbody>\n</table></div>\n'
-        l_2_fe = missing
+        l_2_fe = l_2_evidence_rows = missing
         yield '</section>\n'
     l_1_loop = l_1_sc = l_1_num = l_1_rb = missing
     yield '<section id="evidence" aria-labelledby="evidence-h">\n<h2 id="evidence-h">Evidence items (as sourced)</h2>\n<p>Each claim is the analyst\'s paraphrase; an excerpt, where given, is a short exact quotation from the cited document.</p>\n'
@@ -899,7 +843,7 @@ def root(context, missing=missing):
         yield '</td></tr>\n'
     l_1_g = l_1_m = missing
     yield '</tbody>\n</table></div>\n<div class="wrap"><table>\n<caption>Gates: rules applied after the composite, so a severe problem is not averaged away</caption>\n<thead><tr><th scope="col">Gate</th><th scope="col">When</th><th scope="col">Then</th><th scope="col">Why</th></tr></thead>\n<tbody>\n'
-    t_4 = 1
+    t_3 = 1
     for (l_1_gid, l_1_when, l_1_then, l_1_why) in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'gates'):
         _loop_vars = {}
         pass
@@ -914,9 +858,9 @@ def root(context, missing=missing):
         yield '</td><td>'
         yield escape((l_1_why or ''))
         yield '</td></tr>\n'
-        t_4 = 0
+        t_3 = 0
     l_1_gid = l_1_when = l_1_then = l_1_why = missing
-    if t_4:
+    if t_3:
         pass
         yield '<tr><td colspan="4">This rubric has no gates.</td></tr>\n'
     yield '</tbody>\n</table></div>\n'
@@ -972,6 +916,7 @@ def root(context, missing=missing):
     l_1_fm = l_1_num = missing
     yield '</dl>\n<p class="muted">Rounding: scores and contributions are shown to 2 decimals, weights and fractions to 4, coverage as a percentage to 1, by correct rounding of the exact binary value (ties to even). Expressions show 10 significant digits; <code>data-value</code> attributes hold the exact value.</p>\n</section>\n<section id="derivations" aria-labelledby="derivations-h">\n<h2 id="derivations-h">Derivations</h2>\n<p>Every number in this report, with the operation that produced it and the values it was computed from. Each input is a link.</p>\n'
     for l_1_g in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'derivations'):
+        l_1_derivations = resolve('derivations')
         _loop_vars = {}
         pass
         yield '<h3 id="'
@@ -979,47 +924,8 @@ def root(context, missing=missing):
         yield '">'
         yield escape(environment.getattr(l_1_g, 'title'))
         yield '</h3>\n'
-        for l_2_d in environment.getattr(l_1_g, 'entries'):
-            l_2_refs = resolve('refs')
-            l_2_links = resolve('links')
-            _loop_vars = {}
-            pass
-            yield '<div class="deriv" id="'
-            yield escape(environment.getattr(l_2_d, 'id'))
-            yield '">\n<h4><code>'
-            yield escape(environment.getattr(l_2_d, 'id'))
-            yield '</code> · '
-            yield escape(environment.getattr(l_2_d, 'label'))
-            yield ' = <span data-value="'
-            yield escape(environment.getattr(environment.getattr(l_2_d, 'value'), 'raw'))
-            yield '">'
-            yield escape(environment.getattr(environment.getattr(l_2_d, 'value'), 'display'))
-            yield '</span> <span class="raw">exact '
-            yield escape((environment.getattr(environment.getattr(l_2_d, 'value'), 'raw') or 'n/a'))
-            yield '</span></h4>\n'
-            if environment.getattr(l_2_d, 'formula'):
-                pass
-                yield '<p>Formula: <code>'
-                yield escape(environment.getattr(l_2_d, 'formula'))
-                yield '</code></p>'
-            yield '<p>'
-            yield escape(environment.getattr(l_2_d, 'op'))
-            yield ': <code>'
-            yield escape(environment.getattr(l_2_d, 'expression'))
-            yield '</code></p>\n'
-            if environment.getattr(l_2_d, 'inputs'):
-                pass
-                yield '<p class="inputs">From: '
-                yield escape(context.call((undefined(name='refs') if l_2_refs is missing else l_2_refs), environment.getattr(l_2_d, 'inputs'), _loop_vars=_loop_vars))
-                yield '</p>'
-            if environment.getattr(l_2_d, 'assumptions'):
-                pass
-                yield '<p><span class="label-assumption">Rests on assumptions:</span> '
-                yield escape(context.call((undefined(name='links') if l_2_links is missing else l_2_links), environment.getattr(l_2_d, 'assumptions'), _loop_vars=_loop_vars))
-                yield '</p>'
-            yield '</div>\n'
-        l_2_d = l_2_refs = l_2_links = missing
-    l_1_g = missing
+        yield escape(context.call((undefined(name='derivations') if l_1_derivations is missing else l_1_derivations), environment.getattr(l_1_g, 'entries'), _loop_vars=_loop_vars))
+    l_1_g = l_1_derivations = missing
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'changes'):
         pass
         yield '<h3 id="derivations-changed">What changed</h3>\n'
@@ -1117,4 +1023,4 @@ def root(context, missing=missing):
     yield '</tbody>\n</table></div>\n</section>\n</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '4=25&7=32&8=34&11=53&12=56&24=66&30=72&33=100&36=110&38=116&40=119&42=124&45=137&46=179&50=188&51=195&53=202&54=205&57=207&62=226&63=232&64=236&65=242&66=244&67=260&68=263&69=271&70=274&72=300&73=303&76=323&78=326&82=343&83=349&84=355&85=368&87=388&89=398&92=400&93=440&94=442&97=444&99=449&100=465&101=471&102=476&105=504&108=506&113=546&116=548&119=562&120=568&121=572&122=578&127=607&128=611&129=615&132=622&134=679&143=698&144=704&145=710&146=712&147=717&148=720&149=732&155=748&156=751&157=757&158=765&159=767&169=778&174=826&175=830&180=832&187=874&194=888&201=901&205=921&206=931&207=951&210=957&217=972&218=980&219=988&220=998&221=1004&222=1008&223=1013&226=1021&227=1024&228=1031&229=1041&230=1047&231=1051&237=1059&238=1081&242=1084&249=1104'
+debug_info = '5=25&8=32&9=34&12=53&13=56&25=66&31=72&34=100&37=110&39=116&41=119&43=124&46=137&47=179&51=188&52=195&54=202&55=205&58=207&63=226&64=232&65=236&66=242&67=244&68=260&69=263&70=271&71=274&73=300&74=303&77=323&79=326&83=343&84=349&85=355&86=368&88=388&90=398&93=400&94=440&95=442&98=444&100=449&101=465&102=471&103=476&106=504&109=506&114=546&117=548&120=562&121=568&122=572&123=578&128=607&129=612&130=616&133=622&142=642&143=648&144=654&145=656&146=661&147=664&148=676&154=692&155=695&156=701&157=709&158=711&168=722&173=770&174=774&179=776&186=818&193=832&200=845&204=865&205=875&206=895&209=901&216=916&217=925&218=927&219=930&220=937&221=947&222=953&223=957&229=965&230=987&234=990&241=1010'
