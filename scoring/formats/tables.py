@@ -31,7 +31,6 @@ from .models import (
     SetConfidence,
     SetValue,
     SetWeight,
-    ShiftValue,
 )
 
 ROW_COLUMNS = ("item", "factor", "indicator", "value", "confidence", "grade", "reliability",
@@ -103,9 +102,10 @@ def build_tables(cases: CaseSet | Case, lean: bool = False) -> Tables:
         "observed": items["observed"].to_numpy(), "age_days": items["age_days"].to_numpy(),
         "assumption": np.zeros(m, dtype=bool), "value_changes": _repeat(_NONE, m),
         "confidence_changes": _repeat(_NONE, m)}
+    base["score"] = map_values(base["factor"], base["indicator"], base["value"], rubric)
     if lean:  # what a change or the mapping reads, and what the method reads
         base = {k: v for k, v in base.items()
-                if k in ("case", "scenario", "item", "factor", "indicator", "value",
+                if k in ("case", "scenario", "item", "factor", "indicator", "value", "score",
                          *METHOD_COLUMNS)}
     rubric_weights: dict[str, tuple[float, str | None]] = {
         f.id: (float(f.weight), None) for f in rubric.factors}
@@ -130,9 +130,7 @@ def build_tables(cases: CaseSet | Case, lean: bool = False) -> Tables:
         "scenario": _categorical(out["scenario"], scenario_ids),
     })
     frame["factor"] = _categorical(out["factor"], factor_ids)
-    score = map_values(pd.DataFrame({"factor": frame["factor"],
-                                     "indicator": pd.Series(out["indicator"], dtype=object),
-                                     "value": pd.Series(out["value"], dtype=object)}), rubric)
+    score = out.pop("score")
     for column in METHOD_COLUMNS if lean else ROW_COLUMNS:
         if column == "factor":
             continue
@@ -198,6 +196,7 @@ def overlay(base: Cols, sc: Scenario, code: int, rubric: Rubric, codes: np.ndarr
             continue
         if isinstance(ch, Assume):
             new = _assumed(ch, cid, code, rubric, codes, as_of, factor_ids.index(ch.item.factor))
+            new["score"] = map_values(new["factor"], new["indicator"], new["value"], rubric)
             rows = {k: np.concatenate([v, new[k]]) for k, v in rows.items()}  # keeps rows' keys
             continue
         hit = rows["item"] == ch.item
@@ -212,14 +211,15 @@ def overlay(base: Cols, sc: Scenario, code: int, rubric: Rubric, codes: np.ndarr
         if isinstance(ch, SetConfidence):
             column = "confidence_changes"
             rows["confidence"] = np.where(hit, float(ch.confidence), rows["confidence"])
-        elif isinstance(ch, SetValue):
+        else:  # a new value: its score is mapped again
             values = rows["value"].copy()
-            values[hit] = ch.value
+            values[hit] = ch.value if isinstance(ch, SetValue) else \
+                [float(v) + float(ch.by) for v in values[hit]]
             rows["value"] = values
-        elif isinstance(ch, ShiftValue):
-            values = rows["value"].copy()
-            values[hit] = [float(v) + float(ch.by) for v in values[hit]]
-            rows["value"] = values
+            scores = rows["score"].copy()
+            scores[hit] = map_values(rows["factor"][hit], rows["indicator"][hit], values[hit],
+                                     rubric)
+            rows["score"] = scores
         if column in rows:  # (lean rows do not say which changes touched them)
             tags = rows[column].copy()
             for r in np.flatnonzero(hit).tolist():  # one row per case: the item is named once
@@ -319,15 +319,23 @@ def apply_mapping(mapping: Mapping, values: pd.Series) -> np.ndarray:
     return np.asarray(scores[np.searchsorted(edges, x, side="right")], dtype=float)
 
 
-def map_values(items: pd.DataFrame, rubric: Rubric) -> np.ndarray:
-    """Each row's value on the scale: the value itself, or its indicator's mapping of it."""
-    out = np.full(len(items), np.nan)
-    direct = items["indicator"].isna().to_numpy()
-    out[direct] = items.loc[direct, "value"].to_numpy(dtype=float)
-    mappings = {(f.id, i.id): i.mapping for f in rubric.factors for i in f.indicators}
-    mapped = items.reset_index(drop=True)[~direct]
-    for (factor, indicator), group in mapped.groupby([mapped["factor"].astype(str),
-                                                      mapped["indicator"].astype(str)]):
-        out[group.index.to_numpy()] = apply_mapping(mappings[(str(factor), str(indicator))],
-                                                    group["value"])
+def map_values(factor: np.ndarray, indicator: np.ndarray, value: np.ndarray,
+               rubric: Rubric) -> np.ndarray:
+    """Each row's value on the scale: the value itself, or its indicator's mapping of it.
+    ``factor``: factor positions (codes in rubric order); ``indicator``: ids or None;
+    ``value``: numbers and labels."""
+    out = np.full(len(value), np.nan)
+    direct = np.asarray(pd.isna(pd.Series(indicator, dtype=object)), dtype=bool)
+    out[direct] = value[direct].astype(float)
+    rows = np.flatnonzero(~direct)
+    if not len(rows):
+        return out
+    ind_code, ind_ids = pd.factorize(pd.Series(indicator[rows], dtype=object))
+    key = factor[rows].astype(np.int64) * len(ind_ids) + ind_code
+    for k in np.unique(key).tolist():  # one mapping at a time, over all its rows
+        f, i = divmod(k, len(ind_ids))
+        mapping = next(ind.mapping for ind in rubric.factors[f].indicators
+                       if ind.id == ind_ids[i])
+        mine = rows[key == k]
+        out[mine] = apply_mapping(mapping, pd.Series(value[mine], dtype=object))
     return out
