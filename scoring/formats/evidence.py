@@ -147,16 +147,27 @@ def _duplicates(recs: Records, ids: np.ndarray, ok: np.ndarray, what: str,
                 out: list[Problem]) -> None:
     """Ids repeated within a case: each repeat names the first."""
     rows = np.flatnonzero(ok)
-    frame = pd.DataFrame({"case": recs.case[rows], "id": ids[rows]})
-    dup = frame.duplicated(["case", "id"]).to_numpy()
+    key = pd.Series(_keys((recs.case[rows], ids[rows]))[0])
+    dup = key.duplicated().to_numpy()
     if not dup.any():
         return
-    first = frame.drop_duplicates(["case", "id"]).set_index(["case", "id"])
-    first["row"] = rows[~dup]
-    where = first["row"].reindex(pd.MultiIndex.from_frame(frame[dup])).to_numpy()
+    first = pd.Series(rows[~dup], index=key[~dup].to_numpy())
+    where = first.reindex(key[dup].to_numpy()).to_numpy()
     for r, j in zip(rows[dup].tolist(), where.tolist(), strict=True):
         out.append(recs.problem(r, "id", f"duplicate {what} id {ids[r]!r} (first at "
                                          f"{_first_at(recs, int(j))})"))
+
+
+def _keys(*parts: tuple[np.ndarray, np.ndarray]) -> list[np.ndarray]:
+    """Each (case, id) pair of each part as one integer, comparable across the parts: ids
+    coded once for all parts (a missing id is -1), then combined with the case."""
+    ids = np.concatenate([i for _, i in parts]) if parts else np.zeros(0, dtype=object)
+    codes, names = pd.factorize(pd.Series(ids, dtype=object))
+    width, out, start = len(names) + 1, [], 0
+    for case, part in parts:
+        out.append(np.asarray(case, dtype=np.int64) * width + codes[start:start + len(part)])
+        start += len(part)
+    return out
 
 
 def value_objects(col: Column) -> np.ndarray:
@@ -344,11 +355,12 @@ def check_evidence(sources: Records, items: Records, refs: Records, rubric: Rubr
            lambda d, a: f"observed {d} is after the case's as_of {a}", found)
     # Citations: each names a source of its case.
     r_src = _texts(refs.fields["source"])
-    have = pd.MultiIndex.from_arrays([sources.case[s_ok["id"]], s_ids[s_ok["id"]]])
-    cited = pd.MultiIndex.from_arrays([refs.case, r_src])
-    at = have.get_indexer(cited) if have.is_unique else \
-        pd.Series(np.arange(len(have))).groupby(have).first().reindex(cited).to_numpy()
-    at = np.where(pd.isna(at), -1, at).astype(np.int64)
+    have_rows = np.flatnonzero(s_ok["id"])
+    have, cited = _keys((sources.case[have_rows], s_ids[have_rows]), (refs.case, r_src))
+    first = ~pd.Series(have).duplicated().to_numpy()  # a repeated source id: the first counts
+    at = pd.Index(have[first]).get_indexer(cited)
+    known_rows = np.append(have_rows[first], -1)  # -1: no such source
+    at = known_rows[np.where(at >= 0, at, len(known_rows) - 1)]
     for r in np.flatnonzero(r_ok["source"] & (at < 0)).tolist():
         found.append(refs.problem(r, "source", f"unknown source {r_src[r]!r}"))
     out += found
