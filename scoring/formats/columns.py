@@ -25,12 +25,11 @@ from typing import Any
 import numpy as np
 
 from ..errors import Problem
+from .models import MAX_MAGNITUDE, too_large
+from .tabular import NUMBER_TEXT, NUMERIC, source_suffixes
 from .yamlio import PathKey, YamlDoc
 
-# Every number is at most MAX_MAGNITUDE in absolute value (models.MAX_MAGNITUDE).
-MAX_MAGNITUDE = 1e15
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
-NUMBER_TEXT = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
 _INTEGER_TEXT = r"^[-+]?\d+$"
 _DATE_TEXT = r"^\d{4}-\d{2}-\d{2}$"
 _DATETIME_TEXT = r"^\d{4}-\d{2}-\d{2}[Tt ]\d"
@@ -94,7 +93,6 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _free("sha256", pattern=r"^[0-9a-f]{64}$"),
     ),
 }
-NUMERIC = frozenset({"value", "confidence"})  # a table's text cell here is read as a number
 
 
 @dataclass
@@ -364,8 +362,6 @@ def table_records(table: Any, doc: YamlDoc, kind: str, case: np.ndarray,
     if kind != "items":
         return recs, None
     # Citations: one per source/locator column pair that has a cell in the row.
-    from .tabular import source_suffixes
-
     parts = []
     for j, sfx in enumerate(source_suffixes(table.header)):
         source, locator = col("source" + sfx, False), col("locator" + sfx, False)
@@ -486,15 +482,6 @@ def describe(value: Any, plain: str | None) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
-
-
-def too_large(value: float | int) -> str:
-    """The message of a number beyond MAX_MAGNITUDE."""
-    if isinstance(value, int) and abs(value) >= 10**30:
-        shown = f"an integer of about {int(abs(value).bit_length() * 0.30103) + 1} digits"
-    else:
-        shown = f"{value:.6g}"
-    return f"{shown} is too large: a number must be at most 1e15 in absolute value"
 
 
 _TYPE_OK = {"id": (K_STR,), "text": (K_STR,), "str": (K_STR,), "number": (K_INT, K_FLOAT),

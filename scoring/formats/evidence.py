@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem
-from .columns import K_INT, K_STR, MAX_MAGNITUDE, Column, Records, check_records
-from .models import CategoriesMapping, Item, Rubric, Source, SourceRef
+from .columns import K_INT, K_STR, Column, Records, check_records
+from .models import MAX_MAGNITUDE, CategoriesMapping, Item, Rubric, Source, SourceRef
 from .tabular import TableDoc
 
 

@@ -1,8 +1,12 @@
-"""Load a case folder (and the rubric it names) into validated models.
+"""Load case folders (and the rubrics they name) into validated cases.
 
-A case folder holds ``case.yaml``, ``sources.yaml``, ``evidence.yaml`` and optionally
-``scenarios.yaml`` (see docs/formats.md). Loading collects every problem in every file and
-raises one :class:`InputError` listing them all; nothing is scored from a case that has any.
+A case folder holds ``case.yaml``, ``sources.yaml``, ``evidence.yaml`` (or tables for
+these two) and optionally ``scenarios.yaml`` (see docs/formats.md). The small, nested
+documents (the case header, the rubric, scenarios) are validated by their pydantic models;
+sources and items are read into columns and checked column by column (``columns.py``,
+``evidence.py``) for all the folders that share a rubric at once. Loading collects every
+problem in every file of every case and raises one :class:`InputError` listing them all;
+nothing is scored from cases that have any. :func:`load_case` is :func:`load_cases` of one.
 """
 
 from __future__ import annotations

@@ -29,16 +29,19 @@ from pydantic_core import PydanticCustomError
 MAX_MAGNITUDE = 1e15
 
 
+def too_large(value: float | int) -> str:
+    """The message of a number beyond MAX_MAGNITUDE (a huge integer is named by its digits)."""
+    if isinstance(value, int) and abs(value) >= 10**30:
+        shown = f"an integer of about {int(abs(value).bit_length() * 0.30103) + 1} digits"
+    else:
+        shown = f"{value:.6g}"
+    return f"{shown} is too large: a number must be at most 1e15 in absolute value"
+
+
 def _in_range(value: object) -> object:
     if isinstance(value, (int, float)) and not isinstance(value, bool) \
             and abs(value) > MAX_MAGNITUDE:
-        if isinstance(value, int) and abs(value) >= 10**30:
-            shown = f"an integer of about {int(abs(value).bit_length() * 0.30103) + 1} digits"
-        else:
-            shown = f"{value:.6g}"
-        raise PydanticCustomError(
-            "number_range", "{value} is too large: a number must be at most 1e15 in absolute "
-            "value", {"value": shown})
+        raise PydanticCustomError("number_range", "{message}", {"message": too_large(value)})
     return value
 
 

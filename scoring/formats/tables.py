@@ -5,7 +5,8 @@ is the base rows with the scenario's changes applied in order. Each row remember
 changes touched it (``value_changes``, ``confidence_changes``), each weight row which change
 set it (``weight_change``), and ``drops`` lists the items a scenario removed, so every number
 downstream can name the assumption it rests on. One case and ten thousand go through the
-same builder: :func:`build_tables` is :class:`TableBuilder` with one case.
+same builder: :func:`build_tables` takes a :class:`~scoring.formats.loader.CaseSet` (a single
+case is a set of one).
 """
 
 from __future__ import annotations

@@ -4,10 +4,10 @@ A table has the same fields as the YAML file it replaces, one column per field a
 per source, item or case. An item's ``sources`` list is spread over column pairs ``source`` /
 ``locator``, ``source_2`` / ``locator_2``, ... A universe table also has a ``case`` column.
 
-A table is turned into a :class:`TableDoc`: the same data the YAML loader builds (``{"items":
-[...]}``), so the same pydantic models and cross-field checks validate it, and every problem
-names the file, the row (as ``line``: the header is row 1, the first record row 2) and the
-column (as ``col``: 1-based index; 0 when the column is missing).
+A table's columns become the same typed columns as a YAML file's records
+(``columns.table_records``), checked by the same rules; a :class:`TableDoc` places each
+problem at the file, the row (as ``line``: the header is row 1, the first record row 2) and
+the column (as ``col``: 1-based index; 0 when the column is missing).
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from .yamlio import PathKey, YamlDoc
 TABLE_SUFFIXES = (".csv", ".parquet")
 CASE_COLUMN = "case"
 _SOURCE_PAIR = re.compile(r"^(source|locator)(?:_([2-9]|[1-9][0-9]+))?$")
-_NUMBER = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
-_NUMBER_FIELDS = {"confidence"}
-_VALUE_FIELDS = {"value"}
+# A number written as text (a CSV cell), and the fields whose text cells are read as numbers.
+NUMBER_TEXT = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
+NUMERIC = frozenset({"value", "confidence"})
 
 # Limits of one table file (docs/formats.md, "Tables"), checked before or while reading so
 # that a huge file is refused before it is held in memory.
@@ -74,7 +74,7 @@ SPECS = {
 class RawTable:
     """A table as read: its header and its columns as an Arrow table (a CSV's as text, empty
     cells null). ``cells`` gives the same columns as Python lists (None for an empty cell or a
-    NaN), built on first use: only the per-case path that reports exact problems needs them."""
+    NaN), built on first use: only case headers (one small document per row) read them."""
 
     path: str
     header: tuple[str, ...]
@@ -256,8 +256,8 @@ def cell_problems(table: RawTable) -> list[Problem]:
             (pc.greater(length, MAX_CELL_CHARS), "cell holds {n} characters; the limit for a "
              f"cell is {MAX_CELL_CHARS}"),
         ]
-        if name in _NUMBER_FIELDS or name in _VALUE_FIELDS:
-            number = pc.match_substring_regex(pc.utf8_trim_whitespace(col), _NUMBER.pattern)
+        if name in NUMERIC:
+            number = pc.match_substring_regex(pc.utf8_trim_whitespace(col), NUMBER_TEXT.pattern)
             checks.append((pc.and_(number, pc.greater(length, MAX_NUMBER_CHARS)),
                            "cannot read value: the number {head}... has {n} characters; "
                            "numbers must be at most 1e15 in absolute value"))
@@ -294,49 +294,19 @@ def check_header(table: RawTable, spec: TableSpec, universe: bool) -> list[Probl
     return out
 
 
-def _cell(name: str, value: Any) -> Any:
-    """A cell as the YAML loader would give it: a number column's text read as a number."""
-    if isinstance(value, str) and (name in _NUMBER_FIELDS or name in _VALUE_FIELDS):
-        text = value.strip()
-        if _NUMBER.match(text):
-            number = float(text)
-            return int(text) if re.fullmatch(r"[-+]?\d+", text) else number
-    return value
-
-
 def source_suffixes(header: Sequence[str]) -> list[str]:
     """Suffixes of the source/locator column pairs, in order: "", "_2", "_3", ..."""
     numbers = {int(m.group(2) or 1) for h in header if (m := _SOURCE_PAIR.match(h))}
     return ["" if n == 1 else f"_{n}" for n in sorted(numbers)]
 
 
-def table_doc(table: RawTable, spec: TableSpec, rows: Sequence[int] | None = None) -> TableDoc:
-    """The document of ``rows`` (0-based record indices; all by default) of ``table``: one
-    record per row, as the YAML loader would give it, built column by column."""
-    picked = list(range(table.n_rows)) if rows is None else [int(k) for k in rows]
-    records: list[dict[str, Any]] = [{} for _ in picked]
-    for name in spec.columns:
-        if name not in table.cells or name in ("source", "locator"):
-            continue
-        column = table.cells[name]
-        numeric = name in _NUMBER_FIELDS or name in _VALUE_FIELDS
-        for rec, k in zip(records, picked, strict=True):
-            value = column[k]
-            if value is not None:
-                rec[name] = _cell(name, value) if numeric else value
-    if spec.kind == "evidence":
-        pairs = [(table.cells.get("source" + sfx), table.cells.get("locator" + sfx))
-                 for sfx in source_suffixes(table.header)]
-        for rec, k in zip(records, picked, strict=True):
-            refs = []
-            for source, locator in pairs:
-                ref = {f: col[k] for f, col in (("source", source), ("locator", locator))
-                       if col is not None and col[k] is not None}
-                if ref:
-                    refs.append(ref)
-            rec["sources"] = refs
-    data: Any = {spec.key: records} if spec.key else records[0]
-    return TableDoc(table.path, data, spec=spec, table=table, rows=picked)
+def table_doc(table: RawTable, spec: TableSpec, rows: Sequence[int]) -> TableDoc:
+    """The document of one record of a cases table (``rows``: its 0-based index): the fields
+    of ``case.yaml``, as the YAML loader would give them, for the case header's model."""
+    (k,) = [int(r) for r in rows]
+    record = {name: table.cells[name][k] for name in spec.columns
+              if name in table.cells and table.cells[name][k] is not None}
+    return TableDoc(table.path, record, spec=spec, table=table, rows=[k])
 
 
 def load_table(path: Path, display: str, kind: str) -> tuple[RawTable, TableDoc]:

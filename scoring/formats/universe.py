@@ -6,9 +6,11 @@ usual, in YAML or with tabular sources and evidence) and/or one set of tables fo
 relative to the universe folder), ``sources`` and ``evidence`` tables with a ``case`` column,
 and an optional ``scenarios.yaml`` that applies to every case of the tables.
 
-Every case is validated by the same models and checks as a single case; problems keep their
-file, row and column. :meth:`Universe.cases` yields the cases one by one, so that a universe
-never has to be held in memory as models.
+Every case takes the path a single case takes (``loader.py``, ``columns.py``,
+``evidence.py``): the tables' rows of every case are checked together, column by column, and
+problems keep their file, row and column. :meth:`Universe.sets` gives the valid cases as one
+:class:`~scoring.formats.loader.CaseSet` per rubric (their evidence as frames, no model per
+item); :meth:`Universe.load` gives one case, for its page.
 """
 
 from __future__ import annotations

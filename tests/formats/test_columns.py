@@ -12,8 +12,8 @@ import pytest
 
 import scoring
 from scoring.errors import InputError
-from scoring.formats.columns import FIELDS, MAX_MAGNITUDE
-from scoring.formats.models import Item, Source, SourceRef
+from scoring.formats.columns import FIELDS
+from scoring.formats.models import MAX_MAGNITUDE, Item, Source, SourceRef
 from scoring.formats.synthetic import write_universe
 from scoring.formats.universe import Universe
 
