@@ -61,7 +61,7 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
         old = score_folder(baseline)
         read += old.case.read
         changes = build_changes(case_diff(old, result), label,
-                                {i.id for i in result.case.items})
+                                set(result.case.evidence.items["id"].tolist()))
     checked = None
     if snapshots is not None:
         from .analysis.verify import verify_case
