@@ -31,7 +31,7 @@ import pandas as pd
 from ..errors import ScoringError
 from .judge import Judged, judge
 from .params import OverrideLike, RubricLike
-from .steps import composites, counted, factor_scores, sum_groups, sum_rows
+from .steps import Groups, composites, counted, factor_scores, sum_rows
 from .weights import item_weights, relative_weights
 
 BASE = "base"
@@ -74,21 +74,6 @@ def _joined(frame: pd.DataFrame, **columns: np.ndarray) -> pd.DataFrame:
     return pd.concat([frame, pd.DataFrame(columns, index=frame.index)], axis=1)
 
 
-def _by_group(keys: np.ndarray, size: int, how: str, fill: float, **columns: np.ndarray
-              ) -> dict[str, np.ndarray]:
-    """Per group code 0..size-1: each column's sum (compensated, ``steps.sum_groups``) or
-    max or min over its rows (NaN values skipped), ``fill`` where a group has none."""
-    if how == "sum":
-        sums = sum_groups(np.column_stack(list(columns.values())), keys, size)
-        return {name: sums[:, k] for k, name in enumerate(columns)}
-    out = {}
-    for name, values in columns.items():
-        full = np.full(size, np.nan)
-        (np.fmax if how == "max" else np.fmin).at(full, keys, values)
-        out[name] = np.where(np.isnan(full), fill, full)
-    return out
-
-
 def score(items: pd.DataFrame, weights: pd.DataFrame, rubric: RubricLike,
           overrides: Mapping[tuple[str, str], Sequence[OverrideLike]] | None = None,
           drops: pd.DataFrame | None = None) -> Frames:
@@ -103,28 +88,32 @@ def score(items: pd.DataFrame, weights: pd.DataFrame, rubric: RubricLike,
     n_s = len(weights["scenario"].cat.categories)
     n_f = len(rubric.factors)
     size = n_c * n_s * n_f
-    its, g = _score_items(items, rubric, n_s, n_f, size)
-    fac, pair_of_row = _score_factors(its, g, weights, rubric, n_s, n_f, size)
+    g = (codes(items["case"]) * n_s + codes(items["scenario"])) * n_f + codes(items["factor"])
+    groups = Groups(g, size)  # laid out once for every sum and extreme over items
+    its, rw, relative_total = _score_items(items, rubric, g, groups)
+    fac, pair_of_row = _score_factors(its, groups, rw, relative_total, weights, rubric, n_s,
+                                      n_f)
     scen, fac = _composites(fac, pair_of_row, weights, rubric, n_s)
     fac, scen, judged = _judge(fac, scen, rubric, dict(overrides or {}), n_f)
     empty = pd.DataFrame({"case": [], "scenario": [], "factor": [], "item": [], "change": []})
     return Frames(its, fac, scen, empty if drops is None else drops, judged)
 
 
-def _score_items(items: pd.DataFrame, rubric: RubricLike, n_s: int, n_f: int,
-                 size: int) -> tuple[pd.DataFrame, np.ndarray]:
-    """Steps 1 and 2 per item row, and each row's share of its factor; and each row's group
-    code (pair and factor)."""
-    g = (codes(items["case"]) * n_s + codes(items["scenario"])) * n_f + codes(items["factor"])
+def _score_items(items: pd.DataFrame, rubric: RubricLike, g: np.ndarray, groups: Groups
+                 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Steps 1 and 2 per item row (group code ``g``: pair and factor), and each row's share
+    of its factor; and the relative weights laid out by ``groups`` and their sum by group."""
     w = item_weights(items["confidence"].to_numpy(dtype=float),
                      items["reliability"].to_numpy(dtype=float),
                      items["age_days"].to_numpy(dtype=float), rubric.half_life_days,
                      rubric.max_age_days, rubric.stale == "exclude")
-    rw = relative_weights(w, g, size)
+    rw = relative_weights(w, g, groups.size)
     strength = np.array([f.polarity == "strength" for f in rubric.factors])
     lo, hi = float(rubric.scale.min), float(rubric.scale.max)
     value = items["score"].to_numpy(dtype=float)
-    total = _by_group(g, size, "sum", 0.0, rw=rw)["rw"][g]
+    laid = groups.take(rw)
+    relative_total = groups.sums(laid)
+    total = relative_total[g]
     out = _joined(
         items, decay=w.decay, stale=w.stale,
         # Stale items count for nothing when the rubric says so; otherwise only flagged.
@@ -132,37 +121,36 @@ def _score_items(items: pd.DataFrame, rubric: RubricLike, n_s: int, n_f: int,
         counted=counted(rw),  # takes part in max, min and the spread
         risk_value=np.where(strength[codes(items["factor"])], lo + hi - value, value),
         share=np.where(total > 0, rw / np.where(total > 0, total, 1.0), 0.0))
-    return out, g
+    return out, laid, relative_total
 
 
-def _score_factors(its: pd.DataFrame, g: np.ndarray, weights: pd.DataFrame, rubric: RubricLike,
-                   n_s: int, n_f: int, size: int) -> tuple[pd.DataFrame, np.ndarray]:
-    """Steps 3 and 4: one row per weight row (pair and factor)."""
-    rw = its["relative_weight"].to_numpy()
-    risk = its["risk_value"].to_numpy()
-    counted_risk = np.where(counted(rw), risk, np.nan)
-    sourced = np.where(its["assumption"].to_numpy(dtype=bool), 0.0, rw)
-    sums = _by_group(g, size, "sum", 0.0, total_weight=its["effective_weight"].to_numpy(),
-                     relative_total=rw, weighted_risk=rw * risk, sourced_weight=sourced,
-                     n_items=np.ones(len(g)))
-    highest = _by_group(g, size, "max", np.nan, r=counted_risk)["r"]
-    lowest = _by_group(g, size, "min", np.nan, r=counted_risk)["r"]
+def _score_factors(its: pd.DataFrame, groups: Groups, rw: np.ndarray, relative_total: np.ndarray,
+                   weights: pd.DataFrame, rubric: RubricLike, n_s: int, n_f: int
+                   ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Steps 3 and 4: one row per weight row (pair and factor). ``rw``: relative weights laid
+    out by ``groups``, ``relative_total``: their sums."""
+    # Item columns laid out as rw is (steps.Groups): a product or a choice per row is the
+    # same number in any order.
+    risk = groups.take(its["risk_value"].to_numpy())
     pair = codes(weights["case"]) * n_s + codes(weights["scenario"])
     fg = pair * n_f + codes(weights["factor"])
-    rel_total = sums["relative_total"][fg]
-    hi, lo = highest[fg], lowest[fg]
+    total_weight = groups.sums(groups.take(its["effective_weight"].to_numpy()))[fg]
+    weighted_risk = groups.sums(rw * risk)[fg]
+    sourced = np.where(groups.take(its["assumption"].to_numpy(dtype=bool)), 0.0, rw)
+    sourced_weight = groups.sums(sourced)[fg]
+    high, low = groups.extremes(np.where(counted(rw), risk, np.nan))
+    rel_total, hi, lo = relative_total[fg], high[fg], low[fg]
     slot = codes(weights["factor"])
     aggregation = np.array([f.aggregation for f in rubric.factors], dtype=object)[slot]
     impute = np.array([np.nan if f.impute is None else f.impute for f in rubric.factors])[slot]
     # Relative weights: the same mean as sum(w·r) / sum(w), without underflow (weights.py).
-    score, has, imputed, included = factor_scores(sums["weighted_risk"][fg], rel_total, lo, hi,
+    score, has, imputed, included = factor_scores(weighted_risk, rel_total, lo, hi,
                                                   aggregation, impute)
     spread = np.where(has, hi - lo, np.nan)
     limit = np.inf if rubric.contested_spread is None else float(rubric.contested_spread)
     out = _joined(
-        weights, n_items=sums["n_items"][fg].astype(np.int64),
-        total_weight=sums["total_weight"][fg],
-        has_sourced_evidence=sums["sourced_weight"][fg] > 0, has_evidence=rel_total > 0,
+        weights, n_items=groups.counts[fg].astype(np.int64), total_weight=total_weight,
+        has_sourced_evidence=sourced_weight > 0, has_evidence=rel_total > 0,
         aggregation=aggregation, imputed=imputed, score=score, included=included,
         spread=spread, contested=np.nan_to_num(spread, nan=0.0) > limit)
     return out, pair
