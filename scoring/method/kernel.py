@@ -65,13 +65,15 @@ def codes(column: pd.Series) -> np.ndarray:
 
 def _joined(frame: pd.DataFrame, **columns: np.ndarray) -> pd.DataFrame:
     """``frame`` with ``columns`` set: replaced where it has them, the others added at its
-    end in the order given; one concatenation rather than one insertion per column."""
+    end in the order given; one concatenation rather than one insertion per column. Copies
+    nothing: the frame's columns are shared (copy on write) and the new ones are the
+    arrays given, not one block made of them."""
     existing = [name for name in columns if name in frame.columns]
     if existing:
-        frame = frame.copy()
+        frame = frame.copy(deep=False)
         for name in existing:
             frame[name] = columns.pop(name)
-    return pd.concat([frame, pd.DataFrame(columns, index=frame.index)], axis=1)
+    return pd.concat([frame, pd.DataFrame(columns, index=frame.index, copy=False)], axis=1)
 
 
 def score(items: pd.DataFrame, weights: pd.DataFrame, rubric: RubricLike,
@@ -182,8 +184,8 @@ def _composites(fac: pd.DataFrame, pair: np.ndarray, weights: pd.DataFrame, rubr
                   contribution=contribution[rows, slot])
     first_rows = np.sort(first)
     scen = pd.DataFrame({
-        **{column: pd.Categorical(weights[column].to_numpy()[first_rows],
-                                  categories=weights[column].cat.categories)
+        **{column: pd.Categorical.from_codes(codes(weights[column])[first_rows],
+                                             categories=weights[column].cat.categories)
            for column in ("case", "scenario")},
         "composite": composite,
         "weight_with_evidence": sum_rows(np.where(matrix("has_sourced_evidence", False),
