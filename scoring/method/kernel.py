@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from ..errors import ScoringError
 from .judge import Judged, judge
@@ -63,7 +64,7 @@ def codes(column: pd.Series) -> np.ndarray:
     return np.asarray(column.cat.codes, dtype=np.int64)
 
 
-def _joined(frame: pd.DataFrame, **columns: np.ndarray) -> pd.DataFrame:
+def _joined(frame: pd.DataFrame, **columns: np.ndarray | ExtensionArray) -> pd.DataFrame:
     """``frame`` with ``columns`` set: replaced where it has them, the others added at its
     end in the order given; one concatenation rather than one insertion per column. Copies
     nothing: the frame's columns are shared (copy on write) and the new ones are the
@@ -90,9 +91,14 @@ def score(items: pd.DataFrame, weights: pd.DataFrame, rubric: RubricLike,
     n_s = len(weights["scenario"].cat.categories)
     n_f = len(rubric.factors)
     size = n_c * n_s * n_f
-    g = (codes(items["case"]) * n_s + codes(items["scenario"])) * n_f + codes(items["factor"])
+    g = codes(items["case"])  # (case × n_s + scenario) × n_f + factor, in place
+    g *= n_s
+    g += items["scenario"].cat.codes.to_numpy()
+    g *= n_f
+    g += items["factor"].cat.codes.to_numpy()
     groups = Groups(g, size)  # laid out once for every sum and extreme over items
     its, rw, relative_total = _score_items(items, rubric, g, groups)
+    del g
     fac, pair_of_row = _score_factors(its, groups, rw, relative_total, weights, rubric, n_s,
                                       n_f)
     scen, fac = _composites(fac, pair_of_row, weights, rubric, n_s)
@@ -115,14 +121,19 @@ def _score_items(items: pd.DataFrame, rubric: RubricLike, g: np.ndarray, groups:
     value = items["score"].to_numpy(dtype=float)
     laid = groups.take(rw)
     relative_total = groups.sums(laid)
-    total = relative_total[g]
+    # share = rw / total where the factor's total is above 0, else 0 (in one buffer)
+    share = relative_total[g]
+    none = ~(share > 0)
+    share[none] = 1.0
+    np.divide(rw, share, out=share)
+    share[none] = 0.0
     out = _joined(
         items, decay=w.decay, stale=w.stale,
         # Stale items count for nothing when the rubric says so; otherwise only flagged.
         kept=w.kept, effective_weight=w.effective_weight, relative_weight=rw,
         counted=counted(rw),  # takes part in max, min and the spread
-        risk_value=np.where(strength[codes(items["factor"])], lo + hi - value, value),
-        share=np.where(total > 0, rw / np.where(total > 0, total, 1.0), 0.0))
+        risk_value=np.where(strength[items["factor"].cat.codes.to_numpy()], lo + hi - value, value),
+        share=share)
     return out, laid, relative_total
 
 
@@ -133,17 +144,21 @@ def _score_factors(its: pd.DataFrame, groups: Groups, rw: np.ndarray, relative_t
     out by ``groups``, ``relative_total``: their sums."""
     # Item columns laid out as rw is (steps.Groups): a product or a choice per row is the
     # same number in any order.
-    risk = groups.take(its["risk_value"].to_numpy())
     pair = codes(weights["case"]) * n_s + codes(weights["scenario"])
     fg = pair * n_f + codes(weights["factor"])
     total_weight = groups.sums(groups.take(its["effective_weight"].to_numpy()))[fg]
-    weighted_risk = groups.sums(rw * risk)[fg]
     sourced = np.where(groups.take(its["assumption"].to_numpy(dtype=bool)), 0.0, rw)
     sourced_weight = groups.sums(sourced)[fg]
-    high, low = groups.extremes(np.where(counted(rw), risk, np.nan))
+    del sourced
+    risk = groups.take(its["risk_value"].to_numpy())
+    weighted_risk = groups.sums(rw * risk)[fg]
+    risk[~counted(rw)] = np.nan  # max, min and spread over counted items only
+    high, low = groups.extremes(risk)
+    del risk
     rel_total, hi, lo = relative_total[fg], high[fg], low[fg]
     slot = codes(weights["factor"])
-    aggregation = np.array([f.aggregation for f in rubric.factors], dtype=object)[slot]
+    how = [f.aggregation for f in rubric.factors]
+    aggregation = np.array(how, dtype=object)[slot]
     impute = np.array([np.nan if f.impute is None else f.impute for f in rubric.factors])[slot]
     # Relative weights: the same mean as sum(w·r) / sum(w), without underflow (weights.py).
     score, has, imputed, included = factor_scores(weighted_risk, rel_total, lo, hi,
@@ -153,7 +168,8 @@ def _score_factors(its: pd.DataFrame, groups: Groups, rw: np.ndarray, relative_t
     out = _joined(
         weights, n_items=groups.counts[fg].astype(np.int64), total_weight=total_weight,
         has_sourced_evidence=sourced_weight > 0, has_evidence=rel_total > 0,
-        aggregation=aggregation, imputed=imputed, score=score, included=included,
+        # the column's strings taken from the rubric's few, not made from each row's
+        aggregation=pd.array(how, dtype="str").take(slot), imputed=imputed, score=score, included=included,
         spread=spread, contested=np.nan_to_num(spread, nan=0.0) > limit)
     return out, pair
 
