@@ -116,9 +116,6 @@ def _score_items(items: pd.DataFrame, rubric: RubricLike, g: np.ndarray, groups:
                      items["age_days"].to_numpy(dtype=float), rubric.half_life_days,
                      rubric.max_age_days, rubric.stale == "exclude")
     rw = relative_weights(w, g, groups.size)
-    strength = np.array([f.polarity == "strength" for f in rubric.factors])
-    lo, hi = float(rubric.scale.min), float(rubric.scale.max)
-    value = items["score"].to_numpy(dtype=float)
     laid = groups.take(rw)
     relative_total = groups.sums(laid)
     # share = rw / total where the factor's total is above 0, else 0 (in one buffer)
@@ -132,9 +129,18 @@ def _score_items(items: pd.DataFrame, rubric: RubricLike, g: np.ndarray, groups:
         # Stale items count for nothing when the rubric says so; otherwise only flagged.
         kept=w.kept, effective_weight=w.effective_weight, relative_weight=rw,
         counted=counted(rw),  # takes part in max, min and the spread
-        risk_value=np.where(strength[items["factor"].cat.codes.to_numpy()], lo + hi - value, value),
-        share=share)
+        risk_value=_risk_values(items, rubric), share=share)
     return out, laid, relative_total
+
+
+def _risk_values(items: pd.DataFrame, rubric: RubricLike) -> np.ndarray:
+    """Step 2: ``lo + hi - score`` for a factor of polarity strength, else the score."""
+    strength = np.array([f.polarity == "strength" for f in rubric.factors])
+    lo, hi = float(rubric.scale.min), float(rubric.scale.max)
+    value = items["score"].to_numpy(dtype=float)
+    out = value.copy()
+    np.subtract(lo + hi, value, out=out, where=strength[items["factor"].cat.codes.to_numpy()])
+    return out
 
 
 def _score_factors(its: pd.DataFrame, groups: Groups, rw: np.ndarray, relative_total: np.ndarray,
@@ -158,7 +164,7 @@ def _score_factors(its: pd.DataFrame, groups: Groups, rw: np.ndarray, relative_t
     rel_total, hi, lo = relative_total[fg], high[fg], low[fg]
     slot = codes(weights["factor"])
     how = [f.aggregation for f in rubric.factors]
-    aggregation = np.array(how, dtype=object)[slot]
+    aggregation = np.array(how)[slot]  # fixed-width strings: compared in one pass
     impute = np.array([np.nan if f.impute is None else f.impute for f in rubric.factors])[slot]
     # Relative weights: the same mean as sum(w·r) / sum(w), without underflow (weights.py).
     score, has, imputed, included = factor_scores(weighted_risk, rel_total, lo, hi,
@@ -169,8 +175,8 @@ def _score_factors(its: pd.DataFrame, groups: Groups, rw: np.ndarray, relative_t
         weights, n_items=groups.counts[fg].astype(np.int64), total_weight=total_weight,
         has_sourced_evidence=sourced_weight > 0, has_evidence=rel_total > 0,
         # the column's strings taken from the rubric's few, not made from each row's
-        aggregation=pd.array(how, dtype="str").take(slot), imputed=imputed, score=score, included=included,
-        spread=spread, contested=np.nan_to_num(spread, nan=0.0) > limit)
+        aggregation=pd.array(how, dtype="str").take(slot), imputed=imputed, score=score,
+        included=included, spread=spread, contested=np.nan_to_num(spread, nan=0.0) > limit)
     return out, pair
 
 
@@ -179,9 +185,13 @@ def _composites(fac: pd.DataFrame, pair: np.ndarray, weights: pd.DataFrame, rubr
     """Steps 5 and 6: normalised weights and contributions per factor row; composite and
     coverage per pair (pairs in the order they first appear in ``weights``), from (pairs ×
     factors) matrices (``steps.composites``)."""
-    pairs, first = np.unique(pair, return_index=True)
+    rows_of_pair = np.bincount(pair)
+    first = np.full(len(rows_of_pair), len(pair))
+    np.minimum.at(first, pair, np.arange(len(pair)))  # each pair's first row
+    pairs = np.flatnonzero(rows_of_pair)
+    first = first[pairs]
     order = pairs[np.argsort(first, kind="stable")]  # pairs as they come
-    row_of = np.full(int(pair.max(initial=-1)) + 1, -1, dtype=np.int64)
+    row_of = np.full(len(rows_of_pair), -1, dtype=np.int64)
     row_of[order] = np.arange(len(order))
     rows, slot = row_of[pair], codes(fac["factor"])
     shape = (len(order), len(rubric.factors))
