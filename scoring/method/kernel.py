@@ -14,9 +14,11 @@ Per (case, scenario) pair s, item i of factor f, with the rubric's scale [lo, hi
 6. ``coverage = sum(W_f with sourced evidence) / sum(W_f all)``
 7. gates, overrides, band and the coverage floor (``judge.py``)
 
-Every row carries integer group codes from the categorical ``case``, ``scenario`` and
-``factor`` columns; group sums are pandas group-bys over those codes (compensated
-summation, in row order), extremes likewise. Nothing loops over cases, scenarios or items.
+Every row carries an integer group code (pair and factor) from the categorical ``case``,
+``scenario`` and ``factor`` columns. The rows are laid out once by those codes
+(``steps.Groups``, one sort); group sums (compensated, each group's rows in row order) and
+extremes then loop over the position within a group, on contiguous slices of all groups at
+once. Nothing loops over cases, scenarios or items.
 Pure: no file I/O, no click, no jinja2. All arithmetic is float64; nothing is rounded here.
 """
 

@@ -4,9 +4,9 @@ Carlo and the sensitivity analyses call them on their draws and variants, so no 
 re-implements a step.
 
 Every sum of the method is compensated (Kahan), term by term in row order: group sums over
-items (:func:`sum_groups`) and row sums over factors (:func:`sum_rows`) do the same
-arithmetic, so a number is the same whichever path computes it, and as close to the exact
-sum as float64 allows.
+items (:meth:`Groups.sums`) and row sums over factors (:func:`sum_rows`) are the same
+arithmetic (one function, ``_sum_terms``), so a number is the same whichever path computes
+it, and as close to the exact sum as float64 allows.
 """
 
 from __future__ import annotations
