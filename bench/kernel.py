@@ -9,6 +9,9 @@ Run (after python bench/make_universe.py):
 ``--pickle DIR`` writes the items, factors and scenarios frames of both inputs there;
 ``--compare DIR`` checks this code's frames against them with
 ``pd.testing.assert_frame_equal(check_exact=True)`` and every float bit for bit.
+``--tables FILE`` reads the universe's lean tables from a pickle (written there first if
+missing), and ``--score N`` only scores them N times (0: only loads them), for
+``/usr/bin/time -f %M`` of a process that holds nothing but the tables.
 Peak memory: tracemalloc's peak during one call (numpy and pandas report their buffers to
 it) and the growth of the process's peak resident set over the first call (reset before it).
 """
@@ -87,6 +90,20 @@ def identical(a: pd.DataFrame, b: pd.DataFrame, where: str) -> None:
             assert np.array_equal(x.view(np.int64), y.view(np.int64)), f"{where}.{column}"
 
 
+def universe_tables(universe: Path, cached: Path | None) -> Tables:
+    """The lean tables of the universe's first set (all of it: one rubric), from ``cached``
+    when that file exists (written there otherwise)."""
+    if cached is not None and cached.exists():
+        with open(cached, "rb") as f:
+            tables: Tables = pickle.load(f)
+        return tables
+    tables = build_tables(Universe.open(universe).sets()[0], lean=True)
+    if cached is not None:
+        with open(cached, "wb") as f:
+            pickle.dump(tables, f, protocol=pickle.HIGHEST_PROTOCOL)
+    return tables
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--universe", type=Path, default=Path("/tmp/scoring-universe/parquet"))
@@ -94,14 +111,19 @@ def main() -> None:
     ap.add_argument("--pickle", type=Path, help="write the frames here")
     ap.add_argument("--compare", type=Path, help="check the frames against those written here")
     ap.add_argument("--only", choices=("universe", "meta"))
+    ap.add_argument("--tables", type=Path, help="the universe's tables, pickled")
+    ap.add_argument("--score", type=int, help="only score the universe's tables N times")
     args = ap.parse_args()
+    if args.score is not None:
+        tables = universe_tables(args.universe, args.tables)
+        for _ in range(args.score):
+            score_tables(tables)
+        return
     inputs = []
     if args.only != "universe":
         inputs.append(("meta", build_tables(load_case(REPO / "evidence" / "meta-platforms"))))
     if args.only != "meta":
-        sets = Universe.open(args.universe).sets()
-        inputs.append(("universe", build_tables(sets[0], lean=True)))
-        del sets
+        inputs.append(("universe", universe_tables(args.universe, args.tables)))
     for name, tables in inputs:
         frames = measure(name, tables, args.runs)
         for level in LEVELS:
