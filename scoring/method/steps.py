@@ -63,7 +63,8 @@ class Groups:
         groups = np.asarray(groups)
         self.size = size
         self.counts = np.bincount(groups, minlength=size)
-        # stable sort by decreasing count, on the smallest unsigned key (a radix sort)
+        # stable sort by decreasing count, on the smallest unsigned key (numpy sorts keys of
+        # 16 bits or fewer by radix: every universe whose groups have under 65 536 rows)
         key = self.counts.max(initial=0) - self.counts
         ranked = np.argsort(key.astype(np.min_scalar_type(key.max(initial=0))), kind="stable")
         self.rank = np.empty(size, dtype=np.intp)  # each group's place in that order
