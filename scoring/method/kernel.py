@@ -14,9 +14,11 @@ Per (case, scenario) pair s, item i of factor f, with the rubric's scale [lo, hi
 6. ``coverage = sum(W_f with sourced evidence) / sum(W_f all)``
 7. gates, overrides, band and the coverage floor (``judge.py``)
 
-Every row carries integer group codes from the categorical ``case``, ``scenario`` and
-``factor`` columns; group sums are pandas group-bys over those codes (compensated
-summation, in row order), extremes likewise. Nothing loops over cases, scenarios or items.
+Every row carries an integer group code (pair and factor) from the categorical ``case``,
+``scenario`` and ``factor`` columns. The rows are laid out once by those codes
+(``steps.Groups``, one sort); group sums (compensated, each group's rows in row order) and
+extremes then loop over the position within a group, on contiguous slices of all groups at
+once. Nothing loops over cases, scenarios or items.
 Pure: no file I/O, no click, no jinja2. All arithmetic is float64; nothing is rounded here.
 """
 
@@ -27,11 +29,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from ..errors import ScoringError
 from .judge import Judged, judge
 from .params import OverrideLike, RubricLike
-from .steps import composites, counted, factor_scores, sum_groups, sum_rows
+from .steps import Groups, composites, counted, factor_scores, sum_rows
 from .weights import item_weights, relative_weights
 
 BASE = "base"
@@ -63,30 +66,17 @@ def codes(column: pd.Series) -> np.ndarray:
     return np.asarray(column.cat.codes, dtype=np.int64)
 
 
-def _joined(frame: pd.DataFrame, **columns: np.ndarray) -> pd.DataFrame:
+def _joined(frame: pd.DataFrame, **columns: np.ndarray | ExtensionArray) -> pd.DataFrame:
     """``frame`` with ``columns`` set: replaced where it has them, the others added at its
-    end in the order given; one concatenation rather than one insertion per column."""
+    end in the order given; one concatenation rather than one insertion per column. Copies
+    nothing: the frame's columns are shared (copy on write) and the new ones are the
+    arrays given, not one block made of them."""
     existing = [name for name in columns if name in frame.columns]
     if existing:
-        frame = frame.copy()
+        frame = frame.copy(deep=False)
         for name in existing:
             frame[name] = columns.pop(name)
-    return pd.concat([frame, pd.DataFrame(columns, index=frame.index)], axis=1)
-
-
-def _by_group(keys: np.ndarray, size: int, how: str, fill: float, **columns: np.ndarray
-              ) -> dict[str, np.ndarray]:
-    """Per group code 0..size-1: each column's sum (compensated, ``steps.sum_groups``) or
-    max or min over its rows (NaN values skipped), ``fill`` where a group has none."""
-    if how == "sum":
-        sums = sum_groups(np.column_stack(list(columns.values())), keys, size)
-        return {name: sums[:, k] for k, name in enumerate(columns)}
-    out = {}
-    for name, values in columns.items():
-        full = np.full(size, np.nan)
-        (np.fmax if how == "max" else np.fmin).at(full, keys, values)
-        out[name] = np.where(np.isnan(full), fill, full)
-    return out
+    return pd.concat([frame, pd.DataFrame(columns, index=frame.index, copy=False)], axis=1)
 
 
 def score(items: pd.DataFrame, weights: pd.DataFrame, rubric: RubricLike,
@@ -103,68 +93,92 @@ def score(items: pd.DataFrame, weights: pd.DataFrame, rubric: RubricLike,
     n_s = len(weights["scenario"].cat.categories)
     n_f = len(rubric.factors)
     size = n_c * n_s * n_f
-    its, g = _score_items(items, rubric, n_s, n_f, size)
-    fac, pair_of_row = _score_factors(its, g, weights, rubric, n_s, n_f, size)
+    g = codes(items["case"])  # (case × n_s + scenario) × n_f + factor, in place
+    g *= n_s
+    g += items["scenario"].cat.codes.to_numpy()
+    g *= n_f
+    g += items["factor"].cat.codes.to_numpy()
+    groups = Groups(g, size)  # laid out once for every sum and extreme over items
+    its, rw, relative_total = _score_items(items, rubric, g, groups)
+    del g
+    fac, pair_of_row = _score_factors(its, groups, rw, relative_total, weights, rubric, n_s,
+                                      n_f)
     scen, fac = _composites(fac, pair_of_row, weights, rubric, n_s)
     fac, scen, judged = _judge(fac, scen, rubric, dict(overrides or {}), n_f)
     empty = pd.DataFrame({"case": [], "scenario": [], "factor": [], "item": [], "change": []})
     return Frames(its, fac, scen, empty if drops is None else drops, judged)
 
 
-def _score_items(items: pd.DataFrame, rubric: RubricLike, n_s: int, n_f: int,
-                 size: int) -> tuple[pd.DataFrame, np.ndarray]:
-    """Steps 1 and 2 per item row, and each row's share of its factor; and each row's group
-    code (pair and factor)."""
-    g = (codes(items["case"]) * n_s + codes(items["scenario"])) * n_f + codes(items["factor"])
+def _score_items(items: pd.DataFrame, rubric: RubricLike, g: np.ndarray, groups: Groups
+                 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Steps 1 and 2 per item row (group code ``g``: pair and factor), and each row's share
+    of its factor; and the relative weights laid out by ``groups`` and their sum by group."""
     w = item_weights(items["confidence"].to_numpy(dtype=float),
                      items["reliability"].to_numpy(dtype=float),
                      items["age_days"].to_numpy(dtype=float), rubric.half_life_days,
                      rubric.max_age_days, rubric.stale == "exclude")
-    rw = relative_weights(w, g, size)
-    strength = np.array([f.polarity == "strength" for f in rubric.factors])
-    lo, hi = float(rubric.scale.min), float(rubric.scale.max)
-    value = items["score"].to_numpy(dtype=float)
-    total = _by_group(g, size, "sum", 0.0, rw=rw)["rw"][g]
+    rw = relative_weights(w, g, groups.size)
+    laid = groups.take(rw)
+    relative_total = groups.sums(laid)
+    # share = rw / total where the factor's total is above 0, else 0 (in one buffer)
+    share = relative_total[g]
+    none = ~(share > 0)
+    share[none] = 1.0
+    np.divide(rw, share, out=share)
+    share[none] = 0.0
     out = _joined(
         items, decay=w.decay, stale=w.stale,
         # Stale items count for nothing when the rubric says so; otherwise only flagged.
         kept=w.kept, effective_weight=w.effective_weight, relative_weight=rw,
         counted=counted(rw),  # takes part in max, min and the spread
-        risk_value=np.where(strength[codes(items["factor"])], lo + hi - value, value),
-        share=np.where(total > 0, rw / np.where(total > 0, total, 1.0), 0.0))
-    return out, g
+        risk_value=_risk_values(items, rubric), share=share)
+    return out, laid, relative_total
 
 
-def _score_factors(its: pd.DataFrame, g: np.ndarray, weights: pd.DataFrame, rubric: RubricLike,
-                   n_s: int, n_f: int, size: int) -> tuple[pd.DataFrame, np.ndarray]:
-    """Steps 3 and 4: one row per weight row (pair and factor)."""
-    rw = its["relative_weight"].to_numpy()
-    risk = its["risk_value"].to_numpy()
-    counted_risk = np.where(counted(rw), risk, np.nan)
-    sourced = np.where(its["assumption"].to_numpy(dtype=bool), 0.0, rw)
-    sums = _by_group(g, size, "sum", 0.0, total_weight=its["effective_weight"].to_numpy(),
-                     relative_total=rw, weighted_risk=rw * risk, sourced_weight=sourced,
-                     n_items=np.ones(len(g)))
-    highest = _by_group(g, size, "max", np.nan, r=counted_risk)["r"]
-    lowest = _by_group(g, size, "min", np.nan, r=counted_risk)["r"]
+def _risk_values(items: pd.DataFrame, rubric: RubricLike) -> np.ndarray:
+    """Step 2: ``lo + hi - score`` for a factor of polarity strength, else the score."""
+    strength = np.array([f.polarity == "strength" for f in rubric.factors])
+    lo, hi = float(rubric.scale.min), float(rubric.scale.max)
+    value = items["score"].to_numpy(dtype=float)
+    out = value.copy()
+    np.subtract(lo + hi, value, out=out, where=strength[items["factor"].cat.codes.to_numpy()])
+    return out
+
+
+def _score_factors(its: pd.DataFrame, groups: Groups, rw: np.ndarray, relative_total: np.ndarray,
+                   weights: pd.DataFrame, rubric: RubricLike, n_s: int, n_f: int
+                   ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Steps 3 and 4: one row per weight row (pair and factor). ``rw``: relative weights laid
+    out by ``groups``, ``relative_total``: their sums."""
+    # Item columns laid out as rw is (steps.Groups): a product or a choice per row is the
+    # same number in any order.
     pair = codes(weights["case"]) * n_s + codes(weights["scenario"])
     fg = pair * n_f + codes(weights["factor"])
-    rel_total = sums["relative_total"][fg]
-    hi, lo = highest[fg], lowest[fg]
+    total_weight = groups.sums(groups.take(its["effective_weight"].to_numpy()))[fg]
+    sourced = np.where(groups.take(its["assumption"].to_numpy(dtype=bool)), 0.0, rw)
+    sourced_weight = groups.sums(sourced)[fg]
+    del sourced
+    risk = groups.take(its["risk_value"].to_numpy())
+    weighted_risk = groups.sums(rw * risk)[fg]
+    risk[~counted(rw)] = np.nan  # max, min and spread over counted items only
+    high, low = groups.extremes(risk)
+    del risk
+    rel_total, hi, lo = relative_total[fg], high[fg], low[fg]
     slot = codes(weights["factor"])
-    aggregation = np.array([f.aggregation for f in rubric.factors], dtype=object)[slot]
+    how = [f.aggregation for f in rubric.factors]
+    aggregation = np.array(how)[slot]  # fixed-width strings: compared in one pass
     impute = np.array([np.nan if f.impute is None else f.impute for f in rubric.factors])[slot]
     # Relative weights: the same mean as sum(w·r) / sum(w), without underflow (weights.py).
-    score, has, imputed, included = factor_scores(sums["weighted_risk"][fg], rel_total, lo, hi,
+    score, has, imputed, included = factor_scores(weighted_risk, rel_total, lo, hi,
                                                   aggregation, impute)
     spread = np.where(has, hi - lo, np.nan)
     limit = np.inf if rubric.contested_spread is None else float(rubric.contested_spread)
     out = _joined(
-        weights, n_items=sums["n_items"][fg].astype(np.int64),
-        total_weight=sums["total_weight"][fg],
-        has_sourced_evidence=sums["sourced_weight"][fg] > 0, has_evidence=rel_total > 0,
-        aggregation=aggregation, imputed=imputed, score=score, included=included,
-        spread=spread, contested=np.nan_to_num(spread, nan=0.0) > limit)
+        weights, n_items=groups.counts[fg].astype(np.int64), total_weight=total_weight,
+        has_sourced_evidence=sourced_weight > 0, has_evidence=rel_total > 0,
+        # the column's strings taken from the rubric's few, not made from each row's
+        aggregation=pd.array(how, dtype="str").take(slot), imputed=imputed, score=score,
+        included=included, spread=spread, contested=np.nan_to_num(spread, nan=0.0) > limit)
     return out, pair
 
 
@@ -173,9 +187,13 @@ def _composites(fac: pd.DataFrame, pair: np.ndarray, weights: pd.DataFrame, rubr
     """Steps 5 and 6: normalised weights and contributions per factor row; composite and
     coverage per pair (pairs in the order they first appear in ``weights``), from (pairs ×
     factors) matrices (``steps.composites``)."""
-    pairs, first = np.unique(pair, return_index=True)
+    rows_of_pair = np.bincount(pair)
+    first = np.full(len(rows_of_pair), len(pair))
+    np.minimum.at(first, pair, np.arange(len(pair)))  # each pair's first row
+    pairs = np.flatnonzero(rows_of_pair)
+    first = first[pairs]
     order = pairs[np.argsort(first, kind="stable")]  # pairs as they come
-    row_of = np.full(int(pair.max(initial=-1)) + 1, -1, dtype=np.int64)
+    row_of = np.full(len(rows_of_pair), -1, dtype=np.int64)
     row_of[order] = np.arange(len(order))
     rows, slot = row_of[pair], codes(fac["factor"])
     shape = (len(order), len(rubric.factors))
@@ -194,8 +212,8 @@ def _composites(fac: pd.DataFrame, pair: np.ndarray, weights: pd.DataFrame, rubr
                   contribution=contribution[rows, slot])
     first_rows = np.sort(first)
     scen = pd.DataFrame({
-        **{column: pd.Categorical(weights[column].to_numpy()[first_rows],
-                                  categories=weights[column].cat.categories)
+        **{column: pd.Categorical.from_codes(codes(weights[column])[first_rows],
+                                             categories=weights[column].cat.categories)
            for column in ("case", "scenario")},
         "composite": composite,
         "weight_with_evidence": sum_rows(np.where(matrix("has_sourced_evidence", False),

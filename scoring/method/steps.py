@@ -4,12 +4,14 @@ Carlo and the sensitivity analyses call them on their draws and variants, so no 
 re-implements a step.
 
 Every sum of the method is compensated (Kahan), term by term in row order: group sums over
-items (:func:`sum_groups`) and row sums over factors (:func:`sum_rows`) do the same
-arithmetic, so a number is the same whichever path computes it, and as close to the exact
-sum as float64 allows.
+items (:meth:`Groups.sums`) and row sums over factors (:func:`sum_rows`) are the same
+arithmetic (one function, ``_sum_terms``), so a number is the same whichever path computes
+it, and as close to the exact sum as float64 allows.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
@@ -18,13 +20,22 @@ def sum_rows(x: np.ndarray) -> np.ndarray:
     """Row sums of a (rows × terms) matrix, term by term with Kahan compensation."""
     if x.shape[0] == 1:  # one row (a group's own sum): the same arithmetic on Python floats
         return np.array([_kahan(np.asarray(x[0], dtype=float).tolist())])
-    total, comp = np.zeros(x.shape[0]), np.zeros(x.shape[0])
-    y, t = np.empty(x.shape[0]), np.empty(x.shape[0])
-    for k in range(x.shape[1]):  # in place: y = x_k - comp; t = total + y; comp = (t - total) - y
-        np.subtract(x[:, k], comp, out=y)
-        np.add(total, y, out=t)
-        np.subtract(t, total, out=comp)
-        np.subtract(comp, y, out=comp)
+    return _sum_terms((x[:, k] for k in range(x.shape[1])), x.shape[0])
+
+
+def _sum_terms(terms: Iterable[np.ndarray], n: int) -> np.ndarray:
+    """Kahan sums of ``n`` rows given term by term: the k-th array of ``terms`` holds the k-th
+    terms of the first rows (as many as it is long; never more than the array before), so a
+    row's sum ends with its last term. Works in place in four buffers of ``n``."""
+    total, comp = np.zeros(n), np.zeros(n)
+    y, t = np.empty(n), np.empty(n)
+    for x in terms:  # y = x_k - comp; t = total + y; comp = (t - total) - y
+        m = len(x)
+        np.subtract(x, comp[:m], out=y[:m])
+        np.add(total[:m], y[:m], out=t[:m])
+        np.subtract(t[:m], total[:m], out=comp[:m])
+        np.subtract(comp[:m], y[:m], out=comp[:m])
+        t[m:] = total[m:]  # rows that have no more terms keep their sums
         total, t = t, total
     return total
 
@@ -39,25 +50,63 @@ def _kahan(terms: list[float]) -> float:
     return total
 
 
-def sum_groups(values: np.ndarray, groups: np.ndarray, size: int) -> np.ndarray:
-    """Sums of the rows of ``values`` (n, or n × columns) by group code 0..size-1, each
-    group's rows in their order with Kahan compensation (0 for a group without rows). Loops
-    over the position within a group, vectorised over groups."""
-    values = np.asarray(values, dtype=float)
-    shape = (size, *values.shape[1:])
-    total, comp = np.zeros(shape), np.zeros(shape)
-    if len(groups) == 0:
-        return total
-    order = np.argsort(groups, kind="stable")
-    counts = np.bincount(groups, minlength=size)
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    for k in range(int(counts.max())):
-        live = np.flatnonzero(counts > k)
-        y = values[order[starts[live] + k]] - comp[live]
-        t = total[live] + y
-        comp[live] = (t - total[live]) - y
-        total[live] = t
-    return total
+class Groups:
+    """The rows of groups with codes 0..size-1, laid out to work on them a position at a
+    time (``take``): every group's first row, then every group's second row, and so on,
+    groups ordered by decreasing number of rows (ties by code). The k-th rows of the groups
+    that have one are then one contiguous run, and those groups come first in that order, so
+    each step of a loop over positions works on slices, not on scattered rows.
+
+    Built with one stable sort of the group codes; a group's rows keep their row order."""
+
+    def __init__(self, groups: np.ndarray, size: int) -> None:
+        groups = np.asarray(groups)
+        self.size = size
+        self.counts = np.bincount(groups, minlength=size)
+        # stable sort by decreasing count, on the smallest unsigned key (numpy sorts keys of
+        # 16 bits or fewer by radix: every universe whose groups have under 65 536 rows)
+        key = self.counts.max(initial=0) - self.counts
+        ranked = np.argsort(key.astype(np.min_scalar_type(key.max(initial=0))), kind="stable")
+        self.rank = np.empty(size, dtype=np.intp)  # each group's place in that order
+        self.rank[ranked] = np.arange(size)
+        # live[k]: how many groups have a k-th row (counting from 0)
+        live = size - np.cumsum(np.bincount(self.counts))[:-1]
+        self.bounds = np.concatenate([[0], np.cumsum(live)]).tolist()
+        order = np.argsort(groups, kind="stable")  # rows group by group, in row order
+        # each of those rows' position within its group, then its place in the layout
+        at = np.arange(len(groups))
+        at -= np.repeat(np.cumsum(self.counts) - self.counts, self.counts)
+        at = np.asarray(self.bounds, dtype=np.intp)[at]
+        at += np.repeat(self.rank, self.counts)
+        self.place = np.empty(len(groups), dtype=np.intp)  # each row's place in the layout
+        self.place[order] = at
+
+    def take(self, values: np.ndarray) -> np.ndarray:
+        """``values`` (one per row) laid out."""
+        out = np.empty(len(self.place), dtype=np.asarray(values).dtype)
+        out[self.place] = values  # a scatter: reads the rows in order, writes few streams
+        return out
+
+    def _terms(self, laid: np.ndarray) -> Iterator[np.ndarray]:
+        """The k-th values of the groups that have a k-th row, k = 0, 1, ..."""
+        return (laid[a:b] for a, b in zip(self.bounds[:-1], self.bounds[1:], strict=True))
+
+    def sums(self, laid: np.ndarray) -> np.ndarray:
+        """Each group's sum of values laid out by ``take``, its rows in their order with Kahan
+        compensation (0 for a group without rows), by group code."""
+        return _sum_terms(self._terms(laid), self.size)[self.rank]
+
+    def extremes(self, laid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each group's largest and smallest of values laid out by ``take``, NaN skipped (NaN
+        where a group has no other value), by group code. Of equal values (0.0 and -0.0) the
+        later row's, as ``np.fmax.at`` and ``np.fmin.at`` give: ``np.fmax`` on arrays does
+        not say which it keeps."""
+        high, low = np.full(self.size, np.nan), np.full(self.size, np.nan)
+        for x in self._terms(laid):
+            h, lo = high[:len(x)], low[:len(x)]
+            np.copyto(h, x, where=(x >= h) | np.isnan(h))
+            np.copyto(lo, x, where=(x <= lo) | np.isnan(lo))
+        return high[self.rank], low[self.rank]
 
 
 def counted(weight: np.ndarray) -> np.ndarray:

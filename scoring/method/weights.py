@@ -39,7 +39,9 @@ class ItemWeights:
 def item_weights(confidence: np.ndarray, reliability: np.ndarray, age_days: np.ndarray,
                  half_life_days: float | None, max_age_days: float | None,
                  exclude_stale: bool) -> ItemWeights:
-    """Decay, staleness and effective weight of every item (vectorised)."""
+    """Decay, staleness and effective weight of every item (vectorised). Products are formed
+    in place, factor after factor in the order written, and each temporary is dropped as soon
+    as it is used: at a million items every array counts."""
     age = np.asarray(age_days, dtype=float)
     if half_life_days is None:
         decay = np.ones(len(age))
@@ -47,22 +49,35 @@ def item_weights(confidence: np.ndarray, reliability: np.ndarray, age_days: np.n
     else:
         t = age / float(half_life_days)
         decay = np.power(0.5, t)
+    # decay = 0.5**t = 0.5**frac(t) × 2**-floor(t) where 0.5**t itself underflows (computed
+    # for those items only: few or none)
+    split = np.flatnonzero(~(decay >= TINY))
+    t = t[split]
+    whole = np.floor(t)
     # An item is stale strictly after max_age_days: an item exactly max_age_days old is kept.
     stale = np.zeros(len(age), dtype=bool) if max_age_days is None else age > float(max_age_days)
     kept = np.where(stale & exclude_stale, 0.0, 1.0)
     conf = np.asarray(confidence, dtype=float)
     rel = np.asarray(reliability, dtype=float)
-    effective = conf * rel * decay * kept
-    m_c, e_c = np.frexp(conf)
-    m_r, e_r = np.frexp(rel)
-    # decay = 0.5**t = 0.5**frac(t) × 2**-floor(t) when 0.5**t itself would underflow.
-    whole = np.floor(t)
-    m_split = np.power(0.5, t - whole)
-    m_d, e_d = np.frexp(np.where(decay >= TINY, decay, m_split))
-    e_d = np.where(decay >= TINY, e_d, e_d - whole.astype(np.int64))
-    mantissa, e_m = np.frexp(m_c * m_r * m_d * kept)
-    exponent = e_c.astype(np.int64) + e_r + e_d + e_m
-    return ItemWeights(decay, stale, kept, effective, mantissa, np.asarray(exponent, np.int64))
+    effective = conf * rel
+    effective *= decay
+    effective *= kept
+    # mantissa × 2**exponent = m_c·m_r·m_d·kept × 2**(e_c + e_r + e_d)
+    product, e = np.frexp(conf)
+    exponent = e.astype(np.int64)
+    m, e = np.frexp(rel)
+    product *= m
+    exponent += e
+    m, e = np.frexp(decay)
+    m[split], e[split] = np.frexp(np.power(0.5, t - whole))
+    product *= m
+    exponent += e
+    exponent[split] -= whole.astype(np.int64)
+    product *= kept
+    del m, e
+    mantissa, e = np.frexp(product)
+    exponent += e
+    return ItemWeights(decay, stale, kept, effective, mantissa, exponent)
 
 
 def relative_weights(w: ItemWeights, groups: np.ndarray, n_groups: int) -> np.ndarray:
@@ -71,5 +86,9 @@ def relative_weights(w: ItemWeights, groups: np.ndarray, n_groups: int) -> np.nd
     live = w.mantissa > 0
     top = np.full(n_groups, np.iinfo(np.int64).min)
     np.maximum.at(top, groups[live], w.exponent[live])
-    shift = np.where(live, w.exponent - top[groups], 0)
-    return np.where(live, np.ldexp(w.mantissa, shift.astype(np.int32)), 0.0)
+    shift = top[groups]
+    np.subtract(w.exponent, shift, out=shift)
+    shift[~live] = 0
+    out: np.ndarray = np.ldexp(w.mantissa, shift.astype(np.int32))
+    out[~live] = 0.0
+    return out
