@@ -15,18 +15,25 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
+# Below this many groups still with rows, a loop over positions costs more in numpy calls
+# than finishing each of those groups on Python floats (the same arithmetic): one factor
+# with a hundred thousand items would otherwise take a hundred thousand numpy steps.
+TAIL = 16
+
 
 def sum_rows(x: np.ndarray) -> np.ndarray:
     """Row sums of a (rows × terms) matrix, term by term with Kahan compensation."""
     if x.shape[0] == 1:  # one row (a group's own sum): the same arithmetic on Python floats
-        return np.array([_kahan(np.asarray(x[0], dtype=float).tolist())])
-    return _sum_terms((x[:, k] for k in range(x.shape[1])), x.shape[0])
+        return np.array([_kahan(np.asarray(x[0], dtype=float).tolist())[0]])
+    return _sum_terms((x[:, k] for k in range(x.shape[1])), x.shape[0])[0]
 
 
-def _sum_terms(terms: Iterable[np.ndarray], n: int) -> np.ndarray:
+def _sum_terms(terms: Iterable[np.ndarray], n: int
+               ) -> tuple[np.ndarray, np.ndarray]:
     """Kahan sums of ``n`` rows given term by term: the k-th array of ``terms`` holds the k-th
     terms of the first rows (as many as it is long; never more than the array before), so a
-    row's sum ends with its last term. Works in place in four buffers of ``n``."""
+    row's sum ends with its last term. Works in place in four buffers of ``n``. Returns the
+    sums and their compensations (to go on adding to them)."""
     total, comp = np.zeros(n), np.zeros(n)
     y, t = np.empty(n), np.empty(n)
     for x in terms:  # y = x_k - comp; t = total + y; comp = (t - total) - y
@@ -37,17 +44,18 @@ def _sum_terms(terms: Iterable[np.ndarray], n: int) -> np.ndarray:
         np.subtract(comp[:m], y[:m], out=comp[:m])
         t[m:] = total[m:]  # rows that have no more terms keep their sums
         total, t = t, total
-    return total
+    return total, comp
 
 
-def _kahan(terms: list[float]) -> float:
-    total = comp = 0.0
+def _kahan(terms: list[float], total: float = 0.0, comp: float = 0.0) -> tuple[float, float]:
+    """The Kahan sum of ``terms`` on Python floats, going on from ``total`` and ``comp``
+    (the steps of ``_sum_terms``, one term at a time); and its compensation."""
     for x in terms:
         y = x - comp
         t = total + y
         comp = (t - total) - y
         total = t
-    return total
+    return total, comp
 
 
 class Groups:
@@ -69,6 +77,7 @@ class Groups:
         ranked = np.argsort(key.astype(np.min_scalar_type(key.max(initial=0))), kind="stable")
         self.rank = np.empty(size, dtype=np.intp)  # each group's place in that order
         self.rank[ranked] = np.arange(size)
+        self.ranked_counts = self.counts[ranked].tolist()  # rows of the j-th group in order
         # live[k]: how many groups have a k-th row (counting from 0)
         live = size - np.cumsum(np.bincount(self.counts))[:-1]
         self.bounds = np.concatenate([[0], np.cumsum(live)]).tolist()
@@ -87,14 +96,34 @@ class Groups:
         out[self.place] = values  # a scatter: reads the rows in order, writes few streams
         return out
 
-    def _terms(self, laid: np.ndarray) -> Iterator[np.ndarray]:
-        """The k-th values of the groups that have a k-th row, k = 0, 1, ..."""
-        return (laid[a:b] for a, b in zip(self.bounds[:-1], self.bounds[1:], strict=True))
+    def _terms(self, laid: np.ndarray, stop: int | None = None) -> Iterator[np.ndarray]:
+        """The k-th values of the groups that have a k-th row, k = 0, 1, ... (up to position
+        ``stop``)."""
+        cut = slice(None) if stop is None else slice(stop + 1)
+        bounds = self.bounds[cut]
+        return (laid[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True))
+
+    def _split(self) -> int:
+        """The first position from which at most ``TAIL`` groups have rows left: from there
+        on, each of them is finished on Python floats."""
+        live = [b - a for a, b in zip(self.bounds[:-1], self.bounds[1:], strict=True)]
+        return next((k for k, m in enumerate(live) if m <= TAIL), len(live))
+
+    def _rest(self, laid: np.ndarray, j: int, start: int) -> list[float]:
+        """The values of the ``j``-th group (in layout order) from position ``start`` on."""
+        at = np.asarray(self.bounds[start:self.ranked_counts[j]], dtype=np.intp) + j
+        return [float(x) for x in laid[at].tolist()]
 
     def sums(self, laid: np.ndarray) -> np.ndarray:
         """Each group's sum of values laid out by ``take``, its rows in their order with Kahan
         compensation (0 for a group without rows), by group code."""
-        return _sum_terms(self._terms(laid), self.size)[self.rank]
+        split = self._split()
+        total, comp = _sum_terms(self._terms(laid, split), self.size)
+        for j in range(min(TAIL, self.size)):
+            if self.ranked_counts[j] > split:
+                total[j], _ = _kahan(self._rest(laid, j, split), float(total[j]),
+                                     float(comp[j]))
+        return total[self.rank]
 
     def extremes(self, laid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each group's largest and smallest of values laid out by ``take``, NaN skipped (NaN
@@ -102,10 +131,20 @@ class Groups:
         later row's, as ``np.fmax.at`` and ``np.fmin.at`` give: ``np.fmax`` on arrays does
         not say which it keeps."""
         high, low = np.full(self.size, np.nan), np.full(self.size, np.nan)
-        for x in self._terms(laid):
+        split = self._split()
+        for x in self._terms(laid, split):
             h, lo = high[:len(x)], low[:len(x)]
             np.copyto(h, x, where=(x >= h) | np.isnan(h))
             np.copyto(lo, x, where=(x <= lo) | np.isnan(lo))
+        for j in range(min(TAIL, self.size)):  # the same choices on Python floats
+            if self.ranked_counts[j] > split:
+                h_, l_ = float(high[j]), float(low[j])
+                for v in self._rest(laid, j, split):
+                    if v >= h_ or h_ != h_:
+                        h_ = v
+                    if v <= l_ or l_ != l_:
+                        l_ = v
+                high[j], low[j] = h_, l_
         return high[self.rank], low[self.rank]
 
 

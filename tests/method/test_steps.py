@@ -84,3 +84,30 @@ def test_sums_and_extremes_are_the_plain_definition(rows: list[tuple[int, float]
         assert bits(got) == bits(expected)
     matrix = np.array([[v, -v, v / 3] for _, v in rows] or np.zeros((0, 3)))
     assert bits(sum_rows(matrix.T)) == bits(np.array([kahan(r) for r in matrix.T.tolist()]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(17, 60), st.integers(0, 400))
+def test_many_groups_and_a_long_tail_are_the_definition(seed: int, size: int,
+                                                         long: int) -> None:
+    """More groups than ``steps.TAIL`` (a loop over positions on arrays) and a few long ones
+    (finished on Python floats): the same sums and extremes as one Kahan step a row and
+    ``np.fmax.at``/``np.fmin.at``."""
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(0, 12, size)
+    lengths[rng.integers(0, size, 3)] += long  # a few groups much longer than the rest
+    codes = rng.permutation(np.repeat(np.arange(size), lengths))
+    values = rng.normal(0, 1, len(codes)) * 10.0 ** rng.integers(-8, 9, len(codes))
+    values[rng.random(len(codes)) < 0.05] = np.nan
+    values[rng.random(len(codes)) < 0.05] = 0.0
+    g = Groups(codes, size)
+    laid = g.take(values)
+    finite = np.where(np.isnan(values), 0.0, values)
+    sums = g.sums(g.take(finite))
+    want = [kahan(finite[codes == k].tolist()) for k in range(size)]
+    assert bits(sums) == bits(np.array(want))
+    high, low = g.extremes(laid)
+    want_high, want_low = np.full(size, np.nan), np.full(size, np.nan)
+    np.fmax.at(want_high, codes, values)
+    np.fmin.at(want_low, codes, values)
+    assert bits(high) == bits(want_high) and bits(low) == bits(want_low)
