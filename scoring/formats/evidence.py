@@ -110,9 +110,10 @@ def evidence_sources(ev: Evidence) -> tuple[Source, ...]:
                                                    strict=True)]
     return tuple(Source.model_construct(None, **f) for f in fields)
 def _frame(columns: dict[str, np.ndarray]) -> pd.DataFrame:
-    """A frame whose text columns stay Python objects (None where empty), as numbers do."""
-    return pd.DataFrame({k: pd.Series(v, dtype=object) if v.dtype == object else v
-                         for k, v in columns.items()})
+    """A frame whose text columns stay Python objects (None where empty), as numbers do; its
+    columns are the arrays given (not copied into blocks)."""
+    return pd.DataFrame({k: pd.Series(v, dtype=object, copy=False) if v.dtype == object else v
+                         for k, v in columns.items()}, copy=False)
 
 
 def _arrow(col: Column) -> pd.Series:

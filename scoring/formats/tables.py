@@ -126,19 +126,16 @@ def build_tables(cases: CaseSet | Case, lean: bool = False) -> Tables:
             weights.append((codes, rank, sc.id, w))
             drops += gone
     out = {k: np.concatenate([p[k] for p in parts]) for k in base}
-    frame = pd.DataFrame({
+    columns: dict[str, object] = {
         "case": _categorical(out["case"], ids),
-        "scenario": _categorical(out["scenario"], scenario_ids),
-    })
-    frame["factor"] = _categorical(out["factor"], factor_ids)
-    score = out.pop("score")
-    for column in METHOD_COLUMNS if lean else ROW_COLUMNS:
-        if column == "factor":
-            continue
+        "scenario": _categorical(out["scenario"], scenario_ids)}
+    kept = ("factor", *METHOD_COLUMNS) if lean else ROW_COLUMNS
+    for column in (c for c in ROW_COLUMNS if c in kept):
         values = out.pop(column)
-        frame[column] = pd.Series(values, dtype=object) if values.dtype == object else values
-    frame = frame[["case", "scenario", *(c for c in ROW_COLUMNS if c in frame)]]
-    frame["score"] = score
+        columns[column] = _categorical(values, factor_ids) if column == "factor" else \
+            pd.Series(values, dtype=object, copy=False) if values.dtype == object else values
+    columns["score"] = out.pop("score")
+    frame = pd.DataFrame(columns, copy=False)  # the arrays made above, not copied into blocks
     return Tables(rubric, frame, _weights(weights, ids, scenario_ids, rubric, n),
                   _drops(drops, ids, scenario_ids), pd.DataFrame({
                       "case": ids, "entity": [m.entity for m in cs.metas],
