@@ -251,11 +251,12 @@ def cell_problems(table: RawTable) -> list[Problem]:
             continue  # a typed (Parquet) column: no text to check
         length = pc.utf8_length(col)
         checks = [
-            (pc.match_substring_regex(col, _CONTROL), "control character {char} is not "
-             "allowed in a cell (remove it)"),
             (pc.greater(length, MAX_CELL_CHARS), "cell holds {n} characters; the limit for a "
              f"cell is {MAX_CELL_CHARS}"),
         ]
+        if _may_hold_controls(col):  # the cells that do, found only then
+            checks.insert(0, (pc.match_substring_regex(col, _CONTROL), "control character "
+                              "{char} is not allowed in a cell (remove it)"))
         if name in NUMERIC:
             number = pc.match_substring_regex(pc.utf8_trim_whitespace(col), NUMBER_TEXT.pattern)
             checks.append((pc.and_(number, pc.greater(length, MAX_NUMBER_CHARS)),
@@ -266,6 +267,26 @@ def cell_problems(table: RawTable) -> list[Problem]:
                 out.append(Problem(table.path, k + 2, j, name,
                                    _cell_message(message, col[k].as_py())))
     return out
+
+
+def _may_hold_controls(col: Any) -> bool:
+    """Whether any cell of a text column may hold a control character: one scan of the
+    column's UTF-8 bytes (C0 controls but tab, line feed and carriage return; DEL; the
+    two-byte C1 controls, 0xC2 0x80-0x9F). False means none does."""
+    import numpy as np
+
+    for chunk in col.chunks:
+        buffers = chunk.buffers()
+        if len(buffers) < 3 or buffers[2] is None:
+            continue
+        data = np.frombuffer(buffers[2], dtype=np.uint8)
+        control = (data < 0x20) & (data != 0x09) & (data != 0x0A) & (data != 0x0D)
+        if control.any() or (data == 0x7F).any():
+            return True
+        lead = np.flatnonzero(data[:-1] == 0xC2)
+        if len(lead) and ((data[lead + 1] >= 0x80) & (data[lead + 1] <= 0x9F)).any():
+            return True
+    return False
 
 
 def _cell_message(message: str, value: str) -> str:

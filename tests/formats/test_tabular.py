@@ -197,3 +197,24 @@ def test_table_limits(name: str, tiny: TinyCase, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(tabular, "MAX_TABLE_BYTES", size - 1)
     assert _problems(folder) == [
         f"{name}:0:0: (file): file is {size} bytes; the limit for a table is {size - 1}"]
+
+
+@pytest.mark.parametrize(("char", "code"), [("\x7f", "U+007F"), ("\x80", "U+0080"),
+                                            ("\x9f", "U+009F"), ("\x01", "U+0001")])
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_every_control_character_is_found_in_a_table(tiny: TinyCase, tmp_path: Path,
+                                                     char: str, code: str, fmt: str) -> None:
+    """A table's bytes are scanned once for control characters (one byte, or the two bytes of
+    a C1 control in UTF-8) before any cell is looked at: none may slip through; tab, line
+    breaks and other two-byte characters (é, U+00A0) are fine."""
+    from ..tables import tabulate_case
+
+    tiny.items = [item("E1", "a", 50), item("E2", "a", 40)]
+    tiny.items[0]["claim"] = "fine: é\u00a0tab\there\nnew line"
+    tiny.items[1]["claim"] = f"bad{char}here"
+    case = tabulate_case(tiny.write(), tmp_path / "t", fmt)
+    with pytest.raises(InputError) as exc:
+        scoring.load_case(case)
+    (p,) = exc.value.problems
+    assert (p.line, p.field, p.message) == (
+        3, "claim", f"control character {code} is not allowed in a cell (remove it)")
