@@ -272,7 +272,7 @@ class Records:
 # --------------------------------------------------------------------------- reading
 
 
-def yaml_records(doc: YamlDoc, key: str, case: int, doc_index: int = 0,
+def yaml_records(doc: YamlDoc, key: str, case: int,
                  problems: list[Problem] | None = None) -> tuple[Records, Records | None]:
     """The records under ``key`` (``items`` or ``sources``) of a YAML document, and for items
     their citations. Problems of the document's shape (not a mapping, ``key`` missing or not a
@@ -297,14 +297,14 @@ def yaml_records(doc: YamlDoc, key: str, case: int, doc_index: int = 0,
                                            "validation, not 0"))
         else:
             entries = data[key]
-    records = _records_of(key, entries, doc, doc_index, case)
+    records = _records_of(key, entries, doc, case)
     refs = _yaml_refs(records, entries) if key == "items" else None
     return records, refs
 
 
-def _records_of(kind: str, entries: list[Any], doc: YamlDoc, doc_index: int,
-                case: int | np.ndarray, entry: np.ndarray | None = None,
-                k: np.ndarray | None = None, parent: np.ndarray | None = None) -> Records:
+def _records_of(kind: str, entries: list[Any], doc: YamlDoc, case: int | np.ndarray,
+                entry: np.ndarray | None = None, k: np.ndarray | None = None,
+                parent: np.ndarray | None = None) -> Records:
     """Records from a list of YAML values (mappings, or whatever was written instead)."""
     specs = FIELDS[kind]
     known = {f.name for f in specs}
@@ -312,7 +312,7 @@ def _records_of(kind: str, entries: list[Any], doc: YamlDoc, doc_index: int,
     is_map = [type(e) is dict for e in entries]
     maps = [e if m else {} for e, m in zip(entries, is_map, strict=True)]
     fields = {f.name: column_of([e.get(f.name, ABSENT) for e in maps]) for f in specs}
-    rows = Records(kind, [doc], np.full(n, doc_index, dtype=np.int64),
+    rows = Records(kind, [doc], np.zeros(n, dtype=np.int64),
                    np.arange(n) if entry is None else entry,
                    np.broadcast_to(np.asarray(case, dtype=np.int64), (n,)).copy(),
                    fields, ~np.asarray(is_map, dtype=bool) if n else np.zeros(0, bool),
@@ -336,12 +336,12 @@ def _yaml_refs(items: Records, entries: list[Any]) -> Records:
     sizes = np.asarray([len(refs) for refs in lists], dtype=np.int64)
     parent = np.repeat(parents, sizes)
     k = np.arange(len(flat)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    return _records_of("refs", flat, items.docs[0], int(items.doc[0]) if len(items) else 0,
-                       items.case[parent], entry=items.entry[parent], k=k, parent=parent)
+    return _records_of("refs", flat, items.docs[0], items.case[parent],
+                       entry=items.entry[parent], k=k, parent=parent)
 
 
-def table_records(table: Any, doc: YamlDoc, kind: str, case: np.ndarray,
-                  doc_index: int = 0) -> tuple[Records, Records | None]:
+def table_records(table: Any, doc: YamlDoc, kind: str,
+                  case: np.ndarray) -> tuple[Records, Records | None]:
     """The records of a table (a :class:`tabular.RawTable`), ``case`` the case of each row.
     ``doc`` places a problem at its row and column."""
     import pyarrow as pa
@@ -357,7 +357,7 @@ def table_records(table: Any, doc: YamlDoc, kind: str, case: np.ndarray,
     entry = np.arange(n)
     fields = {f.name: col(f.name, f.name in NUMERIC) for f in FIELDS[kind]
               if f.kind != "refs"}
-    recs = Records(kind, [doc], np.full(n, doc_index, dtype=np.int64), entry,
+    recs = Records(kind, [doc], np.zeros(n, dtype=np.int64), entry,
                    np.asarray(case, dtype=np.int64), fields, np.zeros(n, bool))
     if kind != "items":
         return recs, None
@@ -380,7 +380,7 @@ def table_records(table: Any, doc: YamlDoc, kind: str, case: np.ndarray,
     ref_fields = {name: _take(
         [(p, (s if name == "source" else loc)) for _, p, s, loc in parts], order, len(parent))
         for name in ("source", "locator")}
-    refs = Records("refs", [doc], np.full(len(parent), doc_index, dtype=np.int64),
+    refs = Records("refs", [doc], np.zeros(len(parent), dtype=np.int64),
                    entry[parent[order]], recs.case[parent[order]], ref_fields,
                    np.zeros(len(parent), bool), k=k[order], parent=parent[order])
     return recs, refs

@@ -109,9 +109,6 @@ class Case:
         return CaseSet(self.rubric, (self.meta,), (self.scenarios,), self.evidence,
                        (self.inputs,), (self.read,), (0,))
 
-    def replace_meta(self, meta: CaseFile) -> Case:
-        return Case(meta, self.rubric, self.evidence, self.scenarios, self.inputs, self.read)
-
     @classmethod
     def from_models(cls, meta: CaseFile, rubric: Rubric, sources: Sequence[Source],
                     items: Sequence[Item], scenarios: Sequence[Scenario] = ()) -> Case:
