@@ -89,6 +89,11 @@ class Groups:
         at += np.repeat(self.rank, self.counts)
         self.place = np.empty(len(groups), dtype=np.intp)  # each row's place in the layout
         self.place[order] = at
+        # From position ``split`` on, at most TAIL groups have rows left (the first ``tail``
+        # in layout order): each of them is finished on Python floats.
+        live = np.diff(self.bounds)
+        self.split = next((k for k, m in enumerate(live.tolist()) if m <= TAIL), len(live))
+        self.tail = int(live[self.split]) if self.split < len(live) else 0
 
     def take(self, values: np.ndarray) -> np.ndarray:
         """``values`` (one per row) laid out."""
@@ -103,12 +108,6 @@ class Groups:
         bounds = self.bounds[cut]
         return (laid[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True))
 
-    def _split(self) -> int:
-        """The first position from which at most ``TAIL`` groups have rows left: from there
-        on, each of them is finished on Python floats."""
-        live = [b - a for a, b in zip(self.bounds[:-1], self.bounds[1:], strict=True)]
-        return next((k for k, m in enumerate(live) if m <= TAIL), len(live))
-
     def _rest(self, laid: np.ndarray, j: int, start: int) -> list[float]:
         """The values of the ``j``-th group (in layout order) from position ``start`` on."""
         at = np.asarray(self.bounds[start:self.ranked_counts[j]], dtype=np.intp) + j
@@ -117,12 +116,10 @@ class Groups:
     def sums(self, laid: np.ndarray) -> np.ndarray:
         """Each group's sum of values laid out by ``take``, its rows in their order with Kahan
         compensation (0 for a group without rows), by group code."""
-        split = self._split()
+        split = self.split
         total, comp = _sum_terms(self._terms(laid, split), self.size)
-        for j in range(min(TAIL, self.size)):
-            if self.ranked_counts[j] > split:
-                total[j], _ = _kahan(self._rest(laid, j, split), float(total[j]),
-                                     float(comp[j]))
+        for j in range(self.tail):
+            total[j], _ = _kahan(self._rest(laid, j, split), float(total[j]), float(comp[j]))
         return total[self.rank]
 
     def extremes(self, laid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -131,20 +128,19 @@ class Groups:
         later row's, as ``np.fmax.at`` and ``np.fmin.at`` give: ``np.fmax`` on arrays does
         not say which it keeps."""
         high, low = np.full(self.size, np.nan), np.full(self.size, np.nan)
-        split = self._split()
+        split = self.split
         for x in self._terms(laid, split):
             h, lo = high[:len(x)], low[:len(x)]
             np.copyto(h, x, where=(x >= h) | np.isnan(h))
             np.copyto(lo, x, where=(x <= lo) | np.isnan(lo))
-        for j in range(min(TAIL, self.size)):  # the same choices on Python floats
-            if self.ranked_counts[j] > split:
-                h_, l_ = float(high[j]), float(low[j])
-                for v in self._rest(laid, j, split):
-                    if v >= h_ or h_ != h_:
-                        h_ = v
-                    if v <= l_ or l_ != l_:
-                        l_ = v
-                high[j], low[j] = h_, l_
+        for j in range(self.tail):  # the same choices on Python floats
+            h_, l_ = float(high[j]), float(low[j])
+            for v in self._rest(laid, j, split):
+                if v >= h_ or h_ != h_:
+                    h_ = v
+                if v <= l_ or l_ != l_:
+                    l_ = v
+            high[j], low[j] = h_, l_
         return high[self.rank], low[self.rank]
 
 
