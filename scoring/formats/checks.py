@@ -173,6 +173,29 @@ def named_items(scenarios: ScenariosFile) -> set[str]:
 # A value a scenario writes, to check against its factor and indicator: (the scenarios file,
 # the change's place, factor, indicator, value, what the message adds).
 ValueCheck = tuple[YamlDoc, PathKey, str, str | None, object, str]
+# A value a scenario writes by shifting an item, known once the case's own value of the item
+# is: (the scenarios file, the change's place, factor, item, where its value starts (None:
+# the item's value in the case; else a value a change set), the shifts before, this shift).
+Shift = tuple[YamlDoc, PathKey, str, str, object, tuple[float, ...], float]
+
+
+def _numeric(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def shifted_values(shifts: list[Shift], values: dict[str, object]) -> list[ValueCheck]:
+    """The value checks of ``shifts`` for a case whose items (that changes name) have
+    ``values``: each shift adds to the value before it, when that is a number."""
+    out: list[ValueCheck] = []
+    for doc, loc, factor, item, start, earlier, by in shifts:
+        before = values.get(item) if start is None else start
+        for step in earlier:  # the shifts before this one, in order
+            if _numeric(before):
+                before = before + step  # type: ignore[operator]
+        if _numeric(before):
+            out.append((doc, loc, factor, None, before + by,  # type: ignore[operator]
+                        f" after shifting {before} by {by}"))
+    return out
 
 
 def scenario_values(rubric: Rubric, checks: list[ValueCheck]) -> list[Problem]:
@@ -196,12 +219,15 @@ def scenario_values(rubric: Rubric, checks: list[ValueCheck]) -> list[Problem]:
 def check_scenarios(as_of: dt.date, rubric: Rubric, items: dict[str, tuple[str, str | None,
                                                                            object, bool]],
                     scenarios: ScenariosFile, doc: YamlDoc, complete: bool = True,
-                    shared: bool = True) -> tuple[list[Problem], list[ValueCheck]]:
+                    shared: bool = True
+                    ) -> tuple[list[Problem], list[ValueCheck], list[Shift]]:
     """The rules of a case's scenario changes. ``items``: the case's items that changes name,
     id -> (factor, indicator, value, whether factor and indicator are known). ``complete``:
     every item of the case has a valid id (otherwise an item a change names may be one whose
     id is broken, and is not reported unknown a second time). Returns the problems and the
-    values the changes write, for :func:`scenario_values` (run once for many cases).
+    values the changes write, for :func:`scenario_values` (run once for many cases), and the
+    shifts whose values depend on the case's own (:func:`shifted_values`). Nothing here
+    reads the items' values, so cases whose named items agree in all else share the result.
     ``shared``: also check what does not depend on the case (ids, overrides, weights, the
     values assumptions write); cases that share a scenarios file need that only once."""
     out: list[Problem] = []
@@ -215,6 +241,7 @@ def check_scenarios(as_of: dt.date, rubric: Rubric, items: dict[str, tuple[str, 
                                f"duplicate scenario id {scenarios.scenarios[i].id!r} "
                                f"(first at scenarios[{j}])"))
     values: list[ValueCheck] = []
+    shifts: list[Shift] = []
     for si, sc in enumerate(scenarios.scenarios):
         sloc: PathKey = ("scenarios", si)
         if shared:
@@ -227,7 +254,9 @@ def check_scenarios(as_of: dt.date, rubric: Rubric, items: dict[str, tuple[str, 
                                                   f"with it); choose another scenario id"))
         weights = {f.id: float(f.weight) for f in rubric.factors}
         dropped: set[str] = set()
-        current: dict[str, object] = {k: v[2] for k, v in items.items()}
+        # where each item's value starts in this scenario (None: its value in the case; or a
+        # value a change set) and the shifts since
+        current: dict[str, tuple[object, tuple[float, ...]]] = {k: (None, ()) for k in items}
         assumed: dict[str, tuple[str, str | None, object, bool]] = {}
         for ci, change in enumerate(sc.changes):
             cloc: PathKey = (*sloc, "changes", ci)
@@ -262,7 +291,7 @@ def check_scenarios(as_of: dt.date, rubric: Rubric, items: dict[str, tuple[str, 
                 known = a.factor in factors and (
                     a.indicator is None or (a.factor, a.indicator) in indicators)
                 assumed[a.id] = (a.factor, a.indicator, a.value, known)
-                current[a.id] = a.value
+                current[a.id] = (a.value, ())
                 continue
             target = change.item
             if target not in items and target not in assumed:
@@ -280,17 +309,15 @@ def check_scenarios(as_of: dt.date, rubric: Rubric, items: dict[str, tuple[str, 
             elif isinstance(change, SetValue):
                 if usable:
                     values.append((doc, cloc, factor, indicator, change.value, ""))
-                current[target] = change.value
+                current[target] = (change.value, ())
             elif isinstance(change, ShiftValue):
                 if mapped is not None and isinstance(mapped.mapping, CategoriesMapping):
                     out.append(doc.problem((*cloc, "op"),
                                            "shift_value cannot shift a category label; "
                                            "use set_value"))
                     continue
-                before = current[target]
-                if isinstance(before, (int, float)) and not isinstance(before, bool):
-                    current[target] = before + change.by
-                    if usable and indicator is None:
-                        values.append((doc, cloc, factor, None, current[target],
-                                       f" after shifting {before} by {change.by}"))
-    return out, values
+                start, earlier = current[target]
+                current[target] = (start, (*earlier, change.by))
+                if usable and indicator is None:
+                    shifts.append((doc, cloc, factor, target, start, earlier, change.by))
+    return out, values, shifts

@@ -29,7 +29,14 @@ from ..errors import InputError, Problem
 from ..output import RunInputs
 from ..progress import Progress, no_progress
 from . import models
-from .checks import ValueCheck, check_rubric, check_scenarios, named_items, scenario_values
+from .checks import (
+    ValueCheck,
+    check_rubric,
+    check_scenarios,
+    named_items,
+    scenario_values,
+    shifted_values,
+)
 from .checks_judgement import check_overrides
 from .columns import Records, concat_records, describe, table_records, yaml_records
 from .evidence import Evidence, check_evidence, evidence_items, evidence_sources
@@ -461,11 +468,12 @@ def _check_group(folders: Sequence[_Folder], rubric: Rubric | None,
                 continue
             problems += check_overrides(rubric, meta.overrides, f.docs["case"], ("overrides",))
             if f.scenarios is not None and "scenarios" in f.docs:
-                found, more = check_scenarios(meta.as_of, rubric, lookup.items.get(k, {}),
-                                              f.scenarios, f.docs["scenarios"],
-                                              k not in lookup.incomplete and k not in shapeless)
+                mine = lookup.items.get(k, {})
+                found, more, shifts = check_scenarios(
+                    meta.as_of, rubric, mine, f.scenarios, f.docs["scenarios"],
+                    k not in lookup.incomplete and k not in shapeless)
                 problems += found
-                values += more
+                values += more + shifted_values(shifts, {i: v[2] for i, v in mine.items()})
         problems += scenario_values(rubric, values)
     if len(problems) > before or evidence is None or len(parts) < len(folders) \
             or not all(f.ok for f in folders):

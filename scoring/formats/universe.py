@@ -26,7 +26,14 @@ from ..display import display_path
 from ..errors import InputError, Problem
 from ..output import RunInputs
 from ..progress import Progress, no_progress
-from .checks import ValueCheck, check_scenarios, named_items, scenario_values
+from .checks import (
+    Shift,
+    ValueCheck,
+    check_scenarios,
+    named_items,
+    scenario_values,
+    shifted_values,
+)
 from .checks_judgement import check_overrides
 from .columns import table_records, take_records
 from .evidence import check_evidence, concat_evidence
@@ -163,7 +170,7 @@ class TableSet:
             evidence, known = check_evidence(g_sources, g_items, g_refs, rubric, as_of, problems,
                                              named)
             if rubric is not None and self.scenarios_doc is not None:
-                seen: dict[Any, list[Problem]] = {}
+                seen: dict[Any, tuple[list[Problem], list[Shift]]] = {}
                 values: list[ValueCheck] = []
                 for j, k in enumerate(members):
                     meta = metas[k]
@@ -172,14 +179,20 @@ class TableSet:
                     mine = known.items.get(j, {})
                     # A row of no known case may be the item a change names.
                     complete = j not in known.incomplete and not orphans and k in with_rows
+                    # the walk reads which items there are, not their values: cases that
+                    # agree in all else share it, and only their shifted values are their own
                     key = (meta.as_of, complete,
-                           tuple(sorted(mine.items(), key=lambda kv: kv[0])))
-                    if key not in seen:  # cases with the same named items: the same problems
-                        seen[key], more = check_scenarios(meta.as_of, rubric, mine,
-                                                          self.scenarios, self.scenarios_doc,
-                                                          complete, shared=not seen)
+                           tuple(sorted((i, f, ind, ok) for i, (f, ind, _, ok) in mine.items())))
+                    if key not in seen:
+                        walked, more, shifts = check_scenarios(
+                            meta.as_of, rubric, mine, self.scenarios, self.scenarios_doc,
+                            complete, shared=not seen)
+                        seen[key] = (walked, shifts)
                         values += more
-                    problems += seen[key]
+                    walked, shifts = seen[key]
+                    problems += walked
+                    if shifts:
+                        values += shifted_values(shifts, {i: v[2] for i, v in mine.items()})
                 problems += scenario_values(rubric, values)
             if len(problems) > before or evidence is None or rubric is None:
                 continue

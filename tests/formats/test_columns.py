@@ -295,3 +295,20 @@ def test_a_date_must_exist_as_written(tiny: TinyCase, tmp_path: Path, text: str,
         scoring.load_case(root)
     (p,) = exc.value.problems
     assert p.message == f"must be a date YYYY-MM-DD, not the string {text!r}"
+
+
+def test_a_shift_is_checked_with_each_case_s_own_value(tmp_path: Path) -> None:
+    """The cases of a universe's tables share the walk over their scenario changes, but a
+    shifted value is each case's own: only the case whose value falls off the scale is
+    reported (bull shifts E001 by -10)."""
+    root = write_universe(tmp_path / "u", 3, n_items=6, fmt="csv")
+    rows = _universe_rows(root)
+    ev = rows["evidence"]
+    ev.loc[(ev["case"] == "C000002") & (ev["id"] == "E001"), "value"] = "5"
+    ev.loc[(ev["case"] == "C000003") & (ev["id"] == "E001"), "value"] = "10"  # exactly 0
+    write_table(root / "evidence.csv", ev.to_dict("records"))
+    with pytest.raises(InputError) as exc:
+        list(Universe.open(root).cases())
+    assert [(Path(p.path).name, p.field, p.message) for p in exc.value.problems] == [
+        ("scenarios.yaml", "scenarios[0].changes[2].by",
+         "value -5 is outside the scale [0, 100] after shifting 5 by -10")]
