@@ -348,9 +348,10 @@ def check_evidence(sources: Records, items: Records, refs: Records, rubric: Rubr
     known = Known({}, frozenset(np.unique(items.case[~i_ok["id"]]).tolist()))
     if named:
         hits = np.flatnonzero(i_ok["id"] & pd.Series(i_ids, dtype=object).isin(named).to_numpy())
-        for r in hits.tolist():
-            known.items.setdefault(int(items.case[r]), {}).setdefault(
-                str(i_ids[r]), (factor[r], indicator[r], value[r], bool(usable[r])))
+        for c, i, f, ind, v, ok in zip(items.case[hits].tolist(), i_ids[hits].tolist(),
+                                       factor[hits].tolist(), indicator[hits].tolist(),
+                                       value[hits].tolist(), usable[hits].tolist(), strict=True):
+            known.items.setdefault(c, {}).setdefault(i, (f, ind, v, ok))
     observed = items.fields["observed"].date
     _after(items, observed, i_ok["observed"], as_of, "observed",
            lambda d, a: f"observed {d} is after the case's as_of {a}", found)
