@@ -120,20 +120,23 @@ class TableSet:
         metas: list[CaseFile | None] = []
         cdocs: list[YamlDoc] = []
         rubric_of: list[Rubric | None] = []
-        found: dict[str, bool] = {}
+        found: dict[str, tuple[bool, list[Problem], Rubric | None]] = {}
         for k in range(n):  # a case header is a small document: one model each
             cdoc = table_doc(self.cases, SPECS["cases"], [k])
             meta = validate_doc(CaseFile, cdoc, problems)
             rubric = None
             if meta is not None:
-                file = self.root / meta.rubric
-                if meta.rubric not in found:  # each rubric path is looked at once
-                    found[meta.rubric] = not Path(meta.rubric).is_absolute() and file.is_file()
-                if not found[meta.rubric]:
+                if meta.rubric not in found:  # each rubric path is looked at (and read) once
+                    file = self.root / meta.rubric
+                    exists = not Path(meta.rubric).is_absolute() and file.is_file()
+                    read: list[Problem] = []
+                    found[meta.rubric] = (exists, read,
+                                          rubrics.get(file, read) if exists else None)
+                exists, read, rubric = found[meta.rubric]
+                if not exists:
                     problems.append(cdoc.problem(("rubric",),
                                                  f"rubric file not found: {meta.rubric}"))
-                else:
-                    rubric = rubrics.get(file, problems)
+                problems += read
                 if meta.overrides and rubric is not None:
                     problems += check_overrides(rubric, meta.overrides, cdoc, ("overrides",))
             metas.append(meta)
