@@ -81,6 +81,7 @@ def score_universe(folder: Path, progress: Progress = no_progress) -> UniverseSc
     universe = Universe.open(folder)
     read: set[RunInputs] = {RunInputs.of(folders=[folder])}
     sets, index = load_sets(universe, progress, read)
+    del universe  # the tables as read: what the cases need of them is in their sets
     rubrics = {cs.rubric.id: cs.rubric for cs in sets}
     parts = []
     while sets:  # one rubric at a time: its tables are let go before the next is built
