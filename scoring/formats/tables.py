@@ -108,6 +108,8 @@ def build_tables(cases: CaseSet | Case, lean: bool = False) -> Tables:
         base = {k: v for k, v in base.items()
                 if k in ("case", "scenario", "item", "factor", "indicator", "value", "score",
                          *METHOD_COLUMNS)}
+    metas, groups, overrides = cs.metas, _groups(cs), _overrides(cs)
+    del cases, cs, ev, items  # the evidence's other columns are not needed from here on
     rubric_weights: dict[str, tuple[float, str | None]] = {
         f.id: (float(f.weight), None) for f in rubric.factors}
     scenario_ids = [BASE]
@@ -115,7 +117,7 @@ def build_tables(cases: CaseSet | Case, lean: bool = False) -> Tables:
     weights: list[tuple[np.ndarray, int, str, dict[str, tuple[float, str | None]]]] = [
         (np.arange(n, dtype=np.int64), 0, BASE, rubric_weights)]
     drops: list[pd.DataFrame] = []
-    for codes, scenarios in _groups(cs):
+    for codes, scenarios in groups:
         rows_of = _take(base, np.isin(base["case"], codes))
         for rank, sc in enumerate(scenarios, start=1):
             if sc.id not in scenario_ids:
@@ -138,8 +140,8 @@ def build_tables(cases: CaseSet | Case, lean: bool = False) -> Tables:
     frame = pd.DataFrame(columns, copy=False)  # the arrays made above, not copied into blocks
     return Tables(rubric, frame, _weights(weights, ids, scenario_ids, rubric, n),
                   _drops(drops, ids, scenario_ids), pd.DataFrame({
-                      "case": ids, "entity": [m.entity for m in cs.metas],
-                      "as_of": [m.as_of for m in cs.metas]}), _overrides(cs))
+                      "case": ids, "entity": [meta.entity for meta in metas],
+                      "as_of": [meta.as_of for meta in metas]}), overrides)
 
 
 def _take(rows: Cols, which: np.ndarray) -> Cols:
