@@ -154,7 +154,8 @@ def arrow_column(arr: Any, numeric: bool) -> Column:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    if isinstance(arr, pa.ChunkedArray):  # one chunk (tables are read so) is used as it is
+        arr = arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
     n = len(arr)
     t = arr.type
     kind = np.full(n, K_OTHER, dtype=np.int8)

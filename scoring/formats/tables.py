@@ -127,11 +127,13 @@ def build_tables(cases: CaseSet | Case, lean: bool = False) -> Tables:
             parts.append(rows)
             weights.append((codes, rank, sc.id, w))
             drops += gone
-    out = {k: np.concatenate([p[k] for p in parts]) for k in base}
+    kept = ("factor", *METHOD_COLUMNS) if lean else ROW_COLUMNS
+    out = {k: np.concatenate([p[k] for p in parts])
+           for k in ("case", "scenario", *kept, "score")}
+    del parts
     columns: dict[str, object] = {
         "case": _categorical(out["case"], ids),
         "scenario": _categorical(out["scenario"], scenario_ids)}
-    kept = ("factor", *METHOD_COLUMNS) if lean else ROW_COLUMNS
     for column in (c for c in ROW_COLUMNS if c in kept):
         values = out.pop(column)
         columns[column] = _categorical(values, factor_ids) if column == "factor" else \

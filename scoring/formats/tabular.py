@@ -217,7 +217,8 @@ def _read_parquet(path: Path, display: str) -> RawTable:
         rows = pq.ParquetFile(path).metadata.num_rows  # the footer only: cheap
         if rows > MAX_TABLE_ROWS:
             raise _too_many_rows(display)
-        table = pq.read_table(path)
+        # one chunk per column: the columns taken from it later share its buffers
+        table = pq.read_table(path).combine_chunks()
     except (pa.ArrowException, ValueError) as exc:
         raise InputError([Problem(display, 0, 0, "",
                                   f"not a valid Parquet file: {exc}")]) from None
