@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,7 @@ from .tabular import (
     SPECS,
     TABLE_SUFFIXES,
     RawTable,
+    TableDoc,
     check_header,
     locator,
     read_table,
@@ -63,6 +65,9 @@ from .tabular import (
 from .yamlio import YamlDoc, load_yaml
 
 CASES_TABLE = "cases"
+# Evidence rows of the tables validated (and scored) at once: memory is bounded by a part of
+# this size, not by the universe (bench/RESULTS.md, "peak memory").
+PART_ROWS = 100_000
 
 
 def is_universe(folder: Path) -> bool:
@@ -101,6 +106,40 @@ class TableSet:
     evidence_case: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     problems: list[Problem] = field(default_factory=list)  # found while reading the tables
     _reads: dict[str, RunInputs] = field(default_factory=dict)
+    # each rubric path of the cases table, looked at (and read) once: (exists, problems, it)
+    _rubrics: dict[str, tuple[bool, list[Problem], Rubric | None]] = field(
+        default_factory=dict)
+    _orders: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    @cached_property
+    def _with_rows(self) -> set[int]:
+        """The cases (rows of the cases table) that have rows in the evidence table."""
+        _, codes = self._order("evidence", self.evidence_case)  # sorted
+        return set(codes[np.r_[True, codes[1:] != codes[:-1]]].tolist()) if len(codes) \
+            else set()
+
+    def _order(self, role: str, case: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of a table by case (in file order within a case), and their cases."""
+        if role not in self._orders:
+            order = np.argsort(case, kind="stable")
+            self._orders[role] = (order, case[order])
+        return self._orders[role]
+
+    def _part(self, table: RawTable, role: str, case: np.ndarray, cases: range
+              ) -> tuple[tuple[RawTable, YamlDoc], np.ndarray]:
+        """The rows of ``table`` whose case is in ``cases`` (all of it, as it is, when that
+        is every case), the document that places their problems at their rows in the file,
+        and each row's case."""
+        if cases.start == 0 and cases.stop == self.cases.n_rows:
+            return (table, locator(table, SPECS[role])), case
+        import pyarrow as pa
+
+        order, sorted_case = self._order(role, case)
+        lo, hi = np.searchsorted(sorted_case, [cases.start, cases.stop])
+        rows = np.sort(order[lo:hi])
+        part = RawTable(table.path, table.header, table.data.take(pa.array(rows)), len(rows))
+        doc = TableDoc(table.path, None, spec=SPECS[role], table=table, rows=rows.tolist())
+        return (part, doc), case[rows]
 
     def read(self, rubric: str) -> RunInputs:
         """What a case of the tables with this rubric path reads (once per rubric path)."""
@@ -112,16 +151,19 @@ class TableSet:
         return self._reads[rubric]
 
     def sets(self, start: int, rubrics: Rubrics, problems: list[Problem],
-             progress: Progress = no_progress) -> list[CaseSet]:
-        """Every case of the tables (case ``k`` at position ``start + k``), validated, one set
-        per rubric; what is wrong goes to ``problems``."""
-        problems += self.problems
+             progress: Progress = no_progress, cases: range | None = None) -> list[CaseSet]:
+        """The cases ``cases`` of the tables (default: all; case ``k`` at position
+        ``start + k``), validated, one set per rubric; what is wrong goes to ``problems``
+        (what reading the tables found, with the part that starts at case 0)."""
         n = self.cases.n_rows
+        cases = range(n) if cases is None else cases
+        if cases.start == 0:
+            problems += self.problems
         metas: list[CaseFile | None] = []
         cdocs: list[YamlDoc] = []
         rubric_of: list[Rubric | None] = []
-        found: dict[str, tuple[bool, list[Problem], Rubric | None]] = {}
-        for k in range(n):  # a case header is a small document: one model each
+        found = self._rubrics
+        for k in cases:  # a case header is a small document: one model each
             cdoc = table_doc(self.cases, SPECS["cases"], [k])
             meta = validate_doc(CaseFile, cdoc, problems)
             rubric = None
@@ -143,40 +185,42 @@ class TableSet:
             cdocs.append(cdoc)
             rubric_of.append(rubric)
             progress(k + 1, n)
-        sdoc = locator(self.sources, SPECS["sources"])
-        edoc = locator(self.evidence, SPECS["evidence"])
-        sources, _ = table_records(self.sources, sdoc, "sources", self.source_case)
-        items, refs = table_records(self.evidence, edoc, "items", self.evidence_case)
+        s_table, s_case = self._part(self.sources, "sources", self.source_case, cases)
+        e_table, e_case = self._part(self.evidence, "evidence", self.evidence_case, cases)
+        sources, _ = table_records(s_table[0], s_table[1], "sources", s_case)
+        items, refs = table_records(e_table[0], e_table[1], "items", e_case)
+        del s_table, e_table
         assert refs is not None
-        keep_s, keep_e = self.source_case >= 0, self.evidence_case >= 0
+        keep_s, keep_e = s_case >= 0, e_case >= 0
         groups: dict[int, list[int]] = {}
-        for k, rub in enumerate(rubric_of):
-            groups.setdefault(id(rub), []).append(k)
+        for j, rub in enumerate(rubric_of):
+            groups.setdefault(id(rub), []).append(j)
         named = named_items(self.scenarios)
         orphans = bool((self.evidence_case < 0).any())
-        with_rows = set(np.unique(self.evidence_case).tolist())
+        with_rows = self._with_rows
         out = []
-        for members in groups.values():
-            rubric = rubric_of[members[0]]
+        for group in groups.values():
+            rubric = rubric_of[group[0]]
+            members = [cases[j] for j in group]  # rows of the cases table
             local = np.full(n + 1, -1, dtype=np.int64)  # the last slot: rows of no case
             local[members] = np.arange(len(members))
-            s_rows = np.flatnonzero(keep_s & (local[self.source_case] >= 0))
-            e_rows = np.flatnonzero(keep_e & (local[self.evidence_case] >= 0))
+            s_rows = np.flatnonzero(keep_s & (local[s_case] >= 0))
+            e_rows = np.flatnonzero(keep_e & (local[e_case] >= 0))
             assert refs.parent is not None
             r_rows = np.flatnonzero(np.isin(refs.parent, e_rows))
             g_sources = take_records(sources, s_rows, local)
             g_items = take_records(items, e_rows, local)
             g_refs = take_records(refs, r_rows, local, parents=e_rows)
-            as_of = np.array([m.as_of if (m := metas[k]) is not None else None
-                              for k in members], dtype="datetime64[D]")
+            as_of = np.array([m.as_of if (m := metas[j]) is not None else None
+                              for j in group], dtype="datetime64[D]")
             before = len(problems)
             evidence, known = check_evidence(g_sources, g_items, g_refs, rubric, as_of, problems,
                                              named)
             if rubric is not None and self.scenarios_doc is not None:
                 seen: dict[Any, tuple[list[Problem], list[Shift]]] = {}
                 values: list[ValueCheck] = []
-                for j, k in enumerate(members):
-                    meta = metas[k]
+                for j, (g, k) in enumerate(zip(group, members, strict=True)):
+                    meta = metas[g]
                     if meta is None:
                         continue
                     mine = known.items.get(j, {})
@@ -200,7 +244,7 @@ class TableSet:
             if len(problems) > before or evidence is None or rubric is None:
                 continue
             shared = tuple(self.scenarios.scenarios)
-            ms = [metas[k] for k in members]
+            ms = [metas[g] for g in group]
             out.append(CaseSet(rubric, tuple(m for m in ms if m is not None),
                                tuple(shared for _ in members), evidence,
                                tuple(self.inputs for _ in members),
@@ -294,7 +338,8 @@ class Universe:
     root: Path
     folders: list[Path]
     tables: TableSet | None
-    _table_sets: list[CaseSet] | None = None
+    _table_sets: list[CaseSet] | None = None  # the sets of one part of the tables (load)
+    _table_part: range | None = None
 
     @classmethod
     def open(cls, root: Path) -> Universe:
@@ -303,22 +348,41 @@ class Universe:
     def __len__(self) -> int:
         return len(self.folders) + (self.tables.cases.n_rows if self.tables else 0)
 
-    def sets(self, progress: Progress = no_progress) -> list[CaseSet]:
-        """Every case, validated, one set per rubric (identical rubric files make one set);
-        raise one InputError listing every problem of every case."""
-        problems: list[Problem] = []
+    def parts(self, problems: list[Problem], progress: Progress = no_progress
+              ) -> Iterator[list[CaseSet]]:
+        """Every case, validated a part at a time: the case folders, then the cases of the
+        tables in parts of about ``PART_ROWS`` evidence rows (whole cases). Yields each
+        part's sets (one per rubric); what is wrong in any part goes to ``problems``, so a
+        caller that stops using the sets at the first problem still hears of all of them.
+        Memory is bounded by a part, not the universe."""
         total = len(self)
-        sets: list[CaseSet] = []
+        seen: dict[str, int] = {}
         if self.folders:
+            sets: list[CaseSet] = []
             try:
-                sets += load_cases(self.folders, progress=lambda k, _: progress(k, total))
+                sets = load_cases(self.folders, progress=lambda k, _: progress(k, total))
             except InputError as exc:
                 problems += exc.problems
+            self._same_ids(sets, seen, problems)
+            yield sets
         if self.tables is not None:
-            done = len(self.folders)
-            sets += self.tables.sets(done, Rubrics(), problems,
-                                     lambda k, _: progress(done + k, total))
-        seen: dict[str, int] = {}
+            done, rubrics = len(self.folders), Rubrics()
+            for cases in self._table_parts():
+                sets = self.tables.sets(done, rubrics, problems,
+                                        lambda k, _: progress(done + k, total), cases)
+                self._same_ids(sets, seen, problems)
+                yield sets
+
+    def _table_parts(self) -> list[range]:
+        """The cases of the tables in parts of about PART_ROWS evidence rows."""
+        assert self.tables is not None
+        n, rows = self.tables.cases.n_rows, self.tables.evidence.n_rows
+        per = max(1, (PART_ROWS * n) // max(1, rows))
+        return [range(k, min(k + per, n)) for k in range(0, n, per)] or [range(0)]
+
+    def _same_ids(self, sets: list[CaseSet], seen: dict[str, int],
+                  problems: list[Problem]) -> None:
+        """A case id that an earlier case (of this part or one before) has too."""
         for cs in sets:
             for meta, pos in zip(cs.metas, cs.positions, strict=True):
                 if meta.id in seen:
@@ -326,6 +390,12 @@ class Universe:
                                             f"case id {meta.id!r} is also the id of "
                                             f"{display_path(self._where(seen[meta.id]))}"))
                 seen.setdefault(meta.id, pos)
+
+    def sets(self, progress: Progress = no_progress) -> list[CaseSet]:
+        """Every case, validated, one set per rubric (identical rubric files make one set);
+        raise one InputError listing every problem of every case."""
+        problems: list[Problem] = []
+        sets = [cs for part in self.parts(problems, progress) for cs in part]
         if problems:
             raise InputError(problems)
         return merge_sets(sets)
@@ -335,9 +405,14 @@ class Universe:
         if index < len(self.folders):
             return load_case(self.folders[index])
         assert self.tables is not None
-        if self._table_sets is None:
-            problems: list[Problem] = []
-            self._table_sets = self.tables.sets(len(self.folders), Rubrics(), problems)
+        at = index - len(self.folders)
+        cases = next(r for r in self._table_parts() if at in r)
+        if self._table_sets is None or self._table_part != cases:
+            self._table_sets = None  # let go of the part before before reading the next
+            problems: list[Problem] = list(self.tables.problems) if cases.start else []
+            self._table_sets = self.tables.sets(len(self.folders), Rubrics(), problems,
+                                                cases=cases)
+            self._table_part = cases
             if problems:
                 raise InputError(problems)
         for cs in self._table_sets:

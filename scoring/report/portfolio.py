@@ -18,11 +18,11 @@ import pandas as pd
 from .. import __version__
 from ..csvout import csv_text
 from ..display import escape_controls, format_score, pad, text_width
-from ..formats.loader import CaseSet
+from ..errors import InputError, Problem
 from ..formats.models import Rubric
 from ..formats.tables import Tables, build_tables, score_tables
 from ..formats.universe import Universe
-from ..method.kernel import Frames
+from ..method.kernel import Frames, NoEvidence
 from ..output import RunInputs, dumps_json
 from ..progress import Progress, no_progress
 
@@ -47,19 +47,6 @@ class UniverseScores:
         return len(self.index)
 
 
-def load_sets(universe: Universe, progress: Progress = no_progress,
-              read: set[RunInputs] | None = None) -> tuple[list[CaseSet], dict[str, int]]:
-    """Validate every case, one set of cases per rubric; add what each case read to
-    ``read``. Returns the sets and each case id's position."""
-    sets = universe.sets(progress)
-    index: dict[str, int] = {}
-    for cs in sets:
-        if read is not None:
-            read.update(cs.reads)
-        index.update({m.id: pos for m, pos in zip(cs.metas, cs.positions, strict=True)})
-    return sets, index
-
-
 def _wide(table: Tables, scores: Frames) -> pd.DataFrame:
     """The summary rows of one rubric's cases: scenario columns then one column per factor."""
     rubric = table.rubric
@@ -80,14 +67,30 @@ def score_universe(folder: Path, progress: Progress = no_progress) -> UniverseSc
     """Load, validate and score every case of the universe in ``folder``."""
     universe = Universe.open(folder)
     read: set[RunInputs] = {RunInputs.of(folders=[folder])}
-    sets, index = load_sets(universe, progress, read)
-    del universe  # the tables as read: what the cases need of them is in their sets
-    rubrics = {cs.rubric.id: cs.rubric for cs in sets}
+    problems: list[Problem] = []
+    rubrics: dict[str, Rubric] = {}
+    index: dict[str, int] = {}
     parts = []
-    while sets:  # one rubric at a time: its tables are let go before the next is built
-        tables = build_tables(sets.pop(0), lean=True)
-        parts.append(_wide(tables, score_tables(tables)))
-        del tables
+    empty: NoEvidence | None = None
+    # A part at a time (Universe.parts), each set's tables let go before the next is built:
+    # memory is bounded by a part. Every part is validated, even after a problem, so that
+    # all problems are reported at once; nothing is scored after the first.
+    for sets in universe.parts(problems, progress):
+        for cs in sets:
+            read.update(cs.reads)
+            index.update({m.id: pos for m, pos in zip(cs.metas, cs.positions, strict=True)})
+            rubrics[cs.rubric.id] = cs.rubric
+        while sets and not problems and empty is None:
+            tables = build_tables(sets.pop(0), lean=True)
+            try:
+                parts.append(_wide(tables, score_tables(tables)))
+            except NoEvidence as exc:  # raised once every part is known to be valid
+                empty = exc
+            del tables
+    if problems:
+        raise InputError(problems)
+    if empty is not None:
+        raise empty
     summary = pd.concat(parts, ignore_index=True)
     order = summary["case"].map(index).to_numpy() * 10_000 + _scenario_rank(summary)
     summary = summary.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)

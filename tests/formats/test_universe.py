@@ -153,3 +153,71 @@ def test_progress_bar_only_on_a_terminal() -> None:
         bar.close()
     assert quiet.getvalue() == ""
     assert loud.getvalue().endswith("\rscoring [##########] 10/10\n")
+
+
+# --------------------------------------------------------------------------- parts
+# A universe's tables are validated and scored a part of whole cases at a time
+# (Universe.parts, PART_ROWS evidence rows): memory is bounded by a part. These tests make
+# the parts tiny and check that nothing a user sees depends on them.
+
+
+def _shuffled(tmp_path: Path) -> Path:
+    """60 cases whose evidence rows are in no order of case (a part's rows are gathered from
+    all over the file)."""
+    root = write_universe(tmp_path / "u", 60, n_items=5, fmt="csv")
+    rows = pd.read_csv(root / "evidence.csv", dtype=str, keep_default_na=False)
+    write_table(root / "evidence.csv",
+                rows.sample(frac=1.0, random_state=7).to_dict("records"))
+    return root
+
+
+def test_parts_change_no_score(tmp_path: Path, runner: CliRunner,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from scoring.formats import universe as uni
+
+    root = _shuffled(tmp_path)
+    whole = runner.invoke(main, ["score", str(root), "--format", "csv"])
+    assert whole.exit_code == 0, whole.output
+    monkeypatch.setattr(uni, "PART_ROWS", 12)  # 12 rows of 5 items: 2 cases a part
+    assert len(uni.Universe.open(root)._table_parts()) == 30
+    parted = runner.invoke(main, ["score", str(root), "--format", "csv"])
+    assert parted.output == whole.output
+    monkeypatch.setattr(uni, "PART_ROWS", 1)  # one case a part
+    assert runner.invoke(main, ["score", str(root), "--format", "csv"]).output == whole.output
+
+
+def test_parts_report_every_problem_at_its_row(tmp_path: Path, runner: CliRunner,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from scoring.formats import universe as uni
+
+    root = _shuffled(tmp_path)
+    rows = pd.read_csv(root / "evidence.csv", dtype=str, keep_default_na=False)
+    first, last = rows.index[rows["case"] == "C000001"][0], rows.index[rows["case"] == "C000060"][1]
+    rows.loc[first, "confidence"] = "2"
+    rows.loc[last, "factor"] = "nope"
+    rows.loc[3, "case"] = "C999999"
+    write_table(root / "evidence.csv", rows.to_dict("records"))
+    whole = runner.invoke(main, ["score", str(root)])
+    monkeypatch.setattr(uni, "PART_ROWS", 1)
+    parted = runner.invoke(main, ["score", str(root)])
+    assert parted.exit_code == whole.exit_code == 2
+    assert parted.output == whole.output
+    lines = parted.output.splitlines()
+    assert f"evidence.csv:{first + 2}:6: confidence: input should be less than or equal " \
+           "to 1" in [line.split("/")[-1] for line in lines]
+    assert any(f"evidence.csv:{last + 2}:3: factor:" in line for line in lines)
+    assert any("evidence.csv:5:1: case: case 'C999999' is not in the cases table" in line
+               for line in lines)
+
+
+def test_a_case_of_a_later_part_loads_as_it_does_whole(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from scoring.formats import universe as uni
+
+    root = _shuffled(tmp_path)
+    whole = uni.Universe.open(root).load(47)
+    monkeypatch.setattr(uni, "PART_ROWS", 10)
+    u = uni.Universe.open(root)
+    assert u.load(47).items == whole.items and u.load(47).meta == whole.meta
+    assert u._table_part == range(46, 48)
+    assert u.load(3).meta.id == "C000004" and u._table_part == range(2, 4)
