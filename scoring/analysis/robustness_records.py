@@ -21,11 +21,11 @@ def _e(x: float | None) -> str:
 def sensitivity_records(s: ScenarioSensitivity, method: str) -> list[TraceRecord]:
     sc = s.scenario
     out: list[TraceRecord] = []
-    n_symbol = "W_f" if method == "weighted_sum" else "n_f"
+    n_symbol = "n_f" if method == "weighted_mean" else "W_f"
     for b in s.break_evens:
         p = f"{sc}/sensitivity/{b.factor}/{b.direction}"
         weight_in = f"{sc}/factor/{b.factor}/" + (
-            "weight" if method == "weighted_sum" else "normalised_weight")
+            "normalised_weight" if method == "weighted_mean" else "weight")
         inputs = (f"{sc}/indicated_composite", weight_in, f"{sc}/factor/{b.factor}/score", "rubric/bands")
         reach = (f"F + dF = {_e(b.score_needed)}, within the scale" if b.score_change is not None
                  else "F + dF would leave the scale: this factor alone cannot move the band")

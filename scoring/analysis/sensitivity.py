@@ -18,6 +18,7 @@ the indicated composite.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,23 +78,26 @@ class ScenarioSensitivity:
     tornado: tuple[TornadoBar, ...]
 
 
-def _composite(weights: pd.Series, scores: pd.Series, method: str) -> float:
+def _composite(weights: pd.Series, scores: pd.Series, rubric: Rubric) -> float:
     """The composite of the included factors' weights and scores (the method's own step)."""
     return float(_composites(weights.to_numpy(dtype=float)[None, :],
-                             scores.to_numpy(dtype=float)[None, :], method)[0])
+                             scores.to_numpy(dtype=float)[None, :], rubric)[0])
 
 
-def _composites(w: np.ndarray, s: np.ndarray, method: str) -> np.ndarray:
+def _composites(w: np.ndarray, s: np.ndarray, rubric: Rubric) -> np.ndarray:
     """Composites of (variants × factors) matrices of weights and scores; a weight of 0
-    leaves its factor out."""
-    return composites(w, s, w > 0, method)[3]
+    leaves its factor out (a points composite's coefficients may be below 0)."""
+    included = w != 0 if rubric.composite == "points" else w > 0
+    return composites(w, s, included, rubric.composite, float(rubric.intercept))[3]
 
 
 def _boundaries(rubric: Rubric, c: float) -> tuple[float, float, str | None, str | None, str]:
     names = [b.name for b in rubric.bands]
-    band = str(band_of(np.array([c]), rubric.bands)[0])
+    band = str(band_of(np.array([c]), rubric)[0])
     k = names.index(band)
-    lo, hi = float(rubric.bands[k].min), float(rubric.bands[k].max)
+    edges = rubric.bands[k]
+    lo = -math.inf if edges.min is None else float(edges.min)
+    hi = math.inf if edges.max is None else float(edges.max)
     up = names[k + 1] if k + 1 < len(names) else None
     down = names[k - 1] if k > 0 else None
     return lo, hi, up, down, band
@@ -102,9 +106,9 @@ def _boundaries(rubric: Rubric, c: float) -> tuple[float, float, str | None, str
 def break_evens(rubric: Rubric, weights: pd.Series, scores: pd.Series) -> tuple[BreakEven, ...]:
     """Break-evens of every included factor toward the band above and the band below."""
     method = rubric.composite
-    c = _composite(weights, scores, method)
+    c = _composite(weights, scores, rubric)
     lo, hi, up, down, _ = _boundaries(rubric, c)
-    smin, smax = float(rubric.scale.min), float(rubric.scale.max)
+    smin, smax = rubric.scale.lo, rubric.scale.hi
     total_w = float(weights.sum())
     total_wf = float((weights * scores).sum())
     rows = list(zip([str(f) for f in weights.index], weights.to_numpy(dtype=float).tolist(),
@@ -114,11 +118,11 @@ def break_evens(rubric: Rubric, weights: pd.Series, scores: pd.Series) -> tuple[
         if target is None:
             continue
         for f, w, fs in rows:
-            n = w if method == "weighted_sum" else w / total_w
+            n = w if method != "weighted_mean" else w / total_w
             delta = (boundary - c) / n
             needed = fs + delta
             ok = smin <= needed <= smax
-            if method == "weighted_sum":
+            if method != "weighted_mean":
                 wn = w + (boundary - c) / fs if fs != 0 else None
             else:
                 sw, swf = total_w - w, total_wf - w * fs
@@ -164,7 +168,7 @@ def item_stakes(rubric: Rubric, items: pd.DataFrame, weights: pd.Series, scores:
     when None) holds up: the composite of the included factors' ``weights`` and ``scores``
     with and without it (one matrix of every item's variant: its factor's score with the
     item left out)."""
-    c = _composite(weights, scores, rubric.composite)
+    c = _composite(weights, scores, rubric)
     spec = {f.id: f for f in rubric.factors}
     w0, s0 = weights.to_numpy(dtype=float), scores.to_numpy(dtype=float)
     names = [str(f) for f in scores.index]
@@ -199,7 +203,7 @@ def item_stakes(rubric: Rubric, items: pd.DataFrame, weights: pd.Series, scores:
         gone = ~np.isfinite(without)  # the factor drops out: weights renormalise
         s[at, k] = np.where(gone, 0.0, without)
         w[at, k] = np.where(gone, 0.0, w0[k])
-        cw = _composites(w, s, rubric.composite)
+        cw = _composites(w, s, rubric)
         left = np.asarray((w > 0).any(axis=1), dtype=bool)
         out.extend(ItemStake(i, fid, x if ok else None, c - x if ok else None)
                    for (i, fid), x, ok in zip(varied, cw.tolist(), left.tolist(), strict=True))
@@ -208,7 +212,7 @@ def item_stakes(rubric: Rubric, items: pd.DataFrame, weights: pd.Series, scores:
 
 def tornado(rubric: Rubric, weights: pd.Series, scores: pd.Series, band_width: float,
             step: float = WEIGHT_STEP) -> tuple[TornadoBar, ...]:
-    smin, smax = float(rubric.scale.min), float(rubric.scale.max)
+    smin, smax = rubric.scale.lo, rubric.scale.hi
     # Four variants per factor (weight low, weight high, score low, score high), one matrix.
     w0, s0 = weights.to_numpy(dtype=float), scores.to_numpy(dtype=float)
     n = len(w0)
@@ -219,7 +223,7 @@ def tornado(rubric: Rubric, weights: pd.Series, scores: pd.Series, band_width: f
     lo_s, hi_s = np.maximum(smin, s0 - band_width), np.minimum(smax, s0 + band_width)
     w[4 * at, at], w[4 * at + 1, at] = lo_w, hi_w
     s[4 * at + 2, at], s[4 * at + 3, at] = lo_s, hi_s
-    c = _composites(w, s, rubric.composite).reshape(n, 4)
+    c = _composites(w, s, rubric).reshape(n, 4)
     bars = []
     for k, f in enumerate(weights.index):
         bars.append(TornadoBar(str(f), "weight", float(c[k, 0]), float(c[k, 1]),
@@ -239,8 +243,19 @@ def analyse(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame,
     weights = pd.Series(factors["weight"].to_numpy(dtype=float)[fac], index=names)
     scores = pd.Series(factors["score"].to_numpy(dtype=float)[fac], index=names)
     its = np.flatnonzero(items["scenario"].to_numpy(dtype=object) == scenario)
-    c = _composite(weights, scores, rubric.composite)
+    c = _composite(weights, scores, rubric)
     lo, hi, _, _, band = _boundaries(rubric, c)
     return ScenarioSensitivity(
         scenario, c, band, lo, hi, break_evens(rubric, weights, scores),
-        item_stakes(rubric, items, weights, scores, its), tornado(rubric, weights, scores, hi - lo))
+        item_stakes(rubric, items, weights, scores, its),
+        tornado(rubric, weights, scores, _width(rubric, lo, hi)))
+
+
+def _width(rubric: Rubric, lo: float, hi: float) -> float:
+    """How far the tornado moves a factor score: the width of the composite's band, or of
+    the widest closed band when that band is open (1 when none is closed)."""
+    if math.isfinite(hi - lo):
+        return hi - lo
+    closed = [float(b.max) - float(b.min) for b in rubric.bands
+              if b.min is not None and b.max is not None]
+    return max(closed, default=1.0)

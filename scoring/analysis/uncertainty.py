@@ -103,7 +103,9 @@ def simulate(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame, scenari
     """Simulate one scenario's indicated composite ``draws`` times: each draw's factor scores
     and composite come from the method's own steps (``method/steps.py``). ``buffer``: where
     the draws are written, to reuse across the simulations of a case."""
-    lo, hi = float(rubric.scale.min), float(rubric.scale.max)
+    lo, hi = rubric.scale.lo, rubric.scale.hi
+    # an open scale has no width to take a share of: its rubric sets uncertainty_max_sd
+    # (checks.check_rubric)
     sd_max = (hi - lo) * MAX_SD_SHARE if max_sd is None else max_sd
     its = _column(items, "scenario") == scenario
     fac = _column(factors, "scenario") == scenario
@@ -140,8 +142,9 @@ def simulate(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame, scenari
         if weight_ranges and fid in weight_ranges:
             a, b = weight_ranges[fid]
             weights[:, k] = rng.uniform(a, b, draws)
-    composite = composites(weights, scores, included, rubric.composite)[3]
-    counts = np.bincount(band_index(composite, rubric.bands), minlength=len(rubric.bands))
+    composite = composites(weights, scores, included, rubric.composite,
+                           float(rubric.intercept))[3]
+    counts = np.bincount(band_index(composite, rubric), minlength=len(rubric.bands))
     probs = tuple((b.name, float(c) / draws) for b, c in zip(rubric.bands, counts, strict=True))
     p05, p50, p95 = np.percentile(composite, [5, 50, 95])
     return Simulation(scenario, draws, seed, sd_max, float(p05), float(p50), float(p95),

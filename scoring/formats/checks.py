@@ -7,13 +7,14 @@ reports every problem in every file at once.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
 from ..errors import Problem
-from .checks_judgement import check_gates, check_overrides
+from .checks_judgement import check_gates, check_overrides, scale_text
 from .evidence import value_problems
 from .models import (
     Assume,
@@ -54,14 +55,39 @@ def _duplicates(ids: Iterable[str]) -> dict[int, int]:
 
 def check_rubric(rubric: Rubric, doc: YamlDoc) -> list[Problem]:
     out: list[Problem] = []
-    lo, hi = rubric.scale.min, rubric.scale.max
+    lo, hi = rubric.scale.lo, rubric.scale.hi
     if lo >= hi:
-        out.append(doc.problem(("scale", "max"), f"scale max ({hi}) must be above min ({lo})"))
+        out.append(doc.problem(("scale", "max"), f"scale max ({rubric.scale.max}) must be "
+                                                 f"above min ({rubric.scale.min})"))
         return out
+    span = scale_text(rubric)
 
     def on_scale(loc: PathKey, value: float, what: str) -> None:
         if not lo <= value <= hi:
-            out.append(doc.problem(loc, f"{what} {value} is outside the scale [{lo}, {hi}]"))
+            out.append(doc.problem(loc, f"{what} {value} is outside the scale {span}"))
+
+    points = rubric.composite == "points"
+    for fi, factor in enumerate(rubric.factors):
+        if not points and not factor.weight > 0:
+            out.append(doc.problem(("factors", fi, "weight"), "input should be greater than 0"))
+        elif points and factor.weight == 0:
+            out.append(doc.problem(("factors", fi, "weight"),
+                                   "a coefficient of 0 makes the factor count for nothing; "
+                                   "remove the factor instead"))
+        if factor.polarity == "strength" and (lo == -math.inf or hi == math.inf):
+            out.append(doc.problem(("factors", fi, "polarity"),
+                                   "polarity strength flips a score within the scale "
+                                   "(lo + hi - score); an open scale has no such flip: use "
+                                   "polarity risk and a coefficient of the other sign"))
+    if not points and rubric.intercept != 0:
+        out.append(doc.problem(("intercept",), "only a points composite has an intercept"))
+    if (lo == -math.inf or hi == math.inf) and rubric.composite == "weighted_sum":
+        out.append(doc.problem(("scale",), "weighted_sum needs a closed scale"))
+    if (lo == -math.inf or hi == math.inf) and rubric.uncertainty_max_sd is None:
+        out.append(doc.problem(("uncertainty_max_sd",),
+                               "an open scale needs uncertainty_max_sd (the spread of an item "
+                               "with confidence 0, in points): it cannot be a share of the "
+                               "scale's width"))
 
     hl = rubric.half_life_days
     if hl is not None and hl < MIN_HALF_LIFE_DAYS:
@@ -81,7 +107,8 @@ def check_rubric(rubric: Rubric, doc: YamlDoc) -> list[Problem]:
                                    f"duplicate indicator id {factor.indicators[k].id!r} "
                                    f"(first at indicators[{j}])"))
         for ii, ind in enumerate(factor.indicators):
-            out += _check_mapping(ind, (*floc, "indicators", ii, "mapping"), doc, on_scale)
+            out += _check_mapping(ind, (*floc, "indicators", ii, "mapping"), doc, on_scale,
+                                  lo == -math.inf and hi == math.inf)
     out += _check_bands(rubric, doc)
     if rubric.assumption_grade is not None and rubric.assumption_grade not in rubric.reliability:
         out.append(doc.problem(("assumption_grade",),
@@ -101,7 +128,8 @@ def check_rubric(rubric: Rubric, doc: YamlDoc) -> list[Problem]:
     return out
 
 
-def _check_mapping(ind: Indicator, loc: PathKey, doc: YamlDoc, on_scale: Any) -> list[Problem]:
+def _check_mapping(ind: Indicator, loc: PathKey, doc: YamlDoc, on_scale: Any,
+                   open_scale: bool) -> list[Problem]:
     out: list[Problem] = []
     m = ind.mapping
     if isinstance(m, LinearMapping):
@@ -114,6 +142,10 @@ def _check_mapping(ind: Indicator, loc: PathKey, doc: YamlDoc, on_scale: Any) ->
                                    f"{MIN_INPUT_RANGE:g} apart)"))
         for k, v in enumerate(m.output):
             on_scale((*loc, "output", k), v, "output")
+        if not m.clamp and not open_scale:
+            out.append(doc.problem((*loc, "clamp"),
+                                   "clamp: false gives scores beyond the output range; it "
+                                   "needs a scale open at both ends"))
     elif isinstance(m, CategoriesMapping):
         for label, v in m.categories.items():
             on_scale((*loc, "categories", label), v, "score")
@@ -138,21 +170,36 @@ def _check_bands(rubric: Rubric, doc: YamlDoc) -> list[Problem]:
     out: list[Problem] = []
     lo, hi = rubric.scale.min, rubric.scale.max
     bands = rubric.bands
+    last = len(bands) - 1
     for i, j in _duplicates(b.name for b in bands).items():
         out.append(doc.problem(("bands", i, "name"),
                                f"duplicate band name {bands[i].name!r} (first at bands[{j}])"))
     for i, band in enumerate(bands):
-        if band.min >= band.max:
+        for side, k in (("min", 0), ("max", last)):
+            if getattr(band, side) is None and (i != k or (lo if side == "min" else hi)
+                                                 is not None):
+                where = "first" if side == "min" else "last"
+                out.append(doc.problem(("bands", i, side),
+                                       f"required field is missing (only the {where} band of "
+                                       f"a scale open {'below' if side == 'min' else 'above'} "
+                                       f"leaves out its {side})"))
+        if band.min is not None and band.max is not None and band.min >= band.max:
             out.append(doc.problem(("bands", i, "max"),
                                    f"band max ({band.max}) must be above its min ({band.min})"))
-    if bands[0].min != lo:
+    if bands[0].min != lo and bands[0].min is not None:
         out.append(doc.problem(("bands", 0, "min"),
-                               f"the first band must start at the scale min {lo}, not {bands[0].min}"))
-    if bands[-1].max != hi:
+                               f"the first band must start at the scale min {lo}, not {bands[0].min}"
+                               if lo is not None else "the scale is open below: leave out the "
+                               "first band's min"))
+    if bands[-1].max != hi and bands[-1].max is not None:
         out.append(doc.problem(("bands", len(bands) - 1, "max"),
-                               f"the last band must end at the scale max {hi}, not {bands[-1].max}"))
+                               f"the last band must end at the scale max {hi}, not {bands[-1].max}"
+                               if hi is not None else "the scale is open above: leave out the "
+                               "last band's max"))
     for i in range(1, len(bands)):
         prev, cur = bands[i - 1], bands[i]
+        if cur.min is None or prev.max is None:
+            continue
         if cur.min > prev.max:
             out.append(doc.problem(("bands", i, "min"),
                                    f"gap between bands: {prev.name!r} ends at {prev.max}, "

@@ -7,11 +7,18 @@ from .models import Override, Rubric
 from .yamlio import PathKey, YamlDoc
 
 
+def scale_text(rubric: Rubric) -> str:
+    """The scale as messages show it: ``[0, 100]``; an open side is ``-inf`` or ``inf``."""
+    lo = "-inf" if rubric.scale.min is None else rubric.scale.min
+    hi = "inf" if rubric.scale.max is None else rubric.scale.max
+    return f"[{lo}, {hi}]"
+
+
 def check_gates(rubric: Rubric, doc: YamlDoc) -> list[Problem]:
     out: list[Problem] = []
     factors = {f.id for f in rubric.factors}
     bands = [b.name for b in rubric.bands]
-    lo, hi = rubric.scale.min, rubric.scale.max
+    lo, hi = rubric.scale.lo, rubric.scale.hi
     seen: dict[str, int] = {}
     for i, gate in enumerate(rubric.gates):
         loc: PathKey = ("gates", i)
@@ -38,7 +45,7 @@ def check_gates(rubric: Rubric, doc: YamlDoc) -> list[Problem]:
             v = getattr(t, key)
             if v is not None and not lo <= v <= hi:
                 out.append(doc.problem((*loc, "then", key),
-                                       f"{v} is outside the scale [{lo}, {hi}]"))
+                                       f"{v} is outside the scale {scale_text(rubric)}"))
     for fid, (a, b) in rubric.weight_ranges.items():
         if fid not in factors:
             out.append(doc.problem(("weight_ranges", fid), f"unknown factor {fid!r}"))

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem
+from .checks_judgement import scale_text
 from .columns import K_INT, K_STR, Column, Records, check_records
 from .models import MAX_MAGNITUDE, CategoriesMapping, Item, Rubric, Source, SourceRef
 from .tabular import TableDoc
@@ -250,10 +251,11 @@ def value_problems(rubric: Rubric, factor: np.ndarray, indicator: np.ndarray,
         out.append(place(r, "value", f"must be a number, not the string {value[r]!r}"))
     direct = np.flatnonzero(numeric & ~is_text & ~has_ind)
     if len(direct):
-        lo, hi = rubric.scale.min, rubric.scale.max
+        lo, hi = rubric.scale.lo, rubric.scale.hi
         x = value[direct].astype(float)
         for r in direct[~((lo <= x) & (x <= hi))].tolist():
-            out.append(place(r, "value", f"value {value[r]} is outside the scale [{lo}, {hi}]"))
+            out.append(place(r, "value", f"value {value[r]} is outside the scale "
+                                         f"{scale_text(rubric)}"))
     return out, ok
 
 

@@ -301,7 +301,7 @@ def _rubric(path: Path, problems: list[Problem]) -> Rubric | None:
     rubric = validate_doc(Rubric, doc, problems)
     if rubric is not None:
         problems += check_rubric(rubric, doc)
-        if not rubric.scale.min < rubric.scale.max:
+        if not rubric.scale.lo < rubric.scale.hi:
             return None
     return rubric
 

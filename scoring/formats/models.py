@@ -9,6 +9,7 @@ duplicate ids, bands with gaps...) live in ``checks.py`` so that they can name t
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -72,16 +73,29 @@ class Strict(BaseModel):
 
 
 class Scale(Strict):
-    min: Number = 0
-    max: Number = 100
+    """The range of every score. A side left empty (null) is open: a points composite
+    (``composite: points``) may be unbounded, as the Altman Z-score is."""
+
+    min: Number | None = 0
+    max: Number | None = 100
+
+    @property
+    def lo(self) -> float:
+        return -math.inf if self.min is None else float(self.min)
+
+    @property
+    def hi(self) -> float:
+        return math.inf if self.max is None else float(self.max)
 
 
 class LinearMapping(Strict):
-    """Map a raw measurement from ``input`` [lo, hi] to ``output`` [a, b], clamped."""
+    """Map a raw measurement from ``input`` [lo, hi] to ``output`` [a, b], clamped to it
+    unless ``clamp`` is false (then the line goes on beyond both ends)."""
 
     type: Literal["linear"]
     input: tuple[Number, Number]
     output: tuple[Number, Number]
+    clamp: bool = True
 
 
 class Step(Strict):
@@ -119,11 +133,25 @@ class Impute(Strict):
     impute: Number
 
 
+class Measure(Strict):
+    """A number derived from a case's reported figures (and other measures) by a formula
+    (docs/method.md, "Measures")."""
+
+    id: Id
+    name: Text
+    formula: Annotated[str, Field(min_length=1, max_length=2_000)]
+    unit: str | None = None
+    description: str | None = None
+
+
 class Factor(Strict):
     id: Id
     name: Text
     description: str | None = None
-    weight: Number = Field(gt=0)
+    # Above 0, except in a points composite, where it is a coefficient of either sign.
+    weight: Number
+    # A factor scored by a measure of the case's figures, not by evidence items.
+    measure: Id | None = None
     polarity: Literal["risk", "strength"]
     aggregation: Literal["weighted_mean", "max", "min"] = "weighted_mean"
     missing: Literal["exclude"] | Impute = "exclude"
@@ -136,9 +164,12 @@ class Factor(Strict):
 
 
 class Band(Strict):
+    """A band of the composite. The first band's ``min`` and the last band's ``max`` may be
+    left out on a scale open on that side."""
+
     name: Text
-    min: Number
-    max: Number
+    min: Number | None = None
+    max: Number | None = None
     description: str | None = None
 
 
@@ -191,13 +222,19 @@ class Rubric(Strict):
     title: Text
     description: str | None = None
     scale: Scale = Scale()
-    composite: Literal["weighted_mean", "weighted_sum"] = "weighted_mean"
+    composite: Literal["weighted_mean", "weighted_sum", "points"] = "weighted_mean"
+    # points: C = intercept + sum of weight x factor score (docs/method.md, "Composite").
+    intercept: Number = 0
+    # Which band a composite on the edge between two bands is in: the band it is the min of
+    # ("min": a band holds [min, max)) or the band it is the max of ("max": (min, max]).
+    band_edge: Literal["min", "max"] = "min"
     half_life_days: Number | None = Field(default=None, gt=0)
     reliability: dict[str, Annotated[Number, Field(gt=0, le=1)]] = Field(
         default_factory=lambda: {"A": 1.0}
     )
     assumption_grade: str | None = None
     bands: list[Band] = Field(min_length=1)
+    measures: list[Measure] = Field(default_factory=list)
     factors: list[Factor] = Field(min_length=1)
     gates: list[Gate] = Field(default_factory=list)
     overrides: OverridePolicy = OverridePolicy()

@@ -313,7 +313,9 @@ def apply_mapping(mapping: Mapping, values: pd.Series) -> np.ndarray:
     x = values.to_numpy(dtype=float)
     if isinstance(mapping, LinearMapping):
         (lo, hi), (a, b) = mapping.input, mapping.output
-        t = np.clip((x - lo) / (hi - lo), 0.0, 1.0)
+        t = (x - lo) / (hi - lo)
+        if mapping.clamp:
+            t = np.clip(t, 0.0, 1.0)
         return np.asarray(a + t * (b - a), dtype=float)
     assert isinstance(mapping, BandsMapping)
     edges = np.array([s.below for s in mapping.steps[:-1]], dtype=float)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -30,16 +31,21 @@ from .params import BandLike, GateLike, OverrideLike, RubricLike
 INSUFFICIENT = "Insufficient evidence"
 
 
-def band_index(values: np.ndarray, bands: Sequence[BandLike]) -> np.ndarray:
-    """Index of each value's band. A band holds [min, max); the last band also holds its max."""
+def band_index(values: np.ndarray, rubric: RubricLike) -> np.ndarray:
+    """Index of each value's band. With ``band_edge: min`` (the default) a band holds
+    [min, max) and the last band also its max; with ``band_edge: max`` a band holds
+    (min, max] and the first band also its min. Beyond the ends of the scale: the first or
+    the last band."""
+    bands: Sequence[BandLike] = rubric.bands
     starts = np.array([b.min for b in bands[1:]], dtype=float)
-    return np.searchsorted(starts, values, side="right")
+    side: Literal["left", "right"] = "left" if rubric.band_edge == "max" else "right"
+    return np.searchsorted(starts, values, side=side)
 
 
-def band_of(values: np.ndarray, bands: Sequence[BandLike]) -> np.ndarray:
+def band_of(values: np.ndarray, rubric: RubricLike) -> np.ndarray:
     """Band name of each value (see :func:`band_index`)."""
-    names = np.array([b.name for b in bands], dtype=object)
-    return np.asarray(names[band_index(np.asarray(values, dtype=float), bands)])
+    names = np.array([b.name for b in rubric.bands], dtype=object)
+    return np.asarray(names[band_index(np.asarray(values, dtype=float), rubric)])
 
 
 def gate_fires(gate: GateLike, score: np.ndarray, included: np.ndarray) -> np.ndarray:
@@ -104,7 +110,7 @@ def judge(rubric: RubricLike, indicated: np.ndarray, score: np.ndarray, included
             forced = np.where(on, names.index(t.band), forced)
         after[:, k] = c
     c, shift, ov_before, ov_after = _overrides(rubric, c, overrides)
-    natural = band_index(c, rubric.bands)
+    natural = band_index(c, rubric)
     held = np.minimum(np.maximum(natural, floor), cap)
     held = np.where(forced >= 0, forced, held)
     held = np.clip(held + shift, 0, len(names) - 1)
@@ -131,7 +137,7 @@ def _overrides(rubric: RubricLike, c: np.ndarray, overrides: Mapping[int, Sequen
         for k, ov in enumerate(ovs):
             points[row, k] = 0.0 if ov.points is None else float(ov.points)
             bands[row, k] = ov.bands or 0
-    lo, hi = float(rubric.scale.min), float(rubric.scale.max)
+    lo, hi = rubric.scale.lo, rubric.scale.hi
     before, after = np.full((n, depth), np.nan), np.full((n, depth), np.nan)
     for k in range(depth):
         has = ~np.isnan(points[:, k])

@@ -138,7 +138,7 @@ def _score_items(items: pd.DataFrame, rubric: RubricLike, g: np.ndarray, groups:
 def _risk_values(items: pd.DataFrame, rubric: RubricLike) -> np.ndarray:
     """Step 2: ``lo + hi - score`` for a factor of polarity strength, else the score."""
     strength = np.array([f.polarity == "strength" for f in rubric.factors])
-    lo, hi = float(rubric.scale.min), float(rubric.scale.max)
+    lo, hi = rubric.scale.lo, rubric.scale.hi
     value = items["score"].to_numpy(dtype=float)
     out = value.copy()
     np.subtract(lo + hi, value, out=out, where=strength[items["factor"].cat.codes.to_numpy()])
@@ -206,11 +206,14 @@ def _composites(fac: pd.DataFrame, pair: np.ndarray, weights: pd.DataFrame, rubr
     weight, score = matrix("weight", 0.0), matrix("score", np.nan)
     included = matrix("included", False)
     total, normalised, contribution, composite = composites(weight, score, included,
-                                                            rubric.composite)
+                                                            rubric.composite,
+                                                            float(rubric.intercept))
     fac = _joined(fac, included_weight_total=total[rows],
                   normalised_weight=normalised[rows, slot],
                   contribution=contribution[rows, slot])
     first_rows = np.sort(first)
+    # Coverage counts a points composite's coefficients by their size, whatever their sign.
+    weight = np.abs(weight) if rubric.composite == "points" else weight
     scen = pd.DataFrame({
         **{column: pd.Categorical.from_codes(codes(weights[column])[first_rows],
                                              categories=weights[column].cat.categories)

@@ -13,9 +13,9 @@ from typing import Protocol
 
 class ScaleLike(Protocol):
     @property
-    def min(self) -> float: ...
+    def lo(self) -> float: ...  # the scale's min, -inf when it is open below
     @property
-    def max(self) -> float: ...
+    def hi(self) -> float: ...  # the scale's max, +inf when it is open above
 
 
 class FactorLike(Protocol):
@@ -33,7 +33,7 @@ class BandLike(Protocol):
     @property
     def name(self) -> str: ...
     @property
-    def min(self) -> float: ...
+    def min(self) -> float | None: ...  # None: the first band, open below
 
 
 class GateWhenLike(Protocol):
@@ -84,7 +84,11 @@ class RubricLike(Protocol):
     @property
     def gates(self) -> Sequence[GateLike]: ...
     @property
-    def composite(self) -> str: ...  # "weighted_mean" or "weighted_sum"
+    def composite(self) -> str: ...  # "weighted_mean", "weighted_sum" or "points"
+    @property
+    def intercept(self) -> float: ...  # added to a points composite
+    @property
+    def band_edge(self) -> str: ...  # "min": a band holds [min, max); "max": (min, max]
     @property
     def half_life_days(self) -> float | None: ...
     @property

@@ -180,19 +180,29 @@ def _extremes(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return lowest, highest
 
 
-def composites(weight: np.ndarray, score: np.ndarray, included: np.ndarray, method: str
+def composites(weight: np.ndarray, score: np.ndarray, included: np.ndarray, method: str,
+               intercept: float = 0.0
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(included weight total, normalised weights, contributions, composite) of each row of
     (rows × factors) matrices. ``weighted_mean``: ``C = Σ W_f F_f / Σ W_f`` over included
-    factors, held within their scores' range; ``weighted_sum``: ``C = Σ W_f F_f``."""
+    factors, held within their scores' range; ``weighted_sum``: ``C = Σ W_f F_f``;
+    ``points``: ``C = intercept + Σ W_f F_f`` (coefficients W_f of either sign; the
+    intercept is the first term of the sum, then the contributions in factor order)."""
     included_weight = np.where(included, weight, 0.0)
     total = sum_rows(included_weight)
-    normalised = np.where(included, weight / np.where(total > 0, total, 1.0)[:, None], 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):  # points: weights may sum to 0
+        normalised = np.where(included, weight / np.where(total != 0, total, 1.0)[:, None],
+                              0.0)
     if method == "weighted_mean":
         contribution = np.where(included, normalised * score, 0.0)
     else:
         contribution = np.where(included, weight * score, 0.0)
-    composite = sum_rows(contribution)
+    if method == "points":
+        terms = np.concatenate([np.full((len(contribution), 1), float(intercept)),
+                                contribution], axis=1)
+        composite = sum_rows(terms)
+    else:
+        composite = sum_rows(contribution)
     if method == "weighted_mean":  # held within its terms' range, as factor scores are
         low, high = _extremes(np.where(included, score, np.inf), np.where(included, score, -np.inf))
         composite = np.where(included.any(axis=1), np.clip(composite, low, high), composite)

@@ -9,12 +9,14 @@ field of :class:`ReportPage` (a test checks that it documents every one).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .. import __version__
 from ..analysis.result import Result
+from ..formats.checks_judgement import scale_text
 from ..formats.models import Gate, Rubric
 from ..method.kernel import BASE
 from ..trace.core import TraceRecord
@@ -421,7 +423,10 @@ class _Builder:
         return self.num(rid) if rid in self.trace else self.num(f"{sc}/factor/{factor}/weight")
 
     def segments(self, sc: str) -> tuple[Segment, ...]:
-        hi = float(self.case.rubric.scale.max)
+        scale = self.case.rubric.scale
+        if scale.lo != 0 or scale.hi == math.inf or self.case.rubric.composite == "points":
+            return ()  # contributions of either sign on no fixed width: the table shows them
+        hi = scale.hi
         x = 0.0
         out = []
         for k, f in enumerate(self.case.rubric.factors):
@@ -526,7 +531,9 @@ class _Builder:
             ("Recency decay", f"{BASE}/item/{item}/decay"),
             ("Risk value", f"{BASE}/item/{item}/risk_value"),
             ("Factor score", f"{BASE}/factor/{first}/score"),
-            ("Normalised weight", f"{BASE}/factor/{first}/normalised_weight"),
+            ("Normalised weight", f"{BASE}/factor/{first}/normalised_weight")
+            if self.case.rubric.composite == "weighted_mean"
+            else ("Weight", f"{BASE}/factor/{first}/weight"),
             ("Contribution", f"{BASE}/factor/{first}/contribution"),
             ("Indicated composite", f"{BASE}/indicated_composite"),
             ("Composite", f"{BASE}/composite"),
@@ -592,14 +599,14 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
 
     b = _Builder(result)
     case, rubric = result.case, result.case.rubric
-    hi = float(rubric.scale.max)
+    hi = rubric.scale.hi
     hl = "rubric/half_life_days"
     return ReportPage(
         title=case.meta.title or f"{case.meta.entity}: risk score",
         entity=case.meta.entity, ticker=case.meta.ticker, case_id=case.meta.id,
         description=case.meta.description, as_of=str(case.meta.as_of),
         rubric_id=rubric.id, rubric_version=rubric.version, rubric_title=rubric.title,
-        scale=f"{rubric.scale.min}–{rubric.scale.max}",
+        scale=scale_text(rubric)[1:-1].replace(", ", "–"),
         scenarios=tuple(b.scenario(sc) for sc in result.scenario_ids),
         palette=tuple((k % N_PALETTE, f.name) for k, f in enumerate(rubric.factors)),
         items=b.items(verification), assumptions=b.assumptions(), sources=b.sources(),
@@ -614,7 +621,7 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
         generated_at=generated_at.isoformat() if generated_at else None,
         chart_width=CHART_WIDTH,
         band_ticks=tuple((round(float(x.min) / hi * CHART_WIDTH, 3), x.name)
-                         for x in rubric.bands),
+                         for x in rubric.bands if x.min is not None and math.isfinite(hi)),
         rubric_sha256=rubric_sha256(result.case),
         changes=changes,
         gates=tuple((g.id, _when(g), _then(g), g.description) for g in rubric.gates),

@@ -4,7 +4,20 @@ link to a record that is not a number, and a derivation. Page models (``model.py
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+
+def span(lo: float, hi: float, values: Iterable[float]) -> tuple[float, float]:
+    """The range a chart draws: the scale, or where the scale is open, the finite values it
+    shows (and a width of 1 around a single value)."""
+    finite = [v for v in values if math.isfinite(v)]
+    if lo == -math.inf:
+        lo = min(finite, default=0.0)
+    if hi == math.inf:
+        hi = max(finite, default=lo + 1.0)
+    return (lo, hi) if hi > lo else (lo - 0.5, lo + 0.5)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from ..display import format_score
 from ..formats.models import Rubric
 from ..method.judge import band_index
 from ..method.kernel import BASE
+from .parts import span
 from .portfolio import UniverseScores
 
 CHART_WIDTH = 640  # px of the scale axis
@@ -125,11 +126,11 @@ def _cells(summary: pd.DataFrame, scenarios: list[str],
 
 
 def _chart(values: np.ndarray, scenario: str, rubric: Rubric) -> Chart:
-    lo, hi = float(rubric.scale.min), float(rubric.scale.max)
+    lo, hi = span(rubric.scale.lo, rubric.scale.hi, values.tolist())
     counts, edges = np.histogram(values, bins=N_BINS, range=(lo, hi))
     top = int(counts.max()) if len(values) else 0
     step = CHART_WIDTH / N_BINS
-    colour = band_index(edges[:-1], rubric.bands)  # the band of each bar's left edge
+    colour = band_index(edges[:-1], rubric)  # the band of each bar's left edge
     bars = tuple(
         HistBar(round(k * step, 3), round(CHART_HEIGHT * (1 - c / top), 3) if top else 0.0,
                 round(step - 1, 3), round(CHART_HEIGHT * c / top, 3) if top else 0.0, int(c),
@@ -137,7 +138,7 @@ def _chart(values: np.ndarray, scenario: str, rubric: Rubric) -> Chart:
                 int(colour[k]))
         for k, c in enumerate(counts))
     ticks = tuple((round((float(b.min) - lo) / (hi - lo) * CHART_WIDTH, 3), b.name)
-                  for b in rubric.bands)
+                  for b in rubric.bands if b.min is not None and lo <= b.min <= hi)
     median = format_score(float(np.median(values))) if len(values) else "n/a"
     return Chart(scenario, bars, ticks, len(values), median, top)
 

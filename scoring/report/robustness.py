@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..analysis.result import Result
-from .parts import Link, Num
+from .parts import Link, Num, span
 
 TORNADO_WIDTH = 520  # px for the scale's full range
 STAKES_SHOWN = 8
@@ -73,7 +73,8 @@ def build_robustness(result: Result, sc: str, num: Callable[[str], Num]) -> Robu
     m = result.simulations.get(sc)
     if s is None or m is None:
         return None
-    lo, hi = float(result.case.rubric.scale.min), float(result.case.rubric.scale.max)
+    lo, hi = span(result.case.rubric.scale.lo, result.case.rubric.scale.hi,
+                  [s.composite, *(v for t in s.tornado for v in (t.low, t.high))])
 
     def px(v: float) -> float:
         return round((v - lo) / (hi - lo) * TORNADO_WIDTH, 3)

@@ -15,8 +15,17 @@ import numpy as np
 import pandas as pd
 
 from ..display import exact
+from ..formats.checks_judgement import scale_text
 from ..formats.loader import Case
-from ..formats.models import Assume, BandsMapping, CategoriesMapping, Impute, LinearMapping, Mapping
+from ..formats.models import (
+    Assume,
+    BandsMapping,
+    CategoriesMapping,
+    Impute,
+    LinearMapping,
+    Mapping,
+    Rubric,
+)
 from ..formats.tables import change_id
 from ..method.kernel import BASE, Frames
 from ..method.weights import TINY
@@ -40,18 +49,37 @@ def mapping_text(m: Mapping) -> str:
     )
 
 
+def _mapping_detail(mapping: Mapping) -> dict[str, Any]:
+    """A mapping as written: a linear mapping's ``clamp`` only when it is off."""
+    data = mapping.model_dump()
+    if data.get("clamp") is True:
+        del data["clamp"]
+    return data
+
+
+def band_rule(rubric: Rubric) -> str:
+    """Which band holds a composite, in words (``band_edge``)."""
+    if rubric.band_edge == "max":
+        return "a band holds (min, max]; the first band also holds its min"
+    return "a band holds [min, max); the last band also holds its max"
+
+
 def leaf_records(case: Case) -> list[TraceRecord]:
     """Records for what the numbers rest on: case, rubric entries, sources, items, scenarios."""
     rub = case.rubric
     out = [
         R("case/as_of", "case", "As-of date of the case", str(case.meta.as_of),
           detail={"entity": case.meta.entity}),
-        R("rubric/scale", "rubric", "Scale of every score", f"{rub.scale.min}-{rub.scale.max}",
+        R("rubric/scale", "rubric", "Scale of every score",
+          f"{rub.scale.min}-{rub.scale.max}" if rub.scale.min is not None
+          and rub.scale.max is not None else scale_text(rub),
           detail={"min": rub.scale.min, "max": rub.scale.max}),
         R("rubric/bands", "rubric", "Bands", ", ".join(b.name for b in rub.bands),
-          detail={"bands": [b.model_dump() for b in rub.bands],
-                  "rule": "a band holds [min, max); the last band also holds its max"}),
+          detail={"bands": [b.model_dump() for b in rub.bands], "rule": band_rule(rub)}),
     ]
+    if rub.composite == "points":
+        out.append(R("rubric/intercept", "rubric", "Intercept of the points composite",
+                     float(rub.intercept), unit="points"))
     if rub.half_life_days is not None:
         out.append(R("rubric/half_life_days", "rubric", "Evidence half-life (days)",
                      float(rub.half_life_days), unit="days"))
@@ -74,7 +102,7 @@ def leaf_records(case: Case) -> list[TraceRecord]:
             out.append(R(f"rubric/indicator/{f.id}/{ind.id}", "rubric", ind.name,
                          mapping_text(ind.mapping),
                          detail={"unit": ind.unit, "description": ind.description,
-                                 "mapping": ind.mapping.model_dump()}))
+                                 "mapping": _mapping_detail(ind.mapping)}))
     for g in rub.gates:
         out.append(R(f"rubric/gate/{g.id}", "rubric", g.description or f"Gate {g.id}", g.id,
                      detail=g.model_dump(mode="json")))
@@ -124,7 +152,7 @@ def _item_records(items: pd.DataFrame, its: _Items, case: Case,
     rub = case.rubric
     hl = rub.half_life_days
     strength = {f.id: f.polarity == "strength" for f in rub.factors}
-    lo, hi = rub.scale.min, rub.scale.max
+    lo, hi = rub.scale.min, rub.scale.max  # as written (strength needs a closed scale)
     as_of = case.meta.as_of
     cols = {name: items[name].tolist() for name in (
         "scenario", "item", "factor", "indicator", "value", "grade", "best_source", "observed",
@@ -417,12 +445,15 @@ def scenario_records(frames: Frames, case: Case,
         contribs = [f"{sc}/factor/{f}/contribution" for f, _ in included]
         origin = (f"scenario/{sc}",) if sc != BASE else ()
         indicated = float(getattr(s, "indicated", s.composite))
+        points = case.rubric.composite == "points"
+        terms = [exact(fr.contribution) for fr in facs if fr.included]
         out.append(R(f"{sc}/indicated_composite", "number",
                      f"Indicated composite, from the factor scores ({sc})",
-                     indicated, unit="points", op="sum", formula="C = sum(c_f)",
-                     expression=" + ".join(exact(fr.contribution) for fr in facs
-                                           if fr.included)
-                     + f" = {exact(indicated)}", inputs=(*contribs, *origin)))
+                     indicated, unit="points", op="sum",
+                     formula="C = intercept + sum(c_f)" if points else "C = sum(c_f)",
+                     expression=" + ".join([exact(float(case.rubric.intercept))] * points
+                                           + terms) + f" = {exact(indicated)}",
+                     inputs=(*(("rubric/intercept",) if points else ()), *contribs, *origin)))
         steps, last, band_inputs = ([], f"{sc}/indicated_composite", []) \
             if judgements is None else _judgement_records(sc, judgements[sc], case)
         out += steps
@@ -436,12 +467,18 @@ def scenario_records(frames: Frames, case: Case,
                                  f"{exact(float(s.composite))}"),
                      inputs=(last,)))
         all_w = [f"{sc}/factor/{fr.factor}/weight" for fr in facs]
-        with_evidence = " + ".join(exact(fr.weight) for fr in facs if fr.has_sourced_evidence)
+
+        def size(w: float, points: bool = points) -> str:  # a coefficient counts by its size
+            return exact(abs(w)) if points else exact(w)
+
+        with_evidence = " + ".join(size(fr.weight) for fr in facs if fr.has_sourced_evidence)
         out.append(R(f"{sc}/coverage", "number", f"Evidence coverage ({sc})", float(s.coverage),
                      unit="percent", op="ratio",
-                     formula="sum(W_f with sourced evidence) / sum(W_f all factors)",
+                     formula=("sum(|W_f| with sourced evidence) / sum(|W_f| all factors)"
+                              if points else
+                              "sum(W_f with sourced evidence) / sum(W_f all factors)"),
                      expression=(f"({with_evidence}) / "
-                                 f"({' + '.join(exact(fr.weight) for fr in facs)}) = "
+                                 f"({' + '.join(size(fr.weight) for fr in facs)}) = "
                                  f"{exact(s.coverage)}"),
                      inputs=tuple(all_w)))
         if sc != BASE:
@@ -453,8 +490,9 @@ def scenario_records(frames: Frames, case: Case,
                          inputs=(f"{sc}/composite", f"{BASE}/composite")))
         thin = bool(s.insufficient)  # the method decided (judge.py); not decided again here
         out.append(R(f"{sc}/band", "band", f"Band ({sc})", str(s.band), op="lookup",
-                     formula="band whose [min, max) holds C, then band gates and overrides; "
-                             "'Insufficient evidence' when coverage is below min_coverage",
+                     formula=f"band whose {'(min, max]' if case.rubric.band_edge == 'max' else '[min, max)'} "
+                             "holds C, then band gates and overrides; 'Insufficient evidence' "
+                             "when coverage is below min_coverage",
                      expression=(f"coverage {exact(s.coverage)} < min_coverage "
                                  f"{case.rubric.min_coverage} -> {s.band}" if thin else
                                  f"C = {exact(s.composite)} -> {s.band}" + (
