@@ -84,6 +84,12 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("sources", "refs"), Field("claim", "text", min_len=1), _free("excerpt"),
     ),
     "refs": (_id("source"), Field("locator", "text", min_len=1)),
+    "figures": (
+        _id("id"), _id("figure"), Field("period", "text", min_len=1, max_len=40),
+        Field("value", "number"), _free("unit"), _free("currency"),
+        Field("observed", "date"), Field("sources", "refs"), _free("claim"),
+        _free("excerpt"),
+    ),
     "sources": (
         _id("id"), Field("title", "text", min_len=1), _free("publisher"),
         Field("date", "date", required=False, nullable=True),
@@ -93,6 +99,9 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _free("sha256", pattern=r"^[0-9a-f]{64}$"),
     ),
 }
+
+
+CITING = ("items", "figures")  # the records that cite sources (a ``sources`` list)
 
 
 @dataclass
@@ -251,6 +260,7 @@ class Records:
     problems: list[Problem] = field(default_factory=list)
     k: np.ndarray | None = None
     parent: np.ndarray | None = None
+    parent_kind: str = "items"  # citations: what cites them (items or figures)
 
     def __len__(self) -> int:
         return len(self.entry)
@@ -258,7 +268,8 @@ class Records:
     def loc(self, row: int, name: str | None = None) -> PathKey:
         if self.kind == "refs":
             assert self.k is not None
-            base: PathKey = ("items", int(self.entry[row]), "sources", int(self.k[row]))
+            base: PathKey = (self.parent_kind, int(self.entry[row]), "sources",
+                             int(self.k[row]))
         else:
             base = (self.kind, int(self.entry[row]))
         return (*base, name) if name else base
@@ -299,13 +310,13 @@ def yaml_records(doc: YamlDoc, key: str, case: int,
         else:
             entries = data[key]
     records = _records_of(key, entries, doc, case)
-    refs = _yaml_refs(records, entries) if key == "items" else None
+    refs = _yaml_refs(records, entries) if key in CITING else None
     return records, refs
 
 
 def _records_of(kind: str, entries: list[Any], doc: YamlDoc, case: int | np.ndarray,
                 entry: np.ndarray | None = None, k: np.ndarray | None = None,
-                parent: np.ndarray | None = None) -> Records:
+                parent: np.ndarray | None = None, parent_kind: str = "items") -> Records:
     """Records from a list of YAML values (mappings, or whatever was written instead)."""
     specs = FIELDS[kind]
     known = {f.name for f in specs}
@@ -317,7 +328,7 @@ def _records_of(kind: str, entries: list[Any], doc: YamlDoc, case: int | np.ndar
                    np.arange(n) if entry is None else entry,
                    np.broadcast_to(np.asarray(case, dtype=np.int64), (n,)).copy(),
                    fields, ~np.asarray(is_map, dtype=bool) if n else np.zeros(0, bool),
-                   k=k, parent=parent)
+                   k=k, parent=parent, parent_kind=parent_kind)
     for r in np.flatnonzero(rows.bad).tolist():
         rows.problems.append(rows.problem(r, None, "must be a mapping (field: value), not "
                                           f"{describe(entries[r], doc.plain.get(rows.loc(r)))}"))
@@ -326,6 +337,12 @@ def _records_of(kind: str, entries: list[Any], doc: YamlDoc, case: int | np.ndar
             rows.problems += [rows.problem(r, str(name), "unknown field")
                               for name in e if name not in known]
     return rows
+
+
+def no_records(kind: str, doc: YamlDoc, case: int) -> tuple[Records, Records]:
+    """No records of ``kind`` (and no citations of them): a case without a figures file."""
+    records = _records_of(kind, [], doc, case)
+    return records, _yaml_refs(records, [])
 
 
 def _yaml_refs(items: Records, entries: list[Any]) -> Records:
@@ -338,7 +355,7 @@ def _yaml_refs(items: Records, entries: list[Any]) -> Records:
     parent = np.repeat(parents, sizes)
     k = np.arange(len(flat)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     return _records_of("refs", flat, items.docs[0], items.case[parent],
-                       entry=items.entry[parent], k=k, parent=parent)
+                       entry=items.entry[parent], k=k, parent=parent, parent_kind=items.kind)
 
 
 def table_records(table: Any, doc: YamlDoc, kind: str,
@@ -360,7 +377,7 @@ def table_records(table: Any, doc: YamlDoc, kind: str,
               if f.kind != "refs"}
     recs = Records(kind, [doc], np.zeros(n, dtype=np.int64), entry,
                    np.asarray(case, dtype=np.int64), fields, np.zeros(n, bool))
-    if kind != "items":
+    if kind not in CITING:
         return recs, None
     # Citations: one per source/locator column pair that has a cell in the row.
     parts = []
@@ -383,7 +400,8 @@ def table_records(table: Any, doc: YamlDoc, kind: str,
         for name in ("source", "locator")}
     refs = Records("refs", [doc], np.zeros(len(parent), dtype=np.int64),
                    entry[parent[order]], recs.case[parent[order]], ref_fields,
-                   np.zeros(len(parent), bool), k=k[order], parent=parent[order])
+                   np.zeros(len(parent), bool), k=k[order], parent=parent[order],
+                   parent_kind=kind)
     return recs, refs
 
 
@@ -453,7 +471,7 @@ def concat_records(parts: Sequence[Records], parents: Sequence[int] | None = Non
         first.kind, docs, np.concatenate([p.doc + o for p, o in zip(parts, offsets, strict=True)]),
         np.concatenate([p.entry for p in parts]), np.concatenate([p.case for p in parts]),
         fields, np.concatenate([p.bad for p in parts]),
-        [q for p in parts for q in p.problems])
+        [q for p in parts for q in p.problems], parent_kind=first.parent_kind)
     if first.kind == "refs":
         out.k = np.concatenate([p.k for p in parts if p.k is not None])
         out.parent = np.concatenate([p.parent + o for p, o in zip(parts, item_offsets, strict=True)
@@ -628,7 +646,8 @@ def take_records(recs: Records, rows: np.ndarray, case: np.ndarray,
 
     if len(rows) == len(recs):  # every row (rows are increasing): nothing to copy
         out = Records(recs.kind, recs.docs, recs.doc, recs.entry, case[recs.case],
-                      recs.fields, recs.bad, list(recs.problems), recs.k)
+                      recs.fields, recs.bad, list(recs.problems), recs.k,
+                      parent_kind=recs.parent_kind)
         if recs.parent is not None:
             assert parents is not None
             same = len(parents) == 0 or (parents[0] == 0 and parents[-1] == len(parents) - 1)
@@ -642,7 +661,7 @@ def take_records(recs: Records, rows: np.ndarray, case: np.ndarray,
               for name, c in recs.fields.items()}
     out = Records(recs.kind, recs.docs, recs.doc[taken], recs.entry[taken],
                   case[recs.case[taken]], fields, recs.bad[taken], [],
-                  None if recs.k is None else recs.k[taken])
+                  None if recs.k is None else recs.k[taken], parent_kind=recs.parent_kind)
     if recs.parent is not None:
         assert parents is not None
         out.parent = np.searchsorted(parents, recs.parent[taken])

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -38,34 +38,65 @@ class Evidence:
     ``age_days``, ``claim``, ``excerpt``, and the item's weighing source: ``grade``,
     ``reliability``, ``best_source``. ``refs``: ``item`` (row of ``items``), ``source``,
     ``locator``, in citation order. ``sources``: ``case``, then the fields of a source (dates
-    as ISO text, None when empty), in file order."""
+    as ISO text, None when empty), in file order. ``figures``: the reported figures
+    (``case``, ``id``, ``figure``, ``period``, ``prior`` (of the case's prior period),
+    ``value``, ``unit``, ``currency``, ``observed``, ``claim``, ``excerpt``, ``grade``,
+    ``reliability``, ``best_source``); ``figure_refs`` their citations as ``refs``."""
 
     items: pd.DataFrame
     refs: pd.DataFrame
     sources: pd.DataFrame
+    figures: pd.DataFrame = field(default_factory=lambda: _no_figures())
+    figure_refs: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame({"item": np.zeros(0, np.int64), "source": [],
+                                              "locator": []}))
 
     def of_case(self, k: int) -> Evidence:
         """The evidence of case ``k`` alone (as case 0)."""
-        its = self.items["case"].to_numpy() == k
-        rows = np.flatnonzero(its)
-        refs = self.refs[np.isin(self.refs["item"].to_numpy(), rows)].copy()
-        refs["item"] = np.searchsorted(rows, refs["item"].to_numpy())
-        items = self.items[its].assign(case=0).reset_index(drop=True)
+        items, refs = _of_case(self.items, self.refs, k)
+        figures, figure_refs = _of_case(self.figures, self.figure_refs, k)
         sources = self.sources[self.sources["case"].to_numpy() == k].assign(case=0)
-        return Evidence(items, refs.reset_index(drop=True), sources.reset_index(drop=True))
+        return Evidence(items, refs, sources.reset_index(drop=True), figures, figure_refs)
+
+
+def _of_case(rows: pd.DataFrame, refs: pd.DataFrame, k: int
+             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of case ``k`` (as case 0) and their citations."""
+    mine = rows["case"].to_numpy() == k
+    at = np.flatnonzero(mine)
+    cited = refs[np.isin(refs["item"].to_numpy(), at)].copy()
+    cited["item"] = np.searchsorted(at, cited["item"].to_numpy())
+    return rows[mine].assign(case=0).reset_index(drop=True), cited.reset_index(drop=True)
+
+
+FIGURE_COLUMNS = ("case", "id", "figure", "period", "prior", "value", "unit", "currency",
+                  "observed", "claim", "excerpt", "grade", "reliability", "best_source")
+
+
+def _no_figures() -> pd.DataFrame:
+    return pd.DataFrame({c: np.zeros(0, dtype=np.int64 if c == "case" else
+                                     float if c in ("value", "reliability") else
+                                     bool if c == "prior" else object)
+                         for c in FIGURE_COLUMNS})
 
 
 def concat_evidence(parts: Sequence[Evidence], offsets: Sequence[int]) -> Evidence:
     """The evidence of several sets as one: the cases of part ``j`` move by ``offsets[j]``."""
-    items, refs, sources = [], [], []
-    start = 0
+    items, refs, sources, figures, figure_refs = [], [], [], [], []
+    start = f_start = 0
     for ev, off in zip(parts, offsets, strict=True):
         items.append(ev.items.assign(case=ev.items["case"].to_numpy() + off))
         refs.append(ev.refs.assign(item=ev.refs["item"].to_numpy() + start))
         sources.append(ev.sources.assign(case=ev.sources["case"].to_numpy() + off))
+        figures.append(ev.figures.assign(case=ev.figures["case"].to_numpy() + off))
+        figure_refs.append(ev.figure_refs.assign(item=ev.figure_refs["item"].to_numpy()
+                                                 + f_start))
         start += len(ev.items)
+        f_start += len(ev.figures)
     return Evidence(pd.concat(items, ignore_index=True), pd.concat(refs, ignore_index=True),
-                    pd.concat(sources, ignore_index=True))
+                    pd.concat(sources, ignore_index=True),
+                    pd.concat(figures, ignore_index=True),
+                    pd.concat(figure_refs, ignore_index=True))
 
 
 def _date(text: object) -> Any:
@@ -298,7 +329,9 @@ class Known:
 
 def check_evidence(sources: Records, items: Records, refs: Records, rubric: Rubric | None,
                    as_of: np.ndarray | None, out: list[Problem],
-                   named: set[str] | frozenset[str] = frozenset()
+                   named: set[str] | frozenset[str] = frozenset(),
+                   figures: tuple[Records, Records] | None = None,
+                   periods: tuple[np.ndarray, np.ndarray] | None = None
                    ) -> tuple[Evidence | None, Known]:
     """Check the records of cases sharing ``rubric`` (None when it is invalid: the rules that
     read it are skipped); ``as_of`` is each case's date (datetime64[D], NaT when unknown; None
@@ -367,26 +400,102 @@ def check_evidence(sources: Records, items: Records, refs: Records, rubric: Rubr
     at = known_rows[np.where(at >= 0, at, len(known_rows) - 1)]
     for r in np.flatnonzero(r_ok["source"] & (at < 0)).tolist():
         found.append(refs.problem(r, "source", f"unknown source {r_src[r]!r}"))
+
+    def source_of(cites: Records, name: np.ndarray) -> np.ndarray:
+        """Each citation's row in ``sources`` (-1: no such source in its case)."""
+        ours, wanted = _keys((sources.case[have_rows], s_ids[have_rows]), (cites.case, name))
+        one = ~pd.Series(ours).duplicated().to_numpy()
+        rows = np.append(have_rows[one], -1)
+        found_at = pd.Index(ours[one]).get_indexer(wanted)
+        return rows[np.where(found_at >= 0, found_at, len(rows) - 1)]
+
+    fig = None
+    if figures is not None:
+        fig = _check_figures(*figures, rubric, as_of, periods, source_of, i_ids, items, found)
     out += found
     if found or rubric is None or as_of is None:
         return None, known
     return _evidence(sources, items, refs, rubric, as_of, s_ids, grade, s_date, snap, i_ids,
-                     factor, indicator, value, observed, r_src, at), known
+                     factor, indicator, value, observed, r_src, at, fig), known
+
+
+def _check_figures(figs: Records, cites: Records, rubric: Rubric | None,
+                   as_of: np.ndarray | None, periods: tuple[np.ndarray, np.ndarray] | None,
+                   source_of: Callable[[Records, np.ndarray], np.ndarray],
+                   i_ids: np.ndarray, items: Records, found: list[Problem]
+                   ) -> tuple[Records, Records, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                              np.ndarray, np.ndarray]:
+    """The rules of reported figures: unique ids (and one figure per period) within a case,
+    a figure the rubric reads in its unit, a period of the case, nothing after ``as_of``,
+    known sources. Returns what the frames are built from."""
+    ok = check_records(figs, found)
+    c_ok = check_records(cites, found)
+    ids = _texts(figs.fields["id"])
+    _duplicates(figs, ids, ok["id"], "figure", found)
+    name = _texts(figs.fields["figure"])
+    period = _texts(figs.fields["period"])
+    unit = _texts(figs.fields["unit"])
+    if rubric is not None:
+        spec = {f.id: f for f in rubric.figures}
+        for r in np.flatnonzero(ok["figure"]).tolist():
+            known_spec = spec.get(name[r])
+            if known_spec is None:
+                found.append(figs.problem(r, "figure", (
+                    f"unknown figure {name[r]!r} (the rubric reads "
+                    f"{', '.join(spec)})" if spec else
+                    f"unknown figure {name[r]!r}: the rubric reads no figures")))
+            elif ok["unit"][r] and unit[r] is not None and known_spec.unit is not None \
+                    and unit[r] != known_spec.unit:
+                found.append(figs.problem(r, "unit", f"unit {unit[r]!r} is not the rubric's "
+                                                     f"unit for {name[r]}: "
+                                                     f"{known_spec.unit!r}"))
+    prior = np.zeros(len(figs), dtype=bool)
+    if periods is not None:
+        this, before = periods[0][figs.case], periods[1][figs.case]
+        for r in np.flatnonzero(ok["period"]).tolist():
+            if this[r] is None:
+                found.append(figs.problem(r, "period", "the case has no period: set period "
+                                                       "(and prior_period) in case.yaml"))
+            elif period[r] != this[r] and period[r] != before[r]:
+                have = f"{this[r]!r}" + (f" or its prior period {before[r]!r}"
+                                         if before[r] is not None else "")
+                found.append(figs.problem(r, "period", f"period {period[r]!r} is not the "
+                                                       f"case's period {have}"))
+            prior[r] = before[r] is not None and period[r] == before[r]
+    both = np.flatnonzero(ok["figure"] & ok["period"])
+    key = pd.Series(_keys((figs.case[both], name[both] + "\x00" + period[both]))[0])
+    again = key.duplicated().to_numpy()
+    first_row = pd.Series(both[~again], index=key[~again].to_numpy())
+    for r, j in zip(both[again].tolist(),
+                    first_row.reindex(key[again].to_numpy()).tolist(), strict=True):
+        found.append(figs.problem(r, "figure", f"figure {name[r]} of {period[r]} is reported "
+                                               f"twice (first at {_first_at(figs, int(j))})"))
+    # A factor scored by a measure has one row per case named by the measure's id.
+    measured = [] if rubric is None else [f.measure for f in rubric.factors if f.measure]
+    for recs, what, these in ((figs, "figure", ids), (items, "item", i_ids)):
+        clash = pd.Series(these, dtype=object).isin(measured).to_numpy()
+        for r in np.flatnonzero(clash).tolist():
+            found.append(recs.problem(r, "id", f"{these[r]!r} is the id of a measure a factor "
+                                               f"is scored by: give the {what} another id"))
+    observed = figs.fields["observed"].date
+    _after(figs, observed, ok["observed"], as_of, "observed",
+           lambda d, a: f"observed {d} is after the case's as_of {a}", found)
+    c_src = _texts(cites.fields["source"])
+    at = source_of(cites, c_src)
+    for r in np.flatnonzero(c_ok["source"] & (at < 0)).tolist():
+        found.append(cites.problem(r, "source", f"unknown source {c_src[r]!r}"))
+    return figs, cites, ids, name, period, prior, c_src, at
 
 
 def _evidence(sources: Records, items: Records, refs: Records, rubric: Rubric,
               as_of: np.ndarray, s_ids: np.ndarray, grade: np.ndarray, s_date: np.ndarray,
               snap: np.ndarray, i_ids: np.ndarray, factor: np.ndarray, indicator: np.ndarray,
               value: np.ndarray, observed: np.ndarray, r_src: np.ndarray,
-              at: np.ndarray) -> Evidence:
-    """The frames of valid records. Each item is weighed by the best grade among the sources
-    it cites; the first cited wins a tie."""
+              at: np.ndarray, fig: tuple[Any, ...] | None = None) -> Evidence:
+    """The frames of valid records. Each item (and figure) is weighed by the best grade
+    among the sources it cites; the first cited wins a tie."""
     rel = pd.Series(rubric.reliability, dtype=float).reindex(grade).to_numpy(dtype=float)
-    assert refs.parent is not None and refs.k is not None
-    r_rel = rel[at]
-    order = np.lexsort((refs.k, -r_rel, refs.parent))  # best first within each item
-    first = order[np.unique(refs.parent[order], return_index=True)[1]]
-    best = at[first]
+    best = _best(refs, at, rel)
     text = {f: _arrow(sources.fields[f]) for f in ("title", "publisher", "language", "kind",
                                                    "url", "cited_as", "notes", "sha256")}
     src_frame = _frame({"case": sources.case, "id": s_ids})
@@ -405,7 +514,30 @@ def _evidence(sources: Records, items: Records, refs: Records, rubric: Rubric,
         "grade": grade[best], "reliability": rel[best], "best_source": s_ids[best]})
     item_frame["claim"] = _arrow(items.fields["claim"])
     item_frame["excerpt"] = _arrow(items.fields["excerpt"])
+    assert refs.parent is not None
     ref_frame = _frame({"item": refs.parent, "source": r_src})
     ref_frame["locator"] = _arrow(refs.fields["locator"])
-    return Evidence(item_frame, ref_frame, src_frame)
+    if fig is None:
+        return Evidence(item_frame, ref_frame, src_frame)
+    figs, cites, ids, name, period, prior, c_src, c_at = fig
+    f_best = _best(cites, c_at, rel)
+    f_observed = figs.fields["observed"].date
+    fig_frame = _frame({
+        "case": figs.case, "id": ids, "figure": name, "period": period, "prior": prior,
+        "value": figs.fields["value"].number, "unit": _texts(figs.fields["unit"]),
+        "currency": _texts(figs.fields["currency"]), "observed": _iso(f_observed),
+        "claim": _texts(figs.fields["claim"]), "excerpt": _texts(figs.fields["excerpt"]),
+        "grade": grade[f_best], "reliability": rel[f_best], "best_source": s_ids[f_best]})
+    assert cites.parent is not None
+    cite_frame = _frame({"item": cites.parent, "source": c_src})
+    cite_frame["locator"] = _arrow(cites.fields["locator"])
+    return Evidence(item_frame, ref_frame, src_frame, fig_frame, cite_frame)
+
+
+def _best(cites: Records, at: np.ndarray, rel: np.ndarray) -> np.ndarray:
+    """Each citing record's best source (a row of the sources): the highest reliability
+    among those it cites, the first cited on a tie."""
+    assert cites.parent is not None and cites.k is not None
+    order = np.lexsort((cites.k, -rel[at], cites.parent))  # best first within each record
+    return np.asarray(at[order[np.unique(cites.parent[order], return_index=True)[1]]])
 

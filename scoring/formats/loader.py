@@ -38,7 +38,14 @@ from .checks import (
     shifted_values,
 )
 from .checks_judgement import check_overrides
-from .columns import Records, concat_records, describe, table_records, yaml_records
+from .columns import (
+    Records,
+    concat_records,
+    describe,
+    no_records,
+    table_records,
+    yaml_records,
+)
 from .evidence import Evidence, check_evidence, evidence_items, evidence_sources
 from .models import CaseFile, Item, Rubric, Scenario, ScenariosFile, Source
 from .tabular import TABLE_SUFFIXES, case_file, load_table
@@ -48,6 +55,7 @@ CASE_FILE = "case.yaml"
 SOURCES_FILE = "sources.yaml"
 EVIDENCE_FILE = "evidence.yaml"
 SCENARIOS_FILE = "scenarios.yaml"
+FIGURES_FILE = "figures.yaml"  # optional: reported figures, for the rubric's measures
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -409,6 +417,7 @@ def _read_folder(root: Path, position: int, rubrics: Rubrics,
             problems.append(f.docs["case"].problem(("rubric",), why))
     read("sources", case_file(root, SOURCES_FILE))  # YAML, CSV or Parquet (tabular.py)
     read("evidence", case_file(root, EVIDENCE_FILE))
+    read("figures", case_file(root, FIGURES_FILE), required=False)
     read("scenarios", root / SCENARIOS_FILE, required=False)
     f.scenarios = validate_doc(ScenariosFile, f.docs["scenarios"], problems) \
         if "scenarios" in f.docs else ScenariosFile()
@@ -416,29 +425,34 @@ def _read_folder(root: Path, position: int, rubrics: Rubrics,
     return f
 
 
-def _records(f: _Folder, case: int, problems: list[Problem]
-             ) -> tuple[Records, Records, Records] | None:
-    """The sources, items and citations of a folder's case (as case ``case``)."""
+_Read = tuple[Records, Records, Records, Records, Records]
+
+
+def _records(f: _Folder, case: int, problems: list[Problem]) -> _Read | None:
+    """The sources, items and citations, figures and their citations of a folder's case (as
+    case ``case``; no figures when it has no figures file)."""
     if "sources" not in f.docs or "evidence" not in f.docs:
         return None
     got: dict[str, tuple[Records, Records | None]] = {}
-    for role, key in (("sources", "sources"), ("evidence", "items")):
-        if role in f.tables:
+    for role, key in (("sources", "sources"), ("evidence", "items"), ("figures", "figures")):
+        if role not in f.docs:  # no figures
+            got[key] = no_records(key, f.docs["evidence"], case)
+        elif role in f.tables:
             table = f.tables[role]
             got[key] = table_records(table, f.docs[role], key,
                                      np.full(table.n_rows, case, dtype=np.int64))
         else:
             got[key] = yaml_records(f.docs[role], key, case, problems=problems)
-    refs = got["items"][1]
-    assert refs is not None
-    return got["sources"][0], got["items"][0], refs
+    refs, figure_refs = got["items"][1], got["figures"][1]
+    assert refs is not None and figure_refs is not None
+    return got["sources"][0], got["items"][0], refs, got["figures"][0], figure_refs
 
 
 def _check_group(folders: Sequence[_Folder], rubric: Rubric | None,
                  problems: list[Problem]) -> CaseSet | None:
     """Apply every rule that relates the files of ``folders`` (cases that share ``rubric``,
     None when it is invalid) to all of them at once; the set of cases when none is broken."""
-    parts: list[tuple[_Folder, tuple[Records, Records, Records]]] = []
+    parts: list[tuple[_Folder, _Read]] = []
     shapeless = set()  # cases whose evidence file is not a list of items
     for f in folders:  # each folder's case is its position in this group
         before = len(problems)
@@ -453,13 +467,19 @@ def _check_group(folders: Sequence[_Folder], rubric: Rubric | None,
     sources = concat_records([r[0] for r in records])
     items = concat_records([r[1] for r in records])
     refs = concat_records([r[2] for r in records], parents=[len(r[1]) for r in records])
+    figures = concat_records([r[3] for r in records])
+    figure_refs = concat_records([r[4] for r in records], parents=[len(r[3]) for r in records])
     metas = [f.meta for f, _ in parts]
     as_of = np.array([m.as_of if m is not None else None for m in metas],
                      dtype="datetime64[D]")
+    periods = (np.array([m.period if m is not None else None for m in metas], dtype=object),
+               np.array([m.prior_period if m is not None else None for m in metas],
+                        dtype=object))
     before = len(problems)
     named = {name for f, _ in parts if f.scenarios is not None
              for name in named_items(f.scenarios)}
-    evidence, lookup = check_evidence(sources, items, refs, rubric, as_of, problems, named)
+    evidence, lookup = check_evidence(sources, items, refs, rubric, as_of, problems, named,
+                                      (figures, figure_refs), periods)
     if rubric is not None:
         values: list[ValueCheck] = []
         for k, (f, _) in enumerate(parts):

@@ -144,6 +144,16 @@ class Measure(Strict):
     description: str | None = None
 
 
+class FigureSpec(Strict):
+    """A reported figure the rubric's measures read (total assets, net income ...): cases
+    report it in ``figures.yaml`` in this ``unit``."""
+
+    id: Id
+    name: Text
+    unit: str | None = None
+    description: str | None = None
+
+
 class Factor(Strict):
     id: Id
     name: Text
@@ -234,6 +244,7 @@ class Rubric(Strict):
     )
     assumption_grade: str | None = None
     bands: list[Band] = Field(min_length=1)
+    figures: list[FigureSpec] = Field(default_factory=list)
     measures: list[Measure] = Field(default_factory=list)
     factors: list[Factor] = Field(min_length=1)
     gates: list[Gate] = Field(default_factory=list)
@@ -262,6 +273,10 @@ class CaseFile(Strict):
     description: str | None = None
     base_narrative: str | None = None
     overrides: list[Override] = Field(default_factory=list)
+    # The reporting period the case's figures are of (e.g. FY2021), and the one before it
+    # (what prior(figure) reads in a measure's formula).
+    period: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    prior_period: Annotated[str, Field(min_length=1, max_length=40)] | None = None
 
 
 class Source(Strict):
@@ -303,6 +318,27 @@ class Item(Strict):
 
 class EvidenceFile(Strict):
     items: list[Item] = Field(min_length=1)
+
+
+class Figure(Strict):
+    """A reported figure of the case (``figures.yaml``): a number from a source, for the
+    rubric's measures. ``figure`` is one of the rubric's figures; ``period`` the case's
+    period or its prior period."""
+
+    id: Id
+    figure: Id
+    period: Annotated[str, Field(min_length=1, max_length=40, pattern=r"\S")]
+    value: Number
+    unit: str | None = None
+    currency: str | None = None
+    observed: Date
+    sources: list[SourceRef] = Field(min_length=1)
+    claim: str | None = None
+    excerpt: str | None = None
+
+
+class FiguresFile(Strict):
+    figures: list[Figure] = Field(min_length=1)
 
 
 class Assumption(Strict):

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Problem
-from .models import CaseFile, Item, Source
+from .models import CaseFile, Figure, Item, Source
 from .yamlio import PathKey, YamlDoc
 
 TABLE_SUFFIXES = (".csv", ".parquet")
@@ -66,6 +66,7 @@ def _spec(kind: str, key: str | None, model: Any, extra: tuple[str, ...] = ()) -
 SPECS = {
     "sources": _spec("sources", "sources", Source),
     "evidence": _spec("evidence", "items", Item, ("source", "locator")),
+    "figures": _spec("figures", "figures", Figure, ("source", "locator")),
     "cases": _spec("cases", None, CaseFile),
 }
 

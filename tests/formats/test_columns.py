@@ -13,14 +13,14 @@ import pytest
 import scoring
 from scoring.errors import InputError
 from scoring.formats.columns import FIELDS
-from scoring.formats.models import MAX_MAGNITUDE, Item, Source, SourceRef
+from scoring.formats.models import MAX_MAGNITUDE, Figure, Item, Source, SourceRef
 from scoring.formats.synthetic import write_universe
 from scoring.formats.universe import Universe
 
 from ..conftest import TinyCase, item
 from ..tables import write_table
 
-MODELS = {"items": Item, "refs": SourceRef, "sources": Source}
+MODELS = {"items": Item, "refs": SourceRef, "sources": Source, "figures": Figure}
 
 
 @pytest.mark.parametrize("kind", sorted(FIELDS))
