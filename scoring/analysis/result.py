@@ -17,6 +17,7 @@ from .. import __version__
 from ..display import json_safe
 from ..errors import ScoringError
 from ..formats.loader import Case
+from ..formats.measures import Measured
 from ..formats.tables import build_tables, score_tables
 from ..method.kernel import BASE, Frames
 from ..trace.core import Trace, records_json
@@ -48,6 +49,7 @@ class Result:
     judgements: dict[str, Judgement] = field(default_factory=dict)
     sensitivity: dict[str, ScenarioSensitivity] = field(default_factory=dict)
     simulations: dict[str, Simulation] = field(default_factory=dict)
+    measured: Measured | None = None  # the rubric's measures of the case, when it has any
     _built: dict[str, Trace] = field(default_factory=dict, repr=False, compare=False)
     _found: dict[str, dict[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
 
@@ -59,8 +61,8 @@ class Result:
             from ..trace.records import leaf_records, scenario_records
             from .robustness_records import sensitivity_records, simulation_records
 
-            records = leaf_records(self.case) + scenario_records(self.frames, self.case,
-                                                                 self.judgements)
+            records = leaf_records(self.case, self.measured) + scenario_records(
+                self.frames, self.case, self.judgements)
             rubric = self.case.rubric
             items = self.frames.items
             for sc, sens in self.sensitivity.items():
@@ -166,7 +168,8 @@ def score(case: Case, analyses: bool = True, draws: int = DEFAULT_DRAWS,
     """Score ``case`` in base and every scenario; return the traced result. With
     ``analyses`` (the default) also compute each scenario's sensitivity (break-evens, items at
     stake, tornado) and a seeded Monte Carlo of ``draws`` draws."""
-    frames = score_tables(build_tables(case))
+    tables = build_tables(case)
+    frames = score_tables(tables)
     order = [BASE, *(s.id for s in case.scenarios)]
     overrides = {BASE: list(case.meta.overrides)} | {s.id: list(s.overrides)
                                                     for s in case.scenarios}
@@ -186,4 +189,4 @@ def score(case: Case, analyses: bool = True, draws: int = DEFAULT_DRAWS,
                                                in rubric.weight_ranges.items()},
                                 max_sd=None if rubric.uncertainty_max_sd is None
                                 else float(rubric.uncertainty_max_sd), buffer=buffer)
-    return Result(case, frames, judged, sens, sims)
+    return Result(case, frames, judged, sens, sims, tables.measured)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import Problem
+from ..method import expr
 from .checks_judgement import check_gates, check_overrides, scale_text
 from .evidence import value_problems
 from .models import (
@@ -110,6 +111,7 @@ def check_rubric(rubric: Rubric, doc: YamlDoc) -> list[Problem]:
             out += _check_mapping(ind, (*floc, "indicators", ii, "mapping"), doc, on_scale,
                                   lo == -math.inf and hi == math.inf)
     out += _check_bands(rubric, doc)
+    out += check_measures(rubric, doc)
     if rubric.assumption_grade is not None and rubric.assumption_grade not in rubric.reliability:
         out.append(doc.problem(("assumption_grade",),
                                f"grade {rubric.assumption_grade!r} is not in reliability "
@@ -126,6 +128,68 @@ def check_rubric(rubric: Rubric, doc: YamlDoc) -> list[Problem]:
                                    f"weighted_sum needs factor weights that add up to at most 1 "
                                    f"so the composite stays on the scale; they add up to {total:g}"))
     return out
+
+
+def check_measures(rubric: Rubric, doc: YamlDoc) -> list[Problem]:
+    """The rubric's figures and measures: unique ids, formulas that parse and read only
+    figures and measures (``prior()`` only figures), no measure that reads itself, and
+    factors scored by a measure that exists (and take no indicators)."""
+    out: list[Problem] = []
+    figures = list(dict.fromkeys(f.id for f in rubric.figures))
+    # each id's first measure (a repeated id is reported, and the first counts)
+    measures = {m.id: i for i, m in reversed(list(enumerate(rubric.measures)))}
+    measures = {m: measures[m] for m in dict.fromkeys(m.id for m in rubric.measures)}
+    for i, j in _duplicates(f.id for f in rubric.figures).items():
+        out.append(doc.problem(("figures", i, "id"), f"duplicate figure id "
+                                                     f"{rubric.figures[i].id!r} (first at "
+                                                     f"figures[{j}])"))
+    for i, j in _duplicates(m.id for m in rubric.measures).items():
+        out.append(doc.problem(("measures", i, "id"), f"duplicate measure id "
+                                                      f"{rubric.measures[i].id!r} (first at "
+                                                      f"measures[{j}])"))
+    trees = {}
+    for i, m in enumerate(rubric.measures):
+        loc: PathKey = ("measures", i, "formula")
+        if m.id in figures:
+            out.append(doc.problem(("measures", i, "id"), f"{m.id!r} is also a figure's id: "
+                                                          "a name in a formula must say one"))
+        try:
+            tree = expr.parse(m.formula)
+        except expr.FormulaError as exc:
+            out.append(doc.problem_at(loc, exc.offset, exc.message))
+            continue
+        for name, at in expr.names(tree):
+            if name not in figures and name not in measures:
+                out.append(doc.problem_at(loc, at, f"unknown name {name!r}: a formula reads "
+                                                   f"the rubric's figures ({_listed(figures)}) "
+                                                   f"and measures ({_listed(measures)})"))
+        for name, at in expr.priors(tree):
+            if name not in figures:
+                out.append(doc.problem_at(loc, at, f"prior() reads a figure; {name!r} is not "
+                                                   f"one of the rubric's figures "
+                                                   f"({_listed(figures)})"))
+        if measures.get(m.id) == i:
+            trees[m.id] = tree
+    _, cycle = expr.order(trees)
+    for name in cycle:
+        out.append(doc.problem(("measures", measures[name], "formula"),
+                               f"measure {name!r} reads itself (through "
+                               f"{', '.join(c for c in cycle if c != name) or 'its formula'})"))
+    for fi, f in enumerate(rubric.factors):
+        if f.measure is None:
+            continue
+        if f.measure not in measures:
+            out.append(doc.problem(("factors", fi, "measure"),
+                                   f"unknown measure {f.measure!r} (measures: "
+                                   f"{_listed(measures)})"))
+        if f.indicators:
+            out.append(doc.problem(("factors", fi, "indicators"),
+                                   "a factor scored by a measure takes no indicators"))
+    return out
+
+
+def _listed(names: Iterable[str]) -> str:
+    return ", ".join(names) or "none"
 
 
 def _check_mapping(ind: Indicator, loc: PathKey, doc: YamlDoc, on_scale: Any,

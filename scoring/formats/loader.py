@@ -416,8 +416,11 @@ def _read_folder(root: Path, position: int, rubrics: Rubrics,
         else:
             problems.append(f.docs["case"].problem(("rubric",), why))
     read("sources", case_file(root, SOURCES_FILE))  # YAML, CSV or Parquet (tabular.py)
-    read("evidence", case_file(root, EVIDENCE_FILE))
-    read("figures", case_file(root, FIGURES_FILE), required=False)
+    # A case of reported figures alone (scored by measures) needs no evidence items.
+    figures = case_file(root, FIGURES_FILE)
+    read("evidence", case_file(root, EVIDENCE_FILE),
+         required=not (figures.is_file() and not figures.is_symlink()))
+    read("figures", figures, required=False)
     read("scenarios", root / SCENARIOS_FILE, required=False)
     f.scenarios = validate_doc(ScenariosFile, f.docs["scenarios"], problems) \
         if "scenarios" in f.docs else ScenariosFile()
@@ -431,12 +434,12 @@ _Read = tuple[Records, Records, Records, Records, Records]
 def _records(f: _Folder, case: int, problems: list[Problem]) -> _Read | None:
     """The sources, items and citations, figures and their citations of a folder's case (as
     case ``case``; no figures when it has no figures file)."""
-    if "sources" not in f.docs or "evidence" not in f.docs:
+    if "sources" not in f.docs or ("evidence" not in f.docs and "figures" not in f.docs):
         return None
     got: dict[str, tuple[Records, Records | None]] = {}
     for role, key in (("sources", "sources"), ("evidence", "items"), ("figures", "figures")):
-        if role not in f.docs:  # no figures
-            got[key] = no_records(key, f.docs["evidence"], case)
+        if role not in f.docs:  # no figures, or figures alone
+            got[key] = no_records(key, f.docs["sources"], case)
         elif role in f.tables:
             table = f.tables[role]
             got[key] = table_records(table, f.docs[role], key,

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..method.kernel import BASE, Frames, score
 from .loader import Case, CaseSet
+from .measures import Measured, measure
 from .models import (
     Assume,
     BandsMapping,
@@ -62,6 +63,7 @@ class Tables:
     drops: pd.DataFrame
     cases: pd.DataFrame
     overrides: dict[tuple[str, str], tuple[Override, ...]] = field(default_factory=dict)
+    measured: Measured | None = None  # the rubric's measures of every case, when it has any
 
 
 def score_tables(tables: Tables) -> Frames:
@@ -104,6 +106,11 @@ def build_tables(cases: CaseSet | Case, lean: bool = False) -> Tables:
         "assumption": np.zeros(m, dtype=bool), "value_changes": _repeat(_NONE, m),
         "confidence_changes": _repeat(_NONE, m)}
     base["score"] = map_values(base["factor"], base["indicator"], base["value"], rubric)
+    measured = None
+    if any(f.measure for f in rubric.factors):
+        measured = measure(rubric, ev, n)
+        base = {k: np.concatenate([v, rows[k]]) for k, v in base.items()
+                for rows in [_measure_rows(measured, rubric, as_of)]}
     if lean:  # what a change or the mapping reads, and what the method reads
         base = {k: v for k, v in base.items()
                 if k in ("case", "scenario", "item", "factor", "indicator", "value", "score",
@@ -143,7 +150,33 @@ def build_tables(cases: CaseSet | Case, lean: bool = False) -> Tables:
     return Tables(rubric, frame, _weights(weights, ids, scenario_ids, rubric, n),
                   _drops(drops, ids, scenario_ids), pd.DataFrame({
                       "case": ids, "entity": [meta.entity for meta in metas],
-                      "as_of": [meta.as_of for meta in metas]}), overrides)
+                      "as_of": [meta.as_of for meta in metas]}), overrides, measured)
+
+
+def _measure_rows(measured: Measured, rubric: Rubric, as_of: np.ndarray) -> Cols:
+    """One row per case for each factor scored by a measure: the measure's value as the
+    row's value and score, named by the measure's id. Where the value is missing the row has
+    confidence 0 (and score 0): it counts for nothing, and the factor follows its missing
+    policy. A measure's value is as of its period: no decay (age 0), reliability 1."""
+    parts = []
+    n = measured.n
+    for k, f in enumerate(rubric.factors):
+        if f.measure is None:
+            continue
+        x = measured.values[f.measure]
+        ok = measured.faults[f.measure] == 0
+        parts.append({
+            "case": np.arange(n, dtype=np.int64), "scenario": np.zeros(n, np.int64),
+            "item": _repeat_obj(f.measure, n), "factor": np.full(n, k, dtype=np.int64),
+            "indicator": _repeat_obj(None, n),
+            "value": _values(x, ok), "confidence": ok.astype(float),
+            "grade": _repeat_obj(None, n), "reliability": np.ones(n),
+            "best_source": _repeat_obj(None, n),
+            "observed": np.datetime_as_string(as_of, unit="D").astype(object),
+            "age_days": np.zeros(n), "assumption": np.zeros(n, dtype=bool),
+            "value_changes": _repeat(_NONE, n), "confidence_changes": _repeat(_NONE, n),
+            "score": np.where(ok, x, 0.0)})
+    return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
 
 
 def _take(rows: Cols, which: np.ndarray) -> Cols:
@@ -248,6 +281,13 @@ def _assumed(ch: Assume, cid: str, code: int, rubric: Rubric, codes: np.ndarray,
         "observed": np.datetime_as_string(when, unit="D").astype(object),
         "age_days": (as_of[codes] - when).astype(float), "assumption": np.ones(n, dtype=bool),
         "value_changes": _repeat((cid,), n), "confidence_changes": _repeat(_NONE, n)}
+
+
+def _values(x: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Numbers as an object column (Python floats), None where ``ok`` is False."""
+    out = x.astype(object)
+    out[~ok] = None
+    return out
 
 
 def _repeat_obj(value: object, n: int) -> np.ndarray:

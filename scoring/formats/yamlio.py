@@ -56,6 +56,8 @@ class YamlDoc:
     data: Any
     positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     plain: dict[PathKey, str] = field(default_factory=dict)
+    # the style of each quoted or block scalar (' " | >), to place a character inside it
+    styles: dict[PathKey, str] = field(default_factory=dict)
 
     def where(self, loc: PathKey) -> tuple[int, int]:
         """Position of the value at ``loc``, or of its nearest ancestor that exists."""
@@ -68,6 +70,17 @@ class YamlDoc:
 
     def problem(self, loc: PathKey, message: str) -> Problem:
         line, col = self.where(loc)
+        return Problem(self.path, line, col, dotted(loc), message)
+
+    def problem_at(self, loc: PathKey, offset: int, message: str) -> Problem:
+        """A problem at character ``offset`` of the text at ``loc`` (a formula): exact for a
+        plain or quoted scalar on one line; a block scalar (| or >) is placed at its start."""
+        line, col = self.where(loc)
+        style = self.styles.get(tuple(loc))
+        if style in ("'", '"'):
+            col += 1 + offset
+        elif style is None and tuple(loc) in self.positions:
+            col += offset
         return Problem(self.path, line, col, dotted(loc), message)
 
 
@@ -142,6 +155,7 @@ class _Builder:
         self.path = path
         self.positions: dict[PathKey, tuple[int, int]] = {}
         self.plain: dict[PathKey, str] = {}
+        self.styles: dict[PathKey, str] = {}
         self.problems: list[Problem] = []
         self.nodes = 0
         self._open: set[int] = set()  # collection nodes being built (to catch recursion)
@@ -178,6 +192,8 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode) and node.style is None \
                 and node.tag != "tag:yaml.org,2002:str":
             self.plain[loc] = str(node.value)
+        elif isinstance(node, yaml.ScalarNode) and node.style:
+            self.styles[loc] = node.style
         try:
             value = self._scalar_loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
@@ -339,7 +355,7 @@ def _parse(text: str, shown: str) -> YamlDoc:
         data = None
     if builder.problems:
         raise InputError(builder.problems)
-    return YamlDoc(shown, data, builder.positions, builder.plain)
+    return YamlDoc(shown, data, builder.positions, builder.plain, builder.styles)
 
 
 # The characters PyYAML's reader refuses (yaml.reader.Reader.NON_PRINTABLE).

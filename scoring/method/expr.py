@@ -185,7 +185,7 @@ class _Parser:
             if text == "prior":
                 if args[0].kind != "name":
                     raise FormulaError("prior() takes the name of a figure", args[0].offset)
-                return self.node("prior", offset, text=args[0].text)
+                return self.node("prior", args[0].offset, text=args[0].text)
             return self.node("call", offset, tuple(args), text=text)
         if kind == "op" and text == "(":
             inner = self.formula(depth + 1)

@@ -20,7 +20,7 @@ from ..formats.checks_judgement import scale_text
 from ..formats.models import Gate, Rubric
 from ..method.kernel import BASE
 from ..trace.core import TraceRecord
-from ..trace.records import mapping_text
+from ..trace.records import band_rule, mapping_text
 from .parts import Derivation, Link, Num
 
 if TYPE_CHECKING:
@@ -163,6 +163,34 @@ class ItemView:
 
 
 @dataclass(frozen=True)
+class FigureView:
+    """A reported figure of the case (``figure/<id>``)."""
+
+    id: str
+    figure: str
+    name: str
+    period: str
+    value: Num
+    unit: str | None
+    observed: str
+    claim: str | None
+    excerpt: str | None
+    sources: tuple[SourceRefView, ...]
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    """A measure of the rubric (``rubric/measure/<id>``), its value for the case and the
+    factor it scores (whose row is ``item/<id>``)."""
+
+    id: str
+    name: str
+    formula: str
+    value: Num
+    factor: Link | None
+
+
+@dataclass(frozen=True)
 class SourceView:
     id: str
     title: str
@@ -249,6 +277,10 @@ class ReportPage:
     items: tuple[ItemView, ...]
     assumptions: tuple[AssumptionView, ...]
     sources: tuple[SourceView, ...]
+    figures: tuple[FigureView, ...]
+    measures: tuple[MeasureView, ...]
+    intercept: Num | None  # a points composite's
+    band_rule: str
     rubric_factors: tuple[RubricFactorView, ...]
     bands: tuple[BandView, ...]
     reliability: tuple[tuple[str, Num], ...]
@@ -482,6 +514,29 @@ class _Builder:
                       for r in it.sources), status))
         return tuple(out)
 
+    def figures(self) -> tuple[FigureView, ...]:
+        names = {f.id: f.name for f in self.case.rubric.figures}
+        figs, cites = self.case.evidence.figures, self.case.evidence.figure_refs
+        out = []
+        for k, (fid, fig, period, unit, observed, claim, excerpt) in enumerate(zip(
+                figs["id"].tolist(), figs["figure"].tolist(), figs["period"].tolist(),
+                figs["unit"].tolist(), figs["observed"].tolist(), figs["claim"].tolist(),
+                figs["excerpt"].tolist(), strict=True)):
+            mine = cites[cites["item"].to_numpy() == k]
+            out.append(FigureView(
+                fid, fig, names.get(fig, fig), period, self.num(f"figure/{fid}"), unit,
+                observed, claim, excerpt,
+                tuple(SourceRefView(Link(f"source/{s}", s), loc) for s, loc in zip(
+                    mine["source"].tolist(), mine["locator"].tolist(), strict=True))))
+        return tuple(out)
+
+    def measures(self) -> tuple[MeasureView, ...]:
+        scores = {f.measure: f for f in self.case.rubric.factors if f.measure}
+        return tuple(MeasureView(
+            m.id, m.name, m.formula, self.num(f"measure/{m.id}"),
+            Link(f"rubric/factor/{scores[m.id].id}", scores[m.id].name) if m.id in scores
+            else None) for m in self.case.rubric.measures if f"measure/{m.id}" in self.trace)
+
     def sources(self) -> tuple[SourceView, ...]:
         cited: dict[str, list[str]] = {}
         for it in self.case.items:
@@ -489,6 +544,11 @@ class _Builder:
                 cited.setdefault(r.source, [])
                 if it.id not in cited[r.source]:
                     cited[r.source].append(it.id)
+        figs, cites = self.case.evidence.figures, self.case.evidence.figure_refs
+        for k, s in zip(cites["item"].tolist(), cites["source"].tolist(), strict=True):
+            rid = f"figure:{figs['id'].iloc[k]}"
+            if rid not in cited.setdefault(s, []):
+                cited[s].append(rid)
         out = []
         for s in self.case.sources:
             url = safe_url(s.url)
@@ -496,7 +556,8 @@ class _Builder:
                 s.id, s.title, s.publisher, str(s.date) if s.date else None, s.language, s.kind,
                 s.reliability, _rubric_num(self.trace[f"rubric/reliability/{s.reliability}"]),
                 url, None if url or not s.url else s.url, s.cited_as, s.notes,
-                tuple(Link(f"item/{i}", i) for i in cited.get(s.id, []))))
+                tuple(Link(f"figure/{i[7:]}", i[7:]) if i.startswith("figure:")
+                      else Link(f"item/{i}", i) for i in cited.get(s.id, []))))
         return tuple(out)
 
     def assumptions(self) -> tuple[AssumptionView, ...]:
@@ -525,7 +586,7 @@ class _Builder:
 
     def formulas(self) -> tuple[Formula, ...]:
         first = self.case.rubric.factors[0].id
-        item = self.case.items[0].id
+        item = str(self.result.frames.items["item"].iloc[0])  # the first row of base
         picks = [
             ("Effective weight", f"{BASE}/item/{item}/effective_weight"),
             ("Recency decay", f"{BASE}/item/{item}/decay"),
@@ -610,6 +671,9 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
         scenarios=tuple(b.scenario(sc) for sc in result.scenario_ids),
         palette=tuple((k % N_PALETTE, f.name) for k, f in enumerate(rubric.factors)),
         items=b.items(verification), assumptions=b.assumptions(), sources=b.sources(),
+        figures=b.figures(), measures=b.measures(),
+        intercept=b.num("rubric/intercept") if "rubric/intercept" in result.trace else None,
+        band_rule=band_rule(rubric),
         rubric_factors=b.rubric_factors(),
         bands=tuple(BandView(x.name, str(x.min), str(x.max), x.description) for x in rubric.bands),
         reliability=tuple((g, _rubric_num(result.trace[f"rubric/reliability/{g}"]))

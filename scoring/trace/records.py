@@ -17,6 +17,7 @@ import pandas as pd
 from ..display import exact
 from ..formats.checks_judgement import scale_text
 from ..formats.loader import Case
+from ..formats.measures import Measured
 from ..formats.models import (
     Assume,
     BandsMapping,
@@ -27,6 +28,7 @@ from ..formats.models import (
     Rubric,
 )
 from ..formats.tables import change_id
+from ..method import expr
 from ..method.kernel import BASE, Frames
 from ..method.weights import TINY
 from .core import TraceRecord
@@ -57,6 +59,81 @@ def _mapping_detail(mapping: Mapping) -> dict[str, Any]:
     return data
 
 
+def measure_records(case: Case, measured: Measured) -> list[TraceRecord]:
+    """The case's reported figures (``figure/<id>``, citing their sources), the rubric's
+    figures and measures (``rubric/figure/<id>``, ``rubric/measure/<id>``), each measure's
+    value (``measure/<id>``: its formula with the values put in, down to the figures), and
+    the row of a factor scored by a measure (``item/<measure>``)."""
+    rub = case.rubric
+    out = []
+    for spec in rub.figures:
+        out.append(R(f"rubric/figure/{spec.id}", "rubric", spec.name, spec.id,
+                     detail={"unit": spec.unit, "description": spec.description}))
+    for m in rub.measures:
+        out.append(R(f"rubric/measure/{m.id}", "rubric", m.name, m.formula,
+                     detail={"formula": m.formula, "unit": m.unit,
+                             "description": m.description}))
+    figs = case.evidence.figures
+    cites = case.evidence.figure_refs
+    record_of: dict[tuple[str, bool], str] = {}
+    for k, row in enumerate(_rows(figs)):
+        mine = cites[cites["item"].to_numpy() == k]
+        refs = [{"source": s, "locator": loc} for s, loc in
+                zip(mine["source"].tolist(), mine["locator"].tolist(), strict=True)]
+        rid = f"figure/{row.id}"
+        record_of[(str(row.figure), bool(row.prior))] = rid
+        out.append(R(rid, "figure", row.claim or f"{row.figure} ({row.period})",
+                     float(row.value), unit="raw",
+                     inputs=tuple(dict.fromkeys(f"source/{r['source']}" for r in refs)),
+                     detail={"figure": row.figure, "period": row.period, "unit": row.unit,
+                             "currency": row.currency, "observed": row.observed,
+                             "sources": refs, "claim": row.claim, "excerpt": row.excerpt}))
+    names = {m.id: m.name for m in rub.measures}
+    for mid in measured.order:
+        tree = measured.trees[mid]
+        inputs = [f"rubric/measure/{mid}"]
+
+        def put(node: expr.Node, inputs: list[str] = inputs) -> str:
+            prior = node.kind == "prior"
+            if node.text in measured.trees:
+                inputs.append(f"measure/{node.text}")
+                x, fault = measured.values[node.text][0], measured.faults[node.text][0]
+            else:
+                rid = record_of.get((node.text, prior))
+                if rid is not None:
+                    inputs.append(rid)
+                x = (measured.priors if prior else measured.values)[node.text][0]
+                fault = expr.OK if x == x else expr.MISSING
+            if fault != expr.OK:
+                return f"[{'prior ' if prior else ''}{node.text}: not reported]" \
+                    if fault == expr.MISSING and node.text not in measured.trees \
+                    else f"[{node.text}: not computed]"
+            return f"({exact(float(x))})" if x < 0 else exact(float(x))
+
+        filled = expr.show(tree, put)
+        x, fault = float(measured.values[mid][0]), int(measured.faults[mid][0])
+        ok = fault == expr.OK
+        out.append(R(f"measure/{mid}", "number", names[mid],
+                     x if ok else f"not computed: {expr.FAULTS[fault]}", unit="raw",
+                     op="formula", formula=f"{mid} = {expr.show(tree)}",
+                     expression=f"{filled} = {exact(x)}" if ok else
+                     f"{filled}: {expr.FAULTS[fault]}",
+                     inputs=tuple(dict.fromkeys(inputs))))
+    for f in rub.factors:
+        if f.measure is None:
+            continue
+        x, fault = float(measured.values[f.measure][0]), int(measured.faults[f.measure][0])
+        ok = fault == expr.OK
+        out.append(R(f"item/{f.measure}", "item",
+                     f"{names[f.measure]} (measure {f.measure}, scores {f.name})",
+                     x if ok else f"missing: {expr.FAULTS[fault]}", unit="points",
+                     inputs=(f"measure/{f.measure}",),
+                     detail={"measure": f.measure, "factor": f.id,
+                             "claim": f"{names[f.measure]}, computed by the rubric's formula "
+                                      "from the case's reported figures"}))
+    return out
+
+
 def band_rule(rubric: Rubric) -> str:
     """Which band holds a composite, in words (``band_edge``)."""
     if rubric.band_edge == "max":
@@ -64,7 +141,7 @@ def band_rule(rubric: Rubric) -> str:
     return "a band holds [min, max); the last band also holds its max"
 
 
-def leaf_records(case: Case) -> list[TraceRecord]:
+def leaf_records(case: Case, measured: Measured | None = None) -> list[TraceRecord]:
     """Records for what the numbers rest on: case, rubric entries, sources, items, scenarios."""
     rub = case.rubric
     out = [
@@ -125,6 +202,8 @@ def leaf_records(case: Case) -> list[TraceRecord]:
                      else float(it.value), unit="raw" if it.indicator else "points",
                      inputs=tuple(dict.fromkeys(f"source/{r.source}" for r in it.sources)),
                      detail=it.model_dump(mode="json")))
+    if measured is not None:
+        out += measure_records(case, measured)
     for sc in case.scenarios:
         out.append(R(f"scenario/{sc.id}", "scenario", sc.name, sc.id,
                      detail={"narrative": sc.narrative}))
@@ -172,7 +251,8 @@ def _item_records(items: pd.DataFrame, its: _Items, case: Case,
             *cols.values(), x_score, x_conf, x_rel, x_decay, x_w, x_risk, x_share, x_rw,
             its.prefix, its.w_id, its.risk_id, strict=True):
         origin = f"{sc}/assumption/{iid}" if assumption else f"item/{iid}"
-        value = raw_value if isinstance(raw_value, str) else float(raw_value)
+        value = raw_value if isinstance(raw_value, str) else \
+            "not computed" if raw_value is None else float(raw_value)  # (a measure's)
         # An assumption's first change is the "assume" itself, already upstream of its leaf.
         changes = tuple(value_changes[1:] if assumption else value_changes)
         if changes:
@@ -196,13 +276,20 @@ def _item_records(items: pd.DataFrame, its: _Items, case: Case,
                       unit="fraction", op="input" if not confidence_changes else "scenario change",
                       expression=xc, inputs=(origin, *confidence_changes)))
         has_best = isinstance(best, str)
-        recs.append(R(rid, "number", f"Reliability of {iid}", reliability,
-                      unit="fraction", op="lookup",
-                      expression=f"grade {grade} ("
-                                 f"{f'best source {best}' if has_best else 'assumption grade'})"
-                                 f" = {xr}",
-                      inputs=(f"rubric/reliability/{grade}",
-                              *((f"source/{best}",) if has_best else ()), origin)))
+        if grade is None:  # a factor's measure: computed from figures, which cite sources
+            recs.append(R(rid, "number", f"Reliability of {iid}", reliability,
+                          unit="fraction", op="constant",
+                          formula="1: a measure's value is the rubric's formula of the case's "
+                                  "figures (their sources are in its derivation)",
+                          expression=xr, inputs=(origin,)))
+        else:
+            recs.append(R(rid, "number", f"Reliability of {iid}", reliability,
+                          unit="fraction", op="lookup",
+                          expression=f"grade {grade} ("
+                                     f"{f'best source {best}' if has_best else 'assumption grade'}"
+                                     f") = {xr}",
+                          inputs=(f"rubric/reliability/{grade}",
+                                  *((f"source/{best}",) if has_best else ()), origin)))
         recs.append(R(aid, "number", f"Age of {iid} at the as-of date", age,
                       unit="days", op="difference", formula="age = as_of - observed",
                       expression=f"{as_of} - {observed} = {int(age)} days",

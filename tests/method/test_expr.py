@@ -116,7 +116,7 @@ def test_a_missing_input_to_a_comparison_is_missing_not_false() -> None:
 def test_names_and_priors_with_their_offsets() -> None:
     tree = parse("wc / ta + prior(ta)")
     assert names(tree) == [("wc", 0), ("ta", 5)]
-    assert priors(tree) == [("ta", 10)]
+    assert priors(tree) == [("ta", 16)]  # the figure's name, inside prior()
 
 
 @pytest.mark.parametrize(("formula", "offset", "message"), [

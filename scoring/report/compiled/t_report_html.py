@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/report.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = '6dc00b960687e290e1b6002f79567c28e860eb6b650e69636e4a424147f097f4'
+FINGERPRINT = '047b194ceaab653e3af81324c0944579504cc99f14744ad9fe087266841c989e'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.html'
 
@@ -11,6 +11,7 @@ def root(context, missing=missing):
     if 0: yield None
     l_0_page = resolve('page')
     l_0_ch = resolve('ch')
+    l_0_num = resolve('num')
     try:
         t_1 = environment.filters['length']
     except KeyError:
@@ -72,7 +73,6 @@ def root(context, missing=missing):
         yield '</p>'
     yield '<p class="panel">Every number is a link to how it was computed; follow the links down to the evidence items and their sources. Numbers marked <abbr class="flag" title="rests on a scenario assumption or change">assumed</abbr> rest on a scenario change or assumption rather than on sourced evidence alone. The exact value of each number is in its <code>data-value</code> attribute and in its derivation.</p>\n<div class="wrap"><table>\n<caption>Composite risk score per scenario</caption>\n<thead><tr><th scope="col">Scenario</th><th scope="col">Composite</th><th scope="col">Band</th><th scope="col">Coverage</th><th scope="col">Change vs base</th></tr></thead>\n<tbody>\n'
     for l_1_sc in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'):
-        l_1_num = resolve('num')
         _loop_vars = {}
         pass
         yield '<tr><th scope="row"><a href="#scenario/'
@@ -82,22 +82,22 @@ def root(context, missing=missing):
         yield '</a> <code>'
         yield escape(environment.getattr(l_1_sc, 'id'))
         yield '</code></th><td class="n">'
-        yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_sc, 'composite'), _loop_vars=_loop_vars))
+        yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_sc, 'composite'), _loop_vars=_loop_vars))
         yield '</td><td><a class="band" href="#'
         yield escape(environment.getattr(l_1_sc, 'band_id'))
         yield '">'
         yield escape(environment.getattr(l_1_sc, 'band'))
         yield '</a></td><td class="n">'
-        yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_sc, 'coverage'), _loop_vars=_loop_vars))
+        yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_sc, 'coverage'), _loop_vars=_loop_vars))
         yield '</td><td class="n">'
         if environment.getattr(l_1_sc, 'change_vs_base'):
             pass
-            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_sc, 'change_vs_base'), _loop_vars=_loop_vars))
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_sc, 'change_vs_base'), _loop_vars=_loop_vars))
         else:
             pass
             yield '—'
         yield '</td></tr>\n'
-    l_1_sc = l_1_num = missing
+    l_1_sc = missing
     yield '</tbody>\n</table></div>\n'
     for l_1_sc in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'):
         _loop_vars = {}
@@ -119,17 +119,16 @@ def root(context, missing=missing):
         yield '</code></h2>\n<p>Each scenario\'s change of composite is split exactly into three parts: factor scores at the baseline\'s weights, weight changes, and coverage changes (factors gaining or losing evidence); each factor\'s score change is split into evidence items, step by step (docs/method.md, "Explaining a change").</p>\n'
         l_1_loop = missing
         for l_1_s, l_1_loop in LoopContext(environment.getattr((undefined(name='ch') if l_0_ch is missing else l_0_ch), 'scenarios'), undefined):
-            l_1_num = resolve('num')
             _loop_vars = {}
             pass
             yield '<div class="wrap"><table>\n<caption>'
             yield escape(environment.getattr(l_1_s, 'scenario'))
             yield ': composite '
-            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_s, 'old_composite'), _loop_vars=_loop_vars))
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_s, 'old_composite'), _loop_vars=_loop_vars))
             yield ' → '
-            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_s, 'new_composite'), _loop_vars=_loop_vars))
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_s, 'new_composite'), _loop_vars=_loop_vars))
             yield ' ('
-            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_s, 'total'), _loop_vars=_loop_vars))
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_s, 'total'), _loop_vars=_loop_vars))
             yield '); band '
             yield escape(environment.getattr(l_1_s, 'old_band'))
             yield ' → '
@@ -144,25 +143,25 @@ def root(context, missing=missing):
                 yield '</th><td class="n">'
                 if environment.getattr(l_2_f, 'old_score'):
                     pass
-                    yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_f, 'old_score'), _loop_vars=_loop_vars))
+                    yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_f, 'old_score'), _loop_vars=_loop_vars))
                 else:
                     pass
                     yield 'n/a'
                 yield ' → '
                 if environment.getattr(l_2_f, 'new_score'):
                     pass
-                    yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_f, 'new_score'), _loop_vars=_loop_vars))
+                    yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_f, 'new_score'), _loop_vars=_loop_vars))
                 else:
                     pass
                     yield 'n/a'
                 yield '</td><td class="n">'
-                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_f, 'score_effect'), _loop_vars=_loop_vars))
+                yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_f, 'score_effect'), _loop_vars=_loop_vars))
                 yield '</td><td class="n">'
-                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_f, 'weight_effect'), _loop_vars=_loop_vars))
+                yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_f, 'weight_effect'), _loop_vars=_loop_vars))
                 yield '</td><td class="n">'
-                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_f, 'coverage_effect'), _loop_vars=_loop_vars))
+                yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_f, 'coverage_effect'), _loop_vars=_loop_vars))
                 yield '</td><td class="n">'
-                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_f, 'total'), _loop_vars=_loop_vars))
+                yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_f, 'total'), _loop_vars=_loop_vars))
                 yield '</td><td>'
                 l_3_loop = missing
                 for (l_3_what, l_3_n), l_3_loop in LoopContext(environment.getattr(l_2_f, 'items'), undefined):
@@ -170,7 +169,7 @@ def root(context, missing=missing):
                     pass
                     yield escape(l_3_what)
                     yield ': '
-                    yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), l_3_n, _loop_vars=_loop_vars))
+                    yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), l_3_n, _loop_vars=_loop_vars))
                     if (not environment.getattr(l_3_loop, 'last')):
                         pass
                         yield '<br>'
@@ -178,15 +177,15 @@ def root(context, missing=missing):
                 yield '</td></tr>\n'
             l_2_loop = l_2_f = missing
             yield '<tr><th scope="row" colspan="2">All factors</th><td class="n">'
-            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_s, 'score_effect'), _loop_vars=_loop_vars))
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_s, 'score_effect'), _loop_vars=_loop_vars))
             yield '</td><td class="n">'
-            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_s, 'weight_effect'), _loop_vars=_loop_vars))
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_s, 'weight_effect'), _loop_vars=_loop_vars))
             yield '</td><td class="n">'
-            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_s, 'coverage_effect'), _loop_vars=_loop_vars))
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_s, 'coverage_effect'), _loop_vars=_loop_vars))
             yield '</td><td class="n">'
-            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_s, 'total'), _loop_vars=_loop_vars))
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_s, 'total'), _loop_vars=_loop_vars))
             yield '</td><td></td></tr>\n</tbody>\n</table></div>\n'
-        l_1_loop = l_1_s = l_1_num = missing
+        l_1_loop = l_1_s = missing
         for l_1_sc in environment.getattr((undefined(name='ch') if l_0_ch is missing else l_0_ch), 'only_old'):
             _loop_vars = {}
             pass
@@ -226,7 +225,6 @@ def root(context, missing=missing):
         yield '</section>\n'
     l_1_loop = missing
     for l_1_sc, l_1_loop in LoopContext(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'), undefined):
-        l_1_num = resolve('num')
         l_1_rb = resolve('rb')
         _loop_vars = {}
         pass
@@ -243,17 +241,17 @@ def root(context, missing=missing):
         yield '</code></h2>\n<p>'
         yield escape(environment.getattr(l_1_sc, 'narrative'))
         yield '</p>\n<p>Composite '
-        yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_sc, 'composite'), _loop_vars=_loop_vars))
+        yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_sc, 'composite'), _loop_vars=_loop_vars))
         yield ' → band <a class="band" href="#'
         yield escape(environment.getattr(l_1_sc, 'band_id'))
         yield '">'
         yield escape(environment.getattr(l_1_sc, 'band'))
         yield '</a>; coverage '
-        yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_sc, 'coverage'), _loop_vars=_loop_vars))
+        yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_sc, 'coverage'), _loop_vars=_loop_vars))
         if environment.getattr(l_1_sc, 'change_vs_base'):
             pass
             yield '; change against base '
-            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_sc, 'change_vs_base'), _loop_vars=_loop_vars))
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_sc, 'change_vs_base'), _loop_vars=_loop_vars))
         yield '.'
         if environment.getattr(l_1_sc, 'assumed'):
             pass
@@ -262,9 +260,9 @@ def root(context, missing=missing):
         if (environment.getattr(l_1_sc, 'gates') or environment.getattr(l_1_sc, 'overrides')):
             pass
             yield '<h3>Indicated and final</h3>\n<p>Indicated composite (from the factor scores) '
-            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_sc, 'indicated'), _loop_vars=_loop_vars))
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_sc, 'indicated'), _loop_vars=_loop_vars))
             yield ' → final '
-            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_sc, 'composite'), _loop_vars=_loop_vars))
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_sc, 'composite'), _loop_vars=_loop_vars))
             yield ', band <a class="band" href="#'
             yield escape(environment.getattr(l_1_sc, 'band_id'))
             yield '">'
@@ -286,7 +284,7 @@ def root(context, missing=missing):
                         yield '<strong>fired</strong> ('
                         yield escape(environment.getattr(l_2_g, 'detail'))
                         yield '); composite after it '
-                        yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_g, 'after'), _loop_vars=_loop_vars))
+                        yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_g, 'after'), _loop_vars=_loop_vars))
                         if environment.getattr(l_2_g, 'band_rule'):
                             pass
                             yield '; '
@@ -318,7 +316,7 @@ def root(context, missing=missing):
                     yield ': '
                     yield escape(environment.getattr(l_2_o, 'rationale'))
                     yield ' Composite after it '
-                    yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_o, 'after'), _loop_vars=_loop_vars))
+                    yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_o, 'after'), _loop_vars=_loop_vars))
                     yield '.</li>\n'
                 l_2_o = missing
                 yield '</ol>'
@@ -416,7 +414,7 @@ def root(context, missing=missing):
             if environment.getattr(l_2_f, 'contested'):
                 pass
                 yield '; <strong>contested</strong> (spread '
-                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_f, 'spread'), _loop_vars=_loop_vars))
+                yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_f, 'spread'), _loop_vars=_loop_vars))
                 yield '): higher risk '
                 yield escape(context.call((undefined(name='links') if l_2_links is missing else l_2_links), environment.getattr(l_2_f, 'higher'), _loop_vars=_loop_vars))
                 yield '; lower '
@@ -424,24 +422,24 @@ def root(context, missing=missing):
             yield '</td><td class="n">'
             yield escape(environment.getattr(l_2_f, 'n_items'))
             yield '</td><td class="n">'
-            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_f, 'weight'), _loop_vars=_loop_vars))
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_f, 'weight'), _loop_vars=_loop_vars))
             if environment.getattr(l_2_f, 'weight_changed_by'):
                 pass
                 yield ' <span class="muted">(changed by '
                 yield escape(context.call((undefined(name='links') if l_2_links is missing else l_2_links), environment.getattr(l_2_f, 'weight_changed_by'), _loop_vars=_loop_vars))
                 yield ')</span>'
             yield '</td><td class="n">'
-            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_f, 'normalised_weight'), _loop_vars=_loop_vars))
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_f, 'normalised_weight'), _loop_vars=_loop_vars))
             yield '</td><td class="n">'
-            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_f, 'score'), _loop_vars=_loop_vars))
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_f, 'score'), _loop_vars=_loop_vars))
             yield '</td><td class="n">'
-            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_f, 'contribution'), _loop_vars=_loop_vars))
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_f, 'contribution'), _loop_vars=_loop_vars))
             yield '</td></tr>\n'
         l_2_f = l_2_links = missing
         yield '<tr><th scope="row" colspan="7">Indicated composite (sum of contributions)</th><td class="n">'
-        yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_sc, 'indicated'), _loop_vars=_loop_vars))
+        yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_sc, 'indicated'), _loop_vars=_loop_vars))
         yield '</td></tr>\n<tr><th scope="row" colspan="7">Final composite (after gates and overrides)</th><td class="n">'
-        yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_sc, 'composite'), _loop_vars=_loop_vars))
+        yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_sc, 'composite'), _loop_vars=_loop_vars))
         yield '</td></tr>\n</tbody>\n</table></div>\n'
         if environment.getattr(l_1_sc, 'robustness'):
             pass
@@ -452,17 +450,17 @@ def root(context, missing=missing):
             yield ' lands in '
             yield escape(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'likely_band'))
             yield ' in '
-            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'likely'), _loop_vars=_loop_vars))
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'likely'), _loop_vars=_loop_vars))
             yield ' of '
             yield escape(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'draws'))
             yield ' simulated draws</strong> (seed '
             yield escape(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'seed'))
             yield "; each item's risk value varies with a spread that grows as its confidence falls). Composite 5th / 50th / 95th percentile: "
-            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'p05'), _loop_vars=_loop_vars))
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'p05'), _loop_vars=_loop_vars))
             yield ' / '
-            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'p50'), _loop_vars=_loop_vars))
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'p50'), _loop_vars=_loop_vars))
             yield ' / '
-            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'p95'), _loop_vars=_loop_vars))
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'p95'), _loop_vars=_loop_vars))
             yield '.</p>\n<svg class="chart" role="img" aria-labelledby="mc-'
             yield escape(environment.getattr(l_1_sc, 'id'))
             yield '" width="330" height="'
@@ -513,7 +511,7 @@ def root(context, missing=missing):
                 yield '</th><td class="n">'
                 if environment.getattr(l_2_b, 'down_score'):
                     pass
-                    yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_b, 'down_score'), _loop_vars=_loop_vars))
+                    yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_b, 'down_score'), _loop_vars=_loop_vars))
                     yield ' → '
                     yield escape(environment.getattr(l_2_b, 'down_target'))
                 else:
@@ -522,14 +520,14 @@ def root(context, missing=missing):
                 yield '</td><td class="n">'
                 if environment.getattr(l_2_b, 'down_weight'):
                     pass
-                    yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_b, 'down_weight'), _loop_vars=_loop_vars))
+                    yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_b, 'down_weight'), _loop_vars=_loop_vars))
                 else:
                     pass
                     yield '—'
                 yield '</td><td class="n">'
                 if environment.getattr(l_2_b, 'up_score'):
                     pass
-                    yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_b, 'up_score'), _loop_vars=_loop_vars))
+                    yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_b, 'up_score'), _loop_vars=_loop_vars))
                     yield ' → '
                     yield escape(environment.getattr(l_2_b, 'up_target'))
                 else:
@@ -538,7 +536,7 @@ def root(context, missing=missing):
                 yield '</td><td class="n">'
                 if environment.getattr(l_2_b, 'up_weight'):
                     pass
-                    yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_b, 'up_weight'), _loop_vars=_loop_vars))
+                    yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_b, 'up_weight'), _loop_vars=_loop_vars))
                 else:
                     pass
                     yield '—'
@@ -557,7 +555,7 @@ def root(context, missing=missing):
                 yield '</a></th><td>'
                 yield escape(environment.getattr(l_2_st, 'factor'))
                 yield '</td><td class="n">'
-                yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_st, 'at_stake'), _loop_vars=_loop_vars))
+                yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_st, 'at_stake'), _loop_vars=_loop_vars))
                 yield '</td></tr>\n'
             l_2_st = missing
             yield '</tbody>\n</table></div>\n<svg class="chart" role="img" aria-labelledby="tornado-'
@@ -619,7 +617,7 @@ def root(context, missing=missing):
             yield ' ('
             yield escape(environment.getattr(l_2_fe, 'aggregation'))
             yield ') — factor score '
-            yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_2_fe, 'score'), _loop_vars=_loop_vars))
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_fe, 'score'), _loop_vars=_loop_vars))
             yield '</caption>\n<thead><tr><th scope="col">Item</th><th scope="col">Claim</th><th scope="col">Value</th><th scope="col">Score</th><th scope="col">Risk value</th><th scope="col">Confidence</th><th scope="col">Reliability</th><th scope="col">Decay</th><th scope="col">Effective weight</th><th scope="col">Share</th><th scope="col">Changed by</th></tr></thead>\n<tbody>\n'
             yield escape(context.call((undefined(name='evidence_rows') if l_2_evidence_rows is missing else l_2_evidence_rows), environment.getattr(l_2_fe, 'rows'), _loop_vars=_loop_vars))
             for (l_3_item, l_3_change) in environment.getattr(l_2_fe, 'dropped'):
@@ -638,7 +636,7 @@ def root(context, missing=missing):
             yield '</tbody>\n</table></div>\n'
         l_2_fe = l_2_evidence_rows = missing
         yield '</section>\n'
-    l_1_loop = l_1_sc = l_1_num = l_1_rb = missing
+    l_1_loop = l_1_sc = l_1_rb = missing
     yield '<section id="evidence" aria-labelledby="evidence-h">\n<h2 id="evidence-h">Evidence items (as sourced)</h2>\n<p>Each claim is the analyst\'s paraphrase; an excerpt, where given, is a short exact quotation from the cited document.</p>\n'
     l_1_loop = missing
     for l_1_it, l_1_loop in LoopContext(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'items'), undefined):
@@ -690,7 +688,86 @@ def root(context, missing=missing):
         l_2_loop = l_2_s = missing
         yield '</p>\n</article>\n'
     l_1_loop = l_1_it = missing
-    yield '</section>\n<section id="assumptions" aria-labelledby="assumptions-h">\n<h2 id="assumptions-h">Assumptions (not sourced)</h2>\n'
+    yield '</section>\n'
+    if (environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'measures') or environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'figures')):
+        pass
+        yield '<section id="figures" aria-labelledby="figures-h">\n<h2 id="figures-h">Measures and reported figures</h2>\n<p>A measure is the rubric\'s formula of the case\'s reported figures; a factor scored by a measure takes its value. Each figure cites the source it was read from.</p>\n<div class="wrap"><table>\n<caption>Measures (the rubric\'s formulas, with this case\'s values)</caption>\n<thead><tr><th scope="col">Measure</th><th scope="col">Formula</th><th scope="col">Value</th><th scope="col">Scores factor</th></tr></thead>\n<tbody>\n'
+        for l_1_m in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'measures'):
+            _loop_vars = {}
+            pass
+            yield '<tr id="rubric/measure/'
+            yield escape(environment.getattr(l_1_m, 'id'))
+            yield '"><th scope="row">'
+            yield escape(environment.getattr(l_1_m, 'name'))
+            yield ' <code>'
+            yield escape(environment.getattr(l_1_m, 'id'))
+            yield '</code></th><td><code>'
+            yield escape(environment.getattr(l_1_m, 'formula'))
+            yield '</code></td><td class="n">'
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_m, 'value'), _loop_vars=_loop_vars))
+            yield '</td><td>'
+            if environment.getattr(l_1_m, 'factor'):
+                pass
+                yield '<span id="item/'
+                yield escape(environment.getattr(l_1_m, 'id'))
+                yield '"><a href="#'
+                yield escape(environment.getattr(environment.getattr(l_1_m, 'factor'), 'id'))
+                yield '">'
+                yield escape(environment.getattr(environment.getattr(l_1_m, 'factor'), 'text'))
+                yield '</a></span>'
+            yield '</td></tr>\n'
+        l_1_m = missing
+        yield '</tbody>\n</table></div>\n<div class="wrap"><table>\n<caption>Reported figures</caption>\n<thead><tr><th scope="col">Id</th><th scope="col">Figure</th><th scope="col">Period</th><th scope="col">Value</th><th scope="col">Unit</th><th scope="col">Observed</th><th scope="col">Sources</th></tr></thead>\n<tbody>\n'
+        l_1_loop = missing
+        for l_1_f, l_1_loop in LoopContext(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'figures'), undefined):
+            _loop_vars = {}
+            pass
+            yield '<tr id="figure/'
+            yield escape(environment.getattr(l_1_f, 'id'))
+            yield '"><th scope="row"><code>'
+            yield escape(environment.getattr(l_1_f, 'id'))
+            yield '</code></th><td>'
+            yield escape(environment.getattr(l_1_f, 'name'))
+            yield ' <code>'
+            yield escape(environment.getattr(l_1_f, 'figure'))
+            yield '</code>'
+            if environment.getattr(l_1_f, 'claim'):
+                pass
+                yield '<br><span class="muted">'
+                yield escape(environment.getattr(l_1_f, 'claim'))
+                yield '</span>'
+            if environment.getattr(l_1_f, 'excerpt'):
+                pass
+                yield '<br>“'
+                yield escape(environment.getattr(l_1_f, 'excerpt'))
+                yield '”'
+            yield '</td><td>'
+            yield escape(environment.getattr(l_1_f, 'period'))
+            yield '</td><td class="n">'
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_f, 'value'), _loop_vars=_loop_vars))
+            yield '</td><td>'
+            yield escape((environment.getattr(l_1_f, 'unit') or ''))
+            yield '</td><td>'
+            yield escape(environment.getattr(l_1_f, 'observed'))
+            yield '</td><td>'
+            l_2_loop = missing
+            for l_2_s, l_2_loop in LoopContext(environment.getattr(l_1_f, 'sources'), undefined):
+                _loop_vars = {}
+                pass
+                yield '<a href="#'
+                yield escape(environment.getattr(environment.getattr(l_2_s, 'source'), 'id'))
+                yield '">'
+                yield escape(environment.getattr(environment.getattr(l_2_s, 'source'), 'text'))
+                yield '</a> at '
+                yield escape(environment.getattr(l_2_s, 'locator'))
+                if (not environment.getattr(l_2_loop, 'last')):
+                    pass
+                    yield '; '
+            l_2_loop = l_2_s = missing
+            yield '</td></tr>\n'
+        l_1_loop = l_1_f = missing
+        yield '</tbody>\n</table></div>\n</section>\n'
+    yield '<section id="assumptions" aria-labelledby="assumptions-h">\n<h2 id="assumptions-h">Assumptions (not sourced)</h2>\n'
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'assumptions'):
         pass
         yield '<p>These items were added by scenarios without a source. They are marked wherever they feed a number.</p>\n'
@@ -722,7 +799,6 @@ def root(context, missing=missing):
         yield '<p>No scenario adds an assumption item.</p>'
     yield '</section>\n<section id="sources" aria-labelledby="sources-h">\n<h2 id="sources-h">Sources</h2>\n<div class="wrap"><table>\n<caption>Every source the evidence cites, with its reliability grade</caption>\n<thead><tr><th scope="col">Id</th><th scope="col">Title</th><th scope="col">Publisher</th><th scope="col">Date</th><th scope="col">Language</th><th scope="col">Kind</th><th scope="col">Reliability</th><th scope="col">Cited as</th><th scope="col">Cited by</th><th scope="col">Notes</th></tr></thead>\n<tbody>\n'
     for l_1_s in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'sources'):
-        l_1_num = resolve('num')
         l_1_links = resolve('links')
         _loop_vars = {}
         pass
@@ -759,7 +835,7 @@ def root(context, missing=missing):
         yield '</td><td>'
         yield escape(environment.getattr(l_1_s, 'reliability'))
         yield ' = '
-        yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_s, 'multiplier'), _loop_vars=_loop_vars))
+        yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_s, 'multiplier'), _loop_vars=_loop_vars))
         yield '</td><td>'
         yield escape((environment.getattr(l_1_s, 'cited_as') or ''))
         yield '</td><td>'
@@ -767,7 +843,7 @@ def root(context, missing=missing):
         yield '</td><td>'
         yield escape((environment.getattr(l_1_s, 'notes') or ''))
         yield '</td></tr>\n'
-    l_1_s = l_1_num = l_1_links = missing
+    l_1_s = l_1_links = missing
     yield '</tbody>\n</table></div>\n</section>\n<section id="method" aria-labelledby="method-h">\n<h2 id="method-h">Method: rubric <code>'
     yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'rubric_id'))
     yield '</code> '
@@ -816,7 +892,9 @@ def root(context, missing=missing):
         l_2_iid = l_2_name = l_2_text = missing
         yield '</td></tr>\n'
     l_1_f = missing
-    yield '</tbody>\n</table></div>\n<div class="wrap"><table id="rubric/bands">\n<caption>Bands (a band holds [min, max); the last band also holds its max)</caption>\n<thead><tr><th scope="col">Band</th><th scope="col">Min</th><th scope="col">Max</th><th scope="col">Meaning</th></tr></thead>\n<tbody>\n'
+    yield '</tbody>\n</table></div>\n<div class="wrap"><table id="rubric/bands">\n<caption>Bands ('
+    yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'band_rule'))
+    yield ')</caption>\n<thead><tr><th scope="col">Band</th><th scope="col">Min</th><th scope="col">Max</th><th scope="col">Meaning</th></tr></thead>\n<tbody>\n'
     for l_1_b in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'bands'):
         _loop_vars = {}
         pass
@@ -894,6 +972,11 @@ def root(context, missing=missing):
         l_1_loop = l_1_code = l_1_text = missing
         yield '.'
     yield '</p>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'intercept'):
+        pass
+        yield '<p id="rubric/intercept">Composite: points, C = intercept + Σ W_f × F_f, with intercept '
+        yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'intercept')))
+        yield '.</p>\n'
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'half_life'):
         pass
         yield '<p id="rubric/half_life_days">Recency: an item\'s weight halves every '
@@ -901,7 +984,6 @@ def root(context, missing=missing):
         yield ' days before the as-of date.</p>'
     yield "<h3>Formulas, with this case's numbers (base scenario)</h3>\n<dl>\n"
     for l_1_fm in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'formulas'):
-        l_1_num = resolve('num')
         _loop_vars = {}
         pass
         yield '<dt>'
@@ -911,9 +993,9 @@ def root(context, missing=missing):
         yield '</code></dt><dd><code>'
         yield escape(environment.getattr(l_1_fm, 'expression'))
         yield '</code> → '
-        yield escape(context.call((undefined(name='num') if l_1_num is missing else l_1_num), environment.getattr(l_1_fm, 'example'), _loop_vars=_loop_vars))
+        yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_fm, 'example'), _loop_vars=_loop_vars))
         yield '</dd>\n'
-    l_1_fm = l_1_num = missing
+    l_1_fm = missing
     yield '</dl>\n<p class="muted">Rounding: scores and contributions are shown to 2 decimals, weights and fractions to 4, coverage as a percentage to 1, by correct rounding of the exact binary value (ties to even). Expressions show 10 significant digits; <code>data-value</code> attributes hold the exact value.</p>\n</section>\n<section id="derivations" aria-labelledby="derivations-h">\n<h2 id="derivations-h">Derivations</h2>\n<p>Every number in this report, with the operation that produced it and the values it was computed from. Each input is a link.</p>\n'
     for l_1_g in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'derivations'):
         l_1_derivations = resolve('derivations')
@@ -1023,4 +1105,4 @@ def root(context, missing=missing):
     yield '</tbody>\n</table></div>\n</section>\n</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '5=25&8=32&9=34&12=53&13=56&25=66&31=72&34=100&37=110&39=116&41=119&43=124&46=137&47=179&51=188&52=195&54=202&55=205&58=207&63=226&64=232&65=236&66=242&67=244&68=260&69=263&70=271&71=274&73=300&74=303&77=323&79=326&83=343&84=349&85=355&86=368&88=388&90=398&93=400&94=440&95=442&98=444&100=449&101=465&102=471&103=476&106=504&109=506&114=546&117=548&120=562&121=568&122=572&123=578&128=607&129=612&130=616&133=622&142=642&143=648&144=654&145=656&146=661&147=664&148=676&154=692&155=695&156=701&157=709&158=711&168=722&173=770&174=774&179=776&186=818&193=832&200=845&204=865&205=875&206=895&209=901&216=916&217=925&218=927&219=930&220=937&221=947&222=953&223=957&229=965&230=987&234=990&241=1010'
+debug_info = '5=26&8=33&9=35&12=54&13=57&25=67&31=73&34=100&37=110&39=116&41=119&43=123&46=136&47=178&51=187&52=194&54=201&55=204&58=206&63=225&64=230&65=234&66=240&67=242&68=258&69=261&70=269&71=272&73=298&74=301&77=321&79=324&83=341&84=347&85=353&86=366&88=386&90=396&93=398&94=438&95=440&98=442&100=447&101=463&102=469&103=474&106=502&109=504&114=544&117=546&120=560&121=566&122=570&123=576&128=605&129=610&130=614&133=620&142=640&143=646&144=652&145=654&146=659&147=662&148=674&152=690&159=693&166=720&172=769&173=772&174=778&175=786&176=788&186=799&191=846&192=850&197=852&201=894&204=896&211=910&218=923&222=943&223=953&224=973&225=978&228=984&235=998&236=1007&237=1009&238=1012&239=1019&240=1029&241=1035&242=1039&248=1047&249=1069&253=1072&260=1092'

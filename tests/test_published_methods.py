@@ -1,0 +1,188 @@
+"""Published scoring methods reproduce their published worked examples (issue 13).
+
+Each expected number is the published one, or worked out here by hand from the published
+figures; none is read back from the engine.
+
+Altman Z-score (1968): Z = 1.2 X1 + 1.4 X2 + 3.3 X3 + 0.6 X4 + 1.0 X5, the FY2021 rows of
+a public dataset of fundamentals with the Z it computed (source Z1 of each case).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import scoring
+from scoring.cli import main
+
+from .conftest import REPO
+
+# (case, figures as published in the source's row, the published Z_Score)
+ALTMAN = {
+    "altman-aal-2021": (dict(current_assets=17336000000.0, current_liabilities=19006000000.0,
+                             total_assets=66467000000.0, retained_earnings=-8638000000.0,
+                             ebit=-748000000.0, market_value_equity=11633187013.187675,
+                             total_liabilities=73807000000.0, sales=29882000000.0),
+                        0.2949158225498142, "Distress"),
+    "altman-aap-2021": (dict(current_assets=6275476000.0, current_liabilities=5180307000.0,
+                             total_assets=12194209000.0, retained_earnings=4605791000.0,
+                             ebit=820284000.0, market_value_equity=13502133317.123411,
+                             total_liabilities=9065918000.0, sales=10997989000.0),
+                        2.6540424910699985, "Grey"),
+}
+
+
+def _ratios(f: dict[str, float]) -> list[float]:
+    return [(f["current_assets"] - f["current_liabilities"]) / f["total_assets"],
+            f["retained_earnings"] / f["total_assets"], f["ebit"] / f["total_assets"],
+            f["market_value_equity"] / f["total_liabilities"], f["sales"] / f["total_assets"]]
+
+
+@pytest.mark.parametrize("case", sorted(ALTMAN))
+def test_altman_reproduces_the_published_z(case: str) -> None:
+    figures, published, zone = ALTMAN[case]
+    x = _ratios(figures)
+    hand = 1.2 * x[0] + 1.4 * x[1] + 3.3 * x[2] + 0.6 * x[3] + 1.0 * x[4]
+    assert hand == pytest.approx(published, abs=1e-15)  # the source's own arithmetic
+    r = scoring.score(scoring.load_case(REPO / "evidence" / case))
+    assert r.composite("base") == pytest.approx(published, abs=1e-12)
+    assert r.band("base") == zone
+    for factor, value in zip(("liquidity", "cumulative_profitability",
+                              "operating_profitability", "leverage", "asset_turnover"), x,
+                             strict=True):
+        assert r.factor_score("base", factor) == pytest.approx(value, rel=1e-15)
+
+
+def test_negative_working_capital_is_scored_not_clamped() -> None:
+    # AAL: X1 = (17 336 - 19 006) / 66 467 = -1 670 / 66 467 < 0; the old format could not
+    # hold it (values had to lie on the scale) and an indicator would have clamped it to 0
+    r = scoring.score(scoring.load_case(REPO / "evidence" / "altman-aal-2021"))
+    assert r.factor_score("base", "liquidity") == pytest.approx(-1670 / 66467, rel=1e-15)
+    assert r.trace["measure/x1"].expression == \
+        "(1.7336e+10 - 1.9006e+10) / 6.6467e+10 = -0.02512525012"
+    assert r.trace["measure/x1"].inputs == (
+        "rubric/measure/x1", "figure/F_current_assets", "figure/F_current_liabilities",
+        "figure/F_total_assets")
+    assert r.trace["figure/F_total_assets"].inputs == ("source/Z1",)
+
+
+def _copy(tmp_path: Path, case: str) -> Path:
+    dst = tmp_path / case
+    shutil.copytree(REPO / "evidence" / case, dst)
+    shutil.copy(REPO / "rubrics" / "altman-z-1968.yaml", tmp_path / "altman-z-1968.yaml")
+    meta = yaml.safe_load((dst / "case.yaml").read_text(encoding="utf-8"))
+    meta["rubric"] = "../altman-z-1968.yaml"
+    (dst / "case.yaml").write_text(yaml.safe_dump(meta), encoding="utf-8")
+    (dst / "expected.yaml").unlink()
+    return dst
+
+
+def _edit_figures(case: Path, change: dict[str, float | None]) -> None:
+    data = yaml.safe_load((case / "figures.yaml").read_text(encoding="utf-8"))
+    kept = []
+    for f in data["figures"]:
+        if f["figure"] in change:
+            if change[f["figure"]] is None:
+                continue
+            f["value"] = change[f["figure"]]
+        kept.append(f)
+    (case / "figures.yaml").write_text(yaml.safe_dump({"figures": kept}), encoding="utf-8")
+
+
+def test_a_missing_figure_leaves_its_ratios_out_and_says_so(tmp_path: Path) -> None:
+    case = _copy(tmp_path, "altman-aap-2021")
+    _edit_figures(case, {"sales": None})
+    r = scoring.score(scoring.load_case(case))
+    assert r.factor_score("base", "asset_turnover") is None  # X5 has no input: excluded
+    # coverage = (1.2 + 1.4 + 3.3 + 0.6) / (1.2 + 1.4 + 3.3 + 0.6 + 1.0) = 6.5 / 7.5 < 1
+    assert r.coverage("base") == pytest.approx(6.5 / 7.5, rel=1e-15)
+    assert r.band("base") == "Insufficient evidence"  # min_coverage 1
+    assert r.trace["measure/x5"].value == "not computed: an input is missing"
+    assert r.trace["measure/x5"].expression == \
+        "[sales: not reported] / 1.2194209e+10: an input is missing"
+
+
+def test_total_assets_of_zero_is_a_division_by_zero(tmp_path: Path) -> None:
+    case = _copy(tmp_path, "altman-aap-2021")
+    _edit_figures(case, {"total_assets": 0.0})
+    r = scoring.score(scoring.load_case(case))
+    for m in ("x1", "x2", "x3", "x5"):
+        assert r.trace[f"measure/{m}"].value == "not computed: division by zero"
+    assert r.factor_score("base", "leverage") == pytest.approx(
+        13502133317.123411 / 9065918000.0, rel=1e-15)  # X4 does not read total assets
+    assert r.band("base") == "Insufficient evidence"
+
+
+@pytest.mark.parametrize(("figure", "field", "value", "message"), [
+    ("sales", "unit", "EUR", "unit 'EUR' is not the rubric's unit for sales: 'USD'"),
+    ("sales", "period", "FY2020", "period 'FY2020' is not the case's period 'FY2021'"),
+    ("sales", "figure", "revenue", "unknown figure 'revenue' (the rubric reads current_assets, "
+                                   "current_liabilities, total_assets, retained_earnings, "
+                                   "ebit, market_value_equity, total_liabilities, sales)"),
+    ("sales", "id", "x1", "'x1' is the id of a measure a factor is scored by: give the "
+                          "figure another id"),
+])
+def test_figure_problems_are_placed(tmp_path: Path, figure: str, field: str, value: str,
+                                    message: str) -> None:
+    case = _copy(tmp_path, "altman-aap-2021")
+    data = yaml.safe_load((case / "figures.yaml").read_text(encoding="utf-8"))
+    k = next(i for i, f in enumerate(data["figures"]) if f["figure"] == figure)
+    data["figures"][k][field] = value
+    text = yaml.safe_dump(data, sort_keys=False)
+    (case / "figures.yaml").write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    start = [i for i, line in enumerate(lines) if line.startswith("- ")][k]
+    row = next(i for i in range(start, len(lines))
+               if lines[i].lstrip("- ").startswith(f"{field}:")) + 1
+    col = lines[row - 1].index(f"{field}:") + len(field) + 3
+    res = CliRunner().invoke(main, ["validate", str(case)])
+    assert res.exit_code == 2
+    expected = f"figures.yaml:{row}:{col}: figures[{k}].{field}: {message}"
+    assert any(line.endswith(expected) for line in res.output.splitlines()), res.output
+
+
+@pytest.mark.parametrize(("formula", "offset", "message"), [
+    ("sales / total_asets", 8, "unknown name 'total_asets': a formula reads the rubric's "
+                               "figures (current_assets, current_liabilities, total_assets, "
+                               "retained_earnings, ebit, market_value_equity, "
+                               "total_liabilities, sales) and measures (x1, x2, x3, x4, x5)"),
+    ("sales / sqrt(total_assets)", 8, "unknown function 'sqrt'; the functions are min, max, "
+                                      "abs, log, exp, where, prior"),
+    ("sales /", 7, "expected a number, a name or '(', not the end of the formula"),
+    ("prior(x1)", 6, "prior() reads a figure; 'x1' is not one of the rubric's figures "
+                     "(current_assets, current_liabilities, total_assets, retained_earnings, "
+                     "ebit, market_value_equity, total_liabilities, sales)"),
+])
+def test_formula_problems_name_the_column(tmp_path: Path, formula: str, offset: int,
+                                          message: str) -> None:
+    case = _copy(tmp_path, "altman-aap-2021")
+    rubric = tmp_path / "altman-z-1968.yaml"
+    text = rubric.read_text(encoding="utf-8")
+    old = "    formula: sales / total_assets\n"
+    assert old in text
+    rubric.write_text(text.replace(old, f"    formula: {formula}\n"), encoding="utf-8")
+    line = text[:text.index(old)].count("\n") + 1
+    res = CliRunner().invoke(main, ["validate", str(case)])
+    assert res.exit_code == 2
+    # the formula starts at column 14 ("    formula: " is 13 characters): the problem is
+    # at 14 + its offset in the formula
+    assert f"altman-z-1968.yaml:{line}:{14 + offset}: measures[4].formula: {message}\n" \
+        in res.output, res.output
+
+
+def test_a_measure_that_reads_itself_is_refused(tmp_path: Path) -> None:
+    case = _copy(tmp_path, "altman-aap-2021")
+    rubric = tmp_path / "altman-z-1968.yaml"
+    text = rubric.read_text(encoding="utf-8")
+    text = text.replace("    formula: sales / total_assets\n", "    formula: x1 + sales\n")
+    text = text.replace("    formula: (current_assets - current_liabilities) / total_assets\n",
+                        "    formula: x5 * 2\n")
+    rubric.write_text(text, encoding="utf-8")
+    res = CliRunner().invoke(main, ["validate", str(case)])
+    assert res.exit_code == 2
+    assert "measures[0].formula: measure 'x1' reads itself (through x5)" in res.output
+    assert "measures[4].formula: measure 'x5' reads itself (through x1)" in res.output
