@@ -13,8 +13,9 @@ a bidi override so that a reviewer reads something other than what the file says
 
 Units and decimals:
 
-* ``points`` (scores, risk values, contributions, composites; on the rubric's scale): 2
-* ``delta`` (a change in points, always signed: +5.32, -0.10, 0.00): 2
+* ``points`` (scores, risk values, contributions, composites; on the rubric's scale): 2, or
+  the rubric's ``decimals`` (a published method's own precision: the F-score shows none)
+* ``delta`` (a change in points, always signed: +5.32, -0.10, 0.00): as ``points``
 * ``fraction`` (confidence, reliability, decay, weights, shares): 4
 * ``percent`` (coverage, shown x100 with a % sign): 1
 * ``days``: 0
@@ -31,8 +32,10 @@ import unicodedata
 DECIMALS = {"points": 2, "fraction": 4, "percent": 1, "days": 0}
 
 
-def format_score(value: float | str | None, unit: str = "points") -> str:
-    """The display string of ``value`` in ``unit`` (see the module docstring for the rule)."""
+def format_score(value: float | str | None, unit: str = "points",
+                 decimals: int | None = None) -> str:
+    """The display string of ``value`` in ``unit`` (see the module docstring for the rule);
+    ``decimals``: the rubric's for points and deltas, when it sets one."""
     if value is None:
         return "n/a"
     if isinstance(value, str):
@@ -44,9 +47,10 @@ def format_score(value: float | str | None, unit: str = "points") -> str:
     if unit == "raw":
         return f"{value:.6g}"
     if unit == "delta":
-        text = format_score(value, "points")
+        text = format_score(value, "points", decimals)
         return text if text.startswith("-") or float(text) == 0 else "+" + text
-    text = f"{value:.{DECIMALS.get(unit, 2)}f}"
+    places = decimals if decimals is not None and unit == "points" else DECIMALS.get(unit, 2)
+    text = f"{value:.{places}f}"
     return "0" + text[2:] if text.startswith("-0") and float(text) == 0 else text
 
 

@@ -7,6 +7,7 @@ Result; nothing downstream recomputes.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -69,6 +70,9 @@ class Result:
                 ids = [str(i) for i in items.loc[items["scenario"] == sc, "item"]]
                 records += sensitivity_records(sens, rubric.composite)
                 records += simulation_records(self.simulations[sc], ids)
+            if rubric.decimals != 2:  # a published method's own precision
+                records = [dataclasses.replace(r, decimals=rubric.decimals)
+                           if r.unit in ("points", "delta") else r for r in records]
             self._built["trace"] = Trace(records)
         return self._built["trace"]
 

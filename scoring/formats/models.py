@@ -238,6 +238,9 @@ class Rubric(Strict):
     # Which band a composite on the edge between two bands is in: the band it is the min of
     # ("min": a band holds [min, max)) or the band it is the max of ("max": (min, max]).
     band_edge: Literal["min", "max"] = "min"
+    # Decimals shown for scores (composites, factor scores, contributions): a published
+    # method's own precision. Every value is kept in full beside the shown one.
+    decimals: Annotated[int, Field(ge=0, le=12)] = 2
     half_life_days: Number | None = Field(default=None, gt=0)
     reliability: dict[str, Annotated[Number, Field(gt=0, le=1)]] = Field(
         default_factory=lambda: {"A": 1.0}

@@ -108,10 +108,12 @@ def _scenario_rank(summary: pd.DataFrame) -> np.ndarray:
 def render_table(scores: UniverseScores) -> str:
     """One line per case and scenario, rounded by the display rule."""
     s = scores.summary
-    rows = [[escape_controls(str(c)), escape_controls(str(sc)), format_score(float(v)),
+    places = {r.id: r.decimals for r in scores.rubrics.values()}
+    rows = [[escape_controls(str(c)), escape_controls(str(sc)),
+             format_score(float(v), "points", places.get(str(rid))),
              escape_controls(str(b)), format_score(float(cv), "percent")]
-            for c, sc, v, b, cv in zip(s["case"], s["scenario"], s["composite"], s["band"],
-                                       s["coverage"], strict=True)]
+            for c, sc, v, b, cv, rid in zip(s["case"], s["scenario"], s["composite"],
+                                            s["band"], s["coverage"], s["rubric"], strict=True)]
     header = ["case", "scenario", "composite", "band", "coverage"]
     widths = [max(text_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
 

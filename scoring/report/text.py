@@ -36,14 +36,15 @@ def render_table(result: Result) -> str:
     """Scenario summary, then factor scores per scenario (rows: factors)."""
     sc = result.scenario_ids
     judged = any(result.indicated(s) != result.composite(s) for s in sc)
-    summary = [[s, *([format_score(result.indicated(s))] if judged else []),
-                format_score(result.composite(s)), result.band(s),
+    d = result.case.rubric.decimals
+    summary = [[s, *([format_score(result.indicated(s), "points", d)] if judged else []),
+                format_score(result.composite(s), "points", d), result.band(s),
                 format_score(result.coverage(s), "percent")] for s in sc]
     out = [f"{esc(result.case.meta.entity)} — as of {result.case.meta.as_of} — rubric "
            f"{result.case.rubric.id} {result.case.rubric.version}\n",
            table(["scenario", *(["indicated"] if judged else []), "composite", "band",
                    "coverage"], summary), ""]
-    factors = [[f.id, *[format_score(result.factor_score(s, f.id)) for s in sc]]
+    factors = [[f.id, *[format_score(result.factor_score(s, f.id), "points", d) for s in sc]]
                for f in result.case.rubric.factors]
     out.append(table(["factor score", *sc], factors))
     out.append("\nn/a: no evidence in that scenario (factor excluded, weights renormalised).\n"

@@ -48,11 +48,12 @@ class TraceRecord:
     inputs: tuple[str, ...] = ()
     detail: Mapping[str, Any] = field(default_factory=lambda: NO_DETAIL)
     assumptions: tuple[str, ...] = ()
+    decimals: int | None = None  # the rubric's for points and deltas, when not 2
 
     @property
     def display(self) -> str:
         if self.kind == "number" and not isinstance(self.value, str):
-            return format_score(self.value, self.unit or "points")
+            return format_score(self.value, self.unit or "points", self.decimals)
         return "" if self.value is None else str(self.value)
 
     def to_json(self) -> dict[str, Any]:

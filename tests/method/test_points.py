@@ -166,3 +166,19 @@ def test_clamp_false_needs_an_open_scale(tiny: TinyCase, runner: CliRunner) -> N
     assert res.exit_code == 2
     assert "factors[0].indicators[0].mapping.clamp: clamp: false gives scores beyond the " \
            "output range; it needs a scale open at both ends" in res.output
+
+
+@pytest.mark.parametrize(("decimals", "shown"), [(0, "3"), (2, "2.90"), (3, "2.900")])
+def test_display_precision_is_the_rubrics(tiny: TinyCase, runner: CliRunner, decimals: int,
+                                          shown: str) -> None:
+    points(tiny, intercept=-1, decimals=decimals)
+    tiny.rubric["factors"][0]["weight"] = 1.2
+    tiny.rubric["factors"][1]["weight"] = -0.5
+    tiny.items = [item("E1", "a", 2.0), item("E2", "b", -3.0)]
+    # C = -1 + 2.4 + 1.5 = 2.9, shown to the rubric's decimals; the value is kept in full
+    r = tiny.score()
+    assert r.trace["base/composite"].display == shown
+    assert r.trace["base/composite"].value == pytest.approx(2.9, abs=1e-12)
+    assert r.trace["base/item/E1/confidence"].display == "1.0000"  # fractions keep 4
+    table = runner.invoke(main, ["score", str(tiny.root)]).output
+    assert any(line.split()[:3] == ["base", shown, "Grey"] for line in table.splitlines())
