@@ -164,8 +164,11 @@ def validate(case_dir: Path) -> None:
     # A case that loads but cannot be scored (no evidence) is not valid; the robustness
     # analyses are not needed to know that.
     score_case(case, analyses=False)
-    _say(f"{esc(str(case_dir))}: ok ({len(case.evidence.sources)} sources, {len(case.evidence.items)} items, "
-               f"{len(case.scenarios)} scenarios, rubric {case.rubric.id} {case.rubric.version})")
+    figures = len(case.evidence.figures)
+    _say(f"{esc(str(case_dir))}: ok ({len(case.evidence.sources)} sources, "
+         f"{len(case.evidence.items)} items, "
+         + (f"{figures} figures, " if figures else "")
+         + f"{len(case.scenarios)} scenarios, rubric {case.rubric.id} {case.rubric.version})")
 
 
 @main.command()
