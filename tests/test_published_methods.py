@@ -186,3 +186,54 @@ def test_a_measure_that_reads_itself_is_refused(tmp_path: Path) -> None:
     assert res.exit_code == 2
     assert "measures[0].formula: measure 'x1' reads itself (through x5)" in res.output
     assert "measures[4].formula: measure 'x5' reads itself (through x1)" in res.output
+
+
+def test_altman_cases_as_universe_tables(tmp_path: Path) -> None:
+    """The two examples as one universe of tables (figures.csv beside an evidence table that
+    holds only its header) score as the case folders do."""
+    import csv
+    import io
+
+    import pandas as pd
+
+    root = tmp_path / "u"
+    root.mkdir()
+    shutil.copy(REPO / "rubrics" / "altman-z-1968.yaml", root / "rubric.yaml")
+    cases, sources, figures = [], [], []
+    for case in sorted(ALTMAN):
+        folder = REPO / "evidence" / case
+        meta = yaml.safe_load((folder / "case.yaml").read_text(encoding="utf-8"))
+        cases.append({"id": meta["id"], "entity": meta["entity"], "as_of": meta["as_of"],
+                      "rubric": "rubric.yaml", "period": meta["period"]})
+        for s in yaml.safe_load((folder / "sources.yaml").read_text(encoding="utf-8"))["sources"]:
+            sources.append({"case": meta["id"], **{k: s[k] for k in (
+                "id", "title", "language", "kind", "reliability")}})
+        for f in yaml.safe_load((folder / "figures.yaml").read_text(encoding="utf-8"))["figures"]:
+            figures.append({"case": meta["id"], "id": f["id"], "figure": f["figure"],
+                            "period": f["period"], "value": repr(f["value"]), "unit": f["unit"],
+                            "observed": f["observed"], "source": f["sources"][0]["source"],
+                            "locator": f["sources"][0]["locator"]})
+
+    def write(name: str, rows: list[dict[str, str]], header: list[str] | None = None) -> None:
+        with (root / name).open("w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, header or list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
+
+    write("cases.csv", cases)
+    write("sources.csv", sources)
+    write("figures.csv", figures)
+    write("evidence.csv", [], ["case", "id", "factor", "value", "confidence", "observed",
+                               "claim", "source", "locator"])
+    res = CliRunner().invoke(main, ["score", str(root), "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    frame = pd.read_csv(io.StringIO(res.output)).set_index("case")
+    for case, (_, published, zone) in ALTMAN.items():
+        assert frame.loc[case, "composite"] == pytest.approx(published, abs=1e-12)
+        assert frame.loc[case, "band"] == zone
+    # a figure row of a case that is not in the cases table is placed at its row
+    write("figures.csv", [*figures, {**figures[0], "case": "nobody"}])
+    res = CliRunner().invoke(main, ["score", str(root)])
+    assert res.exit_code == 2
+    assert f"figures.csv:{len(figures) + 2}:1: case: case 'nobody' is not in the cases " \
+           "table" in res.output

@@ -70,5 +70,12 @@ def measure(rubric: Rubric, evidence: Evidence, n: int) -> Measured:
     return Measured(n, values, faults, priors, trees, tuple(ordered))
 
 
+def outside(values: np.ndarray, rubric: Rubric) -> np.ndarray:
+    """Which values lie off the rubric's scale: a factor scored by such a measure counts it
+    as missing (a formula on a closed scale must keep its values on it)."""
+    with np.errstate(invalid="ignore"):
+        return np.asarray((values < rubric.scale.lo) | (values > rubric.scale.hi))
+
+
 def _missing(values: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(values), expr.MISSING, expr.OK).astype(np.int8)

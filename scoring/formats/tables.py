@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..method.kernel import BASE, Frames, score
 from .loader import Case, CaseSet
-from .measures import Measured, measure
+from .measures import Measured, measure, outside
 from .models import (
     Assume,
     BandsMapping,
@@ -164,7 +164,8 @@ def _measure_rows(measured: Measured, rubric: Rubric, as_of: np.ndarray) -> Cols
         if f.measure is None:
             continue
         x = measured.values[f.measure]
-        ok = measured.faults[f.measure] == 0
+        # a value off a closed scale is no score (measures.outside says so in the trace)
+        ok = (measured.faults[f.measure] == 0) & ~outside(x, rubric)
         parts.append({
             "case": np.arange(n, dtype=np.int64), "scenario": np.zeros(n, np.int64),
             "item": _repeat_obj(f.measure, n), "factor": np.full(n, k, dtype=np.int64),

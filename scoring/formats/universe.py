@@ -105,6 +105,8 @@ class TableSet:
     source_case: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     evidence_case: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     problems: list[Problem] = field(default_factory=list)  # found while reading the tables
+    figures: RawTable | None = None  # the reported figures of the cases, when there are any
+    figure_case: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     _reads: dict[str, RunInputs] = field(default_factory=dict)
     # each rubric path of the cases table, looked at (and read) once: (exists, problems, it)
     _rubrics: dict[str, tuple[bool, list[Problem], Rubric | None]] = field(
@@ -191,6 +193,12 @@ class TableSet:
         items, refs = table_records(e_table[0], e_table[1], "items", e_case)
         del s_table, e_table
         assert refs is not None
+        figs = fig_refs = None
+        f_case = np.zeros(0, np.int64)
+        if self.figures is not None:
+            f_table, f_case = self._part(self.figures, "figures", self.figure_case, cases)
+            figs, fig_refs = table_records(f_table[0], f_table[1], "figures", f_case)
+            del f_table
         keep_s, keep_e = s_case >= 0, e_case >= 0
         groups: dict[int, list[int]] = {}
         for j, rub in enumerate(rubric_of):
@@ -213,9 +221,19 @@ class TableSet:
             g_refs = take_records(refs, r_rows, local, parents=e_rows)
             as_of = np.array([m.as_of if (m := metas[j]) is not None else None
                               for j in group], dtype="datetime64[D]")
+            g_figures = None
+            if figs is not None and fig_refs is not None and fig_refs.parent is not None:
+                f_rows = np.flatnonzero((f_case >= 0) & (local[f_case] >= 0))
+                c_rows = np.flatnonzero(np.isin(fig_refs.parent, f_rows))
+                g_figures = (take_records(figs, f_rows, local),
+                             take_records(fig_refs, c_rows, local, parents=f_rows))
+            periods = (np.array([m.period if (m := metas[j]) is not None else None
+                                 for j in group], dtype=object),
+                       np.array([m.prior_period if (m := metas[j]) is not None else None
+                                 for j in group], dtype=object))
             before = len(problems)
             evidence, known = check_evidence(g_sources, g_items, g_refs, rubric, as_of, problems,
-                                             named)
+                                             named, g_figures, periods)
             if rubric is not None and self.scenarios_doc is not None:
                 seen: dict[Any, tuple[list[Problem], list[Shift]]] = {}
                 values: list[ValueCheck] = []
@@ -289,10 +307,10 @@ def read_tables(root: Path) -> TableSet | None:
     if cases_path is None:
         return None
     paths = {"cases": cases_path, "sources": _table(root, "sources"),
-             "evidence": _table(root, "evidence")}
+             "evidence": _table(root, "evidence"), "figures": _table(root, "figures")}
     problems = [Problem(display_path(root / f"{role}.csv"), 0, 0, "",
                         "file is missing (a cases table needs sources and evidence tables)")
-                for role, p in paths.items() if p is None]
+                for role, p in paths.items() if p is None and role != "figures"]
     if problems:
         raise InputError(problems)
     raw = {role: read_table(p, display_path(p)) for role, p in paths.items() if p is not None}
@@ -316,8 +334,15 @@ def read_tables(root: Path) -> TableSet | None:
     source_case, more = _case_of_rows(raw["sources"], first)
     evidence_case, more2 = _case_of_rows(raw["evidence"], first)
     problems += more + more2
+    figure_case = np.zeros(0, np.int64)
+    if "figures" in raw:
+        figure_case, more3 = _case_of_rows(raw["figures"], first)
+        problems += more3
+    # A case of figures alone (scored by measures) has no evidence rows.
+    reported = set(np.unique(figure_case).tolist())
     for table, codes in ((raw["sources"], source_case), (raw["evidence"], evidence_case)):
-        gone = set(first.values()) - set(np.unique(codes).tolist())
+        gone = set(first.values()) - set(np.unique(codes).tolist()) - (
+            reported if table is raw["evidence"] else set())
         problems += [Problem(table.path, 0, 0, CASE_COLUMN, f"no rows for case {c!r}")
                      for c, k in first.items() if k in gone]
     files = {role: p for role, p in paths.items() if p is not None}
@@ -328,7 +353,8 @@ def read_tables(root: Path) -> TableSet | None:
                    for role, p in files.items())
     # Problems of rows are reported with every other problem of the cases (TableSet.sets).
     return TableSet(root, raw["cases"], raw["sources"], raw["evidence"], scenarios, sdoc,
-                    inputs, source_case, evidence_case, problems)
+                    inputs, source_case, evidence_case, problems, raw.get("figures"),
+                    figure_case)
 
 
 @dataclass

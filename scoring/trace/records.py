@@ -17,7 +17,7 @@ import pandas as pd
 from ..display import exact
 from ..formats.checks_judgement import scale_text
 from ..formats.loader import Case
-from ..formats.measures import Measured
+from ..formats.measures import Measured, outside
 from ..formats.models import (
     Assume,
     BandsMapping,
@@ -124,9 +124,11 @@ def measure_records(case: Case, measured: Measured) -> list[TraceRecord]:
             continue
         x, fault = float(measured.values[f.measure][0]), int(measured.faults[f.measure][0])
         ok = fault == expr.OK
+        off = ok and bool(outside(np.array([x]), rub)[0])
         out.append(R(f"item/{f.measure}", "item",
                      f"{names[f.measure]} (measure {f.measure}, scores {f.name})",
-                     x if ok else f"missing: {expr.FAULTS[fault]}", unit="points",
+                     (f"missing: {exact(x)} is outside the scale {scale_text(rub)}" if off
+                      else x) if ok else f"missing: {expr.FAULTS[fault]}", unit="points",
                      inputs=(f"measure/{f.measure}",),
                      detail={"measure": f.measure, "factor": f.id,
                              "claim": f"{names[f.measure]}, computed by the rubric's formula "
