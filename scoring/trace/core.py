@@ -203,4 +203,4 @@ def _replace(rec: TraceRecord, assumptions: tuple[str, ...]) -> TraceRecord:
     """``dataclasses.replace(rec, assumptions=...)``, field by field (replace costs a dict
     of every field and a keyword call for each of the thousands of records it makes)."""
     return TraceRecord(rec.id, rec.kind, rec.label, rec.value, rec.unit, rec.op, rec.formula,
-                       rec.expression, rec.inputs, rec.detail, assumptions)
+                       rec.expression, rec.inputs, rec.detail, assumptions, rec.decimals)
