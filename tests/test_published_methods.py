@@ -151,7 +151,7 @@ def test_figure_problems_are_placed(tmp_path: Path, figure: str, field: str, val
                                "retained_earnings, ebit, market_value_equity, "
                                "total_liabilities, sales) and measures (x1, x2, x3, x4, x5)"),
     ("sales / sqrt(total_assets)", 8, "unknown function 'sqrt'; the functions are min, max, "
-                                      "abs, log, exp, where, prior"),
+                                      "abs, log, exp, where, prior, round"),
     ("sales /", 7, "expected a number, a name or '(', not the end of the formula"),
     ("prior(x1)", 6, "prior() reads a figure; 'x1' is not one of the rubric's figures "
                      "(current_assets, current_liabilities, total_assets, retained_earnings, "
@@ -237,3 +237,131 @@ def test_altman_cases_as_universe_tables(tmp_path: Path) -> None:
     assert res.exit_code == 2
     assert f"figures.csv:{len(figures) + 2}:1: case: case 'nobody' is not in the cases " \
            "table" in res.output
+
+
+# --------------------------------------------------------------------------- Piotroski
+
+
+@pytest.mark.parametrize(("case", "now", "before", "published", "zone"), [
+    # Thomson Reuters, period ending Dec 31 2017 (source P1): ratios in percent
+    ("piotroski-thomson-reuters-2017",
+     dict(roa=5.3, cfo=1.73e9, cfroa=7.7, leverage=21.3, current_ratio=62.1, shares_issued=0.0,
+          gross_margin=53.5, asset_turnover=42.8),
+     dict(roa=11.1, leverage=23.7, current_ratio=101.6, gross_margin=42.9, asset_turnover=40.1),
+     7, "High"),
+    # Streamline Health, period ending Jul 31 2024: negative ROA and cash from operations
+    ("piotroski-streamline-health-2024",
+     dict(roa=-48.2, cfo=-1.84e6, cfroa=-5.5, leverage=26.8, current_ratio=61.3,
+          shares_issued=118560.0, gross_margin=51.8, asset_turnover=52.0),
+     dict(roa=-20.1, leverage=16.0, current_ratio=65.3, gross_margin=47.2, asset_turnover=45.1),
+     3, "Low"),
+])
+def test_piotroski_reproduces_the_published_f(case: str, now: dict[str, float],
+                                              before: dict[str, float], published: int,
+                                              zone: str) -> None:
+    signals = [now["roa"] > 0, now["cfo"] > 0, now["roa"] > before["roa"],
+               now["cfroa"] > now["roa"], now["leverage"] < before["leverage"],
+               now["current_ratio"] > before["current_ratio"], now["shares_issued"] <= 0,
+               now["gross_margin"] > before["gross_margin"],
+               now["asset_turnover"] > before["asset_turnover"]]
+    assert sum(signals) == published  # the source's nine tests, by hand
+    r = scoring.score(scoring.load_case(REPO / "evidence" / case))
+    assert r.composite("base") == published and r.band("base") == zone
+    assert [r.factor_score("base", f"signal_{k}") for k in range(1, 10)] == \
+        [float(s) for s in signals]
+    assert r.trace["base/composite"].display == str(published)  # decimals: 0
+
+
+# --------------------------------------------------------------------------- Beneish
+
+
+def test_beneish_reproduces_the_sunbeam_teaching_example() -> None:
+    # Sunbeam, 1997 (t) and 1996 (t-1), as the example gives them (source B1)
+    rec, ca, cogs, ppe = (2956, 2134), (6580, 6242), (8377, 9006), (2409, 2201)
+    ta, sales, dep, sga = (11203, 10727), (11682, 9842), (386, 474), (1310, 2140)
+    cl, ltd, income, cfo = (1981, 2716), (1946, 2011), 1094, -82
+    index = {
+        "dsri": (rec[0] / sales[0]) / (rec[1] / sales[1]),
+        "gmi": ((sales[1] - cogs[1]) / sales[1]) / ((sales[0] - cogs[0]) / sales[0]),
+        "aqi": (1 - (ca[0] + ppe[0]) / ta[0]) / (1 - (ca[1] + ppe[1]) / ta[1]),
+        "sgi": sales[0] / sales[1],
+        "depi": (dep[1] / (dep[1] + ppe[1])) / (dep[0] / (dep[0] + ppe[0])),
+        "sgai": (sga[0] / sales[0]) / (sga[1] / sales[1]),
+        "lvgi": ((cl[0] + ltd[0]) / ta[0]) / ((cl[1] + ltd[1]) / ta[1]),
+        "tata": (income - cfo) / ta[0],
+    }
+    published = {"dsri": 1.1670, "gmi": 0.3002, "aqi": 0.9282, "sgi": 1.1870,
+                 "depi": 1.2831, "sgai": 0.5157, "lvgi": 0.7955, "tata": 0.1050}
+    rounded = {k: round(v, 4) for k, v in index.items()}
+    assert rounded == published
+    coef = {"dsri": 0.920, "gmi": 0.528, "aqi": 0.404, "sgi": 0.892, "depi": 0.115,
+            "sgai": -0.172, "lvgi": -0.327, "tata": 4.679}
+    m = -4.84 + sum(coef[k] * rounded[k] for k in coef)
+    assert round(m, 4) == -1.8840  # the published M
+    r = scoring.score(scoring.load_case(REPO / "evidence" / "beneish-sunbeam-1997"))
+    assert r.composite("base") == pytest.approx(m, abs=1e-12)
+    assert r.trace["base/composite"].display == "-1.8840"  # decimals: 4
+    for k, v in published.items():
+        assert r.factor_score("base", k) == v
+    assert r.band("base") == "Unlikely manipulator"  # -1.884 is not above -1.78
+
+
+# --------------------------------------------------------------------------- Scorecard
+
+
+def test_scorecard_reproduces_the_published_aggregate() -> None:
+    # hb-go/pkg (source D1): score and risk weight of each check scored 0 or more; the
+    # three checks scored -1 (Webhooks, Signed-Releases, Packaging) are left out
+    scored = {"maintained": (0, 7.5), "code_review": (0, 7.5), "cii_best_practices": (0, 2.5),
+              "vulnerabilities": (10, 7.5), "dependency_update_tool": (0, 7.5),
+              "license": (10, 2.5), "token_permissions": (10, 7.5),
+              "dangerous_workflow": (10, 10), "pinned_dependencies": (10, 5),
+              "binary_artifacts": (10, 7.5), "security_policy": (0, 5), "fuzzing": (0, 5),
+              "branch_protection": (0, 7.5)}
+    aggregate = sum(s * w for s, w in scored.values()) / sum(w for _, w in scored.values())
+    assert aggregate == pytest.approx(400 / 82.5, rel=1e-15)  # = 480 / 99 = 4.848...
+    r = scoring.score(scoring.load_case(REPO / "evidence" / "scorecard-hb-go-pkg"))
+    assert r.composite("base") == pytest.approx(aggregate, rel=1e-14)
+    assert r.trace["base/composite"].display == "4.8"  # the published 4.8 (decimals: 1)
+    assert r.factor_score("base", "webhooks") is None  # inconclusive: left out
+
+
+# --------------------------------------------------------------------------- criticality
+
+
+@pytest.mark.parametrize(("case", "signals", "published"), [
+    ("criticality-kubernetes-2020",
+     (78, 0, 3649, 5, 105.9, 77, 3333, 5489, 5.4, 403529), 0.98514),
+    ("criticality-kubernetes-2021",
+     (87, 0, 3999, 5, 97.2, 70, 3062, 5395, 5.5, 454393), 0.99107),
+])
+def test_criticality_reproduces_the_published_score(case: str, signals: tuple[float, ...],
+                                                     published: float) -> None:
+    import math
+
+    alpha = (1, -1, 2, 1, 1, 0.5, 0.5, 0.5, 1, 2)
+    threshold = (120, 120, 5000, 10, 1000, 26, 5000, 5000, 15, 500000)
+    terms = [a * math.log(1 + s) / math.log(1 + max(s, t))
+             for a, s, t in zip(alpha, signals, threshold, strict=True)]
+    score = min(1.0, max(0.0, sum(terms) / sum(alpha)))  # sum(alpha) = 8.5, signed
+    assert round(score, 5) == published
+    r = scoring.score(scoring.load_case(REPO / "evidence" / case))
+    assert r.composite("base") == pytest.approx(score, abs=1e-12)
+    assert r.trace["base/composite"].display == f"{published:.5f}"
+
+
+def test_a_log_mapping_refuses_a_negative_value(tmp_path: Path) -> None:
+    dst = tmp_path / "k"
+    shutil.copytree(REPO / "evidence" / "criticality-kubernetes-2021", dst)
+    shutil.copy(REPO / "rubrics" / "openssf-criticality-score.yaml", tmp_path / "r.yaml")
+    meta = yaml.safe_load((dst / "case.yaml").read_text(encoding="utf-8"))
+    meta["rubric"] = "../r.yaml"
+    (dst / "case.yaml").write_text(yaml.safe_dump(meta), encoding="utf-8")
+    (dst / "expected.yaml").unlink()
+    data = yaml.safe_load((dst / "evidence.yaml").read_text(encoding="utf-8"))
+    data["items"][2]["value"] = -3
+    (dst / "evidence.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    res = CliRunner().invoke(main, ["validate", str(dst)])
+    assert res.exit_code == 2
+    assert "items[2].value: value -3 is below 0: indicator 'contributor_count' maps counts " \
+           "and ages on a log scale, which start at 0" in res.output

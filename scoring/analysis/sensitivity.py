@@ -88,7 +88,8 @@ def _composites(w: np.ndarray, s: np.ndarray, rubric: Rubric) -> np.ndarray:
     """Composites of (variants × factors) matrices of weights and scores; a weight of 0
     leaves its factor out (a points composite's coefficients may be below 0)."""
     included = w != 0 if rubric.composite == "points" else w > 0
-    return composites(w, s, included, rubric.composite, float(rubric.intercept))[3]
+    return composites(w, s, included, rubric.composite, float(rubric.intercept),
+                      (rubric.scale.lo, rubric.scale.hi))[3]
 
 
 def _boundaries(rubric: Rubric, c: float) -> tuple[float, float, str | None, str | None, str]:

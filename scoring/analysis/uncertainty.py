@@ -143,7 +143,7 @@ def simulate(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame, scenari
             a, b = weight_ranges[fid]
             weights[:, k] = rng.uniform(a, b, draws)
     composite = composites(weights, scores, included, rubric.composite,
-                           float(rubric.intercept))[3]
+                           float(rubric.intercept), (lo, hi))[3]
     counts = np.bincount(band_index(composite, rubric), minlength=len(rubric.bands))
     probs = tuple((b.name, float(c) / draws) for b, c in zip(rubric.bands, counts, strict=True))
     p05, p50, p95 = np.percentile(composite, [5, 50, 95])

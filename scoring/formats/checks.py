@@ -24,6 +24,7 @@ from .models import (
     Impute,
     Indicator,
     LinearMapping,
+    LogMapping,
     Rubric,
     ScenariosFile,
     SetValue,
@@ -213,6 +214,9 @@ def _check_mapping(ind: Indicator, loc: PathKey, doc: YamlDoc, on_scale: Any,
     elif isinstance(m, CategoriesMapping):
         for label, v in m.categories.items():
             on_scale((*loc, "categories", label), v, "score")
+    elif isinstance(m, LogMapping):  # its scores run from 0 to 1
+        on_scale((*loc, "type"), 0, "the log mapping's lowest score")
+        on_scale((*loc, "type"), 1, "the log mapping's highest score")
     else:
         for k, step in enumerate(m.steps):
             on_scale((*loc, "steps", k, "score"), step.score, "score")

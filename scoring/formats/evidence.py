@@ -25,7 +25,15 @@ import pandas as pd
 from ..errors import Problem
 from .checks_judgement import scale_text
 from .columns import K_INT, K_STR, Column, Records, check_records
-from .models import MAX_MAGNITUDE, CategoriesMapping, Item, Rubric, Source, SourceRef
+from .models import (
+    MAX_MAGNITUDE,
+    CategoriesMapping,
+    Item,
+    LogMapping,
+    Rubric,
+    Source,
+    SourceRef,
+)
 from .tabular import TableDoc
 
 
@@ -280,6 +288,12 @@ def value_problems(rubric: Rubric, factor: np.ndarray, indicator: np.ndarray,
     numeric = ok & ~by_label
     for r in np.flatnonzero(numeric & is_text).tolist():
         out.append(place(r, "value", f"must be a number, not the string {value[r]!r}"))
+    logs = [k for k, pair in pair_of.items() if isinstance(pairs[pair].mapping, LogMapping)]
+    for r in np.flatnonzero(numeric & ~is_text & np.isin(key, logs)).tolist():
+        if not float(value[r]) >= 0:
+            out.append(place(r, "value", f"value {value[r]} is below 0: indicator "
+                                         f"{indicator[r]!r} maps counts and ages on a log "
+                                         "scale, which start at 0"))
     direct = np.flatnonzero(numeric & ~is_text & ~has_ind)
     if len(direct):
         lo, hi = rubric.scale.lo, rubric.scale.hi

@@ -118,7 +118,17 @@ class CategoriesMapping(Strict):
     categories: dict[str, Number] = Field(min_length=1)
 
 
-Mapping = Annotated[LinearMapping | BandsMapping | CategoriesMapping, Field(discriminator="type")]
+class LogMapping(Strict):
+    """A count or an age onto 0..1 on a log scale, as the OpenSSF criticality score maps its
+    signals: ``log(1 + x) / log(1 + max(x, threshold))``, 1 from the threshold on. Values
+    must be 0 or more."""
+
+    type: Literal["log"]
+    threshold: Annotated[Number, Field(gt=0)]
+
+
+Mapping = Annotated[LinearMapping | BandsMapping | CategoriesMapping | LogMapping,
+                    Field(discriminator="type")]
 
 
 class Indicator(Strict):

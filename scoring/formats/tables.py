@@ -26,6 +26,7 @@ from .models import (
     CategoriesMapping,
     DropItem,
     LinearMapping,
+    LogMapping,
     Mapping,
     Override,
     Rubric,
@@ -358,6 +359,9 @@ def apply_mapping(mapping: Mapping, values: pd.Series) -> np.ndarray:
         if mapping.clamp:
             t = np.clip(t, 0.0, 1.0)
         return np.asarray(a + t * (b - a), dtype=float)
+    if isinstance(mapping, LogMapping):
+        threshold = float(mapping.threshold)
+        return np.asarray(np.log1p(x) / np.log1p(np.maximum(x, threshold)), dtype=float)
     assert isinstance(mapping, BandsMapping)
     edges = np.array([s.below for s in mapping.steps[:-1]], dtype=float)
     scores = np.array([s.score for s in mapping.steps], dtype=float)

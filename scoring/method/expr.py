@@ -12,7 +12,8 @@ numpy operation per node, whatever the number of cases. The language::
     atom       := number | name | name "(" formula ("," formula)* ")" | "(" formula ")"
 
 A comparison is 1 where it holds and 0 where it does not. Functions: ``min`` and ``max`` (two
-or more arguments), ``abs``, ``log`` (natural), ``exp``, ``where(condition, then, else)``
+or more arguments), ``abs``, ``log`` (natural), ``exp``, ``round(x, n)`` (to ``n`` decimals,
+``n`` a whole number written out), ``where(condition, then, else)``
 (``then`` where the condition is not 0) and ``prior(figure)`` (the figure's value in the
 case's prior period). A name is a reported figure or another measure.
 
@@ -43,7 +44,8 @@ FAULTS = {MISSING: "an input is missing", DIVISION_BY_ZERO: "division by zero",
 
 FUNCTIONS: dict[str, tuple[int, int | None]] = {  # name -> (fewest, most arguments)
     "min": (2, None), "max": (2, None), "abs": (1, 1), "log": (1, 1), "exp": (1, 1),
-    "where": (3, 3), "prior": (1, 1)}
+    "where": (3, 3), "prior": (1, 1), "round": (2, 2)}
+MAX_DECIMALS = 12  # round(x, n): n from 0 to this
 COMPARISONS = ("<=", ">=", "==", "!=", "<", ">")
 _TOKEN = re.compile(r"""
     (?P<space>\s+)
@@ -182,6 +184,11 @@ class _Parser:
                 want = f"{least}" if least == most else f"at least {least}"
                 raise FormulaError(f"{text}() takes {want} argument"
                                    f"{'' if want == '1' else 's'}, not {len(args)}", offset)
+            if text == "round" and not (args[1].kind == "number"
+                                        and args[1].value == int(args[1].value)
+                                        and 0 <= args[1].value <= MAX_DECIMALS):
+                raise FormulaError(f"round() takes the number of decimals as a whole number "
+                                   f"from 0 to {MAX_DECIMALS}", args[1].offset)
             if text == "prior":
                 if args[0].kind != "name":
                     raise FormulaError("prior() takes the name of a figure", args[0].offset)
@@ -294,6 +301,8 @@ def _eval(node: Node, value_of: Callable[[str], Values], prior_of: Callable[[str
             (np.minimum if name == "min" else np.maximum)(out, x, out=out)
         return np.where(fault == OK, out, np.nan), fault
     x = xs[0]
+    if name == "round":  # to n decimals, as numpy rounds (ties to even)
+        return np.round(x, int(node.args[1].value)), fault
     if name == "abs":
         return np.abs(x), fault
     if name == "log":

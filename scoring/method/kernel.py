@@ -207,7 +207,8 @@ def _composites(fac: pd.DataFrame, pair: np.ndarray, weights: pd.DataFrame, rubr
     included = matrix("included", False)
     total, normalised, contribution, composite = composites(weight, score, included,
                                                             rubric.composite,
-                                                            float(rubric.intercept))
+                                                            float(rubric.intercept),
+                                                            (rubric.scale.lo, rubric.scale.hi))
     fac = _joined(fac, included_weight_total=total[rows],
                   normalised_weight=normalised[rows, slot],
                   contribution=contribution[rows, slot])

@@ -181,13 +181,14 @@ def _extremes(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray
 
 
 def composites(weight: np.ndarray, score: np.ndarray, included: np.ndarray, method: str,
-               intercept: float = 0.0
+               intercept: float = 0.0, scale: tuple[float, float] = (-np.inf, np.inf)
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(included weight total, normalised weights, contributions, composite) of each row of
     (rows × factors) matrices. ``weighted_mean``: ``C = Σ W_f F_f / Σ W_f`` over included
     factors, held within their scores' range; ``weighted_sum``: ``C = Σ W_f F_f``;
     ``points``: ``C = intercept + Σ W_f F_f`` (coefficients W_f of either sign; the
-    intercept is the first term of the sum, then the contributions in factor order)."""
+    intercept is the first term of the sum, then the contributions in factor order), held
+    within the rubric's ``scale`` where it is closed (the criticality score's [0, 1])."""
     included_weight = np.where(included, weight, 0.0)
     total = sum_rows(included_weight)
     with np.errstate(invalid="ignore", divide="ignore"):  # points: weights may sum to 0
@@ -200,7 +201,7 @@ def composites(weight: np.ndarray, score: np.ndarray, included: np.ndarray, meth
     if method == "points":
         terms = np.concatenate([np.full((len(contribution), 1), float(intercept)),
                                 contribution], axis=1)
-        composite = sum_rows(terms)
+        composite = np.clip(sum_rows(terms), scale[0], scale[1])
     else:
         composite = sum_rows(contribution)
     if method == "weighted_mean":  # held within its terms' range, as factor scores are

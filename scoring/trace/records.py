@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,6 +25,7 @@ from ..formats.models import (
     CategoriesMapping,
     Impute,
     LinearMapping,
+    LogMapping,
     Mapping,
     Rubric,
 )
@@ -44,6 +46,8 @@ def mapping_text(m: Mapping) -> str:
                 "clamped")
     if isinstance(m, CategoriesMapping):
         return "categories: " + ", ".join(f"{k} -> {v}" for k, v in m.categories.items())
+    if isinstance(m, LogMapping):
+        return f"log: log(1 + x) / log(1 + max(x, {m.threshold}))"
     assert isinstance(m, BandsMapping)
     return "bands: " + ", ".join(
         f"below {s.below} -> {s.score}" if s.below is not None else f"otherwise -> {s.score}"
@@ -541,7 +545,10 @@ def scenario_records(frames: Frames, case: Case,
                      indicated, unit="points", op="sum",
                      formula="C = intercept + sum(c_f)" if points else "C = sum(c_f)",
                      expression=" + ".join([exact(float(case.rubric.intercept))] * points
-                                           + terms) + f" = {exact(indicated)}",
+                                           + terms) + f" = {exact(indicated)}"
+                     + (f" (held within the scale {scale_text(case.rubric)})"
+                        if points and not math.isinf(case.rubric.scale.hi - case.rubric.scale.lo)
+                        else ""),
                      inputs=(*(("rubric/intercept",) if points else ()), *contribs, *origin)))
         steps, last, band_inputs = ([], f"{sc}/indicated_composite", []) \
             if judgements is None else _judgement_records(sc, judgements[sc], case)

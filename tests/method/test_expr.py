@@ -122,7 +122,7 @@ def test_names_and_priors_with_their_offsets() -> None:
 @pytest.mark.parametrize(("formula", "offset", "message"), [
     ("1 +", 3, "expected a number, a name or '(', not the end of the formula"),
     ("foo(1)", 0, "unknown function 'foo'; the functions are min, max, abs, log, exp, "
-                  "where, prior"),
+                  "where, prior, round"),
     ("max(1)", 0, "max() takes at least 2 arguments, not 1"),
     ("abs(1, 2)", 0, "abs() takes 1 argument, not 2"),
     ("where(1, 2)", 0, "where() takes 3 arguments, not 2"),
@@ -175,3 +175,13 @@ def test_show_writes_the_formula_back_and_puts_values_in() -> None:
     filled = show(tree, lambda n: {"ca": "17336", "cl": "19006", "ta": "66467"}[n.text])
     assert filled == "1.2 * (17336 - 19006) / 66467"
     assert show(parse("-(a + b)")) == "-(a + b)"
+
+
+def test_round_to_a_written_number_of_decimals() -> None:
+    # 1 / 3 = 0.3333...: to 4 decimals 0.3333; 2 / 3 to 4 decimals 0.6667
+    assert run("round(x / 3, 4)", x=[1.0, 2.0])[0] == [0.3333, 0.6667]
+    assert run("round(x, 0)", x=[2.5, 3.5])[0] == [2.0, 4.0]  # ties to even
+    for bad, offset in (("round(x, y)", 9), ("round(x, 1.5)", 9), ("round(x, 13)", 9)):
+        with pytest.raises(FormulaError, match="round\\(\\) takes the number of decimals") as info:
+            parse(bad)
+        assert info.value.offset == offset
