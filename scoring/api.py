@@ -14,7 +14,14 @@ from pydantic import BaseModel
 from .analysis.result import Result, score
 from .errors import InputError, Problem
 from .formats.loader import load_case
-from .formats.models import CaseFile, EvidenceFile, Rubric, ScenariosFile, SourcesFile
+from .formats.models import (
+    CaseFile,
+    EvidenceFile,
+    FiguresFile,
+    Rubric,
+    ScenariosFile,
+    SourcesFile,
+)
 from .output import RunInputs, dumps_json, guard, write_atomic
 from .progress import Progress, no_progress
 
@@ -27,6 +34,7 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "case": CaseFile,
     "sources": SourcesFile,
     "evidence": EvidenceFile,
+    "figures": FiguresFile,
     "scenarios": ScenariosFile,
 }
 

@@ -105,10 +105,13 @@ class Step(Strict):
 
 class BandsMapping(Strict):
     """Thresholds: a raw value gets the score of the first step whose ``below`` exceeds it;
-    the last step has no ``below`` and catches everything else."""
+    the last step has no ``below`` and catches everything else. ``at_threshold``: which step
+    a value equal to a threshold gets, the one ``above`` it (the default: x < below) or the
+    one ``below`` it (x <= below: "x > 0 scores 1" puts 0 in the step below)."""
 
     type: Literal["bands"]
     steps: list[Step] = Field(min_length=1)
+    at_threshold: Literal["above", "below"] = "above"
 
 
 class CategoriesMapping(Strict):

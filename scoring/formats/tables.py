@@ -12,7 +12,7 @@ case is a set of one).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -365,7 +365,8 @@ def apply_mapping(mapping: Mapping, values: pd.Series) -> np.ndarray:
     assert isinstance(mapping, BandsMapping)
     edges = np.array([s.below for s in mapping.steps[:-1]], dtype=float)
     scores = np.array([s.score for s in mapping.steps], dtype=float)
-    return np.asarray(scores[np.searchsorted(edges, x, side="right")], dtype=float)
+    side: Literal["left", "right"] = "left" if mapping.at_threshold == "below" else "right"
+    return np.asarray(scores[np.searchsorted(edges, x, side=side)], dtype=float)
 
 
 def map_values(factor: np.ndarray, indicator: np.ndarray, value: np.ndarray,

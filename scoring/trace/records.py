@@ -49,8 +49,9 @@ def mapping_text(m: Mapping) -> str:
     if isinstance(m, LogMapping):
         return f"log: log(1 + x) / log(1 + max(x, {m.threshold}))"
     assert isinstance(m, BandsMapping)
+    word = "at or below" if m.at_threshold == "below" else "below"
     return "bands: " + ", ".join(
-        f"below {s.below} -> {s.score}" if s.below is not None else f"otherwise -> {s.score}"
+        f"{word} {s.below} -> {s.score}" if s.below is not None else f"otherwise -> {s.score}"
         for s in m.steps
     )
 
@@ -58,8 +59,9 @@ def mapping_text(m: Mapping) -> str:
 def _mapping_detail(mapping: Mapping) -> dict[str, Any]:
     """A mapping as written: a linear mapping's ``clamp`` only when it is off."""
     data = mapping.model_dump()
-    if data.get("clamp") is True:
-        del data["clamp"]
+    for key, default in (("clamp", True), ("at_threshold", "above")):  # new keys, shown only
+        if data.get(key) == default:  # when set otherwise (older outputs stay as they were)
+            del data[key]
     return data
 
 

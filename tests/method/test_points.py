@@ -182,3 +182,34 @@ def test_display_precision_is_the_rubrics(tiny: TinyCase, runner: CliRunner, dec
     assert r.trace["base/item/E1/confidence"].display == "1.0000"  # fractions keep 4
     table = runner.invoke(main, ["score", str(tiny.root)]).output
     assert any(line.split()[:3] == ["base", shown, "Grey"] for line in table.splitlines())
+
+
+@pytest.mark.parametrize(("side", "raw", "score"), [
+    ("above", 0.0, 10.0),   # x < below: 0 is not below 0, so it takes the next step
+    ("above", -1e-9, 0.0),
+    ("below", 0.0, 0.0),    # x <= below: "x > 0 scores 10" puts 0 in the first step
+    ("below", 1e-9, 10.0),
+])
+def test_a_threshold_value_goes_to_the_side_the_mapping_says(tiny: TinyCase, raw: float,
+                                                             side: str, score: float) -> None:
+    tiny.rubric["factors"][0]["indicators"] = [{
+        "id": "margin", "name": "Margin change", "mapping": {
+            "type": "bands", "at_threshold": side,
+            "steps": [{"below": 0, "score": 0}, {"score": 10}]}}]
+    tiny.items = [item("E1", "a", raw, indicator="margin"), item("E2", "b", 0.0)]
+    assert tiny.score().factor_score("base", "a") == score
+
+
+def test_the_schema_has_the_new_fields(runner: CliRunner) -> None:
+    import json
+
+    rubric = json.loads(runner.invoke(main, ["schema", "rubric"]).output)
+    for key in ("composite", "intercept", "band_edge", "decimals", "figures", "measures"):
+        assert key in rubric["properties"], key
+    assert rubric["properties"]["composite"]["enum"] == ["weighted_mean", "weighted_sum",
+                                                         "points"]
+    assert "LogMapping" in rubric["$defs"] and "Measure" in rubric["$defs"]
+    figures = json.loads(runner.invoke(main, ["schema", "figures"]).output)
+    assert figures["title"] == "scoring figures file"
+    assert set(figures["$defs"]["Figure"]["required"]) == {"id", "figure", "period", "value",
+                                                           "observed", "sources"}
