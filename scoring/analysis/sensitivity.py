@@ -120,9 +120,10 @@ def break_evens(rubric: Rubric, weights: pd.Series, scores: pd.Series) -> tuple[
             continue
         for f, w, fs in rows:
             n = w if method != "weighted_mean" else w / total_w
-            delta = (boundary - c) / n
+            # a weight so small that its share is 0 (5e-324 of 3): no score change moves C
+            delta = (boundary - c) / n if n != 0 else math.copysign(math.inf, boundary - c)
             needed = fs + delta
-            ok = smin <= needed <= smax
+            ok = math.isfinite(needed) and smin <= needed <= smax
             if method != "weighted_mean":
                 wn = w + (boundary - c) / fs if fs != 0 else None
             else:

@@ -187,3 +187,13 @@ def test_simulation_into_a_reused_buffer_is_the_same() -> None:
     for sc in r.scenario_ids:
         alone = simulate(rubric, items, factors, sc, draws=3000)
         assert simulate(rubric, items, factors, sc, draws=3000, buffer=buffer) == alone
+
+
+def test_a_weight_whose_share_is_zero_has_no_break_even(tiny: TinyCase) -> None:
+    """5e-324 / 3 is 0 as a float: the factor's normalised weight is 0, so no change of its
+    score moves the composite (found by the fuzz test: it divided by that 0)."""
+    tiny.rubric["factors"][1]["weight"] = 5e-324
+    tiny.items = [item("E1", "a", 40), item("E2", "b", 90)]
+    r = tiny.score()
+    b = [x for x in r.sensitivity["base"].break_evens if x.factor == "b"]
+    assert b and all(x.score_change is None for x in b)
