@@ -26,6 +26,7 @@ from ..trace.judgements import Judgement, judgements
 from .uncertainty import DEFAULT_DRAWS, DEFAULT_SEED
 
 if TYPE_CHECKING:  # the records and analyses are imported where they are built
+    from .attribution import Attribution
     from .sensitivity import ScenarioSensitivity
     from .uncertainty import Simulation
 
@@ -51,6 +52,7 @@ class Result:
     sensitivity: dict[str, ScenarioSensitivity] = field(default_factory=dict)
     simulations: dict[str, Simulation] = field(default_factory=dict)
     measured: Measured | None = None  # the rubric's measures of the case, when it has any
+    attributions: dict[str, Attribution | None] = field(default_factory=dict)
     _built: dict[str, Trace] = field(default_factory=dict, repr=False, compare=False)
     _found: dict[str, dict[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
 
@@ -60,7 +62,11 @@ class Result:
         show only the headline numbers (the terminal table, CSV) never pay for it."""
         if "trace" not in self._built:
             from ..trace.records import leaf_records, scenario_records
-            from .robustness_records import sensitivity_records, simulation_records
+            from .robustness_records import (
+                attribution_records,
+                sensitivity_records,
+                simulation_records,
+            )
 
             records = leaf_records(self.case, self.measured) + scenario_records(
                 self.frames, self.case, self.judgements)
@@ -70,6 +76,9 @@ class Result:
                 ids = [str(i) for i in items.loc[items["scenario"] == sc, "item"]]
                 records += sensitivity_records(sens, rubric.composite)
                 records += simulation_records(self.simulations[sc], ids)
+            for att in self.attributions.values():
+                if att is not None:
+                    records += attribution_records(att)
             if rubric.decimals != 2:  # a published method's own precision
                 records = [dataclasses.replace(r, decimals=rubric.decimals)
                            if r.unit in ("points", "delta") else r for r in records]
@@ -180,7 +189,11 @@ def score(case: Case, analyses: bool = True, draws: int = DEFAULT_DRAWS,
     judged = judgements(frames, case.rubric, overrides)
     sens: dict[str, ScenarioSensitivity] = {}
     sims: dict[str, Simulation] = {}
+    attributions: dict[str, Attribution | None] = {}
     if analyses:
+        from .attribution import attribute
+
+        attributions = attribute(case)
         from .sensitivity import analyse
         from .uncertainty import DrawBuffer, simulate
 
@@ -193,4 +206,4 @@ def score(case: Case, analyses: bool = True, draws: int = DEFAULT_DRAWS,
                                                in rubric.weight_ranges.items()},
                                 max_sd=None if rubric.uncertainty_max_sd is None
                                 else float(rubric.uncertainty_max_sd), buffer=buffer)
-    return Result(case, frames, judged, sens, sims, tables.measured)
+    return Result(case, frames, judged, sens, sims, tables.measured, attributions)

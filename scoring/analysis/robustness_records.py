@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..display import exact
 from ..trace.core import TraceRecord
+from .attribution import Attribution
 from .sensitivity import ScenarioSensitivity
 from .uncertainty import Simulation
 
@@ -85,4 +86,31 @@ def simulation_records(m: Simulation, item_ids: list[str]) -> list[TraceRecord]:
                      f"Share of draws in which {sc} lands in {band}", p, unit="percent",
                      op="monte carlo", formula="draws in the band / all draws",
                      expression=f"{round(p * m.draws)} of {how}", inputs=inputs))
+    return out
+
+
+def attribution_records(a: Attribution) -> list[TraceRecord]:
+    """``<scenario>/attribution/<n>`` for change ``n`` (and ``<scenario>/attribution/
+    overrides``): the Shapley share of the change against base. The record's detail holds
+    the final composite of every subset of the changes, so each share can be redone."""
+    sc, k = a.scenario, len(a.players)
+    detail = {"players": list(a.players),
+              "composite_of_subset": a.composites.tolist(),
+              "subset_rule": "composite_of_subset[m] is the final composite with the changes "
+                             "whose bits are set in m applied (bit i: players[i])"}
+    out = []
+    for i, (player, value) in enumerate(zip(a.players, a.values.tolist(), strict=True)):
+        tail = player.rsplit("/", 1)[-1]
+        alone = float(a.composites[1 << i] - a.composites[0])
+        out.append(R(f"{sc}/attribution/{tail}", "number",
+                     f"Share of {player} in the change of {sc} against base",
+                     value, unit="delta", op="shapley",
+                     formula="phi_i = sum over the subsets S of the other changes of "
+                             "|S|! (k - |S| - 1)! / k! x (C(S + i) - C(S))",
+                     expression=(f"over the {2 ** (k - 1)} subsets of the other {k - 1} "
+                                 f"changes (C of every subset in this record's detail); alone "
+                                 f"it moves C by {exact(alone)}; its share = {exact(value)}"),
+                     inputs=(player if not player.endswith("/overrides") else f"scenario/{sc}",
+                             f"{sc}/change_vs_base"),
+                     detail=detail))
     return out

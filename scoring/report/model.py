@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import numpy as np
+
 from .. import __version__
 from ..analysis.result import Result
 from ..formats.checks_judgement import scale_text
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from .robustness import Robustness
 
 SAFE_SCHEMES = ("http", "https", "mailto")
+WATERFALL_WIDTH = 480  # px of the waterfall of a scenario's change against base
 CHART_WIDTH = 640  # px of the 0..scale-max axis in the contribution charts
 N_PALETTE = 8
 
@@ -140,6 +143,22 @@ class ScenarioView:
     indicated: Num
     gates: tuple[GateView, ...]
     overrides: tuple[OverrideView, ...]
+    attribution: tuple[ShareRow, ...] = ()  # the change against base, split among changes
+    waterfall_height: int = 0
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    """One change's Shapley share of a scenario's change against base, and its bar in the
+    waterfall (px): from the running total before it to the one after it."""
+
+    change: Link
+    op: str
+    share: Num
+    x: float
+    width: float
+    y: int
+    up: bool
 
 
 @dataclass(frozen=True)
@@ -420,7 +439,34 @@ class _Builder:
             tuple(factor_rows), self.segments(sc), self.evidence(sc), changes,
             bool(self.trace[f"{sc}/composite"].assumptions),
             build_robustness(self.result, sc, self.num),
-            self.num(f"{sc}/indicated_composite"), *self.judgement(sc))
+            self.num(f"{sc}/indicated_composite"), *self.judgement(sc),
+            *self.attribution(sc, meta))
+
+    def attribution(self, sc: str, meta: Any) -> tuple[tuple[ShareRow, ...], int]:
+        """The scenario's shares (``<sc>/attribution/<n>``) as rows and waterfall bars."""
+        att = self.result.attributions.get(sc)
+        if att is None or meta is None:
+            return (), 0
+        base = float(att.composites[0])
+        ends = base + np.cumsum(att.values)
+        starts = np.concatenate([[base], ends[:-1]])
+        lo = float(min(base, starts.min(initial=base), ends.min(initial=base)))
+        hi = float(max(base, starts.max(initial=base), ends.max(initial=base)))
+        width = hi - lo or 1.0
+
+        def px(v: float) -> float:
+            return round((v - lo) / width * WATERFALL_WIDTH, 3)
+
+        rows = []
+        ops = {f"{sc}/change/{i + 1}": ch.op for i, ch in enumerate(meta.changes)}
+        for k, (player, a, b) in enumerate(zip(att.players, starts.tolist(), ends.tolist(),
+                                                strict=True)):
+            tail = player.rsplit("/", 1)[-1]
+            rows.append(ShareRow(Link(player if tail != "overrides" else f"scenario/{sc}",
+                                      player), ops.get(player, "overrides"),
+                                 self.num(f"{sc}/attribution/{tail}"), px(min(a, b)),
+                                 max(round(abs(px(b) - px(a)), 3), 1.0), 18 * k + 4, b >= a))
+        return tuple(rows), 18 * len(rows) + 8
 
     def judgement(self, sc: str) -> tuple[tuple[GateView, ...], tuple[OverrideView, ...]]:
         j = self.result.judgements.get(sc)

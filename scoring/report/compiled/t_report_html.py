@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/report.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = '047b194ceaab653e3af81324c0944579504cc99f14744ad9fe087266841c989e'
+FINGERPRINT = 'd601d8553f0966ab7f05ee1ea4523e37903f2c182029767add1699aaf6ef61da'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.html'
 
@@ -339,6 +339,66 @@ def root(context, missing=missing):
                 yield '</li>\n'
             l_2_ch = missing
             yield '</ol>\n'
+        if environment.getattr(l_1_sc, 'attribution'):
+            pass
+            yield '<h3>Why '
+            yield escape(environment.getattr(l_1_sc, 'id'))
+            yield ' differs from base</h3>\n<p>The change against base, '
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_sc, 'change_vs_base'), _loop_vars=_loop_vars))
+            yield ', split exactly among the scenario\'s changes: each change\'s share is its Shapley value, its average effect over every order the changes could be applied in (docs/method.md, "Attribution of a scenario\'s change"). The shares add up to the change against base.</p>\n<svg class="chart" role="img" aria-labelledby="wf-'
+            yield escape(environment.getattr(l_1_sc, 'id'))
+            yield '" width="500" height="'
+            yield escape(environment.getattr(l_1_sc, 'waterfall_height'))
+            yield '" viewBox="-10 0 500 '
+            yield escape(environment.getattr(l_1_sc, 'waterfall_height'))
+            yield '">\n<title id="wf-'
+            yield escape(environment.getattr(l_1_sc, 'id'))
+            yield '">Waterfall from the base composite to the '
+            yield escape(environment.getattr(l_1_sc, 'id'))
+            yield ' composite, one bar per change</title>\n'
+            for l_2_r in environment.getattr(l_1_sc, 'attribution'):
+                _loop_vars = {}
+                pass
+                yield '<a href="#'
+                yield escape(environment.getattr(environment.getattr(l_2_r, 'share'), 'id'))
+                yield '"><rect class="'
+                if environment.getattr(l_2_r, 'up'):
+                    pass
+                    yield 'seg-up'
+                else:
+                    pass
+                    yield 'seg-down'
+                yield '" x="'
+                yield escape(environment.getattr(l_2_r, 'x'))
+                yield '" y="'
+                yield escape(environment.getattr(l_2_r, 'y'))
+                yield '" width="'
+                yield escape(environment.getattr(l_2_r, 'width'))
+                yield '" height="14" data-value="'
+                yield escape(environment.getattr(environment.getattr(l_2_r, 'share'), 'raw'))
+                yield '"><title>'
+                yield escape(environment.getattr(environment.getattr(l_2_r, 'change'), 'text'))
+                yield ': '
+                yield escape(environment.getattr(environment.getattr(l_2_r, 'share'), 'display'))
+                yield '</title></rect></a>\n'
+            l_2_r = missing
+            yield '</svg>\n<div class="wrap"><table>\n<caption>Shares of the change against base, by change</caption>\n<thead><tr><th scope="col">Change</th><th scope="col">Op</th><th scope="col">Share</th></tr></thead>\n<tbody>\n'
+            for l_2_r in environment.getattr(l_1_sc, 'attribution'):
+                _loop_vars = {}
+                pass
+                yield '<tr><th scope="row"><a href="#'
+                yield escape(environment.getattr(environment.getattr(l_2_r, 'change'), 'id'))
+                yield '">'
+                yield escape(environment.getattr(environment.getattr(l_2_r, 'change'), 'text'))
+                yield '</a></th><td>'
+                yield escape(environment.getattr(l_2_r, 'op'))
+                yield '</td><td class="n">'
+                yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_r, 'share'), _loop_vars=_loop_vars))
+                yield '</td></tr>\n'
+            l_2_r = missing
+            yield '<tr><th scope="row" colspan="2">Change against base (the sum)</th><td class="n">'
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_sc, 'change_vs_base'), _loop_vars=_loop_vars))
+            yield '</td></tr>\n</tbody>\n</table></div>\n'
         yield '<h3>Contributions to the composite</h3>\n<svg class="chart" role="img" aria-labelledby="chart-'
         yield escape(environment.getattr(l_1_sc, 'id'))
         yield '" width="'
@@ -1105,4 +1165,4 @@ def root(context, missing=missing):
     yield '</tbody>\n</table></div>\n</section>\n</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '5=26&8=33&9=35&12=54&13=57&25=67&31=73&34=100&37=110&39=116&41=119&43=123&46=136&47=178&51=187&52=194&54=201&55=204&58=206&63=225&64=230&65=234&66=240&67=242&68=258&69=261&70=269&71=272&73=298&74=301&77=321&79=324&83=341&84=347&85=353&86=366&88=386&90=396&93=398&94=438&95=440&98=442&100=447&101=463&102=469&103=474&106=502&109=504&114=544&117=546&120=560&121=566&122=570&123=576&128=605&129=610&130=614&133=620&142=640&143=646&144=652&145=654&146=659&147=662&148=674&152=690&159=693&166=720&172=769&173=772&174=778&175=786&176=788&186=799&191=846&192=850&197=852&201=894&204=896&211=910&218=923&222=943&223=953&224=973&225=978&228=984&235=998&236=1007&237=1009&238=1012&239=1019&240=1029&241=1035&242=1039&248=1047&249=1069&253=1072&260=1092'
+debug_info = '5=26&8=33&9=35&12=54&13=57&25=67&31=73&34=100&37=110&39=116&41=119&43=123&46=136&47=178&51=187&52=194&54=201&55=204&58=206&63=225&64=230&65=234&66=240&67=242&68=258&69=261&70=269&71=272&73=298&74=301&77=321&79=324&82=340&83=345&84=347&85=353&86=357&92=384&93=398&97=401&98=407&99=413&100=426&102=446&104=456&107=458&108=498&109=500&112=502&114=507&115=523&116=529&117=534&120=562&123=564&128=604&131=606&134=620&135=626&136=630&137=636&142=665&143=670&144=674&147=680&156=700&157=706&158=712&159=714&160=719&161=722&162=734&166=750&173=753&180=780&186=829&187=832&188=838&189=846&190=848&200=859&205=906&206=910&211=912&215=954&218=956&225=970&232=983&236=1003&237=1013&238=1033&239=1038&242=1044&249=1058&250=1067&251=1069&252=1072&253=1079&254=1089&255=1095&256=1099&262=1107&263=1129&267=1132&274=1152'
