@@ -124,7 +124,7 @@ def build_tables(cases: CaseSet | Case, lean: bool = False) -> Tables:
     parts = [base]
     weights: list[tuple[np.ndarray, int, str, dict[str, tuple[float, str | None]]]] = [
         (np.arange(n, dtype=np.int64), 0, BASE, rubric_weights)]
-    drops: list[pd.DataFrame] = []
+    drops: list[Cols] = []
     for codes, scenarios in groups:
         rows_of = _take(base, np.isin(base["case"], codes))
         for rank, sc in enumerate(scenarios, start=1):
@@ -216,7 +216,7 @@ def _groups(cs: CaseSet) -> list[tuple[np.ndarray, tuple[Scenario, ...]]]:
 
 def overlay(base: Cols, sc: Scenario, code: int, rubric: Rubric, codes: np.ndarray,
             as_of: np.ndarray) -> tuple[Cols, dict[str, tuple[float, str | None]],
-                                         list[pd.DataFrame]]:
+                                         list[Cols]]:
     """The rows of scenario ``sc`` (scenario code ``code``) for the cases ``codes``: ``base``
     (their base rows) with its changes applied in order, each to every case at once; its
     factor weights (and the change that set each); the items it dropped."""
@@ -225,7 +225,7 @@ def overlay(base: Cols, sc: Scenario, code: int, rubric: Rubric, codes: np.ndarr
     weights: dict[str, tuple[float, str | None]] = {
         f.id: (float(f.weight), None) for f in rubric.factors}
     factor_ids = [f.id for f in rubric.factors]
-    drops: list[pd.DataFrame] = []
+    drops: list[Cols] = []
     for i, ch in enumerate(sc.changes):
         cid = change_id(sc.id, i)
         if isinstance(ch, SetWeight):
@@ -238,10 +238,10 @@ def overlay(base: Cols, sc: Scenario, code: int, rubric: Rubric, codes: np.ndarr
             continue
         hit = rows["item"] == ch.item
         if isinstance(ch, DropItem):
-            drops.append(pd.DataFrame({
-                "case": rows["case"][hit], "scenario": sc.id,
-                "factor": np.asarray(factor_ids, dtype=object)[rows["factor"][hit]],
-                "item": ch.item, "change": cid}))
+            m = int(hit.sum())
+            drops.append({"case": rows["case"][hit], "scenario": _repeat_obj(sc.id, m),
+                          "factor": np.asarray(factor_ids, dtype=object)[rows["factor"][hit]],
+                          "item": _repeat_obj(ch.item, m), "change": _repeat_obj(cid, m)})
             rows = _take(rows, ~hit)
             continue
         column = "value_changes"
@@ -325,17 +325,17 @@ def _weights(weights: list[tuple[np.ndarray, int, str, dict[str, tuple[float, st
     })
 
 
-def _drops(drops: list[pd.DataFrame], ids: list[str], scenario_ids: list[str]) -> pd.DataFrame:
-    d = pd.concat(drops, ignore_index=True) if drops else pd.DataFrame(
-        {"case": np.zeros(0, np.int64), "scenario": [], "factor": [], "item": [],
-         "change": []})
-    d = d.iloc[np.argsort(d["case"].to_numpy(dtype=np.int64), kind="stable")]
+def _drops(drops: list[Cols], ids: list[str], scenario_ids: list[str]) -> pd.DataFrame:
+    names = ("case", "scenario", "factor", "item", "change")
+    d = {k: np.concatenate([p[k] for p in drops]) if drops else
+         np.zeros(0, np.int64 if k == "case" else object) for k in names}
+    order = np.argsort(d["case"].astype(np.int64), kind="stable")
     return pd.DataFrame({
-        "case": _categorical(d["case"].to_numpy(dtype=np.int64), categories=ids),
-        "scenario": pd.Categorical(d["scenario"].to_numpy(), categories=scenario_ids),
-        "factor": pd.Series(d["factor"].to_numpy(), dtype=object),
-        "item": pd.Series(d["item"].to_numpy(), dtype=object),
-        "change": pd.Series(d["change"].to_numpy(), dtype=object)})
+        "case": _categorical(d["case"][order].astype(np.int64), categories=ids),
+        "scenario": pd.Categorical(d["scenario"][order], categories=scenario_ids),
+        "factor": pd.Series(d["factor"][order], dtype=object),
+        "item": pd.Series(d["item"][order], dtype=object),
+        "change": pd.Series(d["change"][order], dtype=object)})
 
 
 def _overrides(cs: CaseSet) -> dict[tuple[str, str], tuple[Override, ...]]:
@@ -347,12 +347,18 @@ def _overrides(cs: CaseSet) -> dict[tuple[str, str], tuple[Override, ...]]:
     return out
 
 
-def apply_mapping(mapping: Mapping, values: pd.Series) -> np.ndarray:
-    """Map raw indicator values onto the scale (vectorised over one indicator's rows)."""
+def apply_mapping(mapping: Mapping, values: np.ndarray) -> np.ndarray:
+    """Map raw indicator values (an object array: numbers, or labels) onto the scale,
+    vectorised over one indicator's rows."""
     if isinstance(mapping, CategoriesMapping):
-        table = {k: float(v) for k, v in mapping.categories.items()}
-        return values.map(table).to_numpy(dtype=float)
-    x = values.to_numpy(dtype=float)
+        labels = np.array(list(mapping.categories), dtype=str)
+        scores = np.array([float(v) for v in mapping.categories.values()])
+        order = np.argsort(labels)
+        texts = values.astype(str)
+        at = np.minimum(np.searchsorted(labels[order], texts), len(labels) - 1)
+        found = labels[order][at] == texts
+        return np.where(found, scores[order][at], np.nan)
+    x = values.astype(float)
     if isinstance(mapping, LinearMapping):
         (lo, hi), (a, b) = mapping.input, mapping.output
         t = (x - lo) / (hi - lo)
@@ -375,17 +381,17 @@ def map_values(factor: np.ndarray, indicator: np.ndarray, value: np.ndarray,
     ``factor``: factor positions (codes in rubric order); ``indicator``: ids or None;
     ``value``: numbers and labels."""
     out = np.full(len(value), np.nan)
-    direct = np.asarray(pd.isna(pd.Series(indicator, dtype=object)), dtype=bool)
-    out[direct] = value[direct].astype(float)
-    rows = np.flatnonzero(~direct)
+    has = np.asarray(indicator != None)  # noqa: E711 - elementwise, on an object column
+    out[~has] = value[~has].astype(float)
+    rows = np.flatnonzero(has)
     if not len(rows):
         return out
-    ind_code, ind_ids = pd.factorize(pd.Series(indicator[rows], dtype=object))
-    key = factor[rows].astype(np.int64) * len(ind_ids) + ind_code
+    ind_ids, ind_code = np.unique(indicator[rows].astype(str), return_inverse=True)
+    key = factor[rows].astype(np.int64) * len(ind_ids) + ind_code.reshape(-1)
     for k in np.unique(key).tolist():  # one mapping at a time, over all its rows
         f, i = divmod(k, len(ind_ids))
         mapping = next(ind.mapping for ind in rubric.factors[f].indicators
                        if ind.id == ind_ids[i])
         mine = rows[key == k]
-        out[mine] = apply_mapping(mapping, pd.Series(value[mine], dtype=object))
+        out[mine] = apply_mapping(mapping, value[mine])
     return out
