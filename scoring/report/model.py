@@ -111,6 +111,7 @@ class GateView:
     detail: str  # the condition, with the factor score written in
     after: Num | None  # the composite after the gate (when it fired)
     band_rule: str | None
+    changed: bool = False  # it moved the composite, or its band rule moved the band
 
 
 @dataclass(frozen=True)
@@ -478,8 +479,10 @@ class _Builder:
         for st in j.steps:
             if st.kind == "gate":
                 after = self.num(f"{sc}/gate/{st.id}") if st.fired else None
+                moved_band = st.band_rule is not None and j.band != j.band_of_final
                 gviews.append(GateView(st.id, gates[st.id].description, st.fired, st.detail,
-                                       after, st.band_rule))
+                                       after, st.band_rule,
+                                       st.fired and (st.before != st.after or moved_band)))
             else:
                 entry = self.trace[f"{sc}/override/{st.id}/entry"]
                 d = entry.detail

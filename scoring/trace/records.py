@@ -487,7 +487,7 @@ def _judgement_records(sc: str, j: Judgement, case: Case) -> tuple[list[TraceRec
             out.append(R(rid, "number", f"After gate {step.id} ({sc})", step.after,
                          unit="points", op="gate", formula="gate: when a factor score crosses "
                          "a threshold, floor/cap the composite or the band",
-                         expression=f"fired because {step.detail}: {what}; composite "
+                         expression=f"triggered: {step.detail}; so {what}; composite "
                                     f"{exact(step.before)} -> {exact(step.after)}",
                          inputs=(prev, f"rubric/gate/{step.id}",
                                  f"{sc}/factor/{g.when.factor}/score")))

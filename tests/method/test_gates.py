@@ -109,3 +109,21 @@ def test_diff_names_the_gate_effect(gated: TinyCase, tmp_path) -> None:  # type:
     sd = case_diff(old.score(), new.score()).scenarios[0]
     # nothing moved but the gate: -10
     assert (sd.score_effect, sd.judgement_effect, sd.total) == pytest.approx((0.0, -10.0, -10.0))
+
+
+@pytest.mark.parametrize(("when", "b", "words"), [
+    ({"at_least": 60}, 59.99, "factor b 59.99 is below 60"),
+    ({"at_least": 60}, 60.0, "factor b 60.00 is at least 60"),
+    # 59.996 would show as 60.00, "below 60" would read false: more digits are shown
+    ({"at_least": 60}, 59.996, "factor b 59.996 is below 60"),
+    ({"at_most": 30}, 30.01, "factor b 30.01 is above 30"),
+    ({"at_least": 20, "at_most": 30}, 35.0, "factor b 35.00 is above 30"),
+    ({"at_least": 20, "at_most": 30}, 25.0, "factor b 25.00 is at least 20 and at most 30"),
+])
+def test_a_gate_condition_is_a_true_statement(tiny: TinyCase, when: dict[str, float],
+                                              b: float, words: str) -> None:
+    tiny.rubric["gates"] = [{"id": "g", "when": {"factor": "b", **when},
+                             "then": {"composite_at_least": 90}}]
+    tiny.items = [item("E1", "a", 40), item("E2", "b", b)]
+    step = tiny.score().judgements["base"].steps[0]
+    assert step.detail == words

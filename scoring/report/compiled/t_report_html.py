@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/report.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = 'd601d8553f0966ab7f05ee1ea4523e37903f2c182029767add1699aaf6ef61da'
+FINGERPRINT = 'c7a94202cad2568cf49a014339f9869ed7d618727b7e4c00072fb59b74ee5540'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.html'
 
@@ -281,19 +281,31 @@ def root(context, missing=missing):
                     yield '</code></a>: '
                     if environment.getattr(l_2_g, 'fired'):
                         pass
-                        yield '<strong>fired</strong> ('
+                        yield '<strong>triggered</strong>: '
                         yield escape(environment.getattr(l_2_g, 'detail'))
-                        yield '); composite after it '
-                        yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_g, 'after'), _loop_vars=_loop_vars))
-                        if environment.getattr(l_2_g, 'band_rule'):
+                        yield '; '
+                        if environment.getattr(l_2_g, 'changed'):
                             pass
-                            yield '; '
-                            yield escape(environment.getattr(l_2_g, 'band_rule'))
+                            yield 'composite after it '
+                            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_g, 'after'), _loop_vars=_loop_vars))
+                            if environment.getattr(l_2_g, 'band_rule'):
+                                pass
+                                yield '; '
+                                yield escape(environment.getattr(l_2_g, 'band_rule'))
+                        else:
+                            pass
+                            yield 'it changed nothing (composite '
+                            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_g, 'after'), _loop_vars=_loop_vars))
+                            if environment.getattr(l_2_g, 'band_rule'):
+                                pass
+                                yield ', and the '
+                                yield escape(environment.getattr(l_2_g, 'band_rule'))
+                                yield ' already held'
+                            yield ')'
                     else:
                         pass
-                        yield 'did not fire ('
+                        yield 'not triggered: '
                         yield escape(environment.getattr(l_2_g, 'detail'))
-                        yield ')'
                     yield '.</li>\n'
                 l_2_g = missing
                 yield '</ul>'
@@ -1165,4 +1177,4 @@ def root(context, missing=missing):
     yield '</tbody>\n</table></div>\n</section>\n</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '5=26&8=33&9=35&12=54&13=57&25=67&31=73&34=100&37=110&39=116&41=119&43=123&46=136&47=178&51=187&52=194&54=201&55=204&58=206&63=225&64=230&65=234&66=240&67=242&68=258&69=261&70=269&71=272&73=298&74=301&77=321&79=324&82=340&83=345&84=347&85=353&86=357&92=384&93=398&97=401&98=407&99=413&100=426&102=446&104=456&107=458&108=498&109=500&112=502&114=507&115=523&116=529&117=534&120=562&123=564&128=604&131=606&134=620&135=626&136=630&137=636&142=665&143=670&144=674&147=680&156=700&157=706&158=712&159=714&160=719&161=722&162=734&166=750&173=753&180=780&186=829&187=832&188=838&189=846&190=848&200=859&205=906&206=910&211=912&215=954&218=956&225=970&232=983&236=1003&237=1013&238=1033&239=1038&242=1044&249=1058&250=1067&251=1069&252=1072&253=1079&254=1089&255=1095&256=1099&262=1107&263=1129&267=1132&274=1152'
+debug_info = '5=26&8=33&9=35&12=54&13=57&25=67&31=73&34=100&37=110&39=116&41=119&43=123&46=136&47=178&51=187&52=194&54=201&55=204&58=206&63=225&64=230&65=234&66=240&67=242&68=258&69=261&70=269&71=272&73=310&74=313&77=333&79=336&82=352&83=357&84=359&85=365&86=369&92=396&93=410&97=413&98=419&99=425&100=438&102=458&104=468&107=470&108=510&109=512&112=514&114=519&115=535&116=541&117=546&120=574&123=576&128=616&131=618&134=632&135=638&136=642&137=648&142=677&143=682&144=686&147=692&156=712&157=718&158=724&159=726&160=731&161=734&162=746&166=762&173=765&180=792&186=841&187=844&188=850&189=858&190=860&200=871&205=918&206=922&211=924&215=966&218=968&225=982&232=995&236=1015&237=1025&238=1045&239=1050&242=1056&249=1070&250=1079&251=1081&252=1084&253=1091&254=1101&255=1107&256=1111&262=1119&263=1141&267=1144&274=1164'
