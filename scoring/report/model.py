@@ -387,8 +387,18 @@ class _Builder:
         if n is None:
             raw = "" if rec.value is None else (
                 rec.value if isinstance(rec.value, str) else repr(float(rec.value)))
-            n = self._nums[rec.id] = Num(rec.id, rec.display, raw, bool(rec.assumptions))
+            n = self._nums[rec.id] = Num(rec.id, rec.display, raw, self._assumed(rec))
         return n
+
+    def _assumed(self, rec: TraceRecord) -> bool:
+        """Whether a number depends on an assumption or a scenario change: it rests on one
+        (``assumptions``) and its value is not what the same number is in base. A scenario's
+        coverage of 100 %, or a factor no change touched, equals base and is not marked."""
+        if not rec.assumptions:
+            return False
+        head, _, rest = rec.id.partition("/")
+        twin = self.trace.get(f"{BASE}/{rest}") if head != BASE and rest else None
+        return twin is None or twin.value != rec.value
 
     def ref(self, rid: str) -> Num | Link:
         x = self._refs.get(rid)

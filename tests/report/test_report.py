@@ -227,3 +227,19 @@ def test_fragments_escape_as_markupsafe_does(text: str) -> None:
     from scoring.report.html import _escape
 
     assert _escape(text) == str(markupsafe.escape(text))
+
+
+def test_assumed_marks_only_numbers_a_change_moves() -> None:
+    """Bear's coverage is 100 % as in base: it rests on the weights (which a change may set)
+    but no change moves it, so it is not marked; bear's composite is."""
+    from scoring.report.model import build_report
+
+    r = scoring.score(scoring.load_case(META))
+    page = build_report(r)
+    bear = next(s for s in page.scenarios if s.id == "bear")
+    assert r.trace["bear/coverage"].assumptions  # structurally downstream of changes
+    assert r.trace["bear/coverage"].value == r.trace["base/coverage"].value == 1.0
+    assert bear.coverage.assumed is False
+    assert bear.composite.assumed is True
+    base = next(s for s in page.scenarios if s.id == "base")
+    assert base.composite.assumed is False
