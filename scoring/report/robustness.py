@@ -23,6 +23,9 @@ class BreakEvenRow:
     up_target: str | None
     up_score: Num | None
     up_weight: Num | None
+    # why the band below (above) cannot be reached while a gate holds it, or None
+    down_blocked: str | None = None
+    up_blocked: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,14 +84,18 @@ def build_robustness(result: Result, sc: str, num: Callable[[str], Num]) -> Robu
 
     rows = []
     targets = {(b.factor, b.direction): b.target_band for b in s.break_evens}
+    blocked = _gate_limits(result, sc)
     for f in dict.fromkeys(b.factor for b in s.break_evens):
         def get(direction: str, what: str, f: str = f) -> Num | None:
             rid = f"{sc}/sensitivity/{f}/{direction}/{what}"
             return num(rid) if rid in result.trace else None
 
-        rows.append(BreakEvenRow(f, targets.get((f, "down")), get("down", "score_change"),
-                                 get("down", "weight_needed"), targets.get((f, "up")),
-                                 get("up", "score_change"), get("up", "weight_needed")))
+        down, up = targets.get((f, "down")), targets.get((f, "up"))
+        rows.append(BreakEvenRow(f, down, get("down", "score_change"),
+                                 get("down", "weight_needed"), up,
+                                 get("up", "score_change"), get("up", "weight_needed"),
+                                 blocked.get(down) if down else None,
+                                 blocked.get(up) if up else None))
     stakes = tuple(StakeRow(Link(_origin(result, sc, st.item), st.item), st.factor,
                             num(f"{sc}/sensitivity/item/{st.item}/at_stake"))
                    for st in s.stakes[:STAKES_SHOWN])
@@ -106,6 +113,34 @@ def build_robustness(result: Result, sc: str, num: Callable[[str], Num]) -> Robu
         px(s.composite), m.draws, m.seed, num(f"{sc}/simulation/p05"),
         num(f"{sc}/simulation/p50"), num(f"{sc}/simulation/p95"), chances, likely_band,
         num(f"{sc}/simulation/band/{likely_band}"))
+
+
+def _gate_limits(result: Result, sc: str) -> dict[str, str]:
+    """The bands the scenario's triggered gates forbid, each with why: a band floor or cap
+    (or a forced band) holds whatever the composite does, so a break-even toward such a band
+    would not move the final band."""
+    rubric = result.case.rubric
+    names = [b.name for b in rubric.bands]
+    judgement = result.judgements.get(sc)
+    out: dict[str, str] = {}
+    if judgement is None:
+        return out
+    gates = {g.id: g for g in rubric.gates}
+    for step in judgement.steps:
+        if step.kind != "gate" or not step.fired:
+            continue
+        t = gates[step.id].then
+        for k, band in enumerate(names):
+            if t.band is not None and band != t.band:
+                why = f"gate {step.id} sets the band to {t.band}"
+            elif t.band_at_least is not None and k < names.index(t.band_at_least):
+                why = f"gate {step.id} holds the band at least {t.band_at_least}"
+            elif t.band_at_most is not None and k > names.index(t.band_at_most):
+                why = f"gate {step.id} holds the band at most {t.band_at_most}"
+            else:
+                continue
+            out.setdefault(band, why)
+    return out
 
 
 def _origin(result: Result, sc: str, item: str) -> str:

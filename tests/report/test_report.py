@@ -243,3 +243,19 @@ def test_assumed_marks_only_numbers_a_change_moves() -> None:
     assert bear.composite.assumed is True
     base = next(s for s in page.scenarios if s.id == "base")
     assert base.composite.assumed is False
+
+
+def test_break_evens_do_not_offer_a_band_a_gate_forbids() -> None:
+    """Base is Elevated and the governance_floor gate (data governance 75 >= 70) holds the
+    band at least Elevated: no factor can take base down to Moderate, and the table says why
+    instead of offering a score change."""
+    from scoring.report.model import build_report
+
+    page = build_report(scoring.score(scoring.load_case(META)))
+    base = next(s for s in page.scenarios if s.id == "base")
+    assert base.robustness is not None
+    rows = base.robustness.break_evens
+    assert rows and all(r.down_target == "Moderate" for r in rows)
+    assert {r.down_blocked for r in rows} == {
+        "gate governance_floor holds the band at least Elevated"}
+    assert all(r.up_blocked is None for r in rows)  # High is allowed

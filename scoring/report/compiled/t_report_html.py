@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/report.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = 'c7a94202cad2568cf49a014339f9869ed7d618727b7e4c00072fb59b74ee5540'
+FINGERPRINT = '774372a686c85b87123b03be015891f445b9fd9e8b5640c0b7273aa90b630ed3'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.html'
 
@@ -580,41 +580,58 @@ def root(context, missing=missing):
                 pass
                 yield '<tr><th scope="row">'
                 yield escape(environment.getattr(l_2_b, 'factor'))
-                yield '</th><td class="n">'
-                if environment.getattr(l_2_b, 'down_score'):
+                yield '</th>'
+                if environment.getattr(l_2_b, 'down_blocked'):
                     pass
-                    yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_b, 'down_score'), _loop_vars=_loop_vars))
-                    yield ' → '
-                    yield escape(environment.getattr(l_2_b, 'down_target'))
+                    yield '<td colspan="2">not reachable: '
+                    yield escape(environment.getattr(l_2_b, 'down_blocked'))
+                    yield '</td>'
                 else:
                     pass
-                    yield '—'
-                yield '</td><td class="n">'
-                if environment.getattr(l_2_b, 'down_weight'):
+                    yield '<td class="n">'
+                    if environment.getattr(l_2_b, 'down_score'):
+                        pass
+                        yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_b, 'down_score'), _loop_vars=_loop_vars))
+                        yield ' → '
+                        yield escape(environment.getattr(l_2_b, 'down_target'))
+                    else:
+                        pass
+                        yield '—'
+                    yield '</td><td class="n">'
+                    if environment.getattr(l_2_b, 'down_weight'):
+                        pass
+                        yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_b, 'down_weight'), _loop_vars=_loop_vars))
+                    else:
+                        pass
+                        yield '—'
+                    yield '</td>'
+                if environment.getattr(l_2_b, 'up_blocked'):
                     pass
-                    yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_b, 'down_weight'), _loop_vars=_loop_vars))
+                    yield '<td colspan="2">not reachable: '
+                    yield escape(environment.getattr(l_2_b, 'up_blocked'))
+                    yield '</td>'
                 else:
                     pass
-                    yield '—'
-                yield '</td><td class="n">'
-                if environment.getattr(l_2_b, 'up_score'):
-                    pass
-                    yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_b, 'up_score'), _loop_vars=_loop_vars))
-                    yield ' → '
-                    yield escape(environment.getattr(l_2_b, 'up_target'))
-                else:
-                    pass
-                    yield '—'
-                yield '</td><td class="n">'
-                if environment.getattr(l_2_b, 'up_weight'):
-                    pass
-                    yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_b, 'up_weight'), _loop_vars=_loop_vars))
-                else:
-                    pass
-                    yield '—'
-                yield '</td></tr>\n'
+                    yield '<td class="n">'
+                    if environment.getattr(l_2_b, 'up_score'):
+                        pass
+                        yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_b, 'up_score'), _loop_vars=_loop_vars))
+                        yield ' → '
+                        yield escape(environment.getattr(l_2_b, 'up_target'))
+                    else:
+                        pass
+                        yield '—'
+                    yield '</td><td class="n">'
+                    if environment.getattr(l_2_b, 'up_weight'):
+                        pass
+                        yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_b, 'up_weight'), _loop_vars=_loop_vars))
+                    else:
+                        pass
+                        yield '—'
+                    yield '</td>'
+                yield '</tr>\n'
             l_2_b = missing
-            yield '</tbody>\n</table></div>\n<p class="muted">n/a: that factor alone cannot reach the boundary within the scale, or no positive weight does; a dash: there is no band beyond. Every number links to its derivation, the n/a ones included.</p>\n<div class="wrap"><table>\n<caption>Items holding up the most points of the '
+            yield '</tbody>\n</table></div>\n<p class="muted">n/a: that factor alone cannot reach the boundary within the scale, or no positive weight does; a dash: there is no band beyond; not reachable: a triggered gate holds the band, so reaching the boundary would not change the final band. Every number links to its derivation, the n/a ones included.</p>\n<div class="wrap"><table>\n<caption>Items holding up the most points of the '
             yield escape(environment.getattr(l_1_sc, 'id'))
             yield ' composite (composite with the item minus without it)</caption>\n<thead><tr><th scope="col">Item</th><th scope="col">Factor</th><th scope="col">Points at stake</th></tr></thead>\n<tbody>\n'
             for l_2_st in environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'stakes'):
@@ -1177,4 +1194,4 @@ def root(context, missing=missing):
     yield '</tbody>\n</table></div>\n</section>\n</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '5=26&8=33&9=35&12=54&13=57&25=67&31=73&34=100&37=110&39=116&41=119&43=123&46=136&47=178&51=187&52=194&54=201&55=204&58=206&63=225&64=230&65=234&66=240&67=242&68=258&69=261&70=269&71=272&73=310&74=313&77=333&79=336&82=352&83=357&84=359&85=365&86=369&92=396&93=410&97=413&98=419&99=425&100=438&102=458&104=468&107=470&108=510&109=512&112=514&114=519&115=535&116=541&117=546&120=574&123=576&128=616&131=618&134=632&135=638&136=642&137=648&142=677&143=682&144=686&147=692&156=712&157=718&158=724&159=726&160=731&161=734&162=746&166=762&173=765&180=792&186=841&187=844&188=850&189=858&190=860&200=871&205=918&206=922&211=924&215=966&218=968&225=982&232=995&236=1015&237=1025&238=1045&239=1050&242=1056&249=1070&250=1079&251=1081&252=1084&253=1091&254=1101&255=1107&256=1111&262=1119&263=1141&267=1144&274=1164'
+debug_info = '5=26&8=33&9=35&12=54&13=57&25=67&31=73&34=100&37=110&39=116&41=119&43=123&46=136&47=178&51=187&52=194&54=201&55=204&58=206&63=225&64=230&65=234&66=240&67=242&68=258&69=261&70=269&71=272&73=310&74=313&77=333&79=336&82=352&83=357&84=359&85=365&86=369&92=396&93=410&97=413&98=419&99=425&100=438&102=458&104=468&107=470&108=510&109=512&112=514&114=519&115=535&116=541&117=546&120=574&123=576&128=633&131=635&134=649&135=655&136=659&137=665&142=694&143=699&144=703&147=709&156=729&157=735&158=741&159=743&160=748&161=751&162=763&166=779&173=782&180=809&186=858&187=861&188=867&189=875&190=877&200=888&205=935&206=939&211=941&215=983&218=985&225=999&232=1012&236=1032&237=1042&238=1062&239=1067&242=1073&249=1087&250=1096&251=1098&252=1101&253=1108&254=1118&255=1124&256=1128&262=1136&263=1158&267=1161&274=1181'
