@@ -121,3 +121,25 @@ def test_hostile_case_executes_nothing(browser: Any, tiny: TinyCase, tmp_path: P
     assert w.errors == []  # no dialog opened, no script ran
     assert w.requests == [out.as_uri()]
     assert w.page.locator("script, img, iframe").count() == 0
+
+
+def test_no_horizontal_overflow_on_a_phone(browser: Any, meta_file: Path) -> None:
+    """At 390 px (a phone) nothing widens the page: long trace ids in the derivations wrap,
+    and wide tables scroll inside their own box (issue 12; it was 574 px)."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(meta_file.as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    outside = page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(e => !e.closest('.wrap') && e.getBoundingClientRect().right > 391)
+        .map(e => e.tagName + ' ' + (e.textContent || '').slice(0, 40))""")
+    assert outside == []
+    page.close()
+
+
+def test_waterfall_bar_links_to_its_share(browser: Any, meta_file: Path) -> None:
+    w = Watched(browser, meta_file.as_uri() + "#scenario/bear")
+    bar = w.page.locator("svg.chart a[href='#bear/attribution/3'] rect")
+    assert bar.count() == 1
+    bar.click()
+    w.page.wait_for_function("location.hash === '#bear/attribution/3'")
+    assert w.errors == []
