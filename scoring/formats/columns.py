@@ -91,7 +91,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _free("excerpt"),
     ),
     "sources": (
-        _id("id"), Field("title", "text", min_len=1), _free("publisher"),
+        _id("id"), Field("title", "text", min_len=1), _free("title_en"), _free("publisher"),
         Field("date", "date", required=False, nullable=True),
         Field("language", "str", min_len=2, max_len=20), Field("kind", "text", min_len=1),
         Field("reliability", "text", min_len=1), _free("url"), _free("cited_as"),

@@ -510,8 +510,9 @@ def _evidence(sources: Records, items: Records, refs: Records, rubric: Rubric,
     among the sources it cites; the first cited wins a tie."""
     rel = pd.Series(rubric.reliability, dtype=float).reindex(grade).to_numpy(dtype=float)
     best = _best(refs, at, rel)
-    text = {f: _arrow(sources.fields[f]) for f in ("title", "publisher", "language", "kind",
-                                                   "url", "cited_as", "notes", "sha256")}
+    text = {f: _arrow(sources.fields[f]) for f in ("title", "title_en", "publisher",
+                                                   "language", "kind", "url", "cited_as",
+                                                   "notes", "sha256")}
     src_frame = _frame({"case": sources.case, "id": s_ids})
     other: dict[str, Any] = {"id": pd.Series(s_ids, dtype=object),
                              "date": pd.Series(_iso(s_date), dtype=object),

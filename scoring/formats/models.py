@@ -298,6 +298,8 @@ class CaseFile(Strict):
 class Source(Strict):
     id: Id
     title: Text
+    # An English gloss of a title in another language, shown beside the original.
+    title_en: str | None = None
     publisher: str | None = None
     date: Date | None = None
     language: Annotated[str, Field(min_length=2, max_length=20)]

@@ -214,6 +214,8 @@ class MeasureView:
 class SourceView:
     id: str
     title: str
+    title_en: str | None  # an English gloss of a title in another language
+    age_days: int | None  # the case's as_of minus the source's date
     publisher: str | None
     date: str | None
     language: str
@@ -612,7 +614,9 @@ class _Builder:
         for s in self.case.sources:
             url = safe_url(s.url)
             out.append(SourceView(
-                s.id, s.title, s.publisher, str(s.date) if s.date else None, s.language, s.kind,
+                s.id, s.title, s.title_en,
+                (self.case.meta.as_of - s.date).days if s.date else None,
+                s.publisher, str(s.date) if s.date else None, s.language, s.kind,
                 s.reliability, _rubric_num(self.trace[f"rubric/reliability/{s.reliability}"]),
                 url, None if url or not s.url else s.url, s.cited_as, s.notes,
                 tuple(Link(f"figure/{i[7:]}", i[7:]) if i.startswith("figure:")

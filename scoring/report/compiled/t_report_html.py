@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/report.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = '774372a686c85b87123b03be015891f445b9fd9e8b5640c0b7273aa90b630ed3'
+FINGERPRINT = 'bf79bce00703e90d44da4696d659304c3a981d484fa90ef88fe76b5c9636e424'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.html'
 
@@ -886,14 +886,14 @@ def root(context, missing=missing):
     else:
         pass
         yield '<p>No scenario adds an assumption item.</p>'
-    yield '</section>\n<section id="sources" aria-labelledby="sources-h">\n<h2 id="sources-h">Sources</h2>\n<div class="wrap"><table>\n<caption>Every source the evidence cites, with its reliability grade</caption>\n<thead><tr><th scope="col">Id</th><th scope="col">Title</th><th scope="col">Publisher</th><th scope="col">Date</th><th scope="col">Language</th><th scope="col">Kind</th><th scope="col">Reliability</th><th scope="col">Cited as</th><th scope="col">Cited by</th><th scope="col">Notes</th></tr></thead>\n<tbody>\n'
+    yield '</section>\n<section id="sources" aria-labelledby="sources-h">\n<h2 id="sources-h">Sources</h2>\n<div class="wrap"><table>\n<caption>Every source the evidence cites, with its reliability grade</caption>\n<thead><tr><th scope="col">Id</th><th scope="col">Title</th><th scope="col">Publisher</th><th scope="col">Date</th><th scope="col">Age</th><th scope="col">Language</th><th scope="col">Kind</th><th scope="col">Reliability</th><th scope="col">Cited as</th><th scope="col">Cited by</th><th scope="col">Notes</th></tr></thead>\n<tbody>\n'
     for l_1_s in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'sources'):
         l_1_links = resolve('links')
         _loop_vars = {}
         pass
         yield '<tr id="source/'
         yield escape(environment.getattr(l_1_s, 'id'))
-        yield '"><th scope="row"><code>'
+        yield '"><th scope="row" class="nw"><code>'
         yield escape(environment.getattr(l_1_s, 'id'))
         yield '</code></th><td lang="'
         yield escape(environment.getattr(l_1_s, 'language'))
@@ -913,10 +913,20 @@ def root(context, missing=missing):
             yield ' <span class="muted">(link not shown: '
             yield escape(environment.getattr(l_1_s, 'url_text'))
             yield ')</span>'
+        if environment.getattr(l_1_s, 'title_en'):
+            pass
+            yield '<br><span class="muted" lang="en">English: '
+            yield escape(environment.getattr(l_1_s, 'title_en'))
+            yield '</span>'
         yield '</td><td>'
         yield escape((environment.getattr(l_1_s, 'publisher') or 'unknown'))
-        yield '</td><td>'
+        yield '</td><td class="nw">'
         yield escape((environment.getattr(l_1_s, 'date') or 'undated'))
+        yield '</td><td class="n">'
+        if (not t_2(environment.getattr(l_1_s, 'age_days'))):
+            pass
+            yield escape(environment.getattr(l_1_s, 'age_days'))
+            yield ' days'
         yield '</td><td>'
         yield escape(environment.getattr(l_1_s, 'language'))
         yield '</td><td>'
@@ -1194,4 +1204,4 @@ def root(context, missing=missing):
     yield '</tbody>\n</table></div>\n</section>\n</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '5=26&8=33&9=35&12=54&13=57&25=67&31=73&34=100&37=110&39=116&41=119&43=123&46=136&47=178&51=187&52=194&54=201&55=204&58=206&63=225&64=230&65=234&66=240&67=242&68=258&69=261&70=269&71=272&73=310&74=313&77=333&79=336&82=352&83=357&84=359&85=365&86=369&92=396&93=410&97=413&98=419&99=425&100=438&102=458&104=468&107=470&108=510&109=512&112=514&114=519&115=535&116=541&117=546&120=574&123=576&128=633&131=635&134=649&135=655&136=659&137=665&142=694&143=699&144=703&147=709&156=729&157=735&158=741&159=743&160=748&161=751&162=763&166=779&173=782&180=809&186=858&187=861&188=867&189=875&190=877&200=888&205=935&206=939&211=941&215=983&218=985&225=999&232=1012&236=1032&237=1042&238=1062&239=1067&242=1073&249=1087&250=1096&251=1098&252=1101&253=1108&254=1118&255=1124&256=1128&262=1136&263=1158&267=1161&274=1181'
+debug_info = '5=26&8=33&9=35&12=54&13=57&25=67&31=73&34=100&37=110&39=116&41=119&43=123&46=136&47=178&51=187&52=194&54=201&55=204&58=206&63=225&64=230&65=234&66=240&67=242&68=258&69=261&70=269&71=272&73=310&74=313&77=333&79=336&82=352&83=357&84=359&85=365&86=369&92=396&93=410&97=413&98=419&99=425&100=438&102=458&104=468&107=470&108=510&109=512&112=514&114=519&115=535&116=541&117=546&120=574&123=576&128=633&131=635&134=649&135=655&136=659&137=665&142=694&143=699&144=703&147=709&156=729&157=735&158=741&159=743&160=748&161=751&162=763&166=779&173=782&180=809&186=858&187=861&188=867&189=875&190=877&200=888&205=945&206=949&211=951&215=993&218=995&225=1009&232=1022&236=1042&237=1052&238=1072&239=1077&242=1083&249=1097&250=1106&251=1108&252=1111&253=1118&254=1128&255=1134&256=1138&262=1146&263=1168&267=1171&274=1191'
