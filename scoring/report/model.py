@@ -8,6 +8,7 @@ field of :class:`ReportPage` (a test checks that it documents every one).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass
@@ -146,6 +147,12 @@ class ScenarioView:
     overrides: tuple[OverrideView, ...]
     attribution: tuple[ShareRow, ...] = ()  # the change against base, split among changes
     waterfall_height: int = 0
+    # the first screen: distance to the nearest band edge (and that band), the simulated
+    # chance of each band reached, and the two or three drivers that matter most
+    margin: Num | None = None
+    nearest: str | None = None
+    chances: tuple[tuple[str, Num], ...] = ()
+    drivers: tuple[tuple[Link, Num], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -443,7 +450,7 @@ class _Builder:
             ChangeView(f"{sc}/change/{i + 1}", ch.op, _change_summary(ch.model_dump()),
                        ch.rationale)
             for i, ch in enumerate(meta.changes)) if meta else ()
-        return ScenarioView(
+        view = ScenarioView(
             sc, meta.name if meta else "Base (as sourced)",
             meta.narrative if meta else (c.meta.base_narrative or "The case as sourced."),
             self.num(f"{sc}/composite"), self.result.band(sc), f"{sc}/band",
@@ -454,6 +461,40 @@ class _Builder:
             build_robustness(self.result, sc, self.num),
             self.num(f"{sc}/indicated_composite"), *self.judgement(sc),
             *self.attribution(sc, meta))
+        margin, nearest, chances, drivers = self.first_screen(sc, meta)
+        return dataclasses.replace(view, margin=margin, nearest=nearest, chances=chances,
+                                   drivers=drivers)
+
+    def first_screen(self, sc: str, meta: Any) -> tuple[Num | None, str | None,
+                                             tuple[tuple[str, Num], ...],
+                                             tuple[tuple[Link, Num], ...]]:
+        """What a reviewer asks first of a scenario: how far from the next band, how sure
+        (the Monte Carlo's share of draws per band), and what drives it (for a scenario its
+        largest shares of the change against base; for base its largest contributions)."""
+        rid = f"{sc}/band_margin"
+        margin = self.num(rid) if rid in self.trace else None
+        nearest = str(self.trace[rid].detail["nearest_band"]) if rid in self.trace else None
+        sim = self.result.simulations.get(sc)
+        chances = tuple((band, self.num(f"{sc}/simulation/band/{band}"))
+                        for band, p in (sim.band_probability if sim else ()) if p > 0)
+        att = self.result.attributions.get(sc)
+        if att is not None:
+            tails = [p.rsplit("/", 1)[-1] for p in att.players]
+            ops = {f"{sc}/change/{i + 1}": ch.op for i, ch in enumerate(meta.changes)}
+            pairs = [(Link(p if t != "overrides" else f"scenario/{sc}",
+                           f"change {t} ({ops.get(p, 'overrides')})"),
+                      f"{sc}/attribution/{t}", abs(v))
+                     for p, t, v in zip(att.players, tails, att.values.tolist(), strict=True)]
+        else:
+            names = {f.id: f.name for f in self.case.rubric.factors}
+            pairs = []
+            for f in self.case.rubric.factors:
+                cid = f"{sc}/factor/{f.id}/contribution"
+                value = self.trace[cid].value
+                if isinstance(value, float):
+                    pairs.append((Link(f"rubric/factor/{f.id}", names[f.id]), cid, abs(value)))
+        top = sorted(pairs, key=lambda t: -t[2])[:3]
+        return margin, nearest, chances, tuple((link, self.num(rid)) for link, rid, _ in top)
 
     def attribution(self, sc: str, meta: Any) -> tuple[tuple[ShareRow, ...], int]:
         """The scenario's shares (``<sc>/attribution/<n>``) as rows and waterfall bars."""

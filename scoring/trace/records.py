@@ -31,6 +31,7 @@ from ..formats.models import (
 )
 from ..formats.tables import change_id
 from ..method import expr
+from ..method.judge import band_index
 from ..method.kernel import BASE, Frames
 from ..method.weights import TINY
 from .core import TraceRecord
@@ -140,6 +141,31 @@ def measure_records(case: Case, measured: Measured) -> list[TraceRecord]:
                              "claim": f"{names[f.measure]}, computed by the rubric's formula "
                                       "from the case's reported figures"}))
     return out
+
+
+def _margin_records(sc: str, c: float, rubric: Rubric) -> list[TraceRecord]:
+    """``<sc>/band_margin``: how far the composite is from the nearest edge of the band it
+    falls in (the band of C, before any band rule of a gate or an override), in points."""
+    k = int(band_index(np.array([c]), rubric)[0])
+    band = rubric.bands[k]
+    edges = [(float(band.min), rubric.bands[k - 1].name) if band.min is not None and k > 0
+             else None,
+             (float(band.max), rubric.bands[k + 1].name)
+             if band.max is not None and k + 1 < len(rubric.bands) else None]
+    sides = [(abs(c - e), e, name) for e, name in (x for x in edges if x is not None)]
+    if not sides:  # one band holds every score: no edge to be near
+        return []
+    d, edge, name = min(sides)
+    terms = " and ".join(f"|{exact(c)} - {exact(e)}| = {exact(abs(c - e))}"
+                         for _, e, _ in sides)
+    return [R(f"{sc}/band_margin", "number",
+              f"Distance of the composite to the nearest band edge ({sc}): {name} at "
+              f"{edge:g}", d, unit="points", op="distance",
+              formula="the smaller distance from C to an edge of the band C falls in "
+                      "(an edge with a band beyond it)",
+              expression=f"{terms}: the nearest is {name} at {edge:g}, {exact(d)} away",
+              inputs=(f"{sc}/composite", "rubric/bands"),
+              detail={"band": band.name, "nearest_band": name, "edge": edge})]
 
 
 def band_rule(rubric: Rubric) -> str:
@@ -586,6 +612,7 @@ def scenario_records(frames: Frames, case: Case,
                          expression=(f"{exact(s.composite)} - {exact(s.composite - s.change_vs_base)} = "
                                      f"{exact(s.change_vs_base)}"),
                          inputs=(f"{sc}/composite", f"{BASE}/composite")))
+        out += _margin_records(sc, float(s.composite), case.rubric)
         thin = bool(s.insufficient)  # the method decided (judge.py); not decided again here
         out.append(R(f"{sc}/band", "band", f"Band ({sc})", str(s.band), op="lookup",
                      formula=f"band whose {'(min, max]' if case.rubric.band_edge == 'max' else '[min, max)'} "

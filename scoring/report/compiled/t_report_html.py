@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/report.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = 'bf79bce00703e90d44da4696d659304c3a981d484fa90ef88fe76b5c9636e424'
+FINGERPRINT = 'ace9817c7e0e605f37b3e4ef19e2027fe7abef03fef585593c22750ac9f6a946'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.html'
 
@@ -65,14 +65,9 @@ def root(context, missing=missing):
         yield escape(environment.getattr(l_1_sc, 'name'))
         yield '</a></li>\n'
     l_1_sc = missing
-    yield '<li><a href="#evidence">Evidence</a></li>\n<li><a href="#assumptions">Assumptions</a></li>\n<li><a href="#sources">Sources</a></li>\n<li><a href="#method">Method</a></li>\n<li><a href="#derivations">Derivations</a></li>\n<li><a href="#run-record">Run record</a></li>\n</ul></nav>\n</header>\n<main>\n<section id="summary" aria-labelledby="summary-h">\n<h2 id="summary-h">Summary</h2>\n'
-    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'description'):
-        pass
-        yield '<p>'
-        yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'description'))
-        yield '</p>'
-    yield '<p class="panel">Every number is a link to how it was computed; follow the links down to the evidence items and their sources. Numbers marked <abbr class="flag" title="rests on a scenario assumption or change">assumed</abbr> rest on a scenario change or assumption rather than on sourced evidence alone. The exact value of each number is in its <code>data-value</code> attribute and in its derivation.</p>\n<div class="wrap"><table>\n<caption>Composite risk score per scenario</caption>\n<thead><tr><th scope="col">Scenario</th><th scope="col">Composite</th><th scope="col">Band</th><th scope="col">Coverage</th><th scope="col">Change vs base</th></tr></thead>\n<tbody>\n'
-    for l_1_sc in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'):
+    yield '<li><a href="#evidence">Evidence</a></li>\n<li><a href="#assumptions">Assumptions</a></li>\n<li><a href="#sources">Sources</a></li>\n<li><a href="#method">Method</a></li>\n<li><a href="#derivations">Derivations</a></li>\n<li><a href="#run-record">Run record</a></li>\n</ul></nav>\n</header>\n<main>\n<section id="summary" aria-labelledby="summary-h">\n<h2 id="summary-h">Summary</h2>\n<div class="wrap"><table>\n<caption>Composite risk score per scenario: how far from the next band, how sure, what drives it</caption>\n<thead><tr><th scope="col">Scenario</th><th scope="col">Composite</th><th scope="col">Band</th><th scope="col">To the nearest band</th><th scope="col">Simulated bands</th><th scope="col">Drivers</th><th scope="col">Coverage</th><th scope="col">Change vs base</th></tr></thead>\n<tbody>\n'
+    l_1_loop = missing
+    for l_1_sc, l_1_loop in LoopContext(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'), undefined):
         _loop_vars = {}
         pass
         yield '<tr><th scope="row"><a href="#scenario/'
@@ -87,7 +82,48 @@ def root(context, missing=missing):
         yield escape(environment.getattr(l_1_sc, 'band_id'))
         yield '">'
         yield escape(environment.getattr(l_1_sc, 'band'))
-        yield '</a></td><td class="n">'
+        yield '</a></td><td>'
+        if environment.getattr(l_1_sc, 'margin'):
+            pass
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_sc, 'margin'), _loop_vars=_loop_vars))
+            yield ' from '
+            yield escape(environment.getattr(l_1_sc, 'nearest'))
+        else:
+            pass
+            yield '—'
+        yield '</td><td>'
+        l_2_loop = missing
+        t_3 = 1
+        for (l_2_band, l_2_p), l_2_loop in LoopContext(environment.getattr(l_1_sc, 'chances'), undefined):
+            _loop_vars = {}
+            pass
+            yield escape(l_2_band)
+            yield ' '
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), l_2_p, _loop_vars=_loop_vars))
+            if (not environment.getattr(l_2_loop, 'last')):
+                pass
+                yield '; '
+            t_3 = 0
+        l_2_loop = l_2_band = l_2_p = missing
+        if t_3:
+            pass
+            yield '—'
+        yield '</td><td>'
+        l_2_loop = missing
+        for (l_2_link, l_2_v), l_2_loop in LoopContext(environment.getattr(l_1_sc, 'drivers'), undefined):
+            _loop_vars = {}
+            pass
+            yield '<a href="#'
+            yield escape(environment.getattr(l_2_link, 'id'))
+            yield '">'
+            yield escape(environment.getattr(l_2_link, 'text'))
+            yield '</a> '
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), l_2_v, _loop_vars=_loop_vars))
+            if (not environment.getattr(l_2_loop, 'last')):
+                pass
+                yield '; '
+        l_2_loop = l_2_link = l_2_v = missing
+        yield '</td><td class="n">'
         yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_sc, 'coverage'), _loop_vars=_loop_vars))
         yield '</td><td class="n">'
         if environment.getattr(l_1_sc, 'change_vs_base'):
@@ -97,8 +133,14 @@ def root(context, missing=missing):
             pass
             yield '—'
         yield '</td></tr>\n'
-    l_1_sc = missing
+    l_1_loop = l_1_sc = missing
     yield '</tbody>\n</table></div>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'description'):
+        pass
+        yield '<p>'
+        yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'description'))
+        yield '</p>'
+    yield '<p class="panel">Every number is a link to how it was computed; follow the links down to the evidence items and their sources. Numbers marked <abbr class="flag" title="rests on a scenario assumption or change">assumed</abbr> rest on a scenario change or assumption rather than on sourced evidence alone. The exact value of each number is in its <code>data-value</code> attribute and in its derivation.</p>\n'
     for l_1_sc in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'):
         _loop_vars = {}
         pass
@@ -1020,7 +1062,7 @@ def root(context, missing=missing):
         yield '</td></tr>\n'
     l_1_g = l_1_m = missing
     yield '</tbody>\n</table></div>\n<div class="wrap"><table>\n<caption>Gates: rules applied after the composite, so a severe problem is not averaged away</caption>\n<thead><tr><th scope="col">Gate</th><th scope="col">When</th><th scope="col">Then</th><th scope="col">Why</th></tr></thead>\n<tbody>\n'
-    t_3 = 1
+    t_4 = 1
     for (l_1_gid, l_1_when, l_1_then, l_1_why) in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'gates'):
         _loop_vars = {}
         pass
@@ -1035,9 +1077,9 @@ def root(context, missing=missing):
         yield '</td><td>'
         yield escape((l_1_why or ''))
         yield '</td></tr>\n'
-        t_3 = 0
+        t_4 = 0
     l_1_gid = l_1_when = l_1_then = l_1_why = missing
-    if t_3:
+    if t_4:
         pass
         yield '<tr><td colspan="4">This rubric has no gates.</td></tr>\n'
     yield '</tbody>\n</table></div>\n'
@@ -1204,4 +1246,4 @@ def root(context, missing=missing):
     yield '</tbody>\n</table></div>\n</section>\n</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '5=26&8=33&9=35&12=54&13=57&25=67&31=73&34=100&37=110&39=116&41=119&43=123&46=136&47=178&51=187&52=194&54=201&55=204&58=206&63=225&64=230&65=234&66=240&67=242&68=258&69=261&70=269&71=272&73=310&74=313&77=333&79=336&82=352&83=357&84=359&85=365&86=369&92=396&93=410&97=413&98=419&99=425&100=438&102=458&104=468&107=470&108=510&109=512&112=514&114=519&115=535&116=541&117=546&120=574&123=576&128=633&131=635&134=649&135=655&136=659&137=665&142=694&143=699&144=703&147=709&156=729&157=735&158=741&159=743&160=748&161=751&162=763&166=779&173=782&180=809&186=858&187=861&188=867&189=875&190=877&200=888&205=945&206=949&211=951&215=993&218=995&225=1009&232=1022&236=1042&237=1052&238=1072&239=1077&242=1083&249=1097&250=1106&251=1108&252=1111&253=1118&254=1128&255=1134&256=1138&262=1146&263=1168&267=1171&274=1191'
+debug_info = '5=26&8=33&9=35&12=54&13=57&29=68&32=136&34=142&37=152&39=158&41=161&43=165&46=178&47=220&51=229&52=236&54=243&55=246&58=248&63=267&64=272&65=276&66=282&67=284&68=300&69=303&70=311&71=314&73=352&74=355&77=375&79=378&82=394&83=399&84=401&85=407&86=411&92=438&93=452&97=455&98=461&99=467&100=480&102=500&104=510&107=512&108=552&109=554&112=556&114=561&115=577&116=583&117=588&120=616&123=618&128=675&131=677&134=691&135=697&136=701&137=707&142=736&143=741&144=745&147=751&156=771&157=777&158=783&159=785&160=790&161=793&162=805&166=821&173=824&180=851&186=900&187=903&188=909&189=917&190=919&200=930&205=987&206=991&211=993&215=1035&218=1037&225=1051&232=1064&236=1084&237=1094&238=1114&239=1119&242=1125&249=1139&250=1148&251=1150&252=1153&253=1160&254=1170&255=1176&256=1180&262=1188&263=1210&267=1213&274=1233'
