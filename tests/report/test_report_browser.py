@@ -159,3 +159,17 @@ def test_the_first_screen_answers_the_four_questions(browser: Any, meta_file: Pa
     for rid in ("base/band_margin", "base/simulation/band/High", "bear/attribution/3"):
         assert page.locator(f"#summary a[href='#{rid}']").count() == 1, rid
     page.close()
+
+
+def test_the_page_is_at_most_twelve_screens_tall(browser: Any, meta_file: Path) -> None:
+    """With nothing opened, the Meta report is at most 12 screens of 900 px at 1366 px wide
+    (it was 218 000 px): the derivations, evidence tables, sources and method are folded in
+    <details> that a link into them opens."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(meta_file.as_uri())
+    assert page.evaluate("document.documentElement.scrollHeight") <= 12 * 900
+    # a link into a folded part opens it
+    page.goto(meta_file.as_uri() + "#source/S06")
+    page.wait_for_function("location.hash === '#source/S06'")
+    assert page.locator("[id='source/S06']").is_visible()
+    page.close()

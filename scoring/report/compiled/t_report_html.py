@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/report.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = 'ace9817c7e0e605f37b3e4ef19e2027fe7abef03fef585593c22750ac9f6a946'
+FINGERPRINT = '43f4ca3c4d4ff466228d53ee491ec208372d889575f4b1c95de9c5af28f82fa0'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.html'
 
@@ -614,7 +614,7 @@ def root(context, missing=missing):
                 yield escape(environment.getattr(environment.getattr(l_2_ch, 'probability'), 'display'))
                 yield '</text>\n'
             l_2_loop = l_2_ch = missing
-            yield '</svg>\n<div class="wrap"><table>\n<caption>Band break-evens in '
+            yield '</svg>\n<details class="robustness"><summary>Break-evens, the items holding up the most points, and the tornado of each factor</summary>\n<div class="wrap"><table>\n<caption>Band break-evens in '
             yield escape(environment.getattr(l_1_sc, 'id'))
             yield ': the change that would move the composite to the next band (one factor at a time, the others fixed)</caption>\n<thead><tr><th scope="col">Factor</th><th scope="col">Score change to go down</th><th scope="col">or weight</th><th scope="col">Score change to go up</th><th scope="col">or weight</th></tr></thead>\n<tbody>\n'
             for l_2_b in environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'break_evens'):
@@ -733,8 +733,12 @@ def root(context, missing=missing):
                 yield escape(environment.getattr(environment.getattr(l_2_t, 'high'), 'display'))
                 yield '</title></rect></a>\n'
             l_2_t = missing
-            yield '</svg>\n<p class="muted">Each tornado bar links to the composite at its low setting; the derivations list both ends (<code>…/low</code>, <code>…/high</code>). The vertical line is the composite.</p>\n'
-        yield '<h3>Evidence per factor</h3>\n'
+            yield '</svg>\n<p class="muted">Each tornado bar links to the composite at its low setting; the derivations list both ends (<code>…/low</code>, <code>…/high</code>). The vertical line is the composite.</p>\n</details>\n'
+        yield '<details class="evidence"><summary><h3>Evidence per factor in '
+        yield escape(environment.getattr(l_1_sc, 'id'))
+        yield ' ('
+        yield escape(t_1(environment.getattr(l_1_sc, 'evidence')))
+        yield " tables: each item's value, score, weights and share)</h3></summary>\n"
         for l_2_fe in environment.getattr(l_1_sc, 'evidence'):
             l_2_evidence_rows = resolve('evidence_rows')
             _loop_vars = {}
@@ -766,9 +770,11 @@ def root(context, missing=missing):
             l_3_item = l_3_change = missing
             yield '</tbody>\n</table></div>\n'
         l_2_fe = l_2_evidence_rows = missing
-        yield '</section>\n'
+        yield '</details>\n</section>\n'
     l_1_loop = l_1_sc = l_1_rb = missing
-    yield '<section id="evidence" aria-labelledby="evidence-h">\n<h2 id="evidence-h">Evidence items (as sourced)</h2>\n<p>Each claim is the analyst\'s paraphrase; an excerpt, where given, is a short exact quotation from the cited document.</p>\n'
+    yield '<section id="evidence" aria-labelledby="evidence-h">\n<h2 id="evidence-h">Evidence items (as sourced)</h2>\n<p>Each claim is the analyst\'s paraphrase; an excerpt, where given, is a short exact quotation from the cited document.</p>\n<details class="evidence"><summary>The '
+    yield escape(t_1(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'items')))
+    yield ' items, each with its claim, excerpt, value, confidence, date and sources (a link to an item opens it here)</summary>\n'
     l_1_loop = missing
     for l_1_it, l_1_loop in LoopContext(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'items'), undefined):
         _loop_vars = {}
@@ -819,7 +825,7 @@ def root(context, missing=missing):
         l_2_loop = l_2_s = missing
         yield '</p>\n</article>\n'
     l_1_loop = l_1_it = missing
-    yield '</section>\n'
+    yield '</details>\n</section>\n'
     if (environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'measures') or environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'figures')):
         pass
         yield '<section id="figures" aria-labelledby="figures-h">\n<h2 id="figures-h">Measures and reported figures</h2>\n<p>A measure is the rubric\'s formula of the case\'s reported figures; a factor scored by a measure takes its value. Each figure cites the source it was read from.</p>\n<div class="wrap"><table>\n<caption>Measures (the rubric\'s formulas, with this case\'s values)</caption>\n<thead><tr><th scope="col">Measure</th><th scope="col">Formula</th><th scope="col">Value</th><th scope="col">Scores factor</th></tr></thead>\n<tbody>\n'
@@ -928,7 +934,9 @@ def root(context, missing=missing):
     else:
         pass
         yield '<p>No scenario adds an assumption item.</p>'
-    yield '</section>\n<section id="sources" aria-labelledby="sources-h">\n<h2 id="sources-h">Sources</h2>\n<div class="wrap"><table>\n<caption>Every source the evidence cites, with its reliability grade</caption>\n<thead><tr><th scope="col">Id</th><th scope="col">Title</th><th scope="col">Publisher</th><th scope="col">Date</th><th scope="col">Age</th><th scope="col">Language</th><th scope="col">Kind</th><th scope="col">Reliability</th><th scope="col">Cited as</th><th scope="col">Cited by</th><th scope="col">Notes</th></tr></thead>\n<tbody>\n'
+    yield '</section>\n<section id="sources" aria-labelledby="sources-h">\n<h2 id="sources-h">Sources</h2>\n<details class="sources"><summary>The '
+    yield escape(t_1(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'sources')))
+    yield ' sources, with their grades, dates, ages and the items that cite them (a link to a source opens it here)</summary>\n<div class="wrap"><table>\n<caption>Every source the evidence cites, with its reliability grade</caption>\n<thead><tr><th scope="col">Id</th><th scope="col">Title</th><th scope="col">Publisher</th><th scope="col">Date</th><th scope="col">Age</th><th scope="col">Language</th><th scope="col">Kind</th><th scope="col">Reliability</th><th scope="col">Cited as</th><th scope="col">Cited by</th><th scope="col">Notes</th></tr></thead>\n<tbody>\n'
     for l_1_s in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'sources'):
         l_1_links = resolve('links')
         _loop_vars = {}
@@ -985,13 +993,13 @@ def root(context, missing=missing):
         yield escape((environment.getattr(l_1_s, 'notes') or ''))
         yield '</td></tr>\n'
     l_1_s = l_1_links = missing
-    yield '</tbody>\n</table></div>\n</section>\n<section id="method" aria-labelledby="method-h">\n<h2 id="method-h">Method: rubric <code>'
+    yield '</tbody>\n</table></div>\n</details>\n</section>\n<section id="method" aria-labelledby="method-h">\n<h2 id="method-h">Method: rubric <code>'
     yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'rubric_id'))
     yield '</code> '
     yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'rubric_version'))
     yield '</h2>\n<p>'
     yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'rubric_title'))
-    yield '.</p>\n<div class="wrap"><table>\n<caption>Factors</caption>\n<thead><tr><th scope="col">Factor</th><th scope="col">Weight</th><th scope="col">Polarity</th><th scope="col">Aggregation</th><th scope="col">Missing evidence</th><th scope="col">Indicators</th></tr></thead>\n<tbody>\n'
+    yield '.</p>\n<details class="method"><summary>Factors, weights, bands, grades, gates and the formulas with this case\'s numbers (a link to a rubric entry opens it here)</summary>\n<div class="wrap"><table>\n<caption>Factors</caption>\n<thead><tr><th scope="col">Factor</th><th scope="col">Weight</th><th scope="col">Polarity</th><th scope="col">Aggregation</th><th scope="col">Missing evidence</th><th scope="col">Indicators</th></tr></thead>\n<tbody>\n'
     for l_1_f in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'rubric_factors'):
         _loop_vars = {}
         pass
@@ -1137,17 +1145,18 @@ def root(context, missing=missing):
         yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_fm, 'example'), _loop_vars=_loop_vars))
         yield '</dd>\n'
     l_1_fm = missing
-    yield '</dl>\n<p class="muted">Rounding: scores and contributions are shown to 2 decimals, weights and fractions to 4, coverage as a percentage to 1, by correct rounding of the exact binary value (ties to even). Expressions show 10 significant digits; <code>data-value</code> attributes hold the exact value.</p>\n</section>\n<section id="derivations" aria-labelledby="derivations-h">\n<h2 id="derivations-h">Derivations</h2>\n<p>Every number in this report, with the operation that produced it and the values it was computed from. Each input is a link.</p>\n'
+    yield '</dl>\n<p class="muted">Rounding: scores and contributions are shown to 2 decimals, weights and fractions to 4, coverage as a percentage to 1, by correct rounding of the exact binary value (ties to even). Expressions show 10 significant digits; <code>data-value</code> attributes hold the exact value.</p>\n</details>\n</section>\n<section id="derivations" aria-labelledby="derivations-h">\n<h2 id="derivations-h">Derivations</h2>\n<p>Every number in this report, with the operation that produced it and the values it was computed from. Each input is a link.</p>\n'
     for l_1_g in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'derivations'):
         l_1_derivations = resolve('derivations')
         _loop_vars = {}
         pass
-        yield '<h3 id="'
+        yield '<details class="derivations"><summary><h3 id="'
         yield escape(environment.getattr(l_1_g, 'id'))
         yield '">'
         yield escape(environment.getattr(l_1_g, 'title'))
-        yield '</h3>\n'
+        yield '</h3></summary>\n'
         yield escape(context.call((undefined(name='derivations') if l_1_derivations is missing else l_1_derivations), environment.getattr(l_1_g, 'entries'), _loop_vars=_loop_vars))
+        yield '</details>\n'
     l_1_g = l_1_derivations = missing
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'changes'):
         pass
@@ -1246,4 +1255,4 @@ def root(context, missing=missing):
     yield '</tbody>\n</table></div>\n</section>\n</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '5=26&8=33&9=35&12=54&13=57&29=68&32=136&34=142&37=152&39=158&41=161&43=165&46=178&47=220&51=229&52=236&54=243&55=246&58=248&63=267&64=272&65=276&66=282&67=284&68=300&69=303&70=311&71=314&73=352&74=355&77=375&79=378&82=394&83=399&84=401&85=407&86=411&92=438&93=452&97=455&98=461&99=467&100=480&102=500&104=510&107=512&108=552&109=554&112=556&114=561&115=577&116=583&117=588&120=616&123=618&128=675&131=677&134=691&135=697&136=701&137=707&142=736&143=741&144=745&147=751&156=771&157=777&158=783&159=785&160=790&161=793&162=805&166=821&173=824&180=851&186=900&187=903&188=909&189=917&190=919&200=930&205=987&206=991&211=993&215=1035&218=1037&225=1051&232=1064&236=1084&237=1094&238=1114&239=1119&242=1125&249=1139&250=1148&251=1150&252=1153&253=1160&254=1170&255=1176&256=1180&262=1188&263=1210&267=1213&274=1233'
+debug_info = '5=26&8=33&9=35&12=54&13=57&29=68&32=136&34=142&37=152&39=158&41=161&43=165&46=178&47=220&51=229&52=236&54=243&55=246&58=248&63=267&64=272&65=276&66=282&67=284&68=300&69=303&70=311&71=314&73=352&74=355&77=375&79=378&82=394&83=399&84=401&85=407&86=411&92=438&93=452&97=455&98=461&99=467&100=480&102=500&104=510&107=512&108=552&109=554&112=556&114=561&115=577&116=583&117=588&121=616&124=618&129=675&132=677&135=691&136=697&137=701&138=707&143=736&144=740&145=745&146=749&149=755&158=774&159=777&160=783&161=789&162=791&163=796&164=799&165=811&169=827&176=830&183=857&189=906&190=909&191=915&192=923&193=925&199=936&204=938&210=995&211=999&217=1001&221=1043&224=1045&231=1059&238=1072&242=1092&243=1102&244=1122&245=1127&248=1133&256=1147&257=1156&259=1159&260=1162&261=1169&262=1179&263=1185&264=1189&270=1197&271=1219&275=1222&282=1242'
