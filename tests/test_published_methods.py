@@ -365,3 +365,16 @@ def test_a_log_mapping_refuses_a_negative_value(tmp_path: Path) -> None:
     assert res.exit_code == 2
     assert "items[2].value: value -3 is below 0: indicator 'contributor_count' maps counts " \
            "and ages on a log scale, which start at 0" in res.output
+
+
+def test_figures_need_the_case_period(tmp_path: Path) -> None:
+    case = _copy(tmp_path, "altman-aal-2021")
+    meta = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
+    del meta["period"]
+    (case / "case.yaml").write_text(yaml.safe_dump(meta), encoding="utf-8")
+    res = CliRunner().invoke(main, ["validate", str(case)])
+    assert res.exit_code == 2
+    lines = [line for line in res.output.splitlines() if "figures.yaml" in line]
+    assert len(lines) == 8  # every figure, at its period
+    assert all(line.endswith("period: the case has no period: set period (and prior_period) "
+                             "in case.yaml") for line in lines)

@@ -449,33 +449,35 @@ def _check_figures(figs: Records, cites: Records, rubric: Rubric | None,
     name = _texts(figs.fields["figure"])
     period = _texts(figs.fields["period"])
     unit = _texts(figs.fields["unit"])
-    if rubric is not None:
-        spec = {f.id: f for f in rubric.figures}
-        for r in np.flatnonzero(ok["figure"]).tolist():
-            known_spec = spec.get(name[r])
-            if known_spec is None:
-                found.append(figs.problem(r, "figure", (
-                    f"unknown figure {name[r]!r} (the rubric reads "
-                    f"{', '.join(spec)})" if spec else
-                    f"unknown figure {name[r]!r}: the rubric reads no figures")))
-            elif ok["unit"][r] and unit[r] is not None and known_spec.unit is not None \
-                    and unit[r] != known_spec.unit:
-                found.append(figs.problem(r, "unit", f"unit {unit[r]!r} is not the rubric's "
-                                                     f"unit for {name[r]}: "
-                                                     f"{known_spec.unit!r}"))
+    if rubric is not None:  # column by column; a loop only over the rows that break a rule
+        units = {f.id: f.unit for f in rubric.figures}
+        names = pd.Series(name, dtype=object)
+        known = names.isin(list(units)).to_numpy()
+        for r in np.flatnonzero(ok["figure"] & ~known).tolist():
+            found.append(figs.problem(r, "figure", (
+                f"unknown figure {name[r]!r} (the rubric reads {', '.join(units)})" if units
+                else f"unknown figure {name[r]!r}: the rubric reads no figures")))
+        want = names.map(units).to_numpy(dtype=object)
+        given = pd.notna(unit) & pd.notna(want)
+        wrong = ok["figure"] & known & ok["unit"] & given & (unit != want)
+        for r in np.flatnonzero(wrong).tolist():
+            found.append(figs.problem(r, "unit", f"unit {unit[r]!r} is not the rubric's unit "
+                                                 f"for {name[r]}: {want[r]!r}"))
     prior = np.zeros(len(figs), dtype=bool)
     if periods is not None:
         this, before = periods[0][figs.case], periods[1][figs.case]
-        for r in np.flatnonzero(ok["period"]).tolist():
-            if this[r] is None:
-                found.append(figs.problem(r, "period", "the case has no period: set period "
-                                                       "(and prior_period) in case.yaml"))
-            elif period[r] != this[r] and period[r] != before[r]:
-                have = f"{this[r]!r}" + (f" or its prior period {before[r]!r}"
-                                         if before[r] is not None else "")
-                found.append(figs.problem(r, "period", f"period {period[r]!r} is not the "
-                                                       f"case's period {have}"))
-            prior[r] = before[r] is not None and period[r] == before[r]
+        none = ok["period"] & pd.isna(this)
+        is_prior = pd.notna(before) & (period == before)
+        off = ok["period"] & ~none & (period != this) & ~is_prior
+        for r in np.flatnonzero(none).tolist():
+            found.append(figs.problem(r, "period", "the case has no period: set period "
+                                                   "(and prior_period) in case.yaml"))
+        for r in np.flatnonzero(off).tolist():
+            have = f"{this[r]!r}" + (f" or its prior period {before[r]!r}"
+                                     if before[r] is not None else "")
+            found.append(figs.problem(r, "period", f"period {period[r]!r} is not the "
+                                                   f"case's period {have}"))
+        prior = np.asarray(ok["period"] & ~none & is_prior, dtype=bool)
     both = np.flatnonzero(ok["figure"] & ok["period"])
     key = pd.Series(_keys((figs.case[both], name[both] + "\x00" + period[both]))[0])
     again = key.duplicated().to_numpy()
