@@ -44,10 +44,6 @@ class Attribution:
     values: np.ndarray
     composites: np.ndarray
 
-    @property
-    def total(self) -> float:
-        return float(self.composites[-1] - self.composites[0])
-
 
 def attribute(case: Case) -> dict[str, Attribution | None]:
     """The attribution of every scenario of ``case`` (None for one of more than
@@ -84,7 +80,9 @@ def shapley(c: np.ndarray, k: int) -> np.ndarray:
     """The Shapley value of each of ``k`` players from the value ``c[m]`` of every subset
     ``m`` (a bit mask), over all subsets at once for each player."""
     masks = np.arange(2 ** k)
-    size = np.array([bin(m).count("1") for m in range(2 ** k)])
+    size = np.zeros(2 ** k, dtype=np.int64)  # players in each subset, one bit at a time
+    for i in range(k):
+        size += masks >> i & 1
     weight = np.array([math.factorial(s) * math.factorial(k - s - 1) / math.factorial(k)
                        for s in range(k)]) if k else np.zeros(0)
     out = np.empty(k)

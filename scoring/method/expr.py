@@ -135,17 +135,17 @@ class _Parser:
         return left
 
     def sum(self, depth: int) -> Node:
-        left = self.product(depth)
-        while (t := self.peek())[0] == "op" and t[1] in "+-":
-            self.take()
-            left = self.node(t[1], t[2], (left, self.product(depth)))
-        return left
+        return self.chain("+-", self.product, depth)
 
     def product(self, depth: int) -> Node:
-        left = self.unary(depth)
-        while (t := self.peek())[0] == "op" and t[1] in "*/":
+        return self.chain("*/", self.unary, depth)
+
+    def chain(self, ops: str, operand: Callable[[int], Node], depth: int) -> Node:
+        """Operands joined by the operators ``ops``, grouped from the left."""
+        left = operand(depth)
+        while (t := self.peek())[0] == "op" and t[1] in ops:
             self.take()
-            left = self.node(t[1], t[2], (left, self.unary(depth)))
+            left = self.node(t[1], t[2], (left, operand(depth)))
         return left
 
     def unary(self, depth: int) -> Node:
