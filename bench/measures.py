@@ -48,9 +48,7 @@ def with_measures(base: Path, out: Path, seed: int = 7) -> Path:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    if out.exists():
-        shutil.rmtree(out)
-    shutil.copytree(base, out)
+    shutil.copytree(base, out)  # refuses an existing folder: nothing is written over
     cases = pq.read_table(out / "cases.parquet")
     n = cases.num_rows
     ids = cases.column("id").to_pylist()
@@ -109,8 +107,9 @@ def main() -> None:
     base = args.universe / "parquet"
     if not (base / "cases.parquet").is_file():
         write_universe(base, args.cases, 50)
-    measured = with_measures(base, args.universe / "parquet-measures")
-    without, with_ = timed(base, args.runs), timed(measured, args.runs)
+    with tempfile.TemporaryDirectory() as tmp:  # the copy with figures is the run's own
+        measured = with_measures(base, Path(tmp) / "universe")
+        without, with_ = timed(base, args.runs), timed(measured, args.runs)
     print(f"scoring score U --format parquet, {args.cases} cases, best of {args.runs}")
     print(f"  without measures                      {without:.2f} s")
     print(f"  with 20 figures a case and 10 measures {with_:.2f} s")
