@@ -27,15 +27,16 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from .model import EvidenceRow, ReportPage
-from .parts import Derivation, Link, Num
+from .evidence_table import FactorGroup
+from .model import ReportPage
+from .parts import Cell, Derivation, Link, Num
 
-_ASSUMED_ROW = ' class="assumption"'
 _ASSUMPTION_LABEL = ' <span class="label-assumption">assumption</span>'
 _STALE_LABEL = ' <span class="label-assumption">stale</span>'
-_FLAG = '<abbr class="flag" title="rests on a scenario assumption or change">assumed</abbr>'
+_FLAG = '<small class="flag">assumed</small>'
 
 
+ASSUMPTIONS_LISTED = 3  # a derivation resting on more links to its scenario's list of changes
 COMPILED = "scoring.report.compiled"  # the package of the templates compiled ahead of time
 
 
@@ -136,6 +137,28 @@ def _escape(text: str) -> str:
     return text
 
 
+def _short(rid: str, scenario: str) -> str:
+    """A link's text in a cell: enough to say what the input is, the id being in the link
+    (``rubric: weight``, ``NOTE``, ``change/1`` within its scenario's column)."""
+    head, _, rest = rid.partition("/")
+    if head == "rubric":
+        return "rubric: " + rid.rsplit("/", 1)[-1]
+    if head == "source":
+        return rest
+    return rid.removeprefix(scenario)
+
+
+def _exact(n: Num) -> str:
+    """`` data-value="…"``: the full-precision value beside a rounded one; nothing where the
+    number shown is the value itself (0.5500 of 0.55)."""
+    try:
+        if float(n.display) == float(n.raw):
+            return ""
+    except ValueError:
+        pass
+    return f' data-value="{_escape(n.raw)}"'
+
+
 class Fragments:
     """The HTML of a number, an input, a list of links, the evidence tables' rows and the
     derivations appendix, as the template shows them; a number's and an input's written
@@ -154,7 +177,7 @@ class Fragments:
         if hit is not None and (hit[0] is n or hit[0] == n):
             return hit[1]
         e = _escape
-        html = markupsafe.Markup(f'<a class="num" href="#{e(n.id)}" data-value="{e(n.raw)}">'
+        html = markupsafe.Markup(f'<a class="num" href="#{e(n.id)}"{_exact(n)}>'
                                  f'{e(n.display)}</a>{_FLAG if n.assumed else ""}')
         self._num[n.id] = (n, html)
         return html
@@ -186,50 +209,128 @@ class Fragments:
     def links(self, xs: tuple[Link, ...]) -> markupsafe.Markup:
         return markupsafe.Markup(self._links_html(xs))
 
-    def evidence_rows(self, rows: tuple[EvidenceRow, ...]) -> markupsafe.Markup:
-        """The rows of a factor's evidence table (item, claim, value, score, risk value,
-        confidence, reliability, decay, effective weight, share, changes), or a row saying
-        there is none: a page holds one per item and scenario."""
-        if not rows:
-            return markupsafe.Markup('<tr><td colspan="11">No evidence in this scenario.</td></tr>\n')
+    def _cell_html(self, c: Cell, expression: bool = True) -> str:
+        """A number's derivation in place: the cell is the anchor of each of its ids (one per
+        scenario it stands for), and shows the value, the expression with its operands, and
+        links to the inputs the table does not show."""
+        e, v = _escape, c.value
+        span = f' colspan="{c.span}"' if c.span > 1 else ""
+        scenario = c.ids[0].partition("/")[0] + "/"
+        links = " ".join([f'<a href="#{e(x.id)}">{e(_short(x.id, scenario))}</a>'
+                          for x in c.inputs])
+        return (f"<td{span}>" + "".join([f'<span id="{e(i)}">' for i in c.ids])
+                + f"<b{_exact(v)}>{e(v.display)}</b>{_FLAG if v.assumed else ''}"
+                + "</span>" * len(c.ids)
+                + (f" <small>{e(c.expression)}</small>"
+                   if expression and c.expression and c.op != "input" else "")
+                + (f" <small>← {links}</small>" if links else "") + "</td>")
+
+    def cell(self, c: Cell | None, expression: bool = True) -> markupsafe.Markup:
+        """A cell's HTML; without its expression where the table's header gives the formula
+        and its row the operands (the factor table)."""
+        return markupsafe.Markup("<td>—</td>" if c is None else self._cell_html(c, expression))
+
+    def _cells_html(self, cs: tuple[Cell | None, ...]) -> str:
+        return "".join(["<td>—</td>" if c is None else self._cell_html(c) for c in cs])
+
+    def evidence_table(self, groups: tuple[FactorGroup, ...],
+                       scenarios: tuple[str, ...]) -> markupsafe.Markup:
+        """The one evidence table: per factor its score rows, then each item's row (claim,
+        excerpt, sources; risk value and effective weight per scenario) and, folded, how each
+        of the item's numbers is computed in each scenario."""
         e, num, links = _escape, self.num, self._links_html
-        out = []
-        for r in rows:
-            out.append(
-                f'<tr{_ASSUMED_ROW if r.assumption else ""}><th scope="row">'
-                f'<a href="#{e(r.item.id)}">{e(r.item.text)}</a>'
-                f'{_ASSUMPTION_LABEL if r.assumption else ""}{_STALE_LABEL if r.stale else ""}'
-                f'</th><td>{e(r.claim)}</td><td class="n">{num(r.value)}</td>'
-                f'<td class="n">{num(r.score) if r.score else "—"}</td>'
-                f'<td class="n">{num(r.risk_value)}</td><td class="n">{num(r.confidence)}</td>'
-                f'<td class="n">{num(r.reliability)} ({e(r.grade)})</td>'
-                f'<td class="n">{num(r.decay)}</td><td class="n">{num(r.effective_weight)}</td>'
-                f'<td class="n">{num(r.share)}</td>'
-                f'<td>{links(r.changed_by) if r.changed_by else "—"}</td></tr>\n')
+        n = len(scenarios)
+        heads = "".join([f'<th scope="col">{e(s)}</th>' for s in scenarios])
+        out = ['<div class="wrap"><table class="ev">\n<caption>Each item once, by factor: '
+               "its risk value <var>r</var> and effective weight <var>w</var> in each scenario "
+               "(the factor score is the weighted mean of <var>r</var> by <var>w</var>); how "
+               "each number is computed is folded under its item</caption>\n"
+               f'<thead><tr><th scope="col">Item</th><th scope="col">Claim, excerpt, sources'
+               f"</th>{heads}</tr></thead>\n"]
+        add = out.append
+        for g in groups:
+            add(f'<tbody id="evidence/{e(g.id)}">\n')
+            for k, q in enumerate(g.quantities):
+                name = (f'<a href="#rubric/factor/{e(g.id)}">{e(g.name)}</a> '
+                        f'<span class="muted">({e(g.aggregation)}, {e(g.polarity)})</span>: '
+                        if k == 0 else "")
+                add(f'<tr class="fac"><th scope="row" colspan="2">{name}{e(q.label)} '
+                    f"<code>{e(q.formula)}</code></th>{self._cells_html(q.cells)}</tr>\n")
+            for r in g.rows:
+                rid = f' id="{e(r.anchor)}"' if r.anchor else ""
+                cls = ' class="assumption"' if r.assumption else ""
+                head = (f"<code>{e(r.item.text)}</code>" if r.anchor else
+                        f'<a href="#{e(r.item.id)}">{e(r.item.text)}</a>{_ASSUMPTION_LABEL}')
+                text = [e(r.claim)]
+                if r.excerpt:
+                    text.append(f"<br>“{e(r.excerpt)}” (excerpt <strong>"
+                                f"{e(r.verification or '')}</strong>)")
+                text.append(f'<br><span class="muted">{e(r.facts)}</span>')
+                if r.sources:
+                    text.append("<br>Sources: " + "; ".join([
+                        f'<a href="#{e(s.source.id)}">{e(s.source.text)}</a> {e(s.title)} '
+                        f'<span class="muted">at {e(s.locator)}</span>' for s in r.sources]))
+                cols = []
+                for x in r.scenarios:
+                    if x is None:
+                        cols.append("<td>—</td>")
+                    elif isinstance(x, Link):
+                        cols.append(f'<td>dropped by <a href="#{e(x.id)}">{e(x.text)}</a></td>')
+                    else:
+                        ch = (f"<br><small>changed by {links(x.changed_by)}</small>"
+                              if x.changed_by else "")
+                        cols.append(f'<td class="n"><var>r</var> {num(x.risk_value)}<br>'
+                                    f"<var>w</var> {num(x.effective_weight)}{ch}</td>")
+                add(f'<tr{rid}{cls}><th scope="row">{head}'
+                    f'{_STALE_LABEL if r.stale else ""}</th><td>{"".join(text)}</td>'
+                    f'{"".join(cols)}</tr>\n')
+                rows = "".join([f'<tr><th scope="row">{e(q.label)}</th>'
+                                f"{self._cells_html(q.cells)}</tr>" for q in r.quantities])
+                add(f'<tr class="dv"><td colspan="{n + 2}"><details><summary>How '
+                    f"{e(r.item.text)}'s numbers are computed</summary><table class=\"dt\">"
+                    f'<thead><tr><th scope="col">Number</th>{heads}</tr></thead><tbody>{rows}'
+                    "</tbody></table></details></td></tr>\n")
+            add("</tbody>\n")
+        add("</table></div>\n")
+        formulas = dict.fromkeys((q.label, q.formula) for g in groups for r in g.rows
+                                 for q in r.quantities if q.formula)
+        add('<p>How an item\'s numbers are computed (the rubric\'s formulas):</p>\n<ul class="legend">'
+            + "".join([f"<li>{e(label)}: <code>{e(f)}</code></li>" for label, f in formulas])
+            + "</ul>\n")
         return markupsafe.Markup("".join(out))
 
     def derivations(self, ds: tuple[Derivation, ...]) -> markupsafe.Markup:
-        """The derivations appendix's entries, each a ``div.deriv``: its id, label and value,
-        formula, operation and expression, inputs and assumptions. A page holds thousands;
-        written here in one pass rather than a template loop of a dozen lookups each."""
-        e, refs, links = _escape, self._refs_html, self._links_html
+        """The derivations appendix's entries (the numbers not shown in place), each a
+        ``p.d``: its id, label and value, the operation with its operands written in, and its
+        inputs and assumptions as links."""
+        e = _escape
         out: list[str] = []
         add = out.append
+        last_inputs: tuple[Num | Link, ...] = ()
+        last_id = ""
         for d in ds:
             v = d.value
-            rid, raw = e(d.id), e(v.raw)
-            add(f'<div class="deriv" id="{rid}">\n<h4><code>{rid}</code> · {e(d.label)} = '
-                f'<span data-value="{raw}">{e(v.display)}</span> '
-                f'<span class="raw">exact {raw or "n/a"}</span></h4>\n')
+            rid = e(d.id)
+            add(f'<p class="d" id="{rid}"><code>{rid}</code> {e(d.label)} = '
+                f'<b data-value="{e(v.raw)}">{e(v.display)}</b>{_FLAG if v.assumed else ""}'
+                f'<br>{e(d.op)}: <code>{e(d.expression)}</code>')
             if d.formula:
-                add(f"<p>Formula: <code>{e(d.formula)}</code></p>")
-            add(f"<p>{e(d.op)}: <code>{e(d.expression)}</code></p>\n")
-            if d.inputs:
-                add(f'<p class="inputs">From: {refs(d.inputs)}</p>')
-            if d.assumptions:
-                add('<p><span class="label-assumption">Rests on assumptions:</span> '
-                    f"{links(d.assumptions)}</p>")
-            add("</div>\n")
+                add(f' <span class="muted">({e(d.formula)})</span>')
+            scenario = d.id.partition("/")[0]
+            if d.inputs and d.inputs == last_inputs:
+                add(f' ← the inputs of <a href="#{e(last_id)}">{e(last_id)}</a>')
+            elif d.inputs:
+                add(" ← " + " ".join([f'<a href="#{e(x.id)}">'
+                                      f'{e(x.id.removeprefix(scenario + "/"))}</a>'
+                                      for x in d.inputs]))
+                last_inputs, last_id = d.inputs, d.id
+            if len(d.assumptions) > ASSUMPTIONS_LISTED:
+                add(f' <span class="label-assumption">rests on</span> <a href="#{e(scenario)}'
+                    f'/changes">the {len(d.assumptions)} changes of {e(scenario)}</a>')
+            elif d.assumptions:
+                add(' <span class="label-assumption">rests on</span> '
+                    + self._links_html(d.assumptions))
+            add("</p>\n")
         return markupsafe.Markup("".join(out))
 
 
@@ -240,5 +341,5 @@ def render_report(page: ReportPage) -> str:
     parts = Fragments()
     return template.render(page=page, css=markupsafe.Markup(css),
                            csp=content_security_policy(css), num=parts.num, refs=parts.refs,
-                           links=parts.links, evidence_rows=parts.evidence_rows,
-                           derivations=parts.derivations)
+                           links=parts.links, cell=parts.cell,
+                           evidence_table=parts.evidence_table, derivations=parts.derivations)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -24,7 +25,17 @@ from ..formats.models import Gate, Rubric
 from ..method.kernel import BASE
 from ..trace.core import TraceRecord
 from ..trace.records import band_rule, mapping_text
-from .parts import Derivation, Link, Num
+from .evidence_table import (
+    FACTOR_QUANTITIES,
+    ITEM_QUANTITIES,
+    FactorGroup,
+    ItemInScenario,
+    ItemRow,
+    Quantity,
+    cells,
+    short_title,
+)
+from .parts import Cell, Derivation, Link, Num
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -66,34 +77,11 @@ class FactorRow:
     contested: bool
     higher: tuple[Link, ...]  # when contested: items above the factor score
     lower: tuple[Link, ...]  # ... and at or below it
-
-
-@dataclass(frozen=True)
-class EvidenceRow:
-    item: Link
-    claim: str
-    assumption: bool
-    value: Num
-    score: Num | None
-    risk_value: Num
-    confidence: Num
-    reliability: Num
-    grade: str
-    decay: Num
-    effective_weight: Num
-    share: Num
-    changed_by: tuple[Link, ...]
-    stale: bool
-
-
-@dataclass(frozen=True)
-class FactorEvidence:
-    factor: str
-    name: str
-    aggregation: str
-    score: Num
-    rows: tuple[EvidenceRow, ...]
-    dropped: tuple[tuple[Link, Link], ...]  # (item, change that dropped it)
+    # the derivations in place (anchors of the weight, normalised weight and contribution);
+    # no normalised-weight cell where the composite has no normalised weights (points)
+    weight_cell: Cell | None = None
+    normalised_cell: Cell | None = None
+    contribution_cell: Cell | None = None
 
 
 @dataclass(frozen=True)
@@ -138,7 +126,6 @@ class ScenarioView:
     change_vs_base: Num | None
     factors: tuple[FactorRow, ...]
     segments: tuple[Segment, ...]
-    evidence: tuple[FactorEvidence, ...]
     changes: tuple[ChangeView, ...]
     assumed: bool
     robustness: Robustness | None
@@ -153,6 +140,7 @@ class ScenarioView:
     nearest: str | None = None
     chances: tuple[tuple[str, Num], ...] = ()
     drivers: tuple[tuple[Link, Num], ...] = ()
+    indicated_cell: Cell | None = None  # the anchor of the indicated composite
 
 
 @dataclass(frozen=True)
@@ -173,6 +161,7 @@ class ShareRow:
 class SourceRefView:
     source: Link
     locator: str
+    title: str = ""  # the source's title, cut short (the evidence table shows it beside the id)
 
 
 @dataclass(frozen=True)
@@ -304,6 +293,7 @@ class ReportPage:
     scenarios: tuple[ScenarioView, ...]
     palette: tuple[tuple[int, str], ...]  # (palette index, factor name) legend
     items: tuple[ItemView, ...]
+    evidence: tuple[FactorGroup, ...]  # the one evidence table, by factor
     assumptions: tuple[AssumptionView, ...]
     sources: tuple[SourceView, ...]
     figures: tuple[FigureView, ...]
@@ -438,14 +428,19 @@ class _Builder:
             def links(ids: list[str], sc: str = sc) -> tuple[Link, ...]:
                 return tuple(Link(self._origin(sc, i), i) for i in ids)
 
+            p = f"{sc}/factor/{f.id}"
             factor_rows.append(FactorRow(
-                f.id, f.name, f.polarity, self.num(f"{sc}/factor/{f.id}/weight"),
-                self._norm(sc, f.id), self.num(f"{sc}/factor/{f.id}/score"),
-                self.num(f"{sc}/factor/{f.id}/contribution"), n_items, status,
+                f.id, f.name, f.polarity, self.num(f"{p}/weight"),
+                self._norm(sc, f.id), self.num(f"{p}/score"),
+                self.num(f"{p}/contribution"), n_items, status,
                 (Link(wchange, wchange),) if isinstance(wchange, str) else (),
                 self.num(spread_id) if spread is not None else None, contested,
                 links(sides.get("higher_risk_items", [])) if contested else (),
-                links(sides.get("lower_risk_items", [])) if contested else ()))
+                links(sides.get("lower_risk_items", [])) if contested else (),
+                self.cell(f"{p}/weight", self._factor_local),
+                self.cell(f"{p}/normalised_weight", self._factor_local)
+                if f"{p}/normalised_weight" in self.trace else None,
+                self.cell(f"{p}/contribution", self._factor_local)))
         changes = tuple(
             ChangeView(f"{sc}/change/{i + 1}", ch.op, _change_summary(ch.model_dump()),
                        ch.rationale)
@@ -456,14 +451,28 @@ class _Builder:
             self.num(f"{sc}/composite"), self.result.band(sc), f"{sc}/band",
             self.num(f"{sc}/coverage"),
             self.num(f"{sc}/change_vs_base") if sc != BASE else None,
-            tuple(factor_rows), self.segments(sc), self.evidence(sc), changes,
+            tuple(factor_rows), self.segments(sc), changes,
             bool(self.trace[f"{sc}/composite"].assumptions),
-            build_robustness(self.result, sc, self.num),
+            build_robustness(self.result, sc, self.num,
+                             lambda rid: self.cell(rid, _everything_local)),
             self.num(f"{sc}/indicated_composite"), *self.judgement(sc),
             *self.attribution(sc, meta))
         margin, nearest, chances, drivers = self.first_screen(sc, meta)
         return dataclasses.replace(view, margin=margin, nearest=nearest, chances=chances,
-                                   drivers=drivers)
+                                   drivers=drivers, indicated_cell=self.cell(
+                                       f"{sc}/indicated_composite", self._factor_local))
+
+    def cell(self, rid: str, local: Callable[[str, str], bool]) -> Cell:
+        """The derivation in place of one number (a cell of one scenario)."""
+        c = cells(self.trace, [rid], local, self._num_of, self.ref)[0]
+        assert c is not None
+        return c
+
+    @staticmethod
+    def _factor_local(rid: str, i: str) -> bool:
+        """In a scenario's factor table, the factors' weights, normalised weights, scores and
+        contributions are shown (the scores link onward to the evidence table)."""
+        return i.startswith(rid.partition("/")[0] + "/factor/")
 
     def first_screen(self, sc: str, meta: Any) -> tuple[Num | None, str | None,
                                              tuple[tuple[str, Num], ...],
@@ -572,37 +581,98 @@ class _Builder:
             x += width
         return tuple(out)
 
-    def evidence(self, sc: str) -> tuple[FactorEvidence, ...]:
+    # ------------------------------------------------------------------ the evidence table
+    def evidence_table(self, items: tuple[ItemView, ...]) -> tuple[FactorGroup, ...]:
+        """The one evidence table: per factor, its score in each scenario, then each of its
+        items once (as sourced, then the scenarios' assumptions) with its numbers in every
+        scenario and, folded, how each is computed."""
+        sids = self.result.scenario_ids
+        views = {v.id: v for v in items}
+        trace = self.trace
         out = []
         for f in self.case.rubric.factors:
-            rows = []
-            for item, assumption, value_changes, confidence_changes, grade, stale in \
-                    self._item_rows.get((sc, f.id), ()):
-                p = f"{sc}/item/{item}"
-                origin = f"{sc}/assumption/{item}" if assumption else f"item/{item}"
-                changed = tuple(Link(cid, cid) for cid in (*value_changes, *confidence_changes))
-                rows.append(EvidenceRow(
-                    Link(origin, item), self.trace[origin].label, assumption,
-                    self.num(f"{p}/value"),
-                    self.num(f"{p}/score") if f"{p}/score" in self.trace else None,
-                    self.num(f"{p}/risk_value"), self.num(f"{p}/confidence"),
-                    self.num(f"{p}/reliability"), grade, self.num(f"{p}/decay"),
-                    self.num(f"{p}/effective_weight"), self.num(f"{p}/share"), changed, stale))
-            dropped = tuple((Link(f"item/{item}", item), Link(change, change))
-                            for item, change in self._drops.get((sc, f.id), ()))
-            out.append(FactorEvidence(f.id, f.name, f.aggregation,
-                                      self.num(f"{sc}/factor/{f.id}/score"), tuple(rows), dropped))
+            rows: dict[str, dict[str, tuple[Any, ...]]] = {}
+            for sc in sids:
+                for row in self._item_rows.get((sc, f.id), ()):
+                    rows.setdefault(row[0], {})[sc] = row
+            drops = {(sc, item): change for sc in sids
+                     for item, change in self._drops.get((sc, f.id), ())}
+            order = [v.id for v in items if v.factor == f.id]
+            order += [i for i in rows if i not in views]
+            item_rows = tuple(self._item_row(item, rows.get(item, {}), drops, views.get(item))
+                              for item in order)
+
+            def factor_local(rid: str, i: str, f: str = f.id) -> bool:
+                sc = rid.partition("/")[0]
+                return i.startswith((f"{sc}/item/", f"{sc}/factor/{f}/"))
+
+            quantities = tuple(
+                Quantity(label, next(trace[i].formula for i in ids if i is not None),
+                         cells(trace, ids, factor_local, self._num_of, self.ref))
+                for q, label in FACTOR_QUANTITIES
+                for ids in [[f"{sc}/factor/{f.id}/{q}" if f"{sc}/factor/{f.id}/{q}" in trace
+                             else None for sc in sids]]
+                if any(i is not None for i in ids))
+            out.append(FactorGroup(f.id, f.name, f.aggregation, f.polarity, quantities,
+                                   item_rows))
         return tuple(out)
+
+    def _item_row(self, item: str, rows: dict[str, tuple[Any, ...]],
+                  drops: dict[tuple[str, str], str], view: ItemView | None) -> ItemRow:
+        sids = self.result.scenario_ids
+        trace = self.trace
+        assumption = view is None
+        origin = f"item/{item}" if view else next(
+            f"{sc}/assumption/{item}" for sc in sids if f"{sc}/assumption/{item}" in trace)
+        per: list[ItemInScenario | Link | None] = []
+        for sc in sids:
+            row = rows.get(sc)
+            if row is not None:
+                p = f"{sc}/item/{item}"
+                per.append(ItemInScenario(
+                    self.num(f"{p}/risk_value"), self.num(f"{p}/effective_weight"),
+                    tuple(self._link(c) for c in (*row[2], *row[3]))))
+            else:
+                change = drops.get((sc, item))
+                per.append(self._link(change) if change else None)
+
+        def local(rid: str, i: str) -> bool:
+            """The evidence table shows the items' and the factors' numbers."""
+            sc = rid.partition("/")[0]
+            return (i == origin or i.startswith((f"{sc}/item/", f"{sc}/factor/"))
+                    or i == f"{sc}/indicated_composite")
+
+        quantities = []
+        for q, label in (*ITEM_QUANTITIES, ("at_stake", "points at stake")):
+            ids = [(f"{sc}/sensitivity/item/{item}/at_stake" if q == "at_stake"
+                    else f"{sc}/item/{item}/{q}") for sc in sids]
+            ids_in = [i if i in trace else None for i in ids]
+            present = [i for i in ids_in if i is not None]
+            if present:
+                quantities.append(Quantity(label, trace[present[0]].formula,
+                                           cells(trace, ids_in, local, self._num_of, self.ref)))
+        stale = any(bool(r[5]) for r in rows.values())
+        if view is not None:
+            facts = (f"as sourced: value {view.value}"
+                     + (f" (indicator {view.indicator})" if view.indicator else "")
+                     + f" · confidence {view.confidence} · observed {view.observed}")
+            return ItemRow(origin, Link(origin, item), view.claim, view.excerpt,
+                           view.verification if view.excerpt else None, facts, view.sources,
+                           tuple(per), tuple(quantities), False, stale)
+        return ItemRow(None, Link(origin, item), trace[origin].label, None, None,
+                       "assumed by a scenario, not sourced", (), tuple(per),
+                       tuple(quantities), assumption, stale)
 
     # ------------------------------------------------------------------ evidence & sources
     def items(self, verification: Verification | None) -> tuple[ItemView, ...]:
+        titles = {s.id: s.title for s in self.case.sources}
         out = []
         for it in self.case.items:
             check = verification.status_of(it.id) if verification else None
             if not it.excerpt:
                 status = "no excerpt"
             elif verification is None:
-                status = "not checked in this run (scoring report --snapshots DIR checks it)"
+                status = "not checked in this run"
             elif check is None or check.status == "unverifiable":
                 status = "unverifiable: no snapshot of a cited source at hand"
             elif check.status == "verified":
@@ -612,7 +682,8 @@ class _Builder:
             out.append(ItemView(
                 it.id, it.factor, it.claim, str(it.value), it.indicator, str(it.confidence),
                 str(it.observed), it.excerpt,
-                tuple(SourceRefView(Link(f"source/{r.source}", r.source), r.locator)
+                tuple(SourceRefView(Link(f"source/{r.source}", r.source), r.locator,
+                                    short_title(titles.get(r.source, "")))
                       for r in it.sources), status))
         return tuple(out)
 
@@ -708,10 +779,12 @@ class _Builder:
                              self.trace[rid].expression)
                      for name, rid in picks if rid in self.trace)
 
-    def derivations(self) -> tuple[DerivationGroup, ...]:
+    def derivations(self, homed: set[str]) -> tuple[DerivationGroup, ...]:
+        """The derivations of the numbers that are not shown in place (``homed``: those that
+        are), grouped by scenario."""
         groups: dict[str, list[Derivation]] = {}
         for rec in self.trace.values():
-            if rec.kind == "number" or rec.kind == "band":
+            if (rec.kind == "number" or rec.kind == "band") and rec.id not in homed:
                 groups.setdefault(rec.id.split("/", 1)[0], []).append(self.derivation(rec))
         names = {BASE: "Base"} | {s.id: s.name for s in self.case.scenarios}
         return tuple(DerivationGroup(names.get(k, k), f"derivations-{k}", tuple(v))
@@ -764,6 +837,10 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
 
     b = _Builder(result)
     case, rubric = result.case, result.case.rubric
+    items = b.items(verification)
+    evidence = b.evidence_table(items)
+    scenarios = tuple(b.scenario(sc) for sc in result.scenario_ids)
+    homed = _homes(scenarios, evidence)
     hi = rubric.scale.hi
     hl = "rubric/half_life_days"
     return ReportPage(
@@ -772,9 +849,9 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
         description=case.meta.description, as_of=str(case.meta.as_of),
         rubric_id=rubric.id, rubric_version=rubric.version, rubric_title=rubric.title,
         scale=scale_text(rubric)[1:-1].replace(", ", "–"),
-        scenarios=tuple(b.scenario(sc) for sc in result.scenario_ids),
+        scenarios=scenarios,
         palette=tuple((k % N_PALETTE, f.name) for k, f in enumerate(rubric.factors)),
-        items=b.items(verification), assumptions=b.assumptions(), sources=b.sources(),
+        items=items, evidence=evidence, assumptions=b.assumptions(), sources=b.sources(),
         figures=b.figures(), measures=b.measures(),
         intercept=b.num("rubric/intercept") if "rubric/intercept" in result.trace else None,
         band_rule=band_rule(rubric),
@@ -783,7 +860,7 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
         reliability=tuple((g, _rubric_num(result.trace[f"rubric/reliability/{g}"]))
                           for g in rubric.reliability),
         half_life=_rubric_num(result.trace[hl]) if hl in result.trace else None,
-        formulas=b.formulas(), derivations=b.derivations(),
+        formulas=b.formulas(), derivations=b.derivations(homed),
         inputs=tuple(InputView(i.role, i.path, i.sha256) for i in case.inputs),
         engine_version=__version__,
         generated_at=generated_at.isoformat() if generated_at else None,
@@ -803,6 +880,33 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
                          "this rubric allows no overrides"),
         reason_codes=tuple(rubric.overrides.reason_codes.items()),
     )
+
+
+def _everything_local(rid: str, i: str) -> bool:
+    """In the break-even and tornado tables every operand is written into the expression and
+    the table's caption says where each comes from: no input is linked from a cell."""
+    return True
+
+
+def _homes(scenarios: tuple[ScenarioView, ...], evidence: tuple[FactorGroup, ...]) -> set[str]:
+    """The trace ids whose derivation the page shows in place: each scenario's composite (its
+    factor table), the cells of the factor tables and of the evidence table."""
+    out = {f"{sc.id}/composite" for sc in scenarios}
+    found: list[Cell | None] = []
+    for sc in scenarios:
+        found.append(sc.indicated_cell)
+        for f in sc.factors:
+            found += (f.weight_cell, f.normalised_cell, f.contribution_cell)
+        if sc.robustness is not None:
+            for b in sc.robustness.break_evens:
+                found += (b.down_score, b.down_weight, b.up_score, b.up_weight)
+            for t in sc.robustness.tornado:
+                found += (t.low_cell, t.high_cell)
+    for g in evidence:
+        found += [c for q in g.quantities for c in q.cells]
+        found += [c for r in g.rows for q in r.quantities for c in q.cells]
+    out.update(i for c in found if c is not None for i in c.ids)
+    return out
 
 
 def _integrity(rubric: Rubric) -> tuple[tuple[str, str], ...]:

@@ -39,6 +39,25 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Cell:
+    """A number's derivation shown where the number is, in a table cell: the value, the
+    operation with its operands written in, and links to the inputs that the table does not
+    show itself. The cell is the anchor of each of its trace ids: of one number, or of the
+    same number in adjacent scenarios that derive it alike (the cell then spans their
+    columns)."""
+
+    ids: tuple[str, ...]
+    value: Num
+    op: str  # "input": the value is given (its links say by what), no expression is shown
+    expression: str
+    inputs: tuple[Num | Link, ...]
+
+    @property
+    def span(self) -> int:
+        return len(self.ids)
+
+
+@dataclass(frozen=True)
 class Derivation:
     """One traced number, as shown in the derivations appendix."""
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..analysis.result import Result
-from .parts import Link, Num, span
+from .parts import Cell, Link, Num, span
 
 TORNADO_WIDTH = 520  # px for the scale's full range
 STAKES_SHOWN = 8
@@ -18,11 +18,11 @@ STAKES_SHOWN = 8
 class BreakEvenRow:
     factor: str
     down_target: str | None
-    down_score: Num | None
-    down_weight: Num | None
+    down_score: Cell | None
+    down_weight: Cell | None
     up_target: str | None
-    up_score: Num | None
-    up_weight: Num | None
+    up_score: Cell | None
+    up_weight: Cell | None
     # why the band below (above) cannot be reached while a gate holds it, or None
     down_blocked: str | None = None
     up_blocked: str | None = None
@@ -43,6 +43,8 @@ class TornadoRow:
     x: float  # px of the lower end
     width: float
     y: float
+    low_cell: Cell  # the derivations in place of both ends (the tornado's table)
+    high_cell: Cell
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,10 @@ class Robustness:
     likely: Num
 
 
-def build_robustness(result: Result, sc: str, num: Callable[[str], Num]) -> Robustness | None:
-    """None when the result was scored without analyses."""
+def build_robustness(result: Result, sc: str, num: Callable[[str], Num],
+                     cell: Callable[[str], Cell]) -> Robustness | None:
+    """None when the result was scored without analyses. ``cell`` makes the derivation in
+    place of a break-even or a tornado end, shown in their tables."""
     s = result.sensitivity.get(sc)
     m = result.simulations.get(sc)
     if s is None or m is None:
@@ -86,9 +90,9 @@ def build_robustness(result: Result, sc: str, num: Callable[[str], Num]) -> Robu
     targets = {(b.factor, b.direction): b.target_band for b in s.break_evens}
     blocked = _gate_limits(result, sc)
     for f in dict.fromkeys(b.factor for b in s.break_evens):
-        def get(direction: str, what: str, f: str = f) -> Num | None:
+        def get(direction: str, what: str, f: str = f) -> Cell | None:
             rid = f"{sc}/sensitivity/{f}/{direction}/{what}"
-            return num(rid) if rid in result.trace else None
+            return cell(rid) if rid in result.trace else None
 
         down, up = targets.get((f, "down")), targets.get((f, "up"))
         rows.append(BreakEvenRow(f, down, get("down", "score_change"),
@@ -104,7 +108,8 @@ def build_robustness(result: Result, sc: str, num: Callable[[str], Num]) -> Robu
         p = f"{sc}/tornado/{t.factor}/{t.kind}"
         a, b = sorted((t.low, t.high))
         bars.append(TornadoRow(f"{t.factor} ({t.kind})", num(f"{p}/low"), num(f"{p}/high"),
-                               px(a), round(px(b) - px(a), 3), 18 * k + 4))
+                               px(a), round(px(b) - px(a), 3), 18 * k + 4,
+                               cell(f"{p}/low"), cell(f"{p}/high")))
     chances = tuple(BandChance(band, num(f"{sc}/simulation/band/{band}"), round(p * 200, 3))
                     for band, p in m.band_probability)
     likely_band, _ = max(m.band_probability, key=lambda bp: bp[1])

@@ -109,8 +109,8 @@ def test_report_shows_the_status(snapped: TinyCase, tmp_path: Path, runner: CliR
     runner.invoke(main, ["report", str(snapped.root), "-o", str(out), "--snapshots",
                          str(seeds)])
     html = out.read_text(encoding="utf-8")
-    assert "Excerpt: <strong>verified in the snapshot of S1</strong>" in html
-    assert "Excerpt: <strong>unverifiable: no snapshot of a cited source at hand</strong>" in html
+    assert "(excerpt <strong>verified in the snapshot of S1</strong>" in html
+    assert "(excerpt <strong>unverifiable: no snapshot of a cited source at hand</strong>" in html
     runner.invoke(main, ["report", str(snapped.root), "-o", str(out)])
     assert "not checked in this run" in out.read_text(encoding="utf-8")
 

@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/report.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = '43f4ca3c4d4ff466228d53ee491ec208372d889575f4b1c95de9c5af28f82fa0'
+FINGERPRINT = '65764a0955cb0c1b073d026f0d67e8772180560ae707f98afb0b8968fcc43190'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.html'
 
@@ -11,6 +11,7 @@ def root(context, missing=missing):
     if 0: yield None
     l_0_page = resolve('page')
     l_0_ch = resolve('ch')
+    l_0_evidence_table = resolve('evidence_table')
     l_0_num = resolve('num')
     try:
         t_1 = environment.filters['length']
@@ -19,10 +20,22 @@ def root(context, missing=missing):
         def t_1(*unused):
             raise TemplateRuntimeError("No filter named 'length' found.")
     try:
-        t_2 = environment.tests['none']
+        t_2 = environment.filters['list']
     except KeyError:
         @internalcode
         def t_2(*unused):
+            raise TemplateRuntimeError("No filter named 'list' found.")
+    try:
+        t_3 = environment.filters['map']
+    except KeyError:
+        @internalcode
+        def t_3(*unused):
+            raise TemplateRuntimeError("No filter named 'map' found.")
+    try:
+        t_4 = environment.tests['none']
+    except KeyError:
+        @internalcode
+        def t_4(*unused):
             raise TemplateRuntimeError("No test named 'none' found.")
     pass
     template = environment.get_template('_head.html', 'report.html')
@@ -93,7 +106,7 @@ def root(context, missing=missing):
             yield '—'
         yield '</td><td>'
         l_2_loop = missing
-        t_3 = 1
+        t_5 = 1
         for (l_2_band, l_2_p), l_2_loop in LoopContext(environment.getattr(l_1_sc, 'chances'), undefined):
             _loop_vars = {}
             pass
@@ -103,9 +116,9 @@ def root(context, missing=missing):
             if (not environment.getattr(l_2_loop, 'last')):
                 pass
                 yield '; '
-            t_3 = 0
+            t_5 = 0
         l_2_loop = l_2_band = l_2_p = missing
-        if t_3:
+        if t_5:
             pass
             yield '—'
         yield '</td><td>'
@@ -267,6 +280,7 @@ def root(context, missing=missing):
         yield '</section>\n'
     l_1_loop = missing
     for l_1_sc, l_1_loop in LoopContext(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'), undefined):
+        l_1_cell = resolve('cell')
         l_1_rb = resolve('rb')
         _loop_vars = {}
         pass
@@ -299,84 +313,11 @@ def root(context, missing=missing):
             pass
             yield ' <span class="label-assumption">This scenario\'s composite rests on the assumptions and changes listed below.</span>'
         yield '</p>\n'
-        if (environment.getattr(l_1_sc, 'gates') or environment.getattr(l_1_sc, 'overrides')):
-            pass
-            yield '<h3>Indicated and final</h3>\n<p>Indicated composite (from the factor scores) '
-            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_sc, 'indicated'), _loop_vars=_loop_vars))
-            yield ' → final '
-            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_sc, 'composite'), _loop_vars=_loop_vars))
-            yield ', band <a class="band" href="#'
-            yield escape(environment.getattr(l_1_sc, 'band_id'))
-            yield '">'
-            yield escape(environment.getattr(l_1_sc, 'band'))
-            yield '</a>.</p>\n'
-            if environment.getattr(l_1_sc, 'gates'):
-                pass
-                yield '<ul>\n'
-                for l_2_g in environment.getattr(l_1_sc, 'gates'):
-                    _loop_vars = {}
-                    pass
-                    yield '<li>Gate <a href="#rubric/gate/'
-                    yield escape(environment.getattr(l_2_g, 'id'))
-                    yield '"><code>'
-                    yield escape(environment.getattr(l_2_g, 'id'))
-                    yield '</code></a>: '
-                    if environment.getattr(l_2_g, 'fired'):
-                        pass
-                        yield '<strong>triggered</strong>: '
-                        yield escape(environment.getattr(l_2_g, 'detail'))
-                        yield '; '
-                        if environment.getattr(l_2_g, 'changed'):
-                            pass
-                            yield 'composite after it '
-                            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_g, 'after'), _loop_vars=_loop_vars))
-                            if environment.getattr(l_2_g, 'band_rule'):
-                                pass
-                                yield '; '
-                                yield escape(environment.getattr(l_2_g, 'band_rule'))
-                        else:
-                            pass
-                            yield 'it changed nothing (composite '
-                            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_g, 'after'), _loop_vars=_loop_vars))
-                            if environment.getattr(l_2_g, 'band_rule'):
-                                pass
-                                yield ', and the '
-                                yield escape(environment.getattr(l_2_g, 'band_rule'))
-                                yield ' already held'
-                            yield ')'
-                    else:
-                        pass
-                        yield 'not triggered: '
-                        yield escape(environment.getattr(l_2_g, 'detail'))
-                    yield '.</li>\n'
-                l_2_g = missing
-                yield '</ul>'
-            if environment.getattr(l_1_sc, 'overrides'):
-                pass
-                yield '<ol>\n'
-                for l_2_o in environment.getattr(l_1_sc, 'overrides'):
-                    _loop_vars = {}
-                    pass
-                    yield '<li id="'
-                    yield escape(environment.getattr(l_2_o, 'entry_id'))
-                    yield '" class="assumption"><span class="label-assumption">Override</span> '
-                    yield escape(environment.getattr(l_2_o, 'moves'))
-                    yield ' — reason <code>'
-                    yield escape(environment.getattr(l_2_o, 'reason_code'))
-                    yield '</code> ('
-                    yield escape(environment.getattr(l_2_o, 'reason'))
-                    yield '), by '
-                    yield escape(environment.getattr(l_2_o, 'author'))
-                    yield ': '
-                    yield escape(environment.getattr(l_2_o, 'rationale'))
-                    yield ' Composite after it '
-                    yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_o, 'after'), _loop_vars=_loop_vars))
-                    yield '.</li>\n'
-                l_2_o = missing
-                yield '</ol>'
         if environment.getattr(l_1_sc, 'changes'):
             pass
-            yield '<h3>What this scenario changes, and why</h3>\n<ol>\n'
+            yield '<h3>What this scenario changes, and why</h3>\n<ol id="'
+            yield escape(environment.getattr(l_1_sc, 'id'))
+            yield '/changes">\n'
             for l_2_ch in environment.getattr(l_1_sc, 'changes'):
                 _loop_vars = {}
                 pass
@@ -453,7 +394,144 @@ def root(context, missing=missing):
             yield '<tr><th scope="row" colspan="2">Change against base (the sum)</th><td class="n">'
             yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_sc, 'change_vs_base'), _loop_vars=_loop_vars))
             yield '</td></tr>\n</tbody>\n</table></div>\n'
-        yield '<h3>Contributions to the composite</h3>\n<svg class="chart" role="img" aria-labelledby="chart-'
+        yield '<div id="'
+        yield escape(environment.getattr(l_1_sc, 'id'))
+        yield '/composite" class="composite">\n<h3>How the '
+        yield escape(environment.getattr(l_1_sc, 'id'))
+        yield ' composite is computed</h3>\n<p>Composite '
+        yield escape(environment.getattr(environment.getattr(l_1_sc, 'composite'), 'display'))
+        yield ": the factors' contributions add up to the indicated composite"
+        if (environment.getattr(l_1_sc, 'gates') or environment.getattr(l_1_sc, 'overrides')):
+            pass
+            yield ', which the gates and overrides below turn into the final composite'
+        yield '. Each factor score links to its items in the evidence table, and each item to its sources.</p>\n<div class="wrap"><table>\n<caption>Factors in '
+        yield escape(environment.getattr(l_1_sc, 'id'))
+        yield ' (each factor score links to its items in the evidence table)</caption>\n<thead><tr><th scope="col">Factor</th><th scope="col">Polarity</th><th scope="col">Status</th><th scope="col">Items</th><th scope="col">Weight <var>w</var></th><th scope="col">Normalised weight <var>n</var> = <var>w</var> / Σ <var>w</var></th><th scope="col">Factor score <var>F</var></th><th scope="col">Contribution '
+        if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'intercept'):
+            pass
+            yield '<var>w</var>'
+        else:
+            pass
+            yield '<var>n</var>'
+        yield ' × <var>F</var></th></tr></thead>\n<tbody>\n'
+        for l_2_f in environment.getattr(l_1_sc, 'factors'):
+            l_2_links = resolve('links')
+            _loop_vars = {}
+            pass
+            yield '<tr><th scope="row"><a href="#evidence/'
+            yield escape(environment.getattr(l_2_f, 'id'))
+            yield '">'
+            yield escape(environment.getattr(l_2_f, 'name'))
+            yield '</a></th><td>'
+            yield escape(environment.getattr(l_2_f, 'polarity'))
+            yield '</td><td>'
+            yield escape(environment.getattr(l_2_f, 'status'))
+            if environment.getattr(l_2_f, 'contested'):
+                pass
+                yield '; <strong>contested</strong> (spread '
+                yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_f, 'spread'), _loop_vars=_loop_vars))
+                yield '): higher risk '
+                yield escape(context.call((undefined(name='links') if l_2_links is missing else l_2_links), environment.getattr(l_2_f, 'higher'), _loop_vars=_loop_vars))
+                yield '; lower '
+                yield escape(context.call((undefined(name='links') if l_2_links is missing else l_2_links), environment.getattr(l_2_f, 'lower'), _loop_vars=_loop_vars))
+            yield '</td><td class="n">'
+            yield escape(environment.getattr(l_2_f, 'n_items'))
+            yield '</td>'
+            yield escape(context.call((undefined(name='cell') if l_1_cell is missing else l_1_cell), environment.getattr(l_2_f, 'weight_cell'), False, _loop_vars=_loop_vars))
+            yield escape(context.call((undefined(name='cell') if l_1_cell is missing else l_1_cell), environment.getattr(l_2_f, 'normalised_cell'), False, _loop_vars=_loop_vars))
+            yield '<td class="n">'
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_f, 'score'), _loop_vars=_loop_vars))
+            yield '</td>'
+            yield escape(context.call((undefined(name='cell') if l_1_cell is missing else l_1_cell), environment.getattr(l_2_f, 'contribution_cell'), False, _loop_vars=_loop_vars))
+            yield '</tr>\n'
+        l_2_f = l_2_links = missing
+        yield '<tr><th scope="row" colspan="7">Indicated composite (sum of contributions'
+        if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'intercept'):
+            pass
+            yield ' and the intercept'
+        yield ')</th>'
+        yield escape(context.call((undefined(name='cell') if l_1_cell is missing else l_1_cell), environment.getattr(l_1_sc, 'indicated_cell'), False, _loop_vars=_loop_vars))
+        yield '</tr>\n<tr><th scope="row" colspan="7">Final composite (after gates and overrides)</th><td class="c"><b data-value="'
+        yield escape(environment.getattr(environment.getattr(l_1_sc, 'composite'), 'raw'))
+        yield '">'
+        yield escape(environment.getattr(environment.getattr(l_1_sc, 'composite'), 'display'))
+        yield '</b></td></tr>\n</tbody>\n</table></div>\n'
+        if (environment.getattr(l_1_sc, 'gates') or environment.getattr(l_1_sc, 'overrides')):
+            pass
+            yield '<h4>Indicated and final</h4>\n<p>Indicated composite (from the factor scores) '
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_sc, 'indicated'), _loop_vars=_loop_vars))
+            yield ' → final '
+            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_sc, 'composite'), _loop_vars=_loop_vars))
+            yield ', band <a class="band" href="#'
+            yield escape(environment.getattr(l_1_sc, 'band_id'))
+            yield '">'
+            yield escape(environment.getattr(l_1_sc, 'band'))
+            yield '</a>.</p>\n'
+            if environment.getattr(l_1_sc, 'gates'):
+                pass
+                yield '<ul>\n'
+                for l_2_g in environment.getattr(l_1_sc, 'gates'):
+                    _loop_vars = {}
+                    pass
+                    yield '<li>Gate <a href="#rubric/gate/'
+                    yield escape(environment.getattr(l_2_g, 'id'))
+                    yield '"><code>'
+                    yield escape(environment.getattr(l_2_g, 'id'))
+                    yield '</code></a>: '
+                    if environment.getattr(l_2_g, 'fired'):
+                        pass
+                        yield '<strong>triggered</strong>: '
+                        yield escape(environment.getattr(l_2_g, 'detail'))
+                        yield '; '
+                        if environment.getattr(l_2_g, 'changed'):
+                            pass
+                            yield 'composite after it '
+                            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_g, 'after'), _loop_vars=_loop_vars))
+                            if environment.getattr(l_2_g, 'band_rule'):
+                                pass
+                                yield '; '
+                                yield escape(environment.getattr(l_2_g, 'band_rule'))
+                        else:
+                            pass
+                            yield 'it changed nothing (composite '
+                            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_g, 'after'), _loop_vars=_loop_vars))
+                            if environment.getattr(l_2_g, 'band_rule'):
+                                pass
+                                yield ', and the '
+                                yield escape(environment.getattr(l_2_g, 'band_rule'))
+                                yield ' already held'
+                            yield ')'
+                    else:
+                        pass
+                        yield 'not triggered: '
+                        yield escape(environment.getattr(l_2_g, 'detail'))
+                    yield '.</li>\n'
+                l_2_g = missing
+                yield '</ul>'
+            if environment.getattr(l_1_sc, 'overrides'):
+                pass
+                yield '<ol>\n'
+                for l_2_o in environment.getattr(l_1_sc, 'overrides'):
+                    _loop_vars = {}
+                    pass
+                    yield '<li id="'
+                    yield escape(environment.getattr(l_2_o, 'entry_id'))
+                    yield '" class="assumption"><span class="label-assumption">Override</span> '
+                    yield escape(environment.getattr(l_2_o, 'moves'))
+                    yield ' — reason <code>'
+                    yield escape(environment.getattr(l_2_o, 'reason_code'))
+                    yield '</code> ('
+                    yield escape(environment.getattr(l_2_o, 'reason'))
+                    yield '), by '
+                    yield escape(environment.getattr(l_2_o, 'author'))
+                    yield ': '
+                    yield escape(environment.getattr(l_2_o, 'rationale'))
+                    yield ' Composite after it '
+                    yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_o, 'after'), _loop_vars=_loop_vars))
+                    yield '.</li>\n'
+                l_2_o = missing
+                yield '</ol>'
+        yield '</div>\n<h3>Contributions to the composite</h3>\n<svg class="chart" role="img" aria-labelledby="chart-'
         yield escape(environment.getattr(l_1_sc, 'id'))
         yield '" width="'
         yield escape((environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'chart_width') + 20))
@@ -508,53 +586,7 @@ def root(context, missing=missing):
             yield escape(l_2_name)
             yield '</li>'
         l_2_k = l_2_name = missing
-        yield '</ul>\n<div class="wrap"><table>\n<caption>Factors in '
-        yield escape(environment.getattr(l_1_sc, 'id'))
-        yield ': weight, normalised weight, factor score, contribution</caption>\n<thead><tr><th scope="col">Factor</th><th scope="col">Polarity</th><th scope="col">Status</th><th scope="col">Items</th><th scope="col">Weight</th><th scope="col">Normalised weight</th><th scope="col">Factor score</th><th scope="col">Contribution</th></tr></thead>\n<tbody>\n'
-        for l_2_f in environment.getattr(l_1_sc, 'factors'):
-            l_2_links = resolve('links')
-            _loop_vars = {}
-            pass
-            yield '<tr><th scope="row"><a href="#'
-            yield escape(environment.getattr(l_1_sc, 'id'))
-            yield '/evidence/'
-            yield escape(environment.getattr(l_2_f, 'id'))
-            yield '">'
-            yield escape(environment.getattr(l_2_f, 'name'))
-            yield '</a></th><td>'
-            yield escape(environment.getattr(l_2_f, 'polarity'))
-            yield '</td><td>'
-            yield escape(environment.getattr(l_2_f, 'status'))
-            if environment.getattr(l_2_f, 'contested'):
-                pass
-                yield '; <strong>contested</strong> (spread '
-                yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_f, 'spread'), _loop_vars=_loop_vars))
-                yield '): higher risk '
-                yield escape(context.call((undefined(name='links') if l_2_links is missing else l_2_links), environment.getattr(l_2_f, 'higher'), _loop_vars=_loop_vars))
-                yield '; lower '
-                yield escape(context.call((undefined(name='links') if l_2_links is missing else l_2_links), environment.getattr(l_2_f, 'lower'), _loop_vars=_loop_vars))
-            yield '</td><td class="n">'
-            yield escape(environment.getattr(l_2_f, 'n_items'))
-            yield '</td><td class="n">'
-            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_f, 'weight'), _loop_vars=_loop_vars))
-            if environment.getattr(l_2_f, 'weight_changed_by'):
-                pass
-                yield ' <span class="muted">(changed by '
-                yield escape(context.call((undefined(name='links') if l_2_links is missing else l_2_links), environment.getattr(l_2_f, 'weight_changed_by'), _loop_vars=_loop_vars))
-                yield ')</span>'
-            yield '</td><td class="n">'
-            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_f, 'normalised_weight'), _loop_vars=_loop_vars))
-            yield '</td><td class="n">'
-            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_f, 'score'), _loop_vars=_loop_vars))
-            yield '</td><td class="n">'
-            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_f, 'contribution'), _loop_vars=_loop_vars))
-            yield '</td></tr>\n'
-        l_2_f = l_2_links = missing
-        yield '<tr><th scope="row" colspan="7">Indicated composite (sum of contributions)</th><td class="n">'
-        yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_sc, 'indicated'), _loop_vars=_loop_vars))
-        yield '</td></tr>\n<tr><th scope="row" colspan="7">Final composite (after gates and overrides)</th><td class="n">'
-        yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_sc, 'composite'), _loop_vars=_loop_vars))
-        yield '</td></tr>\n</tbody>\n</table></div>\n'
+        yield '</ul>\n'
         if environment.getattr(l_1_sc, 'robustness'):
             pass
             l_1_rb = environment.getattr(l_1_sc, 'robustness')
@@ -622,58 +654,48 @@ def root(context, missing=missing):
                 pass
                 yield '<tr><th scope="row">'
                 yield escape(environment.getattr(l_2_b, 'factor'))
+                if environment.getattr(l_2_b, 'down_target'):
+                    pass
+                    yield ' <span class="muted nw">↓ '
+                    yield escape(environment.getattr(l_2_b, 'down_target'))
+                    yield '</span>'
+                    if environment.getattr(l_2_b, 'down_blocked'):
+                        pass
+                        yield ' <span class="muted">not reachable: '
+                        yield escape(environment.getattr(l_2_b, 'down_blocked'))
+                        yield '</span>'
+                if environment.getattr(l_2_b, 'up_target'):
+                    pass
+                    yield ' <span class="muted nw">↑ '
+                    yield escape(environment.getattr(l_2_b, 'up_target'))
+                    yield '</span>'
+                    if environment.getattr(l_2_b, 'up_blocked'):
+                        pass
+                        yield ' <span class="muted">not reachable: '
+                        yield escape(environment.getattr(l_2_b, 'up_blocked'))
+                        yield '</span>'
                 yield '</th>'
-                if environment.getattr(l_2_b, 'down_blocked'):
+                if environment.getattr(l_2_b, 'down_score'):
                     pass
-                    yield '<td colspan="2">not reachable: '
-                    yield escape(environment.getattr(l_2_b, 'down_blocked'))
-                    yield '</td>'
+                    yield escape(context.call((undefined(name='cell') if l_1_cell is missing else l_1_cell), environment.getattr(l_2_b, 'down_score'), _loop_vars=_loop_vars))
                 else:
                     pass
-                    yield '<td class="n">'
-                    if environment.getattr(l_2_b, 'down_score'):
-                        pass
-                        yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_b, 'down_score'), _loop_vars=_loop_vars))
-                        yield ' → '
-                        yield escape(environment.getattr(l_2_b, 'down_target'))
-                    else:
-                        pass
-                        yield '—'
-                    yield '</td><td class="n">'
-                    if environment.getattr(l_2_b, 'down_weight'):
-                        pass
-                        yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_b, 'down_weight'), _loop_vars=_loop_vars))
-                    else:
-                        pass
-                        yield '—'
-                    yield '</td>'
-                if environment.getattr(l_2_b, 'up_blocked'):
+                    yield '<td>—</td>'
+                yield escape(context.call((undefined(name='cell') if l_1_cell is missing else l_1_cell), environment.getattr(l_2_b, 'down_weight'), _loop_vars=_loop_vars))
+                if environment.getattr(l_2_b, 'up_score'):
                     pass
-                    yield '<td colspan="2">not reachable: '
-                    yield escape(environment.getattr(l_2_b, 'up_blocked'))
-                    yield '</td>'
+                    yield escape(context.call((undefined(name='cell') if l_1_cell is missing else l_1_cell), environment.getattr(l_2_b, 'up_score'), _loop_vars=_loop_vars))
                 else:
                     pass
-                    yield '<td class="n">'
-                    if environment.getattr(l_2_b, 'up_score'):
-                        pass
-                        yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_b, 'up_score'), _loop_vars=_loop_vars))
-                        yield ' → '
-                        yield escape(environment.getattr(l_2_b, 'up_target'))
-                    else:
-                        pass
-                        yield '—'
-                    yield '</td><td class="n">'
-                    if environment.getattr(l_2_b, 'up_weight'):
-                        pass
-                        yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_b, 'up_weight'), _loop_vars=_loop_vars))
-                    else:
-                        pass
-                        yield '—'
-                    yield '</td>'
+                    yield '<td>—</td>'
+                yield escape(context.call((undefined(name='cell') if l_1_cell is missing else l_1_cell), environment.getattr(l_2_b, 'up_weight'), _loop_vars=_loop_vars))
                 yield '</tr>\n'
             l_2_b = missing
-            yield '</tbody>\n</table></div>\n<p class="muted">n/a: that factor alone cannot reach the boundary within the scale, or no positive weight does; a dash: there is no band beyond; not reachable: a triggered gate holds the band, so reaching the boundary would not change the final band. Every number links to its derivation, the n/a ones included.</p>\n<div class="wrap"><table>\n<caption>Items holding up the most points of the '
+            yield '</tbody>\n</table></div>\n<p class="muted">Each cell shows its computation with the operands written in: the band edge (<a href="#rubric/bands">bands</a>), the <a href="#'
+            yield escape(environment.getattr(l_1_sc, 'id'))
+            yield '/indicated_composite">indicated composite</a> and the factor\'s normalised weight and score (<a href="#'
+            yield escape(environment.getattr(l_1_sc, 'id'))
+            yield '/composite">factor table</a>). ↓ / ↑: the band below / above. n/a: that factor alone cannot reach the boundary within the scale, or no positive weight does; a dash: there is no band beyond; not reachable: a triggered gate holds the band, so reaching the boundary would not change the final band.</p>\n<div class="wrap"><table>\n<caption>Items holding up the most points of the '
             yield escape(environment.getattr(l_1_sc, 'id'))
             yield ' composite (composite with the item minus without it)</caption>\n<thead><tr><th scope="col">Item</th><th scope="col">Factor</th><th scope="col">Points at stake</th></tr></thead>\n<tbody>\n'
             for l_2_st in environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'stakes'):
@@ -733,98 +755,28 @@ def root(context, missing=missing):
                 yield escape(environment.getattr(environment.getattr(l_2_t, 'high'), 'display'))
                 yield '</title></rect></a>\n'
             l_2_t = missing
-            yield '</svg>\n<p class="muted">Each tornado bar links to the composite at its low setting; the derivations list both ends (<code>…/low</code>, <code>…/high</code>). The vertical line is the composite.</p>\n</details>\n'
-        yield '<details class="evidence"><summary><h3>Evidence per factor in '
-        yield escape(environment.getattr(l_1_sc, 'id'))
-        yield ' ('
-        yield escape(t_1(environment.getattr(l_1_sc, 'evidence')))
-        yield " tables: each item's value, score, weights and share)</h3></summary>\n"
-        for l_2_fe in environment.getattr(l_1_sc, 'evidence'):
-            l_2_evidence_rows = resolve('evidence_rows')
-            _loop_vars = {}
-            pass
-            yield '<div class="wrap" id="'
+            yield '</svg>\n<p class="muted">Each tornado bar links to the composite at its low setting; the table below derives both ends. The vertical line is the composite.</p>\n<div class="wrap"><table>\n<caption>The tornado\'s ends: the '
             yield escape(environment.getattr(l_1_sc, 'id'))
-            yield '/evidence/'
-            yield escape(environment.getattr(l_2_fe, 'factor'))
-            yield '"><table>\n<caption>'
-            yield escape(environment.getattr(l_2_fe, 'name'))
-            yield ' ('
-            yield escape(environment.getattr(l_2_fe, 'aggregation'))
-            yield ') — factor score '
-            yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_fe, 'score'), _loop_vars=_loop_vars))
-            yield '</caption>\n<thead><tr><th scope="col">Item</th><th scope="col">Claim</th><th scope="col">Value</th><th scope="col">Score</th><th scope="col">Risk value</th><th scope="col">Confidence</th><th scope="col">Reliability</th><th scope="col">Decay</th><th scope="col">Effective weight</th><th scope="col">Share</th><th scope="col">Changed by</th></tr></thead>\n<tbody>\n'
-            yield escape(context.call((undefined(name='evidence_rows') if l_2_evidence_rows is missing else l_2_evidence_rows), environment.getattr(l_2_fe, 'rows'), _loop_vars=_loop_vars))
-            for (l_3_item, l_3_change) in environment.getattr(l_2_fe, 'dropped'):
+            yield ' composite re-scored with one factor\'s weight −/+ 20 % or its score −/+ one band width (operands from the <a href="#'
+            yield escape(environment.getattr(l_1_sc, 'id'))
+            yield '/composite">factor table</a>)</caption>\n<thead><tr><th scope="col">Factor (what moves)</th><th scope="col">Low</th><th scope="col">High</th></tr></thead>\n<tbody>\n'
+            for l_2_t in environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'tornado'):
                 _loop_vars = {}
                 pass
-                yield '<tr><th scope="row"><a href="#'
-                yield escape(environment.getattr(l_3_item, 'id'))
-                yield '">'
-                yield escape(environment.getattr(l_3_item, 'text'))
-                yield '</a></th><td colspan="10">Dropped by <a href="#'
-                yield escape(environment.getattr(l_3_change, 'id'))
-                yield '">'
-                yield escape(environment.getattr(l_3_change, 'text'))
-                yield '</a>.</td></tr>\n'
-            l_3_item = l_3_change = missing
-            yield '</tbody>\n</table></div>\n'
-        l_2_fe = l_2_evidence_rows = missing
-        yield '</details>\n</section>\n'
-    l_1_loop = l_1_sc = l_1_rb = missing
-    yield '<section id="evidence" aria-labelledby="evidence-h">\n<h2 id="evidence-h">Evidence items (as sourced)</h2>\n<p>Each claim is the analyst\'s paraphrase; an excerpt, where given, is a short exact quotation from the cited document.</p>\n<details class="evidence"><summary>The '
+                yield '<tr><th scope="row">'
+                yield escape(environment.getattr(l_2_t, 'label'))
+                yield '</th>'
+                yield escape(context.call((undefined(name='cell') if l_1_cell is missing else l_1_cell), environment.getattr(l_2_t, 'low_cell'), _loop_vars=_loop_vars))
+                yield escape(context.call((undefined(name='cell') if l_1_cell is missing else l_1_cell), environment.getattr(l_2_t, 'high_cell'), _loop_vars=_loop_vars))
+                yield '</tr>\n'
+            l_2_t = missing
+            yield '</tbody>\n</table></div>\n</details>\n'
+        yield '</section>\n'
+    l_1_loop = l_1_sc = l_1_cell = l_1_rb = missing
+    yield '<section id="evidence" aria-labelledby="evidence-h">\n<h2 id="evidence-h">Evidence</h2>\n<p>Each claim is the analyst\'s paraphrase; an excerpt is a short exact quotation from the cited document, checked against the source\'s snapshot by <code>scoring report --snapshots DIR</code> or <code>scoring verify</code>. Each factor\'s rows start with its score in each scenario; each item\'s row gives its risk value <var>r</var> and effective weight <var>w</var> per scenario, and folded under it, every number of the item with its operands, per scenario.</p>\n<details class="evidence"><summary>The '
     yield escape(t_1(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'items')))
-    yield ' items, each with its claim, excerpt, value, confidence, date and sources (a link to an item opens it here)</summary>\n'
-    l_1_loop = missing
-    for l_1_it, l_1_loop in LoopContext(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'items'), undefined):
-        _loop_vars = {}
-        pass
-        yield '<article class="item" id="item/'
-        yield escape(environment.getattr(l_1_it, 'id'))
-        yield '">\n<h3><code>'
-        yield escape(environment.getattr(l_1_it, 'id'))
-        yield '</code> · factor <a href="#rubric/factor/'
-        yield escape(environment.getattr(l_1_it, 'factor'))
-        yield '">'
-        yield escape(environment.getattr(l_1_it, 'factor'))
-        yield '</a></h3>\n<p>'
-        yield escape(environment.getattr(l_1_it, 'claim'))
-        yield '</p>\n'
-        if environment.getattr(l_1_it, 'excerpt'):
-            pass
-            yield '<blockquote>“'
-            yield escape(environment.getattr(l_1_it, 'excerpt'))
-            yield '”</blockquote>\n<p>Excerpt: <strong>'
-            yield escape(environment.getattr(l_1_it, 'verification'))
-            yield '</strong>.</p>'
-        yield '<p class="muted">value '
-        yield escape(environment.getattr(l_1_it, 'value'))
-        if environment.getattr(l_1_it, 'indicator'):
-            pass
-            yield ' (indicator <code>'
-            yield escape(environment.getattr(l_1_it, 'indicator'))
-            yield '</code>)'
-        yield ' · confidence '
-        yield escape(environment.getattr(l_1_it, 'confidence'))
-        yield ' · observed '
-        yield escape(environment.getattr(l_1_it, 'observed'))
-        yield '</p>\n<p>Sources: '
-        l_2_loop = missing
-        for l_2_s, l_2_loop in LoopContext(environment.getattr(l_1_it, 'sources'), undefined):
-            _loop_vars = {}
-            pass
-            yield '<a href="#'
-            yield escape(environment.getattr(environment.getattr(l_2_s, 'source'), 'id'))
-            yield '">'
-            yield escape(environment.getattr(environment.getattr(l_2_s, 'source'), 'text'))
-            yield '</a> at '
-            yield escape(environment.getattr(l_2_s, 'locator'))
-            if (not environment.getattr(l_2_loop, 'last')):
-                pass
-                yield '; '
-        l_2_loop = l_2_s = missing
-        yield '</p>\n</article>\n'
-    l_1_loop = l_1_it = missing
+    yield ' items, by factor, with their sources and their numbers in each scenario (a link into the table opens it here)</summary>\n'
+    yield escape(context.call((undefined(name='evidence_table') if l_0_evidence_table is missing else l_0_evidence_table), environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'evidence'), t_2(context.eval_ctx, t_3(context, environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'), attribute='id'))))
     yield '</details>\n</section>\n'
     if (environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'measures') or environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'figures')):
         pass
@@ -973,7 +925,7 @@ def root(context, missing=missing):
         yield '</td><td class="nw">'
         yield escape((environment.getattr(l_1_s, 'date') or 'undated'))
         yield '</td><td class="n">'
-        if (not t_2(environment.getattr(l_1_s, 'age_days'))):
+        if (not t_4(environment.getattr(l_1_s, 'age_days'))):
             pass
             yield escape(environment.getattr(l_1_s, 'age_days'))
             yield ' days'
@@ -1070,7 +1022,7 @@ def root(context, missing=missing):
         yield '</td></tr>\n'
     l_1_g = l_1_m = missing
     yield '</tbody>\n</table></div>\n<div class="wrap"><table>\n<caption>Gates: rules applied after the composite, so a severe problem is not averaged away</caption>\n<thead><tr><th scope="col">Gate</th><th scope="col">When</th><th scope="col">Then</th><th scope="col">Why</th></tr></thead>\n<tbody>\n'
-    t_4 = 1
+    t_6 = 1
     for (l_1_gid, l_1_when, l_1_then, l_1_why) in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'gates'):
         _loop_vars = {}
         pass
@@ -1085,9 +1037,9 @@ def root(context, missing=missing):
         yield '</td><td>'
         yield escape((l_1_why or ''))
         yield '</td></tr>\n'
-        t_4 = 0
+        t_6 = 0
     l_1_gid = l_1_when = l_1_then = l_1_why = missing
-    if t_4:
+    if t_6:
         pass
         yield '<tr><td colspan="4">This rubric has no gates.</td></tr>\n'
     yield '</tbody>\n</table></div>\n'
@@ -1145,7 +1097,7 @@ def root(context, missing=missing):
         yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_fm, 'example'), _loop_vars=_loop_vars))
         yield '</dd>\n'
     l_1_fm = missing
-    yield '</dl>\n<p class="muted">Rounding: scores and contributions are shown to 2 decimals, weights and fractions to 4, coverage as a percentage to 1, by correct rounding of the exact binary value (ties to even). Expressions show 10 significant digits; <code>data-value</code> attributes hold the exact value.</p>\n</details>\n</section>\n<section id="derivations" aria-labelledby="derivations-h">\n<h2 id="derivations-h">Derivations</h2>\n<p>Every number in this report, with the operation that produced it and the values it was computed from. Each input is a link.</p>\n'
+    yield '</dl>\n<p class="muted">Rounding: scores and contributions are shown to 2 decimals, weights and fractions to 4, coverage as a percentage to 1, by correct rounding of the exact binary value (ties to even). Expressions show 10 significant digits; <code>data-value</code> attributes hold the exact value.</p>\n</details>\n</section>\n<section id="derivations" aria-labelledby="derivations-h">\n<h2 id="derivations-h">Derivations</h2>\n<p>The numbers not shown in place (a factor table or the evidence table shows the others), each with the operation that produced it, the values it was computed from and a link to each input.</p>\n'
     for l_1_g in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'derivations'):
         l_1_derivations = resolve('derivations')
         _loop_vars = {}
@@ -1218,7 +1170,7 @@ def root(context, missing=missing):
         pass
         yield 'no generation time recorded (the same inputs give a byte-identical report)'
     yield '.</p>\n'
-    if (not t_2(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'snapshots'))):
+    if (not t_4(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'snapshots'))):
         pass
         yield '<div class="wrap"><table>\n<caption>Source snapshots checked in this run</caption>\n<thead><tr><th scope="col">Source</th><th scope="col">Snapshot</th><th scope="col">Status</th><th scope="col">Note</th></tr></thead>\n<tbody>\n'
         for (l_1_sid, l_1_path, l_1_status, l_1_note) in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'snapshots'):
@@ -1255,4 +1207,4 @@ def root(context, missing=missing):
     yield '</tbody>\n</table></div>\n</section>\n</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '5=26&8=33&9=35&12=54&13=57&29=68&32=136&34=142&37=152&39=158&41=161&43=165&46=178&47=220&51=229&52=236&54=243&55=246&58=248&63=267&64=272&65=276&66=282&67=284&68=300&69=303&70=311&71=314&73=352&74=355&77=375&79=378&82=394&83=399&84=401&85=407&86=411&92=438&93=452&97=455&98=461&99=467&100=480&102=500&104=510&107=512&108=552&109=554&112=556&114=561&115=577&116=583&117=588&121=616&124=618&129=675&132=677&135=691&136=697&137=701&138=707&143=736&144=740&145=745&146=749&149=755&158=774&159=777&160=783&161=789&162=791&163=796&164=799&165=811&169=827&176=830&183=857&189=906&190=909&191=915&192=923&193=925&199=936&204=938&210=995&211=999&217=1001&221=1043&224=1045&231=1059&238=1072&242=1092&243=1102&244=1122&245=1127&248=1133&256=1147&257=1156&259=1159&260=1162&261=1169&262=1179&263=1185&264=1189&270=1197&271=1219&275=1222&282=1242'
+debug_info = '6=39&9=46&10=48&13=67&14=70&30=81&33=149&35=155&38=165&40=171&42=174&44=178&47=191&48=233&52=242&53=249&55=256&56=259&59=261&64=280&65=286&66=290&67=296&68=298&69=314&70=317&71=319&74=335&75=340&76=342&77=348&78=352&84=379&85=393&88=396&89=398&90=400&92=406&93=408&95=415&96=447&97=453&100=457&101=460&102=468&103=471&105=509&106=512&111=533&112=539&113=545&114=558&116=578&117=588&119=593&120=609&121=615&122=620&126=648&129=650&132=693&134=697&137=699&140=713&141=719&142=723&143=729&147=757&150=761&160=775&161=777&163=779&170=782&177=809&183=858&184=861&185=867&186=875&187=877&193=888&198=890&204=947&205=951&211=953&215=995&218=997&225=1011&232=1024&236=1044&237=1054&238=1074&239=1079&242=1085&250=1099&251=1108&253=1111&254=1114&255=1121&256=1131&257=1137&258=1141&264=1149&265=1171&269=1174&276=1194'
