@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/report.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = '65764a0955cb0c1b073d026f0d67e8772180560ae707f98afb0b8968fcc43190'
+FINGERPRINT = '0f7a6ce7e59a4813a5c28d10fcbcb0b2c41b911ffe07f12a72f08a61179d8c13'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.html'
 
@@ -153,7 +153,7 @@ def root(context, missing=missing):
         yield '<p>'
         yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'description'))
         yield '</p>'
-    yield '<p class="panel">Every number is a link to how it was computed; follow the links down to the evidence items and their sources. Numbers marked <abbr class="flag" title="rests on a scenario assumption or change">assumed</abbr> rest on a scenario change or assumption rather than on sourced evidence alone. The exact value of each number is in its <code>data-value</code> attribute and in its derivation.</p>\n'
+    yield '<p class="panel">Every number is a link to how it was computed; follow the links down to the evidence items and their sources. Numbers marked <abbr class="flag" title="rests on a scenario assumption or change">assumed</abbr> rest on a scenario change or assumption rather than on sourced evidence alone. Where a shown number is rounded, its exact value is in its <code>data-value</code> attribute and its derivation.</p>\n'
     for l_1_sc in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'):
         _loop_vars = {}
         pass
