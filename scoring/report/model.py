@@ -350,6 +350,7 @@ class _Builder:
         self.result = result
         self.trace = result.trace
         self.case = result.case
+        self.sids = result.scenario_ids
         # A number is shown in its table and linked from every derivation that uses it: its
         # Num is made once.
         self._nums: dict[str, Num] = {}
@@ -586,7 +587,7 @@ class _Builder:
         """The one evidence table: per factor, its score in each scenario, then each of its
         items once (as sourced, then the scenarios' assumptions) with its numbers in every
         scenario and, folded, how each is computed."""
-        sids = self.result.scenario_ids
+        sids = self.sids
         views = {v.id: v for v in items}
         trace = self.trace
         out = []
@@ -619,7 +620,7 @@ class _Builder:
 
     def _item_row(self, item: str, rows: dict[str, tuple[Any, ...]],
                   drops: dict[tuple[str, str], str], view: ItemView | None) -> ItemRow:
-        sids = self.result.scenario_ids
+        sids = self.sids
         trace = self.trace
         assumption = view is None
         origin = f"item/{item}" if view else next(
@@ -839,7 +840,7 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
     case, rubric = result.case, result.case.rubric
     items = b.items(verification)
     evidence = b.evidence_table(items)
-    scenarios = tuple(b.scenario(sc) for sc in result.scenario_ids)
+    scenarios = tuple(b.scenario(sc) for sc in b.sids)
     homed = _homes(scenarios, evidence)
     hi = rubric.scale.hi
     hl = "rubric/half_life_days"
