@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/report.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = '0f7a6ce7e59a4813a5c28d10fcbcb0b2c41b911ffe07f12a72f08a61179d8c13'
+FINGERPRINT = '255637d2fa2a26b67c7907ac6fd3339f0c41af332f08e5b6115e1443ca276138'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.html'
 
@@ -78,7 +78,7 @@ def root(context, missing=missing):
         yield escape(environment.getattr(l_1_sc, 'name'))
         yield '</a></li>\n'
     l_1_sc = missing
-    yield '<li><a href="#evidence">Evidence</a></li>\n<li><a href="#assumptions">Assumptions</a></li>\n<li><a href="#sources">Sources</a></li>\n<li><a href="#method">Method</a></li>\n<li><a href="#derivations">Derivations</a></li>\n<li><a href="#run-record">Run record</a></li>\n</ul></nav>\n</header>\n<main>\n<section id="summary" aria-labelledby="summary-h">\n<h2 id="summary-h">Summary</h2>\n<div class="wrap"><table>\n<caption>Composite risk score per scenario: how far from the next band, how sure, what drives it</caption>\n<thead><tr><th scope="col">Scenario</th><th scope="col">Composite</th><th scope="col">Band</th><th scope="col">To the nearest band</th><th scope="col">Simulated bands</th><th scope="col">Drivers</th><th scope="col">Coverage</th><th scope="col">Change vs base</th></tr></thead>\n<tbody>\n'
+    yield '<li><a href="#evidence">Evidence</a></li>\n<li><a href="#assumptions">Assumptions</a></li>\n<li><a href="#sources">Sources</a></li>\n<li><a href="#method">Method</a></li>\n<li><a href="#derivations">Derivations</a></li>\n<li><a href="#run-record">Run record</a></li>\n</ul></nav>\n</header>\n<main>\n<section id="summary" aria-labelledby="summary-h">\n<h2 id="summary-h">Summary</h2>\n<div class="wrap"><table>\n<caption>Composite risk score per scenario: how far from the next band, how sure, what drives it</caption>\n<thead><tr><th scope="col">Scenario</th><th scope="col">Composite</th><th scope="col">Band</th><th scope="col">To the nearest band</th><th scope="col">Simulated bands</th><th scope="col">Drivers</th><th scope="col">Coverage</th><th scope="col">Change vs base: what rests on assumptions</th></tr></thead>\n<tbody>\n'
     l_1_loop = missing
     for l_1_sc, l_1_loop in LoopContext(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'), undefined):
         _loop_vars = {}
@@ -142,9 +142,16 @@ def root(context, missing=missing):
         if environment.getattr(l_1_sc, 'change_vs_base'):
             pass
             yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_sc, 'change_vs_base'), _loop_vars=_loop_vars))
+            yield '<br><small>all from <a href="#'
+            yield escape(environment.getattr(l_1_sc, 'id'))
+            yield '/changes">'
+            yield escape(t_1(environment.getattr(l_1_sc, 'changes')))
+            yield ' assumed change'
+            yield escape(('s' if (t_1(environment.getattr(l_1_sc, 'changes')) != 1) else cond_expr_undefined("the inline if-expression on line 30 in 'report.html' evaluated to false and no else section was defined.")))
+            yield '</a></small>'
         else:
             pass
-            yield '—'
+            yield '— <small>as sourced</small>'
         yield '</td></tr>\n'
     l_1_loop = l_1_sc = missing
     yield '</tbody>\n</table></div>\n'
@@ -1207,4 +1214,4 @@ def root(context, missing=missing):
     yield '</tbody>\n</table></div>\n</section>\n</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '6=39&9=46&10=48&13=67&14=70&30=81&33=149&35=155&38=165&40=171&42=174&44=178&47=191&48=233&52=242&53=249&55=256&56=259&59=261&64=280&65=286&66=290&67=296&68=298&69=314&70=317&71=319&74=335&75=340&76=342&77=348&78=352&84=379&85=393&88=396&89=398&90=400&92=406&93=408&95=415&96=447&97=453&100=457&101=460&102=468&103=471&105=509&106=512&111=533&112=539&113=545&114=558&116=578&117=588&119=593&120=609&121=615&122=620&126=648&129=650&132=693&134=697&137=699&140=713&141=719&142=723&143=729&147=757&150=761&160=775&161=777&163=779&170=782&177=809&183=858&184=861&185=867&186=875&187=877&193=888&198=890&204=947&205=951&211=953&215=995&218=997&225=1011&232=1024&236=1044&237=1054&238=1074&239=1079&242=1085&250=1099&251=1108&253=1111&254=1114&255=1121&256=1131&257=1137&258=1141&264=1149&265=1171&269=1174&276=1194'
+debug_info = '6=39&9=46&10=48&13=67&14=70&30=81&33=156&35=162&38=172&40=178&42=181&44=185&47=198&48=240&52=249&53=256&55=263&56=266&59=268&64=287&65=293&66=297&67=303&68=305&69=321&70=324&71=326&74=342&75=347&76=349&77=355&78=359&84=386&85=400&88=403&89=405&90=407&92=413&93=415&95=422&96=454&97=460&100=464&101=467&102=475&103=478&105=516&106=519&111=540&112=546&113=552&114=565&116=585&117=595&119=600&120=616&121=622&122=627&126=655&129=657&132=700&134=704&137=706&140=720&141=726&142=730&143=736&147=764&150=768&160=782&161=784&163=786&170=789&177=816&183=865&184=868&185=874&186=882&187=884&193=895&198=897&204=954&205=958&211=960&215=1002&218=1004&225=1018&232=1031&236=1051&237=1061&238=1081&239=1086&242=1092&250=1106&251=1115&253=1118&254=1121&255=1128&256=1138&257=1144&258=1148&264=1156&265=1178&269=1181&276=1201'
