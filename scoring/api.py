@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,10 +22,12 @@ from .formats.models import (
     ScenariosFile,
     SourcesFile,
 )
-from .output import RunInputs, dumps_json, guard, write_atomic
+from .output import NO_INPUTS, RunInputs, dumps_json, guard, write_atomic, write_folder
 from .progress import Progress, no_progress
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .analysis.diff import CaseDiff
     from .analysis.verify import Verification
 
@@ -130,20 +132,47 @@ def json_schema(kind: str) -> str:
     return dumps_json(schema)
 
 
+ENGINES = ("in-process", "dask")
+PART_FILES = "part-*.parquet"  # the files of a scores dataset (write_folder replaces only those)
+
+
 def universe_scores(folder: str | os.PathLike[str], fmt: str,
                     progress: Progress | None = None,
-                    output: str | os.PathLike[str] | None = None) -> str | bytes:
-    """Score every case of the universe in ``folder`` in one batch pass; the scores as
+                    output: str | os.PathLike[str] | None = None,
+                    engine: str = "in-process", scheduler: str | None = None,
+                    say: Callable[[str], None] | None = None) -> str | bytes:
+    """Score every case of the universe in ``folder`` a part at a time; the scores as
     ``fmt`` (table, csv, json: text; parquet: bytes). See docs/formats.md, "Universe scores".
-    With ``output``, also write them there (atomically; never onto the universe's files)."""
-    from .report.portfolio import render_scores, score_universe
+    With ``output``, also write them there (atomically; never onto the universe's files): as
+    Parquet, a folder ``output`` (one that exists, or a name without ``.parquet``) gets a
+    dataset, one ``part-NNNNN.parquet`` per part, written as the parts are scored (and the
+    result is then empty). ``engine``: ``in-process``, or ``dask`` (the parts as tasks on the
+    Dask scheduler at ``scheduler``, or on a LocalCluster; ``say`` hears its dashboard)."""
+    from .report.portfolio import UniverseScores, render_parquet, render_scores, score_universe
 
-    scores = score_universe(Path(folder), progress or no_progress)
-    if output is not None:
-        guard(Path(output), "file", scores.read)
+    def run(sink: Callable[[int, pd.DataFrame], None] | None = None) -> UniverseScores:
+        if engine == "dask":
+            from .engines.dask_engine import score_universe_dask
+
+            return score_universe_dask(Path(folder), scheduler, sink, say)
+        return score_universe(Path(folder), progress or no_progress, sink)
+
+    out = None if output is None else Path(output)
+    if out is not None and fmt == "parquet" and (out.is_dir() or out.suffix != ".parquet"):
+        def fill(tmp: Path) -> RunInputs:
+            def sink(k: int, summary: pd.DataFrame) -> None:
+                write_atomic(tmp / f"part-{k:05d}.parquet", render_parquet(summary), NO_INPUTS)
+
+            return run(sink).read
+
+        write_folder(out, fill, RunInputs.of(folders=[Path(folder)]), PART_FILES)
+        return b""
+    scores = run()
+    if out is not None:
+        guard(out, "file", scores.read)
     data = render_scores(scores, fmt)
-    if output is not None:
-        write_atomic(Path(output), data, scores.read)
+    if out is not None:
+        write_atomic(out, data, scores.read)
     return data
 
 

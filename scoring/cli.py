@@ -177,10 +177,20 @@ def validate(case_dir: Path) -> None:
               default="table", show_default=True,
               help="table for people; json for every traced number; csv for the scenario "
                    "summary; parquet for the summary as a Parquet file (needs -o).")
-@click.option("-o", "--output", type=_Path(dir_okay=False, path_type=Path),
-              help="Write to this file (atomically) instead of standard output.")
+@click.option("-o", "--output", type=_Path(path_type=Path),
+              help="Write to this file (atomically) instead of standard output; for a "
+                   "universe with --format parquet, a folder (or a name without .parquet) "
+                   "gets a Parquet dataset, one file per part.")
+@click.option("--engine", type=click.Choice(["in-process", "dask"]), default="in-process",
+              show_default=True,
+              help="Where a universe's parts are scored: in this process, or as Dask tasks "
+                   "(on a LocalCluster of one worker per core, or on --scheduler).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="With --engine dask: the address of a running Dask scheduler "
+                   "(tcp://host:8786).")
 @handled
-def score(case_dir: Path, fmt: str, output: Path | None) -> None:
+def score(case_dir: Path, fmt: str, output: Path | None, engine: str,
+          scheduler: str | None) -> None:
     """Score a case in base and every scenario.
 
     CASE_DIR may also be a universe folder (many cases, docs/formats.md): every case is
@@ -190,6 +200,9 @@ def score(case_dir: Path, fmt: str, output: Path | None) -> None:
 
     if fmt == "parquet" and output is None:
         raise click.UsageError("--format parquet writes a file: add -o FILE.parquet")
+    if scheduler is not None and engine != "dask":
+        raise click.UsageError("--scheduler is the address of a Dask scheduler: add "
+                               "--engine dask")
     data: str | bytes | Iterator[str]
     if is_universe(case_dir):
         from .api import universe_scores
@@ -197,9 +210,13 @@ def score(case_dir: Path, fmt: str, output: Path | None) -> None:
 
         bar = Bar("scoring")
         try:
-            data = universe_scores(case_dir, fmt, bar, output)
+            data = universe_scores(case_dir, fmt, bar, output, engine, scheduler,
+                                   lambda line: _say(line, err=True))
         finally:
             bar.close()
+    elif engine == "dask":
+        raise click.UsageError("--engine dask scores a universe folder (many cases); "
+                               f"{esc(str(case_dir))} is one case")
     else:
         from .api import case_scores
 

@@ -80,3 +80,10 @@ class OutputError(ScoringError):
     """An output file could not be written (or would overwrite a pinned file)."""
 
     slug = "output-error"
+
+
+class EngineError(ScoringError):
+    """The engine asked for cannot run: Dask is not installed, its scheduler cannot be
+    reached, or a worker died again and again on a part."""
+
+    slug = "engine-error"

@@ -18,7 +18,7 @@ import os
 import signal
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -294,3 +294,61 @@ def dumps_json(data: Any) -> str:
     from .display import json_safe
 
     return json_safe(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)) + "\n"
+
+
+def write_folder(path: Path, fill: Callable[[Path], RunInputs], inputs: RunInputs,
+                 own: str) -> None:
+    """Write a folder of files (a partitioned Parquet dataset) as a whole: ``fill`` writes
+    them into a temporary folder beside ``path`` and returns what the run read, which is
+    guarded again before the temporary folder takes the place of ``path``. An existing
+    ``path`` is replaced only when it holds nothing but regular files whose names match
+    ``own`` (a glob: what this writer writes); it is kept until the new folder is in place.
+    Any failure, or SIGINT/SIGTERM, leaves ``path`` as it was and no temporary folder."""
+    import fnmatch
+    import shutil
+
+    path = Path(path)
+
+    def check(inputs: RunInputs) -> None:
+        guard(path, "folder", inputs)
+        if path.is_dir():
+            alien = sorted(p.name for p in path.iterdir()
+                           if not (p.is_file() and not p.is_symlink()
+                                   and fnmatch.fnmatch(p.name, own)))
+            if alien:
+                raise OutputError(f"{path}: refused: holds {alien[0]!r}, which scoring did "
+                                  f"not write (only {own} files are replaced); write "
+                                  "elsewhere or empty the folder")
+
+    check(inputs)
+    parent = path.parent if str(path.parent) else Path(".")
+    tmp: str | None = None
+    old: str | None = None
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        with _signals_held():
+            tmp = tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+        read = fill(Path(tmp))
+        check(inputs + read)
+        if path.is_dir():
+            with _signals_held():
+                old = tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=parent)
+                os.rename(path, Path(old) / "x")
+        os.chmod(tmp, 0o777 & ~_umask())
+        os.rename(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {reason(exc)}") from None
+    finally:
+        if tmp is not None:
+            if old is not None and not path.exists():  # put the previous folder back
+                os.rename(Path(old) / "x", path)
+            shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask

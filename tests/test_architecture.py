@@ -19,6 +19,7 @@ LAYERS = [
     {"trace"},
     {"analysis"},
     {"report"},
+    {"engines"},
     {"api", "cli", "pytest_plugin", "__init__", "__main__"},
 ]
 

@@ -32,7 +32,7 @@ def anchors() -> set[str]:
 
 def test_every_error_kind_is_found() -> None:
     assert sorted(k.slug for k in error_kinds()) == [
-        "git-error", "input-error", "no-evidence", "output-error", "scoring-error",
+        "engine-error", "git-error", "input-error", "no-evidence", "output-error", "scoring-error",
         "unknown-name", "unknown-trace-id"]
 
 

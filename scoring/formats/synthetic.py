@@ -85,7 +85,8 @@ def _values(rng: np.random.Generator, factor: np.ndarray) -> np.ndarray:
     return out
 
 
-def evidence_columns(n_cases: int, n_items: int, seed: int) -> dict[str, np.ndarray]:
+def evidence_columns(n_cases: int, n_items: int, seed: int, first: int = 1
+                     ) -> dict[str, np.ndarray]:
     """The evidence table of a synthetic universe, column by column."""
     rng = np.random.default_rng(seed)
     factors = np.array([f["id"] for f in RUBRIC["factors"]])
@@ -105,7 +106,7 @@ def evidence_columns(n_cases: int, n_items: int, seed: int) -> dict[str, np.ndar
     observed = np.datetime64(AS_OF) - rng.integers(0, 730, n).astype("timedelta64[D]")
     item_no = np.char.zfill((k + 1).astype(str), 3)
     return {
-        "case": np.repeat(case_ids(n_cases), n_items), "id": np.char.add("E", item_no),
+        "case": np.repeat(case_ids(n_cases, first), n_items), "id": np.char.add("E", item_no),
         "factor": factor, "indicator": indicator, "value": values, "confidence": confidence,
         "observed": observed, "claim": np.char.add("Synthetic claim ", item_no),
         "source": np.char.add("S", rng.integers(1, 6, n).astype(str)),
@@ -113,15 +114,15 @@ def evidence_columns(n_cases: int, n_items: int, seed: int) -> dict[str, np.ndar
     }
 
 
-def case_ids(n_cases: int) -> np.ndarray:
-    return np.char.add("C", np.char.zfill(np.arange(1, n_cases + 1).astype(str), 6))
+def case_ids(n_cases: int, first: int = 1) -> np.ndarray:
+    return np.char.add("C", np.char.zfill(np.arange(first, first + n_cases).astype(str), 6))
 
 
-def sources_columns(n_cases: int, seed: int) -> dict[str, np.ndarray]:
+def sources_columns(n_cases: int, seed: int, first: int = 1) -> dict[str, np.ndarray]:
     rng = np.random.default_rng(seed + 1)
     n = n_cases * 5
     return {
-        "case": np.repeat(case_ids(n_cases), 5),
+        "case": np.repeat(case_ids(n_cases, first), 5),
         "id": np.tile(np.array([f"S{i}" for i in range(1, 6)]), n_cases),
         "title": np.char.add("Synthetic source ", np.arange(n).astype(str)),
         "language": np.full(n, "en"), "kind": np.full(n, "news"),
@@ -129,8 +130,8 @@ def sources_columns(n_cases: int, seed: int) -> dict[str, np.ndarray]:
     }
 
 
-def cases_columns(n_cases: int) -> dict[str, np.ndarray]:
-    ids = case_ids(n_cases)
+def cases_columns(n_cases: int, first: int = 1) -> dict[str, np.ndarray]:
+    ids = case_ids(n_cases, first)
     return {"id": ids, "entity": np.char.add("Company ", ids),
             "as_of": np.full(n_cases, np.datetime64(AS_OF)),
             "rubric": np.full(n_cases, "rubric.yaml")}
@@ -140,7 +141,6 @@ def write_universe(folder: Path, n_cases: int, n_items: int = 50, fmt: str = "pa
                    seed: int = 20260309) -> Path:
     """Write a synthetic universe of ``n_cases`` cases of ``n_items`` items to ``folder``, its
     tables as ``fmt`` (``parquet`` or ``csv``). Returns ``folder``."""
-    import pyarrow as pa
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
@@ -150,14 +150,45 @@ def write_universe(folder: Path, n_cases: int, n_items: int = 50, fmt: str = "pa
     tables = {"cases": cases_columns(n_cases), "sources": sources_columns(n_cases, seed),
               "evidence": evidence_columns(n_cases, n_items, seed)}
     for name, columns in tables.items():
-        table = pa.table({k: pa.array(v.tolist() if v.dtype == object else v)
-                          for k, v in columns.items()})
-        for k in ("as_of", "observed"):
-            if k in table.column_names:
-                i = table.column_names.index(k)
-                table = table.set_column(i, k, table.column(k).cast(pa.date32()))
+        table = _arrow(columns)
         if fmt == "parquet":
             pq.write_table(table, folder / f"{name}.parquet")
         else:
             pacsv.write_csv(table, folder / f"{name}.csv")
+    return folder
+
+
+def _arrow(columns: dict[str, np.ndarray]) -> Any:
+    import pyarrow as pa
+
+    table = pa.table({k: pa.array(v.tolist() if v.dtype == object else v)
+                      for k, v in columns.items()})
+    for k in ("as_of", "observed"):
+        if k in table.column_names:
+            i = table.column_names.index(k)
+            table = table.set_column(i, k, table.column(k).cast(pa.date32()))
+    return table
+
+
+def write_partitioned(folder: Path, n_cases: int, n_items: int = 50, per_part: int = 2_000,
+                      seed: int = 20260309) -> Path:
+    """Write a synthetic universe whose tables are partitioned Parquet datasets
+    (``cases/bucket=00000/part-0.parquet``, the same for ``sources/`` and ``evidence/``;
+    docs/scale.md), ``per_part`` cases a partition, one partition at a time: memory is
+    bounded by a partition. The partition of one part holds the same rows as
+    :func:`write_universe` with ``n_cases = per_part`` and the seed ``seed + part``."""
+    import pyarrow.parquet as pq
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "rubric.yaml").write_text(yaml.safe_dump(RUBRIC, sort_keys=False))
+    (folder / "scenarios.yaml").write_text(yaml.safe_dump(SCENARIOS, sort_keys=False))
+    for part, first in enumerate(range(1, n_cases + 1, per_part)):
+        n = min(per_part, n_cases + 1 - first)
+        tables = {"cases": cases_columns(n, first),
+                  "sources": sources_columns(n, seed + part, first),
+                  "evidence": evidence_columns(n, n_items, seed + part, first)}
+        for name, columns in tables.items():
+            leaf = folder / name / f"bucket={part:05d}"
+            leaf.mkdir(parents=True, exist_ok=True)
+            pq.write_table(_arrow(columns), leaf / "part-0.parquet")
     return folder

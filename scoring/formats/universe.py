@@ -57,6 +57,7 @@ from .tabular import (
     TABLE_SUFFIXES,
     RawTable,
     TableDoc,
+    TableSpec,
     check_header,
     locator,
     read_table,
@@ -74,7 +75,14 @@ def is_universe(folder: Path) -> bool:
     """True when ``folder`` is a universe folder rather than a case folder."""
     if (folder / CASE_FILE).exists() or not folder.is_dir():
         return False
-    return _table(folder, CASES_TABLE) is not None or bool(_case_folders(folder))
+    return _table(folder, CASES_TABLE) is not None or _is_dataset(folder) or \
+        bool(_case_folders(folder))
+
+
+def _is_dataset(folder: Path) -> bool:
+    """Whether ``folder`` holds its tables as partitioned Parquet datasets (``cases/``...)."""
+    cases = folder / CASES_TABLE
+    return cases.is_dir() and not (cases / CASE_FILE).exists()
 
 
 def _table(folder: Path, stem: str) -> Path | None:
@@ -301,19 +309,26 @@ def _text(table: RawTable, name: str, row: int | None = None) -> Any:
     return texts if row is None else texts[0]
 
 
-def read_tables(root: Path) -> TableSet | None:
-    """The universe tables of ``root`` (None when it has no cases table)."""
-    cases_path = _table(root, CASES_TABLE)
+def read_tables(root: Path, leaf: str | None = None) -> TableSet | None:
+    """The universe tables of ``root`` (None when it has no cases table); with ``leaf``, the
+    tables of that partition of its datasets (``cases/LEAF/*.parquet``, ...)."""
+    def find(stem: str) -> Path | None:
+        return _table(root, stem) if leaf is None else _leaf_file(root / stem / leaf)
+
+    cases_path = find(CASES_TABLE)
     if cases_path is None:
         return None
-    paths = {"cases": cases_path, "sources": _table(root, "sources"),
-             "evidence": _table(root, "evidence"), "figures": _table(root, "figures")}
-    problems = [Problem(display_path(root / f"{role}.csv"), 0, 0, "",
+    paths = {"cases": cases_path, "sources": find("sources"),
+             "evidence": find("evidence"), "figures": find("figures")}
+    problems = [Problem(display_path(root / (f"{role}.csv" if leaf is None else
+                                             f"{role}/{leaf}")), 0, 0, "",
                         "file is missing (a cases table needs sources and evidence tables)")
                 for role, p in paths.items() if p is None and role != "figures"]
     if problems:
         raise InputError(problems)
     raw = {role: read_table(p, display_path(p)) for role, p in paths.items() if p is not None}
+    if leaf is not None:
+        raw = {role: _with_keys(table, leaf, SPECS[role]) for role, table in raw.items()}
     for role, table in raw.items():
         problems += check_header(table, SPECS[role], universe=True)
     if problems:
@@ -357,6 +372,76 @@ def read_tables(root: Path) -> TableSet | None:
                     figure_case)
 
 
+def _leaf_file(folder: Path) -> Path | None:
+    """The one Parquet file of a partition folder of a dataset (None when there is none)."""
+    if not folder.is_dir():
+        return None
+    files = sorted(p for p in folder.iterdir() if p.suffix == ".parquet" and p.is_file())
+    if len(files) > 1:
+        raise InputError([Problem(display_path(files[1]), 0, 0, "",
+                                  f"a second Parquet file in partition {display_path(folder)} "
+                                  f"(after {files[0].name}); keep one file per partition")])
+    return files[0] if files else None
+
+
+def _with_keys(table: RawTable, leaf: str, spec: TableSpec) -> RawTable:
+    """The table with the hive keys of its partition (``as_of=2026-01-01``) that are columns
+    of the table and not in the file (a dataset partitioned by a column leaves it out)."""
+    import pyarrow as pa
+
+    data, header = table.data, table.header
+    known = (*spec.columns, CASE_COLUMN) if spec.key else spec.columns
+    for part in leaf.split("/"):
+        name, eq, value = part.partition("=")
+        if eq and name in known and name not in header:
+            data = data.append_column(name, pa.array([value] * table.n_rows, pa.string()))
+            header = (*header, name)
+    return table if data is table.data else RawTable(table.path, header, data, table.n_rows)
+
+
+def _leaves(root: Path) -> list[tuple[str, int]]:
+    """The partitions of a universe's datasets (folders below ``cases/`` holding a Parquet
+    file, as paths like ``case_hash=07/as_of=2026-01-01``, sorted) and each one's number of
+    cases, from the files' footers: nothing else is read."""
+    import pyarrow.parquet as pq
+
+    cases = root / CASES_TABLE
+    leaves = sorted({p.parent.relative_to(cases).as_posix() for p in cases.rglob("*.parquet")})
+    problems = []
+    for stem in ("sources", "evidence", "figures"):
+        folder = root / stem
+        if folder.is_dir():
+            problems += [Problem(display_path(folder / leaf), 0, 0, CASE_COLUMN,
+                                 f"partition {leaf} has no cases partition "
+                                 f"({display_path(cases / leaf)})")
+                         for leaf in sorted({p.parent.relative_to(folder).as_posix()
+                                             for p in folder.rglob("*.parquet")} - set(leaves))]
+    if problems:
+        raise InputError(problems)
+    out = []
+    for leaf in leaves:
+        file = _leaf_file(cases / leaf)
+        assert file is not None
+        try:
+            out.append((leaf, pq.ParquetFile(file).metadata.num_rows))
+        except Exception as exc:  # noqa: BLE001 - pyarrow raises several kinds
+            raise InputError([Problem(display_path(file), 0, 0, "",
+                                      f"not a valid Parquet file: {exc}")]) from None
+    return out
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of a universe that any process can validate and score by itself
+    (:meth:`Universe.part_sets`): the case folders (``cases`` and ``leaf`` None), a range of
+    cases of the tables, or the partition ``leaf`` of its datasets. ``first``: the universe
+    position of its first case."""
+
+    first: int
+    cases: range | None = None
+    leaf: str | None = None
+
+
 @dataclass
 class Universe:
     """The cases of a universe folder: case folders first (sorted), then table rows."""
@@ -364,58 +449,89 @@ class Universe:
     root: Path
     folders: list[Path]
     tables: TableSet | None
+    leaves: list[tuple[str, int]] = field(default_factory=list)  # partitions, their cases
     _table_sets: list[CaseSet] | None = None  # the sets of one part of the tables (load)
-    _table_part: range | None = None
+    _table_part: Part | None = None
+    _rubrics: Rubrics = field(default_factory=Rubrics)
 
     @classmethod
     def open(cls, root: Path) -> Universe:
+        """The universe in ``root``: its single tables are read; of partitioned datasets,
+        only the list of partitions (each is read by whoever validates it)."""
+        if _is_dataset(root):
+            return cls(root, _case_folders(root), None, _leaves(root))
         return cls(root, _case_folders(root), read_tables(root))
 
     def __len__(self) -> int:
-        return len(self.folders) + (self.tables.cases.n_rows if self.tables else 0)
+        return len(self.folders) + (self.tables.cases.n_rows if self.tables else 0) + \
+            sum(n for _, n in self.leaves)
 
-    def parts(self, problems: list[Problem], progress: Progress = no_progress
-              ) -> Iterator[list[CaseSet]]:
-        """Every case, validated a part at a time: the case folders, then the cases of the
-        tables in parts of about ``PART_ROWS`` evidence rows (whole cases). Yields each
-        part's sets (one per rubric); what is wrong in any part goes to ``problems``, so a
-        caller that stops using the sets at the first problem still hears of all of them.
-        Memory is bounded by a part, not the universe."""
+    def specs(self) -> list[Part]:
+        """The parts of the universe in order: the case folders, then parts of about
+        ``PART_ROWS`` evidence rows of the tables, or one part per partition of datasets."""
+        out = [Part(0)] if self.folders else []
+        first = len(self.folders)
+        if self.tables is not None:
+            out += [Part(first + r.start, r) for r in self._table_parts()]
+        for leaf, n in self.leaves:
+            out.append(Part(first, leaf=leaf))
+            first += n
+        return out
+
+    def part_sets(self, part: Part, problems: list[Problem],
+                  progress: Progress = no_progress) -> Iterator[list[CaseSet]]:
+        """The cases of ``part``, validated a part of about ``PART_ROWS`` evidence rows at a
+        time (a partition of datasets may hold more): each one's sets, one per rubric. What is
+        wrong goes to ``problems``."""
         total = len(self)
-        seen: dict[str, int] = {}
-        if self.folders:
+        if part.cases is None and part.leaf is None:
             sets: list[CaseSet] = []
             try:
                 sets = load_cases(self.folders, progress=lambda k, _: progress(k, total))
             except InputError as exc:
                 problems += exc.problems
-            self._same_ids(sets, seen, problems)
             yield sets
-        if self.tables is not None:
-            done, rubrics = len(self.folders), Rubrics()
-            for cases in self._table_parts():
-                sets = self.tables.sets(done, rubrics, problems,
-                                        lambda k, _: progress(done + k, total), cases)
-                self._same_ids(sets, seen, problems)
+            return
+        tables = self.tables
+        if part.leaf is not None:
+            try:
+                tables = read_tables(self.root, part.leaf)
+            except InputError as exc:
+                problems += exc.problems
+                return
+        assert tables is not None
+        start = part.first - (part.cases.start if part.cases is not None else 0)
+        for cases in ([part.cases] if part.cases is not None else _ranges(tables)):
+            yield tables.sets(start, self._rubrics, problems,
+                              lambda k, _: progress(start + k, total), cases)
+
+    def parts(self, problems: list[Problem], progress: Progress = no_progress
+              ) -> Iterator[list[CaseSet]]:
+        """Every case, validated a part at a time (:meth:`specs`, :meth:`part_sets`). Yields
+        each part's sets (one per rubric); what is wrong in any part goes to ``problems``, so
+        a caller that stops using the sets at the first problem still hears of all of them.
+        Memory is bounded by a part, not the universe."""
+        seen: dict[str, int] = {}
+        for part in self.specs():
+            for sets in self.part_sets(part, problems, progress):
+                self.same_ids([(m.id, pos) for cs in sets
+                               for m, pos in zip(cs.metas, cs.positions, strict=True)],
+                              seen, problems)
                 yield sets
 
     def _table_parts(self) -> list[range]:
-        """The cases of the tables in parts of about PART_ROWS evidence rows."""
         assert self.tables is not None
-        n, rows = self.tables.cases.n_rows, self.tables.evidence.n_rows
-        per = max(1, (PART_ROWS * n) // max(1, rows))
-        return [range(k, min(k + per, n)) for k in range(0, n, per)] or [range(0)]
+        return _ranges(self.tables)
 
-    def _same_ids(self, sets: list[CaseSet], seen: dict[str, int],
-                  problems: list[Problem]) -> None:
-        """A case id that an earlier case (of this part or one before) has too."""
-        for cs in sets:
-            for meta, pos in zip(cs.metas, cs.positions, strict=True):
-                if meta.id in seen:
-                    problems.append(Problem(display_path(self._where(pos)), 0, 0, "id",
-                                            f"case id {meta.id!r} is also the id of "
-                                            f"{display_path(self._where(seen[meta.id]))}"))
-                seen.setdefault(meta.id, pos)
+    def same_ids(self, ids: list[tuple[str, int]], seen: dict[str, int],
+                 problems: list[Problem]) -> None:
+        """A case id (of ``(id, position)`` pairs) that an earlier case has too."""
+        for case_id, pos in ids:
+            if case_id in seen:
+                problems.append(Problem(display_path(self._where(pos)), 0, 0, "id",
+                                        f"case id {case_id!r} is also the id of "
+                                        f"{display_path(self._where(seen[case_id]))}"))
+            seen.setdefault(case_id, pos)
 
     def sets(self, progress: Progress = no_progress) -> list[CaseSet]:
         """Every case, validated, one set per rubric (identical rubric files make one set);
@@ -430,15 +546,16 @@ class Universe:
         """The ``index``-th case (0-based, in universe order)."""
         if index < len(self.folders):
             return load_case(self.folders[index])
-        assert self.tables is not None
-        at = index - len(self.folders)
-        cases = next(r for r in self._table_parts() if at in r)
-        if self._table_sets is None or self._table_part != cases:
+        specs = self.specs()
+        part = next(p for p, q in zip(specs, [*specs[1:], None], strict=True)
+                    if p.first <= index and (q is None or index < q.first))
+        if self._table_sets is None or self._table_part != part:
             self._table_sets = None  # let go of the part before before reading the next
-            problems: list[Problem] = list(self.tables.problems) if cases.start else []
-            self._table_sets = self.tables.sets(len(self.folders), Rubrics(), problems,
-                                                cases=cases)
-            self._table_part = cases
+            # the problems of reading the tables come with the part at case 0: here, with any
+            problems: list[Problem] = list(self.tables.problems) if \
+                self.tables is not None and part.cases is not None and part.cases.start else []
+            self._table_sets = [cs for sets in self.part_sets(part, problems) for cs in sets]
+            self._table_part = part
             if problems:
                 raise InputError(problems)
         for cs in self._table_sets:
@@ -457,6 +574,13 @@ class Universe:
         if index < len(self.folders):
             return self.folders[index] / CASE_FILE
         return self.root / f"{CASES_TABLE}"
+
+
+def _ranges(tables: TableSet) -> list[range]:
+    """The cases of the tables in parts of about PART_ROWS evidence rows."""
+    n, rows = tables.cases.n_rows, tables.evidence.n_rows
+    per = max(1, (PART_ROWS * n) // max(1, rows))
+    return [range(k, min(k + per, n)) for k in range(0, n, per)] or [range(0)]
 
 
 def merge_sets(sets: list[CaseSet]) -> list[CaseSet]:

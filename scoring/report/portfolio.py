@@ -9,6 +9,7 @@ models. Each rubric's tables are scored in one vectorised pass of the method
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from ..display import escape_controls, format_score, pad, text_width
 from ..errors import InputError, Problem
 from ..formats.models import Rubric
 from ..formats.tables import Tables, build_tables, score_tables
-from ..formats.universe import Universe
+from ..formats.universe import Part, Universe
 from ..method.kernel import Frames, NoEvidence
 from ..output import RunInputs, dumps_json
 from ..progress import Progress, no_progress
@@ -63,38 +64,93 @@ def _wide(table: Tables, scores: Frames) -> pd.DataFrame:
     return out[SUMMARY_COLUMNS + [f.id for f in rubric.factors]]
 
 
-def score_universe(folder: Path, progress: Progress = no_progress) -> UniverseScores:
-    """Load, validate and score every case of the universe in ``folder``."""
-    universe = Universe.open(folder)
-    read: set[RunInputs] = {RunInputs.of(folders=[folder])}
-    problems: list[Problem] = []
-    rubrics: dict[str, Rubric] = {}
-    index: dict[str, int] = {}
-    parts = []
+@dataclass
+class PartScores:
+    """A part of a universe (:class:`~scoring.formats.universe.Part`), validated and scored
+    by :func:`score_part`, in whatever process: ``summary`` (its rows of the summary, in
+    universe order; None when the part has a problem), ``problems``, each case's ``(id,
+    position)``, its rubrics by id, what it read and the first scenario with no evidence."""
+
+    summary: pd.DataFrame | None
+    problems: list[Problem]
+    ids: list[tuple[str, int]]
+    rubrics: dict[str, Rubric]
+    read: RunInputs
     empty: NoEvidence | None = None
-    # A part at a time (Universe.parts), each set's tables let go before the next is built:
-    # memory is bounded by a part. Every part is validated, even after a problem, so that
-    # all problems are reported at once; nothing is scored after the first.
-    for sets in universe.parts(problems, progress):
+
+
+def score_part(universe: Universe, part: Part, progress: Progress = no_progress) -> PartScores:
+    """Validate and score the cases of one part of ``universe``. A set's tables are let go
+    before the next is built: memory is bounded by a part. Every case is validated, even
+    after a problem; nothing is scored after the first."""
+    problems: list[Problem] = []
+    ids: list[tuple[str, int]] = []
+    rubrics: dict[str, Rubric] = {}
+    read: set[RunInputs] = set()
+    pieces = []
+    empty: NoEvidence | None = None
+    for sets in universe.part_sets(part, problems, progress):
         for cs in sets:
             read.update(cs.reads)
-            index.update({m.id: pos for m, pos in zip(cs.metas, cs.positions, strict=True)})
+            ids += [(m.id, pos) for m, pos in zip(cs.metas, cs.positions, strict=True)]
             rubrics[cs.rubric.id] = cs.rubric
         while sets and not problems and empty is None:
             tables = build_tables(sets.pop(0), lean=True)
             try:
-                parts.append(_wide(tables, score_tables(tables)))
+                pieces.append(_wide(tables, score_tables(tables)))
             except NoEvidence as exc:  # raised once every part is known to be valid
                 empty = exc
             del tables
+    summary = None
+    if pieces and not problems:
+        summary = pd.concat(pieces, ignore_index=True)
+        index = dict(ids)
+        order = summary["case"].map(index).to_numpy() * 10_000 + _scenario_rank(summary)
+        summary = summary.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+    return PartScores(summary, problems, ids, rubrics, RunInputs.union(read), empty)
+
+
+def collect(universe: Universe, parts: Iterable[PartScores],
+            sink: Callable[[int, pd.DataFrame], None] | None = None) -> UniverseScores:
+    """The scores of a universe from the scores of its parts, in order (whichever engine
+    scored them): every problem of every part, in order, then any case id that an earlier
+    case has too. With ``sink``, each part's summary goes there (its number, its rows) as it
+    comes instead of being kept (the summary of the result is then empty)."""
+    read: set[RunInputs] = {RunInputs.of(folders=[universe.root])}
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    rubrics: dict[str, Rubric] = {}
+    index: dict[str, int] = {}
+    pieces = []
+    empty: NoEvidence | None = None
+    for k, part in enumerate(parts):
+        problems += part.problems
+        universe.same_ids(part.ids, seen, problems)
+        index.update(part.ids)
+        rubrics.update(part.rubrics)
+        read.add(part.read)
+        empty = empty or part.empty
+        if part.summary is not None and not problems and empty is None:
+            if sink is not None:
+                sink(k, part.summary)
+            else:
+                pieces.append(part.summary)
     if problems:
         raise InputError(problems)
     if empty is not None:
         raise empty
-    summary = pd.concat(parts, ignore_index=True)
-    order = summary["case"].map(index).to_numpy() * 10_000 + _scenario_rank(summary)
-    summary = summary.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+    summary = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(
+        columns=SUMMARY_COLUMNS)
     return UniverseScores(summary, index, rubrics, RunInputs.union(read))
+
+
+def score_universe(folder: Path, progress: Progress = no_progress,
+                   sink: Callable[[int, pd.DataFrame], None] | None = None) -> UniverseScores:
+    """Load, validate and score every case of the universe in ``folder``, a part at a time
+    (the in-process engine; ``scoring.engines.dask_engine`` runs the same parts on Dask)."""
+    universe = Universe.open(folder)
+    return collect(universe, (score_part(universe, p, progress) for p in universe.specs()),
+                   sink)
 
 
 def _scenario_rank(summary: pd.DataFrame) -> np.ndarray:

@@ -219,5 +219,5 @@ def test_a_case_of_a_later_part_loads_as_it_does_whole(tmp_path: Path,
     monkeypatch.setattr(uni, "PART_ROWS", 10)
     u = uni.Universe.open(root)
     assert u.load(47).items == whole.items and u.load(47).meta == whole.meta
-    assert u._table_part == range(46, 48)
-    assert u.load(3).meta.id == "C000004" and u._table_part == range(2, 4)
+    assert u._table_part == uni.Part(46, range(46, 48))
+    assert u.load(3).meta.id == "C000004" and u._table_part == uni.Part(2, range(2, 4))
