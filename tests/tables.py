@@ -11,7 +11,7 @@ import yaml
 
 
 def flat_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Evidence items with their sources spread over source/locator column pairs."""
+    """Evidence items with their sources spread over source/locator(/via) column groups."""
     out = []
     for it in items:
         row = {k: v for k, v in it.items() if k != "sources"}
@@ -19,6 +19,8 @@ def flat_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
             sfx = "" if k == 0 else f"_{k + 1}"
             row["source" + sfx] = ref["source"]
             row["locator" + sfx] = ref["locator"]
+            if ref.get("via") is not None:
+                row["via" + sfx] = ref["via"]
         out.append(row)
     return out
 

@@ -23,7 +23,7 @@ from ..formats.models import Rubric
 from ..method.steps import counted, factor_scores, sum_rows
 from .result import Result
 
-ITEM_FIELDS = ("value", "confidence", "observed", "best_source", "grade")
+ITEM_FIELDS = ("value", "confidence", "observed", "best_source", "best_via", "grade")
 
 
 @dataclass(frozen=True)

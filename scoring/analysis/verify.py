@@ -2,11 +2,11 @@
 
 A source may name a local ``snapshot`` of its document (text, Markdown or HTML) and the
 document's ``sha256``. ``verify_case`` checks each snapshot's hash and that every item's
-``excerpt`` occurs in the snapshot of a source the item cites, after normalising whitespace,
-quotes, dashes and case. Snapshots are looked up inside the case folder, then (by file name)
-in extra folders given by the caller, e.g. a folder of seed documents kept outside the
-project. A snapshot path may not leave its folder (no absolute paths, no ``..``, no symlink
-pointing out).
+``excerpt`` occurs in the snapshot of a source the item cites (or reads a source through),
+after normalising whitespace, quotes, dashes and case. Snapshots are looked up inside the
+case folder, then (by file name) in extra folders given by the caller, e.g. a folder of seed
+documents kept outside the project. A snapshot path may not leave its folder (no absolute
+paths, no ``..``, no symlink pointing out).
 """
 
 from __future__ import annotations
@@ -211,7 +211,9 @@ def verify_case(case: Case, root: Path, extra: list[Path] | None = None) -> Veri
     for item in case.items:
         if not item.excerpt:
             continue
-        cited = [r.source for r in item.sources if r.source in texts]
+        # A relayed source was read in its relay's document: the excerpt is looked for there.
+        cited = list(dict.fromkeys(s for r in item.sources for s in (r.source, r.via)
+                                   if s is not None and s in texts))
         if not cited:
             checks.append(ExcerptCheck(item.id, "unverifiable", (),
                                        "no cited source has a snapshot at hand"))

@@ -83,7 +83,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("confidence", "number", ge=0, le=1), Field("observed", "date"),
         Field("sources", "refs"), Field("claim", "text", min_len=1), _free("excerpt"),
     ),
-    "refs": (_id("source"), Field("locator", "text", min_len=1)),
+    # ``via``: the source was read only through another (a relay); evidence.py weighs it.
+    "refs": (_id("source"), Field("locator", "text", min_len=1), _id("via", required=False)),
     "figures": (
         _id("id"), _id("figure"), Field("period", "text", min_len=1, max_len=40),
         Field("value", "number"), _free("unit"), _free("currency"),
@@ -102,6 +103,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
 
 
 CITING = ("items", "figures")  # the records that cite sources (a ``sources`` list)
+_REF_COLUMNS = tuple(f.name for f in FIELDS["refs"])  # a table's citation columns, per group
 
 
 @dataclass
@@ -379,25 +381,25 @@ def table_records(table: Any, doc: YamlDoc, kind: str,
                    np.asarray(case, dtype=np.int64), fields, np.zeros(n, bool))
     if kind not in CITING:
         return recs, None
-    # Citations: one per source/locator column pair that has a cell in the row.
+    # Citations: one per source/locator(/via) column group that has a cell in the row.
     parts = []
     for j, sfx in enumerate(source_suffixes(table.header)):
-        source, locator = col("source" + sfx, False), col("locator" + sfx, False)
-        present = np.flatnonzero((source.kind != K_ABSENT) | (locator.kind != K_ABSENT))
-        parts.append((j, present, source, locator))
+        cells = {name: col(name + sfx, False) for name in _REF_COLUMNS}
+        present = np.flatnonzero(np.logical_or.reduce(
+            [c.kind != K_ABSENT for c in cells.values()]))
+        parts.append((j, present, cells))
     sizes = np.zeros(n, dtype=np.int64)
-    for _, present, _, _ in parts:
+    for _, present, _ in parts:
         sizes[present] += 1
     fields["sources"] = Column(np.full(n, K_LIST, dtype=np.int8), pa.nulls(n, pa.string()),
                                no_numbers(n), no_dates(n),
                                lambda k: [], sizes)
-    parent = np.concatenate([p for _, p, _, _ in parts]) if parts else np.zeros(0, np.int64)
-    k = np.concatenate([np.full(len(p), j) for j, p, _, _ in parts]) if parts \
+    parent = np.concatenate([p for _, p, _ in parts]) if parts else np.zeros(0, np.int64)
+    k = np.concatenate([np.full(len(p), j) for j, p, _ in parts]) if parts \
         else np.zeros(0, np.int64)
     order = np.lexsort((k, parent))
-    ref_fields = {name: _take(
-        [(p, (s if name == "source" else loc)) for _, p, s, loc in parts], order, len(parent))
-        for name in ("source", "locator")}
+    ref_fields = {name: _take([(p, cells[name]) for _, p, cells in parts], order, len(parent))
+                  for name in _REF_COLUMNS}
     refs = Records("refs", [doc], np.zeros(len(parent), dtype=np.int64),
                    entry[parent[order]], recs.case[parent[order]], ref_fields,
                    np.zeros(len(parent), bool), k=k[order], parent=parent[order],

@@ -43,13 +43,16 @@ class Evidence:
 
     ``items``: ``case`` (the case's position), ``id``, ``factor``, ``indicator`` (None when
     none), ``value`` (int, float or label), ``confidence``, ``observed`` (ISO date text),
-    ``age_days``, ``claim``, ``excerpt``, and the item's weighing source: ``grade``,
-    ``reliability``, ``best_source``. ``refs``: ``item`` (row of ``items``), ``source``,
-    ``locator``, in citation order. ``sources``: ``case``, then the fields of a source (dates
-    as ISO text, None when empty), in file order. ``figures``: the reported figures
+    ``age_days``, ``claim``, ``excerpt``, and the citation that decides the item's
+    reliability (:func:`best_citations`): ``grade``, ``reliability``, ``best_source`` and
+    ``best_via`` (the relay it was read through, None for a direct citation). ``refs``:
+    ``item`` (row of ``items``), ``source``, ``locator``, ``via``, in citation order.
+    ``sources``: ``case``, then the fields of a source (dates as ISO text, None when empty),
+    in file order. ``figures``: the reported figures
     (``case``, ``id``, ``figure``, ``period``, ``prior`` (of the case's prior period),
     ``value``, ``unit``, ``currency``, ``observed``, ``claim``, ``excerpt``, ``grade``,
-    ``reliability``, ``best_source``); ``figure_refs`` their citations as ``refs``."""
+    ``reliability``, ``best_source``, ``best_via``); ``figure_refs`` their citations as
+    ``refs``."""
 
     items: pd.DataFrame
     refs: pd.DataFrame
@@ -57,7 +60,7 @@ class Evidence:
     figures: pd.DataFrame = field(default_factory=lambda: _no_figures())
     figure_refs: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame({"item": np.zeros(0, np.int64), "source": [],
-                                              "locator": []}))
+                                              "locator": [], "via": []}))
 
     def of_case(self, k: int) -> Evidence:
         """The evidence of case ``k`` alone (as case 0)."""
@@ -78,7 +81,8 @@ def _of_case(rows: pd.DataFrame, refs: pd.DataFrame, k: int
 
 
 FIGURE_COLUMNS = ("case", "id", "figure", "period", "prior", "value", "unit", "currency",
-                  "observed", "claim", "excerpt", "grade", "reliability", "best_source")
+                  "observed", "claim", "excerpt", "grade", "reliability", "best_source",
+                  "best_via")
 
 
 def _no_figures() -> pd.DataFrame:
@@ -115,9 +119,10 @@ def _date(text: object) -> Any:
 def evidence_items(ev: Evidence) -> tuple[Item, ...]:
     """The items of ``ev`` as models (built, not validated again: the columns were)."""
     refs: list[list[SourceRef]] = [[] for _ in range(len(ev.items))]
-    for item, source, locator in zip(ev.refs["item"].tolist(), ev.refs["source"].tolist(),
-                                     _objects(ev.refs["locator"]), strict=True):
-        refs[item].append(SourceRef.model_construct(source=source, locator=locator))
+    for item, source, locator, via in zip(ev.refs["item"].tolist(), ev.refs["source"].tolist(),
+                                          _objects(ev.refs["locator"]), ev.refs["via"].tolist(),
+                                          strict=True):
+        refs[item].append(SourceRef.model_construct(source=source, locator=locator, via=via))
     cols = ev.items
     return tuple(
         Item.model_construct(id=i, factor=f, indicator=ind, value=v, confidence=c,
@@ -423,6 +428,8 @@ def check_evidence(sources: Records, items: Records, refs: Records, rubric: Rubr
         found_at = pd.Index(ours[one]).get_indexer(wanted)
         return rows[np.where(found_at >= 0, found_at, len(rows) - 1)]
 
+    r_via, via_at = _check_via(refs, r_ok, r_src, source_of, found)
+
     fig = None
     if figures is not None:
         fig = _check_figures(*figures, rubric, as_of, periods, source_of, i_ids, items, found)
@@ -430,7 +437,26 @@ def check_evidence(sources: Records, items: Records, refs: Records, rubric: Rubr
     if found or rubric is None or as_of is None:
         return None, known
     return _evidence(sources, items, refs, rubric, as_of, s_ids, grade, s_date, snap, i_ids,
-                     factor, indicator, value, observed, r_src, at, fig), known
+                     factor, indicator, value, observed, r_src, at, (r_via, via_at),
+                     fig), known
+
+
+def _check_via(cites: Records, ok: dict[str, np.ndarray], src: np.ndarray,
+               source_of: Callable[[Records, np.ndarray], np.ndarray], found: list[Problem]
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """The rules of a citation's ``via`` (the source it was read through): a source of the
+    case, and not the cited source itself. Returns each citation's ``via`` text (None when
+    direct) and its row in the sources (-1 when none)."""
+    via = _texts(cites.fields["via"])
+    given = ok["via"] & pd.notna(via)
+    via_at = np.where(given, source_of(cites, via), -1)
+    for r in np.flatnonzero(given & (via_at < 0)).tolist():
+        found.append(cites.problem(r, "via", f"unknown source {via[r]!r}"))
+    for r in np.flatnonzero(given & ok["source"] & (via == src)).tolist():
+        found.append(cites.problem(r, "via", f"names the cited source itself: a source is "
+                                             f"not read through itself, so via must name "
+                                             f"another source than {src[r]!r}"))
+    return via, via_at
 
 
 def _check_figures(figs: Records, cites: Records, rubric: Rubric | None,
@@ -438,7 +464,7 @@ def _check_figures(figs: Records, cites: Records, rubric: Rubric | None,
                    source_of: Callable[[Records, np.ndarray], np.ndarray],
                    i_ids: np.ndarray, items: Records, found: list[Problem]
                    ) -> tuple[Records, Records, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                              np.ndarray, np.ndarray]:
+                              np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The rules of reported figures: unique ids (and one figure per period) within a case,
     a figure the rubric reads in its unit, a period of the case, nothing after ``as_of``,
     known sources. Returns what the frames are built from."""
@@ -500,18 +526,21 @@ def _check_figures(figs: Records, cites: Records, rubric: Rubric | None,
     at = source_of(cites, c_src)
     for r in np.flatnonzero(c_ok["source"] & (at < 0)).tolist():
         found.append(cites.problem(r, "source", f"unknown source {c_src[r]!r}"))
-    return figs, cites, ids, name, period, prior, c_src, at
+    c_via, via_at = _check_via(cites, c_ok, c_src, source_of, found)
+    return figs, cites, ids, name, period, prior, c_src, at, c_via, via_at
 
 
 def _evidence(sources: Records, items: Records, refs: Records, rubric: Rubric,
               as_of: np.ndarray, s_ids: np.ndarray, grade: np.ndarray, s_date: np.ndarray,
               snap: np.ndarray, i_ids: np.ndarray, factor: np.ndarray, indicator: np.ndarray,
               value: np.ndarray, observed: np.ndarray, r_src: np.ndarray,
-              at: np.ndarray, fig: tuple[Any, ...] | None = None) -> Evidence:
-    """The frames of valid records. Each item (and figure) is weighed by the best grade
-    among the sources it cites; the first cited wins a tie."""
+              at: np.ndarray, vias: tuple[np.ndarray, np.ndarray],
+              fig: tuple[Any, ...] | None = None) -> Evidence:
+    """The frames of valid records. Each item (and figure) is weighed by its best citation
+    (:func:`best_citations`)."""
     rel = pd.Series(rubric.reliability, dtype=float).reindex(grade).to_numpy(dtype=float)
-    best = _best(refs, at, rel)
+    r_via, via_at = vias
+    weighed = _weigh(refs, at, via_at, rel, grade, s_ids)
     text = {f: _arrow(sources.fields[f]) for f in ("title", "title_en", "publisher",
                                                    "language", "kind", "url", "cited_as",
                                                    "notes", "sha256")}
@@ -528,33 +557,67 @@ def _evidence(sources: Records, items: Records, refs: Records, rubric: Rubric,
         "confidence_int": items.fields["confidence"].kind == K_INT,
         "observed": _iso(observed),
         "age_days": (as_of[items.case] - observed).astype(float),
-        "grade": grade[best], "reliability": rel[best], "best_source": s_ids[best]})
+        **weighed})
     item_frame["claim"] = _arrow(items.fields["claim"])
     item_frame["excerpt"] = _arrow(items.fields["excerpt"])
     assert refs.parent is not None
     ref_frame = _frame({"item": refs.parent, "source": r_src})
     ref_frame["locator"] = _arrow(refs.fields["locator"])
+    ref_frame["via"] = pd.Series(r_via, dtype=object)
     if fig is None:
         return Evidence(item_frame, ref_frame, src_frame)
-    figs, cites, ids, name, period, prior, c_src, c_at = fig
-    f_best = _best(cites, c_at, rel)
+    figs, cites, ids, name, period, prior, c_src, c_at, c_via, c_via_at = fig
     f_observed = figs.fields["observed"].date
     fig_frame = _frame({
         "case": figs.case, "id": ids, "figure": name, "period": period, "prior": prior,
         "value": figs.fields["value"].number, "unit": _texts(figs.fields["unit"]),
         "currency": _texts(figs.fields["currency"]), "observed": _iso(f_observed),
         "claim": _texts(figs.fields["claim"]), "excerpt": _texts(figs.fields["excerpt"]),
-        "grade": grade[f_best], "reliability": rel[f_best], "best_source": s_ids[f_best]})
+        **_weigh(cites, c_at, c_via_at, rel, grade, s_ids)})
     assert cites.parent is not None
     cite_frame = _frame({"item": cites.parent, "source": c_src})
     cite_frame["locator"] = _arrow(cites.fields["locator"])
+    cite_frame["via"] = pd.Series(c_via, dtype=object)
     return Evidence(item_frame, ref_frame, src_frame, fig_frame, cite_frame)
 
 
-def _best(cites: Records, at: np.ndarray, rel: np.ndarray) -> np.ndarray:
-    """Each citing record's best source (a row of the sources): the highest reliability
-    among those it cites, the first cited on a tie."""
+def _weigh(cites: Records, at: np.ndarray, via_at: np.ndarray, rel: np.ndarray,
+           grade: np.ndarray, s_ids: np.ndarray) -> dict[str, np.ndarray]:
+    """The columns of each citing record's weighing citation: ``grade``, ``reliability``,
+    ``best_source`` and ``best_via`` (None for a direct citation)."""
     assert cites.parent is not None and cites.k is not None
-    order = np.lexsort((cites.k, -rel[at], cites.parent))  # best first within each record
-    return np.asarray(at[order[np.unique(cites.parent[order], return_index=True)[1]]])
+    best, counted, at_grade = best_citations(cites.parent, cites.k, at, via_at, rel)
+    relay = via_at[best]
+    return {"grade": grade[at_grade], "reliability": counted,
+            "best_source": s_ids[at[best]],
+            "best_via": np.asarray(np.where(relay >= 0, s_ids[relay], None), dtype=object)}
+
+
+def best_citations(parent: np.ndarray, k: np.ndarray, at: np.ndarray, via_at: np.ndarray,
+                   rel: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rule of an item's reliability (docs/method.md, "Effective weight"), for the
+    citations of any number of records at once.
+
+    Citation ``j`` belongs to record ``parent[j]`` (in position ``k[j]`` of its list) and
+    cites the source at row ``at[j]``, read through the source at row ``via_at[j]`` (-1:
+    read directly); ``rel`` is each source's multiplier. A relayed citation counts at the
+    weaker of the two multipliers: a relay is no more reliable than what it relays, nor
+    than the relayer. A direct citation of a source that relays another citation of the
+    same record does not count (the relayer would otherwise lift the record back to its
+    own grade). The record takes its best counting citation, the first cited on a tie.
+
+    Returns, per record in order: the index of the deciding citation, its multiplier, and
+    the row of the source whose grade it counts at (the relay's when strictly weaker)."""
+    relayed = via_at >= 0
+    via_rel = rel[np.where(relayed, via_at, 0)]
+    counted = np.where(relayed, np.minimum(rel[at], via_rel), rel[at])
+    at_grade = np.where(relayed & (via_rel < rel[at]), via_at, at)
+    # (record, source) pairs as one integer: the relays of each record, its direct citations.
+    width = int(max(at.max(initial=-1), via_at.max(initial=-1))) + 2
+    relays = parent[relayed] * width + via_at[relayed]
+    superseded = ~relayed & np.isin(parent * width + at, relays)
+    order = np.lexsort((k, -counted, parent))  # best first within each record
+    order = order[~superseded[order]]
+    best = order[np.unique(parent[order], return_index=True)[1]]
+    return best, counted[best], at_grade[best]
 

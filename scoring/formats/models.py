@@ -18,9 +18,11 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StrictFloat,
     StrictInt,
     StrictStr,
+    model_serializer,
 )
 from pydantic_core import PydanticCustomError
 
@@ -318,8 +320,22 @@ class SourcesFile(Strict):
 
 
 class SourceRef(Strict):
+    """A citation. ``via``: the source was read only through this other source (a relay,
+    such as an analyst note quoting it); the citation then counts at the weaker of the two
+    grades (docs/method.md, "Effective weight")."""
+
     source: Id
     locator: Text
+    via: Id | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_empty_via(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # A direct citation is written as before ({source, locator}): outputs of cases
+        # without relays stay as they were.
+        data: dict[str, object] = handler(self)
+        if data.get("via") is None:
+            data.pop("via", None)
+        return data
 
 
 class Item(Strict):

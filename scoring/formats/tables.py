@@ -37,7 +37,7 @@ from .models import (
 )
 
 ROW_COLUMNS = ("item", "factor", "indicator", "value", "confidence", "grade", "reliability",
-               "best_source", "observed", "age_days", "assumption", "value_changes",
+               "best_source", "best_via", "observed", "age_days", "assumption", "value_changes",
                "confidence_changes")
 _NONE: tuple[str, ...] = ()
 
@@ -102,7 +102,7 @@ def build_tables(cases: CaseSet | Case, lean: bool = False) -> Tables:
         "indicator": items["indicator"].to_numpy(), "value": items["value"].to_numpy(),
         "confidence": items["confidence"].to_numpy(dtype=float),
         "grade": items["grade"].to_numpy(), "reliability": items["reliability"].to_numpy(),
-        "best_source": items["best_source"].to_numpy(),
+        "best_source": items["best_source"].to_numpy(), "best_via": items["best_via"].to_numpy(),
         "observed": items["observed"].to_numpy(), "age_days": items["age_days"].to_numpy(),
         "assumption": np.zeros(m, dtype=bool), "value_changes": _repeat(_NONE, m),
         "confidence_changes": _repeat(_NONE, m)}
@@ -173,7 +173,7 @@ def _measure_rows(measured: Measured, rubric: Rubric, as_of: np.ndarray) -> Cols
             "indicator": _repeat_obj(None, n),
             "value": _values(x, ok), "confidence": ok.astype(float),
             "grade": _repeat_obj(None, n), "reliability": np.ones(n),
-            "best_source": _repeat_obj(None, n),
+            "best_source": _repeat_obj(None, n), "best_via": _repeat_obj(None, n),
             "observed": np.datetime_as_string(as_of, unit="D").astype(object),
             "age_days": np.zeros(n), "assumption": np.zeros(n, dtype=bool),
             "value_changes": _repeat(_NONE, n), "confidence_changes": _repeat(_NONE, n),
@@ -279,7 +279,7 @@ def _assumed(ch: Assume, cid: str, code: int, rubric: Rubric, codes: np.ndarray,
         "indicator": _repeat_obj(a.indicator, n), "value": _repeat_obj(a.value, n),
         "confidence": np.full(n, float(a.confidence)), "grade": _repeat_obj(grade, n),
         "reliability": np.full(n, float(rubric.reliability[grade])),
-        "best_source": _repeat_obj(None, n),
+        "best_source": _repeat_obj(None, n), "best_via": _repeat_obj(None, n),
         "observed": np.datetime_as_string(when, unit="D").astype(object),
         "age_days": (as_of[codes] - when).astype(float), "assumption": np.ones(n, dtype=bool),
         "value_changes": _repeat((cid,), n), "confidence_changes": _repeat(_NONE, n)}

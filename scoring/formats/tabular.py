@@ -1,8 +1,9 @@
 """Sources, evidence and cases as CSV or Parquet tables (docs/formats.md, "Tables").
 
 A table has the same fields as the YAML file it replaces, one column per field and one row
-per source, item or case. An item's ``sources`` list is spread over column pairs ``source`` /
-``locator``, ``source_2`` / ``locator_2``, ... A universe table also has a ``case`` column.
+per source, item or case. An item's ``sources`` list is spread over column groups ``source`` /
+``locator`` / ``via`` (optional), ``source_2`` / ``locator_2`` / ``via_2``, ... A universe table
+also has a ``case`` column.
 
 A table's columns become the same typed columns as a YAML file's records
 (``columns.table_records``), checked by the same rules; a :class:`TableDoc` places each
@@ -28,7 +29,7 @@ from .yamlio import PathKey, YamlDoc
 
 TABLE_SUFFIXES = (".csv", ".parquet")
 CASE_COLUMN = "case"
-_SOURCE_PAIR = re.compile(r"^(source|locator)(?:_([2-9]|[1-9][0-9]+))?$")
+_SOURCE_PAIR = re.compile(r"^(source|locator|via)(?:_([2-9]|[1-9][0-9]+))?$")
 # A number written as text (a CSV cell), and the fields whose text cells are read as numbers.
 NUMBER_TEXT = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$")
 NUMERIC = frozenset({"value", "confidence"})
@@ -307,7 +308,7 @@ def check_header(table: RawTable, spec: TableSpec, universe: bool) -> list[Probl
             out.append(Problem(table.path, 1, j, name, "duplicate column"))
         seen.add(name)
         pair = _SOURCE_PAIR.match(name)
-        if name not in known and not (spec.kind == "evidence" and pair):
+        if name not in known and not (spec.kind in ("evidence", "figures") and pair):
             out.append(Problem(table.path, 1, j, name,
                                f"unknown column (the columns are: {', '.join(known)})"))
     need = (*spec.required, CASE_COLUMN) if universe and spec.key else spec.required
@@ -318,7 +319,7 @@ def check_header(table: RawTable, spec: TableSpec, universe: bool) -> list[Probl
 
 
 def source_suffixes(header: Sequence[str]) -> list[str]:
-    """Suffixes of the source/locator column pairs, in order: "", "_2", "_3", ..."""
+    """Suffixes of the source/locator/via column groups, in order: "", "_2", "_3", ..."""
     numbers = {int(m.group(2) or 1) for h in header if (m := _SOURCE_PAIR.match(h))}
     return ["" if n == 1 else f"_{n}" for n in sorted(numbers)]
 

@@ -268,8 +268,9 @@ class Fragments:
                 text.append(f'<br><span class="muted">{e(r.facts)}</span>')
                 if r.sources:
                     text.append("<br>Sources: " + "; ".join([
-                        f'<a href="#{e(s.source.id)}">{e(s.source.text)}</a> {e(s.title)} '
-                        f'<span class="muted">at {e(s.locator)}</span>' for s in r.sources]))
+                        f'<a href="#{e(s.source.id)}">{e(s.source.text)}</a> {e(s.title)}'
+                        + (f' via <a href="#{e(s.via.id)}">{e(s.via.text)}</a>' if s.via else "")
+                        + f' <span class="muted">at {e(s.locator)}</span>' for s in r.sources]))
                 cols = []
                 for x in r.scenarios:
                     if x is None:

@@ -162,6 +162,7 @@ class SourceRefView:
     source: Link
     locator: str
     title: str = ""  # the source's title, cut short (the evidence table shows it beside the id)
+    via: Link | None = None  # the source it was read through (a relay), if any
 
 
 @dataclass(frozen=True)
@@ -684,7 +685,8 @@ class _Builder:
                 it.id, it.factor, it.claim, str(it.value), it.indicator, str(it.confidence),
                 str(it.observed), it.excerpt,
                 tuple(SourceRefView(Link(f"source/{r.source}", r.source), r.locator,
-                                    short_title(titles.get(r.source, "")))
+                                    short_title(titles.get(r.source, "")),
+                                    Link(f"source/{r.via}", r.via) if r.via else None)
                       for r in it.sources), status))
         return tuple(out)
 
@@ -714,10 +716,10 @@ class _Builder:
     def sources(self) -> tuple[SourceView, ...]:
         cited: dict[str, list[str]] = {}
         for it in self.case.items:
-            for r in it.sources:
-                cited.setdefault(r.source, [])
-                if it.id not in cited[r.source]:
-                    cited[r.source].append(it.id)
+            for sid in (x for r in it.sources for x in (r.source, r.via) if x):
+                cited.setdefault(sid, [])
+                if it.id not in cited[sid]:
+                    cited[sid].append(it.id)
         figs, cites = self.case.evidence.figures, self.case.evidence.figure_refs
         for k, s in zip(cites["item"].tolist(), cites["source"].tolist(), strict=True):
             rid = f"figure:{figs['id'].iloc[k]}"

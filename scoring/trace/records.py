@@ -85,13 +85,15 @@ def measure_records(case: Case, measured: Measured) -> list[TraceRecord]:
     record_of: dict[tuple[str, bool], str] = {}
     for k, row in enumerate(_rows(figs)):
         mine = cites[cites["item"].to_numpy() == k]
-        refs = [{"source": s, "locator": loc} for s, loc in
-                zip(mine["source"].tolist(), mine["locator"].tolist(), strict=True)]
+        refs = [{"source": s, "locator": loc, **({"via": v} if v is not None else {})}
+                for s, loc, v in zip(mine["source"].tolist(), mine["locator"].tolist(),
+                                     mine["via"].tolist(), strict=True)]
         rid = f"figure/{row.id}"
         record_of[(str(row.figure), bool(row.prior))] = rid
         out.append(R(rid, "figure", row.claim or f"{row.figure} ({row.period})",
                      float(row.value), unit="raw",
-                     inputs=tuple(dict.fromkeys(f"source/{r['source']}" for r in refs)),
+                     inputs=tuple(dict.fromkeys(f"source/{s}" for r in refs
+                                                for s in (r["source"], r.get("via")) if s)),
                      detail={"figure": row.figure, "period": row.period, "unit": row.unit,
                              "currency": row.currency, "observed": row.observed,
                              "sources": refs, "claim": row.claim, "excerpt": row.excerpt}))
@@ -234,7 +236,8 @@ def leaf_records(case: Case, measured: Measured | None = None) -> list[TraceReco
     for it in case.items:
         out.append(R(f"item/{it.id}", "item", it.claim, it.value if isinstance(it.value, str)
                      else float(it.value), unit="raw" if it.indicator else "points",
-                     inputs=tuple(dict.fromkeys(f"source/{r.source}" for r in it.sources)),
+                     inputs=tuple(dict.fromkeys(f"source/{s}" for r in it.sources
+                                                for s in (r.source, r.via) if s)),
                      detail=it.model_dump(mode="json")))
     if measured is not None:
         out += measure_records(case, measured)
@@ -268,7 +271,8 @@ def _item_records(items: pd.DataFrame, its: _Items, case: Case,
     lo, hi = rub.scale.min, rub.scale.max  # as written (strength needs a closed scale)
     as_of = case.meta.as_of
     cols = {name: items[name].tolist() for name in (
-        "scenario", "item", "factor", "indicator", "value", "grade", "best_source", "observed",
+        "scenario", "item", "factor", "indicator", "value", "grade", "best_source", "best_via",
+        "observed",
         "assumption", "value_changes", "confidence_changes", "confidence", "reliability",
         "age_days", "decay", "stale", "kept", "effective_weight", "relative_weight", "share",
         "risk_value", "score")}
@@ -279,7 +283,7 @@ def _item_records(items: pd.DataFrame, its: _Items, case: Case,
     x_share, x_rw = _exact(items["share"]), _exact(items["relative_weight"])
     hl_text = exact(float(hl)) if hl else ""
     out: list[list[TraceRecord]] = []
-    for (sc, iid, f, indicator, raw_value, grade, best, observed, assumption, value_changes,
+    for (sc, iid, f, indicator, raw_value, grade, best, via, observed, assumption, value_changes,
          confidence_changes, confidence, reliability, age, decay, stale, kept, w, rw, share,
          risk, score, xs, xc, xr, xd, xw, xk, xsh, xrw, p, w_id, risk_id) in zip(
             *cols.values(), x_score, x_conf, x_rel, x_decay, x_w, x_risk, x_share, x_rw,
@@ -317,13 +321,16 @@ def _item_records(items: pd.DataFrame, its: _Items, case: Case,
                                   "figures (their sources are in its derivation)",
                           expression=xr, inputs=(origin,)))
         else:
+            relayed = has_best and isinstance(via, str)
+            decided = (f"best source {best}, read via {via}: the weaker of the two grades"
+                       if relayed else f"best source {best}" if has_best
+                       else "assumption grade")
             recs.append(R(rid, "number", f"Reliability of {iid}", reliability,
                           unit="fraction", op="lookup",
-                          expression=f"grade {grade} ("
-                                     f"{f'best source {best}' if has_best else 'assumption grade'}"
-                                     f") = {xr}",
+                          expression=f"grade {grade} ({decided}) = {xr}",
                           inputs=(f"rubric/reliability/{grade}",
-                                  *((f"source/{best}",) if has_best else ()), origin)))
+                                  *((f"source/{best}",) if has_best else ()),
+                                  *((f"source/{via}",) if relayed else ()), origin)))
         recs.append(R(aid, "number", f"Age of {iid} at the as-of date", age,
                       unit="days", op="difference", formula="age = as_of - observed",
                       expression=f"{as_of} - {observed} = {int(age)} days",

@@ -48,6 +48,17 @@ def test_verified_and_unverifiable(snapped: TinyCase, runner: CliRunner) -> None
                                            "0 snapshot problems.")
 
 
+def test_an_excerpt_of_a_relayed_source_is_looked_for_in_its_relay(
+        snapped: TinyCase, runner: CliRunner) -> None:
+    # E2 cites S2, read through S1: the excerpt is in S1's snapshot, where it was read.
+    snapped.items[1]["sources"] = [{"source": "S2", "via": "S1", "locator": "p. 1"}]
+    snapped.items[1]["excerpt"] = "is compounding"
+    snapped.write()
+    res = runner.invoke(main, ["verify", str(snapped.root)])
+    assert res.exit_code == 0, res.output
+    assert re.search(r"^E2 +verified +S1", res.output, re.M), res.output
+
+
 def test_failed_excerpt_exits_1(snapped: TinyCase, runner: CliRunner) -> None:
     snapped.items[0]["excerpt"] = "the flywheel is slowing"
     snapped.write()

@@ -207,7 +207,7 @@ def test_baseline_report_has_linked_what_changed(tmp_path: Path) -> None:
         (old / "case.yaml").read_text(encoding="utf-8").replace(
             "../../rubrics/", os.path.relpath(REPO / "rubrics", old) + "/"), encoding="utf-8")
     text = (old / "evidence.yaml").read_text(encoding="utf-8")
-    start, end = text.index("  - id: E18"), text.index("  - id: E19")
+    start, end = text.index("  - id: E20"), text.index("  - id: E21")
     (old / "evidence.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
     out = tmp_path / "r.html"
     write_report(META, out, baseline=old)
@@ -216,7 +216,7 @@ def test_baseline_report_has_linked_what_changed(tmp_path: Path) -> None:
     ids = set(page.ids)
     assert [h for h in page.hrefs if h.startswith("#") and h[1:] not in ids] == []
     assert "what-changed" in ids and "changed/bear/score_effect" in ids
-    assert "E18 added: " in html
+    assert "E20 added: " in html
     # the composite change of bear is the sum of the score effects: only trust_issues moved
     bear_total = next(n for n in page.numbers if n["href"] == "#changed/bear/total")
     bear_score = next(n for n in page.numbers if n["href"] == "#changed/bear/score_effect")
@@ -251,15 +251,15 @@ def test_assumed_marks_only_numbers_a_change_moves() -> None:
 
 
 def test_break_evens_do_not_offer_a_band_a_gate_forbids() -> None:
-    """Base is Elevated and the governance_floor gate (data governance 75 >= 70) holds the
-    band at least Elevated: no factor can take base down to Moderate, and the table says why
+    """Bull is Elevated and the governance_floor gate (data governance 75 >= 70) holds the
+    band at least Elevated: no factor can take bull down to Moderate, and the table says why
     instead of offering a score change."""
     from scoring.report.model import build_report
 
     page = build_report(scoring.score(scoring.load_case(META)))
-    base = next(s for s in page.scenarios if s.id == "base")
-    assert base.robustness is not None
-    rows = base.robustness.break_evens
+    bull = next(s for s in page.scenarios if s.id == "bull")
+    assert bull.robustness is not None
+    rows = bull.robustness.break_evens
     assert rows and all(r.down_target == "Moderate" for r in rows)
     assert {r.down_blocked for r in rows} == {
         "gate governance_floor holds the band at least Elevated"}

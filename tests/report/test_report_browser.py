@@ -160,14 +160,14 @@ def test_waterfall_bar_links_to_its_share(browser: Any, meta_file: Path) -> None
 
 def test_the_first_screen_answers_the_four_questions(browser: Any, meta_file: Path) -> None:
     """At 1366 x 900, with nothing opened, the summary table is on screen and says for each
-    scenario: the composite and band, how far from the nearest band (base: 0.10 below High),
+    scenario: the composite and band, how far from the nearest band (base: 1.11 above Elevated),
     the simulated share of each band, and the drivers; every one a link."""
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.goto(meta_file.as_uri())
     table = page.locator("#summary table")
     assert table.evaluate("t => t.getBoundingClientRect().bottom") <= 900
     base = page.locator("#summary tbody tr").first.inner_text()
-    assert "0.10 from High" in base and "High 53.2%" in base
+    assert "1.11 from Elevated" in base and "High 72.2%" in base
     assert "Data-governance exposure 11.25" in base
     for rid in ("base/band_margin", "base/simulation/band/High", "bear/attribution/3"):
         assert page.locator(f"#summary a[href='#{rid}']").count() == 1, rid
