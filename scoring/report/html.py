@@ -27,15 +27,16 @@ from typing import Any
 import jinja2
 import markupsafe
 
-from .evidence_table import FactorGroup
+from .evidence_table import FactorGroup, ItemInScenario
 from .model import ReportPage
 from .parts import Cell, Derivation, Link, Num
 
 _ASSUMPTION_LABEL = ' <span class="label-assumption">assumption</span>'
 _STALE_LABEL = ' <span class="label-assumption">stale</span>'
-_FLAG = '<small class="flag">assumed</small>'
+_FLAG = '<i class="as">assumed</i>'
 
 
+INPUTS_LISTED = 12  # a derivation with more inputs, all item numbers, points to the table
 ASSUMPTIONS_LISTED = 3  # a derivation resting on more links to its scenario's list of changes
 COMPILED = "scoring.report.compiled"  # the package of the templates compiled ahead of time
 
@@ -137,6 +138,36 @@ def _escape(text: str) -> str:
     return text
 
 
+def _runs(per: tuple[ItemInScenario | Link | None, ...]
+          ) -> list[tuple[ItemInScenario | Link | None, int]]:
+    """An item's entries per scenario, adjacent scenarios that show the same (the same risk
+    value and effective weight, no change; the same drop; absent) as one entry spanning them:
+    their numbers share one cell of the derivations too."""
+    out: list[tuple[ItemInScenario | Link | None, int]] = []
+    for x in per:
+        if out and _same(out[-1][0], x):
+            out[-1] = (out[-1][0], out[-1][1] + 1)
+        else:
+            out.append((x, 1))
+    return out
+
+
+def _same(a: ItemInScenario | Link | None, b: ItemInScenario | Link | None) -> bool:
+    if isinstance(a, ItemInScenario) and isinstance(b, ItemInScenario):
+        return (not a.changed_by and not b.changed_by
+                and (a.risk_value.raw, a.risk_value.assumed, a.effective_weight.raw,
+                     a.effective_weight.assumed)
+                == (b.risk_value.raw, b.risk_value.assumed, b.effective_weight.raw,
+                    b.effective_weight.assumed))
+    return a == b if not isinstance(a, ItemInScenario) else False
+
+
+def _per_item(inputs: tuple[Num | Link, ...], scenario: str) -> bool:
+    """Whether every input is a number of an item of ``scenario`` (``SC/item/ID/x``)."""
+    prefix = scenario + "/item/"
+    return all(x.id.startswith(prefix) and x.id.count("/") == 3 for x in inputs)
+
+
 def _short(rid: str, scenario: str) -> str:
     """A link's text in a cell: enough to say what the input is, the id being in the link
     (``rubric: weight``, ``NOTE``, ``change/1`` within its scenario's column)."""
@@ -151,6 +182,8 @@ def _short(rid: str, scenario: str) -> str:
 def _exact(n: Num) -> str:
     """`` data-value="…"``: the full-precision value beside a rounded one; nothing where the
     number shown is the value itself (0.5500 of 0.55)."""
+    if not n.raw or n.raw == n.display:  # no value (n/a), or a text shown as it is
+        return ""
     try:
         if float(n.display) == float(n.raw):
             return ""
@@ -272,20 +305,21 @@ class Fragments:
                         + (f' via <a href="#{e(s.via.id)}">{e(s.via.text)}</a>' if s.via else "")
                         + f' <span class="muted">at {e(s.locator)}</span>' for s in r.sources]))
                 cols = []
-                for x in r.scenarios:
+                for x, span in _runs(r.scenarios):
+                    cs = f' colspan="{span}"' if span > 1 else ""
                     if x is None:
-                        cols.append("<td>—</td>")
+                        cols.append(f"<td{cs}>—</td>")
                     elif isinstance(x, Link):
-                        cols.append(f'<td>dropped by <a href="#{e(x.id)}">{e(x.text)}</a></td>')
+                        cols.append(f'<td{cs}>dropped by <a href="#{e(x.id)}">{e(x.text)}</a></td>')
                     else:
                         ch = (f"<br><small>changed by {links(x.changed_by)}</small>"
                               if x.changed_by else "")
-                        cols.append(f'<td class="n"><var>r</var> {num(x.risk_value)}<br>'
+                        cols.append(f'<td class="n"{cs}><var>r</var> {num(x.risk_value)}<br>'
                                     f"<var>w</var> {num(x.effective_weight)}{ch}</td>")
                 add(f'<tr{rid}{cls}><th scope="row">{head}'
                     f'{_STALE_LABEL if r.stale else ""}</th><td>{"".join(text)}</td>'
                     f'{"".join(cols)}</tr>\n')
-                rows = "".join([f'<tr><th scope="row">{e(q.label)}</th>'
+                rows = "".join([f"<tr><th>{e(q.label)}</th>"
                                 f"{self._cells_html(q.cells)}</tr>" for q in r.quantities])
                 add(f'<tr class="dv"><td colspan="{n + 2}"><details><summary>How '
                     f"{e(r.item.text)}'s numbers are computed</summary><table class=\"dt\">"
@@ -320,6 +354,13 @@ class Fragments:
             scenario = d.id.partition("/")[0]
             if d.inputs and d.inputs == last_inputs:
                 add(f' ← the inputs of <a href="#{e(last_id)}">{e(last_id)}</a>')
+            elif len(d.inputs) > INPUTS_LISTED and _per_item(d.inputs, scenario):
+                # every item's numbers (the Monte Carlo's): the evidence table shows them all
+                kinds = ", ".join(dict.fromkeys(x.id.rsplit("/", 1)[1].replace("_", " ")
+                                                for x in d.inputs))
+                add(f' ← the {e(kinds)} of each item in {e(scenario)} '
+                    f'(<a href="#evidence">evidence table</a>)')
+                last_inputs, last_id = d.inputs, d.id
             elif d.inputs:
                 add(" ← " + " ".join([f'<a href="#{e(x.id)}">'
                                       f'{e(x.id.removeprefix(scenario + "/"))}</a>'

@@ -70,6 +70,9 @@ class Robustness:
     chances: tuple[BandChance, ...]
     likely_band: str
     likely: Num
+    # the method's formulas of a break-even's score change and weight (the table's headers)
+    score_formula: str = ""
+    weight_formula: str = ""
 
 
 def build_robustness(result: Result, sc: str, num: Callable[[str], Num],
@@ -113,11 +116,16 @@ def build_robustness(result: Result, sc: str, num: Callable[[str], Num],
     chances = tuple(BandChance(band, num(f"{sc}/simulation/band/{band}"), round(p * 200, 3))
                     for band, p in m.band_probability)
     likely_band, _ = max(m.band_probability, key=lambda bp: bp[1])
+    formulas = {what: result.trace[rid].formula for b in s.break_evens
+                for what in ("score_change", "weight_needed")
+                for rid in [f"{sc}/sensitivity/{b.factor}/{b.direction}/{what}"]
+                if rid in result.trace}
     return Robustness(
         sc, tuple(rows), stakes, tuple(bars), 18 * len(bars) + 8,
         px(s.composite), m.draws, m.seed, num(f"{sc}/simulation/p05"),
         num(f"{sc}/simulation/p50"), num(f"{sc}/simulation/p95"), chances, likely_band,
-        num(f"{sc}/simulation/band/{likely_band}"))
+        num(f"{sc}/simulation/band/{likely_band}"), formulas.get("score_change", ""),
+        formulas.get("weight_needed", ""))
 
 
 def _gate_limits(result: Result, sc: str) -> dict[str, str]:

@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/report.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = '255637d2fa2a26b67c7907ac6fd3339f0c41af332f08e5b6115e1443ca276138'
+FINGERPRINT = '0ffa551442997dd7e24bc2497edef52d510682a0888b8e644578ef7a779dd3ee'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.html'
 
@@ -384,7 +384,7 @@ def root(context, missing=missing):
                 yield escape(environment.getattr(environment.getattr(l_2_r, 'share'), 'display'))
                 yield '</title></rect></a>\n'
             l_2_r = missing
-            yield '</svg>\n<div class="wrap"><table>\n<caption>Shares of the change against base, by change</caption>\n<thead><tr><th scope="col">Change</th><th scope="col">Op</th><th scope="col">Share</th></tr></thead>\n<tbody>\n'
+            yield '</svg>\n<details class="shares"><summary>The shares as a table, by change</summary>\n<div class="wrap"><table>\n<caption>Shares of the change against base, by change</caption>\n<thead><tr><th scope="col">Change</th><th scope="col">Op</th><th scope="col">Share</th></tr></thead>\n<tbody>\n'
             for l_2_r in environment.getattr(l_1_sc, 'attribution'):
                 _loop_vars = {}
                 pass
@@ -400,7 +400,7 @@ def root(context, missing=missing):
             l_2_r = missing
             yield '<tr><th scope="row" colspan="2">Change against base (the sum)</th><td class="n">'
             yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_sc, 'change_vs_base'), _loop_vars=_loop_vars))
-            yield '</td></tr>\n</tbody>\n</table></div>\n'
+            yield '</td></tr>\n</tbody>\n</table></div></details>\n'
         yield '<div id="'
         yield escape(environment.getattr(l_1_sc, 'id'))
         yield '/composite" class="composite">\n<h3>How the '
@@ -655,7 +655,11 @@ def root(context, missing=missing):
             l_2_loop = l_2_ch = missing
             yield '</svg>\n<details class="robustness"><summary>Break-evens, the items holding up the most points, and the tornado of each factor</summary>\n<div class="wrap"><table>\n<caption>Band break-evens in '
             yield escape(environment.getattr(l_1_sc, 'id'))
-            yield ': the change that would move the composite to the next band (one factor at a time, the others fixed)</caption>\n<thead><tr><th scope="col">Factor</th><th scope="col">Score change to go down</th><th scope="col">or weight</th><th scope="col">Score change to go up</th><th scope="col">or weight</th></tr></thead>\n<tbody>\n'
+            yield ': the change that would move the composite to the next band (one factor at a time, the others fixed)</caption>\n<thead><tr><th scope="col">Factor</th><th scope="col">Score change to go down</th><th scope="col">or weight</th><th scope="col">Score change to go up</th><th scope="col">or weight</th></tr>\n<tr><td></td><td colspan="4" class="muted">score change <code>'
+            yield escape(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'score_formula'))
+            yield '</code>; weight <code>'
+            yield escape(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'weight_formula'))
+            yield "</code> (B: the band edge, C: the indicated composite, n_f, W, F: the factors' normalised weights, weights and scores)</td></tr></thead>\n<tbody>\n"
             for l_2_b in environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'break_evens'):
                 _loop_vars = {}
                 pass
@@ -1214,4 +1218,4 @@ def root(context, missing=missing):
     yield '</tbody>\n</table></div>\n</section>\n</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '6=39&9=46&10=48&13=67&14=70&30=81&33=156&35=162&38=172&40=178&42=181&44=185&47=198&48=240&52=249&53=256&55=263&56=266&59=268&64=287&65=293&66=297&67=303&68=305&69=321&70=324&71=326&74=342&75=347&76=349&77=355&78=359&84=386&85=400&88=403&89=405&90=407&92=413&93=415&95=422&96=454&97=460&100=464&101=467&102=475&103=478&105=516&106=519&111=540&112=546&113=552&114=565&116=585&117=595&119=600&120=616&121=622&122=627&126=655&129=657&132=700&134=704&137=706&140=720&141=726&142=730&143=736&147=764&150=768&160=782&161=784&163=786&170=789&177=816&183=865&184=868&185=874&186=882&187=884&193=895&198=897&204=954&205=958&211=960&215=1002&218=1004&225=1018&232=1031&236=1051&237=1061&238=1081&239=1086&242=1092&250=1106&251=1115&253=1118&254=1121&255=1128&256=1138&257=1144&258=1148&264=1156&265=1178&269=1181&276=1201'
+debug_info = '6=39&9=46&10=48&13=67&14=70&30=81&33=156&35=162&38=172&40=178&42=181&44=185&47=198&48=240&52=249&53=256&55=263&56=266&59=268&64=287&65=293&66=297&67=303&68=305&69=321&70=324&71=326&74=342&75=347&76=349&77=355&78=359&85=386&86=400&89=403&90=405&91=407&93=413&94=415&96=422&97=454&98=460&101=464&102=467&103=475&104=478&106=516&107=519&112=540&113=546&114=552&115=565&117=585&118=595&120=600&121=616&122=622&123=627&127=655&129=657&131=661&134=704&136=708&139=710&142=724&143=730&144=734&145=740&149=768&152=772&162=786&163=788&165=790&172=793&179=820&185=869&186=872&187=878&188=886&189=888&195=899&200=901&206=958&207=962&213=964&217=1006&220=1008&227=1022&234=1035&238=1055&239=1065&240=1085&241=1090&244=1096&252=1110&253=1119&255=1122&256=1125&257=1132&258=1142&259=1148&260=1152&266=1160&267=1182&271=1185&278=1205'
