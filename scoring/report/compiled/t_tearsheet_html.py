@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/tearsheet.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = '4e52fab4a71207bea15e0ea4730cec754ab95212d9ba00322b649680c3eb73c9'
+FINGERPRINT = '9bd2c06148432c07c792dfe4522008d7feea834ed8d1362bf9df26eb6a5cfcfd'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'tearsheet.html'
 
@@ -95,7 +95,7 @@ def root(context, missing=missing):
         pass
         yield ' · generated '
         yield escape(environment.getattr((undefined(name='sheet') if l_0_sheet is missing else l_0_sheet), 'generated_at'))
-    yield '</p>\n</header>\n\n<section id="summary">\n<h2>Summary</h2>\n<table class="summary">\n<thead><tr><th>Scenario</th><th class="n">Composite</th><th>Band</th><th>To the nearest band edge</th><th>Monte Carlo: share of draws per band</th><th class="n">Coverage</th><th class="n">Change vs base</th></tr></thead>\n<tbody>\n'
+    yield '</p>\n</header>\n<p class="note">How to read: the small number after a figure is its tag; the key below the section gives the figure\'s trace id. <code>scoring trace CASE_DIR &lt;id&gt;</code> prints its derivation down to the sources, and the HTML report has it at <code>report.html#&lt;id&gt;</code>. † marks a number that rests on a scenario change or assumption rather than on sourced evidence alone.</p>\n\n<section id="summary">\n<h2>Summary</h2>\n<table class="summary">\n<thead><tr><th>Scenario</th><th class="n">Composite</th><th>Band</th><th>To the nearest band edge</th><th>Monte Carlo: share of draws per band</th><th class="n">Coverage</th><th class="n">Change vs base</th></tr></thead>\n<tbody>\n'
     l_1_loop = missing
     for l_1_sc, l_1_loop in LoopContext(environment.getattr((undefined(name='sheet') if l_0_sheet is missing else l_0_sheet), 'scenarios'), undefined):
         _loop_vars = {}
@@ -191,7 +191,7 @@ def root(context, missing=missing):
         yield escape(environment.getattr(l_1_sc, 'narrative'))
         yield '</p>\n'
     l_1_sc = missing
-    yield '<p class="note">How to read: the small number after a figure is its tag; the key below the section gives the figure\'s trace id. <code>scoring trace CASE_DIR &lt;id&gt;</code> prints its derivation down to the sources, and the HTML report has it at <code>report.html#&lt;id&gt;</code>. † marks a number that rests on a scenario change or assumption rather than on sourced evidence alone.</p>\n</section>\n\n'
+    yield '</section>\n\n'
     if environment.getattr((undefined(name='sheet') if l_0_sheet is missing else l_0_sheet), 'attributions'):
         pass
         yield '<section id="attribution">\n<h2>Why the scenarios differ from base</h2>\n<p>Each scenario\'s change against base, split exactly among its changes (Shapley values: each change\'s average effect over every order in which the changes could be applied).</p>\n'
@@ -282,7 +282,7 @@ def root(context, missing=missing):
     yield '\n</section>\n\n'
     if environment.getattr((undefined(name='sheet') if l_0_sheet is missing else l_0_sheet), 'key_items'):
         pass
-        yield '<section id="evidence">\n<h2>Key evidence</h2>\n<p>The items the base composite leans on most: how far it would move without each (points held up; negative: the item lowers the risk score).</p>\n<table class="items">\n<thead><tr><th>Item</th><th>Factor</th><th>Claim</th><th>Sources</th><th class="n">Holds up</th></tr></thead>\n<tbody>\n'
+        yield '<section id="evidence">\n<h2>Key evidence</h2>\n<p>The items the base composite leans on most. Points at stake: the composite minus the composite without the item (negative: the item lowers the risk score).</p>\n<table class="items">\n<thead><tr><th>Item</th><th>Factor</th><th>Claim</th><th>Sources</th><th class="n">Points at stake</th></tr></thead>\n<tbody>\n'
         l_1_loop = missing
         for l_1_it, l_1_loop in LoopContext(environment.getattr((undefined(name='sheet') if l_0_sheet is missing else l_0_sheet), 'key_items'), undefined):
             _loop_vars = {}
@@ -390,4 +390,4 @@ def root(context, missing=missing):
     yield '</section>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '4=14&5=35&10=61&11=63&12=65&16=67&17=76&18=78&19=88&27=98&32=150&34=179&36=181&41=193&44=196&45=200&48=210&51=225&58=228&59=236&61=242&62=269&65=279&68=281&74=285&77=315&86=318&89=343&94=345&98=348&103=369&105=375'
+debug_info = '4=14&5=35&10=61&11=63&12=65&16=67&17=76&18=78&19=88&28=98&33=150&35=179&37=181&41=193&44=196&45=200&48=210&51=225&58=228&59=236&61=242&62=269&65=279&68=281&74=285&77=315&86=318&89=343&94=345&98=348&103=369&105=375'
