@@ -292,7 +292,7 @@ def require_weasyprint() -> Any:
     return weasyprint
 
 
-def _no_fetch(url: str, *args: Any, **kwargs: Any) -> Any:
+def url_fetcher(url: str, *args: Any, **kwargs: Any) -> Any:
     """The tear sheet loads nothing: no image, font file or style sheet named in the inputs."""
     raise ValueError(f"the tear sheet loads nothing ({url!r})")
 
@@ -301,7 +301,7 @@ def render_pdf(page: ReportPage) -> bytes:
     """The tear sheet of ``page`` as PDF bytes: fonts embedded (subsets), no creation or
     modification time, the file identifier an MD5 of the content."""
     weasyprint = require_weasyprint()
-    html = weasyprint.HTML(string=render_html(build_tearsheet(page)), url_fetcher=_no_fetch)
+    html = weasyprint.HTML(string=render_html(build_tearsheet(page)), url_fetcher=url_fetcher)
     pdf = html.write_pdf(pdf_identifier=True)
     assert isinstance(pdf, bytes)
     return pdf
