@@ -109,9 +109,9 @@ class KeyItem:
     id: str
     factor: str
     claim: str
-    observed: str
+    observed: str  # empty for a measure
     at_stake: Shown
-    sources: tuple[tuple[str, str], ...]  # (source id, its grade and date)
+    sources: tuple[tuple[str, str], ...]  # (source id, its grade and date); none for a measure
 
 
 @dataclass(frozen=True)
@@ -250,10 +250,16 @@ def _key_items(page: ReportPage, base: ScenarioView, tag: _Tags) -> tuple[KeyIte
     if base.robustness is None:
         return ()
     items = {it.id: it for it in page.items}
+    measures = {m.id: m for m in page.measures}
     sources = {s.id: s for s in page.sources}
     out = []
     for st in base.robustness.stakes:
-        it = items[st.item.text]  # base's items are the case's items as sourced
+        it = items.get(st.item.text)
+        if it is None:  # a measure's row: its value is computed from reported figures
+            m = measures[st.item.text]
+            out.append(KeyItem(m.id, st.factor, shorten(f"measure {m.name}: {m.formula}",
+                                                        CLAIM_WIDTH), "", tag(st.at_stake), ()))
+            continue
         refs = tuple((r.source.text, _source_note(sources[r.source.text]))
                      for r in it.sources)
         out.append(KeyItem(it.id, st.factor, shorten(it.claim, CLAIM_WIDTH), it.observed,

@@ -185,3 +185,14 @@ def test_pdf_takes_no_baseline_or_snapshots(extra: list[str], tmp_path: Path,
 ])
 def test_shorten(text: str, width: int, shown: str) -> None:
     assert shorten(text, width) == shown
+
+
+@needs_pdf
+def test_a_case_scored_by_measures_shows_them_as_key_evidence(tmp_path: Path) -> None:
+    """Altman's factors are measures of reported figures: their rows are not evidence items."""
+    out = tmp_path / "z.pdf"
+    write_tearsheet(META.parent / "altman-aal-2021", out)
+    text = _flat("\n".join(p.extract_text() for p in pypdf.PdfReader(out).pages))
+    assert "x5 asset_turnover measure Sales / total assets: sales / total_assets " \
+           "reported figures +0.45" in text
+    assert "base/sensitivity/item/x5/at_stake" in text

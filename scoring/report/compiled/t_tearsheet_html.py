@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/tearsheet.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = '9bd2c06148432c07c792dfe4522008d7feea834ed8d1362bf9df26eb6a5cfcfd'
+FINGERPRINT = 'ce5f179434d66285a71f24e9b2f1fab83f283924e8bc327e8f9d5d0da7c448ab'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'tearsheet.html'
 
@@ -293,10 +293,14 @@ def root(context, missing=missing):
             yield escape(environment.getattr(l_1_it, 'factor'))
             yield '</code></td><td>'
             yield escape(environment.getattr(l_1_it, 'claim'))
-            yield ' <span class="muted">(observed '
-            yield escape(environment.getattr(l_1_it, 'observed'))
-            yield ')</span></td><td>'
+            if environment.getattr(l_1_it, 'observed'):
+                pass
+                yield ' <span class="muted">(observed '
+                yield escape(environment.getattr(l_1_it, 'observed'))
+                yield ')</span>'
+            yield '</td><td>'
             l_2_loop = missing
+            t_4 = 1
             for (l_2_sid, l_2_note), l_2_loop in LoopContext(environment.getattr(l_1_it, 'sources'), undefined):
                 _loop_vars = {}
                 pass
@@ -308,7 +312,11 @@ def root(context, missing=missing):
                 if (not environment.getattr(l_2_loop, 'last')):
                     pass
                     yield '<br>'
+                t_4 = 0
             l_2_loop = l_2_sid = l_2_note = missing
+            if t_4:
+                pass
+                yield 'reported figures'
             yield '</td><td class="n">'
             yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_1_it, 'at_stake'), _loop_vars=_loop_vars))
             yield '</td></tr>\n'
@@ -390,4 +398,4 @@ def root(context, missing=missing):
     yield '</section>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '4=14&5=35&10=61&11=63&12=65&16=67&17=76&18=78&19=88&28=98&33=150&35=179&37=181&41=193&44=196&45=200&48=210&51=225&58=228&59=236&61=242&62=269&65=279&68=281&74=285&77=315&86=318&89=343&94=345&98=348&103=369&105=375'
+debug_info = '4=14&5=35&10=61&11=63&12=65&16=67&17=76&18=78&19=88&28=98&33=150&35=179&37=181&41=193&44=196&45=200&48=210&51=225&58=228&59=236&61=242&62=269&65=279&68=281&74=285&77=323&86=326&89=351&94=353&98=356&103=377&105=383'
