@@ -217,8 +217,9 @@ def score(case_dir: Path, fmt: str, output: Path | None) -> None:
 @main.command()
 @case_arg
 @click.option("-o", "--output", type=_Path(path_type=Path), required=True,
-              help="The HTML file to write (atomically); for a universe folder, the folder "
-                   "that gets index.html and one page per case in cases/.")
+              help="The HTML (or, with --format pdf, PDF) file to write (atomically); for a "
+                   "universe folder, the folder that gets index.html and one page per case "
+                   "in cases/.")
 @click.option("--generated-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
               default=None, help="Record this generation time in the report. Without it (or "
                                  "SOURCE_DATE_EPOCH) the report records no time.")
