@@ -82,6 +82,22 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
     return result
 
 
+def write_tearsheet(folder: str | os.PathLike[str], output: str | os.PathLike[str],
+                    generated_at: dt.datetime | None = None) -> Result:
+    """Score the case in ``folder`` and write its PDF tear sheet (docs/report.md) to
+    ``output`` atomically. Needs WeasyPrint (the ``pdf`` extra): without it, a ScoringError
+    says how to install it, before any work."""
+    from .report.model import build_report
+    from .report.tearsheet import render_pdf, require_weasyprint
+
+    require_weasyprint()
+    result = score_folder(folder)
+    read = result.case.read
+    guard(Path(output), "file", read)  # before the work, and again when writing
+    write_atomic(Path(output), render_pdf(build_report(result, generated_at)), read)
+    return result
+
+
 def verify_folder(folder: str | os.PathLike[str], snapshots: list[Path]) -> Verification:
     """Check the snapshots and excerpts of the case in ``folder``; ``snapshots`` are folders
     of source documents, each of which must exist."""

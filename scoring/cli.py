@@ -234,8 +234,9 @@ def score(case_dir: Path, fmt: str, output: Path | None, engine: str,
 @main.command()
 @case_arg
 @click.option("-o", "--output", type=_Path(path_type=Path), required=True,
-              help="The HTML file to write (atomically); for a universe folder, the folder "
-                   "that gets index.html and one page per case in cases/.")
+              help="The HTML (or, with --format pdf, PDF) file to write (atomically); for a "
+                   "universe folder, the folder that gets index.html and one page per case "
+                   "in cases/.")
 @click.option("--generated-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
               default=None, help="Record this generation time in the report. Without it (or "
                                  "SOURCE_DATE_EPOCH) the report records no time.")
@@ -248,16 +249,25 @@ def score(case_dir: Path, fmt: str, output: Path | None, engine: str,
               type=_Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of source documents: check every excerpt against them and show "
                    "the result (repeatable; the case folder is always searched first).")
+@click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), default="html",
+              show_default=True,
+              help="html: the full report; pdf: a tear sheet of 2-4 pages for a committee "
+                   "(needs the pdf extra: pip install 'rubric-risk-scoring[pdf]').")
 @handled
 def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
-           baseline: Path | None, jobs: int | None, snapshots: tuple[Path, ...]) -> None:
-    """Write a self-contained HTML report in which every number links to its derivation."""
+           baseline: Path | None, jobs: int | None, snapshots: tuple[Path, ...],
+           fmt: str) -> None:
+    """Write a self-contained HTML report in which every number links to its derivation
+    (or, with --format pdf, a PDF tear sheet whose every number shows its trace id)."""
     from .api import write_report
 
     if generated_at is None and os.environ.get("SOURCE_DATE_EPOCH"):
         generated_at = _source_date(os.environ["SOURCE_DATE_EPOCH"])
     from .formats.universe import is_universe
 
+    if fmt == "pdf":
+        _report_pdf(case_dir, output, generated_at, baseline, snapshots)
+        return
     if is_universe(case_dir):
         if baseline is not None:
             raise click.UsageError("--baseline compares two versions of one case folder")
@@ -432,6 +442,23 @@ def _source_date(text: str) -> dt.datetime:
         raise click.BadParameter(f"SOURCE_DATE_EPOCH must be between 0 and {MAX_EPOCH} "
                                  f"(9999-12-31T23:59:59Z), not {epoch}")
     return dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
+
+
+def _report_pdf(case_dir: Path, output: Path, generated_at: dt.datetime | None,
+                baseline: Path | None, snapshots: tuple[Path, ...]) -> None:
+    from .api import write_tearsheet
+    from .formats.universe import is_universe
+
+    if baseline is not None or snapshots:
+        raise click.UsageError("--format pdf takes neither --baseline nor --snapshots: the "
+                               "tear sheet shows neither; the HTML report does")
+    if is_universe(case_dir):
+        raise click.UsageError("--format pdf writes the tear sheet of one case folder")
+    if output.is_dir():
+        raise click.BadParameter(f"{esc(str(output))} is a folder; give the PDF file to write",
+                                 param_hint="'-o' / '--output'")
+    write_tearsheet(case_dir, output, generated_at)
+    _say(f"wrote {esc(str(output))}", err=True)
 
 
 def _report_universe(case_dir: Path, output: Path, generated_at: dt.datetime | None,

@@ -50,7 +50,8 @@ def test_wheel_metadata(wheel: zipfile.ZipFile) -> None:
     assert "Typing :: Typed" in classifiers
     urls = dict(u.split(", ", 1) for u in meta.get_all("Project-URL"))
     assert set(urls) == {"Homepage", "Documentation", "Source", "Issues", "Changelog"}
-    assert sorted(meta.get_all("Provides-Extra")) == ["bench", "browser", "dask", "dev", "test"]
+    assert sorted(meta.get_all("Provides-Extra")) == ["bench", "browser", "dask", "dev", "pdf",
+                                                      "test"]
     assert meta["Description-Content-Type"] == "text/markdown"
 
 
@@ -58,6 +59,7 @@ def test_wheel_holds_the_package_the_command_and_the_plugin(wheel: zipfile.ZipFi
     names = wheel.namelist()
     assert "scoring/py.typed" in names
     assert "scoring/report/templates/report.html" in names
+    assert "scoring/report/templates/tearsheet.css" in names
     assert not [n for n in names if n.startswith(("tests/", "bench/", "examples/"))]
     (ep,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
     assert wheel.read(ep).decode() == ("[console_scripts]\nscoring = scoring.cli:run\n\n"
