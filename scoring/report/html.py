@@ -293,7 +293,8 @@ class Fragments:
                 rid = f' id="{e(r.anchor)}"' if r.anchor else ""
                 cls = ' class="assumption"' if r.assumption else ""
                 head = (f"<code>{e(r.item.text)}</code>" if r.anchor else
-                        f'<a href="#{e(r.item.id)}">{e(r.item.text)}</a>{_ASSUMPTION_LABEL}')
+                        f'<a href="#{e(r.item.id)}">{e(r.item.text)}</a>'
+                        f'{_ASSUMPTION_LABEL if r.assumption else ""}')
                 text = [e(r.claim)]
                 if r.excerpt:
                     text.append(f"<br>“{e(r.excerpt)}” (excerpt <strong>"

@@ -623,9 +623,12 @@ class _Builder:
                   drops: dict[tuple[str, str], str], view: ItemView | None) -> ItemRow:
         sids = self.sids
         trace = self.trace
-        assumption = view is None
-        origin = f"item/{item}" if view else next(
-            f"{sc}/assumption/{item}" for sc in sids if f"{sc}/assumption/{item}" in trace)
+        assumed = [f"{sc}/assumption/{item}" for sc in sids
+                   if f"{sc}/assumption/{item}" in trace]
+        assumption = view is None and bool(assumed)
+        # an item as sourced; a scenario's assumption; or a measure's row (item/<measure>,
+        # whose anchor is in the measures table)
+        origin = assumed[0] if assumption else f"item/{item}"
         per: list[ItemInScenario | Link | None] = []
         for sc in sids:
             row = rows.get(sc)
@@ -662,7 +665,8 @@ class _Builder:
                            view.verification if view.excerpt else None, facts, view.sources,
                            tuple(per), tuple(quantities), False, stale)
         return ItemRow(None, Link(origin, item), trace[origin].label, None, None,
-                       "assumed by a scenario, not sourced", (), tuple(per),
+                       "assumed by a scenario, not sourced" if assumption else
+                       "the rubric's measure of the reported figures", (), tuple(per),
                        tuple(quantities), assumption, stale)
 
     # ------------------------------------------------------------------ evidence & sources

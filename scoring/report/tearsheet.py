@@ -137,7 +137,8 @@ class TearSheet:
     factor_key: Key
     key_items: tuple[KeyItem, ...]
     evidence_key: Key
-    sources: tuple[SourceLine, ...]
+    sources: tuple[SourceLine, ...]  # those the key evidence cites
+    other_sources: int  # sources the key evidence does not cite (in the HTML report)
     source_key: Key
     assumptions: tuple[AssumptionView, ...]
     changes: tuple[tuple[str, tuple[ChangeView, ...]], ...]  # (scenario name, its changes)
@@ -196,11 +197,13 @@ def build_tearsheet(page: ReportPage) -> TearSheet:
     factor_key = tag.key()
     key_items = _key_items(page, base, tag)
     evidence_key = tag.key()
+    # the sources of the key evidence (the HTML report lists every source): a memo of 2-4 pages
+    cited = {sid for it in key_items for sid, _ in it.sources}
     sources = tuple(SourceLine(
         s.id, shorten(s.title, TITLE_WIDTH),
         shorten(s.title_en, TITLE_WIDTH) if s.title_en else None, s.language, s.date,
         s.reliability, tag(s.multiplier), ", ".join(x.text for x in s.cited_by))
-        for s in page.sources)
+        for s in page.sources if s.id in cited)
     return TearSheet(
         title=page.title, entity=page.entity, ticker=page.ticker, case_id=page.case_id,
         as_of=page.as_of, rubric=f"{page.rubric_id} {page.rubric_version}",
@@ -210,6 +213,7 @@ def build_tearsheet(page: ReportPage) -> TearSheet:
         attributions=attributions, attribution_key=attribution_key, factors=factors,
         composites=composites, factor_key=factor_key, key_items=key_items,
         evidence_key=evidence_key, sources=sources, source_key=tag.key(),
+        other_sources=len(page.sources) - len(sources),
         assumptions=page.assumptions,
         changes=tuple((sc.name, sc.changes) for sc in page.scenarios if sc.changes),
     )

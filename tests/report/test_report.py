@@ -306,3 +306,14 @@ def test_every_number_shown_in_place_is_its_records(meta_html: str) -> None:
                 assert float(raw) == rec.value, rid
             elif isinstance(rec.value, float) and not math.isnan(rec.value):
                 assert float(shown) == rec.value, rid  # shown exactly
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in (REPO / "evidence").iterdir()
+                                        if (p / "case.yaml").is_file()))
+def test_every_shipped_case_renders_with_every_link_resolved(case: str) -> None:
+    """Published methods (measures, points composites, figures) and the Meta case alike."""
+    page = Page(render_report(build_report(scoring.score(scoring.load_case(
+        REPO / "evidence" / case)))))
+    ids = set(page.ids)
+    assert len(ids) == len(page.ids)
+    assert [h for h in page.hrefs if h.startswith("#") and h[1:] not in ids] == []

@@ -77,13 +77,14 @@ def test_meta_shows_the_summary_attribution_and_sources(meta_text: str,
             assert share.share.display in text
     base, bear = meta_model.scenarios[0], meta_model.scenarios[2]
     assert (base.composite.display, base.band, bear.composite.display, bear.band) == \
-        ("59.90", "Elevated", "65.22", "High")
+        ("61.11", "High", "67.66", "High")
     assert "bear/change/3 shift_value value of E02 shifted by -30" in text
-    for sid in ("S01", "S05", "S20", "NOTE", "ARTICLE"):
+    sheet = build_tearsheet(meta_model)
+    cited = {sid for it in sheet.key_items for sid, _ in it.sources}
+    assert cited and {s.id for s in sheet.sources} == cited  # the key evidence's sources
+    for sid in cited:
         assert f"{sid} " in text
-    # the Japanese and the Chinese titles, from their embedded CJK font
-    assert "リトにブックマークを登録しました" in meta_text
-    assert "Meta 進軍 AI 硬體市場" in meta_text
+    assert f"The case's {len(meta_model.sources) - len(cited)} other sources are listed" in text
     assert "bull/assumption/A01" in text and "bear/assumption/A02" in text
 
 
@@ -98,9 +99,31 @@ def test_every_number_shows_its_trace_id(meta_text: str, meta_model: ReportPage)
     assert missing == []
 
 
+@pytest.fixture(scope="module")
+def cjk_pdf(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """A case whose key evidence cites a Japanese and a Chinese title (two Meta sources')."""
+    from ..conftest import TinyCase
+
+    tiny = TinyCase(tmp_path_factory.mktemp("cjk") / "case")
+    tiny.sources[0]["title"] = "リトにブックマークを登録しました"
+    tiny.sources[1]["title"] = "Meta 進軍 AI 硬體市場"
+    tiny.items = [item("E1", "a", 70), item("E2", "b", 40, source="S2")]
+    tiny.write()
+    out = tmp_path_factory.mktemp("cjk-out") / "t.pdf"
+    write_tearsheet(tiny.root, out)
+    return out.read_bytes()
+
+
 @needs_pdf
-def test_fonts_are_embedded_and_no_time_is_recorded(meta_pdf: bytes) -> None:
-    reader = pypdf.PdfReader(io.BytesIO(meta_pdf))
+def test_cjk_titles_are_drawn_from_an_embedded_font(cjk_pdf: bytes) -> None:
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(cjk_pdf)).pages)
+    assert "リトにブックマークを登録しました" in text
+    assert "Meta 進軍 AI 硬體市場" in text
+
+
+@needs_pdf
+def test_fonts_are_embedded_and_no_time_is_recorded(cjk_pdf: bytes) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(cjk_pdf))
     fonts: dict[str, Any] = {}
     for page in reader.pages:
         for ref in page["/Resources"]["/Font"].values():

@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/tearsheet.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = 'ce5f179434d66285a71f24e9b2f1fab83f283924e8bc327e8f9d5d0da7c448ab'
+FINGERPRINT = 'd6201e35feb1d74ab16b96fb7ed8a3718008980951d0e41c93c5528dba85f445'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'tearsheet.html'
 
@@ -324,7 +324,15 @@ def root(context, missing=missing):
         yield '</tbody>\n</table>\n'
         yield escape(context.call((undefined(name='key') if l_0_key is missing else l_0_key), environment.getattr((undefined(name='sheet') if l_0_sheet is missing else l_0_sheet), 'evidence_key')))
         yield '\n</section>\n'
-    yield '\n<section id="sources">\n<h2>Sources</h2>\n<table class="sources">\n<thead><tr><th>Id</th><th>Title</th><th>Date</th><th>Grade</th><th>Cited by</th></tr></thead>\n<tbody>\n'
+    yield '\n<section id="sources">\n<h2>Sources of the key evidence</h2>\n'
+    if environment.getattr((undefined(name='sheet') if l_0_sheet is missing else l_0_sheet), 'other_sources'):
+        pass
+        yield '<p class="note">The case\'s '
+        yield escape(environment.getattr((undefined(name='sheet') if l_0_sheet is missing else l_0_sheet), 'other_sources'))
+        yield ' other source'
+        yield escape(('s' if (environment.getattr((undefined(name='sheet') if l_0_sheet is missing else l_0_sheet), 'other_sources') != 1) else cond_expr_undefined("the inline if-expression on line 83 in 'tearsheet.html' evaluated to false and no else section was defined.")))
+        yield ' are listed in the HTML report.</p>'
+    yield '<table class="sources">\n<thead><tr><th>Id</th><th>Title</th><th>Date</th><th>Grade</th><th>Cited by</th></tr></thead>\n<tbody>\n'
     for l_1_s in environment.getattr((undefined(name='sheet') if l_0_sheet is missing else l_0_sheet), 'sources'):
         _loop_vars = {}
         pass
@@ -398,4 +406,4 @@ def root(context, missing=missing):
     yield '</section>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '4=14&5=35&10=61&11=63&12=65&16=67&17=76&18=78&19=88&28=98&33=150&35=179&37=181&41=193&44=196&45=200&48=210&51=225&58=228&59=236&61=242&62=269&65=279&68=281&74=285&77=323&86=326&89=351&94=353&98=356&103=377&105=383'
+debug_info = '4=14&5=35&10=61&11=63&12=65&16=67&17=76&18=78&19=88&28=98&33=150&35=179&37=181&41=193&44=196&45=200&48=210&51=225&58=228&59=236&61=242&62=269&65=279&68=281&74=285&77=323&83=326&87=334&90=359&95=361&99=364&104=385&106=391'
