@@ -220,9 +220,17 @@ def case_scores(folder: str | os.PathLike[str], fmt: str,
 
 def write_universe_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
                           generated_at: dt.datetime | None = None, jobs: int | None = None,
-                          progress: Progress | None = None) -> int:
+                          progress: Progress | None = None, engine: str = "in-process",
+                          scheduler: str | None = None,
+                          say: Callable[[str], None] | None = None) -> int:
     """Write the portfolio report of the universe in ``folder`` into the folder ``output``:
-    ``index.html`` and one page per case in ``cases/``. Returns the number of cases."""
+    ``index.html`` and one page per case in ``cases/``. Returns the number of cases.
+    ``engine``: ``in-process`` (``jobs`` processes), or ``dask`` (parts scored and pages
+    rendered as tasks on the scheduler at ``scheduler``, or on a LocalCluster)."""
+    if engine == "dask":
+        from .engines.dask_engine import write_portfolio_dask
+
+        return write_portfolio_dask(Path(folder), Path(output), generated_at, scheduler, say)
     from .report.portfolio_report import write_portfolio
 
     return write_portfolio(Path(folder), Path(output), generated_at, jobs,

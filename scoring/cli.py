@@ -171,6 +171,27 @@ def validate(case_dir: Path) -> None:
          + f"{len(case.scenarios)} scenarios, rubric {case.rubric.id} {case.rubric.version})")
 
 
+def engine_options(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--engine and --scheduler, of a command that runs a universe's parts (``what`` they
+    are: scored, or scored and rendered)."""
+    def add(f: Callable[..., Any]) -> Callable[..., Any]:
+        f = click.option("--scheduler", metavar="ADDRESS",
+                         help="With --engine dask: the address of a running Dask scheduler "
+                              "(tcp://host:8786).")(f)
+        return click.option("--engine", type=click.Choice(["in-process", "dask"]),
+                            default="in-process", show_default=True,
+                            help=f"Where a universe's parts are {what}: in this process, or "
+                                 "as Dask tasks (on a LocalCluster of one worker per core, "
+                                 "or on --scheduler).")(f)
+    return add
+
+
+def _check_engine(engine: str, scheduler: str | None) -> None:
+    if scheduler is not None and engine != "dask":
+        raise click.UsageError("--scheduler is the address of a Dask scheduler: add "
+                               "--engine dask")
+
+
 @main.command()
 @case_arg
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "parquet"]),
@@ -181,13 +202,7 @@ def validate(case_dir: Path) -> None:
               help="Write to this file (atomically) instead of standard output; for a "
                    "universe with --format parquet, a folder (or a name without .parquet) "
                    "gets a Parquet dataset, one file per part.")
-@click.option("--engine", type=click.Choice(["in-process", "dask"]), default="in-process",
-              show_default=True,
-              help="Where a universe's parts are scored: in this process, or as Dask tasks "
-                   "(on a LocalCluster of one worker per core, or on --scheduler).")
-@click.option("--scheduler", metavar="ADDRESS",
-              help="With --engine dask: the address of a running Dask scheduler "
-                   "(tcp://host:8786).")
+@engine_options("scored")
 @handled
 def score(case_dir: Path, fmt: str, output: Path | None, engine: str,
           scheduler: str | None) -> None:
@@ -200,9 +215,7 @@ def score(case_dir: Path, fmt: str, output: Path | None, engine: str,
 
     if fmt == "parquet" and output is None:
         raise click.UsageError("--format parquet writes a file: add -o FILE.parquet")
-    if scheduler is not None and engine != "dask":
-        raise click.UsageError("--scheduler is the address of a Dask scheduler: add "
-                               "--engine dask")
+    _check_engine(engine, scheduler)
     data: str | bytes | Iterator[str]
     if is_universe(case_dir):
         from .api import universe_scores
@@ -253,10 +266,11 @@ def score(case_dir: Path, fmt: str, output: Path | None, engine: str,
               show_default=True,
               help="html: the full report; pdf: a tear sheet of 2-4 pages for a committee "
                    "(needs the pdf extra: pip install 'rubric-risk-scoring[pdf]').")
+@engine_options("scored and their case pages rendered")
 @handled
 def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
            baseline: Path | None, jobs: int | None, snapshots: tuple[Path, ...],
-           fmt: str) -> None:
+           fmt: str, engine: str, scheduler: str | None) -> None:
     """Write a self-contained HTML report in which every number links to its derivation
     (or, with --format pdf, a PDF tear sheet whose every number shows its trace id)."""
     from .api import write_report
@@ -268,11 +282,18 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
     if fmt == "pdf":
         _report_pdf(case_dir, output, generated_at, baseline, snapshots)
         return
+    _check_engine(engine, scheduler)
     if is_universe(case_dir):
         if baseline is not None:
             raise click.UsageError("--baseline compares two versions of one case folder")
-        _report_universe(case_dir, output, generated_at, jobs)
+        if engine == "dask" and jobs is not None:
+            raise click.UsageError("--jobs sets this process's workers; with --engine dask "
+                                   "the Dask cluster renders the pages")
+        _report_universe(case_dir, output, generated_at, jobs, engine, scheduler)
         return
+    if engine == "dask":
+        raise click.UsageError("--engine dask renders a universe folder (many cases); "
+                               f"{esc(str(case_dir))} is one case")
     if output.is_dir():
         raise click.BadParameter(f"{esc(str(output))} is a folder; give the HTML file to write",
                                  param_hint="'-o' / '--output'")
@@ -462,13 +483,14 @@ def _report_pdf(case_dir: Path, output: Path, generated_at: dt.datetime | None,
 
 
 def _report_universe(case_dir: Path, output: Path, generated_at: dt.datetime | None,
-                     jobs: int | None) -> None:
+                     jobs: int | None, engine: str, scheduler: str | None) -> None:
     from .api import write_universe_report
     from .progress import Bar
 
     bar = Bar("rendering")
     try:
-        n = write_universe_report(case_dir, output, generated_at, jobs, bar)
+        n = write_universe_report(case_dir, output, generated_at, jobs, bar, engine,
+                                  scheduler, lambda line: _say(line, err=True))
     finally:
         bar.close()
     _say(f"wrote {esc(str(output / 'index.html'))} and {n} case pages in "

@@ -12,6 +12,7 @@ worker process per core (one thread each: the method is numpy, the GIL is held o
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import os
 import sys
@@ -24,7 +25,10 @@ import pandas as pd
 
 from ..errors import EngineError
 from ..formats.universe import Part, Universe
+from ..output import RunInputs
+from ..progress import no_progress
 from ..report.portfolio import PartScores, UniverseScores, collect, score_part
+from ..report.portfolio_report import write_case_page, write_portfolio
 
 INSTALL = "pip install 'rubric-risk-scoring[dask]'"
 
@@ -84,32 +88,74 @@ def score_universe_dask(folder: Path, scheduler: str | None = None,
     """The scores of the universe in ``folder``, its parts scored as Dask tasks: the same
     scores as the in-process engine, number for number. ``say`` hears the dashboard's
     address; a progress bar is drawn on standard error when it is a terminal."""
-    distributed = _modules()
+    with _client(scheduler) as client:
+        return _scores(client, folder, sink, say)
+
+
+def _root(folder: Path) -> Path:
     # Workers may run elsewhere: the universe by its absolute path (not resolved: a problem's
     # path is shown relative to the working folder, as the in-process engine shows it).
-    root = Path(os.path.abspath(folder))
+    return Path(os.path.abspath(folder))
+
+
+def _scores(client: Any, folder: Path, sink: Callable[[int, pd.DataFrame], None] | None,
+            say: Callable[[str], None] | None) -> UniverseScores:
+    """The universe's scores, its parts scored as tasks of ``client``."""
+    distributed = _modules()
+    root = _root(folder)
     universe = Universe.open(root)
     parts = universe.specs()
     run = uuid.uuid4().hex
+    link = dashboard(client)
+    if link is not None and say is not None:
+        say(f"Dask dashboard: {link}")
+    futures = client.map(_score, [str(root)] * len(parts), [run] * len(parts), parts,
+                         key=[f"score-part-{k}-{run}" for k in range(len(parts))], pure=False)
+    _progress(distributed, futures)
+
+    def results() -> Iterator[PartScores]:
+        for k in range(len(futures)):
+            yield _result(distributed, futures, k, "score part")
+            futures[k] = None  # let the cluster forget it: memory of one part at a time
+
+    return collect(universe, results(), sink)
+
+
+def _progress(distributed: Any, futures: list[Any]) -> None:
+    if sys.stderr.isatty():
+        with contextlib.redirect_stdout(sys.stderr):  # the bar writes to stdout
+            distributed.progress(futures)
+
+
+def _result(distributed: Any, futures: list[Any], k: int, what: str) -> Any:
+    try:
+        return futures[k].result()
+    except distributed.KilledWorker as exc:
+        raise EngineError(f"a Dask worker died on each try to {what} {k} of {len(futures)} "
+                          f"({exc}); out of memory? Use smaller partitions") from None
+
+
+def write_portfolio_dask(folder: Path, output: Path, generated_at: dt.datetime | None,
+                         scheduler: str | None = None,
+                         say: Callable[[str], None] | None = None) -> int:
+    """The portfolio report of the universe in ``folder`` (``write_portfolio``), its parts
+    scored and its case pages rendered as Dask tasks: the same files as in process. The
+    workers write the pages, so they must see ``output`` at the same path."""
+    distributed = _modules()
+    root = _root(folder)
     with _client(scheduler) as client:
-        link = dashboard(client)
-        if link is not None and say is not None:
-            say(f"Dask dashboard: {link}")
-        futures = client.map(_score, [str(root)] * len(parts), [run] * len(parts), parts,
-                             key=[f"score-part-{k}-{run}" for k in range(len(parts))],
-                             pure=False)
-        if sys.stderr.isatty():
-            with contextlib.redirect_stdout(sys.stderr):  # the bar writes to stdout
-                distributed.progress(futures)
+        scores = _scores(client, folder, None, say)
 
-        def results() -> Iterator[PartScores]:
-            for k in range(len(futures)):
-                try:
-                    yield futures[k].result()
-                except distributed.KilledWorker as exc:
-                    raise EngineError(f"a Dask worker died on each try to score part {k} of "
-                                      f"{len(futures)} ({exc}); out of memory? Use smaller "
-                                      "partitions") from None
-                futures[k] = None  # let the cluster forget it: memory of one part at a time
+        def pages(indices: list[int], into: Path, read: RunInputs) -> None:
+            n = len(indices)
+            run = uuid.uuid4().hex
+            futures = client.map(write_case_page, [str(root)] * n, indices,
+                                 [os.path.abspath(into)] * n, [generated_at] * n, [read] * n,
+                                 key=[f"case-page-{k}-{run}" for k in indices], pure=False)
+            _progress(distributed, futures)
+            for k in range(n):
+                _result(distributed, futures, k, "render case page")
+                futures[k] = None
 
-        return collect(universe, results(), sink)
+        return write_portfolio(root, Path(output), generated_at, None, no_progress, scores,
+                               pages)

@@ -19,7 +19,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from importlib import resources
 from pathlib import Path
@@ -30,7 +30,7 @@ from ..formats.universe import Universe
 from ..output import NO_INPUTS, RunInputs, guard, make_folder, on_sigterm_raise, write_atomic
 from ..progress import Progress
 from .html import environment
-from .portfolio import score_universe
+from .portfolio import UniverseScores, score_universe
 from .portfolio_model import CASE_PAGES, PortfolioPage, build_portfolio
 
 PARALLEL_FROM = 20  # cases; below this, pages are rendered in this process
@@ -80,6 +80,15 @@ def _write_case(job: tuple[int, str, dt.datetime | None]) -> str:
     case_id, html = render_case_page(case_index, generated_at)
     write_atomic(Path(folder) / f"{case_id}.html", html, _read)
     return case_id
+
+
+def write_case_page(root: str, case_index: int, folder: str,
+                    generated_at: dt.datetime | None, read: RunInputs) -> str:
+    """Write the page of the ``case_index``-th case of the universe in ``root`` into
+    ``folder``, from any process (a Dask worker): the universe is opened once per process."""
+    _open(root, read)
+    with _set_aside():
+        return _write_case((case_index, folder, generated_at))
 
 
 def _open(root: str, read: RunInputs) -> None:
@@ -144,10 +153,17 @@ def default_jobs(n_cases: int) -> int:
     return 1 if n_cases < PARALLEL_FROM else max(1, min(os.cpu_count() or 1, 8))
 
 
+# Writes the pages of the given cases into a folder, never onto what the run reads.
+PageWriter = Callable[[list[int], Path, RunInputs], None]
+
+
 def write_portfolio(root: Path, output: Path, generated_at: dt.datetime | None,
-                    jobs: int | None, progress: Progress) -> int:
-    """Score the universe in ``root``, write its case pages and then ``output/index.html``."""
-    scores = score_universe(root)
+                    jobs: int | None, progress: Progress, scores: UniverseScores | None = None,
+                    write_pages: PageWriter | None = None) -> int:
+    """Score the universe in ``root`` (unless its ``scores`` are given), write its case
+    pages (with ``jobs`` processes here, or by ``write_pages``: another engine's) and then
+    ``output/index.html``."""
+    scores = score_universe(root) if scores is None else scores
     indices = list(scores.index.values())
     jobs = default_jobs(len(indices)) if jobs is None else jobs
     # Every target is checked before the first page is rendered, and again as it is written.
@@ -157,7 +173,10 @@ def write_portfolio(root: Path, output: Path, generated_at: dt.datetime | None,
     make_folder(pages, scores.read)
     for case_id in scores.index:
         guard(pages / f"{case_id}.html", "file", scores.read)
-    write_case_pages(root, indices, pages, generated_at, jobs, progress, scores.read)
+    if write_pages is None:
+        write_case_pages(root, indices, pages, generated_at, jobs, progress, scores.read)
+    else:
+        write_pages(indices, pages, scores.read)
     title = f"Portfolio: {root.resolve().name}"
     write_atomic(output / "index.html", render_index(build_portfolio(scores, title,
                                                                      generated_at)),

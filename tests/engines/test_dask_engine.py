@@ -187,3 +187,23 @@ def test_usage(runner: CliRunner) -> None:
     res = runner.invoke(main, ["score", str(REPO / "examples" / "docs-example"),
                                "--engine", "dask"])
     assert res.exit_code == 2 and "scores a universe folder" in res.output
+
+
+def test_a_portfolio_report_rendered_by_the_cluster(scheduler: str, tmp_path: Path,
+                                                    runner: CliRunner) -> None:
+    """`scoring report UNIVERSE --engine dask`: the parts scored and the case pages rendered
+    as tasks; the same files, byte for byte, as in process."""
+    here, there = tmp_path / "here", tmp_path / "there"
+    res = runner.invoke(main, ["report", str(EXAMPLE), "-o", str(here)])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(main, ["report", str(EXAMPLE), "-o", str(there), "--engine", "dask",
+                               "--scheduler", scheduler])
+    assert res.exit_code == 0, res.output
+    files = sorted(p.relative_to(here) for p in here.rglob("*") if p.is_file())
+    assert len(files) == 5  # index.html and the four case pages
+    assert files == sorted(p.relative_to(there) for p in there.rglob("*") if p.is_file())
+    for f in files:
+        assert (here / f).read_bytes() == (there / f).read_bytes(), f
+    res = runner.invoke(main, ["report", str(EXAMPLE), "-o", str(there), "--engine", "dask",
+                               "--jobs", "2"])
+    assert res.exit_code == 2 and "--jobs" in res.output
