@@ -118,7 +118,7 @@ sources:
     date: {as_of.isoformat()}             # publication date; not after the case's as_of
     language: en                 # the document's language (en, de, ja ...)
     kind: note                   # filing, news, blog, social_post, analyst_note ... (free text)
-    reliability: {_q(weakest)}            # the grade: one of the rubric's {grades}
+    {f"reliability: {_q(weakest)}".ljust(28)} # the grade: one of the rubric's {grades}
     url: null                    # where to find it
     cited_as: null               # how the original document cites it, e.g. "[3]"
     notes: null                  # free text, e.g. why this grade
@@ -141,7 +141,7 @@ def _item_text(k: int, factor: Factor, rubric: Rubric, as_of: dt.date) -> str:
                f"[{'open' if lo is None else _number(lo)}, "
                f"{'open' if hi is None else _number(hi)}]")
     first = k == 1
-    ind = factor.indicators[0].id if factor.indicators else None
+    first_ind = factor.indicators[0].id if factor.indicators else None
 
     def c(text: str) -> str:  # the field comments, on the first item only
         return f"   # {text}" if first else ""
@@ -149,7 +149,7 @@ def _item_text(k: int, factor: Factor, rubric: Rubric, as_of: dt.date) -> str:
     out += [
         f"  - id: E{k:02d}{c('the item id, unique in the file')}",
         f"    factor: {factor.id}{c('a factor id of the rubric')}",
-        f"    indicator: {ind if ind else 'null'}"
+        f"    indicator: {first_ind or 'null'}"
         f"{c('the indicator whose raw measurement value is; null: value is a score')}",
         f"    value: {_draft_value(factor, rubric)}{c('draft: replace with the value')}",
         f"    confidence: 0.5{c('how far the claim is believed: 0 (not at all) to 1 (fully)')}",

@@ -22,7 +22,7 @@ from ..display import display_path
 from ..errors import InputError, OutputError, Problem, ScoringError
 from ..output import RunInputs, write_atomic
 from .loader import CASE_FILE, SOURCES_FILE, load_rubric, validate_doc
-from .models import CaseFile, Rubric, SourcesFile
+from .models import CaseFile, Rubric, Source, SourcesFile
 from .source_list import MAX_DOCUMENT_BYTES, Entry, Unparsed, parse_source_list, same_title
 from .tabular import case_file
 from .yamlio import YamlDoc, load_yaml, parse_yaml
@@ -235,7 +235,7 @@ def import_sources(document: Path, root: Path) -> ImportReport:
         addition
     if "\r\n" in old:
         new = old + ("" if old.endswith("\n") else "\r\n") + addition.replace("\n", "\r\n")
-    _check_appended(new, existing, len(report.added) + (same_doc is None), path)
+    _check_appended(new, existing, len(report.added), path)
     if doc is not None and path.read_bytes().decode("utf-8") != old:
         raise OutputError(f"{display_path(path)}: changed while it was read; nothing written")
     write_atomic(path, new, RunInputs.of(files=[document, root / CASE_FILE, rubric_path]),
@@ -262,7 +262,7 @@ def _document_source(document: Path, root: Path, digest: str, text: str, prefix:
         ("snapshot", _yaml_text(snapshot)), ("sha256", digest)])
 
 
-def _check_appended(new: str, existing: list[object], added: int, path: Path) -> None:
+def _check_appended(new: str, existing: list[Source], added: int, path: Path) -> None:
     """The new text must read as the old sources followed by the new ones: a guard against
     an append that would change what is already there."""
     problems: list[Problem] = []
