@@ -42,8 +42,9 @@ def test_new_case_names_the_rubric_factors(tmp_path: Path, runner: CliRunner) ->
     items = yaml.safe_load((tmp_path / "acme/evidence.yaml").read_text("utf-8"))["items"]
     assert [i["factor"] for i in items] == [f["id"] for f in rubric["factors"]]
     case = yaml.safe_load((tmp_path / "acme/case.yaml").read_text("utf-8"))
-    assert case["rubric"] == Path("../../", *REPO.parts[1:], "rubrics/ai-platform-strategy.yaml"
-                                  ).as_posix() or (tmp_path / "acme" / case["rubric"]).is_file()
+    assert not Path(case["rubric"]).is_absolute()
+    assert (tmp_path / "acme" / case["rubric"]).resolve() == \
+        (REPO / "rubrics/ai-platform-strategy.yaml").resolve()
     assert "# the case id" in (tmp_path / "acme/case.yaml").read_text("utf-8")
 
 
@@ -200,3 +201,24 @@ def test_excerpt_not_found_names_the_snapshot(tiny: TinyCase, runner: CliRunner)
     res = runner.invoke(main, ["excerpt", str(root), "E9"])
     assert res.exit_code == 2
     assert res.stderr == "Error: no item 'E9' in tiny (see docs/errors.md#unknown-item)\n"
+
+
+def test_excerpt_of_an_item_without_one(tiny: TinyCase, runner: CliRunner) -> None:
+    tiny.items = [item("E1", "a", 50)]
+    res = runner.invoke(main, ["excerpt", str(tiny.write()), "E1"])
+    assert res.exit_code == 1
+    assert res.stderr == "Error: item E1 has no excerpt to look for (see " \
+                         "docs/errors.md#scoring-error)\n"
+
+
+@pytest.mark.skipif(not META_NOTE.is_file(), reason=f"the seed documents are not at {SEEDS}")
+def test_excerpt_in_the_meta_note(runner: CliRunner) -> None:
+    res = runner.invoke(main, ["excerpt", str(REPO / "evidence/meta-platforms"), "E01",
+                               "--snapshots", str(SEEDS)])
+    assert res.exit_code == 0, res.output
+    assert '  line 4: section "The Open-Source Llama Strategy: Building a Durable Developer ' \
+           'Moat", para 1\n' in res.stdout
+    res = runner.invoke(main, ["excerpt", str(REPO / "evidence/meta-platforms"), "E01"])
+    assert res.exit_code == 1
+    assert "NOTE (004_bc4b4d90e46fc173.txt): not found in the case folder or the snapshot " \
+           "folders\n" in res.stdout

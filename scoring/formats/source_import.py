@@ -25,7 +25,7 @@ from .loader import CASE_FILE, SOURCES_FILE, load_rubric, validate_doc
 from .models import CaseFile, Rubric, Source, SourcesFile
 from .source_list import MAX_DOCUMENT_BYTES, Entry, Unparsed, parse_source_list, same_title
 from .tabular import case_file
-from .yamlio import YamlDoc, load_yaml, parse_yaml
+from .yamlio import MAX_FILE_BYTES, YamlDoc, load_yaml, parse_yaml
 
 MAX_DOCUMENT_HASHED = 1024 * 1024 * 1024  # as scoring verify: a larger file is refused
 DRAFT_LANGUAGE = "und"  # ISO 639-2 "undetermined"
@@ -265,6 +265,10 @@ def _document_source(document: Path, root: Path, digest: str, text: str, prefix:
 def _check_appended(new: str, existing: list[Source], added: int, path: Path) -> None:
     """The new text must read as the old sources followed by the new ones: a guard against
     an append that would change what is already there."""
+    if len(new.encode("utf-8")) > MAX_FILE_BYTES:
+        raise ScoringError(f"{display_path(path)}: with the new sources the file would be "
+                           f"{len(new.encode('utf-8'))} bytes; the limit is {MAX_FILE_BYTES}; "
+                           "nothing written")
     problems: list[Problem] = []
     model = validate_doc(SourcesFile, parse_yaml(new, display_path(path)), problems)
     if model is None or list(model.sources[: len(existing)]) != existing or \
