@@ -29,7 +29,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .analysis.diff import CaseDiff
+    from .analysis.locate import Located
     from .analysis.verify import Verification
+    from .formats.source_import import ImportReport
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "rubric": Rubric,
@@ -235,3 +237,30 @@ def write_universe_report(folder: str | os.PathLike[str], output: str | os.PathL
 
     return write_portfolio(Path(folder), Path(output), generated_at, jobs,
                            progress or no_progress)
+
+
+def new_case(folder: str | os.PathLike[str], rubric: str | os.PathLike[str],
+             as_of: dt.date | None = None, entity: str | None = None) -> list[Path]:
+    """Write a commented skeleton case for ``rubric`` into ``folder`` (new or empty); it
+    validates and scores as written. Returns the files written."""
+    from .formats.skeleton import new_case as write_skeleton
+
+    return write_skeleton(Path(folder), Path(rubric), as_of or dt.date.today(), entity)
+
+
+def import_sources(document: str | os.PathLike[str], folder: str | os.PathLike[str]
+                   ) -> ImportReport:
+    """Append the source list of ``document`` (and the document itself) to the sources of
+    the case in ``folder`` as drafts; existing sources are never changed."""
+    from .formats.source_import import import_sources as append_sources
+
+    return append_sources(Path(document), Path(folder))
+
+
+def locate_excerpt(folder: str | os.PathLike[str], item: str, snapshots: list[Path]
+                   ) -> Located:
+    """Where the excerpt of ``item`` occurs in the snapshots of the sources it cites."""
+    from .analysis.locate import locate_excerpt as locate
+
+    _check_snapshot_folders(snapshots)
+    return locate(load_case(folder), Path(folder), item, snapshots)

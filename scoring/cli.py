@@ -44,9 +44,11 @@ def _fail(exc: ScoringError) -> None:
                    f"(see {exc.docs})", err=True)
         sys.exit(EXIT_INPUT)
     _say(f"Error: {exc} (see {exc.docs})", err=True)
+    from .analysis.locate import UnknownItem
     from .method.kernel import NoEvidence  # here, not at the top: --help need not import pandas
 
-    sys.exit(EXIT_INPUT if isinstance(exc, (UnknownTraceId, NoEvidence)) else EXIT_FAILED)
+    sys.exit(EXIT_INPUT if isinstance(exc, (UnknownTraceId, NoEvidence, UnknownItem))
+             else EXIT_FAILED)
 
 
 def handled(fn: F) -> F:
@@ -436,6 +438,78 @@ def rubric_bump(old: Path, new: Path) -> None:
             ("none", "patch", "minor", "major").index(level):
         _say(f"NEW declares {b.version} ({declared}); these changes need at least "
                    f"{proposed}", err=True)
+        sys.exit(EXIT_FAILED)
+
+
+@main.command()
+@click.argument("case_dir", metavar="CASE_DIR", type=_Path(path_type=Path))
+@click.option("--rubric", type=_Path(exists=True, dir_okay=False, path_type=Path),
+              required=True, help="The rubric the case is scored by (its factors, "
+                                  "indicators and figures shape the skeleton).")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The case's as_of date (default: today).")
+@click.option("--entity", help="The company or asset scored (default: the folder's name).")
+@handled
+def new(case_dir: Path, rubric: Path, as_of: dt.datetime | None, entity: str | None) -> None:
+    """Start a case from a rubric: a commented skeleton.
+
+    Writes case.yaml, sources.yaml, evidence.yaml and scenarios.yaml (and figures.yaml for a
+    rubric of figures) into CASE_DIR, which must be new or empty; the case validates and
+    scores at once. Nothing is ever overwritten.
+    """
+    from .api import new_case
+
+    written = new_case(case_dir, rubric, as_of.date() if as_of else None, entity)
+    for path in written:
+        _say(f"wrote {esc(str(path))}", err=True)
+    _say(f"next: scoring validate {esc(str(case_dir))}", err=True)
+
+
+@main.group()
+def sources() -> None:
+    """Add sources to a case (sources import DOCUMENT --case CASE_DIR)."""
+
+
+@sources.command("import")
+@click.argument("document", type=_Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--case", "case_dir", required=True,
+              type=_Path(exists=True, file_okay=False, path_type=Path),
+              help="The case folder whose sources.yaml gets the new sources.")
+@handled
+def sources_import(document: Path, case_dir: Path) -> None:
+    """Append DOCUMENT's source list to sources.yaml as drafts.
+
+    Reads DOCUMENT's numbered or bulleted source list (title, date, link) and adds each entry,
+    and DOCUMENT itself with its SHA-256, to the case's sources.yaml. Existing sources are
+    never changed: the file is only appended to; a title already there is skipped; lines that
+    cannot be parsed are listed as DOCUMENT:line.
+    """
+    from .api import import_sources
+    from .report.start import render_import
+
+    _say(render_import(import_sources(document, case_dir)), nl=False)
+
+
+@main.command()
+@case_arg
+@click.argument("item")
+@click.option("--snapshots", "snapshots", multiple=True,
+              type=_Path(exists=True, file_okay=False, path_type=Path),
+              help="A folder of source documents to look in after the case folder "
+                   "(repeatable).")
+@handled
+def excerpt(case_dir: Path, item: str, snapshots: tuple[Path, ...]) -> None:
+    """Propose the locator of ITEM's excerpt in its snapshots.
+
+    Finds where ITEM's excerpt occurs in the snapshots of the sources it cites and proposes
+    the locator (section "Heading", para 2). Exit 1 when it is not found.
+    """
+    from .api import locate_excerpt
+    from .report.start import render_located
+
+    located = locate_excerpt(case_dir, item, list(snapshots))
+    _say(render_located(located), nl=False)
+    if not located.found:
         sys.exit(EXIT_FAILED)
 
 
