@@ -172,8 +172,9 @@ def locate_excerpt(case: Case, root: Path, item_id: str, extra: list[Path]) -> L
     if not item.excerpt:
         raise ScoringError(f"item {item_id} has no excerpt to look for")
     searched = []
-    for ref in item.sources:
-        source = case.source(ref.source)
+    # A relayed source was read in its relay's document (``via``): the excerpt is there.
+    for sid in dict.fromkeys(s for r in item.sources for s in (r.via, r.source) if s):
+        source = case.source(sid)
         if source.snapshot is None:
             searched.append(Searched(source.id, "", "no snapshot"))
             continue
@@ -190,5 +191,5 @@ def locate_excerpt(case: Case, root: Path, item_id: str, extra: list[Path]) -> L
         text = document_text(path, raw)
         hits = places(text, item.excerpt)
         searched.append(Searched(source.id, display_path(path), "found" if hits else "not found", hits))
-    return Located(item.id, item.excerpt, tuple((r.source, r.locator) for r in item.sources),
-                   tuple(searched))
+    return Located(item.id, item.excerpt,
+                   tuple((r.via or r.source, r.locator) for r in item.sources), tuple(searched))
