@@ -44,9 +44,11 @@ def _fail(exc: ScoringError) -> None:
                    f"(see {exc.docs})", err=True)
         sys.exit(EXIT_INPUT)
     _say(f"Error: {exc} (see {exc.docs})", err=True)
+    from .formats.history import BadDates
     from .method.kernel import NoEvidence  # here, not at the top: --help need not import pandas
 
-    sys.exit(EXIT_INPUT if isinstance(exc, (UnknownTraceId, NoEvidence)) else EXIT_FAILED)
+    sys.exit(EXIT_INPUT if isinstance(exc, (UnknownTraceId, NoEvidence, BadDates))
+             else EXIT_FAILED)
 
 
 def handled(fn: F) -> F:
@@ -269,6 +271,73 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
     write_report(case_dir, output, generated_at, baseline,
                  list(snapshots) if snapshots else None)
     _say(f"wrote {esc(str(output))}", err=True)
+
+
+def _date(value: dt.datetime | None) -> dt.date | None:
+    return None if value is None else value.date()
+
+
+history_dates = [
+    click.option("--as-of", "as_of", metavar="DATES",
+                 help="As-of dates, comma-separated and increasing: 2026-03-01,2026-03-05"),
+    click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+                 help="With --to and --every: the first date of a cadence."),
+    click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+                 help="The last date of the cadence (included when on it)."),
+    click.option("--every", metavar="N(d|w|m)",
+                 help="The cadence's step: days, weeks or months (2w, 1m, 7d)."),
+]
+
+
+def _with_dates(fn: F) -> F:
+    for option in reversed(history_dates):
+        fn = option(fn)
+    return fn
+
+
+@main.command()
+@case_arg
+@_with_dates
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "parquet"]),
+              default="table", show_default=True,
+              help="table for people; json with each step's split; csv or parquet: one row "
+                   "per date and scenario (parquet needs -o).")
+@click.option("-o", "--output", type=_Path(path_type=Path),
+              help="Write to this file (atomically) instead of standard output; for a "
+                   "universe, the folder of a Parquet dataset partitioned by date.")
+@handled
+def history(case_dir: Path, as_of: str | None, start: dt.datetime | None,
+            end: dt.datetime | None, every: str | None, fmt: str,
+            output: Path | None) -> None:
+    """Score a case at several as-of dates, each with only what was observed by then.
+
+    Prints one row per date and scenario, then explains each step between consecutive dates
+    with the split of scoring diff (which items arrived, which aged). CASE_DIR may be a
+    universe folder: then -o DIR gets a Parquet dataset partitioned by date (as_of=DATE/).
+    """
+    from .api import history_dates as dates_of
+    from .formats.universe import is_universe
+
+    dates = dates_of(as_of, _date(start), _date(end), every)
+    if is_universe(case_dir):
+        from .api import universe_history
+
+        if output is None:
+            raise click.UsageError("a universe's history is a Parquet dataset: add -o DIR")
+        n = universe_history(case_dir, dates, output)
+        _say(f"wrote {esc(str(output))}: {n} cases at {len(dates)} dates, one folder "
+             "as_of=DATE per date", err=True)
+        return
+    if fmt == "parquet" and output is None:
+        raise click.UsageError("--format parquet writes a file: add -o FILE.parquet")
+    from .api import case_history
+
+    data = case_history(case_dir, dates, fmt, output)
+    if output is not None:
+        _say(f"wrote {esc(str(output))}", err=True)
+    else:
+        assert isinstance(data, str)
+        _print_data(data, fmt)
 
 
 @main.command()

@@ -552,9 +552,16 @@ def _evidence(sources: Records, items: Records, refs: Records, rubric: Rubric,
 
 
 def _best(cites: Records, at: np.ndarray, rel: np.ndarray) -> np.ndarray:
-    """Each citing record's best source (a row of the sources): the highest reliability
-    among those it cites, the first cited on a tie."""
     assert cites.parent is not None and cites.k is not None
-    order = np.lexsort((cites.k, -rel[at], cites.parent))  # best first within each record
-    return np.asarray(at[order[np.unique(cites.parent[order], return_index=True)[1]]])
+    return best_cited(cites.parent, cites.k, at, rel)
+
+
+def best_cited(parent: np.ndarray, k: np.ndarray, at: np.ndarray, rel: np.ndarray
+               ) -> np.ndarray:
+    """Each citing record's best source (a row of the sources), records in order of
+    ``parent``: the highest reliability among those it cites, the first cited on a tie.
+    ``parent``: the citing record of each citation; ``k``: its place among the record's
+    citations; ``at``: the source row it cites; ``rel``: each source row's multiplier."""
+    order = np.lexsort((k, -rel[at], parent))  # best first within each record
+    return np.asarray(at[order[np.unique(parent[order], return_index=True)[1]]])
 
