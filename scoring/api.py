@@ -50,10 +50,12 @@ def score_folder(folder: str | os.PathLike[str], analyses: bool = True) -> Resul
 def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
                  generated_at: dt.datetime | None = None,
                  baseline: str | os.PathLike[str] | None = None,
-                 snapshots: list[Path] | None = None) -> Result:
+                 snapshots: list[Path] | None = None,
+                 dates: tuple[dt.date, ...] = ()) -> Result:
     """Score the case in ``folder`` and write its HTML report to ``output`` atomically; with
     ``baseline`` (another version of the case), add a "What changed" section; with
-    ``snapshots`` (folders of source documents), show each excerpt's verification."""
+    ``snapshots`` (folders of source documents), show each excerpt's verification; with
+    ``dates``, add a trend section: the case at each date (docs/history.md)."""
     from .report.html import render_report
     from .report.model import build_report
 
@@ -77,8 +79,15 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
         from .analysis.verify import verify_case
 
         checked = verify_case(result.case, Path(folder), snapshots)
+    trend = None
+    if dates:
+        from .analysis.history import case_history
+        from .report.trend import build_trend
+
+        trend = build_trend(case_history(result.case, dates))
     write_atomic(Path(output),
-                 render_report(build_report(result, generated_at, changes, checked)), read)
+                 render_report(build_report(result, generated_at, changes, checked, trend)),
+                 read)
     return result
 
 

@@ -148,6 +148,28 @@ case_arg = click.argument("case_dir", metavar="CASE_DIR",
                           type=_Path(file_okay=False, path_type=Path))
 
 
+def _date(value: dt.datetime | None) -> dt.date | None:
+    return None if value is None else value.date()
+
+
+_DATE_OPTIONS = [
+    click.option("--as-of", "as_of", metavar="DATES",
+                 help="As-of dates, comma-separated and increasing: 2026-03-01,2026-03-05"),
+    click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+                 help="With --to and --every: the first date of a cadence."),
+    click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+                 help="The last date of the cadence (included when on it)."),
+    click.option("--every", metavar="N(d|w|m)",
+                 help="The cadence's step: days, weeks or months (2w, 1m, 7d)."),
+]
+
+
+def _with_dates(fn: F) -> F:
+    for option in reversed(_DATE_OPTIONS):
+        fn = option(fn)
+    return fn
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version=__version__, prog_name="scoring")
 def main() -> None:
@@ -250,11 +272,21 @@ def score(case_dir: Path, fmt: str, output: Path | None, engine: str,
               type=_Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of source documents: check every excerpt against them and show "
                    "the result (repeatable; the case folder is always searched first).")
+@_with_dates
 @handled
 def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
-           baseline: Path | None, jobs: int | None, snapshots: tuple[Path, ...]) -> None:
-    """Write a self-contained HTML report in which every number links to its derivation."""
-    from .api import write_report
+           baseline: Path | None, jobs: int | None, snapshots: tuple[Path, ...],
+           as_of: str | None, start: dt.datetime | None, end: dt.datetime | None,
+           every: str | None) -> None:
+    """Write a self-contained HTML report in which every number links to its derivation.
+
+    With --as-of DATES (or --from, --to and --every), add a trend section: each scenario's
+    composite at each date, with the change between dates (docs/history.md).
+    """
+    from .api import history_dates, write_report
+
+    asked = any(v is not None for v in (as_of, start, end, every))
+    dates = history_dates(as_of, _date(start), _date(end), every) if asked else ()
 
     if generated_at is None and os.environ.get("SOURCE_DATE_EPOCH"):
         generated_at = _source_date(os.environ["SOURCE_DATE_EPOCH"])
@@ -263,36 +295,17 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
     if is_universe(case_dir):
         if baseline is not None:
             raise click.UsageError("--baseline compares two versions of one case folder")
+        if dates:
+            raise click.UsageError("a universe's history is a dataset: scoring history "
+                                   "UNIVERSE --as-of DATES -o DIR")
         _report_universe(case_dir, output, generated_at, jobs)
         return
     if output.is_dir():
         raise click.BadParameter(f"{esc(str(output))} is a folder; give the HTML file to write",
                                  param_hint="'-o' / '--output'")
     write_report(case_dir, output, generated_at, baseline,
-                 list(snapshots) if snapshots else None)
+                 list(snapshots) if snapshots else None, dates)
     _say(f"wrote {esc(str(output))}", err=True)
-
-
-def _date(value: dt.datetime | None) -> dt.date | None:
-    return None if value is None else value.date()
-
-
-history_dates = [
-    click.option("--as-of", "as_of", metavar="DATES",
-                 help="As-of dates, comma-separated and increasing: 2026-03-01,2026-03-05"),
-    click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
-                 help="With --to and --every: the first date of a cadence."),
-    click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
-                 help="The last date of the cadence (included when on it)."),
-    click.option("--every", metavar="N(d|w|m)",
-                 help="The cadence's step: days, weeks or months (2w, 1m, 7d)."),
-]
-
-
-def _with_dates(fn: F) -> F:
-    for option in reversed(history_dates):
-        fn = option(fn)
-    return fn
 
 
 @main.command()

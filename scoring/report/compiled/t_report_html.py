@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/report.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = '255637d2fa2a26b67c7907ac6fd3339f0c41af332f08e5b6115e1443ca276138'
+FINGERPRINT = '9da55cc8ba61ea442ab7adc36410e0c0db190802d7bab6aa25c6d02c82bb26fb'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.html'
 
@@ -11,6 +11,7 @@ def root(context, missing=missing):
     if 0: yield None
     l_0_page = resolve('page')
     l_0_ch = resolve('ch')
+    l_0_tr = resolve('tr')
     l_0_evidence_table = resolve('evidence_table')
     l_0_num = resolve('num')
     try:
@@ -39,7 +40,7 @@ def root(context, missing=missing):
             raise TemplateRuntimeError("No test named 'none' found.")
     pass
     template = environment.get_template('_head.html', 'report.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'ch': l_0_ch}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'ch': l_0_ch, 'tr': l_0_tr}))
     try:
         for event in gen:
             yield event
@@ -69,6 +70,9 @@ def root(context, missing=missing):
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'changes'):
         pass
         yield '<li><a href="#what-changed">What changed</a></li>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'trend'):
+        pass
+        yield '<li><a href="#trend">Trend</a></li>\n'
     for l_1_sc in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'):
         _loop_vars = {}
         pass
@@ -147,7 +151,7 @@ def root(context, missing=missing):
             yield '/changes">'
             yield escape(t_1(environment.getattr(l_1_sc, 'changes')))
             yield ' assumed change'
-            yield escape(('s' if (t_1(environment.getattr(l_1_sc, 'changes')) != 1) else cond_expr_undefined("the inline if-expression on line 30 in 'report.html' evaluated to false and no else section was defined.")))
+            yield escape(('s' if (t_1(environment.getattr(l_1_sc, 'changes')) != 1) else cond_expr_undefined("the inline if-expression on line 31 in 'report.html' evaluated to false and no else section was defined.")))
             yield '</a></small>'
         else:
             pass
@@ -285,6 +289,139 @@ def root(context, missing=missing):
             pass
             yield '<p>The rubric did not change.</p>'
         yield '</section>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'trend'):
+        pass
+        l_0_tr = environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'trend')
+        context.vars['tr'] = l_0_tr
+        context.exported_vars.add('tr')
+        yield '<section id="trend" aria-labelledby="trend-h">\n<h2 id="trend-h">Trend over '
+        yield escape(t_1(environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'dates')))
+        yield ' as-of dates</h2>\n<p>Each scenario scored at each date with only what was observed by then (items observed and sources dated on or before it; ages counted to it), all dates in one pass of the method (docs/history.md). Each point links to its number below; each step is split exactly as <code>scoring diff</code> splits a change.</p>\n'
+        l_1_loop = missing
+        for l_1_c, l_1_loop in LoopContext(environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'charts'), undefined):
+            _loop_vars = {}
+            pass
+            yield '<figure>\n<svg class="chart trend" viewBox="0 0 '
+            yield escape(environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'width'))
+            yield ' '
+            yield escape(environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'height'))
+            yield '" width="'
+            yield escape(environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'width'))
+            yield '" height="'
+            yield escape(environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'height'))
+            yield '" role="img" aria-label="'
+            yield escape(environment.getattr(l_1_c, 'scenario'))
+            yield ' composite by as-of date">\n'
+            for (l_2_ty, l_2_name) in environment.getattr(l_1_c, 'ticks'):
+                _loop_vars = {}
+                pass
+                yield '<line class="tick" x1="0" x2="'
+                yield escape(environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'width'))
+                yield '" y1="'
+                yield escape(l_2_ty)
+                yield '" y2="'
+                yield escape(l_2_ty)
+                yield '"/><text x="2" y="'
+                yield escape((l_2_ty - 2))
+                yield '">'
+                yield escape(l_2_name)
+                yield '</text>\n'
+            l_2_ty = l_2_name = missing
+            yield '<polyline class="trend-line" points="'
+            yield escape(environment.getattr(l_1_c, 'line'))
+            yield '"/>\n'
+            for l_2_p in environment.getattr(l_1_c, 'points'):
+                _loop_vars = {}
+                pass
+                yield '<a href="#'
+                yield escape(environment.getattr(l_2_p, 'id'))
+                yield '"><circle cx="'
+                yield escape(environment.getattr(l_2_p, 'x'))
+                yield '" cy="'
+                yield escape(environment.getattr(l_2_p, 'y'))
+                yield '" r="4" data-value="'
+                yield escape(environment.getattr(l_2_p, 'raw'))
+                yield '"><title>'
+                yield escape(environment.getattr(l_2_p, 'date'))
+                yield ': '
+                yield escape(environment.getattr(l_2_p, 'composite'))
+                yield ' ('
+                yield escape(environment.getattr(l_2_p, 'band'))
+                yield ')</title></circle></a><text x="'
+                yield escape(environment.getattr(l_2_p, 'x'))
+                yield '" y="'
+                yield escape((environment.getattr(l_2_p, 'y') - 7))
+                yield '" text-anchor="middle">'
+                yield escape(environment.getattr(l_2_p, 'composite'))
+                yield '</text><text x="'
+                yield escape(environment.getattr(l_2_p, 'x'))
+                yield '" y="'
+                yield escape((environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'height') - 6))
+                yield '" text-anchor="middle">'
+                yield escape(environment.getattr(l_2_p, 'date'))
+                yield '</text>\n'
+            l_2_p = missing
+            yield '</svg>\n<figcaption><code>'
+            yield escape(environment.getattr(l_1_c, 'scenario'))
+            yield '</code>: composite at '
+            l_2_loop = missing
+            for l_2_p, l_2_loop in LoopContext(environment.getattr(l_1_c, 'points'), undefined):
+                _loop_vars = {}
+                pass
+                yield escape(environment.getattr(l_2_p, 'date'))
+                if (not environment.getattr(l_2_loop, 'last')):
+                    pass
+                    yield ', '
+            l_2_loop = l_2_p = missing
+            yield '</figcaption>\n</figure>\n'
+        l_1_loop = l_1_c = missing
+        yield '<div class="wrap"><table>\n<caption>Composite by as-of date and scenario</caption>\n<thead><tr><th scope="col">As of</th><th scope="col">Scenario</th><th scope="col">Composite</th><th scope="col">Band</th><th scope="col">Coverage</th><th scope="col">How it was made</th><th scope="col">Change from the date before</th></tr></thead>\n<tbody>\n'
+        for l_1_c in environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'charts'):
+            _loop_vars = {}
+            pass
+            for l_2_p in environment.getattr(l_1_c, 'points'):
+                _loop_vars = {}
+                pass
+                yield '<tr id="'
+                yield escape(environment.getattr(l_2_p, 'id'))
+                yield '"><th scope="row"><time datetime="'
+                yield escape(environment.getattr(l_2_p, 'date'))
+                yield '">'
+                yield escape(environment.getattr(l_2_p, 'date'))
+                yield '</time></th><td><code>'
+                yield escape(environment.getattr(l_1_c, 'scenario'))
+                yield '</code></td><td class="n"><span data-value="'
+                yield escape(environment.getattr(l_2_p, 'raw'))
+                yield '">'
+                yield escape(environment.getattr(l_2_p, 'composite'))
+                yield '</span></td><td>'
+                yield escape(environment.getattr(l_2_p, 'band'))
+                yield '</td><td class="n">'
+                yield escape(environment.getattr(l_2_p, 'coverage'))
+                yield '</td><td><code>'
+                yield escape(environment.getattr(l_2_p, 'trace_id'))
+                yield '</code> = '
+                yield escape(environment.getattr(l_2_p, 'expression'))
+                yield '</td><td>'
+                if environment.getattr(l_2_p, 'step'):
+                    pass
+                    yield escape(environment.getattr(l_2_p, 'step'))
+                    if environment.getattr(l_2_p, 'arrived'):
+                        pass
+                        yield '; arrived: '
+                        yield escape(environment.getattr(l_2_p, 'arrived'))
+                else:
+                    pass
+                    yield '—'
+                if environment.getattr(l_2_p, 'unobserved'):
+                    pass
+                    yield '<br><small>not yet observed, so no effect: '
+                    yield escape(environment.getattr(l_2_p, 'unobserved'))
+                    yield '</small>'
+                yield '</td></tr>\n'
+            l_2_p = missing
+        l_1_c = missing
+        yield '</tbody>\n</table></div>\n</section>\n'
     l_1_loop = missing
     for l_1_sc, l_1_loop in LoopContext(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'), undefined):
         l_1_cell = resolve('cell')
@@ -1214,4 +1351,4 @@ def root(context, missing=missing):
     yield '</tbody>\n</table></div>\n</section>\n</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '6=39&9=46&10=48&13=67&14=70&30=81&33=156&35=162&38=172&40=178&42=181&44=185&47=198&48=240&52=249&53=256&55=263&56=266&59=268&64=287&65=293&66=297&67=303&68=305&69=321&70=324&71=326&74=342&75=347&76=349&77=355&78=359&84=386&85=400&88=403&89=405&90=407&92=413&93=415&95=422&96=454&97=460&100=464&101=467&102=475&103=478&105=516&106=519&111=540&112=546&113=552&114=565&116=585&117=595&119=600&120=616&121=622&122=627&126=655&129=657&132=700&134=704&137=706&140=720&141=726&142=730&143=736&147=764&150=768&160=782&161=784&163=786&170=789&177=816&183=865&184=868&185=874&186=882&187=884&193=895&198=897&204=954&205=958&211=960&215=1002&218=1004&225=1018&232=1031&236=1051&237=1061&238=1081&239=1086&242=1092&250=1106&251=1115&253=1118&254=1121&255=1128&256=1138&257=1144&258=1148&264=1156&265=1178&269=1181&276=1201'
+debug_info = '6=40&9=47&10=49&13=68&14=71&15=74&31=85&34=160&36=166&39=176&41=182&43=185&45=189&48=202&49=244&53=253&54=260&56=267&57=270&60=272&65=290&67=296&69=299&70=303&71=313&72=329&73=331&75=363&81=377&85=424&86=430&87=434&88=440&89=442&90=458&91=461&92=463&95=479&96=484&97=486&98=492&99=496&105=523&106=537&109=540&110=542&111=544&113=550&114=552&116=559&117=591&118=597&121=601&122=604&123=612&124=615&126=653&127=656&132=677&133=683&134=689&135=702&137=722&138=732&140=737&141=753&142=759&143=764&147=792&150=794&153=837&155=841&158=843&161=857&162=863&163=867&164=873&168=901&171=905&181=919&182=921&184=923&191=926&198=953&204=1002&205=1005&206=1011&207=1019&208=1021&214=1032&219=1034&225=1091&226=1095&232=1097&236=1139&239=1141&246=1155&253=1168&257=1188&258=1198&259=1218&260=1223&263=1229&271=1243&272=1252&274=1255&275=1258&276=1265&277=1275&278=1281&279=1285&285=1293&286=1315&290=1318&297=1338'
