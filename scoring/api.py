@@ -52,10 +52,12 @@ def score_folder(folder: str | os.PathLike[str], analyses: bool = True) -> Resul
 def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
                  generated_at: dt.datetime | None = None,
                  baseline: str | os.PathLike[str] | None = None,
-                 snapshots: list[Path] | None = None) -> Result:
+                 snapshots: list[Path] | None = None,
+                 dates: tuple[dt.date, ...] = ()) -> Result:
     """Score the case in ``folder`` and write its HTML report to ``output`` atomically; with
     ``baseline`` (another version of the case), add a "What changed" section; with
-    ``snapshots`` (folders of source documents), show each excerpt's verification."""
+    ``snapshots`` (folders of source documents), show each excerpt's verification; with
+    ``dates``, add a trend section: the case at each date (docs/history.md)."""
     from .report.html import render_report
     from .report.model import build_report
 
@@ -79,8 +81,15 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
         from .analysis.verify import verify_case
 
         checked = verify_case(result.case, Path(folder), snapshots)
+    trend = None
+    if dates:
+        from .analysis.history import case_history
+        from .report.trend import build_trend
+
+        trend = build_trend(case_history(result.case, dates))
     write_atomic(Path(output),
-                 render_report(build_report(result, generated_at, changes, checked)), read)
+                 render_report(build_report(result, generated_at, changes, checked, trend)),
+                 read)
     return result
 
 
@@ -264,3 +273,61 @@ def locate_excerpt(folder: str | os.PathLike[str], item: str, snapshots: list[Pa
 
     _check_snapshot_folders(snapshots)
     return locate(load_case(folder), Path(folder), item, snapshots)
+
+def history_dates(as_of: str | None, start: dt.date | None = None, end: dt.date | None = None,
+                  every: str | None = None) -> tuple[dt.date, ...]:
+    """The as-of dates of a history: a list (``2026-01-01,2026-02-01``) or a cadence
+    (``start`` to ``end`` every ``Nd``/``Nw``/``Nm``); see docs/history.md."""
+    from .formats.history import BadDates, cadence, parse_dates
+
+    if as_of is not None:
+        if start is not None or end is not None or every is not None:
+            raise BadDates("give either --as-of DATES or --from, --to and --every")
+        return parse_dates(as_of)
+    if start is None or end is None or every is None:
+        raise BadDates("give --as-of DATES, or --from DATE --to DATE --every N(d|w|m)")
+    return cadence(start, end, every)
+
+
+def case_history(folder: str | os.PathLike[str], dates: tuple[dt.date, ...], fmt: str,
+                 output: str | os.PathLike[str] | None = None) -> str | bytes:
+    """The case in ``folder`` scored at each of ``dates`` (one pass of the method) and the
+    change between consecutive dates, as ``fmt`` (table, csv, json: text; parquet: bytes).
+    With ``output``, also write it there (atomically; never onto an input of the case)."""
+    from .analysis.history import case_history as history
+    from .report.history import render_history
+
+    case = load_case(folder)
+    if output is not None:
+        guard(Path(output), "file", case.read)
+    data = render_history(history(case, dates), fmt)
+    if output is not None:
+        write_atomic(Path(output), data, case.read)
+    return data
+
+
+def universe_history(folder: str | os.PathLike[str], dates: tuple[dt.date, ...],
+                     output: str | os.PathLike[str], progress: Progress | None = None) -> int:
+    """Score every case of the universe in ``folder`` at each of ``dates`` (each part in one
+    pass of the method) and write a Parquet dataset partitioned by date into the folder
+    ``output``: ``as_of=YYYY-MM-DD/part-NNNNN.parquet``, one file per part and date, with
+    the columns of the universe's scores (docs/history.md). Returns the number of cases."""
+    from .report.portfolio import render_parquet, score_universe
+
+    counted: list[int] = []
+
+    def fill(tmp: Path) -> RunInputs:
+        def sink(k: int, summary: pd.DataFrame) -> None:
+            for when, rows in summary.groupby("as_of", sort=True):
+                part = tmp / f"as_of={when}"
+                part.mkdir(exist_ok=True)
+                write_atomic(part / f"part-{k:05d}.parquet",
+                             render_parquet(rows.drop(columns="as_of")), NO_INPUTS)
+
+        scores = score_universe(Path(folder), progress or no_progress, sink, dates)
+        counted.append(scores.n_cases)
+        return scores.read
+
+    write_folder(Path(output), fill, RunInputs.of(folders=[Path(folder)]), PART_FILES,
+                 "as_of=*")
+    return counted[0]

@@ -45,9 +45,10 @@ def _fail(exc: ScoringError) -> None:
         sys.exit(EXIT_INPUT)
     _say(f"Error: {exc} (see {exc.docs})", err=True)
     from .analysis.locate import UnknownItem
+    from .formats.history import BadDates
     from .method.kernel import NoEvidence  # here, not at the top: --help need not import pandas
 
-    sys.exit(EXIT_INPUT if isinstance(exc, (UnknownTraceId, NoEvidence, UnknownItem))
+    sys.exit(EXIT_INPUT if isinstance(exc, (UnknownTraceId, NoEvidence, UnknownItem, BadDates))
              else EXIT_FAILED)
 
 
@@ -146,6 +147,28 @@ class _Path(click.Path):
 
 case_arg = click.argument("case_dir", metavar="CASE_DIR",
                           type=_Path(file_okay=False, path_type=Path))
+
+
+def _date(value: dt.datetime | None) -> dt.date | None:
+    return None if value is None else value.date()
+
+
+_DATE_OPTIONS = [
+    click.option("--as-of", "as_of", metavar="DATES",
+                 help="As-of dates, comma-separated and increasing: 2026-03-01,2026-03-05"),
+    click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+                 help="With --to and --every: the first date of a cadence."),
+    click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE",
+                 help="The last date of the cadence (included when on it)."),
+    click.option("--every", metavar="N(d|w|m)",
+                 help="The cadence's step: days, weeks or months (2w, 1m, 7d)."),
+]
+
+
+def _with_dates(fn: F) -> F:
+    for option in reversed(_DATE_OPTIONS):
+        fn = option(fn)
+    return fn
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -269,25 +292,40 @@ def score(case_dir: Path, fmt: str, output: Path | None, engine: str,
               help="html: the full report; pdf: a tear sheet of 2-4 pages for a committee "
                    "(needs the pdf extra: pip install 'rubric-risk-scoring[pdf]').")
 @engine_options("scored and their case pages rendered")
+@_with_dates
 @handled
 def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
            baseline: Path | None, jobs: int | None, snapshots: tuple[Path, ...],
-           fmt: str, engine: str, scheduler: str | None) -> None:
+           fmt: str, engine: str, scheduler: str | None, as_of: str | None,
+           start: dt.datetime | None, end: dt.datetime | None, every: str | None) -> None:
     """Write a self-contained HTML report in which every number links to its derivation
-    (or, with --format pdf, a PDF tear sheet whose every number shows its trace id)."""
-    from .api import write_report
+    (or, with --format pdf, a PDF tear sheet whose every number shows its trace id).
+
+    With --as-of DATES (or --from, --to and --every), add a trend section: each scenario's
+    composite at each date, with the change between dates (docs/history.md).
+    """
+    from .api import history_dates, write_report
+
+    asked = any(v is not None for v in (as_of, start, end, every))
+    dates = history_dates(as_of, _date(start), _date(end), every) if asked else ()
 
     if generated_at is None and os.environ.get("SOURCE_DATE_EPOCH"):
         generated_at = _source_date(os.environ["SOURCE_DATE_EPOCH"])
     from .formats.universe import is_universe
 
     if fmt == "pdf":
+        if dates:
+            raise click.UsageError("--as-of adds a trend section to the HTML report; the PDF "
+                                   "tear sheet has none")
         _report_pdf(case_dir, output, generated_at, baseline, snapshots)
         return
     _check_engine(engine, scheduler)
     if is_universe(case_dir):
         if baseline is not None:
             raise click.UsageError("--baseline compares two versions of one case folder")
+        if dates:
+            raise click.UsageError("a universe's history is a dataset: scoring history "
+                                   "UNIVERSE --as-of DATES -o DIR")
         if engine == "dask" and jobs is not None:
             raise click.UsageError("--jobs sets this process's workers; with --engine dask "
                                    "the Dask cluster renders the pages")
@@ -300,8 +338,53 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
         raise click.BadParameter(f"{esc(str(output))} is a folder; give the HTML file to write",
                                  param_hint="'-o' / '--output'")
     write_report(case_dir, output, generated_at, baseline,
-                 list(snapshots) if snapshots else None)
+                 list(snapshots) if snapshots else None, dates)
     _say(f"wrote {esc(str(output))}", err=True)
+
+
+@main.command()
+@case_arg
+@_with_dates
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "parquet"]),
+              default="table", show_default=True,
+              help="table for people; json with each step's split; csv or parquet: one row "
+                   "per date and scenario (parquet needs -o).")
+@click.option("-o", "--output", type=_Path(path_type=Path),
+              help="Write to this file (atomically) instead of standard output; for a "
+                   "universe, the folder of a Parquet dataset partitioned by date.")
+@handled
+def history(case_dir: Path, as_of: str | None, start: dt.datetime | None,
+            end: dt.datetime | None, every: str | None, fmt: str,
+            output: Path | None) -> None:
+    """Score a case at several as-of dates, each with only what was observed by then.
+
+    Prints one row per date and scenario, then explains each step between consecutive dates
+    with the split of scoring diff (which items arrived, which aged). CASE_DIR may be a
+    universe folder: then -o DIR gets a Parquet dataset partitioned by date (as_of=DATE/).
+    """
+    from .api import history_dates as dates_of
+    from .formats.universe import is_universe
+
+    dates = dates_of(as_of, _date(start), _date(end), every)
+    if is_universe(case_dir):
+        from .api import universe_history
+
+        if output is None:
+            raise click.UsageError("a universe's history is a Parquet dataset: add -o DIR")
+        n = universe_history(case_dir, dates, output)
+        _say(f"wrote {esc(str(output))}: {n} cases at {len(dates)} dates, one folder "
+             "as_of=DATE per date", err=True)
+        return
+    if fmt == "parquet" and output is None:
+        raise click.UsageError("--format parquet writes a file: add -o FILE.parquet")
+    from .api import case_history
+
+    data = case_history(case_dir, dates, fmt, output)
+    if output is not None:
+        _say(f"wrote {esc(str(output))}", err=True)
+    else:
+        assert isinstance(data, str)
+        _print_data(data, fmt)
 
 
 @main.command()

@@ -297,12 +297,13 @@ def dumps_json(data: Any) -> str:
 
 
 def write_folder(path: Path, fill: Callable[[Path], RunInputs], inputs: RunInputs,
-                 own: str) -> None:
+                 own: str, own_folders: str | None = None) -> None:
     """Write a folder of files (a partitioned Parquet dataset) as a whole: ``fill`` writes
     them into a temporary folder beside ``path`` and returns what the run read, which is
     guarded again before the temporary folder takes the place of ``path``. An existing
     ``path`` is replaced only when it holds nothing but regular files whose names match
-    ``own`` (a glob: what this writer writes); it is kept until the new folder is in place.
+    ``own`` (a glob: what this writer writes), or folders named by the glob ``own_folders``
+    that hold only such files; it is kept until the new folder is in place.
     Any failure, or SIGINT/SIGTERM, leaves ``path`` as it was and no temporary folder."""
     import fnmatch
     import shutil
@@ -312,9 +313,15 @@ def write_folder(path: Path, fill: Callable[[Path], RunInputs], inputs: RunInput
     def check(inputs: RunInputs) -> None:
         guard(path, "folder", inputs)
         if path.is_dir():
-            alien = sorted(p.name for p in path.iterdir()
-                           if not (p.is_file() and not p.is_symlink()
-                                   and fnmatch.fnmatch(p.name, own)))
+            def ours(p: Path, folders: bool) -> bool:
+                if p.is_symlink():
+                    return False
+                if folders and own_folders is not None and p.is_dir() and \
+                        fnmatch.fnmatch(p.name, own_folders):
+                    return all(ours(q, False) for q in p.iterdir())
+                return p.is_file() and fnmatch.fnmatch(p.name, own)
+
+            alien = sorted(p.name for p in path.iterdir() if not ours(p, True))
             if alien:
                 raise OutputError(f"{path}: refused: holds {alien[0]!r}, which scoring did "
                                   f"not write (only {own} files are replaced); write "

@@ -280,3 +280,24 @@ def _judge(fac: pd.DataFrame, scen: pd.DataFrame, rubric: RubricLike,
                    band=judged.band, insufficient=judged.insufficient,
                    change_vs_base=judged.final - base[case_code])
     return fac, scen, judged
+
+
+def frames_of(frames: Frames, case: str) -> Frames:
+    """The frames of one case of ``frames`` (a view for its trace and pages; nothing is
+    scored again), with ``case`` categories of that case alone."""
+    def mine(frame: pd.DataFrame) -> pd.DataFrame:
+        if not len(frame):
+            return frame
+        col = frame["case"]
+        out = frame[(col == case).to_numpy()].reset_index(drop=True)
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            out["case"] = pd.Categorical([case] * len(out), categories=[case])
+        return out
+
+    rows = np.flatnonzero((frames.scenarios["case"] == case).to_numpy())
+    j = frames.judged
+    judged = Judged(*(np.asarray(a)[rows] for a in (
+        j.final, j.natural, j.band, j.insufficient, j.fired, j.gate_before, j.gate_after,
+        j.override_before, j.override_after)))
+    return Frames(mine(frames.items), mine(frames.factors), mine(frames.scenarios),
+                  mine(frames.drops), judged)

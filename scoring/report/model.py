@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from ..analysis.verify import Verification
     from .changes import WhatChanged
     from .robustness import Robustness
+    from .trend import Trend
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 WATERFALL_WIDTH = 480  # px of the waterfall of a scenario's change against base
@@ -320,6 +321,7 @@ class ReportPage:
     # max_age_days, contested_spread and min_coverage
     override_policy: str
     reason_codes: tuple[tuple[str, str], ...]
+    trend: Trend | None = None  # the case at several as-of dates, when asked for
 
 
 def safe_url(url: str | None) -> str | None:
@@ -837,7 +839,8 @@ def _change_summary(data: dict[str, object]) -> str:
 
 def build_report(result: Result, generated_at: dt.datetime | None = None,
                  changes: WhatChanged | None = None,
-                 verification: Verification | None = None) -> ReportPage:
+                 verification: Verification | None = None,
+                 trend: Trend | None = None) -> ReportPage:
     """The complete report model of ``result`` (with a "What changed" section when
     ``changes`` is given)."""
     from ..formats.stamps import rubric_sha256
@@ -875,7 +878,7 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
         band_ticks=tuple((round(float(x.min) / hi * CHART_WIDTH, 3), x.name)
                          for x in rubric.bands if x.min is not None and math.isfinite(hi)),
         rubric_sha256=rubric_sha256(result.case),
-        changes=changes,
+        changes=changes, trend=trend,
         gates=tuple((g.id, _when(g), _then(g), g.description) for g in rubric.gates),
         integrity=_integrity(rubric),
         snapshots=tuple((s.source, s.path, s.status, s.note)

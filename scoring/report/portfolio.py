@@ -8,8 +8,9 @@ models. Each rubric's tables are scored in one vectorised pass of the method
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from .. import __version__
 from ..csvout import csv_text
 from ..display import escape_controls, format_score, pad, text_width
 from ..errors import InputError, Problem
+from ..formats.history import at_dates, drop_unobserved_assumptions
 from ..formats.models import Rubric
 from ..formats.tables import Tables, build_tables, score_tables
 from ..formats.universe import Part, Universe
@@ -79,10 +81,13 @@ class PartScores:
     empty: NoEvidence | None = None
 
 
-def score_part(universe: Universe, part: Part, progress: Progress = no_progress) -> PartScores:
+def score_part(universe: Universe, part: Part, progress: Progress = no_progress,
+               dates: Sequence[dt.date] = ()) -> PartScores:
     """Validate and score the cases of one part of ``universe``. A set's tables are let go
     before the next is built: memory is bounded by a part. Every case is validated, even
-    after a problem; nothing is scored after the first."""
+    after a problem; nothing is scored after the first. With ``dates``, each case is scored
+    at each date (``formats.history``), in the same pass: the summary gets an ``as_of``
+    column after ``case`` and one row per case, date and scenario."""
     problems: list[Problem] = []
     ids: list[tuple[str, int]] = []
     rubrics: dict[str, Rubric] = {}
@@ -95,9 +100,13 @@ def score_part(universe: Universe, part: Part, progress: Progress = no_progress)
             ids += [(m.id, pos) for m, pos in zip(cs.metas, cs.positions, strict=True)]
             rubrics[cs.rubric.id] = cs.rubric
         while sets and not problems and empty is None:
-            tables = build_tables(sets.pop(0), lean=True)
+            tables = build_tables(at_dates(sets.pop(0), dates) if dates else sets.pop(0),
+                                  lean=True)
+            if dates:
+                tables = drop_unobserved_assumptions(tables)
             try:
-                pieces.append(_wide(tables, score_tables(tables)))
+                piece = _wide(tables, score_tables(tables))
+                pieces.append(_dated(piece) if dates else piece)
             except NoEvidence as exc:  # raised once every part is known to be valid
                 empty = exc
             del tables
@@ -108,6 +117,14 @@ def score_part(universe: Universe, part: Part, progress: Progress = no_progress)
         order = summary["case"].map(index).to_numpy() * 10_000 + _scenario_rank(summary)
         summary = summary.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
     return PartScores(summary, problems, ids, rubrics, RunInputs.union(read), empty)
+
+
+def _dated(summary: pd.DataFrame) -> pd.DataFrame:
+    """Summary rows of (case, date) pairs (``id@date``) as rows of a case with an ``as_of``."""
+    pair = summary["case"].str.rsplit("@", n=1, expand=True)
+    summary.insert(1, "as_of", pair[1].to_numpy())
+    summary["case"] = pair[0].to_numpy()
+    return summary
 
 
 def collect(universe: Universe, parts: Iterable[PartScores],
@@ -145,12 +162,14 @@ def collect(universe: Universe, parts: Iterable[PartScores],
 
 
 def score_universe(folder: Path, progress: Progress = no_progress,
-                   sink: Callable[[int, pd.DataFrame], None] | None = None) -> UniverseScores:
+                   sink: Callable[[int, pd.DataFrame], None] | None = None,
+                   dates: Sequence[dt.date] = ()) -> UniverseScores:
     """Load, validate and score every case of the universe in ``folder``, a part at a time
-    (the in-process engine; ``scoring.engines.dask_engine`` runs the same parts on Dask)."""
+    (the in-process engine; ``scoring.engines.dask_engine`` runs the same parts on Dask);
+    with ``dates``, every case at each date (see :func:`score_part`)."""
     universe = Universe.open(folder)
-    return collect(universe, (score_part(universe, p, progress) for p in universe.specs()),
-                   sink)
+    return collect(universe, (score_part(universe, p, progress, dates)
+                              for p in universe.specs()), sink)
 
 
 def _scenario_rank(summary: pd.DataFrame) -> np.ndarray:

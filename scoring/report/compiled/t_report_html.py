@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/report.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = '0ffa551442997dd7e24bc2497edef52d510682a0888b8e644578ef7a779dd3ee'
+FINGERPRINT = '3cbb55bf2f0d7c75454543aaa4a6ba4cf41247f24e28d54f98c6d1bccc5d18ed'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.html'
 
@@ -11,6 +11,7 @@ def root(context, missing=missing):
     if 0: yield None
     l_0_page = resolve('page')
     l_0_ch = resolve('ch')
+    l_0_tr = resolve('tr')
     l_0_evidence_table = resolve('evidence_table')
     l_0_num = resolve('num')
     try:
@@ -39,7 +40,7 @@ def root(context, missing=missing):
             raise TemplateRuntimeError("No test named 'none' found.")
     pass
     template = environment.get_template('_head.html', 'report.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'ch': l_0_ch}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'ch': l_0_ch, 'tr': l_0_tr}))
     try:
         for event in gen:
             yield event
@@ -69,6 +70,9 @@ def root(context, missing=missing):
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'changes'):
         pass
         yield '<li><a href="#what-changed">What changed</a></li>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'trend'):
+        pass
+        yield '<li><a href="#trend">Trend</a></li>\n'
     for l_1_sc in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'):
         _loop_vars = {}
         pass
@@ -147,7 +151,7 @@ def root(context, missing=missing):
             yield '/changes">'
             yield escape(t_1(environment.getattr(l_1_sc, 'changes')))
             yield ' assumed change'
-            yield escape(('s' if (t_1(environment.getattr(l_1_sc, 'changes')) != 1) else cond_expr_undefined("the inline if-expression on line 30 in 'report.html' evaluated to false and no else section was defined.")))
+            yield escape(('s' if (t_1(environment.getattr(l_1_sc, 'changes')) != 1) else cond_expr_undefined("the inline if-expression on line 31 in 'report.html' evaluated to false and no else section was defined.")))
             yield '</a></small>'
         else:
             pass
@@ -285,6 +289,139 @@ def root(context, missing=missing):
             pass
             yield '<p>The rubric did not change.</p>'
         yield '</section>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'trend'):
+        pass
+        l_0_tr = environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'trend')
+        context.vars['tr'] = l_0_tr
+        context.exported_vars.add('tr')
+        yield '<section id="trend" aria-labelledby="trend-h">\n<h2 id="trend-h">Trend over '
+        yield escape(t_1(environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'dates')))
+        yield ' as-of dates</h2>\n<p>Each scenario scored at each date with only what was observed by then (items observed and sources dated on or before it; ages counted to it), all dates in one pass of the method (docs/history.md). Each point links to its number below; each step is split exactly as <code>scoring diff</code> splits a change.</p>\n'
+        l_1_loop = missing
+        for l_1_c, l_1_loop in LoopContext(environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'charts'), undefined):
+            _loop_vars = {}
+            pass
+            yield '<figure>\n<svg class="chart trend" viewBox="0 0 '
+            yield escape(environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'width'))
+            yield ' '
+            yield escape(environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'height'))
+            yield '" width="'
+            yield escape(environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'width'))
+            yield '" height="'
+            yield escape(environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'height'))
+            yield '" role="img" aria-label="'
+            yield escape(environment.getattr(l_1_c, 'scenario'))
+            yield ' composite by as-of date">\n'
+            for (l_2_ty, l_2_name) in environment.getattr(l_1_c, 'ticks'):
+                _loop_vars = {}
+                pass
+                yield '<line class="tick" x1="0" x2="'
+                yield escape(environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'width'))
+                yield '" y1="'
+                yield escape(l_2_ty)
+                yield '" y2="'
+                yield escape(l_2_ty)
+                yield '"/><text x="2" y="'
+                yield escape((l_2_ty - 2))
+                yield '">'
+                yield escape(l_2_name)
+                yield '</text>\n'
+            l_2_ty = l_2_name = missing
+            yield '<polyline class="trend-line" points="'
+            yield escape(environment.getattr(l_1_c, 'line'))
+            yield '"/>\n'
+            for l_2_p in environment.getattr(l_1_c, 'points'):
+                _loop_vars = {}
+                pass
+                yield '<a href="#'
+                yield escape(environment.getattr(l_2_p, 'id'))
+                yield '"><circle cx="'
+                yield escape(environment.getattr(l_2_p, 'x'))
+                yield '" cy="'
+                yield escape(environment.getattr(l_2_p, 'y'))
+                yield '" r="4" data-value="'
+                yield escape(environment.getattr(l_2_p, 'raw'))
+                yield '"><title>'
+                yield escape(environment.getattr(l_2_p, 'date'))
+                yield ': '
+                yield escape(environment.getattr(l_2_p, 'composite'))
+                yield ' ('
+                yield escape(environment.getattr(l_2_p, 'band'))
+                yield ')</title></circle></a><text x="'
+                yield escape(environment.getattr(l_2_p, 'x'))
+                yield '" y="'
+                yield escape((environment.getattr(l_2_p, 'y') - 7))
+                yield '" text-anchor="middle">'
+                yield escape(environment.getattr(l_2_p, 'composite'))
+                yield '</text><text x="'
+                yield escape(environment.getattr(l_2_p, 'x'))
+                yield '" y="'
+                yield escape((environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'height') - 6))
+                yield '" text-anchor="middle">'
+                yield escape(environment.getattr(l_2_p, 'date'))
+                yield '</text>\n'
+            l_2_p = missing
+            yield '</svg>\n<figcaption><code>'
+            yield escape(environment.getattr(l_1_c, 'scenario'))
+            yield '</code>: composite at '
+            l_2_loop = missing
+            for l_2_p, l_2_loop in LoopContext(environment.getattr(l_1_c, 'points'), undefined):
+                _loop_vars = {}
+                pass
+                yield escape(environment.getattr(l_2_p, 'date'))
+                if (not environment.getattr(l_2_loop, 'last')):
+                    pass
+                    yield ', '
+            l_2_loop = l_2_p = missing
+            yield '</figcaption>\n</figure>\n'
+        l_1_loop = l_1_c = missing
+        yield '<div class="wrap"><table>\n<caption>Composite by as-of date and scenario</caption>\n<thead><tr><th scope="col">As of</th><th scope="col">Scenario</th><th scope="col">Composite</th><th scope="col">Band</th><th scope="col">Coverage</th><th scope="col">How it was made</th><th scope="col">Change from the date before</th></tr></thead>\n<tbody>\n'
+        for l_1_c in environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'charts'):
+            _loop_vars = {}
+            pass
+            for l_2_p in environment.getattr(l_1_c, 'points'):
+                _loop_vars = {}
+                pass
+                yield '<tr id="'
+                yield escape(environment.getattr(l_2_p, 'id'))
+                yield '"><th scope="row"><time datetime="'
+                yield escape(environment.getattr(l_2_p, 'date'))
+                yield '">'
+                yield escape(environment.getattr(l_2_p, 'date'))
+                yield '</time></th><td><code>'
+                yield escape(environment.getattr(l_1_c, 'scenario'))
+                yield '</code></td><td class="n"><span data-value="'
+                yield escape(environment.getattr(l_2_p, 'raw'))
+                yield '">'
+                yield escape(environment.getattr(l_2_p, 'composite'))
+                yield '</span></td><td>'
+                yield escape(environment.getattr(l_2_p, 'band'))
+                yield '</td><td class="n">'
+                yield escape(environment.getattr(l_2_p, 'coverage'))
+                yield '</td><td><code>'
+                yield escape(environment.getattr(l_2_p, 'trace_id'))
+                yield '</code> = '
+                yield escape(environment.getattr(l_2_p, 'expression'))
+                yield '</td><td>'
+                if environment.getattr(l_2_p, 'step'):
+                    pass
+                    yield escape(environment.getattr(l_2_p, 'step'))
+                    if environment.getattr(l_2_p, 'arrived'):
+                        pass
+                        yield '; arrived: '
+                        yield escape(environment.getattr(l_2_p, 'arrived'))
+                else:
+                    pass
+                    yield '—'
+                if environment.getattr(l_2_p, 'unobserved'):
+                    pass
+                    yield '<br><small>not yet observed, so no effect: '
+                    yield escape(environment.getattr(l_2_p, 'unobserved'))
+                    yield '</small>'
+                yield '</td></tr>\n'
+            l_2_p = missing
+        l_1_c = missing
+        yield '</tbody>\n</table></div>\n</section>\n'
     l_1_loop = missing
     for l_1_sc, l_1_loop in LoopContext(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'), undefined):
         l_1_cell = resolve('cell')
@@ -1218,4 +1355,4 @@ def root(context, missing=missing):
     yield '</tbody>\n</table></div>\n</section>\n</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '6=39&9=46&10=48&13=67&14=70&30=81&33=156&35=162&38=172&40=178&42=181&44=185&47=198&48=240&52=249&53=256&55=263&56=266&59=268&64=287&65=293&66=297&67=303&68=305&69=321&70=324&71=326&74=342&75=347&76=349&77=355&78=359&85=386&86=400&89=403&90=405&91=407&93=413&94=415&96=422&97=454&98=460&101=464&102=467&103=475&104=478&106=516&107=519&112=540&113=546&114=552&115=565&117=585&118=595&120=600&121=616&122=622&123=627&127=655&129=657&131=661&134=704&136=708&139=710&142=724&143=730&144=734&145=740&149=768&152=772&162=786&163=788&165=790&172=793&179=820&185=869&186=872&187=878&188=886&189=888&195=899&200=901&206=958&207=962&213=964&217=1006&220=1008&227=1022&234=1035&238=1055&239=1065&240=1085&241=1090&244=1096&252=1110&253=1119&255=1122&256=1125&257=1132&258=1142&259=1148&260=1152&266=1160&267=1182&271=1185&278=1205'
+debug_info = '6=40&9=47&10=49&13=68&14=71&15=74&31=85&34=160&36=166&39=176&41=182&43=185&45=189&48=202&49=244&53=253&54=260&56=267&57=270&60=272&65=290&67=296&69=299&70=303&71=313&72=329&73=331&75=363&81=377&85=424&86=430&87=434&88=440&89=442&90=458&91=461&92=463&95=479&96=484&97=486&98=492&99=496&106=523&107=537&110=540&111=542&112=544&114=550&115=552&117=559&118=591&119=597&122=601&123=604&124=612&125=615&127=653&128=656&133=677&134=683&135=689&136=702&138=722&139=732&141=737&142=753&143=759&144=764&148=792&150=794&152=798&155=841&157=845&160=847&163=861&164=867&165=871&166=877&170=905&173=909&183=923&184=925&186=927&193=930&200=957&206=1006&207=1009&208=1015&209=1023&210=1025&216=1036&221=1038&227=1095&228=1099&234=1101&238=1143&241=1145&248=1159&255=1172&259=1192&260=1202&261=1222&262=1227&265=1233&273=1247&274=1256&276=1259&277=1262&278=1269&279=1279&280=1285&281=1289&287=1297&288=1319&292=1322&299=1342'

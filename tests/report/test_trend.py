@@ -1,0 +1,35 @@
+"""The report's trend section: only when dates are asked for; every point links to a row."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from scoring.cli import main
+
+from ..conftest import META
+
+
+def test_trend_section(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    res = runner.invoke(main, ["report", str(META), "-o", str(out), "--as-of",
+                               "2026-03-01,2026-03-05,2026-03-09"])
+    assert res.exit_code == 0, res.output
+    html = out.read_text(encoding="utf-8")
+    assert '<section id="trend"' in html and "<script" not in html
+    links = re.findall(r'<a href="#(trend/[^"]+)"><circle', html)
+    assert len(links) == 9  # 3 dates x 3 scenarios
+    for anchor in links:
+        assert f'<tr id="{anchor}">' in html
+    row = re.search(r'<tr id="trend/2026-03-09/base">(.*?)</tr>', html)
+    assert row is not None and 'data-value="59.89786803505906"' in row.group(1)
+    assert "+5.39 since 2026-03-05" in row.group(1)
+    assert len(html.encode("utf-8")) <= 400_000
+
+
+def test_no_trend_without_dates(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    assert runner.invoke(main, ["report", str(META), "-o", str(out)]).exit_code == 0
+    assert 'id="trend"' not in out.read_text(encoding="utf-8")
