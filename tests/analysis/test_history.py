@@ -220,3 +220,21 @@ def test_source_dated_on_the_date_is_in_and_a_day_later_is_out(tiny: TinyCase) -
     h = case_history(scoring.load_case(dated(tiny).write()), (D(2026, 2, 14), D(2026, 2, 15)))
     # S4 is dated 2026-02-15: E4 weighs 0.5 (S2) the day before, 1 (S4) that day
     assert [r.factor_score("base", "b") for r in h.results] == pytest.approx([160 / 3, 60.0])
+
+
+def test_a_relayed_citation_counts_once_its_relay_is_published(tiny: TinyCase) -> None:
+    """E4 cites only S4 (grade A, dated 2026-02-15) read through S5 (grade B, dated
+    2026-02-20). On 02-16 S4 is out but its relay is not: E4 is not yet observable and b is
+    E3 alone (40). From 02-20 it counts at the weaker grade, B = 0.5, never at S4's A:
+    b = (1 x 40 + 0.5 x 80) / 1.5."""
+    t = dated(tiny)
+    t.sources.append({"id": "S5", "title": "Five", "language": "en", "kind": "news",
+                      "reliability": "B", "date": "2026-02-20"})
+    t.items[3]["sources"] = [{"source": "S4", "via": "S5", "locator": "p. 2"}]
+    h = case_history(scoring.load_case(t.write()), (D(2026, 2, 16), D(2026, 2, 20)))
+    items = [set(r.frames.items.loc[r.frames.items["scenario"] == "base", "item"])
+             for r in h.results]
+    assert items == [{"E1", "E2", "E3"}, {"E1", "E2", "E3", "E4"}]
+    e4 = h.results[1].frames.items.set_index(["scenario", "item"]).loc[("base", "E4")]
+    assert (float(e4["reliability"]), str(e4["best_source"])) == (0.5, "S4")
+    assert [r.factor_score("base", "b") for r in h.results] == pytest.approx([40.0, 160 / 3])
