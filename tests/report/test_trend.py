@@ -8,7 +8,6 @@ from pathlib import Path
 from click.testing import CliRunner
 
 import scoring
-
 from scoring.cli import main
 
 from ..conftest import META
