@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/report.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = '0ffa551442997dd7e24bc2497edef52d510682a0888b8e644578ef7a779dd3ee'
+FINGERPRINT = '72413eba43382c7ff34eb29d8be6024c9416ac353af5276a4f25b466c25fff4c'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.html'
 
@@ -10,6 +10,7 @@ def root(context, missing=missing):
     cond_expr_undefined = Undefined
     if 0: yield None
     l_0_page = resolve('page')
+    l_0_pe = resolve('pe')
     l_0_ch = resolve('ch')
     l_0_evidence_table = resolve('evidence_table')
     l_0_num = resolve('num')
@@ -39,7 +40,7 @@ def root(context, missing=missing):
             raise TemplateRuntimeError("No test named 'none' found.")
     pass
     template = environment.get_template('_head.html', 'report.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'ch': l_0_ch}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'ch': l_0_ch, 'pe': l_0_pe}))
     try:
         for event in gen:
             yield event
@@ -66,6 +67,9 @@ def root(context, missing=missing):
     yield '</a> · scale <span id="rubric/scale">'
     yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scale'))
     yield '</span> (higher = more risk)</p>\n<nav aria-label="Sections"><ul>\n<li><a href="#summary">Summary</a></li>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'peers'):
+        pass
+        yield '<li><a href="#peers">Peers</a></li>\n'
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'changes'):
         pass
         yield '<li><a href="#what-changed">What changed</a></li>\n'
@@ -147,7 +151,7 @@ def root(context, missing=missing):
             yield '/changes">'
             yield escape(t_1(environment.getattr(l_1_sc, 'changes')))
             yield ' assumed change'
-            yield escape(('s' if (t_1(environment.getattr(l_1_sc, 'changes')) != 1) else cond_expr_undefined("the inline if-expression on line 30 in 'report.html' evaluated to false and no else section was defined.")))
+            yield escape(('s' if (t_1(environment.getattr(l_1_sc, 'changes')) != 1) else cond_expr_undefined("the inline if-expression on line 31 in 'report.html' evaluated to false and no else section was defined.")))
             yield '</a></small>'
         else:
             pass
@@ -171,6 +175,51 @@ def root(context, missing=missing):
         yield '</p>\n'
     l_1_sc = missing
     yield '</section>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'peers'):
+        pass
+        l_0_pe = environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'peers')
+        context.vars['pe'] = l_0_pe
+        context.exported_vars.add('pe')
+        yield '<section id="peers" aria-labelledby="peers-h">\n<h2 id="peers-h">Among its peers: <code>'
+        yield escape(environment.getattr((undefined(name='pe') if l_0_pe is missing else l_0_pe), 'group'))
+        yield '</code></h2>\n<p>The case\'s rank in its peer group (1 = the highest risk; tied cases share the best rank), its percentile (the share of the group at or below its score) and the group\'s median, per scenario. Each number links to its derivation, which lists the group\'s scores.</p>\n<div class="wrap"><table>\n<caption>Rank, percentile and median within the peer group '
+        yield escape(environment.getattr((undefined(name='pe') if l_0_pe is missing else l_0_pe), 'group'))
+        yield '</caption>\n<thead><tr><th scope="col">Score</th>'
+        for l_1_sc in environment.getattr((undefined(name='pe') if l_0_pe is missing else l_0_pe), 'scenarios'):
+            _loop_vars = {}
+            pass
+            yield '<th scope="col"><code>'
+            yield escape(l_1_sc)
+            yield '</code> rank</th><th scope="col">percentile</th><th scope="col">median</th>'
+        l_1_sc = missing
+        yield '</tr></thead>\n<tbody>\n'
+        for l_1_r in environment.getattr((undefined(name='pe') if l_0_pe is missing else l_0_pe), 'rows'):
+            _loop_vars = {}
+            pass
+            yield '<tr><th scope="row">'
+            yield escape(environment.getattr(l_1_r, 'what'))
+            yield '</th>'
+            for l_2_c in environment.getattr(l_1_r, 'cells'):
+                _loop_vars = {}
+                pass
+                if environment.getattr(l_2_c, 'rank'):
+                    pass
+                    yield '<td class="n">'
+                    yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_c, 'rank'), _loop_vars=_loop_vars))
+                    yield ' of '
+                    yield escape(environment.getattr(l_2_c, 'n'))
+                    yield '</td><td class="n">'
+                    yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_c, 'percentile'), _loop_vars=_loop_vars))
+                    yield '</td><td class="n">'
+                    yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_c, 'median'), _loop_vars=_loop_vars))
+                    yield '</td>'
+                else:
+                    pass
+                    yield '<td>—</td><td>—</td><td>—</td>'
+            l_2_c = missing
+            yield '</tr>\n'
+        l_1_r = missing
+        yield '</tbody>\n</table></div>\n</section>\n'
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'changes'):
         pass
         l_0_ch = environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'changes')
@@ -1218,4 +1267,4 @@ def root(context, missing=missing):
     yield '</tbody>\n</table></div>\n</section>\n</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '6=39&9=46&10=48&13=67&14=70&30=81&33=156&35=162&38=172&40=178&42=181&44=185&47=198&48=240&52=249&53=256&55=263&56=266&59=268&64=287&65=293&66=297&67=303&68=305&69=321&70=324&71=326&74=342&75=347&76=349&77=355&78=359&85=386&86=400&89=403&90=405&91=407&93=413&94=415&96=422&97=454&98=460&101=464&102=467&103=475&104=478&106=516&107=519&112=540&113=546&114=552&115=565&117=585&118=595&120=600&121=616&122=622&123=627&127=655&129=657&131=661&134=704&136=708&139=710&142=724&143=730&144=734&145=740&149=768&152=772&162=786&163=788&165=790&172=793&179=820&185=869&186=872&187=878&188=886&189=888&195=899&200=901&206=958&207=962&213=964&217=1006&220=1008&227=1022&234=1035&238=1055&239=1065&240=1085&241=1090&244=1096&252=1110&253=1119&255=1122&256=1125&257=1132&258=1142&259=1148&260=1152&266=1160&267=1182&271=1185&278=1205'
+debug_info = '6=40&9=47&10=49&13=68&14=71&15=74&31=85&34=160&36=166&39=176&41=182&44=184&45=186&47=194&52=221&54=227&56=230&58=234&61=247&62=289&66=298&67=305&69=312&70=315&73=317&78=336&79=342&80=346&81=352&82=354&83=370&84=373&85=375&88=391&89=396&90=398&91=404&92=408&99=435&100=449&103=452&104=454&105=456&107=462&108=464&110=471&111=503&112=509&115=513&116=516&117=524&118=527&120=565&121=568&126=589&127=595&128=601&129=614&131=634&132=644&134=649&135=665&136=671&137=676&141=704&143=706&145=710&148=753&150=757&153=759&156=773&157=779&158=783&159=789&163=817&166=821&176=835&177=837&179=839&186=842&193=869&199=918&200=921&201=927&202=935&203=937&209=948&214=950&220=1007&221=1011&227=1013&231=1055&234=1057&241=1071&248=1084&252=1104&253=1114&254=1134&255=1139&258=1145&266=1159&267=1168&269=1171&270=1174&271=1181&272=1191&273=1197&274=1201&280=1209&281=1231&285=1234&292=1254'
