@@ -167,15 +167,24 @@ def universe_scores(folder: str | os.PathLike[str], fmt: str,
                     progress: Progress | None = None,
                     output: str | os.PathLike[str] | None = None,
                     engine: str = "in-process", scheduler: str | None = None,
-                    say: Callable[[str], None] | None = None) -> str | bytes:
+                    say: Callable[[str], None] | None = None,
+                    peers: bool = False) -> str | bytes:
     """Score every case of the universe in ``folder`` a part at a time; the scores as
     ``fmt`` (table, csv, json: text; parquet: bytes). See docs/formats.md, "Universe scores".
     With ``output``, also write them there (atomically; never onto the universe's files): as
     Parquet, a folder ``output`` (one that exists, or a name without ``.parquet``) gets a
     dataset, one ``part-NNNNN.parquet`` per part, written as the parts are scored (and the
     result is then empty). ``engine``: ``in-process``, or ``dask`` (the parts as tasks on the
-    Dask scheduler at ``scheduler``, or on a LocalCluster; ``say`` hears its dashboard)."""
-    from .report.portfolio import UniverseScores, render_parquet, render_scores, score_universe
+    Dask scheduler at ``scheduler``, or on a LocalCluster; ``say`` hears its dashboard).
+    ``peers``: with the peer statistics of every case (``analysis/peers.py``); they need
+    every case, so a Parquet folder then gets the whole summary as one part file."""
+    from .analysis.peers import GROUP
+    from .report.portfolio import (
+        UniverseScores,
+        render_parquet,
+        render_scores,
+        score_universe,
+    )
 
     def run(sink: Callable[[int, pd.DataFrame], None] | None = None) -> UniverseScores:
         if engine == "dask":
@@ -188,16 +197,22 @@ def universe_scores(folder: str | os.PathLike[str], fmt: str,
     if out is not None and fmt == "parquet" and (out.is_dir() or out.suffix != ".parquet"):
         def fill(tmp: Path) -> RunInputs:
             def sink(k: int, summary: pd.DataFrame) -> None:
-                write_atomic(tmp / f"part-{k:05d}.parquet", render_parquet(summary), NO_INPUTS)
+                write_atomic(tmp / f"part-{k:05d}.parquet",
+                             render_parquet(summary.drop(columns=[GROUP])), NO_INPUTS)
 
-            return run(sink).read
+            if not peers:
+                return run(sink).read
+            whole = run()
+            write_atomic(tmp / "part-00000.parquet", render_parquet(whole.output(peers=True)),
+                         NO_INPUTS)
+            return whole.read
 
         write_folder(out, fill, RunInputs.of(folders=[Path(folder)]), PART_FILES)
         return b""
     scores = run()
     if out is not None:
         guard(out, "file", scores.read)
-    data = render_scores(scores, fmt)
+    data = render_scores(scores, fmt, peers)
     if out is not None:
         write_atomic(out, data, scores.read)
     return data

@@ -227,9 +227,12 @@ def _check_engine(engine: str, scheduler: str | None) -> None:
               help="Write to this file (atomically) instead of standard output; for a "
                    "universe with --format parquet, a folder (or a name without .parquet) "
                    "gets a Parquet dataset, one file per part.")
+@click.option("--peers", is_flag=True,
+              help="For a universe: add each case's peer group and its rank, percentile and "
+                   "the group's median per scenario, for the composite and each factor.")
 @engine_options("scored")
 @handled
-def score(case_dir: Path, fmt: str, output: Path | None, engine: str,
+def score(case_dir: Path, fmt: str, output: Path | None, peers: bool, engine: str,
           scheduler: str | None) -> None:
     """Score a case in base and every scenario.
 
@@ -249,12 +252,15 @@ def score(case_dir: Path, fmt: str, output: Path | None, engine: str,
         bar = Bar("scoring")
         try:
             data = universe_scores(case_dir, fmt, bar, output, engine, scheduler,
-                                   lambda line: _say(line, err=True))
+                                   lambda line: _say(line, err=True), peers)
         finally:
             bar.close()
     elif engine == "dask":
         raise click.UsageError("--engine dask scores a universe folder (many cases); "
                                f"{esc(str(case_dir))} is one case")
+    elif peers:
+        raise click.UsageError("--peers ranks the cases of a universe folder among their "
+                               f"peers; {esc(str(case_dir))} is one case")
     else:
         from .api import case_scores
 

@@ -27,6 +27,7 @@ from .uncertainty import DEFAULT_DRAWS, DEFAULT_SEED
 
 if TYPE_CHECKING:  # the records and analyses are imported where they are built
     from .attribution import Attribution
+    from .peers import CasePeers
     from .sensitivity import ScenarioSensitivity
     from .uncertainty import Simulation
 
@@ -53,6 +54,7 @@ class Result:
     simulations: dict[str, Simulation] = field(default_factory=dict)
     measured: Measured | None = None  # the rubric's measures of the case, when it has any
     attributions: dict[str, Attribution | None] = field(default_factory=dict)
+    peers: CasePeers | None = None  # the case's peer group in its universe, when it has one
     _built: dict[str, Trace] = field(default_factory=dict, repr=False, compare=False)
     _found: dict[str, dict[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
 
@@ -62,6 +64,7 @@ class Result:
         show only the headline numbers (the terminal table, CSV) never pay for it."""
         if "trace" not in self._built:
             from ..trace.records import leaf_records, scenario_records
+            from .peers import peer_records
             from .robustness_records import (
                 attribution_records,
                 sensitivity_records,
@@ -79,6 +82,9 @@ class Result:
             for att in self.attributions.values():
                 if att is not None:
                     records += attribution_records(att)
+            if self.peers is not None:
+                records += peer_records(self.peers, [f.id for f in rubric.factors],
+                                        {f.id: f.name for f in rubric.factors})
             if rubric.decimals != 2:  # a published method's own precision
                 records = [dataclasses.replace(r, decimals=rubric.decimals)
                            if r.unit in ("points", "delta") else r for r in records]
@@ -177,10 +183,11 @@ class Result:
 
 
 def score(case: Case, analyses: bool = True, draws: int = DEFAULT_DRAWS,
-          seed: int = DEFAULT_SEED) -> Result:
+          seed: int = DEFAULT_SEED, peers: CasePeers | None = None) -> Result:
     """Score ``case`` in base and every scenario; return the traced result. With
     ``analyses`` (the default) also compute each scenario's sensitivity (break-evens, items at
-    stake, tornado) and a seeded Monte Carlo of ``draws`` draws."""
+    stake, tornado) and a seeded Monte Carlo of ``draws`` draws. ``peers``: the case's peer
+    group in its universe (``analysis/peers.py``), whose statistics the trace then holds."""
     tables = build_tables(case)
     frames = score_tables(tables)
     order = [BASE, *(s.id for s in case.scenarios)]
@@ -206,4 +213,4 @@ def score(case: Case, analyses: bool = True, draws: int = DEFAULT_DRAWS,
                                                in rubric.weight_ranges.items()},
                                 max_sd=None if rubric.uncertainty_max_sd is None
                                 else float(rubric.uncertainty_max_sd), buffer=buffer)
-    return Result(case, frames, judged, sens, sims, tables.measured, attributions)
+    return Result(case, frames, judged, sens, sims, tables.measured, attributions, peers)

@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..analysis.peers import CasePeers
 from ..errors import EngineError
 from ..formats.universe import Part, Universe
 from ..output import RunInputs
@@ -146,11 +147,13 @@ def write_portfolio_dask(folder: Path, output: Path, generated_at: dt.datetime |
     with _client(scheduler) as client:
         scores = _scores(client, folder, None, say)
 
-        def pages(indices: list[int], into: Path, read: RunInputs) -> None:
+        def pages(indices: list[int], into: Path, read: RunInputs,
+                  peers: dict[int, CasePeers]) -> None:
             n = len(indices)
             run = uuid.uuid4().hex
             futures = client.map(write_case_page, [str(root)] * n, indices,
                                  [os.path.abspath(into)] * n, [generated_at] * n, [read] * n,
+                                 [peers.get(k) for k in indices],
                                  key=[f"case-page-{k}-{run}" for k in indices], pure=False)
             _progress(distributed, futures)
             for k in range(n):

@@ -295,6 +295,8 @@ class CaseFile(Strict):
     # (what prior(figure) reads in a measure's formula).
     period: Annotated[str, Field(min_length=1, max_length=40)] | None = None
     prior_period: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    # The case's peer group in a universe (a sector, say): the cases it is ranked among.
+    peer_group: Annotated[str, Field(min_length=1, max_length=80, pattern=r"\S")] | None = None
 
 
 class Source(Strict):

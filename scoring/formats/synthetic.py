@@ -130,24 +130,35 @@ def sources_columns(n_cases: int, seed: int, first: int = 1) -> dict[str, np.nda
     }
 
 
-def cases_columns(n_cases: int, first: int = 1) -> dict[str, np.ndarray]:
+PEER_GROUPS = ("Energy", "Financials", "Health care", "Industrials", "Software", "Utilities")
+
+
+def cases_columns(n_cases: int, first: int = 1, peer_groups: int = 0) -> dict[str, np.ndarray]:
+    """The cases table; with ``peer_groups`` (up to 6) a ``peer_group`` column, the cases
+    dealt to the groups in turn."""
     ids = case_ids(n_cases, first)
-    return {"id": ids, "entity": np.char.add("Company ", ids),
-            "as_of": np.full(n_cases, np.datetime64(AS_OF)),
-            "rubric": np.full(n_cases, "rubric.yaml")}
+    out = {"id": ids, "entity": np.char.add("Company ", ids),
+           "as_of": np.full(n_cases, np.datetime64(AS_OF)),
+           "rubric": np.full(n_cases, "rubric.yaml")}
+    if peer_groups:
+        names = np.array(PEER_GROUPS[:peer_groups], dtype=object)
+        out["peer_group"] = names[(np.arange(n_cases) + first - 1) % len(names)]
+    return out
 
 
 def write_universe(folder: Path, n_cases: int, n_items: int = 50, fmt: str = "parquet",
-                   seed: int = 20260309) -> Path:
+                   seed: int = 20260309, peer_groups: int = 0) -> Path:
     """Write a synthetic universe of ``n_cases`` cases of ``n_items`` items to ``folder``, its
-    tables as ``fmt`` (``parquet`` or ``csv``). Returns ``folder``."""
+    tables as ``fmt`` (``parquet`` or ``csv``); with ``peer_groups``, the cases dealt to that
+    many peer groups. Returns ``folder``."""
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "rubric.yaml").write_text(yaml.safe_dump(RUBRIC, sort_keys=False))
     (folder / "scenarios.yaml").write_text(yaml.safe_dump(SCENARIOS, sort_keys=False))
-    tables = {"cases": cases_columns(n_cases), "sources": sources_columns(n_cases, seed),
+    tables = {"cases": cases_columns(n_cases, peer_groups=peer_groups),
+              "sources": sources_columns(n_cases, seed),
               "evidence": evidence_columns(n_cases, n_items, seed)}
     for name, columns in tables.items():
         table = _arrow(columns)

@@ -56,7 +56,7 @@ class Tables:
     case, scenario and factor with ``weight`` (W_f) and ``weight_change`` (the change that
     set it, or None); its (case, scenario) pairs are the ones scored. ``drops``: ``case``,
     ``scenario``, ``factor``, ``item``, ``change``. ``cases``: ``case``, ``entity``,
-    ``as_of``, in the order given. ``overrides``: by (case, scenario)."""
+    ``as_of``, ``peer_group``, in the order given. ``overrides``: by (case, scenario)."""
 
     rubric: Rubric
     items: pd.DataFrame
@@ -151,7 +151,8 @@ def build_tables(cases: CaseSet | Case, lean: bool = False) -> Tables:
     return Tables(rubric, frame, _weights(weights, ids, scenario_ids, rubric, n),
                   _drops(drops, ids, scenario_ids), pd.DataFrame({
                       "case": ids, "entity": [meta.entity for meta in metas],
-                      "as_of": [meta.as_of for meta in metas]}), overrides, measured)
+                      "as_of": [meta.as_of for meta in metas],
+                      "peer_group": [meta.peer_group for meta in metas]}), overrides, measured)
 
 
 def _measure_rows(measured: Measured, rubric: Rubric, as_of: np.ndarray) -> Cols:

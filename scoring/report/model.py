@@ -281,6 +281,32 @@ class InputView:
 
 
 @dataclass(frozen=True)
+class PeerCell:
+    """One score of one scenario among the case's peers (``None``: the case has no such
+    score, an excluded factor)."""
+
+    rank: Num | None
+    n: int
+    percentile: Num | None
+    median: Num | None
+
+
+@dataclass(frozen=True)
+class PeerRow:
+    what: str  # "Composite" or the factor's name
+    cells: tuple[PeerCell, ...]  # one per scenario, base first
+
+
+@dataclass(frozen=True)
+class PeersView:
+    """The case among its peer group (``analysis/peers.py``): per score and scenario."""
+
+    group: str
+    scenarios: tuple[str, ...]
+    rows: tuple[PeerRow, ...]
+
+
+@dataclass(frozen=True)
 class ReportPage:
     title: str
     entity: str
@@ -322,6 +348,7 @@ class ReportPage:
     override_policy: str
     reason_codes: tuple[tuple[str, str], ...]
     trend: Trend | None = None  # the case at several as-of dates, when asked for
+    peers: PeersView | None = None  # the case among its peer group, in a universe
 
 
 def safe_url(url: str | None) -> str | None:
@@ -788,6 +815,27 @@ class _Builder:
                              self.trace[rid].expression)
                      for name, rid in picks if rid in self.trace)
 
+    def peers(self) -> PeersView | None:
+        """The case's rank, percentile and group median per score and scenario: the numbers
+        of its ``SC/peer/...`` records (their derivations are in the appendix)."""
+        peers = self.result.peers
+        if peers is None:
+            return None
+        trace = self.trace
+
+        def cell(sc: str, head: str) -> PeerCell:
+            rank = f"{sc}/peer/{head}/rank"
+            if rank not in trace:
+                return PeerCell(None, 0, None, None)
+            n = int(trace[rank].detail["n"])
+            return PeerCell(self.num(rank), n, self.num(f"{sc}/peer/{head}/percentile"),
+                            self.num(f"{sc}/peer/{head}/median"))
+
+        heads = [("Composite", "composite")] + [(f.name, f"factor/{f.id}")
+                                                for f in self.case.rubric.factors]
+        return PeersView(peers.group, tuple(self.sids), tuple(
+            PeerRow(what, tuple(cell(sc, head) for sc in self.sids)) for what, head in heads))
+
     def derivations(self, homed: set[str]) -> tuple[DerivationGroup, ...]:
         """The derivations of the numbers that are not shown in place (``homed``: those that
         are), grouped by scenario."""
@@ -889,6 +937,7 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
                          if rubric.overrides.reason_codes else
                          "this rubric allows no overrides"),
         reason_codes=tuple(rubric.overrides.reason_codes.items()),
+        peers=b.peers(),
     )
 
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .. import __version__
+from ..analysis.peers import COMPOSITE, GROUP, STATS, peer_column, peer_stats
 from ..csvout import csv_text
 from ..display import escape_controls, format_score, pad, text_width
 from ..errors import InputError, Problem
@@ -36,8 +38,9 @@ SUMMARY_COLUMNS = ["case", "entity", "rubric", "rubric_version", "scenario", "co
 @dataclass(frozen=True)
 class UniverseScores:
     """Scores of every case of a universe. ``summary``: one row per case and scenario, columns
-    ``SUMMARY_COLUMNS`` then one column per factor id (its score; NaN when excluded), cases in
-    universe order, scenarios base first. ``index``: each case id's position in the universe
+    ``SUMMARY_COLUMNS``, one column per factor id (its score; NaN when excluded) and
+    ``peer_group`` (shown only with the peer columns: :meth:`output`), cases in universe
+    order, scenarios base first. ``index``: each case id's position in the universe
     (for :meth:`Universe.load`). ``rubrics``: the rubrics, by id."""
 
     summary: pd.DataFrame
@@ -48,6 +51,26 @@ class UniverseScores:
     @property
     def n_cases(self) -> int:
         return len(self.index)
+
+    @property
+    def factor_ids(self) -> list[str]:
+        """The factor ids of every rubric, in rubric order (each once)."""
+        return list(dict.fromkeys(f.id for r in self.rubrics.values() for f in r.factors))
+
+    def peers(self) -> pd.DataFrame:
+        """The summary with the peer statistics (``analysis/peers.py``) after it."""
+        return peer_stats(self.summary, self.factor_ids)
+
+    def output(self, peers: bool = False) -> pd.DataFrame:
+        """The summary as the score outputs show it: without ``peer_group``, or with
+        ``peers`` the group after ``entity`` and the peer columns at the end."""
+        if not peers or GROUP not in self.summary:
+            return self.summary.drop(columns=[GROUP], errors="ignore")
+        frame = self.peers()
+        columns = list(frame.columns)
+        columns.remove(GROUP)
+        columns.insert(columns.index("entity") + 1, GROUP)
+        return frame[columns]
 
 
 def _wide(table: Tables, scores: Frames) -> pd.DataFrame:
@@ -61,9 +84,10 @@ def _wide(table: Tables, scores: Frames) -> pd.DataFrame:
     matrix = scores.factors["score"].to_numpy().reshape(-1, n_f)
     for j, f in enumerate(rubric.factors):
         out[f.id] = matrix[:, j]
+    out[GROUP] = cases[GROUP].reindex(out["case"].astype(str)).to_numpy()
     for column in ("case", "scenario"):
         out[column] = out[column].astype(str)
-    return out[SUMMARY_COLUMNS + [f.id for f in rubric.factors]]
+    return out[SUMMARY_COLUMNS + [f.id for f in rubric.factors] + [GROUP]]
 
 
 @dataclass
@@ -180,9 +204,10 @@ def _scenario_rank(summary: pd.DataFrame) -> np.ndarray:
 # --------------------------------------------------------------------------- outputs
 
 
-def render_table(scores: UniverseScores) -> str:
-    """One line per case and scenario, rounded by the display rule."""
-    s = scores.summary
+def render_table(scores: UniverseScores, peers: bool = False) -> str:
+    """One line per case and scenario, rounded by the display rule; with ``peers`` also the
+    case's peer group, the composite's rank in it (of how many) and its percentile."""
+    s = scores.output(peers)
     places = {r.id: r.decimals for r in scores.rubrics.values()}
     rows = [[escape_controls(str(c)), escape_controls(str(sc)),
              format_score(float(v), "points", places.get(str(rid))),
@@ -190,10 +215,19 @@ def render_table(scores: UniverseScores) -> str:
             for c, sc, v, b, cv, rid in zip(s["case"], s["scenario"], s["composite"],
                                             s["band"], s["coverage"], s["rubric"], strict=True)]
     header = ["case", "scenario", "composite", "band", "coverage"]
+    if peers:
+        header += ["peer group", "rank", "percentile"]
+        for row, g, rk, n, pc in zip(rows, s[GROUP], s[peer_column("rank")],
+                                     s[peer_column("n")], s[peer_column("percentile")],
+                                     strict=True):
+            no = pd.isna(rk)
+            row += ["—" if pd.isna(g) else escape_controls(str(g)),
+                    "—" if no else f"{int(rk)} of {int(n)}",
+                    "—" if no else format_score(float(pc), "percent")]
     widths = [max(text_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
-        return "  ".join(pad(c, w, left=i < 2 or i == 3)
+        return "  ".join(pad(c, w, left=i < 2 or i in (3, 5))
                          for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
 
     rubrics = ", ".join(f"{r.id} {r.version}" for r in scores.rubrics.values())
@@ -202,25 +236,41 @@ def render_table(scores: UniverseScores) -> str:
                              *map(line, rows)]) + "\n"
 
 
-def render_csv(scores: UniverseScores) -> str:
-    return csv_text(scores.summary)
+def render_csv(scores: UniverseScores, peers: bool = False) -> str:
+    return csv_text(scores.output(peers))
 
 
-def render_json(scores: UniverseScores) -> str:
+def _number(x: Any) -> float | None:
+    return None if pd.isna(x) else float(x)
+
+
+def _peer_json(rec: dict[Hashable, Any], score: str) -> dict[str, object]:
+    out = {stat: _number(rec[peer_column(stat, score)]) for stat in STATS}
+    return {k: int(v) if v is not None and k in ("rank", "n") else v for k, v in out.items()}
+
+
+def render_json(scores: UniverseScores, peers: bool = False) -> str:
     """``{format_version, engine_version, cases: [{id, entity, rubric, scenarios: [...]}]}``;
     each scenario ``{id, composite, band, coverage, change_vs_base, factors: {id: score}}``
-    (a factor's score is null when it is excluded)."""
+    (a factor's score is null when it is excluded). With ``peers`` a case also has its
+    ``peer_group`` and each scenario ``peers: {composite: {rank, percentile, median, n},
+    factors: {id: {...}}}`` (nulls where the case has none)."""
     cases: dict[str, dict[str, object]] = {}
-    for rec in scores.summary.to_dict("records"):
+    for rec in scores.output(peers).to_dict("records"):
         rubric = scores.rubrics[str(rec["rubric"])]
         entry = cases.setdefault(str(rec["case"]), {
             "id": rec["case"], "entity": rec["entity"],
             "rubric": {"id": rubric.id, "version": rubric.version}, "scenarios": []})
-        entry["scenarios"].append({  # type: ignore[attr-defined]
+        scenario = {
             "id": rec["scenario"], "composite": rec["composite"], "band": rec["band"],
             "coverage": rec["coverage"], "change_vs_base": rec["change_vs_base"],
             "factors": {f.id: None if np.isnan(rec[f.id]) else rec[f.id]
-                        for f in rubric.factors}})
+                        for f in rubric.factors}}
+        if peers:
+            entry["peer_group"] = None if pd.isna(rec[GROUP]) else rec[GROUP]
+            scenario["peers"] = {COMPOSITE: _peer_json(rec, COMPOSITE), "factors": {
+                f.id: _peer_json(rec, f.id) for f in rubric.factors}}
+        entry["scenarios"].append(scenario)  # type: ignore[attr-defined]
     return dumps_json({"format_version": 1, "engine_version": __version__,
                        "cases": list(cases.values())})
 
@@ -231,8 +281,9 @@ def render_parquet(summary: pd.DataFrame) -> bytes:
     return buf.getvalue()
 
 
-def render_scores(scores: UniverseScores, fmt: str) -> str | bytes:
-    """The scores as ``fmt``: ``table``, ``csv``, ``json`` (text) or ``parquet`` (bytes)."""
+def render_scores(scores: UniverseScores, fmt: str, peers: bool = False) -> str | bytes:
+    """The scores as ``fmt``: ``table``, ``csv``, ``json`` (text) or ``parquet`` (bytes);
+    with ``peers``, with the peer statistics (docs/formats.md, "Universe scores")."""
     if fmt == "parquet":
-        return render_parquet(scores.summary)
-    return {"table": render_table, "csv": render_csv, "json": render_json}[fmt](scores)
+        return render_parquet(scores.output(peers))
+    return {"table": render_table, "csv": render_csv, "json": render_json}[fmt](scores, peers)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
+from ..analysis.peers import COMPOSITE, GROUP, peer_column
 from ..display import format_score
 from ..formats.models import Rubric
 from ..method.judge import band_index
@@ -90,6 +91,55 @@ class BandChange:
 
 
 @dataclass(frozen=True)
+class GridCell:
+    """One score of one case in the peer grid: the score (linked to its derivation on the
+    case page), its band's tone (CSS class ``tone-N``) and the case's rank and percentile in
+    its group (linked to theirs); ``rank`` is empty when the case has no such score."""
+
+    value: str
+    raw: str
+    href: str
+    band: str
+    tone: int
+    rank: str
+    rank_href: str
+    percentile: str
+    percentile_raw: str
+    percentile_href: str
+
+
+@dataclass(frozen=True)
+class GridRow:
+    id: str
+    href: str
+    entity: str
+    cells: tuple[GridCell | None, ...]  # composite, then each factor (None: excluded)
+
+
+@dataclass(frozen=True)
+class GridMedian:
+    value: str
+    raw: str
+    href: str  # the median's derivation on the page of a case of the group
+
+
+@dataclass(frozen=True)
+class GridGroup:
+    name: str
+    rows: tuple[GridRow, ...]
+    medians: tuple[GridMedian | None, ...]  # composite, then each factor
+
+
+@dataclass(frozen=True)
+class PeerGrid:
+    """One scenario's peer grid: cases (by peer group) × the composite and the factors."""
+
+    scenario: str
+    columns: tuple[str, ...]  # "Composite", then the factors' names
+    groups: tuple[GridGroup, ...]
+
+
+@dataclass(frozen=True)
 class PortfolioPage:
     title: str
     n_cases: int
@@ -105,6 +155,12 @@ class PortfolioPage:
     generated_at: str | None
     chart_width: int
     chart_height: int
+    peer_grids: tuple[PeerGrid, ...] = ()  # one per scenario, when cases name peer groups
+    n_ungrouped: int = 0  # cases that name no peer group (not in the grid)
+    band_tones: tuple[tuple[str, int], ...] = ()  # (band, its tone in the grid): the legend
+
+
+N_TONES = 5  # band colours of the peer grid, from the lowest band to the highest
 
 
 def case_href(case_id: str) -> str:
@@ -158,9 +214,71 @@ def _band_changes(summary: pd.DataFrame, other: str) -> tuple[BandChange, ...]:
         for cid, r in zip(moved.index, moved.itertuples(index=False), strict=True))
 
 
+def _tones(index: np.ndarray, n_bands: int) -> np.ndarray:
+    """The grid colour of each band index: the bands spread over ``N_TONES`` tones."""
+    return np.rint(index * (N_TONES - 1) / max(1, n_bands - 1)).astype(int)
+
+
+def _peer_grid(stats: pd.DataFrame, scenario: str, rubric: Rubric) -> PeerGrid:
+    """The peer grid of ``scenario``: each group's cases (in universe order) with their
+    scores and the statistics ``peer_stats`` computed (``stats``), nothing recomputed."""
+    rows = stats[(stats["scenario"] == scenario) & (stats["rubric"] == rubric.id)
+                 & stats[GROUP].notna()]
+    bands = [b.name for b in rubric.bands]
+    scores = [COMPOSITE, *(f.id for f in rubric.factors)]
+    heads = ["composite", *(f"factor/{f.id}" for f in rubric.factors)]
+    own = [f"{scenario}/composite", *(f"{scenario}/factor/{f.id}/score" for f in rubric.factors)]
+    n_bands = len(bands)
+    # each column's band and tone, as columns: the composite's band is its final band
+    composite_band = rows["band"].map({b: k for k, b in enumerate(bands)})
+    tone_of: dict[str, np.ndarray] = {COMPOSITE: _tones(
+        composite_band.fillna(-1).to_numpy(dtype=int), n_bands)}
+    band_of: dict[str, list[str]] = {COMPOSITE: [str(b) for b in rows["band"]]}
+    for f in rubric.factors:
+        x = rows[f.id].to_numpy(dtype=float)
+        idx = band_index(np.nan_to_num(x), rubric)
+        tone_of[f.id] = _tones(idx, n_bands)
+        band_of[f.id] = [bands[int(k)] for k in idx]
+    groups = []
+    for name, g in rows.groupby(GROUP, sort=True):
+        at = [int(rows.index.get_loc(i)) for i in g.index]  # type: ignore[arg-type]
+        grid_rows = []
+        for pos, (_, r) in zip(at, g.iterrows(), strict=True):
+            href = case_href(str(r["case"]))
+            cells: list[GridCell | None] = []
+            for score, head, mine in zip(scores, heads, own, strict=True):
+                value = float(r[score])
+                if np.isnan(value):
+                    cells.append(None)
+                    continue
+                rank, n = r[peer_column("rank", score)], r[peer_column("n", score)]
+                pct = float(r[peer_column("percentile", score)])
+                base = f"{href}#{scenario}/peer/{head}"
+                cells.append(GridCell(
+                    format_score(value), repr(value), f"{href}#{mine}", band_of[score][pos],
+                    int(tone_of[score][pos]), f"{int(rank)}/{int(n)}", f"{base}/rank",
+                    format_score(pct, "percent"), repr(pct), f"{base}/percentile"))
+            grid_rows.append(GridRow(str(r["case"]), href, str(r["entity"]), tuple(cells)))
+        medians: list[GridMedian | None] = []
+        for score, head in zip(scores, heads, strict=True):
+            has = g[g[score].notna()]
+            if has.empty:
+                medians.append(None)
+                continue
+            first = has.iloc[0]
+            m = float(first[peer_column("median", score)])
+            medians.append(GridMedian(format_score(m), repr(m),
+                                      f"{case_href(str(first['case']))}#{scenario}/peer/"
+                                      f"{head}/median"))
+        groups.append(GridGroup(str(name), tuple(grid_rows), tuple(medians)))
+    return PeerGrid(scenario, ("Composite", *(f.name for f in rubric.factors)), tuple(groups))
+
+
 def build_portfolio(scores: UniverseScores, title: str,
-                    generated_at: dt.datetime | None = None) -> PortfolioPage:
-    """The index page of a scored universe."""
+                    generated_at: dt.datetime | None = None,
+                    stats: pd.DataFrame | None = None) -> PortfolioPage:
+    """The index page of a scored universe (``stats``: its peer statistics, as
+    ``UniverseScores.peers`` returns them, when already computed)."""
     summary = scores.summary
     rubric = next(iter(scores.rubrics.values()))
     scenarios = list(dict.fromkeys(summary["scenario"]))
@@ -176,8 +294,16 @@ def build_portfolio(scores: UniverseScores, title: str,
     charts = tuple(_chart(g["composite"].to_numpy(dtype=float), sc, rubric)
                    for sc, g in by_scenario.items())
     compared = "bear" if "bear" in scenarios else None
+    grids: tuple[PeerGrid, ...] = ()
+    ungrouped = 0
+    if GROUP in summary and summary[GROUP].notna().any():
+        stats = scores.peers() if stats is None else stats
+        grids = tuple(_peer_grid(stats, sc, rubric) for sc in scenarios)
+        ungrouped = int(summary.loc[summary["scenario"] == BASE, GROUP].isna().sum())
     return PortfolioPage(
         title, scores.n_cases, tuple((r.id, r.version) for r in scores.rubrics.values()),
         tuple(scenarios), tuple(bands), counts, charts, compared,
         _band_changes(summary, compared) if compared else (), rows, __version__,
-        generated_at.isoformat() if generated_at else None, CHART_WIDTH, CHART_HEIGHT)
+        generated_at.isoformat() if generated_at else None, CHART_WIDTH, CHART_HEIGHT,
+        grids, ungrouped, tuple(zip(bands, _tones(np.arange(len(bands)), len(bands)).tolist(),
+                                    strict=True)))

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import markupsafe
 
+from ..analysis.peers import CasePeers, case_peers
 from ..formats.universe import Universe
 from ..output import NO_INPUTS, RunInputs, guard, make_folder, on_sigterm_raise, write_atomic
 from ..progress import Progress
@@ -63,32 +64,38 @@ def render_index(page: PortfolioPage) -> str:
         csp=index_csp(css, script))
 
 
-def render_case_page(case_index: int, generated_at: dt.datetime | None) -> tuple[str, str]:
-    """(case id, HTML) of the single-case report of the ``case_index``-th case."""
+def render_case_page(case_index: int, generated_at: dt.datetime | None,
+                     peers: CasePeers | None = None) -> tuple[str, str]:
+    """(case id, HTML) of the single-case report of the ``case_index``-th case (with its
+    ``peers``, when it has a peer group)."""
     from ..analysis.result import score
     from .html import render_report
     from .model import build_report
 
     assert _universe is not None
-    result = score(_universe.load(case_index))
+    result = score(_universe.load(case_index), peers=peers)
     html = render_report(build_report(result, generated_at))
     return result.case.meta.id, html
 
 
-def _write_case(job: tuple[int, str, dt.datetime | None]) -> str:
-    case_index, folder, generated_at = job
-    case_id, html = render_case_page(case_index, generated_at)
+Job = tuple[int, str, dt.datetime | None, CasePeers | None]
+
+
+def _write_case(job: Job) -> str:
+    case_index, folder, generated_at, peers = job
+    case_id, html = render_case_page(case_index, generated_at, peers)
     write_atomic(Path(folder) / f"{case_id}.html", html, _read)
     return case_id
 
 
 def write_case_page(root: str, case_index: int, folder: str,
-                    generated_at: dt.datetime | None, read: RunInputs) -> str:
+                    generated_at: dt.datetime | None, read: RunInputs,
+                    peers: CasePeers | None = None) -> str:
     """Write the page of the ``case_index``-th case of the universe in ``root`` into
     ``folder``, from any process (a Dask worker): the universe is opened once per process."""
     _open(root, read)
     with _set_aside():
-        return _write_case((case_index, folder, generated_at))
+        return _write_case((case_index, folder, generated_at, peers))
 
 
 def _open(root: str, read: RunInputs) -> None:
@@ -124,11 +131,14 @@ def _set_aside() -> Iterator[None]:
 
 def write_case_pages(root: Path, indices: list[int], folder: Path,
                      generated_at: dt.datetime | None, jobs: int, progress: Progress,
-                     read: RunInputs = NO_INPUTS) -> None:
+                     read: RunInputs = NO_INPUTS,
+                     peers: dict[int, CasePeers] | None = None) -> None:
     """Render the case pages of ``indices`` into ``folder``, with ``jobs`` processes; no
-    page may land on what the run ``read``."""
+    page may land on what the run ``read``. ``peers``: each case's peers, by index (a
+    group's rows are one frame shared by its cases' jobs)."""
     make_folder(folder, read)
-    work = [(k, str(folder), generated_at) for k in indices]
+    peers = peers or {}
+    work: list[Job] = [(k, str(folder), generated_at, peers.get(k)) for k in indices]
     if jobs <= 1:
         _open(str(root), read)
         with _set_aside():
@@ -153,8 +163,9 @@ def default_jobs(n_cases: int) -> int:
     return 1 if n_cases < PARALLEL_FROM else max(1, min(os.cpu_count() or 1, 8))
 
 
-# Writes the pages of the given cases into a folder, never onto what the run reads.
-PageWriter = Callable[[list[int], Path, RunInputs], None]
+# Writes the pages of the given cases into a folder, never onto what the run reads, each
+# with its peers (by case index).
+PageWriter = Callable[[list[int], Path, RunInputs, dict[int, CasePeers]], None]
 
 
 def write_portfolio(root: Path, output: Path, generated_at: dt.datetime | None,
@@ -173,12 +184,14 @@ def write_portfolio(root: Path, output: Path, generated_at: dt.datetime | None,
     make_folder(pages, scores.read)
     for case_id in scores.index:
         guard(pages / f"{case_id}.html", "file", scores.read)
+    stats = scores.peers()
+    peers = {scores.index[c]: p for c, p in case_peers(stats).items()}
     if write_pages is None:
-        write_case_pages(root, indices, pages, generated_at, jobs, progress, scores.read)
+        write_case_pages(root, indices, pages, generated_at, jobs, progress, scores.read, peers)
     else:
-        write_pages(indices, pages, scores.read)
+        write_pages(indices, pages, scores.read, peers)
     title = f"Portfolio: {root.resolve().name}"
     write_atomic(output / "index.html", render_index(build_portfolio(scores, title,
-                                                                     generated_at)),
+                                                                     generated_at, stats)),
                  scores.read)
     return len(indices)

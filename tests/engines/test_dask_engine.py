@@ -71,6 +71,14 @@ def test_the_same_text_as_in_process(scheduler: str, universes: dict[str, Path])
         assert here == there
 
 
+def test_the_same_peers_as_in_process(scheduler: str, tmp_path: Path) -> None:
+    """Peer statistics need every case: the same, to the bit, when Dask scores the parts."""
+    root = write_universe(tmp_path / "u", 12, n_items=5, fmt="csv", peer_groups=3)
+    for folder in (EXAMPLE, root):
+        here, there = both(folder, "csv", scheduler, peers=True)
+        assert here == there and "peer_rank" in str(here)
+
+
 def test_the_same_parquet_bytes(scheduler: str, universes: dict[str, Path], tmp_path: Path
                                 ) -> None:
     for name, folder in (("example", EXAMPLE), ("single", universes["single"])):

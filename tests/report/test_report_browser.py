@@ -186,3 +186,41 @@ def test_the_page_is_at_most_twelve_screens_tall(browser: Any, meta_file: Path) 
     page.wait_for_function("location.hash === '#source/S06'")
     assert page.locator("[id='source/S06']").is_visible()
     page.close()
+
+
+def test_peer_grid_works_without_script_and_its_links_resolve(browser: Any,
+                                                              tmp_path: Path) -> None:
+    """The portfolio's peer grid, script off: three groups, cells tinted by band, and a
+    rank link that opens the case page at that rank's derivation."""
+    from click.testing import CliRunner
+
+    from scoring.cli import main
+    from scoring.formats.synthetic import write_universe
+
+    root = write_universe(tmp_path / "u", 9, n_items=6, peer_groups=3)
+    out = tmp_path / "report"
+    res = CliRunner().invoke(main, ["report", str(root), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    context = browser.new_context(java_script_enabled=False,
+                                  viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto((out / "index.html").as_uri() + "#peers")
+    grid = page.locator("details[id='peers/base'] table.grid")
+    assert grid.is_visible()
+    groups = grid.locator("th.group").all_inner_texts()
+    assert groups == ["Energy (3 cases)", "Financials (3 cases)", "Health care (3 cases)"]
+    cell = grid.locator("td.n[class*='tone-']").first
+    colour = cell.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert colour not in ("rgba(0, 0, 0, 0)", "transparent")
+    link = grid.locator("a[href$='/peer/composite/rank']").first
+    href = str(link.get_attribute("href"))
+    link.click()
+    anchor = href.split("#", 1)[1]
+    page.wait_for_url(lambda url: url.endswith(href))
+    target = page.locator(f"[id='{anchor}']")
+    assert target.count() == 1 and target.is_visible()  # the derivations fold opened
+    assert target.evaluate("e => e.matches(':target')")
+    assert errors == []
+    context.close()

@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/portfolio.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = 'd7f5c2824ae24b9dba84715f7365fe9faf4b96e507126c9507465dce647fead9'
+FINGERPRINT = '4e7dc54572e13ca265eef64815ed2799e001a819bbca5f101089bf2aa178e604'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'portfolio.html'
 
@@ -53,7 +53,11 @@ def root(context, missing=missing):
             pass
             yield ', '
     l_1_loop = l_1_sc = missing
-    yield '</p>\n<nav aria-label="Sections"><ul>\n<li><a href="#bands">Bands</a></li>\n<li><a href="#distribution">Distribution</a></li>\n<li><a href="#band-changes">Band changes</a></li>\n<li><a href="#cases">Cases</a></li>\n<li><a href="#run-record">Run record</a></li>\n</ul></nav>\n</header>\n<main>\n<section id="bands" aria-labelledby="bands-h">\n<h2 id="bands-h">Cases per band</h2>\n<p class="panel">Each case has its own page (linked from its id below) with every number traced to its evidence and sources. Composites are on the rubric\'s scale (higher = more risk); coverage is the share of factor weight held by sourced evidence.</p>\n<div class="wrap"><table>\n<caption>Number of cases in each band, per scenario</caption>\n<thead><tr><th scope="col">Scenario</th>'
+    yield '</p>\n<nav aria-label="Sections"><ul>\n<li><a href="#bands">Bands</a></li>\n<li><a href="#distribution">Distribution</a></li>\n<li><a href="#band-changes">Band changes</a></li>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'peer_grids'):
+        pass
+        yield '<li><a href="#peers">Peers</a></li>\n'
+    yield '<li><a href="#cases">Cases</a></li>\n<li><a href="#run-record">Run record</a></li>\n</ul></nav>\n</header>\n<main>\n<section id="bands" aria-labelledby="bands-h">\n<h2 id="bands-h">Cases per band</h2>\n<p class="panel">Each case has its own page (linked from its id below) with every number traced to its evidence and sources. Composites are on the rubric\'s scale (higher = more risk); coverage is the share of factor weight held by sourced evidence.</p>\n<div class="wrap"><table>\n<caption>Number of cases in each band, per scenario</caption>\n<thead><tr><th scope="col">Scenario</th>'
     for l_1_b in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'bands'):
         _loop_vars = {}
         pass
@@ -191,7 +195,134 @@ def root(context, missing=missing):
     else:
         pass
         yield '<h2 id="band-changes-h">Band changes</h2>\n<p>The universe has no <code>bear</code> scenario to compare with <code>base</code>.</p>\n'
-    yield '</section>\n<section id="cases" aria-labelledby="cases-h">\n<h2 id="cases-h">Cases ('
+    yield '</section>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'peer_grids'):
+        pass
+        yield '<section id="peers" aria-labelledby="peers-h">\n<h2 id="peers-h">Peers</h2>\n<p class="panel">Each case among the cases of its peer group, per scenario: the composite and each factor score (a link to its derivation on the case page), tinted by the band it falls in, with the case\'s rank in its group (1 = the highest risk; ties share the best rank) and its percentile (the share of the group at or below it), each a link to its derivation; the last row of a group is its median.'
+        if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'n_ungrouped'):
+            pass
+            yield ' '
+            yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'n_ungrouped'))
+            yield ' case'
+            yield escape(('s name' if (environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'n_ungrouped') != 1) else ' names'))
+            yield ' no peer group and '
+            yield escape(('are' if (environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'n_ungrouped') != 1) else 'is'))
+            yield ' not shown here.'
+        yield '</p>\n<p class="legend">Bands: '
+        for (l_1_b, l_1_tone) in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'band_tones'):
+            _loop_vars = {}
+            pass
+            yield '<span class="tone-'
+            yield escape(l_1_tone)
+            yield '">'
+            yield escape(l_1_b)
+            yield '</span>'
+        l_1_b = l_1_tone = missing
+        yield '</p>\n'
+        l_1_loop = missing
+        for l_1_g, l_1_loop in LoopContext(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'peer_grids'), undefined):
+            _loop_vars = {}
+            pass
+            yield '<details id="peers/'
+            yield escape(environment.getattr(l_1_g, 'scenario'))
+            yield '"'
+            if environment.getattr(l_1_loop, 'first'):
+                pass
+                yield ' open'
+            yield '><summary><code>'
+            yield escape(environment.getattr(l_1_g, 'scenario'))
+            yield '</code>: '
+            yield escape(t_1(environment.getattr(l_1_g, 'groups')))
+            yield ' peer group'
+            yield escape(('s' if (t_1(environment.getattr(l_1_g, 'groups')) != 1) else cond_expr_undefined("the inline if-expression on line 59 in 'portfolio.html' evaluated to false and no else section was defined.")))
+            yield '</summary>\n<div class="wrap"><table class="grid">\n<caption>Peer grid, <code>'
+            yield escape(environment.getattr(l_1_g, 'scenario'))
+            yield '</code></caption>\n<thead><tr><th scope="col">Case</th><th scope="col">Entity</th>'
+            for l_2_c in environment.getattr(l_1_g, 'columns'):
+                _loop_vars = {}
+                pass
+                yield '<th scope="col">'
+                yield escape(l_2_c)
+                yield '</th>'
+            l_2_c = missing
+            yield '</tr></thead>\n'
+            for l_2_grp in environment.getattr(l_1_g, 'groups'):
+                _loop_vars = {}
+                pass
+                yield '<tbody>\n<tr><th class="group" scope="rowgroup" colspan="'
+                yield escape((t_1(environment.getattr(l_1_g, 'columns')) + 2))
+                yield '">'
+                yield escape(environment.getattr(l_2_grp, 'name'))
+                yield ' ('
+                yield escape(t_1(environment.getattr(l_2_grp, 'rows')))
+                yield ' case'
+                yield escape(('s' if (t_1(environment.getattr(l_2_grp, 'rows')) != 1) else cond_expr_undefined("the inline if-expression on line 64 in 'portfolio.html' evaluated to false and no else section was defined.")))
+                yield ')</th></tr>\n'
+                for l_3_r in environment.getattr(l_2_grp, 'rows'):
+                    _loop_vars = {}
+                    pass
+                    yield '<tr><th scope="row"><a href="'
+                    yield escape(environment.getattr(l_3_r, 'href'))
+                    yield '">'
+                    yield escape(environment.getattr(l_3_r, 'id'))
+                    yield '</a></th><td>'
+                    yield escape(environment.getattr(l_3_r, 'entity'))
+                    yield '</td>'
+                    for l_4_c in environment.getattr(l_3_r, 'cells'):
+                        _loop_vars = {}
+                        pass
+                        if l_4_c:
+                            pass
+                            yield '<td class="n tone-'
+                            yield escape(environment.getattr(l_4_c, 'tone'))
+                            yield '" title="'
+                            yield escape(environment.getattr(l_4_c, 'band'))
+                            yield '"><a href="'
+                            yield escape(environment.getattr(l_4_c, 'href'))
+                            yield '" data-v="'
+                            yield escape(environment.getattr(l_4_c, 'raw'))
+                            yield '">'
+                            yield escape(environment.getattr(l_4_c, 'value'))
+                            yield '</a><small><a href="'
+                            yield escape(environment.getattr(l_4_c, 'rank_href'))
+                            yield '">#'
+                            yield escape(environment.getattr(l_4_c, 'rank'))
+                            yield '</a> · <a href="'
+                            yield escape(environment.getattr(l_4_c, 'percentile_href'))
+                            yield '" data-v="'
+                            yield escape(environment.getattr(l_4_c, 'percentile_raw'))
+                            yield '">'
+                            yield escape(environment.getattr(l_4_c, 'percentile'))
+                            yield '</a></small></td>'
+                        else:
+                            pass
+                            yield '<td>—</td>'
+                    l_4_c = missing
+                    yield '</tr>\n'
+                l_3_r = missing
+                yield '<tr class="median"><th scope="row" colspan="2">median</th>'
+                for l_3_m in environment.getattr(l_2_grp, 'medians'):
+                    _loop_vars = {}
+                    pass
+                    if l_3_m:
+                        pass
+                        yield '<td class="n"><a href="'
+                        yield escape(environment.getattr(l_3_m, 'href'))
+                        yield '" data-v="'
+                        yield escape(environment.getattr(l_3_m, 'raw'))
+                        yield '">'
+                        yield escape(environment.getattr(l_3_m, 'value'))
+                        yield '</a></td>'
+                    else:
+                        pass
+                        yield '<td>—</td>'
+                l_3_m = missing
+                yield '</tr>\n</tbody>\n'
+            l_2_grp = missing
+            yield '</table></div>\n</details>\n'
+        l_1_loop = l_1_g = missing
+        yield '</section>\n'
+    yield '<section id="cases" aria-labelledby="cases-h">\n<h2 id="cases-h">Cases ('
     yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'n_cases'))
     yield ')</h2>\n<p class="muted" id="cases-help">Sorted by case id. Each number keeps its exact value in <code>data-v</code>.</p>\n<div class="wrap"><table class="sortable" id="case-table">\n<thead><tr><th scope="col">Case</th><th scope="col">Entity</th>'
     for l_1_sc in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'):
@@ -251,4 +382,4 @@ def root(context, missing=missing):
     yield '</script>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '2=19&5=26&6=28&21=55&23=63&29=79&30=83&31=85&32=95&33=103&34=122&36=140&41=150&42=153&43=157&44=160&46=162&55=193&58=195&60=203&66=238&69=248'
+debug_info = '2=19&5=26&6=28&11=55&22=59&24=67&30=83&31=87&32=89&33=99&34=107&35=126&37=144&42=154&43=157&44=161&45=164&47=166&55=197&57=200&58=210&59=221&61=237&62=239&63=247&64=251&65=259&66=302&72=324&75=326&77=334&83=369&86=379'

@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/report.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = '3cbb55bf2f0d7c75454543aaa4a6ba4cf41247f24e28d54f98c6d1bccc5d18ed'
+FINGERPRINT = 'e020ec72d44c036cb75ffb1da44a94b07876347d028322838bb206be6fff0657'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.html'
 
@@ -10,6 +10,7 @@ def root(context, missing=missing):
     cond_expr_undefined = Undefined
     if 0: yield None
     l_0_page = resolve('page')
+    l_0_pe = resolve('pe')
     l_0_ch = resolve('ch')
     l_0_tr = resolve('tr')
     l_0_evidence_table = resolve('evidence_table')
@@ -40,7 +41,7 @@ def root(context, missing=missing):
             raise TemplateRuntimeError("No test named 'none' found.")
     pass
     template = environment.get_template('_head.html', 'report.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'ch': l_0_ch, 'tr': l_0_tr}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'ch': l_0_ch, 'pe': l_0_pe, 'tr': l_0_tr}))
     try:
         for event in gen:
             yield event
@@ -67,6 +68,9 @@ def root(context, missing=missing):
     yield '</a> · scale <span id="rubric/scale">'
     yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scale'))
     yield '</span> (higher = more risk)</p>\n<nav aria-label="Sections"><ul>\n<li><a href="#summary">Summary</a></li>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'peers'):
+        pass
+        yield '<li><a href="#peers">Peers</a></li>\n'
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'changes'):
         pass
         yield '<li><a href="#what-changed">What changed</a></li>\n'
@@ -151,7 +155,7 @@ def root(context, missing=missing):
             yield '/changes">'
             yield escape(t_1(environment.getattr(l_1_sc, 'changes')))
             yield ' assumed change'
-            yield escape(('s' if (t_1(environment.getattr(l_1_sc, 'changes')) != 1) else cond_expr_undefined("the inline if-expression on line 31 in 'report.html' evaluated to false and no else section was defined.")))
+            yield escape(('s' if (t_1(environment.getattr(l_1_sc, 'changes')) != 1) else cond_expr_undefined("the inline if-expression on line 32 in 'report.html' evaluated to false and no else section was defined.")))
             yield '</a></small>'
         else:
             pass
@@ -175,6 +179,51 @@ def root(context, missing=missing):
         yield '</p>\n'
     l_1_sc = missing
     yield '</section>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'peers'):
+        pass
+        l_0_pe = environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'peers')
+        context.vars['pe'] = l_0_pe
+        context.exported_vars.add('pe')
+        yield '<section id="peers" aria-labelledby="peers-h">\n<h2 id="peers-h">Among its peers: <code>'
+        yield escape(environment.getattr((undefined(name='pe') if l_0_pe is missing else l_0_pe), 'group'))
+        yield '</code></h2>\n<p>The case\'s rank in its peer group (1 = the highest risk; tied cases share the best rank), its percentile (the share of the group at or below its score) and the group\'s median, per scenario. Each number links to its derivation, which lists the group\'s scores.</p>\n<div class="wrap"><table>\n<caption>Rank, percentile and median within the peer group '
+        yield escape(environment.getattr((undefined(name='pe') if l_0_pe is missing else l_0_pe), 'group'))
+        yield '</caption>\n<thead><tr><th scope="col">Score</th>'
+        for l_1_sc in environment.getattr((undefined(name='pe') if l_0_pe is missing else l_0_pe), 'scenarios'):
+            _loop_vars = {}
+            pass
+            yield '<th scope="col"><code>'
+            yield escape(l_1_sc)
+            yield '</code> rank</th><th scope="col">percentile</th><th scope="col">median</th>'
+        l_1_sc = missing
+        yield '</tr></thead>\n<tbody>\n'
+        for l_1_r in environment.getattr((undefined(name='pe') if l_0_pe is missing else l_0_pe), 'rows'):
+            _loop_vars = {}
+            pass
+            yield '<tr><th scope="row">'
+            yield escape(environment.getattr(l_1_r, 'what'))
+            yield '</th>'
+            for l_2_c in environment.getattr(l_1_r, 'cells'):
+                _loop_vars = {}
+                pass
+                if environment.getattr(l_2_c, 'rank'):
+                    pass
+                    yield '<td class="n">'
+                    yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_c, 'rank'), _loop_vars=_loop_vars))
+                    yield ' of '
+                    yield escape(environment.getattr(l_2_c, 'n'))
+                    yield '</td><td class="n">'
+                    yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_c, 'percentile'), _loop_vars=_loop_vars))
+                    yield '</td><td class="n">'
+                    yield escape(context.call((undefined(name='num') if l_0_num is missing else l_0_num), environment.getattr(l_2_c, 'median'), _loop_vars=_loop_vars))
+                    yield '</td>'
+                else:
+                    pass
+                    yield '<td>—</td><td>—</td><td>—</td>'
+            l_2_c = missing
+            yield '</tr>\n'
+        l_1_r = missing
+        yield '</tbody>\n</table></div>\n</section>\n'
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'changes'):
         pass
         l_0_ch = environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'changes')
@@ -1355,4 +1404,4 @@ def root(context, missing=missing):
     yield '</tbody>\n</table></div>\n</section>\n</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '6=40&9=47&10=49&13=68&14=71&15=74&31=85&34=160&36=166&39=176&41=182&43=185&45=189&48=202&49=244&53=253&54=260&56=267&57=270&60=272&65=290&67=296&69=299&70=303&71=313&72=329&73=331&75=363&81=377&85=424&86=430&87=434&88=440&89=442&90=458&91=461&92=463&95=479&96=484&97=486&98=492&99=496&106=523&107=537&110=540&111=542&112=544&114=550&115=552&117=559&118=591&119=597&122=601&123=604&124=612&125=615&127=653&128=656&133=677&134=683&135=689&136=702&138=722&139=732&141=737&142=753&143=759&144=764&148=792&150=794&152=798&155=841&157=845&160=847&163=861&164=867&165=871&166=877&170=905&173=909&183=923&184=925&186=927&193=930&200=957&206=1006&207=1009&208=1015&209=1023&210=1025&216=1036&221=1038&227=1095&228=1099&234=1101&238=1143&241=1145&248=1159&255=1172&259=1192&260=1202&261=1222&262=1227&265=1233&273=1247&274=1256&276=1259&277=1262&278=1269&279=1279&280=1285&281=1289&287=1297&288=1319&292=1322&299=1342'
+debug_info = '6=41&9=48&10=50&13=69&14=72&15=75&16=78&32=89&35=164&37=170&40=180&42=186&45=188&46=190&48=198&53=225&55=231&57=234&59=238&62=251&63=293&67=302&68=309&70=316&71=319&74=321&79=339&81=345&83=348&84=352&85=362&86=378&87=380&89=412&95=426&99=473&100=479&101=483&102=489&103=491&104=507&105=510&106=512&109=528&110=533&111=535&112=541&113=545&120=572&121=586&124=589&125=591&126=593&128=599&129=601&131=608&132=640&133=646&136=650&137=653&138=661&139=664&141=702&142=705&147=726&148=732&149=738&150=751&152=771&153=781&155=786&156=802&157=808&158=813&162=841&164=843&166=847&169=890&171=894&174=896&177=910&178=916&179=920&180=926&184=954&187=958&197=972&198=974&200=976&207=979&214=1006&220=1055&221=1058&222=1064&223=1072&224=1074&230=1085&235=1087&241=1144&242=1148&248=1150&252=1192&255=1194&262=1208&269=1221&273=1241&274=1251&275=1271&276=1276&279=1282&287=1296&288=1305&290=1308&291=1311&292=1318&293=1328&294=1334&295=1338&301=1346&302=1368&306=1371&313=1391'
