@@ -248,19 +248,22 @@ def write_universe_report(folder: str | os.PathLike[str], output: str | os.PathL
                           generated_at: dt.datetime | None = None, jobs: int | None = None,
                           progress: Progress | None = None, engine: str = "in-process",
                           scheduler: str | None = None,
-                          say: Callable[[str], None] | None = None) -> int:
+                          say: Callable[[str], None] | None = None,
+                          dates: tuple[dt.date, dt.date] | None = None) -> int:
     """Write the portfolio report of the universe in ``folder`` into the folder ``output``:
     ``index.html`` and one page per case in ``cases/``. Returns the number of cases.
     ``engine``: ``in-process`` (``jobs`` processes), or ``dask`` (parts scored and pages
-    rendered as tasks on the scheduler at ``scheduler``, or on a LocalCluster)."""
+    rendered as tasks on the scheduler at ``scheduler``, or on a LocalCluster). With
+    ``dates`` (two as-of dates), the index lists the cases whose band moved between them."""
     if engine == "dask":
         from .engines.dask_engine import write_portfolio_dask
 
-        return write_portfolio_dask(Path(folder), Path(output), generated_at, scheduler, say)
+        return write_portfolio_dask(Path(folder), Path(output), generated_at, scheduler, say,
+                                    dates)
     from .report.portfolio_report import write_portfolio
 
     return write_portfolio(Path(folder), Path(output), generated_at, jobs,
-                           progress or no_progress)
+                           progress or no_progress, dates=dates)
 
 
 def new_case(folder: str | os.PathLike[str], rubric: str | os.PathLike[str],

@@ -329,13 +329,15 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
     if is_universe(case_dir):
         if baseline is not None:
             raise click.UsageError("--baseline compares two versions of one case folder")
-        if dates:
-            raise click.UsageError("a universe's history is a dataset: scoring history "
-                                   "UNIVERSE --as-of DATES -o DIR")
+        if dates and len(dates) != 2:
+            raise click.UsageError("a universe's report compares two as-of dates (its band "
+                                   "migrations); a universe's history at more dates is a "
+                                   "dataset: scoring history UNIVERSE --as-of DATES -o DIR")
         if engine == "dask" and jobs is not None:
             raise click.UsageError("--jobs sets this process's workers; with --engine dask "
                                    "the Dask cluster renders the pages")
-        _report_universe(case_dir, output, generated_at, jobs, engine, scheduler)
+        _report_universe(case_dir, output, generated_at, jobs, engine, scheduler,
+                         (dates[0], dates[1]) if dates else None)
         return
     if engine == "dask":
         raise click.UsageError("--engine dask renders a universe folder (many cases); "
@@ -646,14 +648,15 @@ def _report_pdf(case_dir: Path, output: Path, generated_at: dt.datetime | None,
 
 
 def _report_universe(case_dir: Path, output: Path, generated_at: dt.datetime | None,
-                     jobs: int | None, engine: str, scheduler: str | None) -> None:
+                     jobs: int | None, engine: str, scheduler: str | None,
+                     dates: tuple[dt.date, dt.date] | None) -> None:
     from .api import write_universe_report
     from .progress import Bar
 
     bar = Bar("rendering")
     try:
         n = write_universe_report(case_dir, output, generated_at, jobs, bar, engine,
-                                  scheduler, lambda line: _say(line, err=True))
+                                  scheduler, lambda line: _say(line, err=True), dates)
     finally:
         bar.close()
     _say(f"wrote {esc(str(output / 'index.html'))} and {n} case pages in "

@@ -138,7 +138,8 @@ def _result(distributed: Any, futures: list[Any], k: int, what: str) -> Any:
 
 def write_portfolio_dask(folder: Path, output: Path, generated_at: dt.datetime | None,
                          scheduler: str | None = None,
-                         say: Callable[[str], None] | None = None) -> int:
+                         say: Callable[[str], None] | None = None,
+                         dates: tuple[dt.date, dt.date] | None = None) -> int:
     """The portfolio report of the universe in ``folder`` (``write_portfolio``), its parts
     scored and its case pages rendered as Dask tasks: the same files as in process. The
     workers write the pages, so they must see ``output`` at the same path."""
@@ -161,4 +162,4 @@ def write_portfolio_dask(folder: Path, output: Path, generated_at: dt.datetime |
                 futures[k] = None
 
         return write_portfolio(root, Path(output), generated_at, None, no_progress, scores,
-                               pages)
+                               pages, dates)

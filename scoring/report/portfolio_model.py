@@ -91,6 +91,22 @@ class BandChange:
 
 
 @dataclass(frozen=True)
+class Migration:
+    """A case whose band in one scenario moved between two as-of dates."""
+
+    id: str
+    href: str
+    entity: str
+    scenario: str
+    first_composite: str
+    first_band: str
+    last_composite: str
+    last_band: str
+    change: str
+    change_raw: str
+
+
+@dataclass(frozen=True)
 class GridCell:
     """One score of one case in the peer grid: the score (linked to its derivation on the
     case page), its band's tone (CSS class ``tone-N``) and the case's rank and percentile in
@@ -158,6 +174,8 @@ class PortfolioPage:
     peer_grids: tuple[PeerGrid, ...] = ()  # one per scenario, when cases name peer groups
     n_ungrouped: int = 0  # cases that name no peer group (not in the grid)
     band_tones: tuple[tuple[str, int], ...] = ()  # (band, its tone in the grid): the legend
+    migration_dates: tuple[str, str] | None = None  # the two as-of dates compared, if asked
+    migrations: tuple[Migration, ...] = ()  # cases whose band moved between them
 
 
 N_TONES = 5  # band colours of the peer grid, from the lowest band to the highest
@@ -276,9 +294,11 @@ def _peer_grid(stats: pd.DataFrame, scenario: str, rubric: Rubric) -> PeerGrid:
 
 def build_portfolio(scores: UniverseScores, title: str,
                     generated_at: dt.datetime | None = None,
-                    stats: pd.DataFrame | None = None) -> PortfolioPage:
+                    stats: pd.DataFrame | None = None,
+                    history: UniverseScores | None = None) -> PortfolioPage:
     """The index page of a scored universe (``stats``: its peer statistics, as
-    ``UniverseScores.peers`` returns them, when already computed)."""
+    ``UniverseScores.peers`` returns them, when already computed; ``history``: its scores at
+    two as-of dates, whose band migrations the page lists)."""
     summary = scores.summary
     rubric = next(iter(scores.rubrics.values()))
     scenarios = list(dict.fromkeys(summary["scenario"]))
@@ -306,4 +326,27 @@ def build_portfolio(scores: UniverseScores, title: str,
         _band_changes(summary, compared) if compared else (), rows, __version__,
         generated_at.isoformat() if generated_at else None, CHART_WIDTH, CHART_HEIGHT,
         grids, ungrouped, tuple(zip(bands, _tones(np.arange(len(bands)), len(bands)).tolist(),
-                                    strict=True)))
+                                    strict=True)),
+        *(_migrations(history.summary) if history is not None else (None, ())))
+
+
+def _migrations(summary: pd.DataFrame) -> tuple[tuple[str, str], tuple[Migration, ...]]:
+    """The first and last as-of dates of a universe's history (``summary`` with an ``as_of``
+    column) and the (case, scenario) rows whose band differs between them, in universe and
+    scenario order: one merge of the two dates' rows."""
+    dates = sorted(set(summary["as_of"].astype(str)))
+    first, last = dates[0], dates[-1]
+    when = summary["as_of"].astype(str)
+    keys = ["case", "scenario"]
+    both = summary.loc[when == first].merge(summary.loc[when == last], on=keys,
+                                            suffixes=("_a", "_z"), sort=False)
+    moved = both[both["band_a"] != both["band_z"]]
+    a = moved["composite_a"].to_numpy(dtype=float)
+    z = moved["composite_z"].to_numpy(dtype=float)
+    columns = (moved[c].astype(str).tolist() for c in ("case", "entity_z", "scenario",
+                                                        "band_a", "band_z"))
+    return (first, last), tuple(
+        Migration(case, case_href(case), entity, scenario, format_score(x), band_a,
+                  format_score(y), band_z, format_score(y - x, "delta"), repr(y - x))
+        for case, entity, scenario, band_a, band_z, x, y in zip(
+            *columns, a.tolist(), z.tolist(), strict=True))

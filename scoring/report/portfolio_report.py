@@ -170,11 +170,14 @@ PageWriter = Callable[[list[int], Path, RunInputs, dict[int, CasePeers]], None]
 
 def write_portfolio(root: Path, output: Path, generated_at: dt.datetime | None,
                     jobs: int | None, progress: Progress, scores: UniverseScores | None = None,
-                    write_pages: PageWriter | None = None) -> int:
+                    write_pages: PageWriter | None = None,
+                    dates: tuple[dt.date, dt.date] | None = None) -> int:
     """Score the universe in ``root`` (unless its ``scores`` are given), write its case
     pages (with ``jobs`` processes here, or by ``write_pages``: another engine's) and then
-    ``output/index.html``."""
+    ``output/index.html``; with ``dates``, the index lists the band migrations between
+    them (every case scored at both, docs/history.md)."""
     scores = score_universe(root) if scores is None else scores
+    history = score_universe(root, dates=dates) if dates is not None else None
     indices = list(scores.index.values())
     jobs = default_jobs(len(indices)) if jobs is None else jobs
     # Every target is checked before the first page is rendered, and again as it is written.
@@ -192,6 +195,7 @@ def write_portfolio(root: Path, output: Path, generated_at: dt.datetime | None,
         write_pages(indices, pages, scores.read, peers)
     title = f"Portfolio: {root.resolve().name}"
     write_atomic(output / "index.html", render_index(build_portfolio(scores, title,
-                                                                     generated_at, stats)),
+                                                                     generated_at, stats,
+                                                                     history)),
                  scores.read)
     return len(indices)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +15,7 @@ import scoring
 from scoring.analysis.history import case_history
 from scoring.cli import EXIT_INPUT, main
 from scoring.formats.history import BadDates, cadence, parse_dates
+from scoring.formats.universe import Universe
 
 from ..conftest import REPO, TinyCase, item
 
@@ -238,3 +240,31 @@ def test_a_relayed_citation_counts_once_its_relay_is_published(tiny: TinyCase) -
     e4 = h.results[1].frames.items.set_index(["scenario", "item"]).loc[("base", "E4")]
     assert (float(e4["reliability"]), str(e4["best_source"])) == (0.5, "S4")
     assert [r.factor_score("base", "b") for r in h.results] == pytest.approx([40.0, 160 / 3])
+
+
+def test_portfolio_band_migrations_between_two_dates(runner: CliRunner, tmp_path: Path) -> None:
+    """`scoring report UNIVERSE --as-of D1,D2`: the index lists each (case, scenario) whose
+    band differs between the dates, as each case's own history has it."""
+    universe = REPO / "examples" / "universe"
+    dates = (D(2025, 3, 1), D(2025, 6, 30))
+    out = tmp_path / "p"
+    res = runner.invoke(main, ["report", str(universe), "-o", str(out), "--as-of",
+                               "2025-03-01,2025-06-30"])
+    assert res.exit_code == 0, res.output
+    html = (out / "index.html").read_text(encoding="utf-8")
+    shown = re.findall(r'<tr><th scope="row"><a href="cases/([^"]+)\.html">[^<]*</a></th>'
+                       r'<td>[^<]*</td><td><code>([^<]+)</code></td><td class="n">[^<]*</td>'
+                       r'<td>([^<]*)</td><td class="n">[^<]*</td><td>([^<]*)</td>', html)
+    expected = []
+    u = Universe.open(universe)
+    assert len(u) == 4
+    for k in range(len(u)):
+        h = case_history(u.load(k), dates)
+        for sc in h.results[0].scenario_ids:
+            a, z = h.results[0].band(sc), h.results[1].band(sc)
+            if a != z:
+                expected.append((h.results[0].case.meta.id.split("@")[0], sc, a, z))
+    assert shown and sorted(shown) == sorted(expected)
+    res = runner.invoke(main, ["report", str(universe), "-o", str(tmp_path / "q"), "--as-of",
+                               "2025-03-01,2025-04-01,2025-06-30"])
+    assert res.exit_code == 2 and "compares two as-of dates" in res.output

@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/portfolio.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = '4e7dc54572e13ca265eef64815ed2799e001a819bbca5f101089bf2aa178e604'
+FINGERPRINT = 'cdf2d7843fd24bd5c40dc9a3972b793a3e2f71096196e37f23924691f8216578'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'portfolio.html'
 
@@ -196,6 +196,56 @@ def root(context, missing=missing):
         pass
         yield '<h2 id="band-changes-h">Band changes</h2>\n<p>The universe has no <code>bear</code> scenario to compare with <code>base</code>.</p>\n'
     yield '</section>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'migration_dates'):
+        pass
+        yield '<section id="migrations" aria-labelledby="migrations-h">\n<h2 id="migrations-h">Band migrations from '
+        yield escape(environment.getitem(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'migration_dates'), 0))
+        yield ' to '
+        yield escape(environment.getitem(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'migration_dates'), 1))
+        yield ' ('
+        yield escape(t_1(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'migrations')))
+        yield ')</h2>\n<p>Each case scored at both dates with only what had been observed by then (<code>scoring history CASE --as-of '
+        yield escape(environment.getitem(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'migration_dates'), 0))
+        yield ','
+        yield escape(environment.getitem(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'migration_dates'), 1))
+        yield '</code> derives each number); the rows are the cases and scenarios whose band moved.</p>\n'
+        if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'migrations'):
+            pass
+            yield '<div class="wrap"><table class="sortable">\n<thead><tr><th scope="col">Case</th><th scope="col">Entity</th><th scope="col">Scenario</th><th scope="col">'
+            yield escape(environment.getitem(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'migration_dates'), 0))
+            yield '</th><th scope="col">band</th><th scope="col">'
+            yield escape(environment.getitem(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'migration_dates'), 1))
+            yield '</th><th scope="col">band</th><th scope="col">Change</th></tr></thead>\n<tbody>\n'
+            for l_1_m in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'migrations'):
+                _loop_vars = {}
+                pass
+                yield '<tr><th scope="row"><a href="'
+                yield escape(environment.getattr(l_1_m, 'href'))
+                yield '">'
+                yield escape(environment.getattr(l_1_m, 'id'))
+                yield '</a></th><td>'
+                yield escape(environment.getattr(l_1_m, 'entity'))
+                yield '</td><td><code>'
+                yield escape(environment.getattr(l_1_m, 'scenario'))
+                yield '</code></td><td class="n">'
+                yield escape(environment.getattr(l_1_m, 'first_composite'))
+                yield '</td><td>'
+                yield escape(environment.getattr(l_1_m, 'first_band'))
+                yield '</td><td class="n">'
+                yield escape(environment.getattr(l_1_m, 'last_composite'))
+                yield '</td><td>'
+                yield escape(environment.getattr(l_1_m, 'last_band'))
+                yield '</td><td class="n" data-v="'
+                yield escape(environment.getattr(l_1_m, 'change_raw'))
+                yield '">'
+                yield escape(environment.getattr(l_1_m, 'change'))
+                yield '</td></tr>\n'
+            l_1_m = missing
+            yield '</tbody>\n</table></div>'
+        else:
+            pass
+            yield '<p>No case moved band between the two dates.</p>'
+        yield '</section>\n'
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'peer_grids'):
         pass
         yield '<section id="peers" aria-labelledby="peers-h">\n<h2 id="peers-h">Peers</h2>\n<p class="panel">Each case among the cases of its peer group, per scenario: the composite and each factor score (a link to its derivation on the case page), tinted by the band it falls in, with the case\'s rank in its group (1 = the highest risk; ties share the best rank) and its percentile (the share of the group at or below it), each a link to its derivation; the last row of a group is its median.'
@@ -234,7 +284,7 @@ def root(context, missing=missing):
             yield '</code>: '
             yield escape(t_1(environment.getattr(l_1_g, 'groups')))
             yield ' peer group'
-            yield escape(('s' if (t_1(environment.getattr(l_1_g, 'groups')) != 1) else cond_expr_undefined("the inline if-expression on line 59 in 'portfolio.html' evaluated to false and no else section was defined.")))
+            yield escape(('s' if (t_1(environment.getattr(l_1_g, 'groups')) != 1) else cond_expr_undefined("the inline if-expression on line 69 in 'portfolio.html' evaluated to false and no else section was defined.")))
             yield '</summary>\n<div class="wrap"><table class="grid">\n<caption>Peer grid, <code>'
             yield escape(environment.getattr(l_1_g, 'scenario'))
             yield '</code></caption>\n<thead><tr><th scope="col">Case</th><th scope="col">Entity</th>'
@@ -256,7 +306,7 @@ def root(context, missing=missing):
                 yield ' ('
                 yield escape(t_1(environment.getattr(l_2_grp, 'rows')))
                 yield ' case'
-                yield escape(('s' if (t_1(environment.getattr(l_2_grp, 'rows')) != 1) else cond_expr_undefined("the inline if-expression on line 64 in 'portfolio.html' evaluated to false and no else section was defined.")))
+                yield escape(('s' if (t_1(environment.getattr(l_2_grp, 'rows')) != 1) else cond_expr_undefined("the inline if-expression on line 74 in 'portfolio.html' evaluated to false and no else section was defined.")))
                 yield ')</th></tr>\n'
                 for l_3_r in environment.getattr(l_2_grp, 'rows'):
                     _loop_vars = {}
@@ -382,4 +432,4 @@ def root(context, missing=missing):
     yield '</script>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '2=19&5=26&6=28&11=55&22=59&24=67&30=83&31=87&32=89&33=99&34=107&35=126&37=144&42=154&43=157&44=161&45=164&47=166&55=197&57=200&58=210&59=221&61=237&62=239&63=247&64=251&65=259&66=302&72=324&75=326&77=334&83=369&86=379'
+debug_info = '2=19&5=26&6=28&11=55&22=59&24=67&30=83&31=87&32=89&33=99&34=107&35=126&37=144&42=154&43=157&44=161&45=164&47=166&55=197&56=200&57=206&58=210&59=213&61=217&65=247&67=250&68=260&69=271&71=287&72=289&73=297&74=301&75=309&76=352&82=374&85=376&87=384&93=419&96=429'
