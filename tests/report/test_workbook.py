@@ -24,6 +24,7 @@ from scoring.cli import main
 from scoring.formats.loader import load_case
 from tests.conftest import META, REPO
 
+pytest.importorskip("xlsxwriter")
 formulas = pytest.importorskip("formulas")
 openpyxl = pytest.importorskip("openpyxl")
 from scoring.report.workbook import render_workbook  # noqa: E402
