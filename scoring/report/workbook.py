@@ -495,7 +495,7 @@ class Workbook:
         if ind in self.other_mapping:
             return None
         keys, scores = self.category_span
-        return f'=INDEX({scores},MATCH("{ind}|"&{r["value"]},{keys},0))'
+        return f'=INDEX({scores},MATCH({r["indicator"]}&"|"&{r["value"]},{keys},0))'
 
     # ------------------------------------------------------------------ calculation: factors
     FACTORS = ["trace id", "scenario", "factor", "change", "weight", "n_items", "total_weight",

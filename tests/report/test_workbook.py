@@ -385,3 +385,11 @@ def test_an_input_is_never_overwritten(tmp_path: Path) -> None:
                                     str(folder / "evidence.yaml")])
     assert res.exit_code == 1
     assert (folder / "evidence.yaml").read_bytes() == before
+
+
+def test_the_command_is_one_api_call(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr("scoring.api.write_workbook", lambda *args: calls.append(args))
+    res = CliRunner().invoke(main, ["export", str(META), "-o", str(tmp_path / "m.xlsx")])
+    assert res.exit_code == 0, res.output
+    assert calls == [(META, tmp_path / "m.xlsx")]
