@@ -109,6 +109,22 @@ def write_tearsheet(folder: str | os.PathLike[str], output: str | os.PathLike[st
     return result
 
 
+def write_workbook(folder: str | os.PathLike[str], output: str | os.PathLike[str]) -> Result:
+    """Score the case in ``folder`` and write its recomputable workbook (docs/workbook.md) to
+    ``output`` atomically: inputs as cells, the method as live formulas over them. Needs
+    XlsxWriter (the ``xlsx`` extra): without it, a ScoringError says how to install it,
+    before any work; a case the workbook cannot show yet is a ScoringError too."""
+    from .report.workbook import check_supported, render_workbook, require_xlsxwriter
+
+    require_xlsxwriter()
+    result = score(load_case(folder), analyses=False)
+    check_supported(result)
+    read = result.case.read
+    guard(Path(output), "file", read)  # before the work, and again when writing
+    write_atomic(Path(output), render_workbook(result), read)
+    return result
+
+
 def verify_folder(folder: str | os.PathLike[str], snapshots: list[Path]) -> Verification:
     """Check the snapshots and excerpts of the case in ``folder``; ``snapshots`` are folders
     of source documents, each of which must exist."""

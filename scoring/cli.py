@@ -397,6 +397,30 @@ def history(case_dir: Path, as_of: str | None, start: dt.datetime | None,
 
 @main.command()
 @case_arg
+@click.option("--format", "fmt", type=click.Choice(["xlsx"]), default="xlsx", show_default=True,
+              help="xlsx: a workbook whose numbers are live formulas over its input cells "
+                   "(needs the xlsx extra: pip install 'rubric-risk-scoring[xlsx]').")
+@click.option("-o", "--output", type=_Path(path_type=Path), required=True,
+              help="The workbook to write (atomically; never an input of the case).")
+@handled
+def export(case_dir: Path, fmt: str, output: Path) -> None:
+    """Write a workbook a reviewer can recompute: the rubric, sources, evidence and changes
+    as input cells, every step of the method as a formula over them, and a trace id beside
+    each number (docs/workbook.md)."""
+    from .api import write_workbook
+    from .formats.universe import is_universe
+
+    if is_universe(case_dir):
+        raise click.UsageError("export writes the workbook of one case folder")
+    if output.is_dir():
+        raise click.BadParameter(f"{esc(str(output))} is a folder; give the workbook file to "
+                                 "write", param_hint="'-o' / '--output'")
+    write_workbook(case_dir, output)
+    _say(f"wrote {esc(str(output))}", err=True)
+
+
+@main.command()
+@case_arg
 @click.option("--snapshots", "snapshots", multiple=True,
               type=_Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of source documents to look in after the case folder "

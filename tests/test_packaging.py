@@ -51,7 +51,7 @@ def test_wheel_metadata(wheel: zipfile.ZipFile) -> None:
     urls = dict(u.split(", ", 1) for u in meta.get_all("Project-URL"))
     assert set(urls) == {"Homepage", "Documentation", "Source", "Issues", "Changelog"}
     assert sorted(meta.get_all("Provides-Extra")) == ["bench", "browser", "dask", "dev", "pdf",
-                                                      "test"]
+                                                      "test", "xlsx"]
     assert meta["Description-Content-Type"] == "text/markdown"
 
 
