@@ -109,12 +109,32 @@ def transcript(fence: Fence) -> list[str]:
     return out
 
 
+# A command that needs an optional extra, and a module of that extra: with only the `test`
+# extra installed (README's test command) such a command cannot run, and is not run; CI
+# installs every extra (`dev`), so there it is.
+EXTRAS = ((re.compile(r"--format pdf"), "weasyprint"), (re.compile(r"^scoring export "), "xlsxwriter"),
+          (re.compile(r"--engine dask"), "distributed"))
+
+
+def missing_extra(command: str) -> str | None:
+    """The module an optional extra the command needs provides, when it cannot be imported."""
+    import importlib
+
+    for pattern, module in EXTRAS:
+        if pattern.search(command):
+            try:
+                importlib.import_module(module)
+            except (ImportError, OSError):  # WeasyPrint without Pango raises OSError
+                return module
+    return None
+
+
 def commands(fence: Fence) -> None:
     for line in fence.lines:
         command = line.split("  #")[0].strip()
         if not command or command.startswith("#"):
             continue
-        if command.startswith(SETUP):
+        if command.startswith(SETUP) or missing_extra(command):
             continue
         if m := re.match(r"^eval \"\$\(_SCORING_COMPLETE=(\w+)_source scoring\)\"$|"
                          r"^_SCORING_COMPLETE=(\w+)_source scoring \| source$", command):
