@@ -15,8 +15,10 @@ whatever the order, and a change that moves nothing gets 0.
 
 Every subset is scored by the method itself, in one pass: each is a pseudo-scenario of the
 case (``2^k`` of them), built and scored by ``build_tables`` and ``score_tables`` as any
-scenario is. The cost is ``2^k`` scenario scorings; a scenario of more than ``MAX_CHANGES``
-changes is not attributed (its records say so).
+scenario is. Subset ``m`` is built from subset ``m`` without its highest bit (its last
+change in order), one change applied to that one's rows (``share_prefixes``). The cost is
+``2^k`` scenario scorings; a scenario of more than ``MAX_CHANGES`` changes is not
+attributed (its records say so).
 """
 
 from __future__ import annotations
@@ -66,7 +68,8 @@ def attribute(case: Case) -> dict[str, Attribution | None]:
                 overrides=list(sc.overrides) if sc.overrides and mask >> (k - 1) & 1 else []))
     if not plan:
         return out
-    frames = score_tables(build_tables(replace(case, scenarios=tuple(pseudo)), lean=True))
+    frames = score_tables(build_tables(replace(case, scenarios=tuple(pseudo)), lean=True,
+                                       share_prefixes=True))
     final = dict(zip(frames.scenarios["scenario"].astype(str),
                      frames.scenarios["composite"].to_numpy(dtype=float), strict=True))
     for sc, players in plan:

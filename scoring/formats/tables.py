@@ -80,12 +80,16 @@ Cols = dict[str, np.ndarray]  # rows as columns (numpy arrays of one length)
 METHOD_COLUMNS = ("confidence", "reliability", "age_days", "assumption")
 
 
-def build_tables(cases: CaseSet | Case, lean: bool = False) -> Tables:
+def build_tables(cases: CaseSet | Case, lean: bool = False,
+                 share_prefixes: bool = False) -> Tables:
     """The tables of cases that share a rubric (a single case is a universe of one): the base
     rows, then each scenario's rows, every change applied to the rows of every case that has
     the scenario at once. Rows of one case, scenario and factor keep the order of the
     evidence, whatever the number of cases. ``lean``: item rows hold only what the method
-    reads (``METHOD_COLUMNS`` and ``score``), for scores of many cases without their trace."""
+    reads (``METHOD_COLUMNS`` and ``score``), for scores of many cases without their trace.
+    ``share_prefixes`` (with ``lean``): a scenario whose changes, all but its last, are (the
+    very objects of) an earlier scenario's gets that scenario's rows with its last change
+    applied, not all of its changes again: the subsets of an attribution, built in order."""
     cs = cases if isinstance(cases, CaseSet) else cases.as_set()
     rubric, ev = cs.rubric, cs.evidence
     ids = [m.id for m in cs.metas]
@@ -125,13 +129,19 @@ def build_tables(cases: CaseSet | Case, lean: bool = False) -> Tables:
     weights: list[tuple[np.ndarray, int, str, dict[str, tuple[float, str | None]]]] = [
         (np.arange(n, dtype=np.int64), 0, BASE, rubric_weights)]
     drops: list[Cols] = []
+    code_of = {BASE: 0}
     for codes, scenarios in groups:
         rows_of = _take(base, np.isin(base["case"], codes))
+        done: dict[tuple[int, ...], tuple[Scenario, Overlaid]] = {}
         for rank, sc in enumerate(scenarios, start=1):
-            if sc.id not in scenario_ids:
+            if sc.id not in code_of:
+                code_of[sc.id] = len(scenario_ids)
                 scenario_ids.append(sc.id)
-            rows, w, gone = overlay(rows_of, sc, scenario_ids.index(sc.id), rubric, codes,
-                                    as_of)
+            start = done.get(tuple(map(id, sc.changes[:-1]))) if lean and share_prefixes \
+                and sc.changes else None
+            rows, w, gone = overlay(rows_of, sc, code_of[sc.id], rubric, codes, as_of, start)
+            if lean and share_prefixes:
+                done[tuple(map(id, sc.changes))] = (sc, (rows, w, gone))
             parts.append(rows)
             weights.append((codes, rank, sc.id, w))
             drops += gone
@@ -215,19 +225,35 @@ def _groups(cs: CaseSet) -> list[tuple[np.ndarray, tuple[Scenario, ...]]]:
     return [(np.asarray(codes, dtype=np.int64), lists[key]) for key, codes in by_key.items()]
 
 
+# A scenario's rows, its factor weights (and the change that set each), the items it dropped.
+Overlaid = tuple[Cols, dict[str, tuple[float, str | None]], list[Cols]]
+
+
 def overlay(base: Cols, sc: Scenario, code: int, rubric: Rubric, codes: np.ndarray,
-            as_of: np.ndarray) -> tuple[Cols, dict[str, tuple[float, str | None]],
-                                         list[Cols]]:
+            as_of: np.ndarray, start: tuple[Scenario, Overlaid] | None = None) -> Overlaid:
     """The rows of scenario ``sc`` (scenario code ``code``) for the cases ``codes``: ``base``
     (their base rows) with its changes applied in order, each to every case at once; its
-    factor weights (and the change that set each); the items it dropped."""
+    factor weights (and the change that set each); the items it dropped. ``start``: an
+    earlier scenario whose changes are ``sc``'s first ones, and its result: only the rest
+    are applied to it (a change applies to the rows the changes before it left), its
+    changes' ids named as ``sc``'s. Lean rows only (they carry no change tags)."""
     rows = dict(base)
-    rows["scenario"] = np.full(len(base["case"]), code, dtype=np.int64)
     weights: dict[str, tuple[float, str | None]] = {
         f.id: (float(f.weight), None) for f in rubric.factors}
     factor_ids = [f.id for f in rubric.factors]
     drops: list[Cols] = []
-    for i, ch in enumerate(sc.changes):
+    first = 0
+    if start is not None:
+        prior, (rows, w0, d0) = start
+        assert "value_changes" not in rows
+        first = len(prior.changes)
+        names = {change_id(prior.id, i): change_id(sc.id, i) for i in range(first)}
+        rows = dict(rows)
+        weights = {f: (v, None if c is None else names[c]) for f, (v, c) in w0.items()}
+        drops = [{**d, "scenario": _repeat_obj(sc.id, len(d["case"])),
+                  "change": np.asarray([names[c] for c in d["change"]], dtype=object)}
+                 for d in d0]
+    for i, ch in enumerate(sc.changes[first:], start=first):
         cid = change_id(sc.id, i)
         if isinstance(ch, SetWeight):
             weights[ch.factor] = (float(ch.weight), cid)
@@ -263,6 +289,7 @@ def overlay(base: Cols, sc: Scenario, code: int, rubric: Rubric, codes: np.ndarr
             for r in np.flatnonzero(hit).tolist():  # one row per case: the item is named once
                 tags[r] = (*tags[r], cid)
             rows[column] = tags
+    rows["scenario"] = np.full(len(rows["case"]), code, dtype=np.int64)
     return rows, weights, drops
 
 
@@ -305,12 +332,13 @@ def _weights(weights: list[tuple[np.ndarray, int, str, dict[str, tuple[float, st
     order (base first)."""
     factors = [f.id for f in rubric.factors]
     n_f = len(factors)
+    code_of = {sid: k for k, sid in enumerate(scenario_ids)}
     case, rank, scen, value, change = [], [], [], [], []
     for codes, r, sid, w in weights:
         k = len(codes)
         case.append(np.repeat(codes, n_f))
         rank.append(np.full(k * n_f, r))
-        scen.append(np.full(k * n_f, scenario_ids.index(sid)))
+        scen.append(np.full(k * n_f, code_of[sid]))
         value.append(np.tile([w[f][0] for f in factors], k))
         change.append(np.tile(np.asarray([w[f][1] for f in factors], dtype=object), k))
     c, ranks = np.concatenate(case), np.concatenate(rank)

@@ -73,3 +73,31 @@ def test_too_many_changes_are_not_attributed(tiny: TinyCase, tmp_path: Path,
     r = tiny.score()
     assert r.attributions["bear"] is None
     assert "bear/attribution/1" not in r.trace
+
+
+def test_subsets_built_from_their_prefixes_are_the_subsets_built_whole() -> None:
+    """``share_prefixes``: each subset of bear's 11 changes (drops, an assumption, weights,
+    values, confidences) built from the subset without its last change gives the very rows,
+    weights, drops and scores of the subset built from base with all its changes."""
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from scoring.formats.models import Scenario
+    from scoring.formats.tables import build_tables, score_tables
+
+    case = scoring.load_case(META)
+    bear = next(s for s in case.scenarios if s.id == "bear")
+    k = len(bear.changes)
+    pseudo = tuple(Scenario.model_construct(
+        id=f"bear~{m}", name=bear.name, narrative=bear.narrative,
+        changes=[ch for i, ch in enumerate(bear.changes) if m >> i & 1], overrides=[])
+        for m in range(2 ** k))
+    many = replace(case, scenarios=pseudo)
+    whole = build_tables(many, lean=True)
+    shared = build_tables(many, lean=True, share_prefixes=True)
+    pd.testing.assert_frame_equal(whole.items, shared.items)
+    pd.testing.assert_frame_equal(whole.weights, shared.weights)
+    pd.testing.assert_frame_equal(whole.drops, shared.drops)
+    assert len(shared.drops) > 0 and shared.weights["weight_change"].notna().any()
+    pd.testing.assert_frame_equal(score_tables(whole).scenarios, score_tables(shared).scenarios)
