@@ -333,24 +333,25 @@ def _weights(weights: list[tuple[np.ndarray, int, str, dict[str, tuple[float, st
     factors = [f.id for f in rubric.factors]
     n_f = len(factors)
     code_of = {sid: k for k, sid in enumerate(scenario_ids)}
-    case, rank, scen, value, change = [], [], [], [], []
-    for codes, r, sid, w in weights:
-        k = len(codes)
-        case.append(np.repeat(codes, n_f))
-        rank.append(np.full(k * n_f, r))
-        scen.append(np.full(k * n_f, code_of[sid]))
-        value.append(np.tile([w[f][0] for f in factors], k))
-        change.append(np.tile(np.asarray([w[f][1] for f in factors], dtype=object), k))
-    c, ranks = np.concatenate(case), np.concatenate(rank)
-    order = np.lexsort((np.tile(np.arange(n_f), len(c) // n_f), ranks, c))
+    # one entry per (cases, scenario): its cases' rows are its factors' weights, repeated
+    sizes = np.array([len(codes) for codes, _, _, _ in weights], dtype=np.int64) * n_f
+    c = np.repeat(np.concatenate([codes for codes, _, _, _ in weights]), n_f)
+    ranks = np.repeat(np.array([r for _, r, _, _ in weights], dtype=np.int64), sizes)
+    scen = np.repeat(np.array([code_of[sid] for _, _, sid, _ in weights], dtype=np.int64),
+                     sizes)
+    per_case = sizes // n_f
+    value = np.repeat(np.array([[w[f][0] for f in factors] for _, _, _, w in weights],
+                               dtype=float).reshape(-1, n_f), per_case, axis=0).ravel()
+    change = np.repeat(np.array([[w[f][1] for f in factors] for _, _, _, w in weights],
+                                dtype=object).reshape(-1, n_f), per_case, axis=0).ravel()
+    factor = np.tile(np.arange(n_f), len(c) // n_f)
+    order = np.lexsort((factor, ranks, c))
     return pd.DataFrame({
         "case": _categorical(c[order], categories=ids),
-        "scenario": _categorical(np.concatenate(scen)[order],
-                                              categories=scenario_ids),
-        "factor": _categorical(np.tile(np.arange(n_f), len(c) // n_f)[order],
-                                            categories=factors),
-        "weight": np.concatenate(value)[order].astype(float),
-        "weight_change": pd.Series(np.concatenate(change)[order], dtype=object),
+        "scenario": _categorical(scen[order], categories=scenario_ids),
+        "factor": _categorical(factor[order], categories=factors),
+        "weight": value[order],
+        "weight_change": pd.Series(change[order], dtype=object),
     })
 
 
