@@ -83,7 +83,7 @@ def cells(trace: Mapping[str, TraceRecord], ids: Sequence[str | None],
           ref: Callable[[str], Num | Link]) -> tuple[Cell | None, ...]:
     """The cells of one quantity across scenarios (``ids``: its trace id in each scenario, or
     None where it has none). Adjacent scenarios whose records agree (value, expression, the
-    inputs shown as links and the assumed flag) share one cell. ``local(scenario_id, input)``
+    inputs shown as links and the assumed flag) share one cell. ``local(record_id, input)``
     says whether an input is shown by the table itself (no link needed)."""
     out: list[Cell | None] = []
     last_key: object = None
