@@ -381,6 +381,8 @@ class _Builder:
         self.trace = result.trace
         self.case = result.case
         self.sids = result.scenario_ids
+        # what the evidence table shows of each scenario: its items' and factors' numbers
+        self._shown = {sc: (f"{sc}/item/", f"{sc}/factor/") for sc in self.sids}
         # A number is shown in its table and linked from every derivation that uses it: its
         # Num is made once.
         self._nums: dict[str, Num] = {}
@@ -670,11 +672,12 @@ class _Builder:
                 change = drops.get((sc, item))
                 per.append(self._link(change) if change else None)
 
+        shown = self._shown
+
         def local(rid: str, i: str) -> bool:
             """The evidence table shows the items' and the factors' numbers."""
-            sc = rid.partition("/")[0]
-            return (i == origin or i.startswith((f"{sc}/item/", f"{sc}/factor/"))
-                    or i == f"{sc}/indicated_composite")
+            sc = rid[:rid.index("/")]
+            return i == origin or i.startswith(shown[sc]) or i == f"{sc}/indicated_composite"
 
         quantities = []
         for q, label in (*ITEM_QUANTITIES, ("at_stake", "points at stake")):
