@@ -46,16 +46,30 @@ class Simulation:
 
 class DrawBuffer:
     """Memory the normal draws are written into, reused from one simulation to the next:
-    mapping fresh memory for a (draws × items) block costs about a third of drawing it."""
+    mapping fresh memory for a (draws × items) block costs about a third of drawing it.
+    It remembers what it holds: the scenarios of a case with as many items draw the very
+    same numbers (the same seed, the same shape), drawn once."""
 
     def __init__(self) -> None:
         self._values = np.empty(0)
+        self._holds: tuple[int, int, int] | None = None  # (seed, rows, columns) drawn first
 
     def take(self, rows: int, columns: int) -> np.ndarray:
         """A (rows × columns) C-contiguous float64 array (its contents are whatever was
         there)."""
+        self._holds = None
         if self._values.size < rows * columns:
             self._values = np.empty(rows * columns)
+        return self._values[:rows * columns].reshape(rows, columns)
+
+    def first_normals(self, seed: int, rows: int, columns: int) -> np.ndarray:
+        """The first (rows × columns) standard normals of a generator seeded with ``seed``
+        (``default_rng(seed).standard_normal((rows, columns))``): drawn, or held from the
+        last call that drew the same. Read only."""
+        if self._holds != (seed, rows, columns):
+            out = self.take(rows, columns)
+            np.random.default_rng(seed).standard_normal((rows, columns), out=out)
+            self._holds = (seed, rows, columns)
         return self._values[:rows * columns].reshape(rows, columns)
 
 
@@ -124,16 +138,24 @@ def simulate(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame, scenari
     # to the case, not to draws × items; the generator yields the same numbers in the same
     # order as one (draws × items) call would.
     block = max(1, min(draws, BLOCK_VALUES // max(1, len(r0))))
-    normal = (buffer or DrawBuffer()).take(block, len(r0))
+    buffer = buffer or DrawBuffer()
     # (draws × factors) with each factor's draws contiguous, as the steps read them
     scores = np.empty((len(order), draws)).T
     included = np.empty((len(order), draws), dtype=bool).T
-    for start in range(0, draws, block):
-        n = min(block, draws - start)
-        z = rng.standard_normal((n, len(r0)), out=normal[:n])
-        part = factor_scores(*_sums(z, r0, sd, lo, hi, w, members, live), aggregation,
-                             impute)
-        scores[start:start + n], included[start:start + n] = part[0], part[3]
+    if block == draws and not weight_ranges:
+        # one block, and the generator is not read again: the numbers another scenario of as
+        # many items drew already (the same seed) are these
+        z = buffer.first_normals(seed, draws, len(r0))
+        part = factor_scores(*_sums(z, r0, sd, lo, hi, w, members, live), aggregation, impute)
+        scores[:], included[:] = part[0], part[3]
+    else:
+        normal = buffer.take(block, len(r0))
+        for start in range(0, draws, block):
+            n = min(block, draws - start)
+            z = rng.standard_normal((n, len(r0)), out=normal[:n])
+            part = factor_scores(*_sums(z, r0, sd, lo, hi, w, members, live), aggregation,
+                                 impute)
+            scores[start:start + n], included[start:start + n] = part[0], part[3]
     weight = dict(zip(_column(factors, "factor")[fac],
                       factors["weight"].to_numpy(dtype=float)[fac], strict=True))
     weights = np.empty((len(order), draws)).T

@@ -120,6 +120,32 @@ def test_simulation_in_blocks_draws_the_same_numbers(monkeypatch: pytest.MonkeyP
     assert blocked == whole
 
 
+def test_scenarios_of_as_many_items_share_their_draws() -> None:
+    """The scenarios of a case draw from the same seed: where two have as many items the
+    normals are the same numbers, drawn once (DrawBuffer.first_normals). Each scenario
+    simulated alone, with memory of its own, gives what the shared run gave; a buffer
+    overwritten in between (take) draws again."""
+    import numpy as np
+
+    import scoring
+    from scoring.analysis.uncertainty import DEFAULT_SEED, DrawBuffer, simulate
+
+    from ..conftest import META
+
+    r = scoring.score(scoring.load_case(META))
+    items, factors = r.frames.items, r.frames.factors
+    counts = {sc: int((items["scenario"] == sc).sum()) for sc in r.scenario_ids}
+    assert len(set(counts.values())) < len(counts)  # two scenarios of as many items share
+    for sc in r.scenario_ids:
+        alone = simulate(r.case.rubric, items, factors, sc, buffer=DrawBuffer())
+        assert alone == r.simulations[sc], sc
+    b = DrawBuffer()
+    first = b.first_normals(DEFAULT_SEED, 4, 3).copy()
+    assert np.array_equal(first, np.random.default_rng(DEFAULT_SEED).standard_normal((4, 3)))
+    b.take(4, 3)[:] = 0.0
+    assert np.array_equal(b.first_normals(DEFAULT_SEED, 4, 3), first)
+
+
 @pytest.mark.parametrize(("aggregation", "expected"), [
     # risk values 70, 90, 90, 40 and a weightless 99: leaving out one 90 leaves the other
     ("max", [90.0, 90.0, 90.0, 90.0, 90.0]),
