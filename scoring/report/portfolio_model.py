@@ -257,26 +257,31 @@ def _peer_grid(stats: pd.DataFrame, scenario: str, rubric: Rubric) -> PeerGrid:
         idx = band_index(np.nan_to_num(x), rubric)
         tone_of[f.id] = _tones(idx, n_bands)
         band_of[f.id] = [bands[int(k)] for k in idx]
+    # the columns the cells show, read once; each group's rows by position
+    case_ids = [str(c) for c in rows["case"]]
+    entities = [str(e) for e in rows["entity"]]
+    column = {(what, score): rows[peer_column(what, score)].to_numpy()
+              for what in ("rank", "n", "percentile") for score in scores}
+    value_of = {score: rows[score].to_numpy(dtype=float) for score in scores}
     groups = []
     for name, g in rows.groupby(GROUP, sort=True):
-        at = [int(rows.index.get_loc(i)) for i in g.index]  # type: ignore[arg-type]
         grid_rows = []
-        for pos, (_, r) in zip(at, g.iterrows(), strict=True):
-            href = case_href(str(r["case"]))
+        for pos in rows.index.get_indexer(g.index).tolist():
+            href = case_href(case_ids[pos])
             cells: list[GridCell | None] = []
             for score, head, mine in zip(scores, heads, own, strict=True):
-                value = float(r[score])
+                value = float(value_of[score][pos])
                 if np.isnan(value):
                     cells.append(None)
                     continue
-                rank, n = r[peer_column("rank", score)], r[peer_column("n", score)]
-                pct = float(r[peer_column("percentile", score)])
+                rank, n = column[("rank", score)][pos], column[("n", score)][pos]
+                pct = float(column[("percentile", score)][pos])
                 base = f"{href}#{scenario}/peer/{head}"
                 cells.append(GridCell(
                     format_score(value), repr(value), f"{href}#{mine}", band_of[score][pos],
                     int(tone_of[score][pos]), f"{int(rank)}/{int(n)}", f"{base}/rank",
                     format_score(pct, "percent"), repr(pct), f"{base}/percentile"))
-            grid_rows.append(GridRow(str(r["case"]), href, str(r["entity"]), tuple(cells)))
+            grid_rows.append(GridRow(case_ids[pos], href, entities[pos], tuple(cells)))
         medians: list[GridMedian | None] = []
         for score, head in zip(scores, heads, strict=True):
             has = g[g[score].notna()]
