@@ -10,15 +10,14 @@ socket). No option overrides the guard.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import functools
 import json
 import os
+import secrets
 import signal
 import stat
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -202,16 +201,19 @@ def make_folder(path: Path, inputs: RunInputs) -> None:
         raise OutputError(f"{path}: cannot write: {reason(exc)}") from None
 
 
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM while the temporary file is created and recorded, so that an
-    interruption cannot fall between the two and leave it behind."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+def _create(path: str) -> int:
+    """Make the file ``path`` (it must not exist: never someone else's) with the mode a plain
+    open() gives (the umask applies), for writing; its descriptor."""
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+
+
+def _fresh(folder: Path, name: str, suffix: str) -> str:
+    """A path for a temporary file or folder next to ``name`` in ``folder``, not yet made.
+    Callers record it before they make it: an interruption at any point then leaves nothing
+    their clean-up cannot find. (Blocking SIGTERM while it is made would not do: the mask is
+    the thread's, another thread of the process may take the signal, and this one then runs
+    the handler between the making and the recording.)"""
+    return str(folder / f".{name}.{secrets.token_hex(8)}{suffix}")
 
 
 class Interrupted(BaseException):
@@ -261,12 +263,8 @@ def write_atomic(path: Path, text: str | bytes | Iterable[str], inputs: RunInput
     fd = -1
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with _signals_held():
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        # mkstemp creates the file 0600; give it the mode a plain open() would have.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
+        tmp = _fresh(folder, path.name, ".tmp")
+        fd = _create(tmp)
         if isinstance(text, str | bytes):
             _write_all(fd, text.encode("utf-8") if isinstance(text, str) else text)
         else:
@@ -333,14 +331,14 @@ def write_folder(path: Path, fill: Callable[[Path], RunInputs], inputs: RunInput
     old: str | None = None
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        with _signals_held():
-            tmp = tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+        tmp = _fresh(parent, path.name, ".tmp")
+        os.mkdir(tmp, 0o700)
         read = fill(Path(tmp))
         check(inputs + read)
         if path.is_dir():
-            with _signals_held():
-                old = tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=parent)
-                os.rename(path, Path(old) / "x")
+            old = _fresh(parent, path.name, ".old")
+            os.mkdir(old, 0o700)
+            os.rename(path, Path(old) / "x")
         os.chmod(tmp, 0o777 & ~_umask())
         os.rename(tmp, path)
         tmp = None

@@ -72,7 +72,7 @@ def test_a_folder_that_refuses_files(case: Path, runner: CliRunner, code: int, r
     def refuse(*_: object, **__: object) -> None:
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr("scoring.output.tempfile.mkstemp", refuse)
+    monkeypatch.setattr("scoring.output._create", refuse)
     res = runner.invoke(main, ["score", "case", "--format", "json", "-o", "out/r.html"])
     assert (res.exit_code, res.stderr) == (EXIT_FAILED, f"Error: out/r.html: cannot write: "
                                                         f"{reason} (see docs/errors.md#output-error)\n")
