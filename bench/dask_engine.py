@@ -5,7 +5,7 @@ and peak memory (RSS) of the command and of each Dask worker. Prints the figures
 Run: python bench/dask_engine.py [--cases 100000] [--items 50] [--per-part 5000]
          [--out /tmp/scoring-dask] [--runs 3] [--engines in-process,dask] [--keep]
 Writes OUT/universe (synthetic, its tables partitioned Parquet datasets of PER_PART cases a
-partition, scoring.formats.synthetic.write_partitioned), then times
+partition, scoring.desk.synthetic.write_partitioned), then times
 ``scoring score OUT/universe --format parquet -o OUT/scores-ENGINE`` (a scores dataset) in
 fresh processes, sampling the RSS of the command and of every process it starts (the Dask
 workers of its LocalCluster: one per core, one thread each) every 50 ms. The outputs of the
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import psutil
 
-from scoring.formats.synthetic import write_partitioned
+from scoring.desk.synthetic import write_partitioned
 
 MIB = 1024 * 1024
 

@@ -1,4 +1,4 @@
-"""Write a synthetic universe (scoring.formats.synthetic) for the benchmarks.
+"""Write a synthetic universe (scoring.desk.synthetic) for the benchmarks.
 
 Run: python bench/make_universe.py [--cases 10000] [--items 50] [--peer-groups 3]
 [--out /tmp/scoring-universe]
@@ -12,7 +12,7 @@ import argparse
 import time
 from pathlib import Path
 
-from scoring.formats.synthetic import write_universe
+from scoring.desk.synthetic import write_universe
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from scoring.formats.synthetic import RUBRIC, write_universe
+from scoring.desk.synthetic import RUBRIC, write_universe
 
 CURRENT = [f"f{k:02d}" for k in range(1, 16)]
 PRIOR = ["f01", "f02", "f03", "f06", "f07"]  # also reported for the prior period

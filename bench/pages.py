@@ -70,7 +70,7 @@ def commands(runs: int, tmp: Path) -> None:
 
 def pages(n_pages: int, tmp: Path) -> None:
     from scoring.analysis.result import score
-    from scoring.formats.synthetic import write_universe
+    from scoring.desk.synthetic import write_universe
     from scoring.formats.universe import Universe
     from scoring.progress import no_progress
     from scoring.report.portfolio_report import write_case_pages
@@ -104,7 +104,7 @@ def pages(n_pages: int, tmp: Path) -> None:
 
 def stages(n_pages: int, rounds: int, tmp: Path) -> None:
     from scoring.analysis.result import score
-    from scoring.formats.synthetic import write_universe
+    from scoring.desk.synthetic import write_universe
     from scoring.formats.universe import Universe
     from scoring.output import NO_INPUTS, write_atomic
     from scoring.report.html import render_report
@@ -150,7 +150,7 @@ def stages(n_pages: int, rounds: int, tmp: Path) -> None:
 
 
 def universe_report(n_cases: int, jobs: int | None, tmp: Path) -> None:
-    from scoring.formats.synthetic import write_universe
+    from scoring.desk.synthetic import write_universe
 
     root = tmp / f"universe-{n_cases}"
     write_universe(root, n_cases, n_items=50)

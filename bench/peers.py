@@ -233,7 +233,7 @@ def run(cmd: list[str]) -> tuple[float, float]:
 def universe_of(base: Path, n: int) -> Path:
     folder = base / "parquet" if n == 10_000 else base / f"parquet-{n}"
     if not (folder / "cases.parquet").is_file():
-        from scoring.formats.synthetic import write_universe
+        from scoring.desk.synthetic import write_universe
 
         write_universe(folder, n)
     return folder

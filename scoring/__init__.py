@@ -10,11 +10,10 @@ Public API::
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from typing import TYPE_CHECKING, Any
 
-from typing import TYPE_CHECKING, Any  # noqa: E402
-
-from .errors import InputError, Problem, ScoringError  # noqa: E402
+from .errors import InputError, Problem, ScoringError
+from .version import __version__
 
 if TYPE_CHECKING:
     from .analysis.result import Result, score

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .analysis.diff import CaseDiff
     from .analysis.locate import Located
     from .analysis.verify import Verification
-    from .formats.source_import import ImportReport
+    from .desk.source_import import ImportReport
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "rubric": Rubric,
@@ -153,8 +153,8 @@ def diff_against(folder: str | os.PathLike[str], rev: str) -> CaseDiff:
     """Explain how the case in ``folder`` scores differently from the same case at git
     revision ``rev``."""
     from .analysis.diff import case_diff
+    from .desk.gitrev import checkout_case
     from .errors import InputError
-    from .formats.gitrev import checkout_case
 
     with tempfile.TemporaryDirectory(prefix="scoring-diff-") as tmp:
         old = checkout_case(Path(folder), rev, Path(tmp))
@@ -286,7 +286,7 @@ def new_case(folder: str | os.PathLike[str], rubric: str | os.PathLike[str],
              as_of: dt.date | None = None, entity: str | None = None) -> list[Path]:
     """Write a commented skeleton case for ``rubric`` into ``folder`` (new or empty); it
     validates and scores as written. Returns the files written."""
-    from .formats.skeleton import new_case as write_skeleton
+    from .desk.skeleton import new_case as write_skeleton
 
     return write_skeleton(Path(folder), Path(rubric), as_of or dt.date.today(), entity)
 
@@ -295,7 +295,7 @@ def import_sources(document: str | os.PathLike[str], folder: str | os.PathLike[s
                    ) -> ImportReport:
     """Append the source list of ``document`` (and the document itself) to the sources of
     the case in ``folder`` as drafts; existing sources are never changed."""
-    from .formats.source_import import import_sources as append_sources
+    from .desk.source_import import import_sources as append_sources
 
     return append_sources(Path(document), Path(folder))
 

@@ -201,7 +201,7 @@ def test_a_signal_during_report_leaves_the_previous_file(case: Path, signum: int
 
 def test_a_signal_during_a_universe_report(tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from scoring.formats.synthetic import write_universe
+    from scoring.desk.synthetic import write_universe
 
     monkeypatch.chdir(tmp_path)
     write_universe(tmp_path / "uni", 3, n_items=4, fmt="csv")

@@ -226,7 +226,7 @@ class TestCsv:
                               "base,65,\"'=HYPERLINK(\"\"http://x\"\")\",1,80,20\n")
 
     def test_universe_csv(self, tmp_path: Path, runner: CliRunner) -> None:
-        from scoring.formats.synthetic import write_universe
+        from scoring.desk.synthetic import write_universe
 
         root = write_universe(tmp_path / "u", 2, n_items=6, fmt="csv")
         cases = pd.read_csv(root / "cases.csv", dtype=str, keep_default_na=False)

@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from scoring.cli import EXIT_FAILED, EXIT_INPUT, main
+from scoring.desk.synthetic import write_universe
 from scoring.errors import OutputError
-from scoring.formats.synthetic import write_universe
 from scoring.output import NO_INPUTS, RunInputs, guard, write_atomic
 
 from .conftest import RUBRIC, TinyCase, item

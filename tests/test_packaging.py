@@ -72,7 +72,7 @@ def test_the_version_is_written_once() -> None:
     pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     assert "version" not in pyproject["project"]
     assert pyproject["project"]["dynamic"] == ["version"]
-    assert pyproject["tool"]["setuptools"]["dynamic"] == {"version": {"attr": "scoring.__version__"}}
+    assert pyproject["tool"]["setuptools"]["dynamic"] == {"version": {"attr": "scoring.version.__version__"}}
 
 
 def test_version_option_prints_the_package_version() -> None:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .. import __version__
 from ..display import json_safe
 from ..errors import ScoringError
 from ..formats.loader import Case
@@ -23,6 +22,7 @@ from ..formats.tables import build_tables, score_tables
 from ..method.kernel import BASE, Frames
 from ..trace.core import Trace, records_json
 from ..trace.judgements import Judgement, judgements
+from ..version import __version__
 from .uncertainty import DEFAULT_DRAWS, DEFAULT_SEED
 
 if TYPE_CHECKING:  # the records and analyses are imported where they are built

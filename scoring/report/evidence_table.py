@@ -13,13 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from ..trace.core import TraceRecord
-from .parts import Cell, Link, Num
-
-if TYPE_CHECKING:
-    from .model import SourceRefView
+from .parts import Cell, Link, Num, SourceRefView
 
 # An item's numbers in the order a reviewer recomputes them: value -> score -> risk value;
 # confidence x reliability x decay (from the age) -> effective weight -> share; and the points

@@ -11,13 +11,13 @@ from dataclasses import asdict
 
 import numpy as np
 
-from .. import __version__
 from ..analysis.diff import CaseDiff
 from ..analysis.history import History
 from ..csvout import csv_text
 from ..display import escape_controls as esc
 from ..display import format_score
 from ..output import dumps_json
+from ..version import __version__
 from .text import table
 
 

@@ -18,13 +18,13 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from .. import __version__
 from ..analysis.result import Result
 from ..formats.checks_judgement import scale_text
 from ..formats.models import Gate, Rubric
 from ..method.kernel import BASE
 from ..trace.core import TraceRecord
 from ..trace.records import band_rule, mapping_text
+from ..version import __version__
 from .evidence_table import (
     FACTOR_QUANTITIES,
     ITEM_QUANTITIES,
@@ -35,7 +35,7 @@ from .evidence_table import (
     cells,
     short_title,
 )
-from .parts import Cell, Derivation, Link, Num
+from .parts import Cell, Derivation, Link, Num, SourceRefView
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -156,14 +156,6 @@ class ShareRow:
     width: float
     y: int
     up: bool
-
-
-@dataclass(frozen=True)
-class SourceRefView:
-    source: Link
-    locator: str
-    title: str = ""  # the source's title, cut short (the evidence table shows it beside the id)
-    via: Link | None = None  # the source it was read through (a relay), if any
 
 
 @dataclass(frozen=True)

@@ -69,3 +69,14 @@ class Derivation:
     expression: str
     inputs: tuple[Num | Link, ...]
     assumptions: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class SourceRefView:
+    """A citation as the evidence table shows it: the source, its locator, its title cut
+    short, and the source it was read through (a relay), if any."""
+
+    source: Link
+    locator: str
+    title: str = ""
+    via: Link | None = None

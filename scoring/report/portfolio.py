@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import __version__
 from ..analysis.peers import COMPOSITE, GROUP, STATS, peer_column, peer_stats
 from ..csvout import csv_text
 from ..display import escape_controls, format_score, pad, text_width
@@ -30,6 +29,7 @@ from ..formats.universe import Part, Universe
 from ..method.kernel import Frames, NoEvidence
 from ..output import RunInputs, dumps_json
 from ..progress import Progress, no_progress
+from ..version import __version__
 
 SUMMARY_COLUMNS = ["case", "entity", "rubric", "rubric_version", "scenario", "composite",
                    "band", "coverage", "change_vs_base", "indicated"]

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import __version__
 from ..analysis.peers import COMPOSITE, GROUP, peer_column
 from ..display import format_score
 from ..formats.models import Rubric
 from ..method.judge import band_index
 from ..method.kernel import BASE
+from ..version import __version__
 from .parts import span
 from .portfolio import UniverseScores
 

@@ -9,7 +9,7 @@ from ..display import escape_controls as esc
 
 if TYPE_CHECKING:
     from ..analysis.locate import Located
-    from ..formats.source_import import ImportReport
+    from ..desk.source_import import ImportReport
 
 
 def _short(text: str, width: int = 70) -> str:

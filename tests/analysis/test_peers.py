@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from scoring.analysis.peers import CasePeers, case_peers, peer_column, peer_records, peer_stats
 from scoring.cli import main
-from scoring.formats.synthetic import write_universe
+from scoring.desk.synthetic import write_universe
 
 from ..conftest import REPO
 

@@ -18,8 +18,8 @@ from click.testing import CliRunner
 
 from scoring.api import universe_scores
 from scoring.cli import main
+from scoring.desk.synthetic import write_partitioned, write_universe
 from scoring.errors import EngineError, InputError
-from scoring.formats.synthetic import write_partitioned, write_universe
 
 from ..conftest import REPO
 

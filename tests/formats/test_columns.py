@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 import scoring
+from scoring.desk.synthetic import write_universe
 from scoring.errors import InputError
 from scoring.formats.columns import FIELDS
 from scoring.formats.models import MAX_MAGNITUDE, Figure, Item, Source, SourceRef
-from scoring.formats.synthetic import write_universe
 from scoring.formats.universe import Universe
 
 from ..conftest import TinyCase, item

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 import scoring
 from scoring.cli import main
-from scoring.formats.synthetic import write_universe
+from scoring.desk.synthetic import write_universe
 from scoring.progress import Bar
 
 from ..conftest import META, REPO

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import scoring
-from scoring.formats.synthetic import write_universe
+from scoring.desk.synthetic import write_universe
 from scoring.formats.tables import build_tables, score_tables
 from scoring.formats.universe import Universe, merge_sets
 from scoring.method.kernel import BASE, Frames, NoEvidence

@@ -195,7 +195,7 @@ def test_peer_grid_works_without_script_and_its_links_resolve(browser: Any,
     from click.testing import CliRunner
 
     from scoring.cli import main
-    from scoring.formats.synthetic import write_universe
+    from scoring.desk.synthetic import write_universe
 
     root = write_universe(tmp_path / "u", 9, n_items=6, peer_groups=3)
     out = tmp_path / "report"

@@ -20,12 +20,12 @@ from pathlib import Path
 
 from ..display import display_path
 from ..errors import InputError, OutputError, Problem, ScoringError
+from ..formats.loader import CASE_FILE, SOURCES_FILE, load_rubric, validate_doc
+from ..formats.models import CaseFile, Rubric, Source, SourcesFile
+from ..formats.tabular import case_file
+from ..formats.yamlio import MAX_FILE_BYTES, YamlDoc, load_yaml, parse_yaml
 from ..output import RunInputs, write_atomic
-from .loader import CASE_FILE, SOURCES_FILE, load_rubric, validate_doc
-from .models import CaseFile, Rubric, Source, SourcesFile
 from .source_list import MAX_DOCUMENT_BYTES, Entry, Unparsed, parse_source_list, same_title
-from .tabular import case_file
-from .yamlio import MAX_FILE_BYTES, YamlDoc, load_yaml, parse_yaml
 
 MAX_DOCUMENT_HASHED = 1024 * 1024 * 1024  # as scoring verify: a larger file is refused
 DRAFT_LANGUAGE = "und"  # ISO 639-2 "undetermined"

@@ -16,9 +16,8 @@ from pathlib import Path
 
 from ..display import display_path
 from ..errors import OutputError
-from ..output import RunInputs, make_folder, write_atomic
-from .loader import load_rubric
-from .models import (
+from ..formats.loader import load_rubric
+from ..formats.models import (
     BandsMapping,
     CategoriesMapping,
     Factor,
@@ -27,6 +26,7 @@ from .models import (
     LogMapping,
     Rubric,
 )
+from ..output import RunInputs, make_folder, write_atomic
 
 EXAMPLE_SOURCE = "EXAMPLE"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scoring.formats.source_list import Entry, Unparsed, parse_source_list
+from scoring.desk.source_list import Entry, Unparsed, parse_source_list
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO.parent / "shared" / "seeds"

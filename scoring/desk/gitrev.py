@@ -26,9 +26,9 @@ from pathlib import Path
 
 from ..display import display_path
 from ..errors import InputError, Problem, ScoringError
-from .loader import CASE_FILE, EVIDENCE_FILE, SCENARIOS_FILE, SOURCES_FILE
-from .tabular import MAX_TABLE_BYTES, TABLE_SUFFIXES
-from .yamlio import MAX_FILE_BYTES, load_yaml
+from ..formats.loader import CASE_FILE, EVIDENCE_FILE, SCENARIOS_FILE, SOURCES_FILE
+from ..formats.tabular import MAX_TABLE_BYTES, TABLE_SUFFIXES
+from ..formats.yamlio import MAX_FILE_BYTES, load_yaml
 
 CASE_NAMES = (CASE_FILE, SCENARIOS_FILE, *(
     f"{Path(name).stem}{suffix}" for name in (SOURCES_FILE, EVIDENCE_FILE)
