@@ -22,7 +22,7 @@ from .formats.models import (
     ScenariosFile,
     SourcesFile,
 )
-from .output import NO_INPUTS, RunInputs, dumps_json, guard, write_atomic, write_folder
+from .output import NO_INPUTS, RunInputs, dumps_json, guard, is_stream, write_atomic, write_folder
 from .progress import Progress, no_progress
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
         _check_snapshot_folders(snapshots)
     result = score_folder(folder)
     read = result.case.read + RunInputs.of(folders=snapshots or [])
-    guard(Path(output), "file", read)  # before the work, and again when writing
+    guard(Path(output), "file", read, device_ok=True)  # before the work, and again when writing
     changes = None
     if baseline is not None:  # the diff and its page model only then
         from .analysis.diff import case_diff
@@ -89,7 +89,7 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
         trend = build_trend(case_history(result.case, dates))
     write_atomic(Path(output),
                  render_report(build_report(result, generated_at, changes, checked, trend)),
-                 read)
+                 read, device_ok=True)
     return result
 
 
@@ -104,8 +104,9 @@ def write_tearsheet(folder: str | os.PathLike[str], output: str | os.PathLike[st
     require_weasyprint()
     result = score_folder(folder)
     read = result.case.read
-    guard(Path(output), "file", read)  # before the work, and again when writing
-    write_atomic(Path(output), render_pdf(build_report(result, generated_at)), read)
+    guard(Path(output), "file", read, device_ok=True)  # before the work, and again when writing
+    write_atomic(Path(output), render_pdf(build_report(result, generated_at)), read,
+                 device_ok=True)
     return result
 
 
@@ -120,8 +121,8 @@ def write_workbook(folder: str | os.PathLike[str], output: str | os.PathLike[str
     result = score(load_case(folder), analyses=False)
     check_supported(result)
     read = result.case.read
-    guard(Path(output), "file", read)  # before the work, and again when writing
-    write_atomic(Path(output), render_workbook(result), read)
+    guard(Path(output), "file", read, device_ok=True)  # before the work, and again when writing
+    write_atomic(Path(output), render_workbook(result), read, device_ok=True)
     return result
 
 
@@ -210,7 +211,8 @@ def universe_scores(folder: str | os.PathLike[str], fmt: str,
         return score_universe(Path(folder), progress or no_progress, sink)
 
     out = None if output is None else Path(output)
-    if out is not None and fmt == "parquet" and (out.is_dir() or out.suffix != ".parquet"):
+    if out is not None and fmt == "parquet" and not is_stream(out) and (
+            out.is_dir() or out.suffix != ".parquet"):
         def fill(tmp: Path) -> RunInputs:
             def sink(k: int, summary: pd.DataFrame) -> None:
                 write_atomic(tmp / f"part-{k:05d}.parquet",
@@ -227,10 +229,10 @@ def universe_scores(folder: str | os.PathLike[str], fmt: str,
         return b""
     scores = run()
     if out is not None:
-        guard(out, "file", scores.read)
+        guard(out, "file", scores.read, device_ok=True)
     data = render_scores(scores, fmt, peers)
     if out is not None:
-        write_atomic(out, data, scores.read)
+        write_atomic(out, data, scores.read, device_ok=True)
     return data
 
 
@@ -245,7 +247,7 @@ def case_scores(folder: str | os.PathLike[str], fmt: str,
     # Only JSON shows the robustness analyses; the table, CSV and Parquet do not pay for them.
     result = score_folder(folder, analyses=fmt == "json")
     if output is not None:
-        guard(Path(output), "file", result.case.read)
+        guard(Path(output), "file", result.case.read, device_ok=True)
     data: str | bytes | Iterator[str]
     if fmt == "parquet":
         from .report.portfolio import render_parquet
@@ -256,7 +258,7 @@ def case_scores(folder: str | os.PathLike[str], fmt: str,
     else:
         data = render_score(result, fmt)
     if output is not None:
-        write_atomic(Path(output), data, result.case.read)
+        write_atomic(Path(output), data, result.case.read, device_ok=True)
     return data
 
 
@@ -333,10 +335,10 @@ def case_history(folder: str | os.PathLike[str], dates: tuple[dt.date, ...], fmt
 
     case = load_case(folder)
     if output is not None:
-        guard(Path(output), "file", case.read)
+        guard(Path(output), "file", case.read, device_ok=True)
     data = render_history(history(case, dates), fmt)
     if output is not None:
-        write_atomic(Path(output), data, case.read)
+        write_atomic(Path(output), data, case.read, device_ok=True)
     return data
 
 

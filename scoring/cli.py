@@ -18,7 +18,7 @@ import click
 from . import __version__
 from .display import escape_controls as esc
 from .display import terminal_safe
-from .errors import InputError, ScoringError, UnknownTraceId
+from .errors import InputError, OutputError, ScoringError, UnknownTraceId
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # the run worked but found a failure (e.g. a drift, an unwritable output)
@@ -64,6 +64,11 @@ def handled(fn: F) -> F:
             _freeze_imports()
         try:
             return fn(*args, **kwargs)
+        except OutputError as exc:
+            if exc.folder is not None and _named_output(exc.folder):
+                raise click.BadParameter(f"{esc(exc.folder)} is a folder; give the file to "
+                                         "write", param=_output_param()) from None
+            _fail(exc)
         except ScoringError as exc:
             _fail(exc)
         except (click.ClickException, click.exceptions.Exit):
@@ -102,6 +107,20 @@ def handled(fn: F) -> F:
     wrapper.__name__ = fn.__name__
     wrapper.__doc__ = fn.__doc__
     return wrapper  # type: ignore[return-value]
+
+
+def _output_param() -> click.Parameter | None:
+    ctx = click.get_current_context(silent=True)
+    return None if ctx is None else next(
+        (p for p in ctx.command.params if p.name == "output"), None)
+
+
+def _named_output(path: str) -> bool:
+    """Whether ``path`` is the one the user gave to ``-o`` (a folder there is a usage
+    mistake, exit 2, not a failed write)."""
+    ctx = click.get_current_context(silent=True)
+    named = None if ctx is None else ctx.params.get("output")
+    return named is not None and os.path.abspath(named) == os.path.abspath(path)
 
 
 def _freeze_imports() -> None:

@@ -77,9 +77,15 @@ class UnknownTraceId(ScoringError):
 
 
 class OutputError(ScoringError):
-    """An output file could not be written (or would overwrite a pinned file)."""
+    """An output file could not be written (or would overwrite a pinned file). ``folder``:
+    the path, when what stands there is a folder where a file is wanted (the command line
+    takes that for a usage mistake when the user named the path with ``-o``)."""
 
     slug = "output-error"
+
+    def __init__(self, message: str, folder: str | None = None) -> None:
+        super().__init__(message)
+        self.folder = folder
 
 
 class EngineError(ScoringError):

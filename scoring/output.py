@@ -5,7 +5,9 @@ Every output goes to a temporary file in the destination folder and is renamed i
 was. Before that, :func:`guard` refuses a target that is an input of the run, lies inside a
 folder the run reads (a case, rubrics, universe or snapshot folder), is a pinned
 ``expected.yaml``, or is not a plain file (a folder, a symbolic link, a device, a FIFO, a
-socket). No option overrides the guard.
+socket). No option overrides the guard. One exception, for the path a user names with ``-o``
+(``device_ok``): a character device or a FIFO there (``/dev/null``, ``/dev/stdout``, a named
+pipe) is what the user asked to write to, so it is written to as a stream, never replaced.
 """
 
 from __future__ import annotations
@@ -137,8 +139,18 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
+def is_stream(path: Path) -> bool:
+    """Whether ``path`` is (or links to) a character device or a FIFO: written to as a stream
+    when a user names it, never replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
 def _refusal(path: Path, want: Literal["file", "folder"], inputs: RunInputs,
-             pinned: bool) -> str | None:
+             pinned: bool, device_ok: bool = False) -> str | None:
     """Why ``path`` must not be written, or None."""
     if not pinned and path.name.lower() == PINNED_FILE:
         return f"is a pinned {PINNED_FILE}; only `scoring pin` and `scoring check --update` " \
@@ -149,6 +161,9 @@ def _refusal(path: Path, want: Literal["file", "folder"], inputs: RunInputs,
         st = None
     except OSError as exc:  # the path cannot be reached: the same fault as a failed write
         raise OutputError(f"{path}: cannot write: {reason(exc)}") from None
+    if want == "file" and device_ok and is_stream(path):
+        resolved = _resolve(path)
+        return "is an input of this run" if inputs.holds(resolved, os.stat(path)) else None
     if st is not None and stat.S_ISLNK(st.st_mode):
         try:
             os.stat(path)
@@ -183,13 +198,16 @@ def _shown(path: Path) -> str:
 
 
 def guard(path: Path, want: Literal["file", "folder"], inputs: RunInputs, *,
-          pinned: bool = False) -> None:
+          pinned: bool = False, device_ok: bool = False) -> None:
     """Raise OutputError when writing ``path`` (a ``file``, or a ``folder`` of files) could
-    destroy an input, a pinned file or something that is not a plain file. ``pinned``: the
-    caller writes a case's expected.yaml (pin, check --update)."""
-    why = _refusal(Path(path), want, inputs, pinned)
+    destroy an input, a pinned file or something that is not a plain file (with ``folder``
+    set when a folder stands where a file is wanted). ``pinned``: the caller writes a
+    case's expected.yaml (pin, check --update); ``device_ok``: ``path`` is the one a user
+    named (``-o``), and a character device or FIFO there is written to as a stream."""
+    why = _refusal(Path(path), want, inputs, pinned, device_ok)
     if why is not None:
-        raise OutputError(f"{path}: refused: {why}")
+        folder = str(path) if want == "file" and why.startswith("is a folder") else None
+        raise OutputError(f"{path}: refused: {why}", folder)
 
 
 def make_folder(path: Path, inputs: RunInputs) -> None:
@@ -248,14 +266,18 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def write_atomic(path: Path, text: str | bytes | Iterable[str], inputs: RunInputs, *,
-                 overwrite: bool = True, pinned: bool = False) -> None:
+                 overwrite: bool = True, pinned: bool = False, device_ok: bool = False) -> None:
     """Write ``text`` (str as UTF-8, bytes as they are, or an iterable of str pieces, written
     as they come so that a large output is never held whole) to ``path`` atomically, after
     :func:`guard` allowed it against the run's ``inputs``. With ``overwrite=False`` an
     existing file is an error rather than replaced. Any failure, or SIGINT/SIGTERM, leaves the
-    previous file as it was and no temporary file behind."""
+    previous file as it was and no temporary file behind. With ``device_ok`` (``path`` is the
+    one the user named), a character device or FIFO is written to in place, as a stream."""
     path = Path(path)
-    guard(path, "file", inputs, pinned=pinned)
+    guard(path, "file", inputs, pinned=pinned, device_ok=device_ok)
+    if device_ok and is_stream(path):
+        _write_stream(path, text)
+        return
     if not overwrite and path.exists():
         raise OutputError(f"{path}: exists; pass --force to overwrite it")
     folder = path.parent if str(path.parent) else Path(".")
@@ -284,6 +306,23 @@ def write_atomic(path: Path, text: str | bytes | Iterable[str], inputs: RunInput
             os.close(fd)
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
+
+
+def _write_stream(path: Path, text: str | bytes | Iterable[str]) -> None:
+    """Write to a device or FIFO the user named: opened as it is (never created, truncated
+    or replaced), no fsync (a device may not take one)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {reason(exc)}") from None
+    try:
+        pieces = [text] if isinstance(text, str | bytes) else text
+        for piece in pieces:
+            _write_bytes(fd, piece.encode("utf-8") if isinstance(piece, str) else piece)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {reason(exc)}") from None
+    finally:
+        os.close(fd)
 
 
 def dumps_json(data: Any) -> str:

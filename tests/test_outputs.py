@@ -134,20 +134,55 @@ def test_a_folder_through_a_link_is_followed(case: Path, runner: CliRunner) -> N
             INPUT)
 
 
-@pytest.mark.parametrize("target", ["/dev/null", "/dev/zero", "/dev/full"])
-def test_devices_are_refused(case: Path, runner: CliRunner, target: str) -> None:
-    refused(runner, ["score", "case", "-o", target], target,
-            "is a device, not a regular file")
+@pytest.mark.parametrize("target", ["/dev/null", "/dev/zero"])
+def test_a_character_device_named_with_o_is_written_to(case: Path, runner: CliRunner,
+                                                       target: str) -> None:
+    # The user named it on purpose: written to as a stream, never replaced.
+    for args in (["score", "case", "-o", target], ["report", "case", "-o", target],
+                 ["score", "case", "--format", "parquet", "-o", target]):
+        res = runner.invoke(main, args)
+        assert (res.exit_code, res.stderr) == (0, f"wrote {target}\n"), res.output
+    assert Path(target).is_char_device()
 
 
-def test_a_fifo_and_a_socket_are_refused(case: Path, runner: CliRunner) -> None:
+def test_a_full_device_is_a_failed_write(case: Path, runner: CliRunner) -> None:
+    res = runner.invoke(main, ["score", "case", "-o", "/dev/full"])
+    assert (res.exit_code, res.stderr) == (
+        EXIT_FAILED, "Error: /dev/full: cannot write: no space left on the device "
+        "(see docs/errors.md#output-error)\n")
+
+
+def test_a_fifo_named_with_o_is_written_to_and_a_socket_refused(case: Path,
+                                                                 runner: CliRunner) -> None:
+    import threading
+
     os.mkfifo("fifo")
-    refused(runner, ["report", "case", "-o", "fifo"], "fifo",
-            "is a FIFO (named pipe), not a regular file")
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(Path("fifo").read_bytes()))
+    reader.start()
+    res = runner.invoke(main, ["report", "case", "-o", "fifo"])
+    reader.join(timeout=30)
+    assert (res.exit_code, res.stderr) == (0, "wrote fifo\n"), res.output
+    assert got[0].startswith(b"<!DOCTYPE html>") and Path("fifo").is_fifo()
     with socket.socket(socket.AF_UNIX) as sock:
         sock.bind("sock")
         refused(runner, ["score", "case", "-o", "sock"], "sock",
                 "is a socket, not a regular file")
+
+
+def test_a_link_to_a_device_named_with_o_is_written_through(case: Path,
+                                                            runner: CliRunner) -> None:
+    Path("null").symlink_to("/dev/null")
+    res = runner.invoke(main, ["score", "case", "-o", "null"])
+    assert (res.exit_code, res.stderr) == (0, "wrote null\n")
+    assert os.readlink("null") == "/dev/null"
+
+
+def test_a_device_is_refused_where_the_user_did_not_name_it() -> None:
+    # Only the path given to -o may be a stream; a page of a universe report, an
+    # expected.yaml, a file a command writes by itself may not.
+    with pytest.raises(OutputError, match="^/dev/null: refused: is a device, not a regular"):
+        write_atomic(Path("/dev/null"), "x", NO_INPUTS)
 
 
 def test_symlink_loops_are_refused(case: Path, runner: CliRunner) -> None:
@@ -209,6 +244,19 @@ def test_a_folder_where_a_file_is_wanted(case: Path, runner: CliRunner) -> None:
     res = runner.invoke(main, ["report", "case", "-o", "dir"])
     assert res.exit_code == EXIT_INPUT and "dir is a folder; give the HTML file to write" in \
         res.stderr
+
+
+@pytest.mark.parametrize("args", [["score", "case"], ["score", "case", "--format", "json"],
+                                  ["history", "case", "--as-of", "2025-01-01"]])
+def test_o_naming_a_folder_is_a_usage_mistake(case: Path, runner: CliRunner,
+                                              args: list[str]) -> None:
+    Path("dir").mkdir()
+    res = runner.invoke(main, [*args, "-o", "dir"])
+    assert res.exit_code == EXIT_INPUT
+    assert res.stderr.startswith(f"Usage: main {args[0]} [OPTIONS] CASE_DIR\n")  # CliRunner
+    assert res.stderr.endswith("Error: Invalid value for '-o' / '--output': dir is a folder; "
+                               "give the file to write\n")
+    assert os.listdir("dir") == []
 
 
 def test_guard_directly() -> None:
