@@ -71,6 +71,20 @@ _LAYOUT_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_MARKS}]")
 _JSON_RAW = re.compile(f"[\x7f-\x9f{_MARKS}]")
 
 
+# The direction marks, overrides and isolates alone (no line breaks, no C0/C1 controls, which
+# pages already refuse or escape): what a page shows inert.
+_BIDI = re.compile(f"[{_MARKS}]")
+
+
+def visible_marks(text: str) -> str:
+    """``text`` with every bidi mark, override and isolate (U+202A..U+202E, U+2066..U+2069,
+    ALM, LRM, RLM) and the line and paragraph separators written as a visible ``[U+202E]``:
+    on a page they would reorder what a reviewer reads, and no one sees them. The marker has
+    no character HTML escapes, so it may be applied to a whole rendered page."""
+    return _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", text) if _BIDI.search(text) \
+        else text
+
+
 def escape_controls(text: str) -> str:
     """``text`` on one line and safe for a terminal: every control character, line break and
     bidi mark written as its Python escape (``\\x1b``, ``\\n``, ``\\u202e``); the rest as is."""

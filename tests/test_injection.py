@@ -439,3 +439,67 @@ class TestDiffAgainst:
         assert res.exit_code == 0, res.output
         # 0.75 x 80 + 0.25 x 40 = 70 -> 75
         assert res.output.startswith("Scenario base: composite 70.00 -> 75.00 (+5.00)")
+
+
+class TestBidiOnPages:
+    """Bidi overrides and isolates ("Trojan Source") in any text a page shows are written as
+    a visible, inert ``[U+202E]``: they never reorder what a reviewer reads (issue 26)."""
+
+    MARKS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+    def _case(self, tiny: TinyCase) -> Path:
+        tiny.case["entity"] = "Ent\u202eity"
+        tiny.sources[0]["title"] = "Title \u2066inside\u2069"
+        tiny.items = [item("E1", "a", 80, claim="C " + self.MARKS, excerpt="X\u202dY"),
+                      item("E2", "b", 20)]
+        tiny.items[0]["sources"][0]["locator"] = "p.\u202e 3"
+        return tiny.write()
+
+    def test_the_html_report(self, tiny: TinyCase, runner: CliRunner, tmp_path: Path) -> None:
+        out = tmp_path / "r.html"
+        res = runner.invoke(main, ["report", str(self._case(tiny)), "-o", str(out)])
+        assert res.exit_code == 0, res.output
+        html = out.read_text(encoding="utf-8")
+        assert not [c for c in self.MARKS if c in html]
+        assert "C [U+202A][U+202B][U+202C][U+202D][U+202E][U+2066][U+2067][U+2068][U+2069]" \
+            in html
+        assert "Title [U+2066]inside[U+2069]" in html and "X[U+202D]Y" in html
+        assert "p.[U+202E] 3" in html and "Ent[U+202E]ity" in html
+
+    def test_the_tear_sheet(self, tiny: TinyCase) -> None:
+        import scoring
+        from scoring.report.model import build_report
+        from scoring.report.tearsheet import build_tearsheet, render_html
+
+        result = scoring.score(scoring.load_case(self._case(tiny)))
+        html = render_html(build_tearsheet(build_report(result)))
+        assert not [c for c in self.MARKS if c in html]
+        assert "Ent[U+202E]ity" in html
+
+    def test_visible_marks(self) -> None:
+        from scoring.display import visible_marks
+
+        assert visible_marks("a\u202eb\u061c\u200e\u200f\u2028\u2029") == \
+            "a[U+202E]b[U+061C][U+200E][U+200F][U+2028][U+2029]"
+        plain = "no marks: 日本語 ‐ “quotes”"
+        assert visible_marks(plain) is plain
+
+
+@pytest.mark.parametrize("args", [
+    ["score", "examples/docs-example", "--format", "x\x1b[31m\u202e"],
+    ["x\x1b[31m\u202e"],
+    ["score", "examples/docs-example", "--x\x1b[31m\u202e"],
+    ["trace", "examples/docs-example", "x", "--depth", "\x1b[2J\u202e"],
+    ["history", "examples/docs-example", "--from", "\x1b[2J\u202e"],
+    ["new", "out/x", "--rubric", "\x1b[2J\u202e"],
+    ["score", "\x1b[2J\u202e"],
+], ids=["choice", "command", "option", "int", "date", "file", "argument"])
+def test_usage_errors_never_echo_raw_controls(args: list[str], runner: CliRunner,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from .conftest import REPO
+
+    monkeypatch.chdir(REPO)
+    res = runner.invoke(main, args)
+    assert res.exit_code == EXIT_INPUT
+    assert_safe(res.output, escaped=False)
+    assert "\\x1b" in res.output or "\\u202e" in res.output

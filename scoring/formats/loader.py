@@ -442,6 +442,9 @@ def _records(f: _Folder, case: int, problems: list[Problem]) -> _Read | None:
             got[key] = no_records(key, f.docs["sources"], case)
         elif role in f.tables:
             table = f.tables[role]
+            if table.n_rows == 0:  # as a YAML list with nothing in it: the case is shapeless
+                problems.append(Problem(table.path, 1, 0, "(file)", f"no rows: the table has "
+                                        f"a header and no {key}; it needs at least one row"))
             got[key] = table_records(table, f.docs[role], key,
                                      np.full(table.n_rows, case, dtype=np.int64))
         else:

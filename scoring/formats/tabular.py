@@ -25,7 +25,7 @@ from typing import Any
 
 from ..errors import InputError, Problem
 from .models import CaseFile, Figure, Item, Source
-from .yamlio import PathKey, YamlDoc
+from .yamlio import PathKey, YamlDoc, encoding_problem
 
 TABLE_SUFFIXES = (".csv", ".parquet")
 CASE_COLUMN = "case"
@@ -135,8 +135,14 @@ def read_table(path: Path, display: str) -> RawTable:
         if size > MAX_TABLE_BYTES:
             raise InputError([Problem(display, 0, 0, "", f"file is {size} bytes; the limit "
                                                          f"for a table is {MAX_TABLE_BYTES}")])
-        read = _read_parquet if path.suffix == ".parquet" else _read_csv
-        table = read(path, display)
+        if path.suffix == ".parquet":
+            table = _read_parquet(path, display)
+        else:
+            with path.open("rb") as fh:
+                wrong = encoding_problem(fh.read(4096))
+            if wrong is not None:
+                raise InputError([Problem(display, 1, 1, "", wrong)])
+            table = _read_csv(path, display)
     except OSError as exc:
         raise InputError([Problem(display, 0, 0, "",
                                   f"cannot read file: {exc.strerror or exc}")]) from None
@@ -216,11 +222,16 @@ def _read_parquet(path: Path, display: str) -> RawTable:
     import pyarrow.parquet as pq
 
     try:
-        rows = pq.ParquetFile(path).metadata.num_rows  # the footer only: cheap
+        file = pq.ParquetFile(path)
+        rows = file.metadata.num_rows  # the footer only: cheap
         if rows > MAX_TABLE_ROWS:
             raise _too_many_rows(display)
-        # one chunk per column: the columns taken from it later share its buffers
-        table = pq.read_table(path).combine_chunks()
+        names = file.schema_arrow.names
+        # one chunk per column: the columns taken from it later share its buffers. A file
+        # with two columns of one name is read as a file (the dataset reader refuses it), so
+        # that check_header names the duplicate column.
+        table = (pq.read_table(path) if len(set(names)) == len(names) else
+                 file.read()).combine_chunks()
     except (pa.ArrowException, ValueError) as exc:
         raise InputError([Problem(display, 0, 0, "",
                                   f"not a valid Parquet file: {exc}")]) from None

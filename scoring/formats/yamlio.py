@@ -244,6 +244,37 @@ class _TooBig(Exception):
         self.message = message
 
 
+# How far into a file the encoding is judged: enough for a header row or a few lines.
+_ENCODING_HEAD = 4096
+
+
+def encoding_problem(raw: bytes) -> str | None:
+    """What is wrong with the encoding of a text file that must be UTF-8, judged from its
+    first bytes ``raw``, or None. Files are saved as UTF-16 or UTF-32 by some editors and
+    spreadsheet programs, with or without a byte-order mark; a mark written twice comes from
+    a tool that added one to a file that had one. Each gets its own message rather than the
+    parser's words about the NUL or U+FEFF characters it would meet."""
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "not valid UTF-8: the file starts with a UTF-32 byte-order mark; save it as UTF-8"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "not valid UTF-8: the file starts with a UTF-16 byte-order mark; save it as UTF-8"
+    if raw.startswith(codecs.BOM_UTF8 * 2):
+        return "the file starts with two byte-order marks (U+FEFF twice); save it as UTF-8 " \
+               "with one mark or none"
+    head = raw[:_ENCODING_HEAD]
+    half = len(head) // 2
+    if half and head.count(0) * 4 >= len(head):
+        # Text in UTF-16 has a zero in every other byte for the ASCII part (markup, digits,
+        # field names): on the odd bytes when little-endian, on the even ones when
+        # big-endian. Three in four of one and fewer than one in four of the other.
+        odd, even = head[1::2].count(0), head[0::2].count(0)
+        if max(odd, even) * 4 >= 3 * half and min(odd, even) * 4 < half:
+            order = "little" if odd > even else "big"
+            return f"not valid UTF-8: the file looks like UTF-16 ({order}-endian) without a " \
+                   "byte-order mark (every other byte is zero); save it as UTF-8"
+    return None
+
+
 def load_yaml(file: Path, display: str | None = None) -> YamlDoc:
     """Load one YAML file safely, raising :class:`InputError` with every problem found."""
     shown = display or str(file)
@@ -257,9 +288,9 @@ def load_yaml(file: Path, display: str | None = None) -> YamlDoc:
     if len(raw) > MAX_FILE_BYTES:
         raise InputError([Problem(shown, 0, 0, "", f"file is {max(size, len(raw))} bytes; "
                                                    f"the limit is {MAX_FILE_BYTES}")])
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise InputError([Problem(shown, 1, 1, "", "not valid UTF-8: the file starts with a "
-                                                   "UTF-16 byte-order mark; save it as UTF-8")])
+    wrong = encoding_problem(raw)
+    if wrong is not None:
+        raise InputError([Problem(shown, 1, 1, "", wrong)])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

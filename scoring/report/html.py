@@ -27,6 +27,7 @@ from typing import Any
 import jinja2
 import markupsafe
 
+from ..display import visible_marks
 from .evidence_table import FactorGroup, ItemInScenario
 from .model import ReportPage
 from .parts import Cell, Derivation, Link, Num
@@ -378,11 +379,12 @@ class Fragments:
 
 
 def render_report(page: ReportPage) -> str:
-    """The report as HTML text."""
+    """The report as HTML text; bidi controls in any text of it shown inert and visible
+    (``display.visible_marks``)."""
     css = stylesheet()
     template = environment().get_template("report.html")
     parts = Fragments()
-    return template.render(page=page, css=markupsafe.Markup(css),
-                           csp=content_security_policy(css), num=parts.num, refs=parts.refs,
-                           links=parts.links, cell=parts.cell,
-                           evidence_table=parts.evidence_table, derivations=parts.derivations)
+    return visible_marks(template.render(
+        page=page, css=markupsafe.Markup(css), csp=content_security_policy(css),
+        num=parts.num, refs=parts.refs, links=parts.links, cell=parts.cell,
+        evidence_table=parts.evidence_table, derivations=parts.derivations))

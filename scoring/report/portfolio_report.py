@@ -27,6 +27,7 @@ from pathlib import Path
 import markupsafe
 
 from ..analysis.peers import CasePeers, case_peers
+from ..display import visible_marks
 from ..formats.universe import Universe
 from ..output import NO_INPUTS, RunInputs, guard, make_folder, on_sigterm_raise, write_atomic
 from ..progress import Progress
@@ -59,9 +60,9 @@ def render_index(page: PortfolioPage) -> str:
     """The index page as HTML text."""
     css = _template_text("report.css") + _template_text("portfolio.css")
     script = _template_text("portfolio.js")
-    return environment().get_template("portfolio.html").render(
+    return visible_marks(environment().get_template("portfolio.html").render(
         page=page, css=markupsafe.Markup(css), script=markupsafe.Markup(script),
-        csp=index_csp(css, script))
+        csp=index_csp(css, script)))
 
 
 def render_case_page(case_index: int, generated_at: dt.datetime | None,

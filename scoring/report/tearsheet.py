@@ -19,7 +19,7 @@ from typing import Any
 
 import markupsafe
 
-from ..display import text_width
+from ..display import text_width, visible_marks
 from ..errors import ScoringError
 from .model import AssumptionView, ChangeView, ReportPage, ScenarioView, SourceView
 from .parts import Num
@@ -285,7 +285,7 @@ def render_html(sheet: TearSheet) -> str:
     from .html import environment
 
     template = environment().get_template("tearsheet.html")
-    return template.render(sheet=sheet, css=markupsafe.Markup(stylesheet()))
+    return visible_marks(template.render(sheet=sheet, css=markupsafe.Markup(stylesheet())))
 
 
 def require_weasyprint() -> Any:

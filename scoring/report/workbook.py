@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from ..analysis.result import Result
+from ..display import visible_marks
 from ..errors import ScoringError
 from ..method.kernel import BASE
 
@@ -121,8 +122,8 @@ def _put(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
         ws.write_number(row, col, float(value), fmt)
     elif isinstance(value, dt.date):
         ws.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), fmt)
-    else:
-        ws.write_string(row, col, str(value), fmt)
+    else:  # bidi controls shown inert and visible, as on the report
+        ws.write_string(row, col, visible_marks(str(value)), fmt)
 
 
 def _header(ws: Any, row: int, names: Sequence[str], style: Any) -> None:

@@ -1,0 +1,140 @@
+"""Bad input a new user meets, each answered at the file with what to fix (issue 26): a table
+with a header and no rows, a Parquet file with two columns of one name, text files saved as
+UTF-16 or UTF-32 (with or without a byte-order mark) or with two byte-order marks."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scoring.cli import EXIT_INPUT, main
+from scoring.formats.yamlio import encoding_problem
+
+from ..conftest import TinyCase, item
+from ..tables import write_table
+
+UTF16 = ("not valid UTF-8: the file looks like UTF-16 ({}-endian) without a byte-order mark "
+         "(every other byte is zero); save it as UTF-8")
+TWO_MARKS = ("the file starts with two byte-order marks (U+FEFF twice); save it as UTF-8 with "
+             "one mark or none")
+
+
+@pytest.fixture(autouse=True)
+def _here(tiny: TinyCase, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tiny.root.parent)  # messages name the files as case/...
+    tiny.items = [item("E1", "a", 60), item("E2", "b", 20)]
+
+
+def _validate(runner: CliRunner, root: Path) -> list[str]:
+    res = runner.invoke(main, ["validate", root.name])
+    assert res.exit_code == EXIT_INPUT, res.output
+    return res.stderr.splitlines()
+
+
+def _tabular(tiny: TinyCase, rows: list[dict[str, object]], suffix: str) -> Path:
+    root = tiny.write()
+    (root / "evidence.yaml").unlink()
+    write_table(root / f"evidence{suffix}", rows)
+    return root
+
+
+def _flat(e: dict[str, object]) -> dict[str, object]:
+    (ref,) = e["sources"]  # type: ignore[misc]
+    return {**{k: v for k, v in e.items() if k != "sources"}, **ref}
+
+
+def test_a_csv_with_a_header_and_no_rows_says_so(tiny: TinyCase, runner: CliRunner) -> None:
+    root = tiny.write()
+    (root / "evidence.yaml").unlink()
+    (root / "evidence.csv").write_text("id,factor,value,confidence,observed,claim,source,"
+                                       "locator\n", encoding="utf-8")
+    lines = _validate(runner, root)
+    assert lines[0] == (f"{root.name}/evidence.csv:1:0: (file): no rows: the table has a header "
+                        "and no items; it needs at least one row")
+    assert lines[1].startswith("1 problem found")
+
+
+def test_a_parquet_file_with_no_rows_says_so_too(tiny: TinyCase, runner: CliRunner) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    root = tiny.write()
+    (root / "evidence.yaml").unlink()
+    names = ["id", "factor", "value", "confidence", "observed", "claim", "source", "locator"]
+    pq.write_table(pa.table({n: pa.array([], pa.string()) for n in names}),
+                   root / "evidence.parquet")
+    assert _validate(runner, root)[0] == (
+        f"{root.name}/evidence.parquet:1:0: (file): no rows: the table has a header and no items; "
+        "it needs at least one row")
+
+
+def test_a_parquet_file_with_two_columns_of_one_name(tiny: TinyCase, runner: CliRunner) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [_flat(e) for e in tiny.items]
+    root = _tabular(tiny, rows, ".parquet")
+    table = pq.read_table(root / "evidence.parquet")
+    twice = pa.Table.from_arrays([*table.columns, table.column("value")],
+                                 names=[*table.column_names, "value"])
+    pq.write_table(twice, root / "evidence.parquet")
+    col = len(table.column_names) + 1
+    assert _validate(runner, root)[0] == f"{root.name}/evidence.parquet:1:{col}: value: duplicate column"
+
+
+@pytest.mark.parametrize(("encoding", "message"), [
+    ("utf-16-le", UTF16.format("little")), ("utf-16-be", UTF16.format("big")),
+    ("utf-16", "not valid UTF-8: the file starts with a UTF-16 byte-order mark; save it as UTF-8"),
+    ("utf-32", "not valid UTF-8: the file starts with a UTF-32 byte-order mark; save it as UTF-8"),
+])
+@pytest.mark.parametrize("name", ["case.yaml", "evidence.csv"])
+def test_a_file_in_another_encoding_is_named(tiny: TinyCase, runner: CliRunner, name: str,
+                                             encoding: str, message: str) -> None:
+    root = _tabular(tiny, [_flat(e) for e in tiny.items], ".csv")
+    path = root / name
+    path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+    assert _validate(runner, root)[0] == f"{root.name}/{name}:1:1: (file): {message}"
+
+
+@pytest.mark.parametrize("name", ["case.yaml", "evidence.csv"])
+def test_two_byte_order_marks_are_named(tiny: TinyCase, runner: CliRunner, name: str) -> None:
+    root = _tabular(tiny, [_flat(e) for e in tiny.items], ".csv")
+    path = root / name
+    path.write_bytes(codecs.BOM_UTF8 * 2 + path.read_bytes())
+    assert _validate(runner, root)[0] == f"{root.name}/{name}:1:1: (file): {TWO_MARKS}"
+
+
+def test_one_byte_order_mark_is_still_accepted(tiny: TinyCase, runner: CliRunner) -> None:
+    root = _tabular(tiny, [_flat(e) for e in tiny.items], ".csv")
+    for name in ("case.yaml", "evidence.csv"):
+        (root / name).write_bytes(codecs.BOM_UTF8 + (root / name).read_bytes())
+    res = runner.invoke(main, ["validate", str(root)])
+    assert res.exit_code == 0, res.output
+
+
+@pytest.mark.parametrize("text", [
+    "plain ASCII text\n",
+    "a few NULs \x00 in \x00 text that is mostly not zero: a binary guess is not made here\n",
+    "ünïcödé and 日本語\n",
+])
+def test_utf8_text_has_no_encoding_problem(text: str) -> None:
+    assert encoding_problem(text.encode("utf-8")) is None
+
+
+def test_the_utf16_guess_needs_zeros_in_every_other_byte() -> None:
+    # A quarter of the bytes zero but not on alternate positions: not UTF-16.
+    assert encoding_problem(b"\x00\x00ab" * 8) is None
+    assert encoding_problem("ab".encode("utf-16-le")) == UTF16.format("little")
+
+
+def test_the_utf16_guess_at_its_bounds() -> None:
+    # 8 bytes: three of the four odd bytes zero (exactly 3 in 4) and no even one: UTF-16.
+    assert encoding_problem(b"a\x00b\x00c\x00dd") == UTF16.format("little")
+    assert encoding_problem(b"\x00a\x00b\x00cdd") == UTF16.format("big")
+    # One even byte zero too (exactly 1 in 4): not a guess it can make.
+    assert encoding_problem(b"\x00\x00b\x00c\x00dd") is None
+    # Two of four odd bytes zero: fewer than 3 in 4.
+    assert encoding_problem(b"a\x00b\x00cddd") is None
