@@ -367,3 +367,16 @@ def universe_history(folder: str | os.PathLike[str], dates: tuple[dt.date, ...],
     write_folder(Path(output), fill, RunInputs.of(folders=[Path(folder)]), PART_FILES,
                  "as_of=*")
     return counted[0]
+
+
+def validate_universe(folder: str | os.PathLike[str], progress: Progress | None = None
+                      ) -> tuple[int, int, list[str]]:
+    """Check every case of the universe in ``folder`` as ``score`` would (raising InputError
+    with every problem of every case); (cases, scenarios of all cases, base included, and
+    the rubrics as ``id version``)."""
+    from .report.portfolio import score_universe
+
+    scores = score_universe(Path(folder), progress or no_progress)
+    return (scores.n_cases, len(scores.summary),
+            [f"{r.id} {r.version}" for r in scores.rubrics.values()])
+

@@ -200,9 +200,28 @@ def main() -> None:
 @case_arg
 @handled
 def validate(case_dir: Path) -> None:
-    """Check a case folder and its rubric; list every problem as file:line:col: field: message."""
+    """Check a case folder and its rubric; list every problem as file:line:col: field: message.
+
+    CASE_DIR may also be a universe folder: every case of it is checked (and scored, as
+    `score` would), every problem of every case listed."""
     from .analysis.result import score as score_case
     from .formats.loader import load_case
+    from .formats.universe import is_universe
+
+    if is_universe(case_dir):
+        from .api import validate_universe
+        from .progress import Bar
+
+        bar = Bar("checking")
+        try:
+            cases, scenarios, rubrics = validate_universe(case_dir, bar)
+        finally:
+            bar.close()
+        _say(f"{esc(str(case_dir))}: ok ({cases} case{'s' if cases != 1 else ''} in "
+             f"{scenarios} case-scenario{'s' if scenarios != 1 else ''}, "
+             f"rubric{'s' if len(rubrics) != 1 else ''} "
+             f"{', '.join(esc(r) for r in rubrics)})")
+        return
 
     case = load_case(case_dir)
     # A case that loads but cannot be scored (no evidence) is not valid; the robustness

@@ -25,6 +25,24 @@ def test_validate_ok(runner: CliRunner) -> None:
                           f"rubric ai-platform-strategy {version})\n")
 
 
+def test_validate_a_universe(runner: CliRunner, tmp_path: Path) -> None:
+    import shutil
+
+    # examples/universe: three cases in its tables and one case folder (example-corp), each
+    # with base and bear: 4 cases, 4 x 2 = 8 case-scenarios, one rubric.
+    res = runner.invoke(main, ["validate", str(REPO / "examples" / "universe")])
+    assert res.exit_code == 0, res.output
+    assert res.stdout == (f"{REPO / 'examples' / 'universe'}: ok (4 cases in 8 "
+                          "case-scenarios, rubric example-platform 1.0.0)\n")
+    bad = shutil.copytree(REPO / "examples" / "universe", tmp_path / "u")
+    (bad / "evidence.csv").write_text("case,id,factor,value,confidence,observed,claim,source,"
+                                      "locator\nacme,E1,moat,12,1.5,2025-03-31,c,S1,p. 1\n",
+                                      encoding="utf-8")
+    res = runner.invoke(main, ["validate", str(bad)])
+    assert res.exit_code == EXIT_INPUT
+    assert "confidence: input should be less than or equal to 1" in res.stderr
+
+
 def test_validate_lists_every_problem_and_exits_2(tiny: TinyCase, runner: CliRunner) -> None:
     tiny.items = [item("E1", "zz", 50), item("E1", "a", 500)]
     root = tiny.write()
