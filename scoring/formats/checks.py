@@ -299,22 +299,30 @@ def shifted_values(shifts: list[Shift], values: dict[str, object]) -> list[Value
     """The value checks of ``shifts`` for a case whose items (that changes name) have
     ``values``: each shift adds to the value before it, when that is a number
     (:func:`~scoring.formats.shift.shift`, the rule the scenario's rows are made by)."""
-    if not shifts:
+    return shifted_values_of([(shifts, values)])
+
+
+def shifted_values_of(cases: list[tuple[list[Shift], dict[str, object]]]
+                      ) -> list[ValueCheck]:
+    """:func:`shifted_values` of many cases at once: each case's shifts and its items'
+    values, every shift of every case walked together, one shift rank at a time."""
+    flat = [(s, values) for shifts, values in cases for s in shifts]
+    if not flat:
         return []
-    before = np.empty(len(shifts), dtype=object)
-    before[:] = [values.get(item) if start is None else start
-                 for _, _, _, item, start, _, _ in shifts]
-    for k in range(max(len(s[5]) for s in shifts)):  # the k-th shift before each, in order
-        rows = np.asarray([j for j, s in enumerate(shifts) if len(s[5]) > k], dtype=np.int64)
+    before = np.empty(len(flat), dtype=object)
+    before[:] = [values.get(s[3]) if s[4] is None else s[4] for s, values in flat]
+    depth = np.fromiter((len(s[5]) for s, _ in flat), np.int64, len(flat))
+    for k in range(int(depth.max())):  # the k-th shift before each, in order
+        rows = np.flatnonzero(depth > k)
         steps = np.empty(len(rows), dtype=object)
-        steps[:] = [shifts[j][5][k] for j in rows.tolist()]
+        steps[:] = [flat[j][0][5][k] for j in rows.tolist()]
         before[rows] = shift(before[rows], steps)
-    by = np.empty(len(shifts), dtype=object)
-    by[:] = [s[6] for s in shifts]
+    by = np.empty(len(flat), dtype=object)
+    by[:] = [s[6] for s, _ in flat]
     after = shift(before, by)
     return [(doc, loc, factor, None, a, f" after shifting {b} by {d}")
-            for (doc, loc, factor, _, _, _, d), b, a, ok
-            in zip(shifts, before.tolist(), after.tolist(), is_number(before).tolist(),
+            for ((doc, loc, factor, _, _, _, d), _), b, a, ok
+            in zip(flat, before.tolist(), after.tolist(), is_number(before).tolist(),
                    strict=True) if ok]
 
 

@@ -73,3 +73,21 @@ def test_the_checked_value_is_the_shifted_one(tiny: TinyCase, by: int, ok: bool)
     assert [(Path(p.path).name, p.field, p.message) for p in exc.value.problems] == [
         ("scenarios.yaml", "scenarios[0].changes[1].by",
          "value 101 is outside the scale [0, 100] after shifting 70 by 31")]
+
+
+def test_shifts_of_many_cases_are_walked_together() -> None:
+    """Two cases share a list of shifts (E1 by +5, then by -2.5); each starts from its own
+    value: 10 -> 15 -> 12.5 and 'x' (a label: not checked). A shift from a value a change
+    set (start 3) ignores the case's value: 3 + 1 = 4."""
+    from scoring.formats.checks import shifted_values_of
+
+    doc: Any = object()
+    shifts: list[Any] = [(doc, ("c", 0), "a", "E1", None, (), 5),
+                         (doc, ("c", 1), "a", "E1", None, (5,), -2.5)]
+    own: list[Any] = [(doc, ("c", 2), "b", "E2", 3, (), 1)]
+    got = shifted_values_of([(shifts, {"E1": 10}), (shifts, {"E1": "x"}),
+                             (own, {"E2": 99})])
+    assert [(c[1], c[2], c[4], c[5]) for c in got] == [
+        (("c", 0), "a", 15, " after shifting 10 by 5"),
+        (("c", 1), "a", 12.5, " after shifting 15 by -2.5"),
+        (("c", 2), "b", 4, " after shifting 3 by 1")]
