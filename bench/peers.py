@@ -13,17 +13,19 @@ Peers:
 
 Run (after ``python bench/make_universe.py``; sizes other than 10 000 are written on demand):
 
-    python bench/peers.py [--universe /tmp/scoring-universe] [--sizes 1000 10000 100000]
+    python bench/peers.py [--universe /tmp/scoring-universe] [--sizes 2000 10000] [--runs 5]
 
-Prints, for the 10 000-case universe: ``scoring score U --format parquet -o X`` (a fresh
-process) vs the DuckDB peer (a fresh process), load + validate in this process vs the pyarrow
-peer, and the peak RSS of the CLI at each size.
+Prints, for each size: ``scoring score U --format parquet -o X`` (a fresh process) vs the
+DuckDB peer (a fresh process), CPU time (user + system) and wall, the two run in turn round
+by round and each round's ratio taken (min and median); the CLI's peak RSS; then, for the
+largest size, load + validate in this process vs the pyarrow peer (CPU, in turn).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -219,15 +221,16 @@ def pyarrow_checks(folder: Path) -> int:
 # --------------------------------------------------------------------------- driver
 
 
-def run(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of a fresh process."""
+def run(cmd: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak RSS (MiB) of a fresh process."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}")
-    return time.perf_counter() - start, usage.ru_maxrss / 1024
+    return (time.perf_counter() - start, usage.ru_utime + usage.ru_stime,
+            usage.ru_maxrss / 1024)
 
 
 def universe_of(base: Path, n: int) -> Path:
@@ -239,45 +242,76 @@ def universe_of(base: Path, n: int) -> Path:
     return folder
 
 
+def _figure(xs: list[float], unit: str = "s") -> str:
+    return f"min {min(xs):.2f} {unit}, median {statistics.median(xs):.2f} {unit}"
+
+
+def _ratios(ours: list[float], peer: list[float]) -> str:
+    """Each round's ratio (both sides measured back to back), min and median."""
+    r = [a / b for a, b in zip(ours, peer, strict=True)]
+    return f"min {min(r):.2f} x, median {statistics.median(r):.2f} x"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--universe", type=Path, default=Path("/tmp/scoring-universe"))
-    parser.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[2_000, 10_000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--skip-load", action="store_true",
+                        help="only the CLI against DuckDB (and the peak RSS)")
     parser.add_argument("peer", nargs="*", help=argparse.SUPPRESS)  # duckdb FOLDER OUT
     args = parser.parse_args()
     if args.peer:  # the DuckDB peer, in its own process
         duckdb_scores(Path(args.peer[1]), Path(args.peer[2]))
         return
     py = sys.executable
-    u = universe_of(args.universe, 10_000)
+    # scoring's bytecode compiled, as pip does when it installs the package (this machine
+    # sets PYTHONDONTWRITEBYTECODE=1: each run would compile scoring's source, ~75 ms)
+    subprocess.run([py, "-m", "compileall", "-q", "scoring"], cwd=REPO, check=True)
     rows: list[tuple[str, str]] = []
     # Fresh processes first: a child's peak RSS (ru_maxrss) counts its parent's memory at the
-    # fork, so this process stays small until they have run.
-    with tempfile.TemporaryDirectory() as tmp:
-        for n in args.sizes:
-            folder = universe_of(args.universe, n)
-            secs, rss = run([py, "-m", "scoring.cli", "score", str(folder), "--format",
-                             "parquet", "-o", f"{tmp}/x.parquet"])
-            rows.append((f"CLI peak RSS, {n:,} cases", f"{rss:,.0f} MiB ({secs:.1f} s)"))
-    with tempfile.TemporaryDirectory() as tmp:
-        cli = [py, "-m", "scoring.cli", "score", str(u), "--format", "parquet",
-               "-o", f"{tmp}/cli.parquet"]
-        peer = [py, str(Path(__file__)), "duckdb", str(u), f"{tmp}/duckdb.parquet"]
-        cli_s = min(run(cli)[0] for _ in range(args.runs))
-        duck_s = min(run(peer)[0] for _ in range(args.runs))
-        import pandas as pd
+    # fork, so this process stays small until they have run. The CLI and the peer run in
+    # turn, round by round (paired), so a busy neighbour moves both sides of a ratio alike.
+    import pandas as pd
 
-        both = pd.read_parquet(f"{tmp}/cli.parquet").merge(
-            pd.read_parquet(f"{tmp}/duckdb.parquet"), on=["case", "scenario"],
-            suffixes=("", "_peer"))
-        diff = float((both["composite"] - both["composite_peer"]).abs().max())
-        same_band = float((both["band"] == both["band_peer"]).mean())
-    rows += [("CLI score --format parquet, 10 000 cases", f"{cli_s:.2f} s (best of {args.runs})"),
-             ("DuckDB SQL peer, same Parquet", f"{duck_s:.2f} s; composites agree to "
-              f"{diff:.1e}, bands {same_band:.2%}"),
-             ("CLI / DuckDB", f"{cli_s / duck_s:.1f} x (budget <= 3)")]
+    for n in args.sizes:
+        folder = universe_of(args.universe, n)
+        with tempfile.TemporaryDirectory() as tmp:
+            cli = [py, "-m", "scoring.cli", "score", str(folder), "--format", "parquet",
+                   "-o", f"{tmp}/cli.parquet"]
+            peer = [py, str(Path(__file__)), "duckdb", str(folder), f"{tmp}/duckdb.parquet"]
+            ours, theirs = [], []
+            for _ in range(args.runs):
+                ours.append(run(cli))
+                theirs.append(run(peer))
+            both = pd.read_parquet(f"{tmp}/cli.parquet").merge(
+                pd.read_parquet(f"{tmp}/duckdb.parquet"), on=["case", "scenario"],
+                suffixes=("", "_peer"))
+            diff = float((both["composite"] - both["composite_peer"]).abs().max())
+            same_band = float((both["band"] == both["band_peer"]).mean())
+        rows += [
+            (f"{n:,} cases: CLI score --format parquet, CPU",
+             f"{_figure([o[1] for o in ours])}; wall {_figure([o[0] for o in ours])}"),
+            (f"{n:,} cases: DuckDB SQL peer, CPU",
+             f"{_figure([t[1] for t in theirs])}; wall {_figure([t[0] for t in theirs])}; "
+             f"composites agree to {diff:.1e}, bands {same_band:.2%}"),
+            (f"{n:,} cases: CLI / DuckDB, CPU", _ratios([o[1] for o in ours],
+                                                        [t[1] for t in theirs])
+             + " (budget <= 2)"),
+            (f"{n:,} cases: CLI / DuckDB, wall", _ratios([o[0] for o in ours],
+                                                         [t[0] for t in theirs])),
+            (f"{n:,} cases: CLI peak RSS", f"{max(o[2] for o in ours):,.0f} MiB"
+             " (budget <= 400 at 10 000)")]
+    if not args.skip_load:
+        rows += _load_rows(universe_of(args.universe, max(args.sizes)), args.runs)
+    width = max(len(k) for k, _ in rows)
+    for k, v in rows:
+        print(f"{k:{width}}  {v}")
 
+
+def _load_rows(u: Path, runs: int) -> list[tuple[str, str]]:
+    """Load + validate + tidy tables in this process against the pyarrow peer, CPU time,
+    in turn round by round."""
     from scoring.formats.tables import build_tables
     from scoring.formats.universe import Universe
 
@@ -291,20 +325,20 @@ def main() -> None:
         assert not problems
         return rows
 
-    load_s = min(_timed(lambda: load_tables(Universe.open(u))) for _ in range(args.runs))
-    peer_s = min(_timed(lambda: pyarrow_checks(u)) for _ in range(args.runs))
-    rows += [("load + validate + tidy tables (in process)", f"{load_s:.2f} s"),
-             ("pyarrow read + vectorised checks", f"{peer_s:.2f} s"),
-             ("load / pyarrow", f"{load_s / peer_s:.1f} x (budget <= 2)")]
-    width = max(len(k) for k, _ in rows)
-    for k, v in rows:
-        print(f"{k:{width}}  {v}")
+    ours, theirs = [], []
+    for _ in range(runs):
+        ours.append(_timed(lambda: load_tables(Universe.open(u))))
+        theirs.append(_timed(lambda: pyarrow_checks(u)))
+    return [(f"load + validate + tidy tables (in process), {u.name}, CPU", _figure(ours)),
+            ("pyarrow read + vectorised checks, CPU", _figure(theirs)),
+            ("load / pyarrow, CPU", _ratios(ours, theirs) + " (budget <= 2)")]
 
 
 def _timed(fn: Any) -> float:
-    start = time.perf_counter()
+    """CPU seconds of this process (all threads) spent in ``fn``."""
+    start = time.process_time()
     fn()
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 if __name__ == "__main__":

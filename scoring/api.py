@@ -380,3 +380,11 @@ def validate_universe(folder: str | os.PathLike[str], progress: Progress | None 
     return (scores.n_cases, len(scores.summary),
             [f"{r.id} {r.version}" for r in scores.rubrics.values()])
 
+
+def serve_case(folder: str | os.PathLike[str], host: str, port: int,
+               say: Callable[[str], None]) -> None:
+    """Serve the workbench of the case in ``folder`` at ``host``:``port`` until interrupted
+    (docs/serve.md); a ScoringError saying what to install without the ``serve`` extra."""
+    from .serve.run import serve
+
+    serve(Path(folder), host, port, say)

@@ -753,5 +753,23 @@ def run() -> None:
     main()
 
 
+# ---------------------------------------------------------------- serve (issue 27)
+@main.command()
+@case_arg
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True,
+              help="The port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to bind; the app answers only requests whose Host is this "
+                   "address and port (docs/serve.md).")
+@handled
+def serve(case_dir: Path, port: int, host: str) -> None:
+    """Open CASE_DIR in the workbench: its report, live in the browser, every weight, value
+    and confidence editable, each edit rescored at once and attributed as `diff` does
+    (docs/serve.md). Needs the serve extra."""
+    from .api import serve_case
+
+    serve_case(case_dir, host, port, _say)
+
+
 if __name__ == "__main__":  # pragma: no cover
     run()

@@ -21,6 +21,7 @@ LAYERS = [
     {"analysis"},
     {"report"},
     {"engines"},
+    {"serve"},
     {"api", "cli", "pytest_plugin", "__init__", "__main__"},
 ]
 

@@ -31,6 +31,7 @@ from .models import (
     SetWeight,
     ShiftValue,
 )
+from .shift import is_number, shift
 from .yamlio import PathKey, YamlDoc
 
 # Weights of a weighted_sum composite may add up to 1 plus this much rounding slack.
@@ -294,23 +295,35 @@ ValueCheck = tuple[YamlDoc, PathKey, str, str | None, object, str]
 Shift = tuple[YamlDoc, PathKey, str, str, object, tuple[float, ...], float]
 
 
-def _numeric(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 def shifted_values(shifts: list[Shift], values: dict[str, object]) -> list[ValueCheck]:
     """The value checks of ``shifts`` for a case whose items (that changes name) have
-    ``values``: each shift adds to the value before it, when that is a number."""
-    out: list[ValueCheck] = []
-    for doc, loc, factor, item, start, earlier, by in shifts:
-        before = values.get(item) if start is None else start
-        for step in earlier:  # the shifts before this one, in order
-            if _numeric(before):
-                before = before + step  # type: ignore[operator]
-        if _numeric(before):
-            out.append((doc, loc, factor, None, before + by,  # type: ignore[operator]
-                        f" after shifting {before} by {by}"))
-    return out
+    ``values``: each shift adds to the value before it, when that is a number
+    (:func:`~scoring.formats.shift.shift`, the rule the scenario's rows are made by)."""
+    return shifted_values_of([(shifts, values)])
+
+
+def shifted_values_of(cases: list[tuple[list[Shift], dict[str, object]]]
+                      ) -> list[ValueCheck]:
+    """:func:`shifted_values` of many cases at once: each case's shifts and its items'
+    values, every shift of every case walked together, one shift rank at a time."""
+    flat = [(s, values) for shifts, values in cases for s in shifts]
+    if not flat:
+        return []
+    before = np.empty(len(flat), dtype=object)
+    before[:] = [values.get(s[3]) if s[4] is None else s[4] for s, values in flat]
+    depth = np.fromiter((len(s[5]) for s, _ in flat), np.int64, len(flat))
+    for k in range(int(depth.max())):  # the k-th shift before each, in order
+        rows = np.flatnonzero(depth > k)
+        steps = np.empty(len(rows), dtype=object)
+        steps[:] = [flat[j][0][5][k] for j in rows.tolist()]
+        before[rows] = shift(before[rows], steps)
+    by = np.empty(len(flat), dtype=object)
+    by[:] = [s[6] for s, _ in flat]
+    after = shift(before, by)
+    return [(doc, loc, factor, None, a, f" after shifting {b} by {d}")
+            for ((doc, loc, factor, _, _, _, d), _), b, a, ok
+            in zip(flat, before.tolist(), after.tolist(), is_number(before).tolist(),
+                   strict=True) if ok]
 
 
 def scenario_values(rubric: Rubric, checks: list[ValueCheck]) -> list[Problem]:

@@ -30,12 +30,13 @@ from ..output import RunInputs
 from ..progress import Progress, no_progress
 from . import models
 from .checks import (
+    Shift,
     ValueCheck,
     check_rubric,
     check_scenarios,
     named_items,
     scenario_values,
-    shifted_values,
+    shifted_values_of,
 )
 from .checks_judgement import check_overrides
 from .columns import (
@@ -488,6 +489,7 @@ def _check_group(folders: Sequence[_Folder], rubric: Rubric | None,
                                       (figures, figure_refs), periods)
     if rubric is not None:
         values: list[ValueCheck] = []
+        pending: list[tuple[list[Shift], dict[str, object]]] = []
         for k, (f, _) in enumerate(parts):
             meta = f.meta
             if meta is None:
@@ -499,7 +501,9 @@ def _check_group(folders: Sequence[_Folder], rubric: Rubric | None,
                     meta.as_of, rubric, mine, f.scenarios, f.docs["scenarios"],
                     k not in lookup.incomplete and k not in shapeless)
                 problems += found
-                values += more + shifted_values(shifts, {i: v[2] for i, v in mine.items()})
+                values += more
+                pending.append((shifts, {i: v[2] for i, v in mine.items()}))
+        values += shifted_values_of(pending)  # every case's shifts at once
         problems += scenario_values(rubric, values)
     if len(problems) > before or evidence is None or len(parts) < len(folders) \
             or not all(f.ok for f in folders):

@@ -35,6 +35,7 @@ from .models import (
     SetValue,
     SetWeight,
 )
+from .shift import shift
 
 ROW_COLUMNS = ("item", "factor", "indicator", "value", "confidence", "grade", "reliability",
                "best_source", "best_via", "observed", "age_days", "assumption", "value_changes",
@@ -278,7 +279,7 @@ def overlay(base: Cols, sc: Scenario, code: int, rubric: Rubric, codes: np.ndarr
         else:  # a new value: its score is mapped again
             values = rows["value"].copy()
             values[hit] = ch.value if isinstance(ch, SetValue) else \
-                [float(v) + float(ch.by) for v in values[hit]]
+                shift(values[hit], float(ch.by))  # a row's value is a float once shifted
             rows["value"] = values
             scores = rows["score"].copy()
             scores[hit] = map_values(rows["factor"][hit], rows["indicator"][hit], values[hit],

@@ -19,7 +19,7 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -263,15 +263,20 @@ def cell_problems(table: RawTable) -> list[Problem]:
         col = table.data.column(name)
         if not pa.types.is_string(col.type) and not pa.types.is_large_string(col.type):
             continue  # a typed (Parquet) column: no text to check
-        length = pc.utf8_length(col)
-        checks = [
-            (pc.greater(length, MAX_CELL_CHARS), "cell holds {n} characters; the limit for a "
-             f"cell is {MAX_CELL_CHARS}"),
-        ]
+        # A cell has at most as many characters as bytes: a column whose longest cell in
+        # bytes is under a limit has no cell over it, and its characters need no count
+        # (the limit's own rule, on characters, decides at and above it).
+        longest = pc.max(pc.binary_length(col)).as_py() or 0
+        length = pc.utf8_length(col) if longest >= min(MAX_CELL_CHARS, MAX_NUMBER_CHARS) \
+            else None
+        checks = []
         if _may_hold_controls(col):  # the cells that do, found only then
-            checks.insert(0, (pc.match_substring_regex(col, _CONTROL), "control character "
-                              "{char} is not allowed in a cell (remove it)"))
-        if name in NUMERIC:
+            checks.append((pc.match_substring_regex(col, _CONTROL), "control character "
+                           "{char} is not allowed in a cell (remove it)"))
+        if length is not None and longest >= MAX_CELL_CHARS:
+            checks.append((pc.greater(length, MAX_CELL_CHARS), "cell holds {n} characters; "
+                           f"the limit for a cell is {MAX_CELL_CHARS}"))
+        if name in NUMERIC and length is not None and longest >= MAX_NUMBER_CHARS:
             number = pc.match_substring_regex(pc.utf8_trim_whitespace(col), NUMBER_TEXT.pattern)
             checks.append((pc.and_(number, pc.greater(length, MAX_NUMBER_CHARS)),
                            "cannot read value: the number {head}... has {n} characters; "
@@ -286,7 +291,8 @@ def cell_problems(table: RawTable) -> list[Problem]:
 def _may_hold_controls(col: Any) -> bool:
     """Whether any cell of a text column may hold a control character: one scan of the
     column's UTF-8 bytes (C0 controls but tab, line feed and carriage return; DEL; the
-    two-byte C1 controls, 0xC2 0x80-0x9F). False means none does."""
+    two-byte C1 controls, 0xC2 0x80-0x9F). False means none does. The scan is one lookup
+    of each byte in a 256-entry table; only the bytes it flags are looked at again."""
     import numpy as np
 
     for chunk in col.chunks:
@@ -294,13 +300,27 @@ def _may_hold_controls(col: Any) -> bool:
         if len(buffers) < 3 or buffers[2] is None:
             continue
         data = np.frombuffer(buffers[2], dtype=np.uint8)
-        control = (data < 0x20) & (data != 0x09) & (data != 0x0A) & (data != 0x0D)
-        if control.any() or (data == 0x7F).any():
+        hits = np.flatnonzero(_flagged()[data])
+        if not len(hits):
+            continue
+        lead = data[hits] == 0xC2
+        if not lead.all():  # a C0 control or DEL
             return True
-        lead = np.flatnonzero(data[:-1] == 0xC2)
-        if len(lead) and ((data[lead + 1] >= 0x80) & (data[lead + 1] <= 0x9F)).any():
+        after = hits[hits + 1 < len(data)] + 1  # the byte after each 0xC2
+        if ((data[after] >= 0x80) & (data[after] <= 0x9F)).any():
             return True
     return False
+
+
+@cache
+def _flagged() -> Any:
+    import numpy as np
+
+    table = np.zeros(256, dtype=bool)
+    table[[b for b in range(0x20) if b not in (0x09, 0x0A, 0x0D)]] = True
+    table[0x7F] = True
+    table[0xC2] = True  # the lead byte of the C1 controls (and of other characters)
+    return table
 
 
 def _cell_message(message: str, value: str) -> str:

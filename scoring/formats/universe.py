@@ -33,7 +33,7 @@ from .checks import (
     check_scenarios,
     named_items,
     scenario_values,
-    shifted_values,
+    shifted_values_of,
 )
 from .checks_judgement import check_overrides
 from .columns import table_records, take_records
@@ -245,6 +245,7 @@ class TableSet:
             if rubric is not None and self.scenarios_doc is not None:
                 seen: dict[Any, tuple[list[Problem], list[Shift]]] = {}
                 values: list[ValueCheck] = []
+                pending: list[tuple[list[Shift], dict[str, object]]] = []
                 for j, (g, k) in enumerate(zip(group, members, strict=True)):
                     meta = metas[g]
                     if meta is None:
@@ -265,7 +266,8 @@ class TableSet:
                     walked, shifts = seen[key]
                     problems += walked
                     if shifts:
-                        values += shifted_values(shifts, {i: v[2] for i, v in mine.items()})
+                        pending.append((shifts, {i: v[2] for i, v in mine.items()}))
+                values += shifted_values_of(pending)  # every case's shifts at once
                 problems += scenario_values(rubric, values)
             if len(problems) > before or evidence is None or rubric is None:
                 continue

@@ -18,6 +18,7 @@ A UTF-8 byte-order mark at the start of a file is accepted and ignored.
 from __future__ import annotations
 
 import codecs
+import contextvars
 import gc
 import os
 import re
@@ -275,9 +276,31 @@ def encoding_problem(raw: bytes) -> str | None:
     return None
 
 
+# Drafts: the text of files being edited in memory (``scoring serve``), by real path. While
+# :func:`drafts` is in force, such a file is read from its draft instead of from disk, through
+# the same parse and every check after it, so an edit is validated exactly as a file is.
+_DRAFTS: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("drafts",
+                                                                          default=None)
+
+
+@contextmanager
+def drafts(texts: dict[Path, str]) -> Iterator[None]:
+    """Read each file of ``texts`` from its text here rather than from disk, meanwhile."""
+    token = _DRAFTS.set({os.path.realpath(p): t for p, t in texts.items()})
+    try:
+        yield
+    finally:
+        _DRAFTS.reset(token)
+
+
 def load_yaml(file: Path, display: str | None = None) -> YamlDoc:
     """Load one YAML file safely, raising :class:`InputError` with every problem found."""
     shown = display or str(file)
+    held = _DRAFTS.get()
+    if held:
+        draft = held.get(os.path.realpath(file))
+        if draft is not None:
+            return parse_yaml(draft, shown)
     try:
         with file.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)  # never more, whatever the file's size

@@ -11,11 +11,15 @@ alike, one cell spans their columns and anchors each scenario's id.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from ..trace.core import TraceRecord
-from .parts import Cell, Link, Num, SourceRefView
+from .numbers import Numbers, flags, texts
+from .parts import Cell, Link, Num, SourceRefView, cells
+from .sourced import ItemView
+
+if TYPE_CHECKING:
+    from ..analysis.result import Result
 
 # An item's numbers in the order a reviewer recomputes them: value -> score -> risk value;
 # confidence x reliability x decay (from the age) -> effective weight -> share; and the points
@@ -26,7 +30,6 @@ ITEM_QUANTITIES = (("value", "value"), ("score", "score"), ("risk_value", "risk 
                    ("effective_weight", "effective weight"), ("share", "share"))
 FACTOR_QUANTITIES = (("score", "factor score"), ("total_weight", "sum of effective weights"),
                      ("spread", "spread of risk values"))
-TITLE_CHARS = 40  # a source's title beside its id is cut to this many characters
 
 
 @dataclass(frozen=True)
@@ -74,32 +77,114 @@ class FactorGroup:
     rows: tuple[ItemRow, ...]
 
 
-def cells(trace: Mapping[str, TraceRecord], ids: Sequence[str | None],
-          local: Callable[[str, str], bool], num: Callable[[TraceRecord], Num],
-          ref: Callable[[str], Num | Link]) -> tuple[Cell | None, ...]:
-    """The cells of one quantity across scenarios (``ids``: its trace id in each scenario, or
-    None where it has none). Adjacent scenarios whose records agree (value, expression, the
-    inputs shown as links and the assumed flag) share one cell. ``local(record_id, input)``
-    says whether an input is shown by the table itself (no link needed)."""
-    out: list[Cell | None] = []
-    last_key: object = None
-    for rid in ids:
-        rec = trace.get(rid) if rid is not None else None
-        if rid is None or rec is None:
-            out.append(None)
-            last_key = None
-            continue
-        n = num(rec)
-        links = tuple(i for i in rec.inputs if not local(rid, i))
-        key = (n.raw, n.display, n.assumed, rec.op, rec.expression, links)
-        prev = out[-1] if out else None
-        if prev is not None and key == last_key:
-            out[-1] = Cell((*prev.ids, rid), prev.value, prev.op, prev.expression, prev.inputs)
-        else:
-            out.append(Cell((rid,), n, rec.op, rec.expression, tuple(ref(i) for i in links)))
-        last_key = key
+def shown_of(sids: tuple[str, ...] | list[str]) -> dict[str, tuple[str, str]]:
+    """What the evidence table shows of each scenario: its items' and factors' numbers."""
+    return {sc: (f"{sc}/item/", f"{sc}/factor/") for sc in sids}
+
+
+def _rows(result: Result) -> tuple[dict[tuple[str, str], list[tuple[Any, ...]]],
+                                   dict[tuple[str, str], list[tuple[str, str]]]]:
+    """The item frame's rows by (scenario, factor), and the items each scenario's changes
+    dropped, read column by column once, not filtered per scenario and factor."""
+    item_rows: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+    its = result.frames.items
+    for row in zip(texts(its["scenario"]), texts(its["factor"]), texts(its["item"]),
+                   flags(its["assumption"]), its["value_changes"].tolist(),
+                   its["confidence_changes"].tolist(), texts(its["grade"]),
+                   flags(its["stale"]), strict=True):
+        item_rows.setdefault((row[0], row[1]), []).append(row[2:])
+    drops = result.frames.drops
+    dropped: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for sc, f, item, change in zip(texts(drops["scenario"]), texts(drops["factor"]),
+                                   texts(drops["item"]), texts(drops["change"]), strict=True):
+        dropped.setdefault((sc, f), []).append((item, change))
+    return item_rows, dropped
+
+
+def evidence_groups(n: Numbers, items: tuple[ItemView, ...]) -> tuple[FactorGroup, ...]:
+    """The one evidence table: per factor, its score in each scenario, then each of its
+    items once (as sourced, then the scenarios' assumptions) with its numbers in every
+    scenario and, folded, how each is computed."""
+    sids = n.sids
+    by_factor, dropped = _rows(n.result)
+    shown = shown_of(sids)
+    views = {v.id: v for v in items}
+    trace = n.trace
+    out = []
+    for f in n.case.rubric.factors:
+        rows: dict[str, dict[str, tuple[Any, ...]]] = {}
+        for sc in sids:
+            for row in by_factor.get((sc, f.id), ()):
+                rows.setdefault(row[0], {})[sc] = row
+        drops = {(sc, item): change for sc in sids
+                 for item, change in dropped.get((sc, f.id), ())}
+        order = [v.id for v in items if v.factor == f.id]
+        order += [i for i in rows if i not in views]
+        item_rows = tuple(_item_row(n, shown, item, rows.get(item, {}), drops, views.get(item))
+                          for item in order)
+
+        def factor_local(rid: str, i: str, f: str = f.id) -> bool:
+            sc = rid.partition("/")[0]
+            return i.startswith((f"{sc}/item/", f"{sc}/factor/{f}/"))
+
+        quantities = tuple(
+            Quantity(label, next(trace[i].formula for i in ids if i is not None),
+                     cells(trace, ids, factor_local, n.num_of, n.ref))
+            for q, label in FACTOR_QUANTITIES
+            for ids in [[f"{sc}/factor/{f.id}/{q}" if f"{sc}/factor/{f.id}/{q}" in trace
+                         else None for sc in sids]]
+            if any(i is not None for i in ids))
+        out.append(FactorGroup(f.id, f.name, f.aggregation, f.polarity, quantities,
+                               item_rows))
     return tuple(out)
 
 
-def short_title(title: str) -> str:
-    return title if len(title) <= TITLE_CHARS else title[:TITLE_CHARS - 1].rstrip() + "…"
+def _item_row(n: Numbers, shown: dict[str, tuple[str, str]], item: str,
+              rows: dict[str, tuple[Any, ...]],
+              drops: dict[tuple[str, str], str], view: ItemView | None) -> ItemRow:
+    sids = n.sids
+    trace = n.trace
+    assumed = [f"{sc}/assumption/{item}" for sc in sids
+               if f"{sc}/assumption/{item}" in trace]
+    assumption = view is None and bool(assumed)
+    # an item as sourced; a scenario's assumption; or a measure's row (item/<measure>,
+    # whose anchor is in the measures table)
+    origin = assumed[0] if assumption else f"item/{item}"
+    per: list[ItemInScenario | Link | None] = []
+    for sc in sids:
+        row = rows.get(sc)
+        if row is not None:
+            p = f"{sc}/item/{item}"
+            per.append(ItemInScenario(
+                n.num(f"{p}/risk_value"), n.num(f"{p}/effective_weight"),
+                tuple(n.link(c) for c in (*row[2], *row[3]))))
+        else:
+            change = drops.get((sc, item))
+            per.append(n.link(change) if change else None)
+
+    def local(rid: str, i: str) -> bool:
+        """The evidence table shows the items' and the factors' numbers."""
+        sc = rid[:rid.index("/")]
+        return i == origin or i.startswith(shown[sc]) or i == f"{sc}/indicated_composite"
+
+    quantities = []
+    for q, label in (*ITEM_QUANTITIES, ("at_stake", "points at stake")):
+        ids = [(f"{sc}/sensitivity/item/{item}/at_stake" if q == "at_stake"
+                else f"{sc}/item/{item}/{q}") for sc in sids]
+        ids_in = [i if i in trace else None for i in ids]
+        present = [i for i in ids_in if i is not None]
+        if present:
+            quantities.append(Quantity(label, trace[present[0]].formula,
+                                       cells(trace, ids_in, local, n.num_of, n.ref)))
+    stale = any(bool(r[5]) for r in rows.values())
+    if view is not None:
+        facts = (f"as sourced: value {view.value}"
+                 + (f" (indicator {view.indicator})" if view.indicator else "")
+                 + f" · confidence {view.confidence} · observed {view.observed}")
+        return ItemRow(origin, Link(origin, item), view.claim, view.excerpt,
+                       view.verification if view.excerpt else None, facts, view.sources,
+                       tuple(per), tuple(quantities), False, stale)
+    return ItemRow(None, Link(origin, item), trace[origin].label, None, None,
+                   "assumed by a scenario, not sourced" if assumption else
+                   "the rubric's measure of the reported figures", (), tuple(per),
+                   tuple(quantities), assumption, stale)

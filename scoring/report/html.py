@@ -1,4 +1,4 @@
-"""Render a :class:`~scoring.report_model.ReportPage` to one self-contained HTML file.
+"""Render a :class:`~scoring.report.model.ReportPage` to one self-contained HTML file.
 
 Jinja2 with autoescape on: every string from a case (claims, titles, notes, URLs) is
 escaped. The stylesheet is inlined and allowed by its hash in a Content-Security-Policy

@@ -5,8 +5,12 @@ link to a record that is not a number, and a derivation. Page models (``model.py
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..trace.core import TraceRecord
 
 
 def span(lo: float, hi: float, values: Iterable[float]) -> tuple[float, float]:
@@ -80,3 +84,30 @@ class SourceRefView:
     locator: str
     title: str = ""
     via: Link | None = None
+
+
+def cells(trace: Mapping[str, TraceRecord], ids: Sequence[str | None],
+          local: Callable[[str, str], bool], num: Callable[[TraceRecord], Num],
+          ref: Callable[[str], Num | Link]) -> tuple[Cell | None, ...]:
+    """The cells of one quantity across scenarios (``ids``: its trace id in each scenario, or
+    None where it has none). Adjacent scenarios whose records agree (value, expression, the
+    inputs shown as links and the assumed flag) share one cell. ``local(record_id, input)``
+    says whether an input is shown by the table itself (no link needed)."""
+    out: list[Cell | None] = []
+    last_key: object = None
+    for rid in ids:
+        rec = trace.get(rid) if rid is not None else None
+        if rid is None or rec is None:
+            out.append(None)
+            last_key = None
+            continue
+        n = num(rec)
+        links = tuple(i for i in rec.inputs if not local(rid, i))
+        key = (n.raw, n.display, n.assumed, rec.op, rec.expression, links)
+        prev = out[-1] if out else None
+        if prev is not None and key == last_key:
+            out[-1] = Cell((*prev.ids, rid), prev.value, prev.op, prev.expression, prev.inputs)
+        else:
+            out.append(Cell((rid,), n, rec.op, rec.expression, tuple(ref(i) for i in links)))
+        last_key = key
+    return tuple(out)

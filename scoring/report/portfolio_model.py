@@ -1,6 +1,6 @@
 """The portfolio index page, built in Python before rendering (docs/report.md, "Portfolio").
 
-Like ``report_model.py`` for one case: the template only displays these objects. Numbers are
+Like ``report/model.py`` for one case: the template only displays these objects. Numbers are
 shown by the one display rule and keep their exact value beside them (``data-v``), which the
 page's sort uses.
 """

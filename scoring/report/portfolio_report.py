@@ -1,6 +1,6 @@
 """Write a universe's portfolio report: ``index.html`` and one page per case.
 
-Each case page is the single-case report (``report_model`` + ``templates/report.html``) with
+Each case page is the single-case report (``report/model.py`` + ``templates/report.html``) with
 every feature it has: the case is scored again on its own, with its trace. With many cases the
 pages are rendered by several worker processes; the index is written last, so that every link
 it holds resolves once it exists.

@@ -21,8 +21,10 @@ import markupsafe
 
 from ..display import text_width, visible_marks
 from ..errors import ScoringError
-from .model import AssumptionView, ChangeView, ReportPage, ScenarioView, SourceView
+from .model import ReportPage
 from .parts import Num
+from .scenarios import ChangeView, ScenarioView
+from .sourced import AssumptionView, SourceView
 
 TITLE_WIDTH = 54  # columns of a source's title in the sources table (a CJK character: 2)
 CLAIM_WIDTH = 150  # columns of an item's claim in the key-evidence table

@@ -218,3 +218,39 @@ def test_every_control_character_is_found_in_a_table(tiny: TinyCase, tmp_path: P
     (p,) = exc.value.problems
     assert (p.line, p.field, p.message) == (
         3, "claim", f"control character {code} is not allowed in a cell (remove it)")
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    ("plain text", False), ("tab\tline\ncarriage\r", False), ("\x08", True), ("\x0e", True),
+    ("\x00", True), ("\x1f", True), (" ~", False), ("\x7f", True), ("é£", False),
+    ("\u0080", True), ("\u0085", True), ("\u009f", True), ("\u00a0 nbsp", False),
+    ("\u00bf", False), ("\u200b\u2028", False), ("", False)])
+def test_control_scan_boundaries(text: str, flagged: bool) -> None:
+    """The byte scan that decides whether a text column's cells are searched for control
+    characters: C0 but tab, LF and CR; DEL; C1 (U+0080-U+009F, 0xC2 0x80-0x9F in UTF-8)."""
+    import pyarrow as pa
+
+    from scoring.formats.tabular import _may_hold_controls
+
+    column = pa.chunked_array([pa.array(["ok"]), pa.array(["fine", text])])
+    assert _may_hold_controls(column) is flagged
+
+
+@pytest.mark.parametrize("name", ["evidence.csv", "evidence.parquet"])
+def test_cell_limit_counts_characters_not_bytes(name: str, tiny: TinyCase,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ten two-byte characters are ten characters: within a limit of 10 (the byte length,
+    20, only decides whether the characters need counting); eleven are over it."""
+    rows = [{**ROW, "id": "E1", "claim": "é" * 10}, {**ROW, "id": "E2", "claim": "日" * 11}]
+    folder = _table_case(tiny, rows, monkeypatch, name)
+    monkeypatch.setattr(tabular, "MAX_CELL_CHARS", 10)  # the dates are 10 characters
+    assert _problems(folder) == [
+        f"{name}:3:6: claim: cell holds 11 characters; the limit for a cell is 10"]
+
+
+def test_number_of_400_characters_is_read(tiny: TinyCase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MAX_NUMBER_CHARS (400) characters is a number still read; 401 is refused (above)."""
+    half = "0.5" + "0" * 397  # 0.5, written with 400 characters
+    assert len(half) == tabular.MAX_NUMBER_CHARS
+    folder = _table_case(tiny, [{**ROW, "confidence": half}], monkeypatch)
+    assert scoring.load_case(folder).items[0].confidence == 0.5

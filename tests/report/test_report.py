@@ -17,7 +17,8 @@ import scoring
 from scoring.cli import main
 from scoring.report import model as report_model
 from scoring.report.html import render_report
-from scoring.report.model import build_report, safe_url
+from scoring.report.model import build_report
+from scoring.report.sourced import safe_url
 
 from ..conftest import META, REPO, TinyCase, item
 
