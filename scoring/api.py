@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .analysis.diff import CaseDiff
     from .analysis.locate import Located
     from .analysis.verify import Verification
+    from .desk.facts_import import FactsReport
     from .desk.source_import import ImportReport
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
@@ -388,3 +389,15 @@ def serve_case(folder: str | os.PathLike[str], host: str, port: int,
     from .serve.run import serve
 
     serve(Path(folder), host, port, say)
+
+
+# ---------------------------------------------------------------- facts import (issue 25)
+def import_facts(document: str | os.PathLike[str], folder: str | os.PathLike[str],
+                 rubric: str | os.PathLike[str], as_of: dt.date | None = None,
+                 period: str | None = None, replace: bool = False) -> FactsReport:
+    """Write the case's figures (and their filings as sources) from the SEC company-facts
+    ``document``, as known at ``as_of`` (docs/filings.md); the case is created from the
+    rubric's skeleton when ``folder`` does not exist."""
+    from .desk.facts_import import import_facts as write_facts
+
+    return write_facts(Path(document), Path(folder), Path(rubric), as_of, period, replace)

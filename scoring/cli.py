@@ -771,5 +771,54 @@ def serve(case_dir: Path, port: int, host: str) -> None:
     serve_case(case_dir, host, port, _say)
 
 
+# ---------------------------------------------------------------- facts import (issue 25)
+@main.group()
+def facts() -> None:
+    """Figures from SEC filings (facts import FACTS.json --case DIR --rubric RUBRIC)."""
+
+
+@facts.command("import")
+@click.argument("document", type=_Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--case", "case_dir", required=True, type=_Path(path_type=Path),
+              help="The case folder to write figures.yaml into (created from the rubric's "
+                   "skeleton when it does not exist).")
+@click.option("--rubric", required=True,
+              type=_Path(exists=True, dir_okay=False, path_type=Path),
+              help="The rubric whose figures are imported; its maps/ folder holds the "
+                   "concept maps.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Only facts filed on or before this day count (default: the day of the "
+                   "document's last filing).")
+@click.option("--period", default=None, metavar="FY2023",
+              help="The fiscal year (default: the latest complete one known at --as-of).")
+@click.option("--replace", is_flag=True,
+              help="Replace a figures.yaml holding figures not written by this import.")
+@handled
+def facts_import(document: Path, case_dir: Path, rubric: Path, as_of: dt.datetime | None,
+                 period: str | None, replace: bool) -> None:
+    """Write a case's figures from an SEC company-facts document (docs/filings.md).
+
+    Each figure the rubric reads is taken from the concept map of the document's taxonomy,
+    as known on --as-of: the latest filed value wins, its observed date the filing's, its
+    source the filing; restatements, concept conflicts, missing figures and a balance sheet
+    that does not add up are listed.
+    """
+    from .api import import_facts
+
+    report = import_facts(document, case_dir, rubric, as_of.date() if as_of else None,
+                          period, replace)
+    lines = [f"{'created' if report.created else 'updated'} {report.case}: "
+             f"{report.written} figures of {report.period}"
+             f"{' and ' + report.prior if report.prior else ''} known on "
+             f"{report.as_of.isoformat()}, from {len(report.filings)} filings"]
+    lines += [f"  filing {f}" for f in report.filings]
+    lines += [f"  missing: {fig} {p} (reported under no mapped concept; the rubric's "
+              f"missing policy applies)" for fig, p in report.missing]
+    lines += [f"  restated: {r}" for r in report.restated]
+    lines += [f"  two concepts: {c}" for c in report.conflicts]
+    lines += [f"  check failed: balance sheet {c}" for c in report.checks]
+    _say("\n".join(lines))
+
+
 if __name__ == "__main__":  # pragma: no cover
     run()

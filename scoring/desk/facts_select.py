@@ -9,8 +9,9 @@ period at once:
   and an earlier annual period of the same filing is that year minus the whole years
   between them — so a year ending on 31 January, or a 52/53-week year ending on
   2 January, is the filer's year, not the calendar's;
-* per figure, concept and period the value filed last wins; earlier different values of
-  that period are kept as its restatement history;
+* per figure, concept and period the value filed last wins, cited to the first filing
+  that reported that value; earlier different values of that period are kept as its
+  restatement history;
 * per figure and period the first concept of the map's order that has a value is taken; a
   later concept with a different value is reported beside it (``conflicts``).
 """
@@ -117,6 +118,11 @@ def select(cf: CompanyFacts, cmap: ConceptMap, figures: list[str], as_of: dt.dat
                         suffixes=("", "_latest"))
     restated = merged[(merged.value != merged.value_latest) & (merged.filed < merged.filed_latest)]
     restated = restated.drop_duplicates([*key, "accn", "value"])
+    # A later filing repeating a value (a 10-Q's comparative balance sheet) restates
+    # nothing: the value is cited to the first filing that reported it, its day the one it
+    # became known.
+    latest = merged[merged.value == merged.value_latest].groupby(key, sort=False).head(1)
+    latest = latest.drop(columns=["value_latest", "filed_latest", "accn_latest"])
     chosen = latest.sort_values("order", kind="stable").groupby(["figure", "label"]).head(1)
     against = latest.merge(chosen[["figure", "label", "order", "value", "concept"]],
                            on=["figure", "label"], suffixes=("", "_taken"))
