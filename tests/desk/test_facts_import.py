@@ -189,3 +189,37 @@ def test_bad_documents_exit_2_and_write_nothing(tmp_path: Path, runner: CliRunne
                                "--as-of", "2010-01-01"])
     assert res.exit_code == EXIT_INPUT and "first filing is of" in res.output
     assert not (tmp_path / "early").exists()
+
+
+SHIPPED = ROOT / "evidence" / "altman-snowflake-2024"
+
+
+def test_shipped_snowflake_case_is_what_the_import_writes(tmp_path: Path) -> None:
+    case = tmp_path / "altman-snowflake-2024"
+    import_facts(SNOWFLAKE, case, ALTMAN, as_of=load_case(SHIPPED).meta.as_of)
+    for name in ("figures.yaml", "sources.yaml"):
+        assert (case / name).read_bytes() == (SHIPPED / name).read_bytes(), name
+
+
+def test_shipped_snowflake_z_recomputed_by_hand_from_the_document() -> None:
+    import scoring
+
+    us = snowflake_facts()["us-gaap"]
+    tenk = "0001640147-24-000101"
+
+    def val(concept: str, start: str | None = None) -> float:
+        hits = [f["val"] for f in us[concept]["units"]["USD"] if f["accn"] == tenk
+                and f["end"] == "2024-01-31" and f.get("start") == start]
+        assert len(set(hits)) == 1, concept
+        return float(hits[0])
+
+    ca, cl, ta = val("AssetsCurrent"), val("LiabilitiesCurrent"), val("Assets")
+    re_, tl = val("RetainedEarningsAccumulatedDeficit"), val("Liabilities")
+    ebit = val("OperatingIncomeLoss", "2023-02-01")
+    sales = val("RevenueFromContractWithCustomerExcludingAssessedTax", "2023-02-01")
+    floats = snowflake_facts()["dei"]["EntityPublicFloat"]["units"]["USD"]
+    mve = float(next(f["val"] for f in floats if f["accn"] == tenk))
+    z = 1.2 * (ca - cl) / ta + 1.4 * re_ / ta + 3.3 * ebit / ta + 0.6 * mve / tl \
+        + 1.0 * sales / ta
+    r = scoring.score(load_case(SHIPPED))
+    assert abs(r.composite("base") - z) < 1e-9
