@@ -810,7 +810,8 @@ def facts_import(document: Path, case_dir: Path, rubric: Path, as_of: dt.datetim
     lines = [f"{'created' if report.created else 'updated'} {report.case}: "
              f"{report.written} figures of {report.period}"
              f"{' and ' + report.prior if report.prior else ''} known on "
-             f"{report.as_of.isoformat()}, from {len(report.filings)} filings"]
+             f"{report.as_of.isoformat()}, from {len(report.filings)} "
+             f"{'filing' if len(report.filings) == 1 else 'filings'}"]
     lines += [f"  filing {f}" for f in report.filings]
     lines += [f"  missing: {fig} {p} (reported under no mapped concept; the rubric's "
               f"missing policy applies)" for fig, p in report.missing]
