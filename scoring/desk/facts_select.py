@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import InputError, Problem
 from ..formats.companyfacts import CompanyFacts
@@ -56,7 +58,7 @@ def fiscal_years(facts: pd.DataFrame) -> pd.DataFrame:
     and ``first_filed``, the day the first annual filing whose own year it is was filed."""
     annual = facts[facts.form.isin(ANNUAL_FORMS) & (facts.fp == "FY") & facts.start.notna()
                    & facts.fy.notna()]
-    days = (pd.to_datetime(annual.end) - pd.to_datetime(annual.start)).dt.days
+    days = _days(annual)
     annual = annual[(days >= MIN_YEAR_DAYS) & (days <= MAX_YEAR_DAYS)]
     if annual.empty:
         return pd.DataFrame({"label": [], "end": [], "first_filed": []})
@@ -70,6 +72,18 @@ def fiscal_years(facts: pd.DataFrame) -> pd.DataFrame:
     years = rows.groupby("end").agg(year=("year", "max")).join(own).reset_index()
     years["label"] = "FY" + years.year.astype(str)
     return years.sort_values("end")[["label", "end", "first_filed"]].reset_index(drop=True)
+
+
+def _days(facts: pd.DataFrame) -> pd.Series:
+    """Each fact's length in days (end - start; NaN for an instant): the ``days`` column
+    that :func:`select` computes with Arrow, or computed here."""
+    if "days" in facts:
+        return facts["days"]
+    return (pd.to_datetime(facts.end) - pd.to_datetime(facts.start)).dt.days
+
+
+def _with_days(table: pa.Table) -> pa.Table:
+    return table.append_column("days", pc.days_between(table["start"], table["end"]))
 
 
 def _mapped(cmap: ConceptMap, figures: list[str]) -> pd.DataFrame:
@@ -89,22 +103,32 @@ def select(cf: CompanyFacts, cmap: ConceptMap, figures: list[str], as_of: dt.dat
            period: str | None, with_prior: bool) -> Selection:
     """The values of ``figures`` known at ``as_of`` for ``period`` (or the latest complete
     fiscal year then) and, ``with_prior``, the year before; raises InputError."""
-    facts = cf.table.to_pandas()
-    for name in ("taxonomy", "concept", "unit"):
-        facts[name] = facts[name].astype(str)
-    known = facts[facts.filed <= as_of]
-    if known.empty:
-        first = facts.filed.min()
+    table = cf.table
+    known_tbl = table.filter(pc.less_equal(table["filed"], pa.scalar(as_of, pa.date32())))
+    if known_tbl.num_rows == 0:
+        first = pc.min(table["filed"]).as_py() if table.num_rows else None
         raise InputError([Problem(cf.shown, 0, 0, "filed", f"no fact was filed on or before "
                                   f"the as-of date {as_of}; the first filing is of {first}"
                                   if first is not None else "the document holds no facts")])
-    years = fiscal_years(known)
+    # Only two slices of the table are read: the annual filings' durations (which fiscal
+    # years there are) and the facts of mapped concepts; the rest never reaches pandas.
+    annual_mask = pc.and_(pc.and_(pc.is_in(known_tbl["form"], pa.array(ANNUAL_FORMS)),
+                                  pc.equal(known_tbl["fp"], "FY")),
+                          pc.is_valid(known_tbl["start"]))
+    annual = _with_days(known_tbl.filter(annual_mask).select(
+        ["accn", "start", "end", "fy", "fp", "form", "filed"])).to_pandas().drop_duplicates()
+    mapped = _mapped(cmap, figures)
+    concepts = known_tbl["concept"].cast(pa.string())
+    wanted_concepts = pa.array(sorted(set(mapped.concept)), pa.string())
+    known = _with_days(known_tbl.filter(pc.is_in(concepts, wanted_concepts))).to_pandas()
+    for name in ("taxonomy", "concept", "unit"):
+        known[name] = known[name].astype(str)
+    years = fiscal_years(annual)
     label, prior = _periods(years, period, as_of, cf.shown, with_prior)
     ends = dict(zip(years.label, years.end, strict=True))
     wanted = [p for p in (label, prior) if p is not None]
-    mapped = _mapped(cmap, figures)
     rows = known.merge(mapped, on=["taxonomy", "concept"])
-    annual_of = _annual_accns(known, years)
+    annual_of = _annual_accns(annual, years)
     rows = _place(rows, years[years.label.isin(wanted)], annual_of)
     problems = _kind_and_unit_problems(rows, cf.shown)
     if problems:
@@ -170,7 +194,7 @@ def _place(rows: pd.DataFrame, years: pd.DataFrame, annual_of: pd.DataFrame) -> 
     cover = rows[rows.kind == "cover"].merge(annual_of, on="accn")
     cover = cover[cover.label.isin(set(years.label))].assign(kind_ok=True)
     dated = rows[rows.kind != "cover"].merge(years[["label", "end"]], on="end")
-    days = (pd.to_datetime(dated.end) - pd.to_datetime(dated.start)).dt.days
+    days = _days(dated)
     is_year = (days >= MIN_YEAR_DAYS) & (days <= MAX_YEAR_DAYS)
     dated = dated.assign(kind_ok=np.where(dated.kind == "instant", dated.start.isna(),
                                           is_year.fillna(False)),
@@ -184,6 +208,10 @@ def _kind_and_unit_problems(rows: pd.DataFrame, shown: str) -> list[Problem]:
     only in another unit than the map's: the map or the document is wrong, never guessed."""
     key = ["figure", "taxonomy", "concept", "label"]
     unit_ok = rows.unit == rows.map_unit
+    fine = (rows.kind_ok & unit_ok).groupby([rows[k] for k in key]).transform("any")
+    rows, unit_ok = rows[~fine], unit_ok[~fine]  # only the groups with no usable fact
+    if rows.empty:
+        return []
     by = rows.assign(ok=rows.kind_ok & unit_ok, wrong=rows.wrong_kind,
                      unit_ok=unit_ok & rows.kind_ok).groupby(key, sort=True)
     summary = by.agg(ok=("ok", "any"), wrong=("wrong", "all"), units=("unit", "unique"),
