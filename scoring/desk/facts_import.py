@@ -113,17 +113,12 @@ def _balance_checks(sel: Selection, cmap: ConceptMap) -> list[str]:
             for label, row in rows]
 
 
-def _figures_text(sel: Selection, cf: CompanyFacts, needed: list[str], as_of: dt.date,
-                  restated: pd.DataFrame) -> str:
-    out = [f"# Figures of {cf.entity} (CIK {cf.cik}) known on {as_of.isoformat()}, from its "
-           "SEC company facts", "# (scoring facts import; docs/filings.md). Each is cited to "
-           "the filing it was last reported in.",]
-    if sel.missing:
-        out.append("# Reported under no mapped concept (missing; the rubric's missing "
-                   "policy applies):")
-        out.extend(f"#   {fig} {period}" for fig, period in sel.missing)
-    out.append("figures:")
+def figure_records(sel: Selection, cf: CompanyFacts, needed: list[str],
+                   restated: pd.DataFrame) -> list[dict[str, Any]]:
+    """The figures of ``needed`` that ``sel`` holds, as the fields of figures.yaml (one
+    citation: ``source`` and ``locator``)."""
     history = restated.groupby(["figure", "label"]) if not restated.empty else None
+    out = []
     r: Any
     for r in sel.chosen[sel.chosen.figure.isin(needed)].itertuples():
         period_text = r.start.isoformat() + " to " + r.end.isoformat() \
@@ -137,14 +132,51 @@ def _figures_text(sel: Selection, cf: CompanyFacts, needed: list[str], as_of: dt
             claim += "; earlier reported as " + ", ".join(
                 f"{v:,.0f} ({form} of {filed.isoformat()})" for v, form, filed in
                 zip(earlier.value, earlier.form, earlier.filed, strict=True))
-        out += [f"  - id: {FIGURE_PREFIX}{r.figure}_{r.label}",
-                f"    figure: {r.figure}",
-                f"    period: {_q(r.label)}",
-                f"    value: {_number(r.value)}",
-                f"    unit: {_q(r.unit)}",
-                f"    observed: {_q(r.filed.isoformat())}",
-                f"    sources: [{{source: {SOURCE_PREFIX}{r.accn}, locator: {_q(locator)}}}]",
-                f"    claim: {_q(claim)}"]
+        out.append({"id": f"{FIGURE_PREFIX}{r.figure}_{r.label}", "figure": r.figure,
+                    "period": r.label, "value": float(r.value), "unit": r.unit,
+                    "observed": r.filed.isoformat(), "source": f"{SOURCE_PREFIX}{r.accn}",
+                    "locator": locator, "claim": claim})
+    return out
+
+
+def filing_records(filings: pd.DataFrame, cf: CompanyFacts) -> list[dict[str, Any]]:
+    """One source per filing (``accn``, ``form``, ``filed``), as the fields of sources.yaml."""
+    rows: list[Any] = list(filings.itertuples())
+    return [{"id": f"{SOURCE_PREFIX}{r.accn}",
+             "title": f"{cf.entity}, {r.form} filed {r.filed.isoformat()}",
+             "publisher": "U.S. Securities and Exchange Commission (EDGAR)",
+             "date": r.filed.isoformat(), "language": "en", "kind": "filing",
+             "reliability": "A", "url": filing_url(cf.cik, r.accn),
+             "notes": f"Read from the SEC company-facts document of CIK {cf.cik} "
+                      f"(data.sec.gov/api/xbrl/companyfacts); form {r.form}, accession "
+                      f"{r.accn}."}
+            for r in rows]
+
+
+def cited_filings(chosen: pd.DataFrame) -> pd.DataFrame:
+    return chosen.drop_duplicates("accn")[["accn", "form", "filed"]].sort_values(
+        ["filed", "accn"])
+
+
+def _figures_text(sel: Selection, cf: CompanyFacts, needed: list[str], as_of: dt.date,
+                  restated: pd.DataFrame) -> str:
+    out = [f"# Figures of {cf.entity} (CIK {cf.cik}) known on {as_of.isoformat()}, from its "
+           "SEC company facts", "# (scoring facts import; docs/filings.md). Each is cited to "
+           "the filing it was last reported in.",]
+    if sel.missing:
+        out.append("# Reported under no mapped concept (missing; the rubric's missing "
+                   "policy applies):")
+        out.extend(f"#   {fig} {period}" for fig, period in sel.missing)
+    out.append("figures:")
+    for f in figure_records(sel, cf, needed, restated):
+        out += [f"  - id: {f['id']}",
+                f"    figure: {f['figure']}",
+                f"    period: {_q(f['period'])}",
+                f"    value: {_number(f['value'])}",
+                f"    unit: {_q(f['unit'])}",
+                f"    observed: {_q(f['observed'])}",
+                f"    sources: [{{source: {f['source']}, locator: {_q(f['locator'])}}}]",
+                f"    claim: {_q(f['claim'])}"]
     return "\n".join(out) + "\n"
 
 
@@ -155,19 +187,16 @@ def _sources_text(existing: list[dict[str, Any]], filings: pd.DataFrame, cf: Com
            "# company-facts document they were read from.", "sources:"]
     for src in existing:
         out.append("  - " + json.dumps(src, ensure_ascii=False, sort_keys=False))
-    r: Any
-    for r in filings.itertuples():
-        notes = (f"Read from the SEC company-facts document of CIK {cf.cik} "
-                 f"(data.sec.gov/api/xbrl/companyfacts); form {r.form}, accession {r.accn}.")
-        out += [f"  - id: {SOURCE_PREFIX}{r.accn}",
-                f"    title: {_q(f'{cf.entity}, {r.form} filed {r.filed.isoformat()}')}",
-                "    publisher: U.S. Securities and Exchange Commission (EDGAR)",
-                f"    date: {_q(r.filed.isoformat())}",
+    for src in filing_records(filings, cf):
+        out += [f"  - id: {src['id']}",
+                f"    title: {_q(src['title'])}",
+                f"    publisher: {src['publisher']}",
+                f"    date: {_q(src['date'])}",
                 "    language: en",
                 "    kind: filing",
                 "    reliability: A",
-                f"    url: {_q(filing_url(cf.cik, r.accn))}",
-                f"    notes: {_q(notes)}",
+                f"    url: {_q(src['url'])}",
+                f"    notes: {_q(src['notes'])}",
                 f"    snapshot: {_q(snapshot)}",
                 f"    sha256: {cf.sha256}"]
     return "\n".join(out) + "\n"
@@ -239,8 +268,7 @@ def import_facts(document: Path, case: Path, rubric_path: Path, as_of: dt.date |
         new_case(case, rubric_path, as_of, cf.entity, periods=(sel.period, sel.prior))
     inputs = RunInputs.of(files=[document, rubric_path, map_path, case / CASE_FILE])
     chosen = sel.chosen[sel.chosen.figure.isin(needed)]
-    filings = chosen.drop_duplicates("accn")[["accn", "form", "filed"]].sort_values(
-        ["filed", "accn"])
+    filings = cited_filings(chosen)
     snapshot = f"{SNAPSHOT_FOLDER}/CIK{cf.cik:010d}.json"
     existing = _existing_sources(sources_path)
     if created:  # the skeleton's example source is cited by nothing the import writes
