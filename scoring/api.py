@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .analysis.diff import CaseDiff
     from .analysis.locate import Located
     from .analysis.verify import Verification
+    from .desk.facts_bulk import BulkReport
     from .desk.facts_import import FactsReport
     from .desk.source_import import ImportReport
 
@@ -401,3 +402,12 @@ def import_facts(document: str | os.PathLike[str], folder: str | os.PathLike[str
     from .desk.facts_import import import_facts as write_facts
 
     return write_facts(Path(document), Path(folder), Path(rubric), as_of, period, replace)
+
+
+def import_facts_universe(archive: str | os.PathLike[str], folder: str | os.PathLike[str],
+                          rubric: str | os.PathLike[str], as_of: dt.date) -> BulkReport:
+    """Write a universe of one case per company-facts document of the zip ``archive``
+    (docs/filings.md), streamed one member at a time."""
+    from .desk.facts_bulk import import_universe
+
+    return import_universe(Path(archive), Path(folder), Path(rubric), as_of)

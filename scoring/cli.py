@@ -779,9 +779,12 @@ def facts() -> None:
 
 @facts.command("import")
 @click.argument("document", type=_Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--case", "case_dir", required=True, type=_Path(path_type=Path),
+@click.option("--case", "case_dir", type=_Path(path_type=Path),
               help="The case folder to write figures.yaml into (created from the rubric's "
                    "skeleton when it does not exist).")
+@click.option("--universe", "universe_dir", type=_Path(path_type=Path),
+              help="With a zip archive of documents: the universe folder to write (new or "
+                   "empty), one case per document, as Parquet tables.")
 @click.option("--rubric", required=True,
               type=_Path(exists=True, dir_okay=False, path_type=Path),
               help="The rubric whose figures are imported; its maps/ folder holds the "
@@ -794,8 +797,9 @@ def facts() -> None:
 @click.option("--replace", is_flag=True,
               help="Replace a figures.yaml holding figures not written by this import.")
 @handled
-def facts_import(document: Path, case_dir: Path, rubric: Path, as_of: dt.datetime | None,
-                 period: str | None, replace: bool) -> None:
+def facts_import(document: Path, case_dir: Path | None, universe_dir: Path | None,
+                 rubric: Path, as_of: dt.datetime | None, period: str | None,
+                 replace: bool) -> None:
     """Write a case's figures from an SEC company-facts document (docs/filings.md).
 
     Each figure the rubric reads is taken from the concept map of the document's taxonomy,
@@ -803,6 +807,22 @@ def facts_import(document: Path, case_dir: Path, rubric: Path, as_of: dt.datetim
     source the filing; restatements, concept conflicts, missing figures and a balance sheet
     that does not add up are listed.
     """
+    zipped = document.suffix.lower() == ".zip"
+    if zipped != (universe_dir is not None) or (case_dir is None) == (universe_dir is None):
+        raise click.UsageError("give --case DIR with a company-facts document (.json), or "
+                               "--universe DIR with a zip archive of them")
+    if universe_dir is not None:
+        if as_of is None or period is not None or replace:
+            raise click.UsageError("a universe needs --as-of DATE (and takes no --period "
+                                   "or --replace)")
+        from .api import import_facts_universe
+
+        bulk = import_facts_universe(document, universe_dir, rubric, as_of.date())
+        _say(f"wrote {bulk.universe}: {bulk.cases} cases, {bulk.figures} figures known on "
+             f"{as_of.date().isoformat()}; {bulk.missing} figures reported under no mapped "
+             f"concept (missing)")
+        return
+    assert case_dir is not None
     from .api import import_facts
 
     report = import_facts(document, case_dir, rubric, as_of.date() if as_of else None,
