@@ -223,3 +223,37 @@ def test_shipped_snowflake_z_recomputed_by_hand_from_the_document() -> None:
         + 1.0 * sales / ta
     r = scoring.score(load_case(SHIPPED))
     assert abs(r.composite("base") - z) < 1e-9
+
+
+def test_an_ifrs_20f_filer_gets_a_case(tmp_path: Path, runner: CliRunner) -> None:
+    doc = tmp_path / "ifrs.json"
+    doc.write_bytes(document({
+        "Assets": {"USD": [fact("2023-12-31", 800, K24, "2024-04-25", form="20-F")]},
+        "Revenue": {"USD": [fact("2023-12-31", 300, K24, "2024-04-25", form="20-F",
+                                 start="2023-01-01")]}}, taxonomy="ifrs-full"))
+    res = runner.invoke(main, ["facts", "import", str(doc), "--case", str(tmp_path / "c"),
+                               "--rubric", str(ALTMAN)])
+    assert res.exit_code == 0, res.output
+    assert "2 figures of FY2023 known on 2024-04-25" in res.output  # as-of: the last filing
+    assert "missing: ebit FY2023" in res.output
+    got = figures(tmp_path / "c")
+    assert got[("sales", "FY2023")]["sources"][0]["locator"].startswith("ifrs-full:Revenue,")
+    assert got[("total_assets", "FY2023")]["observed"] == "2024-04-25"
+
+
+def test_the_command_says_what_was_restated(tmp_path: Path, runner: CliRunner) -> None:
+    doc = tmp_path / "tiny.json"
+    doc.write_bytes(tiny())
+    res = runner.invoke(main, ["facts", "import", str(doc), "--case", str(tmp_path / "c"),
+                               "--rubric", str(BENEISH), "--as-of", "2024-06-30"])
+    assert res.exit_code == 0, res.output
+    assert (f"restated: total_assets FY2022: 1,000 in the 10-K of 2024-02-20, restated as "
+            f"1,010 on 2024-05-02 ({KA24})") in res.output
+    assert "two concepts: sales FY2023: took Revenues = 500" in res.output
+    # Before the amendment was filed, only the FY2023 10-K's restatement of FY2022 is known.
+    res = runner.invoke(main, ["facts", "import", str(doc), "--case", str(tmp_path / "d"),
+                               "--rubric", str(BENEISH), "--as-of", "2024-05-01"])
+    assert res.exit_code == 0 and "1,010" not in res.output
+    assert ("restated: total_assets FY2022: 900 in the 10-K of 2023-02-20, restated as 1,000 "
+            f"on 2024-02-20 ({K24})") in res.output
+    assert figures(tmp_path / "d")[("total_assets", "FY2022")]["value"] == 1000
