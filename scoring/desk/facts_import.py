@@ -36,7 +36,7 @@ from ..errors import InputError, OutputError, Problem
 from ..formats.companyfacts import CompanyFacts, read_companyfacts
 from ..formats.factsmap import ConceptMap, load_map
 from ..formats.loader import CASE_FILE, SOURCES_FILE, load_rubric, validate_doc
-from ..formats.models import FiguresFile, SourcesFile
+from ..formats.models import CaseFile, FiguresFile, SourcesFile
 from ..formats.yamlio import load_yaml
 from ..output import RunInputs, write_atomic
 from .facts_select import Selection, select
@@ -226,6 +226,30 @@ def _hand_written(path: Path) -> list[str]:
             if not all(s.source.startswith(SOURCE_PREFIX) for s in f.sources)]
 
 
+def _check_case_periods(path: Path, sel: Selection, as_of: dt.date) -> None:
+    """An existing case must be of the periods imported, and not dated before the filings."""
+    shown = display_path(path)
+    doc = load_yaml(path, shown)
+    problems: list[Problem] = []
+    meta = validate_doc(CaseFile, doc, problems)
+    if meta is None:
+        raise InputError(problems)
+    for name, want in (("period", sel.period), ("prior_period", sel.prior)):
+        have = getattr(meta, name)
+        if want is not None and have != want:
+            line, col = doc.where((name,))
+            problems.append(Problem(shown, line, col, name, f"the case's {name} is "
+                                    f"{have!r}; the import is of {want!r} (set it in "
+                                    "case.yaml, or pass --period)"))
+    if meta.as_of < as_of:
+        line, col = doc.where(("as_of",))
+        problems.append(Problem(shown, line, col, "as_of", f"the case's as_of "
+                                f"{meta.as_of} is before the import's as-of {as_of}: "
+                                "figures observed after it would be refused"))
+    if problems:
+        raise InputError(problems)
+
+
 def import_facts(document: Path, case: Path, rubric_path: Path, as_of: dt.date | None = None,
                  period: str | None = None, replace: bool = False) -> FactsReport:
     """Write the figures of ``rubric_path`` known at ``as_of`` (default: the day of the
@@ -258,6 +282,7 @@ def import_facts(document: Path, case: Path, rubric_path: Path, as_of: dt.date |
         if not (case / CASE_FILE).is_file():
             raise InputError([Problem(display_path(case / CASE_FILE), 0, 0, "",
                                       "no case file here: a case folder needs case.yaml")])
+        _check_case_periods(case / CASE_FILE, sel, as_of)
         hand = _hand_written(figures_path)
         if hand and not replace:
             raise OutputError(f"{display_path(figures_path)}: refused: it holds figures "

@@ -140,7 +140,7 @@ def test_hand_written_figures_are_not_replaced_without_replace(tmp_path: Path,
                                                                runner: CliRunner) -> None:
     case = tmp_path / "c"
     assert runner.invoke(main, ["new", str(case), "--rubric", str(ALTMAN), "--as-of",
-                                "2024-06-30"]).exit_code == 0
+                                "2025-03-31"]).exit_code == 0  # its period: FY2024
     before = (case / "figures.yaml").read_bytes()
     args = ["facts", "import", str(SNOWFLAKE), "--case", str(case), "--rubric", str(ALTMAN),
             "--as-of", "2024-06-30"]
@@ -257,3 +257,22 @@ def test_the_command_says_what_was_restated(tmp_path: Path, runner: CliRunner) -
     assert ("restated: total_assets FY2022: 900 in the 10-K of 2023-02-20, restated as 1,000 "
             f"on 2024-02-20 ({K24})") in res.output
     assert figures(tmp_path / "d")[("total_assets", "FY2022")]["value"] == 1000
+
+
+def test_an_existing_case_of_another_period_is_refused(tmp_path: Path,
+                                                       runner: CliRunner) -> None:
+    case = tmp_path / "c"
+    assert runner.invoke(main, ["new", str(case), "--rubric", str(ALTMAN), "--as-of",
+                                "2024-06-30"]).exit_code == 0  # its period: FY2023
+    before = (case / "figures.yaml").read_bytes()
+    res = runner.invoke(main, ["facts", "import", str(SNOWFLAKE), "--case", str(case),
+                               "--rubric", str(ALTMAN), "--as-of", "2024-06-30", "--replace"])
+    assert res.exit_code == EXIT_INPUT
+    assert "case.yaml" in res.output and "period" in res.output
+    assert "the case's period is 'FY2023'; the import is of 'FY2024'" in res.output
+    assert (case / "figures.yaml").read_bytes() == before
+    res = runner.invoke(main, ["facts", "import", str(SNOWFLAKE), "--case", str(case),
+                               "--rubric", str(ALTMAN), "--as-of", "2024-06-30", "--replace",
+                               "--period", "FY2023"])
+    assert res.exit_code == 0, res.output
+    assert ("total_assets", "FY2023") in figures(case)
