@@ -44,13 +44,14 @@ def asset(name: str) -> str:
     return (resources.files("scoring.serve") / "static" / name).read_text(encoding="utf-8")
 
 
-def app_policy(css: str) -> str:
+def app_policy(css: str, header: bool = True) -> str:
     """The app page's Content-Security-Policy: the report's inline stylesheet by its hash,
-    the app's own script and stylesheet from this origin, connections to it alone."""
+    the app's own script and stylesheet from this origin, connections to it alone; and, in
+    the response header (a page's own <meta> cannot say it), no framing by another page."""
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
     return (f"default-src 'none'; style-src 'self' 'sha256-{digest}'; img-src 'none'; "
             "font-src 'none'; connect-src 'self'; script-src 'self'; object-src 'none'; "
-            "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+            "base-uri 'none'; form-action 'none'" + ("; frame-ancestors 'none'" if header else ""))
 
 
 def app_page(bench: Workbench, token: str) -> str:
@@ -66,7 +67,7 @@ def app_page(bench: Workbench, token: str) -> str:
             f'<meta name="scoring-version" content="{bench.version}">\n'
             '<link rel="stylesheet" href="/static/app.css">\n'
             '<script src="/static/app.js" defer></script>\n</head>')
-    return html.replace(static, f'content="{markupsafe.escape(app_policy(css))}"').replace(
+    return html.replace(static, f'content="{markupsafe.escape(app_policy(css, False))}"').replace(
         "</head>", head)
 
 

@@ -11,7 +11,7 @@
   panel.id = "workbench";
   panel.innerHTML = '<h2>Workbench</h2><p class="wb-status" role="status"></p>' +
     '<pre class="wb-attribution"></pre><ul class="wb-problems"></ul>' +
-    '<form class="wb-save"><label>Scenario id <input name="scenario" required pattern="[A-Za-z0-9][A-Za-z0-9_.-]*"></label>' +
+    '<form class="wb-save"><label>Scenario id <input name="scenario" required pattern="[A-Za-z0-9][A-Za-z0-9_.\\-]*"></label>' +
     '<label>Rationale <textarea name="rationale" required></textarea></label>' +
     '<button type="submit">Save as scenario</button> <button type="button" class="wb-apply">Apply to the case files</button></form>';
   document.body.prepend(panel);
@@ -26,14 +26,21 @@
     }));
   }
 
-  async function post(url, data) {
-    const r = await fetch(url, {method: "POST", credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-Scoring-Token": token},
-      body: JSON.stringify({...data, version})});
-    const got = await r.json();
-    if (!r.ok) { say(got.error, got.problems); return null; }
-    version = got.version;
-    return got;
+  // Writes go one at a time, each with the version the one before it left: two quick
+  // edits never race each other into a version conflict.
+  let queue = Promise.resolve();
+  function post(url, data) {
+    const run = queue.then(async () => {
+      const r = await fetch(url, {method: "POST", credentials: "same-origin",
+        headers: {"Content-Type": "application/json", "X-Scoring-Token": token},
+        body: JSON.stringify({...data, version})});
+      const got = await r.json();
+      if (!r.ok) { say(got.error, got.problems); return null; }
+      version = got.version;
+      return got;
+    });
+    queue = run.catch(() => null);
+    return run;
   }
 
   function show(changed) {
@@ -42,7 +49,7 @@
       const targets = [];
       const anchor = document.getElementById(id);
       if (anchor) targets.push(anchor.matches("b") ? anchor : anchor.querySelector("b"));
-      document.querySelectorAll("a.num").forEach((a) => {
+      document.querySelectorAll("a.num, a.band").forEach((a) => {
         if (a.getAttribute("href") === "#" + id) targets.push(a);
       });
       for (const t of targets) {
@@ -53,6 +60,19 @@
         t.dataset.value = n.raw;
       }
     }
+  }
+
+  // Break-evens, points at stake, the tornado and the Monte Carlo are not recomputed by an
+  // edit (they take longer): marked as such until the page is reloaded.
+  const ANALYSES = ["/sensitivity/", "/tornado/", "/simulation/"];
+  function stale() {
+    document.querySelectorAll("a.num, [id]").forEach((el) => {
+      const id = el.matches("a.num") ? (el.getAttribute("href") || "").slice(1) : el.id;
+      if (ANALYSES.some((part) => id.includes(part))) {
+        el.classList.add("wb-stale");
+        el.title = "not recomputed after the edit: reload the page to recompute it";
+      }
+    });
   }
 
   function input(e) {
@@ -70,6 +90,7 @@
       const got = await post("/api/edit", {file: e.file, path: e.path, value: box.value});
       if (!got) return;
       show(got.changed);
+      stale();
       attribution.textContent = got.attribution;
       say(`${e.label} = ${box.value}: ${Object.keys(got.changed).length} numbers moved`);
     });
