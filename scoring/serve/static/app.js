@@ -7,6 +7,7 @@
   const meta = (n) => document.querySelector(`meta[name="${n}"]`).content;
   const token = meta("scoring-token");
   let version = Number(meta("scoring-version"));
+  const api = meta("scoring-api");  // this case's API: /api/, or /cases/ID/api/ in a universe
   const panel = document.createElement("aside");
   panel.id = "workbench";
   panel.innerHTML = '<h2>Workbench</h2><p class="wb-status" role="status"></p>' +
@@ -87,7 +88,7 @@
     if (e.hi !== null) box.max = e.hi;
     box.addEventListener("change", async () => {
       say(`updating ${e.label}…`);
-      const got = await post("/api/edit", {file: e.file, path: e.path, value: box.value});
+      const got = await post(api + "edit", {file: e.file, path: e.path, value: box.value});
       if (!got) return;
       show(got.changed);
       stale();
@@ -100,15 +101,15 @@
   panel.querySelector(".wb-save").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const f = ev.target;
-    const got = await post("/api/scenario", {scenario: f.scenario.value, rationale: f.rationale.value});
+    const got = await post(api + "scenario", {scenario: f.scenario.value, rationale: f.rationale.value});
     if (got) { say(`saved scenario ${f.scenario.value} to ${got.written.join(", ")}; reloading`); location.reload(); }
   });
   panel.querySelector(".wb-apply").addEventListener("click", async () => {
-    const got = await post("/api/apply", {});
+    const got = await post(api + "apply", {});
     if (got) say(`wrote ${got.written.join(", ") || "nothing (no edit)"}`);
   });
 
-  fetch("/api/state", {credentials: "same-origin"}).then((r) => r.json()).then((s) => {
+  fetch(api + "state", {credentials: "same-origin"}).then((r) => r.json()).then((s) => {
     version = s.version;
     s.editables.forEach(input);
     say(`${s.editables.length} numbers editable; scenarios: ${s.scenarios.join(", ")}`);
