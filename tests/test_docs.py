@@ -84,7 +84,7 @@ def run(command: str) -> tuple[str, int]:
     args: list[str] = []
     for w in words[1:]:
         args.extend(sorted(glob.glob(w)) if "*" in w else [w])
-    res = CliRunner(env=env).invoke(main, args)
+    res = CliRunner(env=env).invoke(main, args, prog_name="scoring")
     if res.exception is not None and not isinstance(res.exception, SystemExit):
         raise res.exception
     if redirect is not None:

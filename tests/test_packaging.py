@@ -51,13 +51,14 @@ def test_wheel_metadata(wheel: zipfile.ZipFile) -> None:
     urls = dict(u.split(", ", 1) for u in meta.get_all("Project-URL"))
     assert set(urls) == {"Homepage", "Documentation", "Source", "Issues", "Changelog"}
     assert sorted(meta.get_all("Provides-Extra")) == ["bench", "browser", "dask", "dev", "pdf",
-                                                      "test", "xlsx"]
+                                                      "serve", "test", "xlsx"]
     assert meta["Description-Content-Type"] == "text/markdown"
 
 
 def test_wheel_holds_the_package_the_command_and_the_plugin(wheel: zipfile.ZipFile) -> None:
     names = wheel.namelist()
     assert "scoring/py.typed" in names
+    assert {"scoring/serve/static/app.js", "scoring/serve/static/app.css"} <= set(names)
     assert "scoring/report/templates/report.html" in names
     assert "scoring/report/templates/tearsheet.css" in names
     assert not [n for n in names if n.startswith(("tests/", "bench/", "examples/"))]

@@ -121,14 +121,22 @@ def _aggregate(aggregation: str) -> Callable[[list[tuple[float, float]]], float 
     return agg
 
 
-def _item_rows(result: Result, scenario: str, factor: str) -> dict[str, pd.Series]:
+Rows = dict[tuple[str, str], dict[str, dict[str, Any]]]
+
+
+def item_rows(result: Result) -> Rows:
+    """The item frame's rows by (scenario, factor), each by item id, in the frame's order:
+    the frame read once, not filtered per scenario and factor."""
     items = result.frames.items
-    sel = items[(items["scenario"] == scenario) & (items["factor"] == factor)]
-    return {str(row["item"]): row for _, row in sel.iterrows()}
+    out: Rows = {}
+    records: list[dict[str, Any]] = items.to_dict("records")  # type: ignore[assignment]
+    for row in records:  # the frame's column names are strings
+        out.setdefault((str(row["scenario"]), str(row["factor"])), {})[str(row["item"])] = row
+    return out
 
 
-def _reasons(old: pd.Series, new: pd.Series, old_base: pd.Series | None,
-             new_base: pd.Series | None) -> tuple[str, ...]:
+def _reasons(old: dict[str, Any], new: dict[str, Any], old_base: dict[str, Any] | None,
+             new_base: dict[str, Any] | None) -> tuple[str, ...]:
     """What differs about an item: its fields, and whether the difference comes from the
     scenario's overlay (the evidence as sourced did not change that field)."""
     out = [f for f in ITEM_FIELDS if str(old[f]) != str(new[f])]
@@ -144,12 +152,15 @@ def _reasons(old: pd.Series, new: pd.Series, old_base: pd.Series | None,
 
 
 def item_walk(old: Result, new: Result, scenario: str, factor: str,
-              aggregation: str) -> tuple[ItemEffect, ...]:
+              aggregation: str, rows: tuple[Rows, Rows] | None = None
+              ) -> tuple[ItemEffect, ...]:
     """Walk the factor score from old to new items: changed items (by id), then added, then
-    removed; a step whose score is undefined (no weight left) is merged into the next."""
-    before, after = _item_rows(old, scenario, factor), _item_rows(new, scenario, factor)
-    base_before = _item_rows(old, "base", factor) if scenario != "base" else {}
-    base_after = _item_rows(new, "base", factor) if scenario != "base" else {}
+    removed; a step whose score is undefined (no weight left) is merged into the next.
+    ``rows``: :func:`item_rows` of ``old`` and ``new``, when the caller has them."""
+    was, now = rows if rows is not None else (item_rows(old), item_rows(new))
+    before, after = was.get((scenario, factor), {}), now.get((scenario, factor), {})
+    base_before = was.get(("base", factor), {}) if scenario != "base" else {}
+    base_after = now.get(("base", factor), {}) if scenario != "base" else {}
     state = {k: (float(v["effective_weight"]), float(v["risk_value"])) for k, v in before.items()}
     steps: list[tuple[str, str, tuple[str, ...], tuple[float, float] | None]] = []
     for k in sorted(set(before) & set(after)):
@@ -191,8 +202,11 @@ def _factor_table(result: Result, scenario: str) -> pd.DataFrame:
     return f[f["scenario"] == scenario].set_index("factor")
 
 
-def scenario_diff(old: Result, new: Result, scenario: str) -> ScenarioDiff:
-    """The three-step split of one scenario's composite change, by factor."""
+def scenario_diff(old: Result, new: Result, scenario: str,
+                  rows: tuple[Rows, Rows] | None = None) -> ScenarioDiff:
+    """The three-step split of one scenario's composite change, by factor (``rows``: as
+    for :func:`item_walk`)."""
+    rows = rows if rows is not None else (item_rows(old), item_rows(new))
     fo, fn = _factor_table(old, scenario), _factor_table(new, scenario)
     in_old = [f for f in fo.index if bool(_at(fo, f, "included"))]
     in_new = [f for f in fn.index if bool(_at(fn, f, "included"))]
@@ -220,7 +234,7 @@ def scenario_diff(old: Result, new: Result, scenario: str) -> ScenarioDiff:
         cover_e = (n1[f] * F1[f] if f in n1 else 0.0) - (nw[f] * Ft[f] if f in nw else 0.0)
         both = (f in fo.index and f in fn.index and bool(_at(fo, f, "has_evidence"))
                 and bool(_at(fn, f, "has_evidence")))
-        items = item_walk(old, new, scenario, f, aggregation[f]) if both else ()
+        items = item_walk(old, new, scenario, f, aggregation[f], rows) if both else ()
         factors.append(FactorDiff(
             f, _score(fo, f), _score(fn, f),
             float(_at(fo, f, "weight")) if f in fo.index else None,
@@ -341,8 +355,9 @@ def case_diff(old: Result, new: Result) -> CaseDiff:
     """Scenario by scenario split of the composite changes, and the rubric's changes."""
     common = [s for s in new.scenario_ids if s in old.scenario_ids]
     changes = rubric_changes(old.case.rubric, new.case.rubric)
+    rows = (item_rows(old), item_rows(new))
     return CaseDiff(
-        tuple(scenario_diff(old, new, s) for s in common),
+        tuple(scenario_diff(old, new, s, rows) for s in common),
         tuple(s for s in old.scenario_ids if s not in common),
         tuple(s for s in new.scenario_ids if s not in common),
         changes, proposed_bump(changes))

@@ -27,10 +27,11 @@ def serve(folder: Path, host: str, port: int, say: Callable[[str], None]) -> Non
     require_serve()
     import uvicorn
 
-    from .app import make_app
+    from ..formats.universe import is_universe
+    from .app import make_app, make_universe_app
     from .workbench import Workbench
 
-    bench = Workbench.open(folder)
-    app: Any = make_app(bench, host, port)
+    app: Any = make_universe_app(folder, host, port) if is_universe(folder) else \
+        make_app(Workbench.open(folder), host, port)
     say(f"scoring serve: {folder} at http://{host}:{port}/ (Ctrl-C stops it)")
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -119,6 +119,12 @@ class Workbench:
                 out.append(Editable(f"rubric/factor/{fid}/weight", "rubric",
                                     ("factors", k, "weight"), f.get("weight"), 0.0, None,
                                     f"{fid} weight"))
+                for j, ind in enumerate(f.get("indicators") or []):
+                    mapping = ind.get("mapping") if isinstance(ind, dict) else None
+                    if isinstance(mapping, dict):  # its bounds, thresholds and points
+                        out += _numbers_in(mapping, ("factors", k, "indicators", j, "mapping"),
+                                           f"rubric/indicator/{fid}/{ind.get('id')}",
+                                           f"{fid}/{ind.get('id')} mapping")
         if "scenarios" in self.texts:
             for s, sc in enumerate(self.doc("scenarios").data.get("scenarios") or []):
                 for c, ch in enumerate(sc.get("changes") or []):
@@ -285,6 +291,22 @@ class Workbench:
         if moved:
             raise EditRefused("a case file changed on disk since the workbench read it; "
                               "restart scoring serve to see it", tuple(moved), 409)
+
+
+def _numbers_in(data: Any, path: PathKey, anchor: str, label: str) -> list[Editable]:
+    """An editable for each number inside ``data`` (a mapping of the rubric: its input and
+    output bounds, thresholds, points), labelled by where it is."""
+    if isinstance(data, bool):
+        return []
+    if isinstance(data, (int, float)):
+        return [Editable(anchor, "rubric", path, data, None, None, label)]
+    if isinstance(data, dict):
+        return [e for key, v in data.items()
+                for e in _numbers_in(v, (*path, key), anchor, f"{label} {key}")]
+    if isinstance(data, list):
+        return [e for n, v in enumerate(data)
+                for e in _numbers_in(v, (*path, n), anchor, f"{label}[{n}]")]
+    return []
 
 
 def _is_scalar(data: Any, path: PathKey) -> bool:

@@ -35,7 +35,10 @@ def test_page_is_the_report_with_the_apps_policy_and_assets(client: Client) -> N
     assert "default-src 'none'" in policy and "'unsafe-inline'" not in policy
     assert '<script src="/static/app.js" defer></script>' in page.text
     assert "script-src &#39;none&#39;" not in page.text  # the static report's meta replaced
-    assert f'content="{policy.replace(chr(39), "&#39;")}"' in page.text  # ... = the header's
+    # ... = the header's, less frame-ancestors (which a <meta> policy cannot carry)
+    assert policy.endswith("; frame-ancestors 'none'")
+    meta = policy.removesuffix("; frame-ancestors 'none'")
+    assert f'content="{meta.replace(chr(39), "&#39;")}"' in page.text
     assert 'id="bear/composite"' in page.text  # the report's anchors, by trace id
     cookie = page.headers["set-cookie"]
     assert "samesite=strict" in cookie.lower() and "httponly" in cookie.lower()
@@ -216,6 +219,25 @@ def test_each_kind_of_number_is_editable_within_its_bounds(client: Client) -> No
         got = client.edit(e["file"], e["path"], value)
         assert got.status_code == 200, (label, got.text)
         assert got.json()["changed"], label
+
+
+def test_a_mapping_bound_is_editable(client: Client, case: Path) -> None:
+    """The rubric's mapping of an indicator: each bound an input (inside the flow sequence
+    ``input: [0, 50]``); an edit moves the item's score as the mapping says."""
+    state = client.http.get("/api/state").json()
+    by = {e["label"]: e for e in state["editables"]}
+    bound = by["moat/dev_share mapping input[1]"]
+    assert bound["anchor"] == "rubric/indicator/moat/dev_share" and bound["value"] == 50
+    assert bound["path"] == ["factors", 0, "indicators", 0, "mapping", "input", 1]
+    got = client.edit("rubric", bound["path"], "60")
+    assert got.status_code == 200, got.text
+    # by hand: E1's dev_share of 30 on the linear map [0, 50] -> [0, 100] scores
+    # 30 / 50 * 100 = 60; on [0, 60] -> [0, 100] it scores 30 / 60 * 100 = 50
+    moved = got.json()["changed"]["base/item/E1/score"]
+    assert (moved["was"], moved["now"]) == ("60.00", "50.00")
+    assert client.post("/api/apply", {"version": 1}).status_code == 200
+    text = (case / "rubrics" / "example.yaml").read_text(encoding="utf-8")
+    assert "        mapping: {type: linear, input: [0, 60], output: [0, 100]}\n" in text
 
 
 # ------------------------------------------------------------------------- writing
