@@ -91,3 +91,18 @@ def test_a_zip_without_universe_is_a_usage_error(tmp_path: Path, runner: CliRunn
     res = runner.invoke(main, ["facts", "import", str(zipped), "--case", str(tmp_path / "c"),
                                "--rubric", str(ALTMAN)])
     assert res.exit_code == 2 and "--universe DIR with a zip archive" in res.output
+
+
+def test_the_universe_is_byte_identical_run_to_run(tmp_path: Path, runner: CliRunner) -> None:
+    zipped = archive(tmp_path / "cf.zip", {"CIK0001640147.json": SNOWFLAKE.read_bytes()})
+    for name in ("a", "b"):
+        assert run(runner, zipped, tmp_path / name)[0] == 0
+    files = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert files == ["cases.parquet", "evidence.parquet", "figures.parquet", "rubric.yaml",
+                     "sources.parquet"]
+    for f in files:
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+    assert runner.invoke(main, ["validate", str(tmp_path / "a")]).exit_code == 0
+    # An existing universe is never written over.
+    code, out = run(runner, zipped, tmp_path / "a")
+    assert code == 1 and "must be new or empty" in out
