@@ -7,7 +7,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -390,6 +390,106 @@ def serve_case(folder: str | os.PathLike[str], host: str, port: int,
     from .serve.run import serve
 
     serve(Path(folder), host, port, say)
+
+
+def backtest_universe(folder: str | os.PathLike[str], outcomes: str | os.PathLike[str],
+                      scenario: str = "base", risk_when: str = "higher",
+                      allow_lookahead: bool = False, exclude: str | os.PathLike[str] | None
+                      = None) -> Any:
+    """Score the universe in ``folder`` as ``score`` does and measure ``scenario``'s scores
+    against the outcomes table (docs/backtest.md); an InputError for every outcome that
+    names no case, every outcome observed before its case's as-of (plus horizon) unless
+    ``allow_lookahead``, a scenario the universe does not have or more than one rubric.
+    ``exclude``: a file of case ids (one per line) left out, e.g. rows of imputed data."""
+    import numpy as np
+
+    from .analysis.backtest import backtest
+    from .display import display_path
+    from .formats.outcomes import read_outcomes
+    from .formats.universe import Universe, is_universe
+    from .report.portfolio import score_universe
+
+    root = Path(folder)
+    if not is_universe(root):
+        raise InputError([Problem(display_path(root), 0, 0, "", "backtest scores a universe "
+                                  "folder (many cases, docs/formats.md#universe-folder)")])
+    table = read_outcomes(Path(outcomes))
+    scores = score_universe(root)
+    if len(scores.rubrics) != 1:
+        raise InputError([Problem(display_path(root), 0, 0, "rubric",
+                                  f"backtest measures one rubric's bands; the universe has "
+                                  f"{len(scores.rubrics)}: {', '.join(sorted(scores.rubrics))}")])
+    rubric = next(iter(scores.rubrics.values()))
+    frame = scores.summary[scores.summary["scenario"] == scenario]
+    if frame.empty:
+        have = ", ".join(dict.fromkeys(scores.summary["scenario"].astype(str)))
+        raise InputError([Problem(display_path(root), 0, 0, "scenario",
+                                  f"no scenario {scenario!r} (the scenarios are: {have})")])
+    left_out: set[str] = set()
+    if exclude is not None:
+        left_out = {line.strip() for line in Path(exclude).read_text(encoding="utf-8")
+                    .splitlines() if line.strip() and not line.startswith("#")}
+    ids = frame["case"].astype(str).to_numpy()
+    position = {c: k for k, c in enumerate(ids)}
+    problems: list[Problem] = []
+    at = np.array([position.get(c, -1) for c in table.case], dtype=np.int64)
+    unknown = np.flatnonzero(at < 0)
+    for k in unknown[:20].tolist():
+        problems.append(Problem(table.path, int(table.row[k]), 1, "case",
+                                f"no case {table.case[k]!r} in {display_path(root)}"))
+    if len(unknown) > 20:
+        problems.append(Problem(table.path, 0, 0, "case", f"{len(unknown)} outcomes name no "
+                                "case of the universe (the first 20 are listed)"))
+    as_of = _as_of_dates(Universe.open(root), ids)
+    known = at >= 0
+    early = np.flatnonzero(known & (table.observed < as_of[np.where(known, at, 0)]
+                                    + table.horizon_days.astype("timedelta64[D]")))
+    if len(early) and not allow_lookahead:
+        for k in early[:20].tolist():
+            problems.append(Problem(
+                table.path, int(table.row[k]), 3, "observed",
+                f"observed {table.observed[k]} is before case {table.case[k]!r}'s as-of "
+                f"{as_of[at[k]]} plus {table.horizon_days[k]} days: the score would be "
+                "measured against what was already known (look-ahead; --allow-lookahead "
+                "to measure anyway, and say so)"))
+        if len(early) > 20:
+            problems.append(Problem(table.path, 0, 0, "observed",
+                                    f"{len(early)} outcomes are look-ahead (first 20 listed)"))
+    if problems:
+        raise InputError(problems)
+    keep = known & ~np.isin(table.case, list(left_out)) if left_out else known
+    rows = at[keep]
+    y = table.outcome[keep].astype(np.int64)
+    composite = frame["composite"].to_numpy(dtype=float)[rows]
+    bands = frame["band"].astype(str).to_numpy()[rows]
+    factors = {f.id: frame[f.id].to_numpy(dtype=float)[rows] for f in rubric.factors}
+    excluded = int(np.isin(ids, list(left_out)).sum()) if left_out else 0
+    result = backtest(scenario, composite, bands, factors, y, [b.name for b in rubric.bands],
+                      risk_when, len(ids) - int(keep.sum()) - excluded)
+    notes = list(result.notes)
+    if len(early):
+        notes.append(f"{len(early)} outcomes were observed before their case's as-of plus "
+                     "horizon (--allow-lookahead): this backtest is not out of sample")
+    if excluded:
+        notes.append(f"{excluded} cases left out (--exclude {display_path(exclude or '')})")
+    import dataclasses
+    return dataclasses.replace(result, notes=tuple(notes))
+
+
+def _as_of_dates(universe: Any, ids: Any) -> Any:
+    """Each case's as-of date (datetime64[D]), in the order of ``ids``."""
+    import numpy as np
+
+    dates: dict[str, Any] = {}
+    for folder in universe.folders:
+        case = load_case(folder)
+        dates[case.meta.id] = case.meta.as_of
+    if universe.tables is not None:
+        cells = universe.tables.cases.cells
+        for c, d in zip(cells["id"], cells["as_of"], strict=True):
+            dates[str(c)] = d
+    return np.array([np.datetime64(str(dates[c])[:10], "D") for c in ids],
+                    dtype="datetime64[D]")
 
 
 # ---------------------------------------------------------------- facts import (issue 25)

@@ -771,6 +771,41 @@ def serve(case_dir: Path, port: int, host: str) -> None:
     serve_case(case_dir, host, port, _say)
 
 
+# ---------------------------------------------------------------- backtest (issue 23)
+@main.command()
+@click.argument("universe", metavar="UNIVERSE", type=_Path(path_type=Path, exists=True))
+@click.option("--outcomes", type=_Path(path_type=Path, exists=True, dir_okay=False),
+              required=True, help="The outcomes table (CSV or Parquet: case, outcome, "
+                                  "observed, ...; docs/formats.md#outcomes).")
+@click.option("--scenario", default="base", show_default=True,
+              help="The scenario whose scores are measured.")
+@click.option("--risk-when", type=click.Choice(["higher", "lower"]), default="higher",
+              show_default=True, help="Which scores are riskier: higher (a risk scale) or "
+                                      "lower (Altman's Z, where higher is safer).")
+@click.option("--exclude", type=_Path(path_type=Path, exists=True, dir_okay=False),
+              help="A file of case ids (one a line) to leave out, e.g. rows of imputed data.")
+@click.option("--allow-lookahead", is_flag=True,
+              help="Measure outcomes observed before their case's as-of plus horizon, and "
+                   "say so (refused otherwise).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="table for people; json for machines.")
+@handled
+def backtest(universe: Path, outcomes: Path, scenario: str, risk_when: str,
+             exclude: Path | None, allow_lookahead: bool, fmt: str) -> None:
+    """Measure a universe's scores against what really happened (docs/backtest.md): per
+    band the observed event rate with its Jeffreys interval, AUC with DeLong's interval,
+    Gini, KS, each factor's AUC, and a logistic calibration. Needs the backtest extra."""
+    from .analysis.backtest import render_text, require_backtest
+    from .api import backtest_universe
+    from .output import dumps_json
+
+    require_backtest()
+    result = backtest_universe(universe, outcomes, scenario, risk_when, allow_lookahead,
+                               exclude)
+    click.echo(dumps_json(result.to_json()) if fmt == "json" else render_text(result),
+               nl=False)
+
+
 # ---------------------------------------------------------------- facts import (issue 25)
 @main.group()
 def facts() -> None:
