@@ -172,9 +172,17 @@ main()
 """
 
 
+def _default_sigint() -> None:
+    # A run started in the background by a non-interactive shell (`cmd &`, nohup) inherits
+    # SIGINT ignored, and a process that inherits it ignored rightly keeps ignoring it: the
+    # child starts with the default, as a command typed at a terminal does.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run(args: list[str], **kwargs: object) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-c", STALLED, *args], text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)  # type: ignore[call-overload]
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=_default_sigint, **kwargs)  # type: ignore[call-overload]
 
 
 def wait_for_temporary(proc: subprocess.Popen[str], folder: Path) -> None:

@@ -50,7 +50,7 @@ def test_wheel_metadata(wheel: zipfile.ZipFile) -> None:
     assert "Typing :: Typed" in classifiers
     urls = dict(u.split(", ", 1) for u in meta.get_all("Project-URL"))
     assert set(urls) == {"Homepage", "Documentation", "Source", "Issues", "Changelog"}
-    assert sorted(meta.get_all("Provides-Extra")) == ["bench", "browser", "dask", "dev", "pdf",
+    assert sorted(meta.get_all("Provides-Extra")) == ["backtest", "bench", "browser", "dask", "dev", "pdf",
                                                       "serve", "test", "xlsx"]
     assert meta["Description-Content-Type"] == "text/markdown"
 

@@ -134,23 +134,27 @@ def _case_routes(session: _Session, prefix: str, bench_of: Benches) -> list[Rout
     """The page and the JSON API of one case's workbench at ``prefix`` (``bench_of``: the
     request's workbench, None when there is none: a 404)."""
 
-    async def page(request: Request) -> Response:
-        if (no := session.allowed(request, False)) is not None:
+    def opened(request: Request, write: bool) -> Workbench | JSONResponse:
+        """The request's workbench, or the refusal: another host (or, for a write, origin
+        or token), or no such case."""
+        if (no := session.allowed(request, write)) is not None:
             return no
         bench = bench_of(request)
-        if bench is None:
-            return refused(404, "no such case")
+        return refused(404, "no such case") if bench is None else bench
+
+    async def page(request: Request) -> Response:
+        bench = opened(request, False)
+        if isinstance(bench, JSONResponse):
+            return bench
         with bench.lock:
             html = app_page(bench, session.token, _api_base(request, prefix))
             css = stylesheet()
         return session.html(html, app_policy(css), bench.etag())
 
     async def state(request: Request) -> Response:
-        if (no := session.allowed(request, False)) is not None:
-            return no
-        bench = bench_of(request)
-        if bench is None:
-            return refused(404, "no such case")
+        bench = opened(request, False)
+        if isinstance(bench, JSONResponse):
+            return bench
         return JSONResponse({"version": bench.version, "etag": bench.etag(),
                              "editables": [{"anchor": e.anchor, "file": e.file,
                                             "path": list(e.path), "value": e.value, "lo": e.lo,
@@ -170,11 +174,9 @@ def _case_routes(session: _Session, prefix: str, bench_of: Benches) -> list[Rout
 
     def post(handler: Callable[[Workbench, dict[str, Any]], dict[str, Any]]) -> Any:
         async def endpoint(request: Request) -> Response:
-            if (no := session.allowed(request, True)) is not None:
-                return no
-            bench = bench_of(request)
-            if bench is None:
-                return refused(404, "no such case")
+            bench = opened(request, True)
+            if isinstance(bench, JSONResponse):
+                return bench
             try:
                 got = handler(bench, await body(request))
             except EditRefused as exc:
