@@ -127,7 +127,7 @@ def _float(value: Any) -> float:
     try:
         return float(value)
     except OverflowError:  # an integer beyond the float range
-        return math.copysign(math.inf, value)
+        return math.inf if value > 0 else -math.inf  # copysign would convert it again
 
 
 def column_of(values: Sequence[Any]) -> Column:
@@ -611,9 +611,10 @@ def check_records(recs: Records, out: list[Problem]) -> dict[str, np.ndarray]:
             num = np.isin(kind[rows], (K_INT, K_FLOAT))
             with np.errstate(invalid="ignore"):
                 rules = [
-                    (num & ~np.isfinite(x),
+                    # an integer beyond the float range reads as infinite: too large
+                    ((kind[rows] == K_FLOAT) & ~np.isfinite(x),
                      "must be a finite number (NaN and infinity are not allowed)"),
-                    (num & np.isfinite(x) & (np.abs(x) > MAX_MAGNITUDE), too_large),
+                    (num & (np.abs(x) > MAX_MAGNITUDE), too_large),
                 ]
                 if f.ge is not None:
                     rules.append((num & (x < f.ge),

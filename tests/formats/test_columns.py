@@ -256,7 +256,8 @@ def test_messages_quote_the_value_of_the_right_citation_column(tiny: TinyCase, t
 
 @pytest.mark.parametrize(("value", "shown"), [
     (10**30, "an integer of about 31 digits"), (10**30 - 1, "1e+30"),
-    (-(10**16), "-1e+16")])
+    (-(10**16), "-1e+16"), (10**400, "an integer of about 401 digits"),
+    (-(10**400), "an integer of about 401 digits")])  # beyond the float range either way
 def test_a_huge_integer_is_named_by_its_digits(tiny: TinyCase, value: int, shown: str) -> None:
     tiny.rubric["factors"][0]["indicators"] = [{"id": "raw", "name": "Raw", "mapping": {
         "type": "linear", "input": [0, 1], "output": [0, 100]}}]
