@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from .analysis.diff import CaseDiff
     from .analysis.locate import Located
     from .analysis.verify import Verification
+    from .desk.facts_bulk import BulkReport
+    from .desk.facts_import import FactsReport
     from .desk.source_import import ImportReport
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
@@ -488,3 +490,24 @@ def _as_of_dates(universe: Any, ids: Any) -> Any:
             dates[str(c)] = d
     return np.array([np.datetime64(str(dates[c])[:10], "D") for c in ids],
                     dtype="datetime64[D]")
+
+
+# ---------------------------------------------------------------- facts import (issue 25)
+def import_facts(document: str | os.PathLike[str], folder: str | os.PathLike[str],
+                 rubric: str | os.PathLike[str], as_of: dt.date | None = None,
+                 period: str | None = None, replace: bool = False) -> FactsReport:
+    """Write the case's figures (and their filings as sources) from the SEC company-facts
+    ``document``, as known at ``as_of`` (docs/filings.md); the case is created from the
+    rubric's skeleton when ``folder`` does not exist."""
+    from .desk.facts_import import import_facts as write_facts
+
+    return write_facts(Path(document), Path(folder), Path(rubric), as_of, period, replace)
+
+
+def import_facts_universe(archive: str | os.PathLike[str], folder: str | os.PathLike[str],
+                          rubric: str | os.PathLike[str], as_of: dt.date) -> BulkReport:
+    """Write a universe of one case per company-facts document of the zip ``archive``
+    (docs/filings.md), streamed one member at a time."""
+    from .desk.facts_bulk import import_universe
+
+    return import_universe(Path(archive), Path(folder), Path(rubric), as_of)

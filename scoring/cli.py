@@ -806,5 +806,75 @@ def backtest(universe: Path, outcomes: Path, scenario: str, risk_when: str,
                nl=False)
 
 
+# ---------------------------------------------------------------- facts import (issue 25)
+@main.group()
+def facts() -> None:
+    """Figures from SEC filings (facts import FACTS.json --case DIR --rubric RUBRIC)."""
+
+
+@facts.command("import")
+@click.argument("document", type=_Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--case", "case_dir", type=_Path(path_type=Path),
+              help="The case folder to write figures.yaml into (created from the rubric's "
+                   "skeleton when it does not exist).")
+@click.option("--universe", "universe_dir", type=_Path(path_type=Path),
+              help="With a zip archive of documents: the universe folder to write (new or "
+                   "empty), one case per document, as Parquet tables.")
+@click.option("--rubric", required=True,
+              type=_Path(exists=True, dir_okay=False, path_type=Path),
+              help="The rubric whose figures are imported; its maps/ folder holds the "
+                   "concept maps.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Only facts filed on or before this day count (default: the day of the "
+                   "document's last filing).")
+@click.option("--period", default=None, metavar="FY2023",
+              help="The fiscal year (default: the latest complete one known at --as-of).")
+@click.option("--replace", is_flag=True,
+              help="Replace a figures.yaml holding figures not written by this import.")
+@handled
+def facts_import(document: Path, case_dir: Path | None, universe_dir: Path | None,
+                 rubric: Path, as_of: dt.datetime | None, period: str | None,
+                 replace: bool) -> None:
+    """Write a case's figures from an SEC company-facts document (docs/filings.md).
+
+    Each figure the rubric reads is taken from the concept map of the document's taxonomy,
+    as known on --as-of: the latest filed value wins, its observed date the filing's, its
+    source the filing; restatements, concept conflicts, missing figures and a balance sheet
+    that does not add up are listed.
+    """
+    zipped = document.suffix.lower() == ".zip"
+    if zipped != (universe_dir is not None) or (case_dir is None) == (universe_dir is None):
+        raise click.UsageError("give --case DIR with a company-facts document (.json), or "
+                               "--universe DIR with a zip archive of them")
+    if universe_dir is not None:
+        if as_of is None or period is not None or replace:
+            raise click.UsageError("a universe needs --as-of DATE (and takes no --period "
+                                   "or --replace)")
+        from .api import import_facts_universe
+
+        bulk = import_facts_universe(document, universe_dir, rubric, as_of.date())
+        _say(f"wrote {bulk.universe}: {bulk.cases} cases, {bulk.figures} figures known on "
+             f"{as_of.date().isoformat()}; {bulk.missing} figures reported under no mapped "
+             f"concept (missing)")
+        return
+    assert case_dir is not None
+    from .api import import_facts
+
+    report = import_facts(document, case_dir, rubric, as_of.date() if as_of else None,
+                          period, replace)
+    lines = [f"{'created' if report.created else 'updated'} {report.case}: "
+             f"{report.written} figures of {report.period}"
+             f"{' and ' + report.prior if report.prior else ''} known on "
+             f"{report.as_of.isoformat()}, from {len(report.filings)} "
+             f"{'filing' if len(report.filings) == 1 else 'filings'}"]
+    lines += [f"  filing {f}" for f in report.filings]
+    lines += [f"  missing: {fig} {p} (reported under no mapped concept; the rubric's "
+              f"missing policy applies)" for fig, p in report.missing]
+    lines += [f"  restated: {r}" for r in report.restated]
+    lines += [f"  two concepts: {c}" for c in report.conflicts]
+    lines += [f"  check failed: balance sheet {c}" for c in report.checks]
+    _say("\n".join(lines))
+
+
 if __name__ == "__main__":  # pragma: no cover
     run()

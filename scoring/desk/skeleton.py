@@ -207,10 +207,11 @@ scenarios: []
 """
 
 
-def new_case(folder: Path, rubric_path: Path, as_of: dt.date, entity: str | None = None
-             ) -> list[Path]:
+def new_case(folder: Path, rubric_path: Path, as_of: dt.date, entity: str | None = None,
+             periods: tuple[str, str | None] | None = None) -> list[Path]:
     """Write a skeleton case for ``rubric_path`` into ``folder`` (absent or empty); return the
-    files written. Raises OutputError when the folder holds anything."""
+    files written. ``periods``: the case's period and prior period, when known (default:
+    the years before as_of). Raises OutputError when the folder holds anything."""
     rubric = load_rubric(rubric_path)
     if folder.exists() or folder.is_symlink():
         if not folder.is_dir() or folder.is_symlink():
@@ -225,6 +226,8 @@ def new_case(folder: Path, rubric_path: Path, as_of: dt.date, entity: str | None
     prior = any("prior(" in m.formula.replace(" ", "") for m in rubric.measures)
     period = f"FY{as_of.year - 1}" if measured else None
     prior_period = f"FY{as_of.year - 2}" if measured and prior else None
+    if measured and periods is not None:
+        period, prior_period = periods[0], periods[1] if prior else None
     files = {
         "case.yaml": _case_text(case_id(folder), entity or case_id(folder), as_of, rel,
                                 rubric, period, prior_period),

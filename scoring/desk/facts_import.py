@@ -1,0 +1,320 @@
+"""``scoring facts import``: a case's figures from an SEC company-facts document.
+
+The document (``formats.companyfacts``) is read into one table; the concept map of its
+taxonomy (``maps/us-gaap.yaml`` beside the rubric, or ``maps/ifrs-full.yaml``) says which
+concepts each figure of the rubric is read from; ``facts_select`` picks what was known at
+the as-of date. The importer then writes, through the output guard:
+
+* ``figures.yaml``: one figure per (figure, period) found, ``observed`` the day its filing
+  was filed, cited to that filing with a locator naming taxonomy, concept, unit, period and
+  accession; a figure no mapped concept reports is left out (the rubric's missing policy
+  applies) and listed in a comment and in the report, never written as zero;
+* ``sources.yaml``: one source per filing cited (accession, form, the SEC filing index),
+  each with the company-facts document as its snapshot and its SHA-256, so that
+  ``scoring verify`` checks it; other sources of the file are kept;
+* the document itself, copied into the case as ``filings/CIK##########.json``.
+
+A case folder that does not exist is created from the rubric's skeleton first (as
+``scoring new``). A ``figures.yaml`` holding figures this import did not write is never
+replaced without ``replace``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..display import display_path
+from ..errors import InputError, OutputError, Problem
+from ..formats.companyfacts import CompanyFacts, read_companyfacts
+from ..formats.factsmap import ConceptMap, load_map
+from ..formats.loader import CASE_FILE, SOURCES_FILE, load_rubric, validate_doc
+from ..formats.models import CaseFile, FiguresFile, SourcesFile
+from ..formats.yamlio import load_yaml
+from ..output import RunInputs, write_atomic
+from .facts_select import Selection, select
+from .skeleton import new_case
+
+FIGURES_FILE = "figures.yaml"
+SOURCE_PREFIX = "SEC-"  # the ids of the sources this import writes: SEC-<accession>
+FIGURE_PREFIX = "X_"  # the ids of the figures it writes: X_<figure>_<period>
+SNAPSHOT_FOLDER = "filings"
+
+
+@dataclass
+class FactsReport:
+    """What ``import_facts`` did, for the CLI to print."""
+
+    document: str
+    case: str
+    created: bool
+    as_of: dt.date
+    period: str
+    prior: str | None
+    written: int
+    filings: list[str]
+    missing: list[tuple[str, str]]
+    conflicts: list[str] = field(default_factory=list)
+    restated: list[str] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+
+
+def _q(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
+
+
+def _number(value: float) -> str:
+    return repr(float(value))
+
+
+def map_for(rubric_path: Path, cf: CompanyFacts) -> Path:
+    """The concept map for the document: us-gaap when it reports us-gaap facts, else
+    ifrs-full; looked up in ``maps/`` beside the rubric."""
+    taxonomies = set(pc.unique(cf.table.column("taxonomy").cast(pa.string())).to_pylist())
+    taxonomy = "us-gaap" if "us-gaap" in taxonomies or "ifrs-full" not in taxonomies \
+        else "ifrs-full"
+    path = rubric_path.parent / "maps" / f"{taxonomy}.yaml"
+    if not path.is_file():
+        raise InputError([Problem(display_path(path), 0, 0, "", f"no concept map for the "
+                                  f"{taxonomy} taxonomy beside the rubric")])
+    return path
+
+
+def filing_url(cik: int, accn: str) -> str:
+    """The SEC address of a filing's index page."""
+    return (f"https://www.sec.gov/Archives/edgar/data/{cik}/{accn.replace('-', '')}/"
+            f"{accn}-index.htm")
+
+
+def _balance_checks(sel: Selection, cmap: ConceptMap) -> list[str]:
+    """Assets = liabilities + equity within the map's tolerance, per period (vectorised)."""
+    bs = cmap.balance_sheet
+    if bs is None:
+        return []
+    table = sel.chosen.pivot_table(index="label", columns="figure", values="value",
+                                   aggfunc="first")
+    names = [bs.assets, bs.liabilities, bs.equity]
+    if not set(names) <= set(table.columns):
+        return []
+    table = table[names].dropna()
+    gap = table[bs.assets] - table[bs.liabilities] - table[bs.equity]
+    bad = table[(gap.abs() > bs.tolerance * table[bs.assets].abs())]
+    rows: list[tuple[Any, Any]] = list(bad.iterrows())
+    return [f"{label}: {bs.assets} {row[bs.assets]:,.0f} != {bs.liabilities} "
+            f"{row[bs.liabilities]:,.0f} + {bs.equity} {row[bs.equity]:,.0f} (off by "
+            f"{gap[label]:,.0f}, more than {bs.tolerance:.1%} of {bs.assets})"
+            for label, row in rows]
+
+
+def figure_records(sel: Selection, cf: CompanyFacts, needed: list[str],
+                   restated: pd.DataFrame) -> list[dict[str, Any]]:
+    """The figures of ``needed`` that ``sel`` holds, as the fields of figures.yaml (one
+    citation: ``source`` and ``locator``)."""
+    history = restated.groupby(["figure", "label"]) if not restated.empty else None
+    out = []
+    r: Any
+    for r in sel.chosen[sel.chosen.figure.isin(needed)].itertuples():
+        period_text = r.start.isoformat() + " to " + r.end.isoformat() \
+            if isinstance(r.start, dt.date) else r.end.isoformat()
+        locator = (f"{r.taxonomy}:{r.concept}, unit {r.unit}, period {period_text}, "
+                   f"accession {r.accn}")
+        claim = (f"{cf.entity} reported {r.concept} of {r.value:,.0f} {r.unit} for "
+                 f"{r.label} in its {r.form} filed {r.filed.isoformat()}")
+        if history is not None and (r.figure, r.label) in history.groups:
+            earlier = history.get_group((r.figure, r.label)).sort_values("filed")
+            claim += "; earlier reported as " + ", ".join(
+                f"{v:,.0f} ({form} of {filed.isoformat()})" for v, form, filed in
+                zip(earlier.value, earlier.form, earlier.filed, strict=True))
+        out.append({"id": f"{FIGURE_PREFIX}{r.figure}_{r.label}", "figure": r.figure,
+                    "period": r.label, "value": float(r.value), "unit": r.unit,
+                    "observed": r.filed.isoformat(), "source": f"{SOURCE_PREFIX}{r.accn}",
+                    "locator": locator, "claim": claim})
+    return out
+
+
+def filing_records(filings: pd.DataFrame, cf: CompanyFacts) -> list[dict[str, Any]]:
+    """One source per filing (``accn``, ``form``, ``filed``), as the fields of sources.yaml."""
+    rows: list[Any] = list(filings.itertuples())
+    return [{"id": f"{SOURCE_PREFIX}{r.accn}",
+             "title": f"{cf.entity}, {r.form} filed {r.filed.isoformat()}",
+             "publisher": "U.S. Securities and Exchange Commission (EDGAR)",
+             "date": r.filed.isoformat(), "language": "en", "kind": "filing",
+             "reliability": "A", "url": filing_url(cf.cik, r.accn),
+             "notes": f"Read from the SEC company-facts document of CIK {cf.cik} "
+                      f"(data.sec.gov/api/xbrl/companyfacts); form {r.form}, accession "
+                      f"{r.accn}."}
+            for r in rows]
+
+
+def cited_filings(chosen: pd.DataFrame) -> pd.DataFrame:
+    return chosen.drop_duplicates("accn")[["accn", "form", "filed"]].sort_values(
+        ["filed", "accn"])
+
+
+def _figures_text(sel: Selection, cf: CompanyFacts, needed: list[str], as_of: dt.date,
+                  restated: pd.DataFrame) -> str:
+    out = [f"# Figures of {cf.entity} (CIK {cf.cik}) known on {as_of.isoformat()}, from its "
+           "SEC company facts", "# (scoring facts import; docs/filings.md). Each is cited to "
+           "the filing it was last reported in.",]
+    if sel.missing:
+        out.append("# Reported under no mapped concept (missing; the rubric's missing "
+                   "policy applies):")
+        out.extend(f"#   {fig} {period}" for fig, period in sel.missing)
+    out.append("figures:")
+    for f in figure_records(sel, cf, needed, restated):
+        out += [f"  - id: {f['id']}",
+                f"    figure: {f['figure']}",
+                f"    period: {_q(f['period'])}",
+                f"    value: {_number(f['value'])}",
+                f"    unit: {_q(f['unit'])}",
+                f"    observed: {_q(f['observed'])}",
+                f"    sources: [{{source: {f['source']}, locator: {_q(f['locator'])}}}]",
+                f"    claim: {_q(f['claim'])}"]
+    return "\n".join(out) + "\n"
+
+
+def _sources_text(existing: list[dict[str, Any]], filings: pd.DataFrame, cf: CompanyFacts,
+                  snapshot: str) -> str:
+    out = ["# Sources (docs/formats.md#sourcesyaml). The SEC- sources are written by scoring",
+           "# facts import: the filings the figures come from; their snapshot is the SEC",
+           "# company-facts document they were read from.", "sources:"]
+    for src in existing:
+        out.append("  - " + json.dumps(src, ensure_ascii=False, sort_keys=False))
+    for src in filing_records(filings, cf):
+        out += [f"  - id: {src['id']}",
+                f"    title: {_q(src['title'])}",
+                f"    publisher: {src['publisher']}",
+                f"    date: {_q(src['date'])}",
+                "    language: en",
+                "    kind: filing",
+                "    reliability: A",
+                f"    url: {_q(src['url'])}",
+                f"    notes: {_q(src['notes'])}",
+                f"    snapshot: {_q(snapshot)}",
+                f"    sha256: {cf.sha256}"]
+    return "\n".join(out) + "\n"
+
+
+def _existing_sources(path: Path) -> list[dict[str, Any]]:
+    """The sources of ``path`` not written by this import (as plain data), or []."""
+    if not path.exists():
+        return []
+    problems: list[Problem] = []
+    model = validate_doc(SourcesFile, load_yaml(path, display_path(path)), problems)
+    if model is None:
+        raise InputError(problems)
+    return [s.model_dump(mode="json", exclude_none=True) for s in model.sources
+            if not s.id.startswith(SOURCE_PREFIX)]
+
+
+def _hand_written(path: Path) -> list[str]:
+    """The ids of figures in ``path`` that this import did not write."""
+    if not path.exists():
+        return []
+    problems: list[Problem] = []
+    model = validate_doc(FiguresFile, load_yaml(path, display_path(path)), problems)
+    if model is None:
+        return ["(the file does not parse as figures)"]
+    return [f.id for f in model.figures
+            if not all(s.source.startswith(SOURCE_PREFIX) for s in f.sources)]
+
+
+def _check_case_periods(path: Path, sel: Selection, as_of: dt.date) -> None:
+    """An existing case must be of the periods imported, and not dated before the filings."""
+    shown = display_path(path)
+    doc = load_yaml(path, shown)
+    problems: list[Problem] = []
+    meta = validate_doc(CaseFile, doc, problems)
+    if meta is None:
+        raise InputError(problems)
+    for name, want in (("period", sel.period), ("prior_period", sel.prior)):
+        have = getattr(meta, name)
+        if want is not None and have != want:
+            line, col = doc.where((name,))
+            problems.append(Problem(shown, line, col, name, f"the case's {name} is "
+                                    f"{have!r}; the import is of {want!r} (set it in "
+                                    "case.yaml, or pass --period)"))
+    if meta.as_of < as_of:
+        line, col = doc.where(("as_of",))
+        problems.append(Problem(shown, line, col, "as_of", f"the case's as_of "
+                                f"{meta.as_of} is before the import's as-of {as_of}: "
+                                "figures observed after it would be refused"))
+    if problems:
+        raise InputError(problems)
+
+
+def import_facts(document: Path, case: Path, rubric_path: Path, as_of: dt.date | None = None,
+                 period: str | None = None, replace: bool = False) -> FactsReport:
+    """Write the figures of ``rubric_path`` known at ``as_of`` (default: the day of the
+    document's last filing) into the case folder ``case``; raises InputError/OutputError."""
+    cf = read_companyfacts(document)
+    rubric = load_rubric(rubric_path)
+    needed = [f.id for f in rubric.figures]
+    if not needed:
+        raise InputError([Problem(display_path(rubric_path), 0, 0, "figures",
+                                  "the rubric reads no figures; nothing to import")])
+    map_path = map_for(rubric_path, cf)
+    cmap = load_map(map_path)
+    unmapped = [f for f in needed if cmap.figure(f) is None]
+    if unmapped:
+        raise InputError([Problem(display_path(map_path), 0, 0, "figures",
+                                  f"the rubric's figure {f!r} is not in the concept map")
+                          for f in unmapped])
+    if as_of is None:
+        filed = cf.table.column("filed").to_pylist()
+        as_of = max(filed) if filed else dt.date(1900, 1, 1)
+    with_prior = any("prior(" in m.formula.replace(" ", "") for m in rubric.measures)
+    extra = [f.id for f in cmap.figures if f.id not in needed and cmap.balance_sheet
+             and f.id in (cmap.balance_sheet.assets, cmap.balance_sheet.liabilities,
+                          cmap.balance_sheet.equity)]
+    sel = select(cf, cmap, needed + extra, as_of, period, with_prior)
+    sel.missing = [(f, p) for f, p in sel.missing if f in needed]
+    created = not case.exists()
+    figures_path, sources_path = case / FIGURES_FILE, case / SOURCES_FILE
+    if not created:
+        if not (case / CASE_FILE).is_file():
+            raise InputError([Problem(display_path(case / CASE_FILE), 0, 0, "",
+                                      "no case file here: a case folder needs case.yaml")])
+        _check_case_periods(case / CASE_FILE, sel, as_of)
+        hand = _hand_written(figures_path)
+        if hand and not replace:
+            raise OutputError(f"{display_path(figures_path)}: refused: it holds figures "
+                              f"not written by scoring facts import ({', '.join(hand[:5])}"
+                              f"{', ...' if len(hand) > 5 else ''}); pass --replace to "
+                              "replace them")
+    else:
+        new_case(case, rubric_path, as_of, cf.entity, periods=(sel.period, sel.prior))
+    inputs = RunInputs.of(files=[document, rubric_path, map_path, case / CASE_FILE])
+    chosen = sel.chosen[sel.chosen.figure.isin(needed)]
+    filings = cited_filings(chosen)
+    snapshot = f"{SNAPSHOT_FOLDER}/CIK{cf.cik:010d}.json"
+    existing = _existing_sources(sources_path)
+    if created:  # the skeleton's example source is cited by nothing the import writes
+        existing = [s for s in existing if (case / "evidence.yaml").exists()]
+    restated = sel.restated[sel.restated.figure.isin(needed)]
+    write_atomic(case / snapshot, document.read_bytes(), inputs)
+    write_atomic(sources_path, _sources_text(existing, filings, cf, snapshot), inputs)
+    write_atomic(figures_path, _figures_text(sel, cf, needed, as_of, restated), inputs)
+    conflicts: list[Any] = list(sel.conflicts[sel.conflicts.figure.isin(needed)].itertuples())
+    history: list[Any] = list(restated.itertuples())
+    return FactsReport(
+        document=cf.shown, case=display_path(case), created=created, as_of=as_of,
+        period=sel.period, prior=sel.prior, written=len(chosen),
+        filings=[f"{a} ({f} filed {d.isoformat()})" for a, f, d in
+                 zip(filings.accn, filings.form, filings.filed, strict=True)],
+        missing=sel.missing,
+        conflicts=[f"{r.figure} {r.label}: took {r.concept_taken} = {r.value_taken:,.0f} "
+                   f"(first in the map's order); {r.concept} reports {r.value:,.0f}"
+                   for r in conflicts],
+        restated=[f"{r.figure} {r.label}: {r.value:,.0f} in the {r.form} of "
+                  f"{r.filed.isoformat()}, restated as {r.value_latest:,.0f} on "
+                  f"{r.filed_latest.isoformat()} ({r.accn_latest})"
+                  for r in history],
+        checks=_balance_checks(sel, cmap))

@@ -1,0 +1,108 @@
+"""scoring facts import ARCHIVE.zip --universe DIR: one case per document, as Parquet."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+import scoring.desk.facts_bulk as bulk
+from scoring.cli import EXIT_INPUT, main
+
+from .test_facts_select import ROOT, SNOWFLAKE, tiny
+
+ALTMAN = ROOT / "rubrics" / "altman-z-1968.yaml"
+SHIPPED_Z = ROOT / "evidence" / "altman-snowflake-2024" / "expected.yaml"
+
+
+def archive(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, raw in members.items():
+            z.writestr(name, raw)
+    return path
+
+
+def run(runner: CliRunner, zipped: Path, out: Path) -> tuple[int, str]:
+    res = runner.invoke(main, ["facts", "import", str(zipped), "--universe", str(out),
+                               "--rubric", str(ALTMAN), "--as-of", "2024-06-30"])
+    return res.exit_code, res.output
+
+
+def test_a_universe_from_an_archive_scores(tmp_path: Path, runner: CliRunner) -> None:
+    tiny_doc = tiny().replace(b'"cik": 42', b'"cik": 43')
+    zipped = archive(tmp_path / "cf.zip", {"CIK0001640147.json": SNOWFLAKE.read_bytes(),
+                                           "CIK0000000043.json": tiny_doc})
+    code, out = run(runner, zipped, tmp_path / "u")
+    assert code == 0, out
+    assert "2 cases, 10 figures" in out  # Snowflake's 8; the tiny filer's assets and sales
+    cases = pq.read_table(tmp_path / "u" / "cases.parquet").to_pylist()
+    assert [(c["id"], c["period"]) for c in cases] == [("CIK0001640147", "FY2024"),
+                                                       ("CIK0000000043", "FY2023")]
+    figs = pq.read_table(tmp_path / "u" / "figures.parquet").to_pandas()
+    row = figs[(figs.case == "CIK0000000043") & (figs.figure == "total_assets")].iloc[0]
+    assert (row.value, row.observed) == (1200, "2024-02-20")
+    res = runner.invoke(main, ["score", str(tmp_path / "u"), "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    # The same Z as the shipped case built from the same document one at a time.
+    import yaml
+    pinned = yaml.safe_load(SHIPPED_Z.read_text())["scenarios"]["base"]["composite"]
+    snow = [line for line in res.output.splitlines() if line.startswith("CIK0001640147")]
+    assert any(f"{pinned:.6f}"[:8] in line for line in snow), res.output
+
+
+@pytest.mark.parametrize(("name", "raw", "says"), [
+    ("../escape.json", b"{}", "leaves the archive"),
+    ("/abs.json", b"{}", "leaves the archive"),
+    ("notes.txt", b"hello", "not a JSON document"),
+    ("CIK1.json", b'{"cik": 1, "entityName": "X", "facts": {', "CIK1.json"),
+])
+def test_bad_members_exit_2_and_write_nothing(tmp_path: Path, runner: CliRunner, name: str,
+                                              raw: bytes, says: str) -> None:
+    zipped = archive(tmp_path / "cf.zip", {"CIK0001640147.json": SNOWFLAKE.read_bytes(),
+                                           name: raw})
+    code, out = run(runner, zipped, tmp_path / "u")
+    assert code == EXIT_INPUT, out
+    assert says in out and "Traceback" not in out
+    assert not (tmp_path / "u").exists()
+
+
+def test_a_huge_member_is_refused_by_its_header_and_by_what_it_holds(
+        tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "MAX_MEMBER_BYTES", 1000)
+    zipped = archive(tmp_path / "cf.zip", {"CIK0001640147.json": SNOWFLAKE.read_bytes()})
+    code, out = run(runner, zipped, tmp_path / "u")
+    assert code == EXIT_INPUT and "the limit is 1000" in out
+    assert not (tmp_path / "u").exists()
+    # A header that lies (says 10 bytes): reading stops one byte past the limit.
+    with zipfile.ZipFile(zipped) as z:
+        info = z.infolist()[0]
+        info.file_size = 10
+        assert bulk.member_problem(info, "cf.zip") is None
+        with pytest.raises(Exception) as exc:
+            bulk._read_member(z, info, "cf.zip:x")
+    assert "more than 1000 bytes" in str(exc.value) or "Bad" in type(exc.value).__name__
+
+
+def test_a_zip_without_universe_is_a_usage_error(tmp_path: Path, runner: CliRunner) -> None:
+    zipped = archive(tmp_path / "cf.zip", {"CIK0001640147.json": SNOWFLAKE.read_bytes()})
+    res = runner.invoke(main, ["facts", "import", str(zipped), "--case", str(tmp_path / "c"),
+                               "--rubric", str(ALTMAN)])
+    assert res.exit_code == 2 and "--universe DIR with a zip archive" in res.output
+
+
+def test_the_universe_is_byte_identical_run_to_run(tmp_path: Path, runner: CliRunner) -> None:
+    zipped = archive(tmp_path / "cf.zip", {"CIK0001640147.json": SNOWFLAKE.read_bytes()})
+    for name in ("a", "b"):
+        assert run(runner, zipped, tmp_path / name)[0] == 0
+    files = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert files == ["cases.parquet", "evidence.parquet", "figures.parquet", "rubric.yaml",
+                     "sources.parquet"]
+    for f in files:
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+    assert runner.invoke(main, ["validate", str(tmp_path / "a")]).exit_code == 0
+    # An existing universe is never written over.
+    code, out = run(runner, zipped, tmp_path / "a")
+    assert code == 1 and "must be new or empty" in out

@@ -1,0 +1,278 @@
+"""scoring facts import: a case's figures from an SEC company-facts document."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from click.testing import CliRunner
+
+from scoring.api import import_facts, load_case
+from scoring.cli import EXIT_INPUT, main
+
+from .test_facts_select import K23, K24, KA24, ROOT, SNOWFLAKE, document, fact, tiny
+
+ALTMAN = ROOT / "rubrics" / "altman-z-1968.yaml"
+BENEISH = ROOT / "rubrics" / "beneish-m-score.yaml"
+
+
+def figures(case: Path) -> dict[tuple[str, str], dict[str, Any]]:
+    data = yaml.safe_load((case / "figures.yaml").read_text())
+    return {(f["figure"], f["period"]): f for f in data["figures"]}
+
+
+def snowflake_facts() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(SNOWFLAKE.read_bytes())["facts"]
+    return data
+
+
+def test_snowflake_altman_case_is_built_scored_and_verified(tmp_path: Path,
+                                                            runner: CliRunner) -> None:
+    case = tmp_path / "sf"
+    res = runner.invoke(main, ["facts", "import", str(SNOWFLAKE), "--case", str(case),
+                               "--rubric", str(ALTMAN), "--as-of", "2024-06-30"])
+    assert res.exit_code == 0, res.output
+    assert "8 figures of FY2024 known on 2024-06-30" in res.output
+    got = figures(case)
+    us = snowflake_facts()["us-gaap"]
+    # Independently of the importer: the FY2024 10-K's own facts (filed 2024-03-26).
+    tenk = "0001640147-24-000101"
+    assets = [f for f in us["Assets"]["units"]["USD"]
+              if f["accn"] == tenk and f["end"] == "2024-01-31"]
+    assert got[("total_assets", "FY2024")]["value"] == assets[0]["val"]
+    ebit = [f for f in us["OperatingIncomeLoss"]["units"]["USD"]
+            if f["accn"] == tenk and f["end"] == "2024-01-31" and f["start"] == "2023-02-01"]
+    fig = got[("ebit", "FY2024")]
+    assert fig["value"] == ebit[0]["val"]
+    assert fig["observed"] == "2024-03-26" == ebit[0]["filed"]
+    assert fig["sources"][0]["source"] == f"SEC-{tenk}"
+    loc = fig["sources"][0]["locator"]
+    assert all(part in loc for part in ("us-gaap:OperatingIncomeLoss", "unit USD",
+                                        "2023-02-01 to 2024-01-31", tenk))
+    sources = yaml.safe_load((case / "sources.yaml").read_text())["sources"]
+    assert [s["id"] for s in sources] == [f"SEC-{tenk}"]
+    assert sources[0]["url"] == ("https://www.sec.gov/Archives/edgar/data/1640147/"
+                                 "000164014724000101/0001640147-24-000101-index.htm")
+    snap = case / sources[0]["snapshot"]
+    assert sources[0]["sha256"] == hashlib.sha256(SNOWFLAKE.read_bytes()).hexdigest()
+    assert snap.read_bytes() == SNOWFLAKE.read_bytes()
+    assert load_case(case).meta.period == "FY2024"
+    assert runner.invoke(main, ["verify", str(case)]).exit_code == 0
+    assert runner.invoke(main, ["score", str(case)]).exit_code == 0
+    # The snapshot changed: verify fails.
+    snap.write_bytes(snap.read_bytes() + b" ")
+    assert runner.invoke(main, ["verify", str(case)]).exit_code != 0
+
+
+def test_output_is_deterministic(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        import_facts(SNOWFLAKE, tmp_path / name, BENEISH)
+    for f in ("figures.yaml", "sources.yaml"):  # case.yaml: its id is the folder's name
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
+
+
+def test_beneish_missing_figure_is_listed_never_zero(tmp_path: Path) -> None:
+    report = import_facts(SNOWFLAKE, tmp_path / "b", BENEISH, period="FY2024")
+    assert ("long_term_debt", "FY2024") in report.missing
+    assert (report.period, report.prior) == ("FY2024", "FY2023")
+    got = figures(tmp_path / "b")
+    assert ("long_term_debt", "FY2024") not in got
+    assert "#   long_term_debt FY2024" in (tmp_path / "b" / "figures.yaml").read_text()
+    assert ("sales", "FY2023") in got
+
+
+def test_restatement_is_kept_and_said(tmp_path: Path) -> None:
+    doc = tmp_path / "tiny.json"
+    doc.write_bytes(tiny())
+    rubric = tmp_path / "r"
+    rubric.mkdir()
+    (rubric / "maps").mkdir()
+    (rubric / "maps" / "us-gaap.yaml").write_bytes(
+        (ROOT / "rubrics" / "maps" / "us-gaap.yaml").read_bytes())
+    r = rubric / "beneish.yaml"
+    r.write_bytes(BENEISH.read_bytes())
+    report = import_facts(doc, tmp_path / "c", r, period="FY2023")
+    assert report.restated == [
+        "total_assets FY2022: 900 in the 10-K of 2023-02-20, restated as 1,010 on "
+        f"2024-05-02 ({KA24})",
+        "total_assets FY2022: 1,000 in the 10-K of 2024-02-20, restated as 1,010 on "
+        f"2024-05-02 ({KA24})"]
+    fig = figures(tmp_path / "c")[("total_assets", "FY2022")]
+    assert (fig["value"], fig["observed"]) == (1010, "2024-05-02")
+    assert "earlier reported as 900 (10-K of 2023-02-20), 1,000 (10-K of 2024-02-20)" \
+        in fig["claim"]
+    assert report.conflicts == [
+        "sales FY2023: took Revenues = 500 (first in the map's order); "
+        "RevenueFromContractWithCustomerExcludingAssessedTax reports 490"]
+    # A repeated value cites the first filing: FY2023's assets only in the 10-K.
+    assert figures(tmp_path / "c")[("total_assets", "FY2023")]["observed"] == "2024-02-20"
+    assert K23 and K24
+
+
+def test_a_broken_balance_sheet_is_flagged(tmp_path: Path, runner: CliRunner) -> None:
+    doc = tmp_path / "bs.json"
+    # Assets 1000 against liabilities 600 + equity 399: off by 1 = 0.1% of assets (allowed);
+    # 398: off by 2, more than 0.1%.
+    def write(equity: float) -> None:
+        doc.write_bytes(document({
+            "Assets": {"USD": [fact("2023-12-31", 1000, K24, "2024-02-20")]},
+            "Liabilities": {"USD": [fact("2023-12-31", 600, K24, "2024-02-20")]},
+            "StockholdersEquity": {"USD": [fact("2023-12-31", equity, K24, "2024-02-20")]},
+            "Revenues": {"USD": [fact("2023-12-31", 5, K24, "2024-02-20",
+                                      start="2023-01-01")]}}))
+    write(399)
+    res = runner.invoke(main, ["facts", "import", str(doc), "--case", str(tmp_path / "a"),
+                               "--rubric", str(ALTMAN)])
+    assert res.exit_code == 0, res.output
+    assert "balance sheet" not in res.output
+    write(398)
+    res = runner.invoke(main, ["facts", "import", str(doc), "--case", str(tmp_path / "b"),
+                               "--rubric", str(ALTMAN)])
+    assert res.exit_code == 0, res.output
+    assert ("check failed: balance sheet FY2023: total_assets 1,000 != total_liabilities "
+            "600 + total_equity 398 (off by 2") in res.output
+
+
+def test_hand_written_figures_are_not_replaced_without_replace(tmp_path: Path,
+                                                               runner: CliRunner) -> None:
+    case = tmp_path / "c"
+    assert runner.invoke(main, ["new", str(case), "--rubric", str(ALTMAN), "--as-of",
+                                "2025-03-31"]).exit_code == 0  # its period: FY2024
+    before = (case / "figures.yaml").read_bytes()
+    args = ["facts", "import", str(SNOWFLAKE), "--case", str(case), "--rubric", str(ALTMAN),
+            "--as-of", "2024-06-30"]
+    res = runner.invoke(main, args)
+    assert res.exit_code == 1 and "pass --replace" in res.output
+    assert (case / "figures.yaml").read_bytes() == before
+    res = runner.invoke(main, [*args, "--replace"])
+    assert res.exit_code == 0, res.output
+    assert ("total_assets", "FY2024") in figures(case)
+    # Figures it wrote itself are replaced by a later import without --replace.
+    assert runner.invoke(main, args).exit_code == 0
+
+
+def test_bad_documents_exit_2_and_write_nothing(tmp_path: Path, runner: CliRunner) -> None:
+    cases = {
+        "not-facts.json": b'{"hello": 1}',
+        "truncated.json": SNOWFLAKE.read_bytes()[:5000],
+        "string.json": document({"Assets": {"USD": [
+            {**fact("2023-12-31", 1, K24, "2024-02-20"), "val": "1000"}]}}),
+        "nofiled.json": document({"Assets": {"USD": [
+            {k: v for k, v in fact("2023-12-31", 1, K24, "2024-02-20").items()
+             if k != "filed"}]}}),
+        "noaccn.json": document({"Assets": {"USD": [
+            {k: v for k, v in fact("2023-12-31", 1, K24, "2024-02-20").items()
+             if k != "accn"}]}}),
+        "unit.json": tiny(AssetsCurrent={"shares": [fact("2023-12-31", 5, K24,
+                                                         "2024-02-20")]}),
+    }
+    expect = {"string.json": "facts.us-gaap.Assets.units.USD[0].val",
+              "nofiled.json": "facts.us-gaap.Assets.units.USD[0].filed",
+              "noaccn.json": "facts.us-gaap.Assets.units.USD[0].accn",
+              "unit.json": "facts.us-gaap.AssetsCurrent.units"}
+    for name, raw in cases.items():
+        doc = tmp_path / name
+        doc.write_bytes(raw)
+        case = tmp_path / ("case-" + name)
+        res = runner.invoke(main, ["facts", "import", str(doc), "--case", str(case),
+                                   "--rubric", str(ALTMAN)])
+        assert res.exit_code == EXIT_INPUT, (name, res.output)
+        assert name in res.output and "Traceback" not in res.output
+        if name in expect:
+            assert expect[name] in res.output, (name, res.output)
+        assert not case.exists(), name
+    res = runner.invoke(main, ["facts", "import", str(SNOWFLAKE), "--case",
+                               str(tmp_path / "early"), "--rubric", str(ALTMAN),
+                               "--as-of", "2010-01-01"])
+    assert res.exit_code == EXIT_INPUT and "first filing is of" in res.output
+    assert not (tmp_path / "early").exists()
+
+
+SHIPPED = ROOT / "evidence" / "altman-snowflake-2024"
+
+
+def test_shipped_snowflake_case_is_what_the_import_writes(tmp_path: Path) -> None:
+    case = tmp_path / "altman-snowflake-2024"
+    import_facts(SNOWFLAKE, case, ALTMAN, as_of=load_case(SHIPPED).meta.as_of)
+    for name in ("figures.yaml", "sources.yaml"):
+        assert (case / name).read_bytes() == (SHIPPED / name).read_bytes(), name
+
+
+def test_shipped_snowflake_z_recomputed_by_hand_from_the_document() -> None:
+    import scoring
+
+    us = snowflake_facts()["us-gaap"]
+    tenk = "0001640147-24-000101"
+
+    def val(concept: str, start: str | None = None) -> float:
+        hits = [f["val"] for f in us[concept]["units"]["USD"] if f["accn"] == tenk
+                and f["end"] == "2024-01-31" and f.get("start") == start]
+        assert len(set(hits)) == 1, concept
+        return float(hits[0])
+
+    ca, cl, ta = val("AssetsCurrent"), val("LiabilitiesCurrent"), val("Assets")
+    re_, tl = val("RetainedEarningsAccumulatedDeficit"), val("Liabilities")
+    ebit = val("OperatingIncomeLoss", "2023-02-01")
+    sales = val("RevenueFromContractWithCustomerExcludingAssessedTax", "2023-02-01")
+    floats = snowflake_facts()["dei"]["EntityPublicFloat"]["units"]["USD"]
+    mve = float(next(f["val"] for f in floats if f["accn"] == tenk))
+    z = 1.2 * (ca - cl) / ta + 1.4 * re_ / ta + 3.3 * ebit / ta + 0.6 * mve / tl \
+        + 1.0 * sales / ta
+    r = scoring.score(load_case(SHIPPED))
+    assert abs(r.composite("base") - z) < 1e-9
+
+
+def test_an_ifrs_20f_filer_gets_a_case(tmp_path: Path, runner: CliRunner) -> None:
+    doc = tmp_path / "ifrs.json"
+    doc.write_bytes(document({
+        "Assets": {"USD": [fact("2023-12-31", 800, K24, "2024-04-25", form="20-F")]},
+        "Revenue": {"USD": [fact("2023-12-31", 300, K24, "2024-04-25", form="20-F",
+                                 start="2023-01-01")]}}, taxonomy="ifrs-full"))
+    res = runner.invoke(main, ["facts", "import", str(doc), "--case", str(tmp_path / "c"),
+                               "--rubric", str(ALTMAN)])
+    assert res.exit_code == 0, res.output
+    assert "2 figures of FY2023 known on 2024-04-25" in res.output  # as-of: the last filing
+    assert "missing: ebit FY2023" in res.output
+    got = figures(tmp_path / "c")
+    assert got[("sales", "FY2023")]["sources"][0]["locator"].startswith("ifrs-full:Revenue,")
+    assert got[("total_assets", "FY2023")]["observed"] == "2024-04-25"
+
+
+def test_the_command_says_what_was_restated(tmp_path: Path, runner: CliRunner) -> None:
+    doc = tmp_path / "tiny.json"
+    doc.write_bytes(tiny())
+    res = runner.invoke(main, ["facts", "import", str(doc), "--case", str(tmp_path / "c"),
+                               "--rubric", str(BENEISH), "--as-of", "2024-06-30"])
+    assert res.exit_code == 0, res.output
+    assert (f"restated: total_assets FY2022: 1,000 in the 10-K of 2024-02-20, restated as "
+            f"1,010 on 2024-05-02 ({KA24})") in res.output
+    assert "two concepts: sales FY2023: took Revenues = 500" in res.output
+    # Before the amendment was filed, only the FY2023 10-K's restatement of FY2022 is known.
+    res = runner.invoke(main, ["facts", "import", str(doc), "--case", str(tmp_path / "d"),
+                               "--rubric", str(BENEISH), "--as-of", "2024-05-01"])
+    assert res.exit_code == 0 and "1,010" not in res.output
+    assert ("restated: total_assets FY2022: 900 in the 10-K of 2023-02-20, restated as 1,000 "
+            f"on 2024-02-20 ({K24})") in res.output
+    assert figures(tmp_path / "d")[("total_assets", "FY2022")]["value"] == 1000
+
+
+def test_an_existing_case_of_another_period_is_refused(tmp_path: Path,
+                                                       runner: CliRunner) -> None:
+    case = tmp_path / "c"
+    assert runner.invoke(main, ["new", str(case), "--rubric", str(ALTMAN), "--as-of",
+                                "2024-06-30"]).exit_code == 0  # its period: FY2023
+    before = (case / "figures.yaml").read_bytes()
+    res = runner.invoke(main, ["facts", "import", str(SNOWFLAKE), "--case", str(case),
+                               "--rubric", str(ALTMAN), "--as-of", "2024-06-30", "--replace"])
+    assert res.exit_code == EXIT_INPUT
+    assert "case.yaml" in res.output and "period" in res.output
+    assert "the case's period is 'FY2023'; the import is of 'FY2024'" in res.output
+    assert (case / "figures.yaml").read_bytes() == before
+    res = runner.invoke(main, ["facts", "import", str(SNOWFLAKE), "--case", str(case),
+                               "--rubric", str(ALTMAN), "--as-of", "2024-06-30", "--replace",
+                               "--period", "FY2023"])
+    assert res.exit_code == 0, res.output
+    assert ("total_assets", "FY2023") in figures(case)
