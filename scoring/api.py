@@ -395,15 +395,19 @@ def serve_case(folder: str | os.PathLike[str], host: str, port: int,
 def backtest_universe(folder: str | os.PathLike[str], outcomes: str | os.PathLike[str],
                       scenario: str = "base", risk_when: str = "higher",
                       allow_lookahead: bool = False, exclude: str | os.PathLike[str] | None
-                      = None) -> Any:
+                      = None, baseline: str | os.PathLike[str] | None = None,
+                      output: str | os.PathLike[str] | None = None) -> Any:
     """Score the universe in ``folder`` as ``score`` does and measure ``scenario``'s scores
     against the outcomes table (docs/backtest.md); an InputError for every outcome that
     names no case, every outcome observed before its case's as-of (plus horizon) unless
     ``allow_lookahead``, a scenario the universe does not have or more than one rubric.
-    ``exclude``: a file of case ids (one per line) left out, e.g. rows of imputed data."""
+    ``exclude``: a file of case ids (one per line) left out, e.g. rows of imputed data.
+    ``baseline``: another universe of the same rubric, scored the same way, against which
+    the stability (PSI) of the score, the bands and each factor is measured. ``output``:
+    the backtest report (HTML) is written there."""
     import numpy as np
 
-    from .analysis.backtest import backtest
+    from .analysis.backtest import CaseOutcomes, backtest
     from .display import display_path
     from .formats.outcomes import read_outcomes
     from .formats.universe import Universe, is_universe
@@ -440,7 +444,8 @@ def backtest_universe(folder: str | os.PathLike[str], outcomes: str | os.PathLik
     if len(unknown) > 20:
         problems.append(Problem(table.path, 0, 0, "case", f"{len(unknown)} outcomes name no "
                                 "case of the universe (the first 20 are listed)"))
-    as_of = _as_of_dates(Universe.open(root), ids)
+    universe = Universe.open(root)
+    as_of = _as_of_dates(universe, ids)
     known = at >= 0
     early = np.flatnonzero(known & (table.observed < as_of[np.where(known, at, 0)]
                                     + table.horizon_days.astype("timedelta64[D]")))
@@ -464,8 +469,14 @@ def backtest_universe(folder: str | os.PathLike[str], outcomes: str | os.PathLik
     bands = frame["band"].astype(str).to_numpy()[rows]
     factors = {f.id: frame[f.id].to_numpy(dtype=float)[rows] for f in rubric.factors}
     excluded = int(np.isin(ids, list(left_out)).sum()) if left_out else 0
-    result = backtest(scenario, composite, bands, factors, y, [b.name for b in rubric.bands],
-                      risk_when, len(ids) - int(keep.sum()) - excluded)
+    per_case = CaseOutcomes(table.case[keep], composite, bands, y, np.full(len(y), np.nan),
+                            table.row[keep], table.observed[keep], table.source[keep],
+                            table.locator[keep])
+    band_order = [b.name for b in rubric.bands]
+    result = backtest(scenario, composite, bands, factors, y, band_order, risk_when,
+                      len(ids) - int(keep.sum()) - excluded, per_case)
+    stability = () if baseline is None else _stability(
+        Path(baseline), scenario, rubric, frame, band_order)
     notes = list(result.notes)
     if len(early):
         notes.append(f"{len(early)} outcomes were observed before their case's as-of plus "
@@ -473,7 +484,94 @@ def backtest_universe(folder: str | os.PathLike[str], outcomes: str | os.PathLik
     if excluded:
         notes.append(f"{excluded} cases left out (--exclude {display_path(exclude or '')})")
     import dataclasses
-    return dataclasses.replace(result, notes=tuple(notes))
+    result = dataclasses.replace(result, notes=tuple(notes), stability=stability,
+                                 lookahead=len(early))
+    if output is not None:
+        _write_backtest(result, root, Path(outcomes), rubric, universe, table, Path(output),
+                        [Path(p) for p in (exclude, baseline) if p is not None])
+    return result
+
+
+def _write_backtest(result: Any, root: Path, outcomes: Path, rubric: Any, universe: Any,
+                    table: Any, output: Path, more: list[Path]) -> None:
+    """Write the backtest report of ``result`` at ``output`` (never over an input)."""
+    import hashlib
+
+    from .display import display_path
+    from .report.backtest_page import Context, render_backtest
+    from .report.sourced import safe_url
+
+    wanted = set(table.source.tolist()) - {""}
+    sources: dict[str, dict[str, str]] = {}
+    for folder in universe.folders:  # a case folder's sources, as its report lists them
+        for s in load_case(folder).sources:
+            if s.id in wanted and s.id not in sources:
+                sources[s.id] = {"id": s.id, "title": s.title, "publisher": s.publisher or "",
+                                 "url": safe_url(str(s.url) if s.url else None) or ""}
+    if universe.tables is not None:
+        cells = universe.tables.sources.cells
+        for k, sid in enumerate(cells["id"]):
+            if sid in wanted and sid not in sources:
+                url = cells["url"][k] if "url" in cells else None
+                sources[str(sid)] = {
+                    "id": str(sid), "title": str(cells["title"][k] or ""),
+                    "publisher": str((cells["publisher"][k] if "publisher" in cells else "")
+                                     or ""),
+                    "url": safe_url(str(url) if url else None) or ""}
+    for sid in wanted - set(sources):
+        sources[sid] = {"id": sid, "title": "not listed among the universe's sources",
+                        "publisher": "", "url": ""}
+    ctx = Context(display_path(root), f"{rubric.id} {rubric.version}", rubric.title,
+                  display_path(outcomes), hashlib.sha256(outcomes.read_bytes()).hexdigest(),
+                  "score", tuple(sources[k] for k in sorted(sources)))
+    read = RunInputs.of(files=[outcomes, *[p for p in more if p.is_file()]],
+                        folders=[root, *[p for p in more if p.is_dir()]])
+    write_atomic(output, render_backtest(result, ctx).encode("utf-8"), read, device_ok=True)
+
+
+def _stability(folder: Path, scenario: str, rubric: Any, frame: Any, band_order: list[str]
+               ) -> tuple[Any, ...]:
+    """The PSI of ``frame``'s (one scenario's scores) composite, bands and factors against
+    the universe in ``folder`` scored the same way; an InputError when its rubric has other
+    bands or factors, or it lacks the scenario."""
+    from .analysis.backtest import band_bins, decile_bins
+    from .display import display_path
+    from .formats.universe import is_universe
+    from .report.portfolio import score_universe
+
+    shown = display_path(folder)
+    if not is_universe(folder):
+        raise InputError([Problem(shown, 0, 0, "", "--baseline names a universe folder "
+                                  "(docs/backtest.md#stability)")])
+    scores = score_universe(folder)
+    theirs = list(scores.rubrics.values())
+    problems = []
+    if len(theirs) != 1:
+        problems.append(Problem(shown, 0, 0, "rubric", f"the baseline has {len(theirs)} "
+                                "rubrics; the backtest measures one"))
+    else:
+        other = theirs[0]
+        if [b.name for b in other.bands] != band_order:
+            problems.append(Problem(shown, 0, 0, "bands", "the baseline's rubric has other "
+                                    f"bands ({', '.join(b.name for b in other.bands)}) than "
+                                    f"the backtest's ({', '.join(band_order)})"))
+        if [f.id for f in other.factors] != [f.id for f in rubric.factors]:
+            problems.append(Problem(shown, 0, 0, "factors", "the baseline's rubric has other "
+                                    f"factors ({', '.join(f.id for f in other.factors)}) than "
+                                    f"the backtest's ({', '.join(f.id for f in rubric.factors)})"))
+    base = scores.summary[scores.summary["scenario"] == scenario]
+    if base.empty and not problems:
+        problems.append(Problem(shown, 0, 0, "scenario", f"the baseline has no scenario "
+                                f"{scenario!r}"))
+    if problems:
+        raise InputError(problems)
+    out = [decile_bins(base["composite"].to_numpy(dtype=float),
+                       frame["composite"].to_numpy(dtype=float), "score"),
+           band_bins(base["band"].astype(str).to_numpy(), frame["band"].astype(str).to_numpy(),
+                     band_order)]
+    out += [decile_bins(base[f.id].to_numpy(dtype=float), frame[f.id].to_numpy(dtype=float),
+                        f.id) for f in rubric.factors]
+    return tuple(out)
 
 
 def _as_of_dates(universe: Any, ids: Any) -> Any:

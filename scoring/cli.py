@@ -787,11 +787,16 @@ def serve(case_dir: Path, port: int, host: str) -> None:
 @click.option("--allow-lookahead", is_flag=True,
               help="Measure outcomes observed before their case's as-of plus horizon, and "
                    "say so (refused otherwise).")
+@click.option("--baseline", type=_Path(path_type=Path, exists=True, file_okay=False),
+              help="A universe of the same rubric to measure stability (PSI) against.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="table for people; json for machines.")
+@click.option("-o", "--output", type=_Path(path_type=Path, dir_okay=False),
+              help="Also write the backtest report (HTML) here.")
 @handled
 def backtest(universe: Path, outcomes: Path, scenario: str, risk_when: str,
-             exclude: Path | None, allow_lookahead: bool, fmt: str) -> None:
+             exclude: Path | None, allow_lookahead: bool, baseline: Path | None, fmt: str,
+             output: Path | None) -> None:
     """Measure a universe's scores against what really happened (docs/backtest.md): per
     band the observed event rate with its Jeffreys interval, AUC with DeLong's interval,
     Gini, KS, each factor's AUC, and a logistic calibration. Needs the backtest extra."""
@@ -801,7 +806,7 @@ def backtest(universe: Path, outcomes: Path, scenario: str, risk_when: str,
 
     require_backtest()
     result = backtest_universe(universe, outcomes, scenario, risk_when, allow_lookahead,
-                               exclude)
+                               exclude, baseline, output)
     click.echo(dumps_json(result.to_json()) if fmt == "json" else render_text(result),
                nl=False)
 

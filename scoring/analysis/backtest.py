@@ -23,7 +23,7 @@ when ``"lower"`` (Altman's Z, where a higher Z is safer).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
@@ -40,6 +40,50 @@ class BandRate:
     rate: float | None  # None: no case in the band
     interval: tuple[float, float] | None
     pd: float | None = None  # the mean fitted PD of its cases
+
+
+@dataclass(frozen=True)
+class Curve:
+    """Points of a ROC curve (x: false-positive rate, y: true-positive rate) or a CAP curve
+    (x: share of cases, y: share of events), one per distinct score, riskiest first, from
+    (0, 0) to (1, 1)."""
+
+    x: np.ndarray
+    y: np.ndarray
+
+
+@dataclass(frozen=True)
+class CaseOutcomes:
+    """The scored cases behind the backtest, one entry each: id, score, band, outcome, fitted
+    PD (NaN when the calibration is undefined), and where the outcome is recorded (the row of
+    the outcomes table, its date, source and locator)."""
+
+    case: np.ndarray  # object: str
+    score: np.ndarray
+    band: np.ndarray  # object: str
+    outcome: np.ndarray  # int64
+    pd: np.ndarray
+    row: np.ndarray  # int64
+    observed: np.ndarray  # datetime64[D]
+    source: np.ndarray  # object: str
+    locator: np.ndarray  # object: str
+
+
+@dataclass(frozen=True)
+class Stability:
+    """The population stability index of one distribution (``what``: the score, or a
+    factor) against the baseline's, over ``bins`` (names), with each bin's baseline and
+    current counts."""
+
+    what: str
+    bins: tuple[str, ...]
+    baseline: tuple[int, ...]
+    current: tuple[int, ...]
+    psi: float
+
+    @property
+    def flag(self) -> str:
+        return psi_flag(self.psi)
 
 
 @dataclass(frozen=True)
@@ -62,6 +106,14 @@ class Backtest:
     reliability: tuple[tuple[int, float, float, int], ...]  # (cases, mean PD, rate, events)
     hosmer_lemeshow: tuple[float, int, float] | None  # (statistic, df, p-value)
     notes: tuple[str, ...] = field(default=())
+    u: float | None = None  # the Mann-Whitney statistic: AUC = u / (events x non-events)
+    auc_variances: tuple[float, float] | None = None  # DeLong's var(V10) / m, var(V01) / n
+    ks_at: float | None = None  # the score at which KS is reached
+    roc: Curve | None = None
+    cap: Curve | None = None
+    per_case: CaseOutcomes | None = None
+    stability: tuple[Stability, ...] = ()
+    lookahead: int = 0  # outcomes measured although observed too early (--allow-lookahead)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -80,6 +132,10 @@ class Backtest:
             "hosmer_lemeshow": None if self.hosmer_lemeshow is None else
             dict(zip(("statistic", "df", "p_value"), self.hosmer_lemeshow, strict=True)),
             "notes": list(self.notes),
+            **({"psi": [{"what": p.what, "psi": p.psi, "flag": p.flag, "bins": [
+                {"bin": b, "baseline": e, "current": a} for b, e, a in zip(
+                    p.bins, p.baseline, p.current, strict=True)]} for p in self.stability]}
+               if self.stability else {}),
         }
 
 
@@ -97,30 +153,104 @@ def jeffreys(events: np.ndarray, cases: np.ndarray) -> tuple[np.ndarray, np.ndar
     return lo, hi
 
 
-def auc_delong(risk: np.ndarray, y: np.ndarray) -> tuple[float, tuple[float, float]]:
-    """The AUC of ``risk`` (higher: riskier) for outcomes ``y`` (0/1, both present), over
-    midranks, and DeLong's 95 % interval (clipped to [0, 1])."""
+def delong(risk: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    """The Mann-Whitney statistic U of ``risk`` (higher: riskier) for outcomes ``y`` (0/1,
+    both present) over midranks (a tie counts one half), and DeLong's two variance terms
+    var(V10) / m and var(V01) / n (m events, n non-events): AUC = U / (m n), its variance
+    their sum."""
     from scipy.stats import rankdata
 
     pos, neg = risk[y == 1], risk[y == 0]
     m, n = len(pos), len(neg)
     r_all = rankdata(np.concatenate([pos, neg]))  # midranks: ties count one half
     r_pos, r_neg = rankdata(pos), rankdata(neg)
-    auc = float((r_all[:m].sum() - m * (m + 1) / 2) / (m * n))
+    u = float(r_all[:m].sum() - m * (m + 1) / 2)
     v10 = (r_all[:m] - r_pos) / n  # each event's share of non-events it outranks
     v01 = 1.0 - (r_all[m:] - r_neg) / m  # each non-event's share of events above it
-    var = (np.var(v10, ddof=1) / m if m > 1 else 0.0) + (np.var(v01, ddof=1) / n
-                                                         if n > 1 else 0.0)
-    half = Z95 * float(np.sqrt(var))
+    return (u, float(np.var(v10, ddof=1) / m) if m > 1 else 0.0,
+            float(np.var(v01, ddof=1) / n) if n > 1 else 0.0)
+
+
+def auc_delong(risk: np.ndarray, y: np.ndarray) -> tuple[float, tuple[float, float]]:
+    """The AUC of ``risk`` (higher: riskier) for outcomes ``y`` (0/1, both present) and
+    DeLong's 95 % interval AUC -/+ 1.96 sqrt(variance), clipped to [0, 1]."""
+    u, var10, var01 = delong(risk, y)
+    m = int(y.sum())
+    auc = u / (m * (len(y) - m))
+    half = Z95 * float(np.sqrt(var10 + var01))
     return auc, (max(0.0, auc - half), min(1.0, auc + half))
 
 
-def ks_statistic(risk: np.ndarray, y: np.ndarray) -> float:
-    """max over thresholds t of |P(risk <= t | event) - P(risk <= t | no event)|."""
+def ks_point(risk: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """KS = max over thresholds t of |P(risk <= t | event) - P(risk <= t | no event)|, and
+    the first t (in ``risk``'s units) where it is reached."""
     order = np.sort(np.unique(risk))
     f1 = np.searchsorted(np.sort(risk[y == 1]), order, side="right") / max(int(y.sum()), 1)
     f0 = np.searchsorted(np.sort(risk[y == 0]), order, side="right") / max(int((1 - y).sum()), 1)
-    return float(np.max(np.abs(f1 - f0)))
+    gap = np.abs(f1 - f0)
+    k = int(np.argmax(gap))
+    return float(gap[k]), float(order[k])
+
+
+def ks_statistic(risk: np.ndarray, y: np.ndarray) -> float:
+    """The KS statistic alone (``ks_point``)."""
+    return ks_point(risk, y)[0]
+
+
+def curves(risk: np.ndarray, y: np.ndarray) -> tuple[Curve, Curve]:
+    """The ROC and CAP curves of ``risk`` (higher: riskier) for outcomes ``y`` (both classes
+    present): cases taken riskiest first, one point after each distinct score (tied cases
+    enter together, so the ROC's area is the AUC with ties counting one half)."""
+    order = np.argsort(-risk, kind="stable")
+    r, hit = risk[order], y[order]
+    last = np.r_[np.flatnonzero(np.diff(r) != 0), len(r) - 1]  # the end of each tie group
+    tp = np.cumsum(hit)[last]
+    fp = (last + 1) - tp
+    m = int(y.sum())
+    tpr = np.r_[0.0, tp / m]
+    return (Curve(np.r_[0.0, fp / (len(y) - m)], tpr),
+            Curve(np.r_[0.0, (last + 1) / len(y)], tpr))
+
+
+def psi(baseline: np.ndarray, current: np.ndarray) -> float:
+    """The population stability index sum (a - e) ln(a / e) of the bin counts ``current``
+    (shares a) against ``baseline`` (shares e); an empty bin counts half a case, so that
+    the index stays finite."""
+    e = np.where(baseline == 0, 0.5, baseline) / max(int(baseline.sum()), 1)
+    a = np.where(current == 0, 0.5, current) / max(int(current.sum()), 1)
+    return float(np.sum((a - e) * np.log(a / e)))
+
+
+PSI_WATCH, PSI_SHIFT = 0.1, 0.25  # the conventional flags
+
+
+def psi_flag(value: float) -> str:
+    """``stable`` below 0.1, ``watch`` from 0.1 to below 0.25, ``shift`` from 0.25."""
+    return "stable" if value < PSI_WATCH else "watch" if value < PSI_SHIFT else "shift"
+
+
+def decile_bins(baseline: np.ndarray, current: np.ndarray, what: str) -> Stability:
+    """The PSI of ``current`` against ``baseline`` over the baseline's deciles (finite values
+    only; edges that coincide merge their bins)."""
+    base = baseline[np.isfinite(baseline)]
+    cur = current[np.isfinite(current)]
+    edges = np.unique(np.quantile(base, np.linspace(0.1, 0.9, 9))) if len(base) else \
+        np.zeros(0)
+    e = np.bincount(np.searchsorted(edges, base, side="right"), minlength=len(edges) + 1)
+    a = np.bincount(np.searchsorted(edges, cur, side="right"), minlength=len(edges) + 1)
+    shown = [f"{x:.4g}" for x in edges]
+    names = ([f"< {shown[0]}"] if len(edges) else ["all"]) + [
+        f"{lo} to < {hi}" for lo, hi in pairwise(shown)] + (
+        [f">= {shown[-1]}"] if len(edges) else [])
+    return Stability(what, tuple(names), tuple(int(x) for x in e), tuple(int(x) for x in a),
+                     psi(e, a))
+
+
+def band_bins(baseline: np.ndarray, current: np.ndarray, band_order: list[str]) -> Stability:
+    """The PSI of the band distribution against the baseline's, bands in rubric order."""
+    e = np.array([int((baseline == b).sum()) for b in band_order])
+    a = np.array([int((current == b).sum()) for b in band_order])
+    return Stability("band", tuple(band_order), tuple(e.tolist()), tuple(a.tolist()), psi(e, a))
 
 
 def logistic(score: np.ndarray, y: np.ndarray) -> tuple[float, float, np.ndarray]:
@@ -200,15 +330,17 @@ def render_text(b: Backtest) -> str:
     if b.hosmer_lemeshow is not None:
         stat, df, p = b.hosmer_lemeshow
         lines.append(f"Hosmer-Lemeshow {stat:.3f} on {df} df, p = {p:.3g}")
+    for st in b.stability:
+        lines.append(f"PSI {st.what} {st.psi:.4f} ({st.flag})")
     lines += [f"note: {n}" for n in b.notes]
     return "\n".join(lines) + "\n"
 
 
 def backtest(scenario: str, composite: np.ndarray, bands: np.ndarray, factors: dict[str,
              np.ndarray], y: np.ndarray, band_order: list[str], risk_when: str,
-             without_outcome: int) -> Backtest:
+             without_outcome: int, per_case: CaseOutcomes | None = None) -> Backtest:
     """The backtest of one scenario's scores (each array one entry per scored case with an
-    outcome)."""
+    outcome; ``per_case``, in the same order, gets each case's fitted PD)."""
     sign = 1.0 if risk_when == "higher" else -1.0
     risk = sign * composite
     events = int(y.sum())
@@ -235,15 +367,22 @@ def backtest(scenario: str, composite: np.ndarray, bands: np.ndarray, factors: d
     hl = None
     pd_band: list[float | None] = [None] * len(band_order)
     factor_auc: list[tuple[str, float | None]] = []
+    u = variances = ks_at = roc = cap = None
+    fitted = np.full(len(y), np.nan)
     if 0 < events < len(y):
         auc, interval = auc_delong(risk, y)
+        u, var10, var01 = delong(risk, y)
+        variances = (var10, var01)
         gini = 2 * auc - 1
-        ks = ks_statistic(risk, y)
+        ks, at = ks_point(risk, y)
+        ks_at = sign * at
+        roc, cap = curves(risk, y)
         for f, values in factors.items():
             ok = np.isfinite(values)
             both = ok.any() and 0 < y[ok].sum() < ok.sum()
             factor_auc.append((f, auc_delong(sign * values[ok], y[ok])[0] if both else None))
         a, b, pd_ = logistic(composite, y)
+        fitted = pd_
         calibration = (a, b)
         brier = float(np.mean((pd_ - y) ** 2))
         reliability, hl = hosmer_lemeshow(pd_, y)
@@ -257,4 +396,5 @@ def backtest(scenario: str, composite: np.ndarray, bands: np.ndarray, factors: d
                     tuple(BandRate(b, int(c), int(e), r, i, p) for b, c, e, r, i, p in zip(
                         band_order, counts, hits, rates, intervals, pd_band, strict=True)),
                     not breaks, tuple(breaks), auc, interval, gini, ks, tuple(factor_auc),
-                    calibration, brier, reliability, hl, tuple(notes))
+                    calibration, brier, reliability, hl, tuple(notes), u, variances, ks_at,
+                    roc, cap, None if per_case is None else replace(per_case, pd=fitted))
