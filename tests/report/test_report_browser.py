@@ -224,3 +224,39 @@ def test_peer_grid_works_without_script_and_its_links_resolve(browser: Any,
     assert target.evaluate("e => e.matches(':target')")
     assert errors == []
     context.close()
+
+
+@pytest.fixture(scope="module")
+def polish_backtest(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pytest.importorskip("sklearn", reason="the backtest extra is not installed")
+    import scoring.api
+
+    polish = META.parent / "polish-bankruptcy-1year"
+    out = tmp_path_factory.mktemp("backtest") / "polish.html"
+    scoring.api.backtest_universe(polish, polish / "outcomes.csv", risk_when="lower",
+                                  output=out)
+    return out
+
+
+def test_the_backtest_first_screen_answers_does_it_discriminate(
+        browser: Any, polish_backtest: Path) -> None:
+    """At 1280 x 800, without scrolling: the AUC with its interval, monotone yes/no and the
+    whole band table (issue 23); a band's rate leads to its record, which names the cases
+    behind it; nothing is fetched, nothing runs."""
+    w = Watched(browser, polish_backtest.as_uri())
+    w.page.set_viewport_size({"width": 1280, "height": 800})
+    for sel in ("#summary a[href='#bt/auc']", "#summary a[href='#bt/auc_interval']",
+                "#summary a[href='#bt/monotone']", "#summary table tbody tr:last-child"):
+        box = w.page.locator(sel).first.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 800, sel
+        assert box["x"] + box["width"] <= 1280, sel
+    assert w.page.locator("#summary tbody tr").count() == 3
+    assert w.page.evaluate("document.documentElement.scrollWidth") <= 1280
+    rate = w.follow("#summary a.num[href='#bt/band/Distress/rate']")
+    text = w.page.locator(f"[id='{rate}']").inner_text()
+    assert "72 / 693" in text and "bt/band/Distress/events" in text
+    w.follow(f"[id='{rate}'] a[href='#bt/band/Distress/events']")
+    w.page.locator("[id='behind/Distress'] summary").first.click()
+    assert w.page.locator("[id='behind/Distress'] tbody tr").count() == 72
+    assert [r.split("#")[0] for r in w.requests] == [polish_backtest.as_uri()]
+    assert w.errors == []
