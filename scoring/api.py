@@ -439,8 +439,8 @@ def backtest_universe(folder: str | os.PathLike[str], outcomes: str | os.PathLik
     at = np.array([position.get(c, -1) for c in table.case], dtype=np.int64)
     unknown = np.flatnonzero(at < 0)
     for k in unknown[:20].tolist():
-        problems.append(Problem(table.path, int(table.row[k]), 1, "case",
-                                f"no case {table.case[k]!r} in {display_path(root)}"))
+        problems.append(table.problem(k, "case", f"no case {table.case[k]!r} in "
+                                                 f"{display_path(root)}"))
     if len(unknown) > 20:
         problems.append(Problem(table.path, 0, 0, "case", f"{len(unknown)} outcomes name no "
                                 "case of the universe (the first 20 are listed)"))
@@ -451,12 +451,11 @@ def backtest_universe(folder: str | os.PathLike[str], outcomes: str | os.PathLik
                                     + table.horizon_days.astype("timedelta64[D]")))
     if len(early) and not allow_lookahead:
         for k in early[:20].tolist():
-            problems.append(Problem(
-                table.path, int(table.row[k]), 3, "observed",
-                f"observed {table.observed[k]} is before case {table.case[k]!r}'s as-of "
-                f"{as_of[at[k]]} plus {table.horizon_days[k]} days: the score would be "
-                "measured against what was already known (look-ahead; --allow-lookahead "
-                "to measure anyway, and say so)"))
+            problems.append(table.problem(
+                k, "observed", f"observed {table.observed[k]} is before case "
+                f"{table.case[k]!r}'s as-of {as_of[at[k]]} plus {table.horizon_days[k]} "
+                "days: the score would be measured against what was already known "
+                "(look-ahead; --allow-lookahead to measure anyway, and say so)"))
         if len(early) > 20:
             problems.append(Problem(table.path, 0, 0, "observed",
                                     f"{len(early)} outcomes are look-ahead (first 20 listed)"))

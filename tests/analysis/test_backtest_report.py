@@ -204,3 +204,44 @@ def test_the_shipped_polish_backtest_is_pinned_and_its_report_fits(tmp_path: Pat
     html = html_path.read_text(encoding="utf-8")
     # every event case is listed behind its band with its outcome's row and locator
     assert html.count("1year.arff, data row") >= 271
+
+
+# ------------------------------------------------------------------------ the outcomes file
+def test_outcomes_as_yaml_with_problems_at_line_and_column(tmp_path: Path) -> None:
+    root = _universe(tmp_path)
+    good = tmp_path / "o.yaml"
+    good.write_text("outcomes:\n"
+                    "  - {case: acme, outcome: 1, observed: 2026-01-01, source: ANN}\n"
+                    "  - {case: globex, outcome: 0, observed: 2026-01-01}\n", encoding="utf-8")
+    b = scoring.api.backtest_universe(root, good)
+    assert (b.cases, b.events) == (2, 1)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("outcomes:\n"
+                   "  - {case: acme, outcome: 2, observed: 2026-01-01}\n"
+                   "  - {case: acme, outcome: 1, observed: 2026-03-01, colour: red}\n"
+                   "  - {case: nobody, outcome: 0, observed: 2026-01-01}\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        scoring.api.backtest_universe(root, bad)
+    assert [(p.line, p.col, p.field) for p in exc.value.problems] == [
+        (3, 60, "outcomes[1].colour")]  # at its value: "  - {" + 12 + 12 + 22 chars + key
+    bad.write_text(bad.read_text(encoding="utf-8").replace(", colour: red", "").replace(
+        "2026-03-01", "'2026-02-30'"), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        scoring.api.backtest_universe(root, bad)
+    assert [(p.line, p.col, p.field) for p in exc.value.problems] == [
+        (2, 27, "outcomes[0].outcome"), (3, 12, "outcomes[1].case"),
+        (3, 40, "outcomes[1].observed")]
+    assert "first at row 2" in exc.value.problems[1].message
+
+
+def test_problems_found_later_are_placed_at_their_own_column(tmp_path: Path) -> None:
+    """Columns in another order: a case that is not in the universe, or a look-ahead date,
+    is named at its own column, not at a fixed one."""
+    root = _universe(tmp_path)
+    out = tmp_path / "o.csv"
+    out.write_text("observed,outcome,case\n2026-01-01,1,nobody\n2025-01-01,0,acme\n",
+                   encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        scoring.api.backtest_universe(root, out)
+    assert [(p.line, p.col, p.field) for p in exc.value.problems] == [
+        (2, 3, "case"), (3, 1, "observed")]
