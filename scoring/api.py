@@ -18,6 +18,7 @@ from .formats.models import (
     CaseFile,
     EvidenceFile,
     FiguresFile,
+    OutcomesFile,
     Rubric,
     ScenariosFile,
     SourcesFile,
@@ -42,6 +43,7 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "evidence": EvidenceFile,
     "figures": FiguresFile,
     "scenarios": ScenariosFile,
+    "outcomes": OutcomesFile,
 }
 
 

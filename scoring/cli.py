@@ -32,7 +32,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 # (run()), not a caller that embeds the command line (or a test's CliRunner).
 _own_process = False
 
-SCHEMAS = ("rubric", "case", "sources", "evidence", "figures", "scenarios")
+SCHEMAS = ("rubric", "case", "sources", "evidence", "figures", "scenarios", "outcomes")
 
 
 def _fail(exc: ScoringError) -> None:

@@ -445,3 +445,21 @@ class Scenario(Strict):
 
 class ScenariosFile(Strict):
     scenarios: list[Scenario] = Field(default_factory=list)
+
+
+class OutcomeRow(Strict):
+    """One row of an outcomes table (docs/formats.md#outcomes): what really happened to a
+    case. Read and checked by ``formats.outcomes`` as columns; this model is its schema."""
+
+    case: Id
+    outcome: Literal[0, 1]
+    observed: dt.date
+    horizon_days: Annotated[int, Field(ge=0, le=36_500)] = 0
+    source: Id | None = None
+    locator: str | None = None
+
+
+class OutcomesFile(Strict):
+    """An outcomes file in YAML (a CSV or Parquet table has the same fields as columns)."""
+
+    outcomes: Annotated[list[OutcomeRow], Field(min_length=1)]

@@ -245,3 +245,21 @@ def test_problems_found_later_are_placed_at_their_own_column(tmp_path: Path) -> 
         scoring.api.backtest_universe(root, out)
     assert [(p.line, p.col, p.field) for p in exc.value.problems] == [
         (2, 3, "case"), (3, 1, "observed")]
+
+
+def test_the_outcomes_schema_says_what_the_reader_checks() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from scoring.cli import main
+
+    res = CliRunner().invoke(main, ["schema", "outcomes"])
+    assert res.exit_code == 0, res.output
+    schema = json.loads(res.output)
+    row = schema["$defs"]["OutcomeRow"]
+    assert set(row["properties"]) == {"case", "outcome", "observed", "horizon_days", "source",
+                                      "locator"}
+    assert set(row["required"]) == {"case", "outcome", "observed"}
+    assert row["properties"]["outcome"]["enum"] == [0, 1]
+    assert row["properties"]["horizon_days"]["maximum"] == 36_500
