@@ -301,6 +301,11 @@ def require_backtest() -> None:
                            f"installed: {INSTALL}") from None
 
 
+def line_text(a: float, b: float) -> str:
+    """``a + b x score`` as written out (``-3.12 - 0.0278 x score``)."""
+    return f"{a:.6g} {'-' if b < 0 else '+'} {abs(b):.6g} x score"
+
+
 def render_text(b: Backtest) -> str:
     """The backtest as the terminal shows it."""
     def pct(x: float | None) -> str:
@@ -325,8 +330,8 @@ def render_text(b: Backtest) -> str:
         lines.append("factor AUCs: " + ", ".join(
             f"{f} {'-' if a is None else f'{a:.4f}'}" for f, a in b.factors))
     if b.calibration is not None:
-        lines.append(f"calibration: log-odds = {b.calibration[0]:.6g} + "
-                     f"{b.calibration[1]:.6g} x score; Brier {b.brier:.6f}")
+        lines.append(f"calibration: log-odds = {line_text(*b.calibration)}; "
+                     f"Brier {b.brier:.6f}")
     if b.hosmer_lemeshow is not None:
         stat, df, p = b.hosmer_lemeshow
         lines.append(f"Hosmer-Lemeshow {stat:.3f} on {df} df, p = {p:.3g}")

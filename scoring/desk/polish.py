@@ -10,7 +10,9 @@ and the outcome) and writes the universe folder ``OUT``:
   column of the file (``1year.arff, data row 17 (line 83), Attr3``);
 * ``sources.csv``: the data set, once per case (a universe's sources are per case);
 * ``outcomes.csv``: each firm's outcome (1: bankrupt by the end of the forecasting period),
-  sourced to the ``class`` column of its row.
+  sourced to the ``class`` column of its row;
+* ``imputed.txt``: the cases with a filled-in ratio of Z' (below), one id a line, for
+  ``scoring backtest --exclude``.
 
 The data set gives no dates. The import dates every firm's figures at a nominal 2007-12-31
 and its outcome at 2012-12-31, five years on (the data covers firms bankrupt 2000-2012 and
@@ -105,6 +107,9 @@ def universe_tables(text: str, name: str, without_imputed: bool = False
                            "source", "locator"])
     w["outcomes"].writerow(["case", "outcome", "observed", "source", "locator"])
     kept = flagged = 0
+    listed = io.StringIO()
+    listed.write("# The cases with a filled-in (imputed) ratio of Z' (docs/backtest.md):\n"
+                 "# scoring backtest --exclude reads this file.\n")
     for k, (line, cells) in enumerate(rows, start=1):
         bad = [c for _, c in COLUMNS if cells[where[c]] in filled[c]]
         flagged += bool(bad)
@@ -115,6 +120,8 @@ def universe_tables(text: str, name: str, without_imputed: bool = False
             raise ArffError(f"{name}:{line}: class is {outcome!r}, not 0 or 1")
         case = f"PL{k:05d}"
         kept += 1
+        if bad:
+            listed.write(case + "\n")
         w["cases"].writerow([case, f"Polish manufacturing company {k}", AS_OF, RUBRIC, PERIOD,
                              f"Data row {k} of {name}. The data set gives no dates: as_of is "
                              "the import's nominal date, not the data's."
@@ -130,6 +137,7 @@ def universe_tables(text: str, name: str, without_imputed: bool = False
         w["outcomes"].writerow([case, outcome, OUTCOME_DATE, SOURCE[0],
                                 f"{name}, data row {k} (line {line}), class"])
     files = {f"{k}.csv": v.getvalue() for k, v in out.items()}
+    files["imputed.txt"] = listed.getvalue()
     # Scored by measures alone: no evidence items, an evidence table of its header only.
     files["evidence.csv"] = ("case,id,factor,indicator,value,confidence,observed,claim,source,"
                              "locator\n")

@@ -17,7 +17,7 @@ from typing import Any
 import markupsafe
 import numpy as np
 
-from ..analysis.backtest import Backtest, Curve
+from ..analysis.backtest import Backtest, Curve, line_text
 from ..display import visible_marks
 from .html import content_security_policy, environment, stylesheet
 
@@ -164,7 +164,8 @@ def build_page(b: Backtest, ctx: Context) -> dict[str, Any]:
     calibration = None
     if b.calibration is not None and b.brier is not None:
         a0, b1 = b.calibration
-        r.add("bt/calibration", "calibration", None, f"log-odds = {a0:.6g} + {b1:.6g} × score",
+        r.add("bt/calibration", "calibration", None,
+              "log-odds = " + line_text(a0, b1).replace(" x ", " × "),
               "maximum likelihood over the cases (scikit-learn's unpenalised logistic "
               f"regression); PD = 1 / (1 + exp(−({a0!r} + {b1!r} × score)))")
         r.add("bt/brier", "Brier score", b.brier, f"{b.brier:.6f}",

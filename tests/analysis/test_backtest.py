@@ -201,7 +201,8 @@ def test_the_shipped_universe_is_the_import_of_the_data_set(tmp_path: Path) -> N
 
     kept, flagged = write_universe(ARFF, tmp_path / "again")
     assert (kept, flagged) == (7027, 25)
-    for name in ("cases.csv", "sources.csv", "figures.csv", "outcomes.csv", "evidence.csv"):
+    for name in ("cases.csv", "sources.csv", "figures.csv", "outcomes.csv", "evidence.csv",
+                 "imputed.txt"):
         assert (tmp_path / "again" / name).read_bytes() == (POLISH / name).read_bytes(), name
 
 
