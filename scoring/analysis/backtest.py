@@ -13,8 +13,9 @@ redo it:
   case, ties counting one half: the Mann-Whitney statistic over midranks) with DeLong's 95 %
   interval, Gini = 2 AUC - 1 (the accuracy ratio of the CAP curve), and KS = the largest gap
   between the events' and the non-events' score distributions; each factor's own AUC;
-* calibration: log-odds = a + b x score fitted by maximum likelihood (scikit-learn's
-  unpenalised logistic regression), the fitted PD per band and per case, the Brier score, a
+* calibration: log-odds = a + b x score fitted by maximum likelihood (Newton's method; the
+  tests hold it to scikit-learn's unpenalised logistic regression), the fitted PD per band
+  and per case, the Brier score, a
   reliability table by deciles of fitted PD and the Hosmer-Lemeshow statistic.
 
 "Riskier" is higher scores when ``risk_when == "higher"`` (a 0-100 risk scale), lower scores
@@ -145,12 +146,21 @@ def _pair(x: tuple[float, float] | None) -> list[float] | None:
 
 def jeffreys(events: np.ndarray, cases: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Jeffreys 95 % intervals of ``events`` out of ``cases`` (arrays; cases > 0)."""
-    from scipy.stats import beta
+    from scipy.special import betaincinv  # the Beta quantile, without scipy.stats' import
 
     a, b = events + 0.5, cases - events + 0.5
-    lo = np.where(events == 0, 0.0, beta.ppf(0.025, a, b))
-    hi = np.where(events == cases, 1.0, beta.ppf(0.975, a, b))
+    lo = np.where(events == 0, 0.0, betaincinv(a, b, 0.025))
+    hi = np.where(events == cases, 1.0, betaincinv(a, b, 0.975))
     return lo, hi
+
+
+def midranks(x: np.ndarray) -> np.ndarray:
+    """The ranks of ``x`` from 1, tied values sharing the mean of their ranks."""
+    order = np.argsort(x, kind="stable")
+    _, first, counts = np.unique(x[order], return_index=True, return_counts=True)
+    ranks = np.empty(len(x))
+    ranks[order] = np.repeat(first + (counts + 1) / 2, counts)
+    return ranks
 
 
 def delong(risk: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
@@ -158,12 +168,10 @@ def delong(risk: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
     both present) over midranks (a tie counts one half), and DeLong's two variance terms
     var(V10) / m and var(V01) / n (m events, n non-events): AUC = U / (m n), its variance
     their sum."""
-    from scipy.stats import rankdata
-
     pos, neg = risk[y == 1], risk[y == 0]
     m, n = len(pos), len(neg)
-    r_all = rankdata(np.concatenate([pos, neg]))  # midranks: ties count one half
-    r_pos, r_neg = rankdata(pos), rankdata(neg)
+    r_all = midranks(np.concatenate([pos, neg]))  # midranks: ties count one half
+    r_pos, r_neg = midranks(pos), midranks(neg)
     u = float(r_all[:m].sum() - m * (m + 1) / 2)
     v10 = (r_all[:m] - r_pos) / n  # each event's share of non-events it outranks
     v01 = 1.0 - (r_all[m:] - r_neg) / m  # each non-event's share of events above it
@@ -253,15 +261,46 @@ def band_bins(baseline: np.ndarray, current: np.ndarray, band_order: list[str]) 
     return Stability("band", tuple(band_order), tuple(e.tolist()), tuple(a.tolist()), psi(e, a))
 
 
-def logistic(score: np.ndarray, y: np.ndarray) -> tuple[float, float, np.ndarray]:
-    """(a, b, fitted PDs) of log-odds = a + b x score by maximum likelihood."""
-    from sklearn.linear_model import LogisticRegression
+def logistic(score: np.ndarray, y: np.ndarray) -> tuple[float, float, np.ndarray] | None:
+    """(a, b, fitted PDs) of log-odds = a + b x score by maximum likelihood: Newton's method
+    on the log-likelihood (iteratively reweighted least squares), from a = the log-odds of
+    the event rate and b = 0, until a step moves neither by more than 1e-12 relative. None
+    when there is no finite maximum (the score separates the outcomes, or does not vary).
+    The tests check it against scikit-learn's unpenalised fit."""
+    from scipy.special import expit  # 1 / (1 + exp(-t)) without overflow
 
-    # C = inf: no penalty, the plain maximum-likelihood fit
-    model = LogisticRegression(C=np.inf, solver="lbfgs", tol=1e-10, max_iter=10_000)
-    model.fit(score.reshape(-1, 1), y)
-    pd_ = model.predict_proba(score.reshape(-1, 1))[:, 1]
-    return float(model.intercept_[0]), float(model.coef_[0, 0]), pd_
+    x = np.column_stack([np.ones(len(score)), score])
+    rate = float(y.mean())
+    beta = np.array([np.log(rate / (1 - rate)), 0.0])
+    converged = False
+    for _ in range(100):
+        p = expit(x @ beta)
+        w = p * (1 - p)
+        try:
+            step = np.linalg.solve((x * w[:, None]).T @ x, x.T @ (y - p))
+        except np.linalg.LinAlgError:
+            return None
+        if not np.all(np.isfinite(step)):
+            return None
+        # halve a step that lowers the likelihood (a score with long tails overshoots)
+        for _ in range(50):
+            q = expit(x @ (beta + step))
+            with np.errstate(divide="ignore"):
+                if _loglik(q, y) >= _loglik(p, y) - 1e-12:
+                    break
+            step = step / 2
+        beta = beta + step
+        if np.all(np.abs(step) <= 1e-12 * np.maximum(1.0, np.abs(beta))):
+            converged = True
+            break
+    pd_ = expit(x @ beta)
+    if not converged:
+        return None  # the fit runs off to infinity: the outcomes are separated
+    return float(beta[0]), float(beta[1]), pd_
+
+
+def _loglik(p: np.ndarray, y: np.ndarray) -> float:
+    return float(np.sum(np.where(y == 1, np.log(p), np.log1p(-p))))
 
 
 def hosmer_lemeshow(pd_: np.ndarray, y: np.ndarray, groups: int = 10
@@ -270,7 +309,7 @@ def hosmer_lemeshow(pd_: np.ndarray, y: np.ndarray, groups: int = 10
     """The reliability table (deciles of fitted PD: cases, mean PD, observed rate, events)
     and the Hosmer-Lemeshow statistic sum (O - E)^2 / (E (1 - E / n)) with groups - 2
     degrees of freedom."""
-    from scipy.stats import chi2
+    from scipy.special import chdtrc  # the chi-squared survival function
 
     order = np.argsort(pd_, kind="stable")
     rows = []
@@ -283,22 +322,21 @@ def hosmer_lemeshow(pd_: np.ndarray, y: np.ndarray, groups: int = 10
         if 0 < e < n:
             stat += (o - e) ** 2 / (e * (1 - e / n))
     df = len(rows) - 2
-    return tuple(rows), ((stat, df, float(chi2.sf(stat, df))) if df > 0 else None)
+    return tuple(rows), ((stat, df, float(chdtrc(df, stat))) if df > 0 else None)
 
 
 INSTALL = "pip install 'rubric-risk-scoring[backtest]'"
 
 
 def require_backtest() -> None:
-    """Raise a ScoringError saying what to install when SciPy or scikit-learn is missing."""
+    """Raise a ScoringError saying what to install when SciPy is missing."""
     from ..errors import ScoringError
 
     try:
-        import scipy  # noqa: F401
-        import sklearn  # noqa: F401
+        import scipy.special  # noqa: F401
     except ImportError:
-        raise ScoringError("scoring backtest needs SciPy and scikit-learn, which are not "
-                           f"installed: {INSTALL}") from None
+        raise ScoringError("scoring backtest needs SciPy, which is not installed: "
+                           f"{INSTALL}") from None
 
 
 def line_text(a: float, b: float) -> str:
@@ -386,13 +424,18 @@ def backtest(scenario: str, composite: np.ndarray, bands: np.ndarray, factors: d
             ok = np.isfinite(values)
             both = ok.any() and 0 < y[ok].sum() < ok.sum()
             factor_auc.append((f, auc_delong(sign * values[ok], y[ok])[0] if both else None))
-        a, b, pd_ = logistic(composite, y)
-        fitted = pd_
-        calibration = (a, b)
-        brier = float(np.mean((pd_ - y) ** 2))
-        reliability, hl = hosmer_lemeshow(pd_, y)
-        pd_band = [float(pd_[bands == band].mean()) if c else None
-                   for band, c in zip(band_order, counts, strict=True)]
+        fit = logistic(composite, y)
+        if fit is None:
+            notes.append("the calibration is undefined: no finite maximum-likelihood fit "
+                         "(the score separates the outcomes, or does not vary)")
+        else:
+            a, b, pd_ = fit
+            fitted = pd_
+            calibration = (a, b)
+            brier = float(np.mean((pd_ - y) ** 2))
+            reliability, hl = hosmer_lemeshow(pd_, y)
+            pd_band = [float(pd_[bands == band].mean()) if c else None
+                       for band, c in zip(band_order, counts, strict=True)]
     else:
         notes.append("every outcome is of one class: AUC, Gini, KS and the calibration are "
                      "undefined; the band table stands")

@@ -166,8 +166,8 @@ def build_page(b: Backtest, ctx: Context) -> dict[str, Any]:
         a0, b1 = b.calibration
         r.add("bt/calibration", "calibration", None,
               "log-odds = " + line_text(a0, b1).replace(" x ", " × "),
-              "maximum likelihood over the cases (scikit-learn's unpenalised logistic "
-              f"regression); PD = 1 / (1 + exp(−({a0!r} + {b1!r} × score)))")
+              "maximum likelihood over the cases (Newton's method on the log-likelihood); "
+              f"PD = 1 / (1 + exp(−({a0!r} + {b1!r} × score)))")
         r.add("bt/brier", "Brier score", b.brier, f"{b.brier:.6f}",
               f"the mean of (fitted PD − outcome)² over the {b.cases} cases", ("bt/cases",))
         rows = []

@@ -140,7 +140,9 @@ def test_the_report_links_every_number_to_its_record(tmp_path: Path) -> None:
     links = set(re.findall(r'<a class="num" href="#([^"]+)"', html))
     records = set(re.findall(r'<div class="deriv" id="([^"]+)"', html))
     assert links and links <= records
-    assert {"bt/auc", "bt/auc_interval", "bt/gini", "bt/ks", "bt/brier"} <= links
+    assert {"bt/auc", "bt/auc_interval", "bt/gini", "bt/ks"} <= links
+    assert b.brier is None  # two events and a non-event the score separates: no finite fit
+    assert "the calibration is undefined" in html
     for band in b.bands:
         if band.rate is not None:
             assert f"bt/band/{band.band}/rate" in links
@@ -204,6 +206,7 @@ def test_the_shipped_polish_backtest_is_pinned_and_its_report_fits(tmp_path: Pat
     html = html_path.read_text(encoding="utf-8")
     # every event case is listed behind its band with its outcome's row and locator
     assert html.count("1year.arff, data row") >= 271
+    assert 'href="#bt/brier"' in html and 'href="#bt/hosmer_lemeshow"' in html
 
 
 # ------------------------------------------------------------------------ the outcomes file
@@ -263,3 +266,30 @@ def test_the_outcomes_schema_says_what_the_reader_checks() -> None:
     assert set(row["required"]) == {"case", "outcome", "observed"}
     assert row["properties"]["outcome"]["enum"] == [0, 1]
     assert row["properties"]["horizon_days"]["maximum"] == 36_500
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_logistic_fit_and_midranks_equal_the_libraries(seed: int) -> None:
+    from scipy.stats import rankdata
+    from sklearn.linear_model import LogisticRegression
+
+    from scoring.analysis.backtest import logistic, midranks
+
+    s, y = _data(seed)
+    s = s * 40 + 3  # long tails move Newton's first steps: the halving must hold
+    fit = logistic(s, y)
+    assert fit is not None
+    model = LogisticRegression(C=np.inf, tol=1e-12, max_iter=100_000).fit(s.reshape(-1, 1), y)
+    assert fit[0] == pytest.approx(float(model.intercept_[0]), rel=1e-6)
+    assert fit[1] == pytest.approx(float(model.coef_[0, 0]), rel=1e-6)
+    np.testing.assert_allclose(fit[2], model.predict_proba(s.reshape(-1, 1))[:, 1], atol=1e-8)
+    np.testing.assert_array_equal(midranks(s), rankdata(s))
+
+
+def test_separated_outcomes_have_no_finite_fit() -> None:
+    from scoring.analysis.backtest import logistic
+
+    s = np.array([1.0, 2.0, 3.0, 4.0])
+    assert logistic(s, np.array([0, 0, 1, 1])) is None  # complete separation
+    assert logistic(np.ones(4), np.array([0, 1, 0, 1])) is None  # a score that does not vary
+    assert logistic(s, np.array([0, 1, 0, 1])) is not None  # overlap: a finite maximum
