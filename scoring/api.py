@@ -398,7 +398,9 @@ def backtest_universe(folder: str | os.PathLike[str], outcomes: str | os.PathLik
                       scenario: str = "base", risk_when: str = "higher",
                       allow_lookahead: bool = False, exclude: str | os.PathLike[str] | None
                       = None, baseline: str | os.PathLike[str] | None = None,
-                      output: str | os.PathLike[str] | None = None) -> Any:
+                      output: str | os.PathLike[str] | None = None,
+                      engine: str = "in-process", scheduler: str | None = None,
+                      say: Callable[[str], None] | None = None) -> Any:
     """Score the universe in ``folder`` as ``score`` does and measure ``scenario``'s scores
     against the outcomes table (docs/backtest.md); an InputError for every outcome that
     names no case, every outcome observed before its case's as-of (plus horizon) unless
@@ -406,7 +408,9 @@ def backtest_universe(folder: str | os.PathLike[str], outcomes: str | os.PathLik
     ``exclude``: a file of case ids (one per line) left out, e.g. rows of imputed data.
     ``baseline``: another universe of the same rubric, scored the same way, against which
     the stability (PSI) of the score, the bands and each factor is measured. ``output``:
-    the backtest report (HTML) is written there."""
+    the backtest report (HTML) is written there. ``engine``: ``dask`` scores the parts as
+    Dask tasks (at ``scheduler``, or on a LocalCluster), as ``universe_scores`` does; the
+    measures are then computed here from the scores, the same number for number."""
     import numpy as np
 
     from .analysis.backtest import CaseOutcomes, backtest
@@ -420,7 +424,12 @@ def backtest_universe(folder: str | os.PathLike[str], outcomes: str | os.PathLik
         raise InputError([Problem(display_path(root), 0, 0, "", "backtest scores a universe "
                                   "folder (many cases, docs/formats.md#universe-folder)")])
     table = read_outcomes(Path(outcomes))
-    scores = score_universe(root)
+    if engine == "dask":
+        from .engines.dask_engine import score_universe_dask
+
+        scores = score_universe_dask(root, scheduler, None, say)
+    else:
+        scores = score_universe(root)
     if len(scores.rubrics) != 1:
         raise InputError([Problem(display_path(root), 0, 0, "rubric",
                                   f"backtest measures one rubric's bands; the universe has "
@@ -446,8 +455,8 @@ def backtest_universe(folder: str | os.PathLike[str], outcomes: str | os.PathLik
     if len(unknown) > 20:
         problems.append(Problem(table.path, 0, 0, "case", f"{len(unknown)} outcomes name no "
                                 "case of the universe (the first 20 are listed)"))
-    universe = Universe.open(root)
-    as_of = _as_of_dates(universe, ids)
+    as_of = np.array([np.datetime64(scores.as_of[c], "D") for c in ids],
+                     dtype="datetime64[D]")
     known = at >= 0
     early = np.flatnonzero(known & (table.observed < as_of[np.where(known, at, 0)]
                                     + table.horizon_days.astype("timedelta64[D]")))
@@ -488,7 +497,8 @@ def backtest_universe(folder: str | os.PathLike[str], outcomes: str | os.PathLik
     result = dataclasses.replace(result, notes=tuple(notes), stability=stability,
                                  lookahead=len(early))
     if output is not None:
-        _write_backtest(result, root, Path(outcomes), rubric, universe, table, Path(output),
+        _write_backtest(result, root, Path(outcomes), rubric, Universe.open(root), table,
+                        Path(output),
                         [Path(p) for p in (exclude, baseline) if p is not None])
     return result
 
@@ -573,22 +583,6 @@ def _stability(folder: Path, scenario: str, rubric: Any, frame: Any, band_order:
     out += [decile_bins(base[f.id].to_numpy(dtype=float), frame[f.id].to_numpy(dtype=float),
                         f.id) for f in rubric.factors]
     return tuple(out)
-
-
-def _as_of_dates(universe: Any, ids: Any) -> Any:
-    """Each case's as-of date (datetime64[D]), in the order of ``ids``."""
-    import numpy as np
-
-    dates: dict[str, Any] = {}
-    for folder in universe.folders:
-        case = load_case(folder)
-        dates[case.meta.id] = case.meta.as_of
-    if universe.tables is not None:
-        cells = universe.tables.cases.cells
-        for c, d in zip(cells["id"], cells["as_of"], strict=True):
-            dates[str(c)] = d
-    return np.array([np.datetime64(str(dates[c])[:10], "D") for c in ids],
-                    dtype="datetime64[D]")
 
 
 # ---------------------------------------------------------------- facts import (issue 25)

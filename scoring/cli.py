@@ -793,10 +793,11 @@ def serve(case_dir: Path, port: int, host: str) -> None:
               show_default=True, help="table for people; json for machines.")
 @click.option("-o", "--output", type=_Path(path_type=Path, dir_okay=False),
               help="Also write the backtest report (HTML) here.")
+@engine_options("scored")
 @handled
 def backtest(universe: Path, outcomes: Path, scenario: str, risk_when: str,
              exclude: Path | None, allow_lookahead: bool, baseline: Path | None, fmt: str,
-             output: Path | None) -> None:
+             output: Path | None, engine: str, scheduler: str | None) -> None:
     """Measure a universe's scores against what really happened (docs/backtest.md): per
     band the observed event rate with its Jeffreys interval, AUC with DeLong's interval,
     Gini, KS, each factor's AUC, and a logistic calibration. Needs the backtest extra."""
@@ -805,8 +806,10 @@ def backtest(universe: Path, outcomes: Path, scenario: str, risk_when: str,
     from .output import dumps_json
 
     require_backtest()
+    _check_engine(engine, scheduler)
     result = backtest_universe(universe, outcomes, scenario, risk_when, allow_lookahead,
-                               exclude, baseline, output)
+                               exclude, baseline, output, engine, scheduler,
+                               lambda line: _say(line, err=True))
     click.echo(dumps_json(result.to_json()) if fmt == "json" else render_text(result),
                nl=False)
 

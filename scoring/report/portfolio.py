@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,7 @@ class UniverseScores:
     index: dict[str, int]
     rubrics: dict[str, Rubric]
     read: RunInputs = RunInputs()  # the files and folders of the universe: no output there
+    as_of: dict[str, dt.date] = field(default_factory=dict)  # each case's as-of date
 
     @property
     def n_cases(self) -> int:
@@ -103,6 +104,7 @@ class PartScores:
     rubrics: dict[str, Rubric]
     read: RunInputs
     empty: NoEvidence | None = None
+    as_of: list[tuple[str, dt.date]] = field(default_factory=list)
 
 
 def score_part(universe: Universe, part: Part, progress: Progress = no_progress,
@@ -114,6 +116,7 @@ def score_part(universe: Universe, part: Part, progress: Progress = no_progress,
     column after ``case`` and one row per case, date and scenario."""
     problems: list[Problem] = []
     ids: list[tuple[str, int]] = []
+    as_of: list[tuple[str, dt.date]] = []
     rubrics: dict[str, Rubric] = {}
     read: set[RunInputs] = set()
     pieces = []
@@ -122,6 +125,7 @@ def score_part(universe: Universe, part: Part, progress: Progress = no_progress,
         for cs in sets:
             read.update(cs.reads)
             ids += [(m.id, pos) for m, pos in zip(cs.metas, cs.positions, strict=True)]
+            as_of += [(m.id, m.as_of) for m in cs.metas]
             rubrics[cs.rubric.id] = cs.rubric
         while sets and not problems and empty is None:
             tables = build_tables(at_dates(sets.pop(0), dates) if dates else sets.pop(0),
@@ -140,7 +144,7 @@ def score_part(universe: Universe, part: Part, progress: Progress = no_progress,
         index = dict(ids)
         order = summary["case"].map(index).to_numpy() * 10_000 + _scenario_rank(summary)
         summary = summary.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
-    return PartScores(summary, problems, ids, rubrics, RunInputs.union(read), empty)
+    return PartScores(summary, problems, ids, rubrics, RunInputs.union(read), empty, as_of)
 
 
 def _dated(summary: pd.DataFrame) -> pd.DataFrame:
@@ -162,12 +166,14 @@ def collect(universe: Universe, parts: Iterable[PartScores],
     seen: dict[str, int] = {}
     rubrics: dict[str, Rubric] = {}
     index: dict[str, int] = {}
+    as_of: dict[str, dt.date] = {}
     pieces = []
     empty: NoEvidence | None = None
     for k, part in enumerate(parts):
         problems += part.problems
         universe.same_ids(part.ids, seen, problems)
         index.update(part.ids)
+        as_of.update(part.as_of)
         rubrics.update(part.rubrics)
         read.add(part.read)
         empty = empty or part.empty
@@ -182,7 +188,7 @@ def collect(universe: Universe, parts: Iterable[PartScores],
         raise empty
     summary = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(
         columns=SUMMARY_COLUMNS)
-    return UniverseScores(summary, index, rubrics, RunInputs.union(read))
+    return UniverseScores(summary, index, rubrics, RunInputs.union(read), as_of)
 
 
 def score_universe(folder: Path, progress: Progress = no_progress,

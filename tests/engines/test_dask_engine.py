@@ -215,3 +215,24 @@ def test_a_portfolio_report_rendered_by_the_cluster(scheduler: str, tmp_path: Pa
     res = runner.invoke(main, ["report", str(EXAMPLE), "-o", str(there), "--engine", "dask",
                                "--jobs", "2"])
     assert res.exit_code == 2 and "--jobs" in res.output
+
+
+def test_a_backtest_on_dask_measures_the_same(scheduler: str, universes: dict[str, Path],
+                                              tmp_path: Path) -> None:
+    """The parts scored as Dask tasks, the measures computed from their scores: the same
+    JSON, number for number, as in process (issue 23)."""
+    pytest.importorskip("scipy", reason="the backtest extra is not installed")
+    import json
+
+    from scoring.api import backtest_universe
+
+    folder = universes["split"]  # 120 cases in 4 partitions
+    ids = [f"C{k:06d}" for k in range(1, 121)]
+    outcomes = tmp_path / "outcomes.csv"
+    outcomes.write_text("case,outcome,observed\n" + "".join(
+        f"{c},{int(k % 7 in (0, 3))},2099-01-01\n" for k, c in enumerate(ids)),
+        encoding="utf-8")
+    here = backtest_universe(folder, outcomes)
+    there = backtest_universe(folder, outcomes, engine="dask", scheduler=scheduler)
+    assert here.cases == 120 and here.auc is not None
+    assert json.dumps(here.to_json()) == json.dumps(there.to_json())
