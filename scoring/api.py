@@ -400,7 +400,8 @@ def backtest_universe(folder: str | os.PathLike[str], outcomes: str | os.PathLik
                       = None, baseline: str | os.PathLike[str] | None = None,
                       output: str | os.PathLike[str] | None = None,
                       engine: str = "in-process", scheduler: str | None = None,
-                      say: Callable[[str], None] | None = None) -> Any:
+                      say: Callable[[str], None] | None = None,
+                      as_of: dt.date | None = None) -> Any:
     """Score the universe in ``folder`` as ``score`` does and measure ``scenario``'s scores
     against the outcomes table (docs/backtest.md); an InputError for every outcome that
     names no case, every outcome observed before its case's as-of (plus horizon) unless
@@ -410,7 +411,9 @@ def backtest_universe(folder: str | os.PathLike[str], outcomes: str | os.PathLik
     the stability (PSI) of the score, the bands and each factor is measured. ``output``:
     the backtest report (HTML) is written there. ``engine``: ``dask`` scores the parts as
     Dask tasks (at ``scheduler``, or on a LocalCluster), as ``universe_scores`` does; the
-    measures are then computed here from the scores, the same number for number."""
+    measures are then computed here from the scores, the same number for number.
+    ``as_of``: every case scored as of that day, with only what was observed by then
+    (``scoring history``'s rule), and the look-ahead check made against it."""
     import numpy as np
 
     from .analysis.backtest import CaseOutcomes, backtest
@@ -428,6 +431,12 @@ def backtest_universe(folder: str | os.PathLike[str], outcomes: str | os.PathLik
         from .engines.dask_engine import score_universe_dask
 
         scores = score_universe_dask(root, scheduler, None, say)
+    elif as_of is not None:
+        import dataclasses
+
+        dated = score_universe(root, dates=[as_of])
+        scores = dataclasses.replace(dated, summary=dated.summary.drop(columns=["as_of"]),
+                                     as_of=dict.fromkeys(dated.as_of, as_of))
     else:
         scores = score_universe(root)
     if len(scores.rubrics) != 1:
@@ -455,16 +464,16 @@ def backtest_universe(folder: str | os.PathLike[str], outcomes: str | os.PathLik
     if len(unknown) > 20:
         problems.append(Problem(table.path, 0, 0, "case", f"{len(unknown)} outcomes name no "
                                 "case of the universe (the first 20 are listed)"))
-    as_of = np.array([np.datetime64(scores.as_of[c], "D") for c in ids],
+    dates = np.array([np.datetime64(scores.as_of[c], "D") for c in ids],
                      dtype="datetime64[D]")
     known = at >= 0
-    early = np.flatnonzero(known & (table.observed < as_of[np.where(known, at, 0)]
+    early = np.flatnonzero(known & (table.observed < dates[np.where(known, at, 0)]
                                     + table.horizon_days.astype("timedelta64[D]")))
     if len(early) and not allow_lookahead:
         for k in early[:20].tolist():
             problems.append(table.problem(
                 k, "observed", f"observed {table.observed[k]} is before case "
-                f"{table.case[k]!r}'s as-of {as_of[at[k]]} plus {table.horizon_days[k]} "
+                f"{table.case[k]!r}'s as-of {dates[at[k]]} plus {table.horizon_days[k]} "
                 "days: the score would be measured against what was already known "
                 "(look-ahead; --allow-lookahead to measure anyway, and say so)"))
         if len(early) > 20:

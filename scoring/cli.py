@@ -793,11 +793,14 @@ def serve(case_dir: Path, port: int, host: str) -> None:
               show_default=True, help="table for people; json for machines.")
 @click.option("-o", "--output", type=_Path(path_type=Path, dir_okay=False),
               help="Also write the backtest report (HTML) here.")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Score every case as of this day, with only what was observed by then.")
 @engine_options("scored")
 @handled
 def backtest(universe: Path, outcomes: Path, scenario: str, risk_when: str,
              exclude: Path | None, allow_lookahead: bool, baseline: Path | None, fmt: str,
-             output: Path | None, engine: str, scheduler: str | None) -> None:
+             output: Path | None, as_of: dt.datetime | None, engine: str,
+             scheduler: str | None) -> None:
     """Measure a universe's scores against what really happened (docs/backtest.md): per
     band the observed event rate with its Jeffreys interval, AUC with DeLong's interval,
     Gini, KS, each factor's AUC, and a logistic calibration. Needs the backtest extra."""
@@ -807,9 +810,12 @@ def backtest(universe: Path, outcomes: Path, scenario: str, risk_when: str,
 
     require_backtest()
     _check_engine(engine, scheduler)
+    if as_of is not None and engine == "dask":
+        raise click.UsageError("--as-of scores in process; leave out --engine dask")
     result = backtest_universe(universe, outcomes, scenario, risk_when, allow_lookahead,
                                exclude, baseline, output, engine, scheduler,
-                               lambda line: _say(line, err=True))
+                               lambda line: _say(line, err=True),
+                               None if as_of is None else as_of.date())
     click.echo(dumps_json(result.to_json()) if fmt == "json" else render_text(result),
                nl=False)
 

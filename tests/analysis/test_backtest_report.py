@@ -293,3 +293,26 @@ def test_separated_outcomes_have_no_finite_fit() -> None:
     assert logistic(s, np.array([0, 0, 1, 1])) is None  # complete separation
     assert logistic(np.ones(4), np.array([0, 1, 0, 1])) is None  # a score that does not vary
     assert logistic(s, np.array([0, 1, 0, 1])) is not None  # overlap: a finite maximum
+
+
+def test_as_of_scores_with_what_was_known_and_checks_look_ahead_against_it(
+        tmp_path: Path) -> None:
+    """--as-of: each case scored at that day (only evidence observed by then), and an
+    outcome counts only when observed after that day (plus its horizon)."""
+    root = _universe(tmp_path)  # cases as of 2025-06-30
+    import datetime as dt
+
+    out = _outcomes(tmp_path / "o.csv")  # observed 2026-01-01
+    later = scoring.api.backtest_universe(root, out, as_of=dt.date(2025, 12, 31))
+    assert later.cases == 3
+    with pytest.raises(InputError) as exc:  # the day itself is not after: refused
+        scoring.api.backtest_universe(root, out, as_of=dt.date(2026, 1, 2))
+    assert {p.field for p in exc.value.problems} == {"observed"}
+    assert "as-of 2026-01-02" in exc.value.problems[0].message
+    same_day = scoring.api.backtest_universe(root, out, as_of=dt.date(2026, 1, 1))
+    assert same_day.cases == 3  # observed on the as-of day itself: not before it
+    early = scoring.api.backtest_universe(root, out, as_of=dt.date(2024, 1, 1))
+    plain = scoring.api.backtest_universe(root, out)
+    # at 2024-01-01 no evidence had been observed yet: the scores differ from today's
+    assert early.per_case is not None and plain.per_case is not None
+    assert not np.array_equal(early.per_case.score, plain.per_case.score)
