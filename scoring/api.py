@@ -57,11 +57,14 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
                  generated_at: dt.datetime | None = None,
                  baseline: str | os.PathLike[str] | None = None,
                  snapshots: list[Path] | None = None,
-                 dates: tuple[dt.date, ...] = ()) -> Result:
+                 dates: tuple[dt.date, ...] = (),
+                 backtest: str | os.PathLike[str] | None = None) -> Result:
     """Score the case in ``folder`` and write its HTML report to ``output`` atomically; with
     ``baseline`` (another version of the case), add a "What changed" section; with
     ``snapshots`` (folders of source documents), show each excerpt's verification; with
-    ``dates``, add a trend section: the case at each date (docs/history.md)."""
+    ``dates``, add a trend section: the case at each date (docs/history.md); with
+    ``backtest`` (a ``scoring backtest --format json`` file of the case's rubric), show
+    beside each band the rate at which the backtest's cases in it had the event."""
     from .report.html import render_report
     from .report.model import build_report
 
@@ -91,10 +94,34 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
         from .report.trend import build_trend
 
         trend = build_trend(case_history(result.case, dates))
+    on_file = None
+    if backtest is not None:
+        on_file = _backtest_of(Path(backtest), result.case.rubric)
+        read += RunInputs.of(files=[Path(backtest)])
     write_atomic(Path(output),
-                 render_report(build_report(result, generated_at, changes, checked, trend)),
+                 render_report(build_report(result, generated_at, changes, checked, trend,
+                                            on_file)),
                  read, device_ok=True)
     return result
+
+
+def _backtest_of(path: Path, rubric: Any) -> Any:
+    """The backtest file at ``path``, checked to be of ``rubric`` (id, version and bands)."""
+    from .formats.backtest_file import read_backtest
+
+    bt = read_backtest(path)
+    problems = []
+    if (bt.rubric, bt.rubric_version) != (rubric.id, rubric.version):
+        problems.append(Problem(bt.path, 0, 0, "rubric", f"the backtest is of rubric "
+                                f"{bt.rubric} {bt.rubric_version}; this case's is "
+                                f"{rubric.id} {rubric.version}"))
+    elif [b.band for b in bt.bands] != [b.name for b in rubric.bands]:
+        problems.append(Problem(bt.path, 0, 0, "bands", "the backtest's bands ("
+                                + ", ".join(b.band for b in bt.bands) + ") are not the "
+                                "rubric's (" + ", ".join(b.name for b in rubric.bands) + ")"))
+    if problems:
+        raise InputError(problems)
+    return bt
 
 
 def write_tearsheet(folder: str | os.PathLike[str], output: str | os.PathLike[str],
@@ -503,20 +530,28 @@ def backtest_universe(folder: str | os.PathLike[str], outcomes: str | os.PathLik
     if excluded:
         notes.append(f"{excluded} cases left out (--exclude {display_path(exclude or '')})")
     import dataclasses
+    import hashlib
+
+    about = {"rubric": rubric.id, "rubric_version": rubric.version,
+             "universe": display_path(root), "outcomes": table.path,
+             "outcomes_sha256": hashlib.sha256(Path(outcomes).read_bytes()).hexdigest()}
     result = dataclasses.replace(result, notes=tuple(notes), stability=stability,
-                                 lookahead=len(early))
+                                 lookahead=len(early), about=about)
     if output is not None:
-        _write_backtest(result, root, Path(outcomes), rubric, Universe.open(root), table,
-                        Path(output),
-                        [Path(p) for p in (exclude, baseline) if p is not None])
+        more = [Path(p) for p in (exclude, baseline) if p is not None]
+        if Path(output).suffix.lower() == ".json":
+            read = RunInputs.of(files=[Path(outcomes), *[p for p in more if p.is_file()]],
+                                folders=[root, *[p for p in more if p.is_dir()]])
+            write_atomic(Path(output), dumps_json(result.to_json()), read, device_ok=True)
+        else:
+            _write_backtest(result, root, Path(outcomes), rubric, Universe.open(root), table,
+                            Path(output), more)
     return result
 
 
 def _write_backtest(result: Any, root: Path, outcomes: Path, rubric: Any, universe: Any,
                     table: Any, output: Path, more: list[Path]) -> None:
     """Write the backtest report of ``result`` at ``output`` (never over an input)."""
-    import hashlib
-
     from .display import display_path
     from .report.backtest_page import Context, render_backtest
     from .report.sourced import safe_url
@@ -542,7 +577,7 @@ def _write_backtest(result: Any, root: Path, outcomes: Path, rubric: Any, univer
         sources[sid] = {"id": sid, "title": "not listed among the universe's sources",
                         "publisher": "", "url": ""}
     ctx = Context(display_path(root), f"{rubric.id} {rubric.version}", rubric.title,
-                  display_path(outcomes), hashlib.sha256(outcomes.read_bytes()).hexdigest(),
+                  display_path(outcomes), result.about["outcomes_sha256"],
                   "score", tuple(sources[k] for k in sorted(sources)))
     read = RunInputs.of(files=[outcomes, *[p for p in more if p.is_file()]],
                         folders=[root, *[p for p in more if p.is_dir()]])

@@ -335,13 +335,18 @@ def score(case_dir: Path, fmt: str, output: Path | None, peers: bool, engine: st
               show_default=True,
               help="html: the full report; pdf: a tear sheet of 2-4 pages for a committee "
                    "(needs the pdf extra: pip install 'rubric-risk-scoring[pdf]').")
+@click.option("--backtest", "backtest_file", type=_Path(exists=True, dir_okay=False,
+                                                        path_type=Path),
+              help="A backtest of the case's rubric (scoring backtest --format json): show "
+                   "beside each band the rate at which its cases had the event.")
 @engine_options("scored and their case pages rendered")
 @_with_dates
 @handled
 def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
            baseline: Path | None, jobs: int | None, snapshots: tuple[Path, ...],
-           fmt: str, engine: str, scheduler: str | None, as_of: str | None,
-           start: dt.datetime | None, end: dt.datetime | None, every: str | None) -> None:
+           fmt: str, backtest_file: Path | None, engine: str, scheduler: str | None,
+           as_of: str | None, start: dt.datetime | None, end: dt.datetime | None,
+           every: str | None) -> None:
     """Write a self-contained HTML report in which every number links to its derivation
     (or, with --format pdf, a PDF tear sheet whose every number shows its trace id).
 
@@ -357,6 +362,8 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
         generated_at = _source_date(os.environ["SOURCE_DATE_EPOCH"])
     from .formats.universe import is_universe
 
+    if backtest_file is not None and (fmt == "pdf" or is_universe(case_dir)):
+        raise click.UsageError("--backtest adds a panel to one case's HTML report")
     if fmt == "pdf":
         if dates:
             raise click.UsageError("--as-of adds a trend section to the HTML report; the PDF "
@@ -384,7 +391,7 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
         raise click.BadParameter(f"{esc(str(output))} is a folder; give the HTML file to write",
                                  param_hint="'-o' / '--output'")
     write_report(case_dir, output, generated_at, baseline,
-                 list(snapshots) if snapshots else None, dates)
+                 list(snapshots) if snapshots else None, dates, backtest_file)
     _say(f"wrote {esc(str(output))}", err=True)
 
 
@@ -792,7 +799,8 @@ def serve(case_dir: Path, port: int, host: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="table for people; json for machines.")
 @click.option("-o", "--output", type=_Path(path_type=Path, dir_okay=False),
-              help="Also write the backtest report (HTML) here.")
+              help="Also write the backtest report here (HTML), or its JSON (a .json name: "
+                   "for scoring report --backtest).")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Score every case as of this day, with only what was observed by then.")
 @engine_options("scored")

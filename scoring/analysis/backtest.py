@@ -115,9 +115,12 @@ class Backtest:
     per_case: CaseOutcomes | None = None
     stability: tuple[Stability, ...] = ()
     lookahead: int = 0  # outcomes measured although observed too early (--allow-lookahead)
+    # what was measured: the rubric, the universe and the outcomes file (and its SHA-256)
+    about: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
+            **self.about,
             "scenario": self.scenario, "risk_when": self.risk_when, "cases": self.cases,
             "events": self.events, "without_outcome": self.without_outcome,
             "auc": self.auc, "auc_interval": _pair(self.auc_interval), "gini": self.gini,

@@ -23,6 +23,7 @@ from ..trace.records import band_rule
 from ..version import __version__
 from . import method_view, sourced
 from .appendix import DerivationGroup, derivations, homes
+from .backtest_panel import BacktestPanel, backtest_panel
 from .evidence_table import FactorGroup, evidence_groups
 from .method_view import BandView, Formula, RubricFactorView
 from .numbers import Numbers, rubric_num
@@ -33,6 +34,7 @@ from .sourced import AssumptionView, FigureView, ItemView, MeasureView, SourceVi
 
 if TYPE_CHECKING:
     from ..analysis.verify import Verification
+    from ..formats.backtest_file import BacktestOnFile
     from .changes import WhatChanged
     from .trend import Trend
 
@@ -87,12 +89,14 @@ class ReportPage:
     reason_codes: tuple[tuple[str, str], ...]
     trend: Trend | None = None  # the case at several as-of dates, when asked for
     peers: PeersView | None = None  # the case among its peer group, in a universe
+    backtest: BacktestPanel | None = None  # the rubric's backtest, when one is given
 
 
 def build_report(result: Result, generated_at: dt.datetime | None = None,
                  changes: WhatChanged | None = None,
                  verification: Verification | None = None,
-                 trend: Trend | None = None) -> ReportPage:
+                 trend: Trend | None = None,
+                 backtest: BacktestOnFile | None = None) -> ReportPage:
     """The complete report model of ``result`` (with a "What changed" section when
     ``changes`` is given)."""
     from ..formats.stamps import rubric_sha256
@@ -143,4 +147,5 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
                          "this rubric allows no overrides"),
         reason_codes=tuple(rubric.overrides.reason_codes.items()),
         peers=peers_view(n),
+        backtest=None if backtest is None else backtest_panel(backtest, scenarios),
     )

@@ -316,3 +316,61 @@ def test_as_of_scores_with_what_was_known_and_checks_look_ahead_against_it(
     # at 2024-01-01 no evidence had been observed yet: the scores differ from today's
     assert early.per_case is not None and plain.per_case is not None
     assert not np.array_equal(early.per_case.score, plain.per_case.score)
+
+
+# ------------------------------------------------------- the backtest on the case report
+def test_the_case_report_shows_its_bands_backtested_rate(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from scoring.cli import main
+
+    root = _universe(tmp_path)
+    outcomes = _outcomes(tmp_path / "o.csv")
+    on_file = tmp_path / "bt.json"
+    b = scoring.api.backtest_universe(root, outcomes, output=on_file)
+    html = tmp_path / "case.html"
+    res = CliRunner().invoke(main, ["report", str(root / "example-corp"), "-o", str(html),
+                                    "--backtest", str(on_file)])
+    assert res.exit_code == 0, res.output
+    page = html.read_text(encoding="utf-8")
+    assert 'id="backtest"' in page
+    base = scoring.score(scoring.load_case(root / "example-corp"))
+    k = [x.band for x in b.bands].index(base.band("base"))
+    band = b.bands[k]
+    shown = "—" if band.rate is None else f"{band.rate:.2%}"
+    assert f"band <strong>{band.band}</strong>, whose cases had the event at " in page
+    assert f'{shown}</span>' in page and f"{band.events} of {band.cases}, <code>bands[{k}]" \
+        in page
+    plain = tmp_path / "plain.html"
+    assert CliRunner().invoke(main, ["report", str(root / "example-corp"), "-o",
+                                     str(plain)]).exit_code == 0
+    assert 'id="backtest"' not in plain.read_text(encoding="utf-8")
+
+
+def test_a_backtest_of_another_rubric_or_not_json_is_refused(tmp_path: Path) -> None:
+    import json
+
+    root = _universe(tmp_path)
+    on_file = tmp_path / "bt.json"
+    scoring.api.backtest_universe(root, _outcomes(tmp_path / "o.csv"), output=on_file)
+    data = json.loads(on_file.read_text(encoding="utf-8"))
+    data["rubric_version"] = "9.9.9"
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        scoring.api.write_report(root / "example-corp", tmp_path / "r.html", backtest=other)
+    assert exc.value.problems[0].field == "rubric" and "9.9.9" in exc.value.problems[0].message
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"rubric": "x",\n  "cases": }', encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        scoring.api.write_report(root / "example-corp", tmp_path / "r.html", backtest=broken)
+    assert (exc.value.problems[0].line, exc.value.problems[0].col) == (2, 12)
+    del data["bands"][0]["rate"]
+    data["cases"] = "many"
+    data["rubric_version"] = "1.0.0"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        scoring.api.write_report(root / "example-corp", tmp_path / "r.html", backtest=bad)
+    assert {p.field for p in exc.value.problems} == {"cases", "bands[0].rate"}
+    assert not (tmp_path / "r.html").exists()

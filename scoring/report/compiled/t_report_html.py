@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/report.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = 'e020ec72d44c036cb75ffb1da44a94b07876347d028322838bb206be6fff0657'
+FINGERPRINT = 'fe60a88ea2e8e78c08c6daeebda5826d1b167ddbb50276b67c49950cbbcecb03'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.html'
 
@@ -10,6 +10,7 @@ def root(context, missing=missing):
     cond_expr_undefined = Undefined
     if 0: yield None
     l_0_page = resolve('page')
+    l_0_bt = resolve('bt')
     l_0_pe = resolve('pe')
     l_0_ch = resolve('ch')
     l_0_tr = resolve('tr')
@@ -41,7 +42,7 @@ def root(context, missing=missing):
             raise TemplateRuntimeError("No test named 'none' found.")
     pass
     template = environment.get_template('_head.html', 'report.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'ch': l_0_ch, 'pe': l_0_pe, 'tr': l_0_tr}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'bt': l_0_bt, 'ch': l_0_ch, 'pe': l_0_pe, 'tr': l_0_tr}))
     try:
         for event in gen:
             yield event
@@ -163,6 +164,54 @@ def root(context, missing=missing):
         yield '</td></tr>\n'
     l_1_loop = l_1_sc = missing
     yield '</tbody>\n</table></div>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'backtest'):
+        pass
+        l_0_bt = environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'backtest')
+        context.vars['bt'] = l_0_bt
+        context.exported_vars.add('bt')
+        yield '<div class="panel" id="backtest"><p><strong>How these bands fared on real outcomes.</strong> In the backtest <code>'
+        yield escape(environment.getattr((undefined(name='bt') if l_0_bt is missing else l_0_bt), 'file'))
+        yield '</code> (sha256 <code>'
+        yield escape(environment.getattr((undefined(name='bt') if l_0_bt is missing else l_0_bt), 'sha256')[:16])
+        yield '…</code>) of this rubric on <code>'
+        yield escape(environment.getattr((undefined(name='bt') if l_0_bt is missing else l_0_bt), 'universe'))
+        yield '</code>, scenario <code>'
+        yield escape(environment.getattr((undefined(name='bt') if l_0_bt is missing else l_0_bt), 'scenario'))
+        yield '</code>: '
+        yield escape(environment.getattr((undefined(name='bt') if l_0_bt is missing else l_0_bt), 'cases'))
+        yield ' cases, '
+        yield escape(environment.getattr((undefined(name='bt') if l_0_bt is missing else l_0_bt), 'events'))
+        yield ' events (outcomes <code>'
+        yield escape(environment.getattr((undefined(name='bt') if l_0_bt is missing else l_0_bt), 'outcomes'))
+        yield '</code>, sha256 <code>'
+        yield escape(environment.getattr((undefined(name='bt') if l_0_bt is missing else l_0_bt), 'outcomes_sha256')[:16])
+        yield '…</code>), AUC '
+        yield escape(environment.getattr((undefined(name='bt') if l_0_bt is missing else l_0_bt), 'auc'))
+        yield '.</p>\n<ul>'
+        for l_1_r in environment.getattr((undefined(name='bt') if l_0_bt is missing else l_0_bt), 'rows'):
+            _loop_vars = {}
+            pass
+            yield '<li>'
+            yield escape(environment.getattr(l_1_r, 'scenario'))
+            yield ': band <strong>'
+            yield escape(environment.getattr(l_1_r, 'band'))
+            yield '</strong>, whose cases had the event at <span title="'
+            yield escape(environment.getattr(l_1_r, 'key'))
+            yield '.rate in the backtest file">'
+            yield escape(environment.getattr(l_1_r, 'rate'))
+            yield '</span> (Jeffreys 95 % <span title="'
+            yield escape(environment.getattr(l_1_r, 'key'))
+            yield '.interval">'
+            yield escape(environment.getattr(l_1_r, 'interval'))
+            yield '</span>; '
+            yield escape(environment.getattr(l_1_r, 'events'))
+            yield ' of '
+            yield escape(environment.getattr(l_1_r, 'cases'))
+            yield ', <code>'
+            yield escape(environment.getattr(l_1_r, 'key'))
+            yield '</code>)</li>\n'
+        l_1_r = missing
+        yield '</ul><p class="muted"><small>An observed rate, not this case\'s probability: the share of the backtest\'s cases in the band that had the event.</small></p></div>\n'
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'description'):
         pass
         yield '<p>'
@@ -1404,4 +1453,4 @@ def root(context, missing=missing):
     yield '</tbody>\n</table></div>\n</section>\n</main>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '6=41&9=48&10=50&13=69&14=72&15=75&16=78&32=89&35=164&37=170&40=180&42=186&45=188&46=190&48=198&53=225&55=231&57=234&59=238&62=251&63=293&67=302&68=309&70=316&71=319&74=321&79=339&81=345&83=348&84=352&85=362&86=378&87=380&89=412&95=426&99=473&100=479&101=483&102=489&103=491&104=507&105=510&106=512&109=528&110=533&111=535&112=541&113=545&120=572&121=586&124=589&125=591&126=593&128=599&129=601&131=608&132=640&133=646&136=650&137=653&138=661&139=664&141=702&142=705&147=726&148=732&149=738&150=751&152=771&153=781&155=786&156=802&157=808&158=813&162=841&164=843&166=847&169=890&171=894&174=896&177=910&178=916&179=920&180=926&184=954&187=958&197=972&198=974&200=976&207=979&214=1006&220=1055&221=1058&222=1064&223=1072&224=1074&230=1085&235=1087&241=1144&242=1148&248=1150&252=1192&255=1194&262=1208&269=1221&273=1241&274=1251&275=1271&276=1276&279=1282&287=1296&288=1305&290=1308&291=1311&292=1318&293=1328&294=1334&295=1338&301=1346&302=1368&306=1371&313=1391'
+debug_info = '6=42&9=49&10=51&13=70&14=73&15=76&16=79&32=90&35=165&36=189&39=213&41=219&44=229&46=235&49=237&50=239&52=247&57=274&59=280&61=283&63=287&66=300&67=342&71=351&72=358&74=365&75=368&78=370&83=388&85=394&87=397&88=401&89=411&90=427&91=429&93=461&99=475&103=522&104=528&105=532&106=538&107=540&108=556&109=559&110=561&113=577&114=582&115=584&116=590&117=594&124=621&125=635&128=638&129=640&130=642&132=648&133=650&135=657&136=689&137=695&140=699&141=702&142=710&143=713&145=751&146=754&151=775&152=781&153=787&154=800&156=820&157=830&159=835&160=851&161=857&162=862&166=890&168=892&170=896&173=939&175=943&178=945&181=959&182=965&183=969&184=975&188=1003&191=1007&201=1021&202=1023&204=1025&211=1028&218=1055&224=1104&225=1107&226=1113&227=1121&228=1123&234=1134&239=1136&245=1193&246=1197&252=1199&256=1241&259=1243&266=1257&273=1270&277=1290&278=1300&279=1320&280=1325&283=1331&291=1345&292=1354&294=1357&295=1360&296=1367&297=1377&298=1383&299=1387&305=1395&306=1417&310=1420&317=1440'
