@@ -447,35 +447,22 @@ def backtest_universe(folder: str | os.PathLike[str], outcomes: str | os.PathLik
     from .display import display_path
     from .formats.outcomes import read_outcomes
     from .formats.universe import Universe, is_universe
-    from .report.portfolio import score_universe
 
     root = Path(folder)
     if not is_universe(root):
         raise InputError([Problem(display_path(root), 0, 0, "", "backtest scores a universe "
                                   "folder (many cases, docs/formats.md#universe-folder)")])
     table = read_outcomes(Path(outcomes))
-    if engine == "dask":
-        from .engines.dask_engine import score_universe_dask
-
-        scores = score_universe_dask(root, scheduler, None, say)
-    elif as_of is not None:
-        import dataclasses
-
-        dated = score_universe(root, dates=[as_of])
-        scores = dataclasses.replace(dated, summary=dated.summary.drop(columns=["as_of"]),
-                                     as_of=dict.fromkeys(dated.as_of, as_of))
-    else:
-        scores = score_universe(root)
+    scores, frame, have = _scenario_scores(root, scenario, engine, scheduler, say, as_of)
     if len(scores.rubrics) != 1:
         raise InputError([Problem(display_path(root), 0, 0, "rubric",
                                   f"backtest measures one rubric's bands; the universe has "
                                   f"{len(scores.rubrics)}: {', '.join(sorted(scores.rubrics))}")])
     rubric = next(iter(scores.rubrics.values()))
-    frame = scores.summary[scores.summary["scenario"] == scenario]
     if frame.empty:
-        have = ", ".join(dict.fromkeys(scores.summary["scenario"].astype(str)))
         raise InputError([Problem(display_path(root), 0, 0, "scenario",
-                                  f"no scenario {scenario!r} (the scenarios are: {have})")])
+                                  f"no scenario {scenario!r} (the scenarios are: "
+                                  f"{', '.join(have)})")])
     left_out: set[str] = set()
     if exclude is not None:
         left_out = {line.strip() for line in Path(exclude).read_text(encoding="utf-8")
@@ -582,6 +569,41 @@ def _write_backtest(result: Any, root: Path, outcomes: Path, rubric: Any, univer
     read = RunInputs.of(files=[outcomes, *[p for p in more if p.is_file()]],
                         folders=[root, *[p for p in more if p.is_dir()]])
     write_atomic(output, render_backtest(result, ctx).encode("utf-8"), read, device_ok=True)
+
+
+def _scenario_scores(root: Path, scenario: str, engine: str, scheduler: str | None,
+                     say: Callable[[str], None] | None, as_of: dt.date | None
+                     ) -> tuple[Any, pd.DataFrame, list[str]]:
+    """The universe's scores (their summary left empty), the summary rows of ``scenario``
+    alone, kept part by part as the parts arrive (memory of one scenario, not all), and the
+    scenarios seen. With ``as_of``, every case scored at that day."""
+    import dataclasses
+
+    import pandas as pd
+
+    from .report.portfolio import score_universe
+
+    kept: list[pd.DataFrame] = []
+    seen: dict[str, None] = {}
+
+    def sink(_: int, summary: pd.DataFrame) -> None:
+        seen.update(dict.fromkeys(summary["scenario"].astype(str)))
+        rows = summary[summary["scenario"] == scenario]
+        kept.append(rows.drop(columns=[c for c in ("entity", "as_of", "coverage",
+                                                   "change_vs_base", "indicated")
+                                       if c in rows]))
+
+    if engine == "dask":
+        from .engines.dask_engine import score_universe_dask
+
+        scores = score_universe_dask(root, scheduler, sink, say)
+    else:
+        scores = score_universe(root, sink=sink, dates=[as_of] if as_of is not None else ())
+        if as_of is not None:
+            scores = dataclasses.replace(scores, as_of=dict.fromkeys(scores.as_of, as_of))
+    frame = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame(
+        columns=["case", "scenario", "composite", "band"])
+    return scores, frame, list(seen)
 
 
 def _stability(folder: Path, scenario: str, rubric: Any, frame: Any, band_order: list[str]
