@@ -1,7 +1,8 @@
 """Point in time: which reported value of each figure was known on the as-of date.
 
-Column operations on the facts table (``formats.companyfacts``), for every mapped figure and
-period at once:
+Column operations on a batch of facts tables (``formats.companyfacts``: one document, or
+thousands as one table with each fact's ``cik``), for every document, mapped figure and
+period at once; every group below is keyed by the document too:
 
 * only facts filed on or before the as-of date count;
 * a fiscal year is named as its filer names it: the annual filings (``fp`` FY of a 10-K,
@@ -14,13 +15,17 @@ period at once:
   restatement history;
 * per figure and period the first concept of the map's order that has a value is taken; a
   later concept with a different value is reported beside it (``conflicts``).
+
+:func:`select_batch` runs on numpy arrays of the table's columns (dates as day numbers,
+strings as codes), so that its cost is the number of facts, not a fixed cost per document;
+pandas holds only the rows it returns. :func:`select`, for one case, is a batch of one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,6 +39,10 @@ from ..formats.factsmap import ConceptMap
 ANNUAL_FORMS = ("10-K", "10-K/A", "20-F", "20-F/A", "40-F", "40-F/A", "10-KT", "10-KT/A")
 # A fiscal year lasts 52 or 53 weeks (364 or 371 days) or a calendar year (365 or 366).
 MIN_YEAR_DAYS, MAX_YEAR_DAYS = 357, 378
+NONE = np.iinfo(np.int32).min  # a null date (an instant's start) or year, as a number
+LAST = np.iinfo(np.int32).max
+FACT_COLUMNS = ("taxonomy", "concept", "unit", "start", "end", "val", "accn", "fy", "fp",
+                "form", "filed", "frame")
 
 
 @dataclass
@@ -53,181 +62,473 @@ class Selection:
     missing: list[tuple[str, str]] = field(default_factory=list)
 
 
-def fiscal_years(facts: pd.DataFrame) -> pd.DataFrame:
-    """One row per fiscal year the annual filings report: ``label`` (``FY2024``), ``end``,
-    and ``first_filed``, the day the first annual filing whose own year it is was filed."""
-    annual = facts[facts.form.isin(ANNUAL_FORMS) & (facts.fp == "FY") & facts.start.notna()
-                   & facts.fy.notna()]
-    days = _days(annual)
-    annual = annual[(days >= MIN_YEAR_DAYS) & (days <= MAX_YEAR_DAYS)]
-    if annual.empty:
-        return pd.DataFrame({"label": [], "end": [], "first_filed": []})
-    top = annual.groupby("accn").agg(top_end=("end", "max"), fy=("fy", "max"),
-                                     filed=("filed", "min"))
-    rows = annual[["accn", "end"]].drop_duplicates().join(top, on="accn")
-    back = ((pd.to_datetime(rows.top_end) - pd.to_datetime(rows.end)).dt.days / 365.25)
-    rows = rows.assign(year=(rows.fy - back.round()).astype(int),
-                       own=rows.end == rows.top_end)
-    own = rows[rows.own].groupby("end").agg(first_filed=("filed", "min"))
-    years = rows.groupby("end").agg(year=("year", "max")).join(own).reset_index()
-    years["label"] = "FY" + years.year.astype(str)
-    return years.sort_values("end")[["label", "end", "first_filed"]].reset_index(drop=True)
+@dataclass
+class BatchSelection:
+    """What was known at ``as_of`` for each document of a batch (``doc``: its place among
+    the filers given): per document its ``periods`` (period, prior) and ``ends``, or None
+    when it has ``problems``; the rows of every document selected, as in
+    :class:`Selection` with ``doc`` and ``cik`` columns (in the order of the documents);
+    and the (doc, figure, period) triples that no mapped concept reports."""
+
+    as_of: dt.date
+    periods: list[tuple[str, str | None] | None]
+    ends: list[dict[str, dt.date]]
+    chosen: pd.DataFrame
+    restated: pd.DataFrame
+    conflicts: pd.DataFrame
+    missing: list[tuple[int, str, str]]
+    problems: dict[int, list[Problem]]
+
+    def one(self, doc: int) -> Selection:
+        """The selection of document ``doc``; raises InputError with its problems."""
+        if doc in self.problems:
+            raise InputError(self.problems[doc])
+        periods = self.periods[doc]
+        assert periods is not None
+
+        def of(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame[frame["doc"] == doc].reset_index(drop=True)
+
+        return Selection(self.as_of, periods[0], periods[1], self.ends[doc], of(self.chosen),
+                         of(self.restated), of(self.conflicts),
+                         [(f, p) for d, f, p in self.missing if d == doc])
 
 
-def _days(facts: pd.DataFrame) -> pd.Series:
-    """Each fact's length in days (end - start; NaN for an instant): the ``days`` column
-    that :func:`select` computes with Arrow, or computed here."""
-    if "days" in facts:
-        return facts["days"]
-    return (pd.to_datetime(facts.end) - pd.to_datetime(facts.start)).dt.days
+class _Groups:
+    """Rows grouped by key arrays (first key first; the rows of a group keep their order):
+    ``gid`` the group of each row (groups in key order), ``order`` the rows by group,
+    ``starts`` where each group begins in ``order``; a reduction gives one value a group."""
+
+    def __init__(self, *keys: np.ndarray) -> None:
+        n = len(keys[0])
+        self.order = np.lexsort(keys[::-1]) if n else np.zeros(0, np.intp)
+        new = np.zeros(n, bool)
+        if n:
+            new[0] = True
+            for k in keys:
+                s = k[self.order]
+                new[1:] |= s[1:] != s[:-1]
+        self.starts = np.flatnonzero(new)
+        self.gid = np.empty(n, np.intp)
+        self.gid[self.order] = np.cumsum(new) - 1
+
+    def first(self, x: np.ndarray) -> np.ndarray:
+        return x[self.order[self.starts]]
+
+    def last(self, x: np.ndarray) -> np.ndarray:
+        if not len(self.starts):
+            return x[:0]
+        return x[self.order[np.append(self.starts[1:], len(self.order)) - 1]]
+
+    def max(self, x: np.ndarray) -> np.ndarray:
+        return np.maximum.reduceat(x[self.order], self.starts) if len(x) else x[:0]
+
+    def min(self, x: np.ndarray) -> np.ndarray:
+        return np.minimum.reduceat(x[self.order], self.starts) if len(x) else x[:0]
+
+    def any(self, x: np.ndarray) -> np.ndarray:
+        return np.logical_or.reduceat(x[self.order], self.starts) if len(x) else x[:0]
 
 
-def _with_days(table: pa.Table) -> pa.Table:
-    return table.append_column("days", pc.days_between(table["start"], table["end"]))
+def _pair(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One int64 per (a, b) pair of int32-range numbers, equal exactly when both are."""
+    return (a.astype(np.int64) << 32) | (b.astype(np.int64) & 0xFFFFFFFF)
 
 
-def _mapped(cmap: ConceptMap, figures: list[str]) -> pd.DataFrame:
-    rows = []
+def _lookup(keys: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The value of each of ``wanted`` in the (unique) ``keys``, NONE where absent."""
+    if not len(keys):
+        return np.full(len(wanted), NONE, np.int64)
+    order = np.argsort(keys, kind="stable")
+    at = np.minimum(np.searchsorted(keys[order], wanted), len(keys) - 1)
+    found = keys[order][at] == wanted
+    return np.where(found, values[order][at], NONE)
+
+
+def _ints(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    return np.asarray(pc.fill_null(col.cast(pa.int32()), NONE), np.int64)
+
+
+def _codes(col: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
+    """A dictionary column's codes and its dictionary."""
+    arr = col.combine_chunks()
+    if not isinstance(arr, pa.DictionaryArray):
+        arr = arr.dictionary_encode()
+    return np.asarray(arr.indices, np.int64), arr.dictionary.to_pylist()
+
+
+@dataclass
+class _Years:
+    """The fiscal years of every document: one row per (doc, end), in that order; ``first``
+    the day the first annual filing whose own year it is was filed (NONE if none)."""
+
+    doc: np.ndarray
+    end: np.ndarray
+    year: np.ndarray
+    first: np.ndarray
+
+
+def _fiscal_years(doc: np.ndarray, accn: np.ndarray, start: np.ndarray, end: np.ndarray,
+                  fy: np.ndarray, filed: np.ndarray) -> _Years:
+    """The fiscal years that the annual filings' facts of a year's length (the arrays, one
+    per fact of an annual filing with a start) report."""
+    days = end - start
+    keep = (start != NONE) & (fy != NONE) & (days >= MIN_YEAR_DAYS) & (days <= MAX_YEAR_DAYS)
+    doc, accn, end, fy, filed = doc[keep], accn[keep], end[keep], fy[keep], filed[keep]
+    if not len(doc):
+        empty = np.zeros(0, np.int64)
+        return _Years(empty, empty, empty, empty)
+    filing = _Groups(doc, accn)
+    top_end, top_fy = filing.max(end)[filing.gid], filing.max(fy)[filing.gid]
+    top_filed = filing.min(filed)[filing.gid]
+    year = (top_fy - np.round((top_end - end) / 365.25)).astype(np.int64)
+    by_end = _Groups(doc, end)
+    first = by_end.min(np.where(end == top_end, top_filed, LAST))
+    return _Years(by_end.first(doc), by_end.first(end), by_end.max(year),
+                  np.where(first == LAST, NONE, first))
+
+
+def _annual(known: pa.Table) -> pa.Table:
+    """The facts of annual filings (``fp`` FY) that have a start: the durations."""
+    mask = pc.and_(pc.and_(pc.is_in(known["form"], pa.array(ANNUAL_FORMS)),
+                           pc.equal(known["fp"], "FY")), pc.is_valid(known["start"]))
+    return known.filter(mask)
+
+
+def fiscal_years(facts: pa.Table) -> pd.DataFrame:
+    """One row per fiscal year the annual filings of ``facts`` (a facts table, or a batch
+    with ``cik``) report: ``cik``, ``label`` (``FY2024``), ``end``, and ``first_filed``, the
+    day the first annual filing whose own year it is was filed (None if none)."""
+    if "cik" not in facts.column_names:
+        facts = facts.append_column("cik", pa.array(np.zeros(facts.num_rows, np.int64)))
+    a = _annual(facts)
+    y = _fiscal_years(_ints(a["cik"]), _ints(pc.rank(a["accn"], tiebreaker="dense")),
+                      _ints(a["start"]), _ints(a["end"]), _ints(a["fy"]), _ints(a["filed"]))
+
+    def dates(x: np.ndarray) -> list[dt.date | None]:
+        return pa.array(np.where(x == NONE, None, x).tolist(), pa.int32()).cast(
+            pa.date32()).to_pylist()
+
+    return pd.DataFrame({"cik": y.doc, "label": [f"FY{v}" for v in y.year.tolist()],
+                         "end": dates(y.end), "first_filed": dates(y.first)})
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """A concept of a figure of the map: the figure, its place in the map's order, its
+    taxonomy and concept, the figure's kind of period and unit, and the concept's sign."""
+
+    figure: str
+    order: int
+    taxonomy: str
+    concept: str
+    kind: str
+    unit: str
+    sign: int
+
+
+def _mapped(cmap: ConceptMap, figures: list[str]) -> list[_Entry]:
+    out = []
     for fig_id in figures:
         spec = cmap.figure(fig_id)
         if spec is None:
             continue
         for order, ref in enumerate(spec.concepts):
             taxonomy, concept = cmap.qualified(ref)
-            rows.append((fig_id, order, taxonomy, concept, spec.period, spec.unit, ref.sign))
-    return pd.DataFrame(rows, columns=["figure", "order", "taxonomy", "concept", "kind",
-                                       "map_unit", "sign"])
+            out.append(_Entry(fig_id, order, taxonomy, concept, spec.period, spec.unit,
+                              ref.sign))
+    return out
+
+
+def _doc_of(cik: pa.ChunkedArray, ciks: np.ndarray) -> np.ndarray:
+    """The place in ``ciks`` (unique) of each row's CIK."""
+    rows = np.asarray(cik, np.int64)
+    sorter = np.argsort(ciks, kind="stable")
+    return np.asarray(sorter[np.searchsorted(ciks[sorter], rows)], np.int64)
 
 
 def select(cf: CompanyFacts, cmap: ConceptMap, figures: list[str], as_of: dt.date,
            period: str | None, with_prior: bool) -> Selection:
     """The values of ``figures`` known at ``as_of`` for ``period`` (or the latest complete
     fiscal year then) and, ``with_prior``, the year before; raises InputError."""
-    table = cf.table
-    known_tbl = table.filter(pc.less_equal(table["filed"], pa.scalar(as_of, pa.date32())))
-    if known_tbl.num_rows == 0:
-        first = pc.min(table["filed"]).as_py() if table.num_rows else None
-        raise InputError([Problem(cf.shown, 0, 0, "filed", f"no fact was filed on or before "
-                                  f"the as-of date {as_of}; the first filing is of {first}"
-                                  if first is not None else "the document holds no facts")])
+    table = cf.table.append_column("cik", pa.array(np.full(cf.table.num_rows, cf.cik,
+                                                           np.int64)))
+    return select_batch(table, [(cf.cik, cf.shown)], cmap, figures, as_of, period,
+                        with_prior).one(0)
+
+
+def select_batch(table: pa.Table, filers: Sequence[tuple[int, str]], cmap: ConceptMap,
+                 figures: list[str], as_of: dt.date, period: str | None, with_prior: bool
+                 ) -> BatchSelection:
+    """:func:`select` for each of ``filers`` ((CIK, path as shown), CIKs unique) at once,
+    their facts in ``table`` (with ``cik``); a document that cannot be selected has its
+    problems listed and no rows."""
+    ciks = np.array([c for c, _ in filers], np.int64)
+    shown = [s for _, s in filers]
+    problems: dict[int, list[Problem]] = {}
+    known = table.filter(pc.less_equal(table["filed"], pa.scalar(as_of, pa.date32())))
+    known = known.append_column("row", pa.array(np.arange(known.num_rows, dtype=np.int64)))
+    _nothing_known(table, known, ciks, shown, as_of, problems)
     # Only two slices of the table are read: the annual filings' durations (which fiscal
-    # years there are) and the facts of mapped concepts; the rest never reaches pandas.
-    annual_mask = pc.and_(pc.and_(pc.is_in(known_tbl["form"], pa.array(ANNUAL_FORMS)),
-                                  pc.equal(known_tbl["fp"], "FY")),
-                          pc.is_valid(known_tbl["start"]))
-    annual = _with_days(known_tbl.filter(annual_mask).select(
-        ["accn", "start", "end", "fy", "fp", "form", "filed"])).to_pandas().drop_duplicates()
-    mapped = _mapped(cmap, figures)
-    concepts = known_tbl["concept"].cast(pa.string())
-    wanted_concepts = pa.array(sorted(set(mapped.concept)), pa.string())
-    known = _with_days(known_tbl.filter(pc.is_in(concepts, wanted_concepts))).to_pandas()
-    for name in ("taxonomy", "concept", "unit"):
-        known[name] = known[name].astype(str)
-    years = fiscal_years(annual)
-    label, prior = _periods(years, period, as_of, cf.shown, with_prior)
-    ends = dict(zip(years.label, years.end, strict=True))
-    wanted = [p for p in (label, prior) if p is not None]
-    rows = known.merge(mapped, on=["taxonomy", "concept"])
-    annual_of = _annual_accns(annual, years)
-    rows = _place(rows, years[years.label.isin(wanted)], annual_of)
-    problems = _kind_and_unit_problems(rows, cf.shown)
-    if problems:
-        raise InputError(problems)
-    good = rows[rows.kind_ok & (rows.unit == rows.map_unit)].copy()
-    good["value"] = good.val * good.sign
-    good = good.sort_values(["filed", "accn"], kind="stable")
-    key = ["figure", "order", "label"]
-    latest = good.groupby(key, sort=False).tail(1)
-    merged = good.merge(latest[[*key, "value", "filed", "accn"]], on=key,
-                        suffixes=("", "_latest"))
-    restated = merged[(merged.value != merged.value_latest) & (merged.filed < merged.filed_latest)]
-    restated = restated.drop_duplicates([*key, "accn", "value"])
+    # years there are, which annual filing a cover fact is of) and the facts of mapped
+    # concepts; the rest stays in Arrow.
+    annual = _annual(known)
+    entries = _mapped(cmap, figures)
+    mapped, entry = _join(known, entries)
+    accns = pa.concat_arrays([annual["accn"].combine_chunks(), mapped["accn"].combine_chunks()])
+    accn = _ints(pc.rank(accns, tiebreaker="dense")) if len(accns) else np.zeros(0, np.int64)
+    a_accn, m_accn = accn[:annual.num_rows], accn[annual.num_rows:]
+    a_doc, a_end = _doc_of(annual["cik"], ciks), _ints(annual["end"])
+    years = _fiscal_years(a_doc, a_accn, _ints(annual["start"]), a_end, _ints(annual["fy"]),
+                          _ints(annual["filed"]))
+    target, prior = _periods(years, len(filers), period, as_of, shown, with_prior, problems)
+    ydoc = years.doc
+    wanted = (years.year == target[ydoc]) | (prior[ydoc] & (years.year == target[ydoc] - 1))
+    year_key = _pair(ydoc, years.end)
+    # Each fact of a mapped concept placed in a wanted year: an instant or a duration by its
+    # end; a cover fact by its filing, whose year is the latest annual period it reports.
+    m_doc, m_start, m_end = _doc_of(mapped["cik"], ciks), _ints(mapped["start"]), \
+        _ints(mapped["end"])
+    kind = np.array([e.kind for e in entries] + [""], object)[entry]
+    cover = kind == "cover"
+    filing = _Groups(a_doc, a_accn)
+    f_doc = filing.first(a_doc)
+    f_year = _lookup(year_key, np.where(wanted, years.year, NONE), _pair(f_doc, filing.max(a_end)))
+    cover_year = _lookup(_pair(f_doc, filing.first(a_accn)), f_year, _pair(m_doc, m_accn))
+    dated_year = _lookup(year_key[wanted], years.year[wanted], _pair(m_doc, m_end))
+    label = np.where(cover, cover_year, dated_year)
+    has_start, days = m_start != NONE, m_end - m_start
+    is_year = has_start & (days >= MIN_YEAR_DAYS) & (days <= MAX_YEAR_DAYS)
+    kind_ok = cover | np.where(kind == "instant", ~has_start, is_year)
+    wrong_kind = ~cover & np.where(kind == "instant", has_start, ~has_start)
+    units, unit_names = _codes(mapped["unit"])
+    code = {u: k for k, u in enumerate(unit_names)}
+    unit_ok = units == np.array([code.get(e.unit, -1) for e in entries] + [-1], np.int64)[entry]
+    placed = label != NONE
+    _kind_and_unit_problems(np.flatnonzero(placed), m_doc, entry, label, kind_ok & unit_ok,
+                            wrong_kind, units, unit_names, entries, shown, problems)
+    closed = np.zeros(len(filers), bool)
+    closed[list(problems)] = True
+    good = np.flatnonzero(placed & kind_ok & unit_ok & ~closed[m_doc])
+    value = np.asarray(mapped["val"], np.float64) * \
+        np.array([e.sign for e in entries] + [1], np.float64)[entry]
+    filed = _ints(mapped["filed"])
+    # The value filed last wins; within one filing the document's order, the instants and
+    # durations before the cover facts.
+    good = good[np.lexsort((np.asarray(mapped["row"])[good], entry[good], cover[good],
+                            m_accn[good], filed[good], m_doc[good]))]
+    order = np.array([e.order for e in entries] + [0], np.int64)[entry]
+    fig = np.array([figures.index(e.figure) for e in entries] + [0], np.int64)[entry]
+    picked = _pick(m_doc[good], entry[good], fig[good], order[good], label[good],
+                   value[good], filed[good], m_accn[good])
+    out = _Frames(mapped, good, m_doc, entries, entry, label, value, ciks)
+    chosen = out.frame(picked.chosen)
+    periods: list[tuple[str, str | None] | None] = [None] * len(filers)
+    ends: list[dict[str, dt.date]] = [{} for _ in filers]
+    fine = [d for d in range(len(filers)) if d not in problems]
+    for d in fine:
+        periods[d] = (f"FY{target[d]}", f"FY{target[d] - 1}" if prior[d] else None)
+    for d, y, end in zip(ydoc[wanted].tolist(), years.year[wanted].tolist(),
+                         years.end[wanted].tolist(), strict=True):
+        ends[d][f"FY{y}"] = EPOCH + dt.timedelta(days=end)
+    have = set(zip(chosen["doc"].tolist(), chosen["figure"].tolist(),
+                   chosen["label"].tolist(), strict=True))
+    missing = [(d, f, p) for d in fine for p in periods[d] or () if p is not None
+               for f in figures if (d, f, p) not in have]
+    latest, taken = out.frame(picked.latest), out.frame(picked.taken)
+    restated = out.frame(picked.restated).assign(
+        value_latest=latest["value"], filed_latest=latest["filed"], accn_latest=latest["accn"])
+    conflicts = out.frame(picked.conflicts).assign(
+        order_taken=taken["order"], value_taken=taken["value"],
+        concept_taken=taken["concept"])
+    return BatchSelection(as_of, periods, ends,
+                          chosen.sort_values(["doc", "label", "figure"]).reset_index(drop=True),
+                          restated, conflicts, missing, problems)
+
+
+EPOCH = dt.date(1970, 1, 1)
+
+
+def _nothing_known(table: pa.Table, known: pa.Table, ciks: np.ndarray, shown: list[str],
+                   as_of: dt.date, problems: dict[int, list[Problem]]) -> None:
+    """A document of which no fact was filed by ``as_of``: nothing can be selected."""
+    count = np.bincount(_doc_of(known["cik"], ciks), minlength=len(ciks))
+    if count.all():
+        return
+    first = np.full(len(ciks), LAST, np.int64)
+    np.minimum.at(first, _doc_of(table["cik"], ciks), _ints(table["filed"]))
+    for d in np.flatnonzero(count == 0).tolist():
+        problems[d] = [Problem(shown[d], 0, 0, "filed", (
+            f"no fact was filed on or before the as-of date {as_of}; the first filing is of "
+            f"{EPOCH + dt.timedelta(days=int(first[d]))}") if first[d] != LAST
+            else "the document holds no facts")]
+
+
+def _join(known: pa.Table, entries: list[_Entry]) -> tuple[pa.Table, np.ndarray]:
+    """The facts of mapped concepts, one row per (fact, map entry) in the facts' order (a
+    fact's entries in the map's order), and the entry of each row."""
+    tax, tax_names = _codes(known["taxonomy"])
+    con, con_names = _codes(known["concept"])
+    t_code = {t: k for k, t in enumerate(tax_names)}
+    c_code = {c: k for k, c in enumerate(con_names)}
+    width = max(len(con_names), 1)
+    keys = np.array([t_code[e.taxonomy] * width + c_code[e.concept]
+                     if e.taxonomy in t_code and e.concept in c_code else -1
+                     for e in entries] + [-1], np.int64)[:-1]
+    present = np.flatnonzero(keys >= 0)
+    present = present[np.argsort(keys[present], kind="stable")]
+    e_keys = keys[present]
+    f_keys = tax * width + con
+    lo = np.searchsorted(e_keys, f_keys, "left")
+    count = np.searchsorted(e_keys, f_keys, "right") - lo
+    facts = np.repeat(np.arange(len(f_keys)), count)
+    offset = np.arange(len(facts)) - np.repeat(np.cumsum(count) - count, count)
+    return known.take(pa.array(facts, pa.int64())), present[np.repeat(lo, count) + offset]
+
+
+def _periods(years: _Years, n: int, period: str | None, as_of: dt.date, shown: list[str],
+             with_prior: bool, problems: dict[int, list[Problem]]
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Each document's fiscal year (``period``, or its latest complete year at ``as_of``)
+    and whether the year before it is reported too (``with_prior``); a document without
+    such a year gets a problem (and NONE)."""
+    target = np.full(n, NONE, np.int64)
+    open_docs = [d for d in range(n) if d not in problems]
+    if period is None:
+        last = np.full(n, -1, np.int64)
+        known = np.flatnonzero(years.first != NONE)
+        np.maximum.at(last, years.doc[known], known)
+        for d in open_docs:
+            if last[d] < 0:
+                problems[d] = [Problem(shown[d], 0, 0, "", f"no annual filing (10-K, 20-F, "
+                                       f"40-F) was filed on or before {as_of}")]
+        target[last >= 0] = years.year[last[last >= 0]]
+    else:
+        try:
+            year = int(period[2:]) if period.startswith("FY") else NONE
+        except ValueError:
+            year = NONE
+        if f"FY{year}" != period:
+            year = NONE
+        has = np.zeros(n, bool)
+        has[years.doc[years.year == year]] = True
+        for d in open_docs:
+            if not has[d]:
+                listed = ", ".join(f"FY{y}" for y in years.year[years.doc == d].tolist())
+                problems[d] = [Problem(shown[d], 0, 0, "", f"period {period!r} is not a "
+                                       f"fiscal year the annual filings known at {as_of} "
+                                       f"report (known: {listed or 'none'})")]
+        target[has] = year
+    prior = np.zeros(n, bool)
+    if with_prior:
+        prior[years.doc[years.year == target[years.doc] - 1]] = True
+    target[list(problems)] = NONE
+    prior[list(problems)] = False
+    return target, prior
+
+
+def _kind_and_unit_problems(placed: np.ndarray, doc: np.ndarray, entry: np.ndarray,
+                            label: np.ndarray, fine: np.ndarray, wrong_kind: np.ndarray,
+                            units: np.ndarray, unit_names: list[str], entries: list[_Entry],
+                            shown: list[str], problems: dict[int, list[Problem]]) -> None:
+    """A mapped concept reported for a wanted period only as the wrong kind of period, or
+    only in another unit than the map's: the map or the document is wrong, never guessed.
+    ``placed``: the rows of facts placed in a wanted period."""
+    groups = _Groups(doc[placed], entry[placed], label[placed])
+    bad = np.flatnonzero(~groups.any(fine[placed]))
+    if not len(bad):
+        return
+    ends = np.append(groups.starts[1:], len(placed))
+    found: dict[int, list[tuple[tuple[str, str, str, str], Problem]]] = {}
+    for b in bad.tolist():
+        rows = placed[groups.order[groups.starts[b]:ends[b]]]
+        d, e, y = int(doc[rows[0]]), entries[int(entry[rows[0]])], int(label[rows[0]])
+        where, period = f"facts.{e.taxonomy}.{e.concept}", f"FY{y}"
+        seen = {unit_names[u] for u in units[rows].tolist()}
+        if wrong_kind[rows].all():
+            other = "a duration (it has a start)" if e.kind == "instant" else \
+                "an instant (it has no start)"
+            problem = Problem(shown[d], 0, 0, where, f"{e.figure} ({period}) is mapped as "
+                              f"{e.kind} but the document reports it as {other}")
+        elif e.unit not in seen:
+            problem = Problem(shown[d], 0, 0, f"{where}.units", f"{e.figure} ({period}) is "
+                              f"reported in {', '.join(sorted(seen))}, not the map's unit "
+                              f"{e.unit}")
+        else:
+            continue
+        found.setdefault(d, []).append(((e.figure, e.taxonomy, e.concept, period), problem))
+    for d, listed in found.items():
+        problems[d] = [p for _, p in sorted(listed, key=lambda kp: kp[0])]
+
+
+@dataclass
+class _Picked:
+    """Positions among the sorted rows: the values ``chosen``; the earlier values
+    ``restated`` and, for each, the ``latest`` value of its figure and period; the values
+    of later concepts that differ from the one taken (``conflicts``) and, for each, the
+    value ``taken``."""
+
+    chosen: np.ndarray
+    restated: np.ndarray
+    latest: np.ndarray
+    conflicts: np.ndarray
+    taken: np.ndarray
+
+
+def _pick(doc: np.ndarray, entry: np.ndarray, fig: np.ndarray, order: np.ndarray,
+          label: np.ndarray, value: np.ndarray, filed: np.ndarray, accn: np.ndarray
+          ) -> _Picked:
+    """Latest filed wins, first concept of the map's order wins (the module's rules), over
+    rows sorted by document, day filed, filing and the document's order."""
+    pos = np.arange(len(doc))
+    concept = _Groups(doc, entry, label)  # one figure's concept in one period
+    latest = concept.last(pos)[concept.gid]
+    same = value == value[latest]
+    restated = np.flatnonzero(~same & (filed < filed[latest]))
+    once = _Groups(concept.gid[restated], accn[restated], value[restated])
+    restated = np.sort(once.first(restated))
     # A later filing repeating a value (a 10-Q's comparative balance sheet) restates
     # nothing: the value is cited to the first filing that reported it, its day the one it
     # became known.
-    latest = merged[merged.value == merged.value_latest].groupby(key, sort=False).head(1)
-    latest = latest.drop(columns=["value_latest", "filed_latest", "accn_latest"])
-    chosen = latest.sort_values("order", kind="stable").groupby(["figure", "label"]).head(1)
-    against = latest.merge(chosen[["figure", "label", "order", "value", "concept"]],
-                           on=["figure", "label"], suffixes=("", "_taken"))
-    conflicts = against[(against.order > against.order_taken)
-                        & (against.value != against.value_taken)]
-    have = set(zip(chosen.figure, chosen.label, strict=True))
-    missing = [(f, p) for p in wanted for f in figures
-               if (f, p) not in have]
-    return Selection(as_of, label, prior, {p: ends[p] for p in wanted},
-                     chosen.sort_values(["label", "figure"]).reset_index(drop=True),
-                     restated.reset_index(drop=True), conflicts.reset_index(drop=True),
-                     missing)
+    final = np.flatnonzero(same)
+    final = np.sort(_Groups(concept.gid[final]).first(final))
+    figure = _Groups(doc[final], fig[final], label[final])
+    first = figure.min(order[final])[figure.gid]
+    is_taken = order[final] == first
+    taken = np.empty(len(figure.starts), np.int64)
+    taken[figure.gid[is_taken]] = final[is_taken]
+    taken_of = taken[figure.gid]
+    differs = (order[final] > order[taken_of]) & (value[final] != value[taken_of])
+    return _Picked(final[is_taken], restated, latest[restated], final[differs],
+                   taken_of[differs])
 
 
-def _periods(years: pd.DataFrame, period: str | None, as_of: dt.date, shown: str,
-             with_prior: bool) -> tuple[str, str | None]:
-    known = years[years.first_filed.notna()]
-    if period is None:
-        if known.empty:
-            raise InputError([Problem(shown, 0, 0, "", f"no annual filing (10-K, 20-F, 40-F) "
-                                      f"was filed on or before {as_of}")])
-        period = str(known.label.iloc[-1])
-    elif period not in set(years.label):
-        listed = ", ".join(years.label) or "none"
-        raise InputError([Problem(shown, 0, 0, "", f"period {period!r} is not a fiscal year "
-                                  f"the annual filings known at {as_of} report (known: "
-                                  f"{listed})")])
-    year = int(period[2:])
-    prior = f"FY{year - 1}" if with_prior and f"FY{year - 1}" in set(years.label) else None
-    return period, prior
+class _Frames:
+    """The rows picked as pandas frames: the facts' columns (``doc``, ``cik``,
+    :data:`FACT_COLUMNS`) and the map's (``figure``, ``order``, ``kind``, ``map_unit``,
+    ``sign``), the period's ``label`` and the signed ``value``."""
 
+    def __init__(self, mapped: pa.Table, good: np.ndarray, doc: np.ndarray,
+                 entries: list[_Entry], entry: np.ndarray, label: np.ndarray,
+                 value: np.ndarray, ciks: np.ndarray) -> None:
+        self.mapped, self.good, self.doc, self.entries = mapped, good, doc, entries
+        self.entry, self.label, self.value, self.ciks = entry, label, value, ciks
 
-def _annual_accns(known: pd.DataFrame, years: pd.DataFrame) -> pd.DataFrame:
-    """The annual filings of each fiscal year: (accn, label), a filing's year being the
-    latest annual period it reports."""
-    annual = known[known.form.isin(ANNUAL_FORMS) & (known.fp == "FY") & known.start.notna()]
-    top = annual.groupby("accn", as_index=False).agg(end=("end", "max"))
-    return top.merge(years[["label", "end"]], on="end")[["accn", "label"]]
-
-
-def _place(rows: pd.DataFrame, years: pd.DataFrame, annual_of: pd.DataFrame) -> pd.DataFrame:
-    """Each mapped fact with the wanted period it is of (``label``), and ``kind_ok``: the
-    fact is of the kind its figure wants (an instant at the year's end, a year's duration
-    ending there, or a cover fact of that year's annual filing)."""
-    cover = rows[rows.kind == "cover"].merge(annual_of, on="accn")
-    cover = cover[cover.label.isin(set(years.label))].assign(kind_ok=True)
-    dated = rows[rows.kind != "cover"].merge(years[["label", "end"]], on="end")
-    days = _days(dated)
-    is_year = (days >= MIN_YEAR_DAYS) & (days <= MAX_YEAR_DAYS)
-    dated = dated.assign(kind_ok=np.where(dated.kind == "instant", dated.start.isna(),
-                                          is_year.fillna(False)),
-                         wrong_kind=np.where(dated.kind == "instant", dated.start.notna(),
-                                             dated.start.isna()))
-    return pd.concat([dated, cover.assign(wrong_kind=False)], ignore_index=True)
-
-
-def _kind_and_unit_problems(rows: pd.DataFrame, shown: str) -> list[Problem]:
-    """A mapped concept reported for a wanted period only as the wrong kind of period, or
-    only in another unit than the map's: the map or the document is wrong, never guessed."""
-    key = ["figure", "taxonomy", "concept", "label"]
-    unit_ok = rows.unit == rows.map_unit
-    fine = (rows.kind_ok & unit_ok).groupby([rows[k] for k in key]).transform("any")
-    rows, unit_ok = rows[~fine], unit_ok[~fine]  # only the groups with no usable fact
-    if rows.empty:
-        return []
-    by = rows.assign(ok=rows.kind_ok & unit_ok, wrong=rows.wrong_kind,
-                     unit_ok=unit_ok & rows.kind_ok).groupby(key, sort=True)
-    summary = by.agg(ok=("ok", "any"), wrong=("wrong", "all"), units=("unit", "unique"),
-                     any_unit_ok=("unit_ok", "any"), kind=("kind", "first"),
-                     map_unit=("map_unit", "first")).reset_index()
-    out = []
-    r: Any
-    for r in summary[~summary.ok].itertuples():
-        where = f"facts.{r.taxonomy}.{r.concept}"
-        if r.wrong:
-            other = "a duration (it has a start)" if r.kind == "instant" else \
-                "an instant (it has no start)"
-            out.append(Problem(shown, 0, 0, where, f"{r.figure} ({r.label}) is mapped as "
-                               f"{r.kind} but the document reports it as {other}"))
-        elif not r.any_unit_ok and r.map_unit not in (seen := [str(u) for u in r.units]):
-            units = ", ".join(sorted(seen))
-            out.append(Problem(shown, 0, 0, f"{where}.units", f"{r.figure} ({r.label}) is "
-                               f"reported in {units}, not the map's unit {r.map_unit}"))
-    return out
+    def frame(self, pos: np.ndarray) -> pd.DataFrame:
+        rows = self.good[pos]
+        facts = self.mapped.take(pa.array(rows, pa.int64()))
+        cols: dict[str, pa.Array | np.ndarray | list[object]] = {
+            "doc": self.doc[rows], "cik": self.ciks[self.doc[rows]]}
+        for name in FACT_COLUMNS:
+            col = facts[name]
+            cols[name] = col.cast(pa.string()) if pa.types.is_dictionary(col.type) else col
+        mine = [self.entries[k] for k in self.entry[rows].tolist()]
+        cols |= {"figure": pa.array([e.figure for e in mine], pa.string()),
+                 "order": np.array([e.order for e in mine], np.int64),
+                 "kind": pa.array([e.kind for e in mine], pa.string()),
+                 "map_unit": pa.array([e.unit for e in mine], pa.string()),
+                 "sign": np.array([e.sign for e in mine], np.int64),
+                 "label": pa.array([f"FY{y}" for y in self.label[rows].tolist()],
+                                   pa.string()),
+                 "value": self.value[rows]}
+        return pa.table(cols).to_pandas()

@@ -2,15 +2,16 @@
 
 A company-facts document (``https://data.sec.gov/api/xbrl/companyfacts/CIK##########.json``)
 holds ``facts[taxonomy][concept].units[unit]``: lists of facts ``{start?, end, val, accn, fy,
-fp, form, filed, frame?}``. :func:`parse_companyfacts` walks the JSON once, gathering each
-field of every fact into one Python list per field (the unavoidable walk), then builds and
-checks the columns with Arrow: dates parsed, values typed, every problem found placed at its
-JSON path (``facts.us-gaap.Assets.units.USD[3].filed``). All problems of a document are
-reported at once; nothing of an invalid document is returned.
+fp, form, filed, frame?}``. :func:`parse_batch` reads many documents into one table: it walks
+each document's JSON once, gathering each field of every fact into one Python list per field
+(the unavoidable walk), then builds and checks the columns of the whole batch at once with
+Arrow: dates parsed, values typed, every problem found placed at its document and JSON path
+(``facts.us-gaap.Assets.units.USD[3].filed``). All problems of a document are reported at
+once; nothing of an invalid document is kept. :func:`parse_companyfacts` is a batch of one.
 
 The table has one row per fact: ``taxonomy, concept, unit`` (dictionary-encoded strings),
 ``start`` (null for an instant), ``end``, ``val`` (float64), ``accn``, ``fy``, ``fp``,
-``form``, ``filed`` and ``frame``.
+``form``, ``filed`` and ``frame`` (and, in a batch, the filer's ``cik``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import json
 import os
 import re
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,6 +53,18 @@ SCHEMA = pa.schema([
 
 
 @dataclass(frozen=True)
+class Filer:
+    """The filer of one document of a batch: CIK, name, the document's SHA-256, its path as
+    shown, and the taxonomies its facts are reported in."""
+
+    cik: int
+    entity: str
+    sha256: str
+    shown: str
+    taxonomies: frozenset[str]
+
+
+@dataclass(frozen=True)
 class CompanyFacts:
     """One company's facts: its CIK and name, the table of facts, and the document's
     SHA-256 (the snapshot a case keeps)."""
@@ -60,6 +74,18 @@ class CompanyFacts:
     table: pa.Table
     sha256: str
     shown: str  # the document's path as shown to the user
+    taxonomies: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class FactsBatch:
+    """Many documents read at once: the ``filers`` of the documents without a problem (in
+    the order given), their facts in one ``table`` (:data:`SCHEMA` and a ``cik`` column),
+    and the problems of each document given (an empty list when it was read)."""
+
+    filers: list[Filer]
+    table: pa.Table
+    problems: list[list[Problem]]
 
 
 def read_companyfacts(path: Path, shown: str | None = None) -> CompanyFacts:
@@ -81,30 +107,63 @@ def read_companyfacts(path: Path, shown: str | None = None) -> CompanyFacts:
 
 def parse_companyfacts(raw: bytes, shown: str) -> CompanyFacts:
     """The company-facts document in ``raw`` (UTF-8 JSON) as a :class:`CompanyFacts`;
-    raises InputError with every problem, each at its JSON path."""
+    raises InputError with every problem, each at its JSON path. A batch of one."""
+    batch = parse_batch([(raw, shown)])
+    if batch.problems[0]:
+        raise InputError(batch.problems[0])
+    f = batch.filers[0]
+    return CompanyFacts(f.cik, f.entity, batch.table.drop_columns(["cik"]), f.sha256, shown,
+                        f.taxonomies)
+
+
+def parse_batch(documents: Iterable[tuple[bytes, str]]) -> FactsBatch:
+    """The company-facts documents of ``documents`` ((raw UTF-8 JSON, path as shown), read
+    one at a time: each is walked into the batch's columns and dropped) as one table; a
+    document with a problem has none of its facts in the table, and its problems listed."""
+    keys: list[Key] = []
+    key_doc: list[int] = []  # the document of each of ``keys``
+    columns: dict[str, list[Any]] = {f: [] for f in FIELDS}
+    headers: list[tuple[int, str, str, str, frozenset[str]]] = []
+    problems: list[list[Problem]] = []
+    for doc, (raw, shown) in enumerate(documents):
+        mine: list[Problem] = []
+        problems.append(mine)
+        headers.append((0, "", "", shown, frozenset()))
+        data = _json(raw, shown, mine)
+        if mine:
+            continue
+        cik, entity, facts = _header(data, shown, mine)
+        if facts is None:
+            continue
+        first = len(keys)
+        _walk(facts, shown, mine, keys, columns)
+        key_doc += [doc] * (len(keys) - first)
+        taxonomies = frozenset(k[0] for k in keys[first:] if k[3])
+        headers[doc] = (cik, entity, hashlib.sha256(raw).hexdigest(), shown, taxonomies)
+    row_doc = np.repeat(np.array(key_doc, np.int64), [k[3] for k in keys])
+    table = _table(keys, columns, row_doc, [h[3] for h in headers], problems)
+    ciks = np.array([h[0] for h in headers] or [0], np.int64)
+    table = table.append_column("cik", pa.array(ciks[row_doc], pa.int64()))
+    good = np.array([not p for p in problems] or [True], bool)
+    if not good.all():
+        table = table.filter(pa.array(good[row_doc]))
+    filers = [Filer(cik, entity, sha, shown, taxonomies)
+              for ok, (cik, entity, sha, shown, taxonomies) in zip(good, headers, strict=False)
+              if ok]
+    return FactsBatch(filers, table, [p[:MAX_PROBLEMS] for p in problems])
+
+
+def _json(raw: bytes, shown: str, problems: list[Problem]) -> Any:
     try:
-        data = json.loads(raw)
+        return json.loads(raw)
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(shown, 0, 0, "", f"not UTF-8 text (byte {exc.start})")]) \
-            from None
+        problems.append(Problem(shown, 0, 0, "", f"not UTF-8 text (byte {exc.start})"))
     except json.JSONDecodeError as exc:
         what = "truncated JSON" if exc.pos >= len(raw.rstrip()) else "not valid JSON"
-        raise InputError([Problem(shown, exc.lineno, exc.colno, "",
-                                  f"{what}: {exc.msg}")]) from None
+        problems.append(Problem(shown, exc.lineno, exc.colno, "", f"{what}: {exc.msg}"))
     except RecursionError:
-        raise InputError([Problem(shown, 0, 0, "", "not valid JSON: nested too deeply")]) \
-            from None
-    problems: list[Problem] = []
-    cik, entity, facts = _header(data, shown, problems)
-    if facts is None:
-        raise InputError(problems)
-    keys, columns = _walk(facts, shown, problems)
-    table = _table(keys, columns, shown, problems)
-    if problems:
-        raise InputError(problems[:MAX_PROBLEMS])
-    return CompanyFacts(cik, entity, table, hashlib.sha256(raw).hexdigest(), shown)
-
-
+        problems.append(Problem(shown, 0, 0, "", "not valid JSON: nested too deeply"))
+    return None
 def _header(data: Any, shown: str, problems: list[Problem]
             ) -> tuple[int, str, dict[str, Any] | None]:
     if not isinstance(data, dict) or not isinstance(data.get("facts"), dict):
@@ -128,12 +187,10 @@ def _header(data: Any, shown: str, problems: list[Problem]
 Key = tuple[str, str, str, int]  # taxonomy, concept, unit, number of facts
 
 
-def _walk(facts: dict[str, Any], shown: str, problems: list[Problem]
-          ) -> tuple[list[Key], dict[str, list[Any]]]:
-    """Every fact's fields, one list per field, and the (taxonomy, concept, unit, count) of
-    each list of facts in document order."""
-    keys: list[Key] = []
-    columns: dict[str, list[Any]] = {f: [] for f in FIELDS}
+def _walk(facts: dict[str, Any], shown: str, problems: list[Problem], keys: list[Key],
+          columns: dict[str, list[Any]]) -> None:
+    """Append every fact's fields to ``columns`` (one list per field) and the (taxonomy,
+    concept, unit, count) of each list of facts, in document order, to ``keys``."""
     for taxonomy, concepts in facts.items():
         if not isinstance(concepts, dict):
             problems.append(Problem(shown, 0, 0, f"facts.{taxonomy}",
@@ -155,11 +212,10 @@ def _walk(facts: dict[str, Any], shown: str, problems: list[Problem]
                 keys.append((taxonomy, concept, unit, len(listed)))
                 for name in FIELDS:
                     columns[name] += [f.get(name) for f in listed]
-    return keys, columns
 
 
 def _where(keys: list[Key], rows: np.ndarray) -> list[str]:
-    """The JSON path of each of ``rows`` (indexes into the table)."""
+    """The JSON path of each of ``rows`` (indexes into the table) in its document."""
     ends = np.cumsum([k[3] for k in keys])
     lists = np.searchsorted(ends, rows, side="right")
     out = []
@@ -170,13 +226,28 @@ def _where(keys: list[Key], rows: np.ndarray) -> list[str]:
     return out
 
 
-def _report(keys: list[Key], values: list[Any], bad: np.ndarray, name: str, expected: str,
-            shown: str, problems: list[Problem]) -> None:
-    rows = np.flatnonzero(bad)[:MAX_PROBLEMS]
-    for row, where in zip(rows.tolist(), _where(keys, rows), strict=True):
-        value = values[row]
-        message = "required" if value is None else f"{expected}, not {json.dumps(value)[:60]}"
-        problems.append(Problem(shown, 0, 0, f"{where}.{name}", message))
+class _Rows:
+    """Where the rows of a batch's columns come from: the JSON path of each list of facts
+    (``keys``), the document of each row and each document's path as shown, and the
+    problems of each document, to which bad rows are reported."""
+
+    def __init__(self, keys: list[Key], row_doc: np.ndarray, shown: list[str],
+                 problems: list[list[Problem]]) -> None:
+        self.keys, self.row_doc, self.shown, self.problems = keys, row_doc, shown, problems
+
+    def report(self, values: list[Any], bad: np.ndarray, name: str, expected: str) -> None:
+        """Report the first :data:`MAX_PROBLEMS` rows of each document that ``bad`` marks."""
+        rows = np.flatnonzero(bad)
+        docs = self.row_doc[rows]
+        _, first, inverse = np.unique(docs, return_index=True, return_inverse=True)
+        rows = rows[np.arange(len(rows)) - first[inverse] < MAX_PROBLEMS]
+        for row, where in zip(rows.tolist(), _where(self.keys, rows), strict=True):
+            value = values[row]
+            message = "required" if value is None else \
+                f"{expected}, not {json.dumps(value)[:60]}"
+            doc = int(self.row_doc[row])
+            self.problems[doc].append(Problem(self.shown[doc], 0, 0, f"{where}.{name}",
+                                              message))
 
 
 def _strings(values: list[Any]) -> tuple[pa.Array, np.ndarray]:
@@ -211,8 +282,9 @@ def _numbers(values: list[Any]) -> tuple[pa.Array, np.ndarray]:
     return arr, wrong
 
 
-def _table(keys: list[Key], columns: dict[str, list[Any]], shown: str,
-           problems: list[Problem]) -> pa.Table:
+def _table(keys: list[Key], columns: dict[str, list[Any]], row_doc: np.ndarray,
+           shown: list[str], problems: list[list[Problem]]) -> pa.Table:
+    at = _Rows(keys, row_doc, shown, problems)
     arrays: dict[str, pa.Array] = {}
     for name in ("taxonomy", "concept", "unit"):
         k = ("taxonomy", "concept", "unit").index(name)
@@ -230,12 +302,12 @@ def _table(keys: list[Key], columns: dict[str, list[Any]], shown: str,
         if name in REQUIRED:
             bad |= np.asarray(pc.is_null(text)) & ~wrong
         if bad.any():
-            _report(keys, columns[name], bad, name, "a date (YYYY-MM-DD)", shown, problems)
+            at.report(columns[name], bad, name, "a date (YYYY-MM-DD)")
     arrays["val"], wrong = _numbers(columns["val"])
     bad = wrong | np.asarray(pc.is_null(arrays["val"])) & ~wrong
     if bad.any():
-        _report(keys, columns["val"], bad, "val", f"a number (finite, at most "
-                f"{MAX_ABS_VALUE:g} in absolute value)", shown, problems)
+        at.report(columns["val"], bad, "val", f"a number (finite, at most "
+                  f"{MAX_ABS_VALUE:g} in absolute value)")
     for name in TEXTS:
         arrays[name], wrong = _strings(columns[name])
         bad = wrong.copy()
@@ -247,7 +319,7 @@ def _table(keys: list[Key], columns: dict[str, list[Any]], shown: str,
         if bad.any():
             expected = "an accession number (0000000000-00-000000)" if name == "accn" \
                 else "a string"
-            _report(keys, columns[name], bad, name, expected, shown, problems)
+            at.report(columns[name], bad, name, expected)
     fy = columns["fy"]
     try:
         if any(isinstance(v, bool) for v in fy):
@@ -258,5 +330,5 @@ def _table(keys: list[Key], columns: dict[str, list[Any]], shown: str,
                                              or not 0 < v < 10000) for v in fy], bool)
         arrays["fy"] = pa.array([None if w else v for v, w in zip(fy, wrong, strict=True)],
                                 pa.int32())
-        _report(keys, fy, wrong, "fy", "a year (an integer)", shown, problems)
+        at.report(fy, wrong, "fy", "a year (an integer)")
     return pa.table([arrays[f.name] for f in SCHEMA], schema=SCHEMA)

@@ -165,7 +165,7 @@ def test_a_52_53_week_year_is_the_filers_year() -> None:
         "Revenues": {"USD": [
             fact("2024-02-03", 30, K24, "2024-03-20", start="2023-01-29"),
             fact("2023-01-28", 20, K24, "2024-03-20", start="2022-01-30")]}})
-    years = fiscal_years(parse_companyfacts(raw, "f.json").table.to_pandas())
+    years = fiscal_years(parse_companyfacts(raw, "f.json").table)
     assert list(years.label) == ["FY2022", "FY2023"]
     sel = run(raw, "2024-06-30")
     assert values(sel) == {("total_assets", "FY2023"): 70, ("total_assets", "FY2022"): 60,
