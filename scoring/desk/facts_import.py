@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..display import display_path
@@ -74,12 +74,17 @@ def _number(value: float) -> str:
     return repr(float(value))
 
 
-def map_for(rubric_path: Path, cf: CompanyFacts) -> Path:
-    """The concept map for the document: us-gaap when it reports us-gaap facts, else
-    ifrs-full; looked up in ``maps/`` beside the rubric."""
-    taxonomies = set(pc.unique(cf.table.column("taxonomy").cast(pa.string())).to_pylist())
-    taxonomy = "us-gaap" if "us-gaap" in taxonomies or "ifrs-full" not in taxonomies \
+def map_taxonomy(taxonomies: frozenset[str]) -> str:
+    """The taxonomy of the concept map for a document reporting facts in ``taxonomies``:
+    us-gaap when it reports us-gaap facts, else ifrs-full when it reports those."""
+    return "us-gaap" if "us-gaap" in taxonomies or "ifrs-full" not in taxonomies \
         else "ifrs-full"
+
+
+def map_for(rubric_path: Path, cf: CompanyFacts) -> Path:
+    """The concept map for the document (:func:`map_taxonomy`), looked up in ``maps/``
+    beside the rubric."""
+    taxonomy = map_taxonomy(cf.taxonomies)
     path = rubric_path.parent / "maps" / f"{taxonomy}.yaml"
     if not path.is_file():
         raise InputError([Problem(display_path(path), 0, 0, "", f"no concept map for the "
@@ -113,49 +118,58 @@ def _balance_checks(sel: Selection, cmap: ConceptMap) -> list[str]:
             for label, row in rows]
 
 
-def figure_records(sel: Selection, cf: CompanyFacts, needed: list[str],
-                   restated: pd.DataFrame) -> list[dict[str, Any]]:
-    """The figures of ``needed`` that ``sel`` holds, as the fields of figures.yaml (one
-    citation: ``source`` and ``locator``)."""
-    history = restated.groupby(["figure", "label"]) if not restated.empty else None
+FIGURE_FIELDS = ("doc", "figure", "label", "start", "end", "taxonomy", "concept", "unit",
+                 "accn", "value", "form", "filed")
+
+
+def figure_records(chosen: pd.DataFrame, entities: Sequence[str], restated: pd.DataFrame
+                   ) -> list[dict[str, Any]]:
+    """The rows ``chosen`` of a selection (of one document or of a batch: ``doc`` indexes
+    ``entities``, the filers' names) as the fields of figures.yaml (one citation:
+    ``source`` and ``locator``), each with its ``restated`` values in its claim."""
+    history: dict[tuple[int, str, str], list[str]] = {}
+    earlier = restated.sort_values(["doc", "figure", "label", "filed"], kind="stable")
+    for doc, fig, label, v, form, filed in zip(*(earlier[c].tolist() for c in (
+            "doc", "figure", "label", "value", "form", "filed")), strict=True):
+        history.setdefault((doc, fig, label), []).append(
+            f"{v:,.0f} ({form} of {filed.isoformat()})")
     out = []
-    r: Any
-    for r in sel.chosen[sel.chosen.figure.isin(needed)].itertuples():
-        period_text = r.start.isoformat() + " to " + r.end.isoformat() \
-            if isinstance(r.start, dt.date) else r.end.isoformat()
-        locator = (f"{r.taxonomy}:{r.concept}, unit {r.unit}, period {period_text}, "
-                   f"accession {r.accn}")
-        claim = (f"{cf.entity} reported {r.concept} of {r.value:,.0f} {r.unit} for "
-                 f"{r.label} in its {r.form} filed {r.filed.isoformat()}")
-        if history is not None and (r.figure, r.label) in history.groups:
-            earlier = history.get_group((r.figure, r.label)).sort_values("filed")
-            claim += "; earlier reported as " + ", ".join(
-                f"{v:,.0f} ({form} of {filed.isoformat()})" for v, form, filed in
-                zip(earlier.value, earlier.form, earlier.filed, strict=True))
-        out.append({"id": f"{FIGURE_PREFIX}{r.figure}_{r.label}", "figure": r.figure,
-                    "period": r.label, "value": float(r.value), "unit": r.unit,
-                    "observed": r.filed.isoformat(), "source": f"{SOURCE_PREFIX}{r.accn}",
+    for doc, fig, label, start, end, taxonomy, concept, unit, accn, value, form, filed in zip(
+            *(chosen[c].tolist() for c in FIGURE_FIELDS), strict=True):
+        period_text = start.isoformat() + " to " + end.isoformat() \
+            if isinstance(start, dt.date) else end.isoformat()
+        locator = (f"{taxonomy}:{concept}, unit {unit}, period {period_text}, "
+                   f"accession {accn}")
+        claim = (f"{entities[doc]} reported {concept} of {value:,.0f} {unit} for "
+                 f"{label} in its {form} filed {filed.isoformat()}")
+        if (doc, fig, label) in history:
+            claim += "; earlier reported as " + ", ".join(history[doc, fig, label])
+        out.append({"id": f"{FIGURE_PREFIX}{fig}_{label}", "figure": fig,
+                    "period": label, "value": float(value), "unit": unit,
+                    "observed": filed.isoformat(), "source": f"{SOURCE_PREFIX}{accn}",
                     "locator": locator, "claim": claim})
     return out
 
 
-def filing_records(filings: pd.DataFrame, cf: CompanyFacts) -> list[dict[str, Any]]:
-    """One source per filing (``accn``, ``form``, ``filed``), as the fields of sources.yaml."""
-    rows: list[Any] = list(filings.itertuples())
-    return [{"id": f"{SOURCE_PREFIX}{r.accn}",
-             "title": f"{cf.entity}, {r.form} filed {r.filed.isoformat()}",
+def filing_records(filings: pd.DataFrame, entities: Sequence[str]) -> list[dict[str, Any]]:
+    """One source per filing (``doc``, ``cik``, ``accn``, ``form``, ``filed``), as the
+    fields of sources.yaml."""
+    return [{"id": f"{SOURCE_PREFIX}{accn}",
+             "title": f"{entities[doc]}, {form} filed {filed.isoformat()}",
              "publisher": "U.S. Securities and Exchange Commission (EDGAR)",
-             "date": r.filed.isoformat(), "language": "en", "kind": "filing",
-             "reliability": "A", "url": filing_url(cf.cik, r.accn),
-             "notes": f"Read from the SEC company-facts document of CIK {cf.cik} "
-                      f"(data.sec.gov/api/xbrl/companyfacts); form {r.form}, accession "
-                      f"{r.accn}."}
-            for r in rows]
+             "date": filed.isoformat(), "language": "en", "kind": "filing",
+             "reliability": "A", "url": filing_url(cik, accn),
+             "notes": f"Read from the SEC company-facts document of CIK {cik} "
+                      f"(data.sec.gov/api/xbrl/companyfacts); form {form}, accession "
+                      f"{accn}."}
+            for doc, cik, accn, form, filed in zip(*(filings[c].tolist() for c in (
+                "doc", "cik", "accn", "form", "filed")), strict=True)]
 
 
 def cited_filings(chosen: pd.DataFrame) -> pd.DataFrame:
-    return chosen.drop_duplicates("accn")[["accn", "form", "filed"]].sort_values(
-        ["filed", "accn"])
+    """The filings that ``chosen`` cites, once each, by document, day filed, accession."""
+    return chosen.drop_duplicates(["doc", "accn"])[["doc", "cik", "accn", "form", "filed"]
+                                                   ].sort_values(["doc", "filed", "accn"])
 
 
 def _figures_text(sel: Selection, cf: CompanyFacts, needed: list[str], as_of: dt.date,
@@ -168,7 +182,8 @@ def _figures_text(sel: Selection, cf: CompanyFacts, needed: list[str], as_of: dt
                    "policy applies):")
         out.extend(f"#   {fig} {period}" for fig, period in sel.missing)
     out.append("figures:")
-    for f in figure_records(sel, cf, needed, restated):
+    for f in figure_records(sel.chosen[sel.chosen.figure.isin(needed)], [cf.entity],
+                            restated):
         out += [f"  - id: {f['id']}",
                 f"    figure: {f['figure']}",
                 f"    period: {_q(f['period'])}",
@@ -187,7 +202,7 @@ def _sources_text(existing: list[dict[str, Any]], filings: pd.DataFrame, cf: Com
            "# company-facts document they were read from.", "sources:"]
     for src in existing:
         out.append("  - " + json.dumps(src, ensure_ascii=False, sort_keys=False))
-    for src in filing_records(filings, cf):
+    for src in filing_records(filings, [cf.entity]):
         out += [f"  - id: {src['id']}",
                 f"    title: {_q(src['title'])}",
                 f"    publisher: {src['publisher']}",
@@ -268,8 +283,8 @@ def import_facts(document: Path, case: Path, rubric_path: Path, as_of: dt.date |
                                   f"the rubric's figure {f!r} is not in the concept map")
                           for f in unmapped])
     if as_of is None:
-        filed = cf.table.column("filed").to_pylist()
-        as_of = max(filed) if filed else dt.date(1900, 1, 1)
+        last = pc.max(cf.table["filed"]).as_py()
+        as_of = last if last is not None else dt.date(1900, 1, 1)
     with_prior = any("prior(" in m.formula.replace(" ", "") for m in rubric.measures)
     extra = [f.id for f in cmap.figures if f.id not in needed and cmap.balance_sheet
              and f.id in (cmap.balance_sheet.assets, cmap.balance_sheet.liabilities,

@@ -55,13 +55,14 @@ SCHEMA = pa.schema([
 @dataclass(frozen=True)
 class Filer:
     """The filer of one document of a batch: CIK, name, the document's SHA-256, its path as
-    shown, and the taxonomies its facts are reported in."""
+    shown, the taxonomies its facts are reported in, and how many facts it has."""
 
     cik: int
     entity: str
     sha256: str
     shown: str
     taxonomies: frozenset[str]
+    facts: int  # its rows in the batch's table (the filers' rows follow one another)
 
 
 @dataclass(frozen=True)
@@ -123,12 +124,12 @@ def parse_batch(documents: Iterable[tuple[bytes, str]]) -> FactsBatch:
     keys: list[Key] = []
     key_doc: list[int] = []  # the document of each of ``keys``
     columns: dict[str, list[Any]] = {f: [] for f in FIELDS}
-    headers: list[tuple[int, str, str, str, frozenset[str]]] = []
+    headers: list[tuple[int, str, str, str, frozenset[str], int]] = []
     problems: list[list[Problem]] = []
     for doc, (raw, shown) in enumerate(documents):
         mine: list[Problem] = []
         problems.append(mine)
-        headers.append((0, "", "", shown, frozenset()))
+        headers.append((0, "", "", shown, frozenset(), 0))
         data = _json(raw, shown, mine)
         if mine:
             continue
@@ -139,7 +140,8 @@ def parse_batch(documents: Iterable[tuple[bytes, str]]) -> FactsBatch:
         _walk(facts, shown, mine, keys, columns)
         key_doc += [doc] * (len(keys) - first)
         taxonomies = frozenset(k[0] for k in keys[first:] if k[3])
-        headers[doc] = (cik, entity, hashlib.sha256(raw).hexdigest(), shown, taxonomies)
+        headers[doc] = (cik, entity, hashlib.sha256(raw).hexdigest(), shown, taxonomies,
+                        sum(k[3] for k in keys[first:]))
     row_doc = np.repeat(np.array(key_doc, np.int64), [k[3] for k in keys])
     table = _table(keys, columns, row_doc, [h[3] for h in headers], problems)
     ciks = np.array([h[0] for h in headers] or [0], np.int64)
@@ -147,9 +149,7 @@ def parse_batch(documents: Iterable[tuple[bytes, str]]) -> FactsBatch:
     good = np.array([not p for p in problems] or [True], bool)
     if not good.all():
         table = table.filter(pa.array(good[row_doc]))
-    filers = [Filer(cik, entity, sha, shown, taxonomies)
-              for ok, (cik, entity, sha, shown, taxonomies) in zip(good, headers, strict=False)
-              if ok]
+    filers = [Filer(*header) for ok, header in zip(good, headers, strict=False) if ok]
     return FactsBatch(filers, table, [p[:MAX_PROBLEMS] for p in problems])
 
 

@@ -83,7 +83,9 @@ def test_a_huge_member_is_refused_by_its_header_and_by_what_it_holds(
         assert bulk.member_problem(info, "cf.zip") is None
         with pytest.raises(Exception) as exc:
             bulk._read_member(z, info, "cf.zip:x")
-    assert "more than 1000 bytes" in str(exc.value) or "Bad" in type(exc.value).__name__
+    # The zip's own check may stop it first (the data no longer match the header's CRC).
+    assert "more than 1000 bytes" in str(exc.value) or \
+        "cannot read the member: Bad CRC-32" in str(exc.value)
 
 
 def test_a_zip_without_universe_is_a_usage_error(tmp_path: Path, runner: CliRunner) -> None:
