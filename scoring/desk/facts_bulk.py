@@ -44,7 +44,7 @@ from .facts_select import BatchSelection, select_batch
 
 MAX_MEMBER_BYTES = 256 * 1024 * 1024  # the largest filers' documents are ~100 MB
 MAX_PROBLEMS = 200
-BATCH_DOCUMENTS = 1000  # a batch: this many documents, or
+BATCH_DOCUMENTS = 250  # a batch: this many documents, or
 BATCH_BYTES = 16 * 1024 * 1024  # this much JSON (and then the member that passes it)
 RUBRIC_FILE = "rubric.yaml"
 

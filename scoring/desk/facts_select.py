@@ -41,6 +41,7 @@ ANNUAL_FORMS = ("10-K", "10-K/A", "20-F", "20-F/A", "40-F", "40-F/A", "10-KT", "
 MIN_YEAR_DAYS, MAX_YEAR_DAYS = 357, 378
 NONE = np.iinfo(np.int32).min  # a null date (an instant's start) or year, as a number
 LAST = np.iinfo(np.int32).max
+EPOCH = dt.date(1970, 1, 1)  # day 0 of the date columns as numbers
 FACT_COLUMNS = ("taxonomy", "concept", "unit", "start", "end", "val", "accn", "fy", "fp",
                 "form", "filed", "frame")
 
@@ -118,7 +119,8 @@ class _Groups:
     def last(self, x: np.ndarray) -> np.ndarray:
         if not len(self.starts):
             return x[:0]
-        return x[self.order[np.append(self.starts[1:], len(self.order)) - 1]]
+        out: np.ndarray = x[self.order[np.append(self.starts[1:], len(self.order)) - 1]]
+        return out
 
     def max(self, x: np.ndarray) -> np.ndarray:
         return np.maximum.reduceat(x[self.order], self.starts) if len(x) else x[:0]
@@ -206,8 +208,7 @@ def fiscal_years(facts: pa.Table) -> pd.DataFrame:
                       _ints(a["start"]), _ints(a["end"]), _ints(a["fy"]), _ints(a["filed"]))
 
     def dates(x: np.ndarray) -> list[dt.date | None]:
-        return pa.array(np.where(x == NONE, None, x).tolist(), pa.int32()).cast(
-            pa.date32()).to_pylist()
+        return [None if v == NONE else EPOCH + dt.timedelta(days=v) for v in x.tolist()]
 
     return pd.DataFrame({"cik": y.doc, "label": [f"FY{v}" for v in y.year.tolist()],
                          "end": dates(y.end), "first_filed": dates(y.first)})
@@ -345,8 +346,6 @@ def select_batch(table: pa.Table, filers: Sequence[tuple[int, str]], cmap: Conce
                           chosen.sort_values(["doc", "label", "figure"]).reset_index(drop=True),
                           restated, conflicts, missing, problems)
 
-
-EPOCH = dt.date(1970, 1, 1)
 
 
 def _nothing_known(table: pa.Table, known: pa.Table, ciks: np.ndarray, shown: list[str],
@@ -531,4 +530,5 @@ class _Frames:
                  "label": pa.array([f"FY{y}" for y in self.label[rows].tolist()],
                                    pa.string()),
                  "value": self.value[rows]}
-        return pa.table(cols).to_pandas()
+        frame: pd.DataFrame = pa.table(cols).to_pandas()
+        return frame

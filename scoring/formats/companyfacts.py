@@ -298,7 +298,10 @@ def _table(keys: list[Key], columns: dict[str, list[Any]], row_doc: np.ndarray,
         text, wrong = _strings(columns[name])
         parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
         arrays[name] = pc.cast(parsed, pa.date32())
-        bad = wrong | (np.asarray(pc.is_null(parsed)) & ~np.asarray(pc.is_null(text)))
+        # strptime rolls a day the month lacks (2023-02-29) into the next month: a date is
+        # good only if it reads back as written.
+        same = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), text)
+        bad = wrong | (~np.asarray(pc.fill_null(same, False)) & ~np.asarray(pc.is_null(text)))
         if name in REQUIRED:
             bad |= np.asarray(pc.is_null(text)) & ~wrong
         if bad.any():

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 import scoring.desk.facts_bulk as bulk
 from scoring.cli import EXIT_INPUT, main
 
-from .test_facts_select import ROOT, SNOWFLAKE, tiny
+from .test_facts_select import K24, ROOT, SNOWFLAKE, document, fact, tiny
 
 ALTMAN = ROOT / "rubrics" / "altman-z-1968.yaml"
 SHIPPED_Z = ROOT / "evidence" / "altman-snowflake-2024" / "expected.yaml"
@@ -108,3 +108,48 @@ def test_the_universe_is_byte_identical_run_to_run(tmp_path: Path, runner: CliRu
     # An existing universe is never written over.
     code, out = run(runner, zipped, tmp_path / "a")
     assert code == 1 and "must be new or empty" in out
+
+
+def three_filers() -> dict[str, bytes]:
+    """A us-gaap filer (43), an IFRS 20-F filer (44), a us-gaap filer (45), in that order."""
+    ifrs = document({
+        "Assets": {"USD": [fact("2023-12-31", 800, K24, "2024-04-25", form="20-F")]},
+        "Revenue": {"USD": [fact("2023-12-31", 300, K24, "2024-04-25", form="20-F",
+                                 start="2023-01-01")]}}, taxonomy="ifrs-full")
+    return {"CIK0000000043.json": tiny().replace(b'"cik": 42', b'"cik": 43'),
+            "CIK0000000044.json": ifrs.replace(b'"cik": 42', b'"cik": 44'),
+            "CIK0000000045.json": tiny().replace(b'"cik": 42', b'"cik": 45')}
+
+
+def test_batches_keep_the_archives_order_and_write_a_row_group_each(
+        tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    zipped = archive(tmp_path / "cf.zip", three_filers())
+    assert run(runner, zipped, tmp_path / "one")[0] == 0  # one batch, two concept maps
+    monkeypatch.setattr(bulk, "BATCH_DOCUMENTS", 1)
+    assert run(runner, zipped, tmp_path / "each")[0] == 0  # a batch per document
+    for name in ("one", "each"):
+        cases = pq.read_table(tmp_path / name / "cases.parquet").column("id").to_pylist()
+        assert cases == ["CIK0000000043", "CIK0000000044", "CIK0000000045"]
+    for table in ("cases", "figures", "sources"):
+        one, each = (pq.ParquetFile(tmp_path / n / f"{table}.parquet") for n in ("one", "each"))
+        assert (one.metadata.num_row_groups, each.metadata.num_row_groups) == (1, 3)
+        assert one.read().equals(each.read()), table
+    # The IFRS filer's figure, from the 20-F, in between the two us-gaap filers' rows.
+    figs = pq.read_table(tmp_path / "each" / "figures.parquet").to_pylist()
+    assert [(f["case"], f["figure"], f["value"]) for f in figs] == [
+        ("CIK0000000043", "sales", 500), ("CIK0000000043", "total_assets", 1200),
+        ("CIK0000000044", "sales", 300), ("CIK0000000044", "total_assets", 800),
+        ("CIK0000000045", "sales", 500), ("CIK0000000045", "total_assets", 1200)]
+
+
+def test_a_bad_member_in_a_later_batch_leaves_nothing(
+        tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "BATCH_DOCUMENTS", 1)
+    members = three_filers()
+    members["CIK0000000046.json"] = b'{"cik": 46, "entityName": "Broken", "facts": {'
+    members["CIK0000000047.json"] = members["CIK0000000043.json"]  # the same filer again
+    code, out = run(runner, archive(tmp_path / "cf.zip", members), tmp_path / "u")
+    assert code == EXIT_INPUT, out
+    assert "CIK0000000046.json:1:" in out and "truncated JSON" in out
+    assert "CIK0000000047.json:0:0: cik: CIK 43 again (first in CIK0000000043.json)" in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cf.zip"]  # no temporary folder

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from scoring.desk.facts_select import fiscal_years, select
+from scoring.desk.facts_select import fiscal_years, select, select_batch
 from scoring.errors import InputError
-from scoring.formats.companyfacts import parse_companyfacts, read_companyfacts
+from scoring.formats.companyfacts import parse_batch, parse_companyfacts, read_companyfacts
 from scoring.formats.factsmap import load_map
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -201,3 +201,32 @@ def test_snowflake_fiscal_years_end_on_31_january() -> None:
     want = [f["val"] for f in data["Assets"]["units"]["USD"]
             if f["end"] == "2024-01-31" and f["form"] == "10-K"]
     assert values(sel)[("total_assets", "FY2024")] in want
+
+
+def test_a_batch_selects_each_document_as_it_would_alone() -> None:
+    # The tiny filer (a restatement, a conflict), a 52/53-week retailer, Snowflake, and a
+    # filer whose only filing is after the as-of date: one batch, one table.
+    retail = document({"Assets": {"USD": [fact("2024-02-03", 70, K24, "2024-03-20")]},
+                       "Revenues": {"USD": [fact("2024-02-03", 30, K24, "2024-03-20",
+                                                 start="2023-01-29")]}})
+    late = document({"Assets": {"USD": [fact("2024-12-31", 5, K24, "2025-02-01")]}})
+    raws = [tiny(), retail.replace(b'"cik": 42', b'"cik": 43'), SNOWFLAKE.read_bytes(),
+            late.replace(b'"cik": 42', b'"cik": 44')]
+    batch = parse_batch([(raw, f"d{k}.json") for k, raw in enumerate(raws)])
+    figs = ["total_assets", "sales", "ebit"]
+    as_of = dt.date(2024, 6, 30)
+    got = select_batch(batch.table, [(f.cik, f.shown) for f in batch.filers],
+                       load_map(US_GAAP), figs, as_of, None, True)
+    assert list(got.problems) == [3]
+    assert "first filing is of 2025-02-01" in str(got.problems[3][0])
+    for d, raw in enumerate(raws[:3]):
+        alone = select(parse_companyfacts(raw, f"d{d}.json"), load_map(US_GAAP), figs,
+                       as_of, None, True)
+        mine = got.one(d)
+        assert (mine.period, mine.prior, mine.ends, mine.missing) == (
+            alone.period, alone.prior, alone.ends, alone.missing)
+        for name in ("chosen", "restated", "conflicts"):
+            a, b = getattr(alone, name), getattr(mine, name)
+            assert a.drop(columns="doc").equals(b.drop(columns="doc")), (d, name)
+    assert got.one(0).restated.value.tolist() == [900, 1000]  # not lost in the batch
+    assert set(got.chosen.cik) == {42, 43, 1640147}

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from scoring.errors import InputError
-from scoring.formats.companyfacts import parse_companyfacts, read_companyfacts
+from scoring.formats.companyfacts import parse_batch, parse_companyfacts, read_companyfacts
 
 ROOT = Path(__file__).resolve().parents[2]
 SNOWFLAKE = ROOT / "examples" / "filings" / "CIK0001640147-snowflake.json"
@@ -117,3 +117,33 @@ def test_missing_cik_and_name() -> None:
         "facts.json:0:0: cik: required: the filer's CIK, a positive integer of at most 10 "
         "digits",
         "facts.json:0:0: entityName: required: the filer's name"]
+
+
+def test_a_batch_keeps_the_good_documents_and_places_each_problem() -> None:
+    # Three documents at once: a good one (2 facts), a broken one, a good one (1 fact).
+    good = doc(fact(), fact(end="2022-12-31", fy=2022))
+    other = dict(doc(fact(val=7)), cik=43, entityName="Other Co")
+    bad = dict(doc(fact(), fact(filed="2024-02-30")), cik=44)
+    batch = parse_batch([(json.dumps(d).encode(), name) for d, name in (
+        (good, "a.json"), (bad, "b.json"), (other, "c.json"))])
+    assert [(f.cik, f.entity, f.shown, f.facts) for f in batch.filers] == [
+        (42, "Tiny Co", "a.json", 2), (43, "Other Co", "c.json", 1)]
+    assert [[str(p) for p in ps] for ps in batch.problems] == [
+        [], ['b.json:0:0: facts.us-gaap.Assets.units.USD[1].filed: a date (YYYY-MM-DD), '
+             'not "2024-02-30"'], []]
+    rows = batch.table.select(["cik", "end", "val"]).to_pylist()
+    assert rows == [{"cik": 42, "end": dt.date(2023, 12, 31), "val": 100.0},
+                    {"cik": 42, "end": dt.date(2022, 12, 31), "val": 100.0},
+                    {"cik": 43, "end": dt.date(2023, 12, 31), "val": 7.0}]
+    assert batch.filers[0].taxonomies == frozenset({"us-gaap"})
+
+
+def test_a_day_the_month_lacks_is_not_a_date() -> None:
+    # 29 February exists in 2024, not in 2023 (Arrow alone would read 2023-03-01).
+    cf = parse_companyfacts(json.dumps(doc(fact(end="2024-02-29"))).encode(), "x.json")
+    assert cf.table.column("end").to_pylist() == [dt.date(2024, 2, 29)]
+    assert problems(doc(fact(end="2023-02-29"), fact(filed="2024-04-31"))) == [
+        'facts.json:0:0: facts.us-gaap.Assets.units.USD[0].end: a date (YYYY-MM-DD), not '
+        '"2023-02-29"',
+        'facts.json:0:0: facts.us-gaap.Assets.units.USD[1].filed: a date (YYYY-MM-DD), not '
+        '"2024-04-31"']
