@@ -2,7 +2,7 @@
 --universe DIR` on a synthetic archive of small company-facts documents (issue 25: budget
 >= 1 000 documents/s per core, peak memory independent of the number of documents).
 
-Run: python bench/facts_bulk.py [--docs N ...]. For each N, builds an archive of N documents
+Run: python bench/facts_bulk.py [--docs N ...] (default 1000 10000). For each N, builds an archive of N documents
 (each a filer with the eight Altman figures of two fiscal years, 20 facts), imports it in a
 fresh process and prints CPU seconds, documents/s and the process's peak RSS.
 """
@@ -58,7 +58,7 @@ print(r.cases, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--docs", type=int, nargs="+", default=[100, 400])
+    parser.add_argument("--docs", type=int, nargs="+", default=[1000, 10000])
     counts = parser.parse_args().docs
     with tempfile.TemporaryDirectory() as tmp:
         for n in counts:

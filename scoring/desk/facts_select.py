@@ -336,12 +336,12 @@ def select_batch(table: pa.Table, filers: Sequence[tuple[int, str]], cmap: Conce
                    chosen["label"].tolist(), strict=True))
     missing = [(d, f, p) for d in fine for p in periods[d] or () if p is not None
                for f in figures if (d, f, p) not in have]
-    latest, taken = out.frame(picked.latest), out.frame(picked.taken)
-    restated = out.frame(picked.restated).assign(
-        value_latest=latest["value"], filed_latest=latest["filed"], accn_latest=latest["accn"])
-    conflicts = out.frame(picked.conflicts).assign(
-        order_taken=taken["order"], value_taken=taken["value"],
-        concept_taken=taken["concept"])
+    restated = out.frame(picked.restated, {"value_latest": (picked.latest, "value"),
+                                           "filed_latest": (picked.latest, "filed"),
+                                           "accn_latest": (picked.latest, "accn")})
+    conflicts = out.frame(picked.conflicts, {"order_taken": (picked.taken, "order"),
+                                             "value_taken": (picked.taken, "value"),
+                                             "concept_taken": (picked.taken, "concept")})
     return BatchSelection(as_of, periods, ends,
                           chosen.sort_values(["doc", "label", "figure"]).reset_index(drop=True),
                           restated, conflicts, missing, problems)
@@ -513,14 +513,16 @@ class _Frames:
         self.mapped, self.good, self.doc, self.entries = mapped, good, doc, entries
         self.entry, self.label, self.value, self.ciks = entry, label, value, ciks
 
-    def frame(self, pos: np.ndarray) -> pd.DataFrame:
+    def frame(self, pos: np.ndarray, partners: dict[str, tuple[np.ndarray, str]] | None = None
+              ) -> pd.DataFrame:
+        """The rows at ``pos``, and for each of ``partners`` (name: (positions, column)) the
+        column of the rows at those positions."""
         rows = self.good[pos]
         facts = self.mapped.take(pa.array(rows, pa.int64()))
         cols: dict[str, pa.Array | np.ndarray | list[object]] = {
             "doc": self.doc[rows], "cik": self.ciks[self.doc[rows]]}
         for name in FACT_COLUMNS:
-            col = facts[name]
-            cols[name] = col.cast(pa.string()) if pa.types.is_dictionary(col.type) else col
+            cols[name] = _plain(facts[name])
         mine = [self.entries[k] for k in self.entry[rows].tolist()]
         cols |= {"figure": pa.array([e.figure for e in mine], pa.string()),
                  "order": np.array([e.order for e in mine], np.int64),
@@ -530,5 +532,20 @@ class _Frames:
                  "label": pa.array([f"FY{y}" for y in self.label[rows].tolist()],
                                    pa.string()),
                  "value": self.value[rows]}
+        for name, (at, column) in (partners or {}).items():
+            other = self.good[at]
+            if column == "value":
+                cols[name] = self.value[other]
+            elif column == "order":
+                cols[name] = np.array([self.entries[k].order for k in
+                                       self.entry[other].tolist()], np.int64)
+            else:
+                cols[name] = _plain(self.mapped[column].take(pa.array(other, pa.int64())))
         frame: pd.DataFrame = pa.table(cols).to_pandas()
         return frame
+
+
+def _plain(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A column with its strings plain, not dictionary-encoded (pandas would make them
+    categories)."""
+    return col.cast(pa.string()) if pa.types.is_dictionary(col.type) else col

@@ -282,6 +282,16 @@ def _numbers(values: list[Any]) -> tuple[pa.Array, np.ndarray]:
     return arr, wrong
 
 
+def _as_written(text: pa.Array, parsed: pa.Array) -> pa.Array:
+    """Whether each date was parsed as written (YYYY-MM-DD): strptime rolls a day the month
+    lacks (2023-02-29) into the next month, so its day of the month must be the text's."""
+    day = pc.utf8_slice_codeunits(text, 8, 10)
+    two = pc.and_(pc.equal(pc.utf8_length(text), 10),
+                  pc.match_substring_regex(day, "^[0-9][0-9]$"))
+    written = pc.cast(pc.if_else(two, day, "0"), pa.int64())
+    return pc.and_(two, pc.equal(pc.day(parsed), written))
+
+
 def _table(keys: list[Key], columns: dict[str, list[Any]], row_doc: np.ndarray,
            shown: list[str], problems: list[list[Problem]]) -> pa.Table:
     at = _Rows(keys, row_doc, shown, problems)
@@ -298,9 +308,7 @@ def _table(keys: list[Key], columns: dict[str, list[Any]], row_doc: np.ndarray,
         text, wrong = _strings(columns[name])
         parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
         arrays[name] = pc.cast(parsed, pa.date32())
-        # strptime rolls a day the month lacks (2023-02-29) into the next month: a date is
-        # good only if it reads back as written.
-        same = pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), text)
+        same = _as_written(text, parsed)
         bad = wrong | (~np.asarray(pc.fill_null(same, False)) & ~np.asarray(pc.is_null(text)))
         if name in REQUIRED:
             bad |= np.asarray(pc.is_null(text)) & ~wrong
