@@ -103,8 +103,8 @@ def _balance_checks(sel: Selection, cmap: ConceptMap) -> list[str]:
     bs = cmap.balance_sheet
     if bs is None:
         return []
-    table = sel.chosen.pivot_table(index="label", columns="figure", values="value",
-                                   aggfunc="first")
+    # one value per (period, figure): the selection takes one
+    table = sel.chosen.pivot(index="label", columns="figure", values="value")
     names = [bs.assets, bs.liabilities, bs.equity]
     if not set(names) <= set(table.columns):
         return []

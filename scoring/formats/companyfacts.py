@@ -204,8 +204,7 @@ def _walk(facts: dict[str, Any], shown: str, problems: list[Problem], keys: list
                 continue
             for unit, listed in units.items():
                 where = f"facts.{taxonomy}.{concept}.units.{unit}"
-                if not isinstance(listed, list) or not all(isinstance(f, dict)
-                                                           for f in listed):
+                if not isinstance(listed, list) or not set(map(type, listed)) <= {dict}:
                     problems.append(Problem(shown, 0, 0, where,
                                             "must be a list of facts (objects)"))
                     continue
@@ -266,7 +265,7 @@ def _numbers(values: list[Any]) -> tuple[pa.Array, np.ndarray]:
     """``values`` as float64 and the mask of those that are not JSON numbers (strings,
     booleans, objects) or not finite or too large; a missing value is null."""
     try:
-        if any(isinstance(v, bool) for v in values):
+        if bool in set(map(type, values)):
             raise TypeError
         arr = pa.array(values, pa.float64())
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
@@ -333,7 +332,7 @@ def _table(keys: list[Key], columns: dict[str, list[Any]], row_doc: np.ndarray,
             at.report(columns[name], bad, name, expected)
     fy = columns["fy"]
     try:
-        if any(isinstance(v, bool) for v in fy):
+        if bool in set(map(type, fy)):
             raise TypeError
         arrays["fy"] = pa.array(fy, pa.int32())
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
