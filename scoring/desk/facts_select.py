@@ -283,34 +283,19 @@ def select_batch(table: pa.Table, filers: Sequence[tuple[int, str]], cmap: Conce
     years = _fiscal_years(a_doc, a_accn, _ints(annual["start"]), a_end, _ints(annual["fy"]),
                           _ints(annual["filed"]))
     target, prior = _periods(years, len(filers), period, as_of, shown, with_prior, problems)
-    ydoc = years.doc
-    wanted = (years.year == target[ydoc]) | (prior[ydoc] & (years.year == target[ydoc] - 1))
-    year_key = _pair(ydoc, years.end)
-    # Each fact of a mapped concept placed in a wanted year: an instant or a duration by its
-    # end; a cover fact by its filing, whose year is the latest annual period it reports.
-    m_doc, m_start, m_end = _doc_of(mapped["cik"], ciks), _ints(mapped["start"]), \
-        _ints(mapped["end"])
-    kind = np.array([e.kind for e in entries] + [""], object)[entry]
-    cover = kind == "cover"
-    filing = _Groups(a_doc, a_accn)
-    f_doc = filing.first(a_doc)
-    f_year = _lookup(year_key, np.where(wanted, years.year, NONE), _pair(f_doc, filing.max(a_end)))
-    cover_year = _lookup(_pair(f_doc, filing.first(a_accn)), f_year, _pair(m_doc, m_accn))
-    dated_year = _lookup(year_key[wanted], years.year[wanted], _pair(m_doc, m_end))
-    label = np.where(cover, cover_year, dated_year)
-    has_start, days = m_start != NONE, m_end - m_start
-    is_year = has_start & (days >= MIN_YEAR_DAYS) & (days <= MAX_YEAR_DAYS)
-    kind_ok = cover | np.where(kind == "instant", ~has_start, is_year)
-    wrong_kind = ~cover & np.where(kind == "instant", has_start, ~has_start)
-    units, unit_names = _codes(mapped["unit"])
-    code = {u: k for k, u in enumerate(unit_names)}
-    unit_ok = units == np.array([code.get(e.unit, -1) for e in entries] + [-1], np.int64)[entry]
-    placed = label != NONE
-    _kind_and_unit_problems(np.flatnonzero(placed), m_doc, entry, label, kind_ok & unit_ok,
-                            wrong_kind, units, unit_names, entries, shown, problems)
+    wanted = (years.year == target[years.doc]) | (
+        prior[years.doc] & (years.year == target[years.doc] - 1))
+    m_doc = _doc_of(mapped["cik"], ciks)
+    place = _Place.of(mapped, m_doc, m_accn, entries, entry, years, wanted,
+                      _Groups(a_doc, a_accn), a_doc, a_accn, a_end)
+    placed = np.flatnonzero(place.label != NONE)
+    _kind_and_unit_problems(placed, m_doc, entry, place.label, place.kind_ok & place.unit_ok,
+                            place.wrong_kind, place.units, place.unit_names, entries, shown,
+                            problems)
+    label, cover = place.label, place.cover
     closed = np.zeros(len(filers), bool)
     closed[list(problems)] = True
-    good = np.flatnonzero(placed & kind_ok & unit_ok & ~closed[m_doc])
+    good = np.flatnonzero((label != NONE) & place.kind_ok & place.unit_ok & ~closed[m_doc])
     value = np.asarray(mapped["val"], np.float64) * \
         np.array([e.sign for e in entries] + [1], np.float64)[entry]
     filed = _ints(mapped["filed"])
@@ -324,14 +309,8 @@ def select_batch(table: pa.Table, filers: Sequence[tuple[int, str]], cmap: Conce
                    value[good], filed[good], m_accn[good])
     out = _Frames(mapped, good, m_doc, entries, entry, label, value, ciks)
     chosen = out.frame(picked.chosen)
-    periods: list[tuple[str, str | None] | None] = [None] * len(filers)
-    ends: list[dict[str, dt.date]] = [{} for _ in filers]
+    periods, ends = _named(years, wanted, target, prior, len(filers), problems)
     fine = [d for d in range(len(filers)) if d not in problems]
-    for d in fine:
-        periods[d] = (f"FY{target[d]}", f"FY{target[d] - 1}" if prior[d] else None)
-    for d, y, end in zip(ydoc[wanted].tolist(), years.year[wanted].tolist(),
-                         years.end[wanted].tolist(), strict=True):
-        ends[d][f"FY{y}"] = EPOCH + dt.timedelta(days=end)
     have = set(zip(chosen["doc"].tolist(), chosen["figure"].tolist(),
                    chosen["label"].tolist(), strict=True))
     missing = [(d, f, p) for d in fine for p in periods[d] or () if p is not None
@@ -346,6 +325,59 @@ def select_batch(table: pa.Table, filers: Sequence[tuple[int, str]], cmap: Conce
                           chosen.sort_values(["doc", "label", "figure"]).reset_index(drop=True),
                           restated, conflicts, missing, problems)
 
+
+def _named(years: _Years, wanted: np.ndarray, target: np.ndarray, prior: np.ndarray, n: int,
+           problems: dict[int, list[Problem]]
+           ) -> tuple[list[tuple[str, str | None] | None], list[dict[str, dt.date]]]:
+    """Each document's (period, prior) labels, or None if it has problems, and the end of
+    each wanted year (of two years of one label, the later)."""
+    periods: list[tuple[str, str | None] | None] = [
+        None if d in problems else (f"FY{target[d]}", f"FY{target[d] - 1}" if prior[d] else None)
+        for d in range(n)]
+    ends: list[dict[str, dt.date]] = [{} for _ in range(n)]
+    for d, y, end in zip(years.doc[wanted].tolist(), years.year[wanted].tolist(),
+                         years.end[wanted].tolist(), strict=True):
+        ends[d][f"FY{y}"] = EPOCH + dt.timedelta(days=end)
+    return periods, ends
+
+
+@dataclass
+class _Place:
+    """Each fact of a mapped concept placed in a wanted year (``label``, NONE if in none):
+    an instant or a duration by its end, a cover fact by its filing, whose year is the
+    latest annual period it reports; whether it is of the kind of period its figure wants
+    (``kind_ok``; ``wrong_kind``: the other kind) and in the map's unit (``unit_ok``)."""
+
+    label: np.ndarray
+    cover: np.ndarray
+    kind_ok: np.ndarray
+    wrong_kind: np.ndarray
+    unit_ok: np.ndarray
+    units: np.ndarray
+    unit_names: list[str]
+
+    @classmethod
+    def of(cls, mapped: pa.Table, doc: np.ndarray, accn: np.ndarray, entries: list[_Entry],
+           entry: np.ndarray, years: _Years, wanted: np.ndarray, filing: _Groups,
+           a_doc: np.ndarray, a_accn: np.ndarray, a_end: np.ndarray) -> _Place:
+        start, end = _ints(mapped["start"]), _ints(mapped["end"])
+        kind = np.array([e.kind for e in entries] + [""], object)[entry]
+        cover = kind == "cover"
+        year_key = _pair(years.doc, years.end)
+        f_doc = filing.first(a_doc)
+        f_year = _lookup(year_key, np.where(wanted, years.year, NONE),
+                         _pair(f_doc, filing.max(a_end)))
+        cover_year = _lookup(_pair(f_doc, filing.first(a_accn)), f_year, _pair(doc, accn))
+        dated_year = _lookup(year_key[wanted], years.year[wanted], _pair(doc, end))
+        has_start, days = start != NONE, end - start
+        is_year = has_start & (days >= MIN_YEAR_DAYS) & (days <= MAX_YEAR_DAYS)
+        units, unit_names = _codes(mapped["unit"])
+        code = {u: k for k, u in enumerate(unit_names)}
+        map_unit = np.array([code.get(e.unit, -1) for e in entries] + [-1], np.int64)[entry]
+        return cls(np.where(cover, cover_year, dated_year), cover,
+                   cover | np.where(kind == "instant", ~has_start, is_year),
+                   ~cover & np.where(kind == "instant", has_start, ~has_start),
+                   units == map_unit, units, unit_names)
 
 
 def _nothing_known(table: pa.Table, known: pa.Table, ciks: np.ndarray, shown: list[str],
