@@ -2,9 +2,10 @@
 --universe DIR` on a synthetic archive of small company-facts documents (issue 25: budget
 >= 1 000 documents/s per core, peak memory independent of the number of documents).
 
-Run: python bench/facts_bulk.py [--docs N ...] (default 1000 10000). For each N, builds an archive of N documents
-(each a filer with the eight Altman figures of two fiscal years, 20 facts), imports it in a
-fresh process and prints CPU seconds, documents/s and the process's peak RSS.
+Run: python bench/facts_bulk.py [--docs N ...] (default 1000 10000). For each N, builds an
+archive of N documents (each a filer with the eight Altman figures of two fiscal years, 20
+facts), imports it in a fresh process and prints CPU seconds, documents/s and the process's
+peak RSS.
 """
 
 from __future__ import annotations
