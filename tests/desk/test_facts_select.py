@@ -230,3 +230,20 @@ def test_a_batch_selects_each_document_as_it_would_alone() -> None:
             assert a.drop(columns="doc").equals(b.drop(columns="doc")), (d, name)
     assert got.one(0).restated.value.tolist() == [900, 1000]  # not lost in the batch
     assert set(got.chosen.cik) == {42, 43, 1640147}
+
+
+@pytest.mark.parametrize(("days", "taken"), [(356, False), (357, True), (378, True),
+                                             (379, False)])
+def test_a_years_duration_is_357_to_378_days(days: int, taken: bool) -> None:
+    # EBIT over 365 days makes FY2023 a fiscal year; sales over `days` days ending on the
+    # same day is that year's only if 357 <= days <= 378 (end minus start).
+    end = dt.date(2023, 12, 31)
+    start = (end - dt.timedelta(days=days)).isoformat()
+    raw = document({
+        "OperatingIncomeLoss": {"USD": [fact("2023-12-31", 90, K24, "2024-02-20",
+                                             start="2023-01-01")]},
+        "Revenues": {"USD": [fact("2023-12-31", 500, K24, "2024-02-20", start=start)]}})
+    sel = run(raw, "2024-06-30", figures=("ebit", "sales"))
+    assert values(sel)[("ebit", "FY2023")] == 90
+    assert (("sales", "FY2023") in values(sel)) is taken
+    assert (("sales", "FY2023") in sel.missing) is not taken
