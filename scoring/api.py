@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from .desk.facts_bulk import BulkReport
     from .desk.facts_import import FactsReport
     from .desk.source_import import ImportReport
+    from .formats.bundle import Bundle
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "rubric": Rubric,
@@ -53,13 +54,50 @@ def score_folder(folder: str | os.PathLike[str], analyses: bool = True) -> Resul
     return score(load_case(folder), analyses=analyses)
 
 
+def report_bundle(result: Result, folder: str | os.PathLike[str], command: Sequence[str],
+                  output: str, options: dict[str, Any] | None = None) -> Bundle:
+    """The inputs bundle an output of kind ``output`` (html, pdf, json, xlsx) of ``result``
+    (the case in ``folder``) carries: its manifest (``command``, argv without the output
+    path; ``options`` that shaped the output) and its input files (docs/trust.md)."""
+    from .analysis.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED
+    from .formats.bundle import make_bundle
+
+    return make_bundle(result.case, Path(folder), command, output, DEFAULT_SEED,
+                       DEFAULT_DRAWS, options)
+
+
+def report_options(baseline: str | os.PathLike[str] | None = None,
+                   snapshots: list[Path] | None = None, dates: tuple[dt.date, ...] = (),
+                   backtest: str | os.PathLike[str] | None = None,
+                   generated_at: dt.datetime | None = None) -> dict[str, Any]:
+    """What, beyond the case, shaped a report: recorded in its bundle's manifest, so that
+    ``verify-report`` knows which numbers came from files the bundle does not carry."""
+    from .display import display_path
+
+    out: dict[str, Any] = {}
+    if baseline is not None:
+        out["baseline"] = display_path(baseline)
+    if snapshots:
+        out["snapshots"] = [display_path(p) for p in snapshots]
+    if dates:
+        out["dates"] = [str(d) for d in dates]
+    if backtest is not None:
+        out["backtest"] = display_path(backtest)
+    if generated_at is not None:
+        out["generated_at"] = generated_at.isoformat()
+    return out
+
+
 def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
                  generated_at: dt.datetime | None = None,
                  baseline: str | os.PathLike[str] | None = None,
                  snapshots: list[Path] | None = None,
                  dates: tuple[dt.date, ...] = (),
-                 backtest: str | os.PathLike[str] | None = None) -> Result:
-    """Score the case in ``folder`` and write its HTML report to ``output`` atomically; with
+                 backtest: str | os.PathLike[str] | None = None,
+                 command: Sequence[str] = ()) -> Result:
+    """Score the case in ``folder`` and write its HTML report to ``output`` atomically,
+    carrying its inputs bundle (``command``: the argv that made it, without the output
+    path, recorded in the bundle's manifest); with
     ``baseline`` (another version of the case), add a "What changed" section; with
     ``snapshots`` (folders of source documents), show each excerpt's verification; with
     ``dates``, add a trend section: the case at each date (docs/history.md); with
@@ -98,9 +136,11 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
     if backtest is not None:
         on_file = _backtest_of(Path(backtest), result.case.rubric)
         read += RunInputs.of(files=[Path(backtest)])
+    bundle = report_bundle(result, folder, command, "html",
+                           report_options(baseline, snapshots, dates, backtest, generated_at))
     write_atomic(Path(output),
                  render_report(build_report(result, generated_at, changes, checked, trend,
-                                            on_file)),
+                                            on_file, bundle)),
                  read, device_ok=True)
     return result
 

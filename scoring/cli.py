@@ -45,10 +45,12 @@ def _fail(exc: ScoringError) -> None:
         sys.exit(EXIT_INPUT)
     _say(f"Error: {exc} (see {exc.docs})", err=True)
     from .analysis.locate import UnknownItem
+    from .formats.bundle import BundleError
     from .formats.history import BadDates
     from .method.kernel import NoEvidence  # here, not at the top: --help need not import pandas
 
-    sys.exit(EXIT_INPUT if isinstance(exc, (UnknownTraceId, NoEvidence, UnknownItem, BadDates))
+    sys.exit(EXIT_INPUT if isinstance(exc, (UnknownTraceId, NoEvidence, UnknownItem, BadDates,
+                                            BundleError))
              else EXIT_FAILED)
 
 
@@ -153,6 +155,40 @@ def _arrow_pool() -> None:
     except NotImplementedError:  # pragma: no cover - a pyarrow built without jemalloc
         return
     pa.set_memory_pool(pool)
+
+
+def _command_line(leave_out: tuple[str, ...] = ("output",)) -> list[str]:
+    """The running command as one could type it again: ``scoring``, the command's name, its
+    arguments and the options given (not those left at their defaults), without the output
+    path (so that the same command writing elsewhere records the same): what an output's
+    inputs bundle records (docs/trust.md)."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context()
+    words = ["scoring", str(ctx.info_name)]
+    for p in ctx.command.params:
+        name = p.name or ""
+        value = ctx.params.get(name)
+        if name in leave_out or value is None or ctx.get_parameter_source(name) in (
+                ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP):
+            continue
+        values = list(value) if isinstance(value, (tuple, list)) else [value]
+        if isinstance(p, click.Argument):
+            words += [_word(v) for v in values]
+            continue
+        flag = max(p.opts, key=len)
+        if isinstance(p, click.Option) and p.is_flag:
+            words += [flag] if value else []
+            continue
+        for v in values:
+            words += [flag, _word(v)]
+    return words
+
+
+def _word(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    return str(value)
 
 
 class _Path(click.Path):
@@ -391,7 +427,8 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
         raise click.BadParameter(f"{esc(str(output))} is a folder; give the HTML file to write",
                                  param_hint="'-o' / '--output'")
     write_report(case_dir, output, generated_at, baseline,
-                 list(snapshots) if snapshots else None, dates, backtest_file)
+                 list(snapshots) if snapshots else None, dates, backtest_file,
+                 _command_line())
     _say(f"wrote {esc(str(output))}", err=True)
 
 

@@ -32,7 +32,7 @@ def anchors() -> set[str]:
 
 def test_every_error_kind_is_found() -> None:
     assert sorted(k.slug for k in error_kinds()) == [
-        "bad-dates", "edit-refused", "engine-error", "git-error", "input-error", "no-evidence",
+        "bad-bundle", "bad-dates", "edit-refused", "engine-error", "git-error", "input-error", "no-evidence",
         "output-error", "scoring-error", "unknown-item", "unknown-name", "unknown-trace-id"]
 
 

@@ -35,6 +35,7 @@ from .sourced import AssumptionView, FigureView, ItemView, MeasureView, SourceVi
 if TYPE_CHECKING:
     from ..analysis.verify import Verification
     from ..formats.backtest_file import BacktestOnFile
+    from ..formats.bundle import Bundle
     from .changes import WhatChanged
     from .trend import Trend
 
@@ -90,15 +91,17 @@ class ReportPage:
     trend: Trend | None = None  # the case at several as-of dates, when asked for
     peers: PeersView | None = None  # the case among its peer group, in a universe
     backtest: BacktestPanel | None = None  # the rubric's backtest, when one is given
+    bundle: Bundle | None = None  # the inputs bundle the page carries (docs/trust.md)
 
 
 def build_report(result: Result, generated_at: dt.datetime | None = None,
                  changes: WhatChanged | None = None,
                  verification: Verification | None = None,
                  trend: Trend | None = None,
-                 backtest: BacktestOnFile | None = None) -> ReportPage:
+                 backtest: BacktestOnFile | None = None,
+                 bundle: Bundle | None = None) -> ReportPage:
     """The complete report model of ``result`` (with a "What changed" section when
-    ``changes`` is given)."""
+    ``changes`` is given; carrying ``bundle``, its inputs, when given)."""
     from ..formats.stamps import rubric_sha256
 
     n = Numbers(result)
@@ -148,4 +151,5 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
         reason_codes=tuple(rubric.overrides.reason_codes.items()),
         peers=peers_view(n),
         backtest=None if backtest is None else backtest_panel(backtest, scenarios),
+        bundle=bundle,
     )

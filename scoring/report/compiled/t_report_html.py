@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/report.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = 'fe60a88ea2e8e78c08c6daeebda5826d1b167ddbb50276b67c49950cbbcecb03'
+FINGERPRINT = 'ae75078d5c036c1d057b5d4f3482ff6cee89eb097a013ca94cc3625f3f6515cc'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.html'
 
@@ -16,6 +16,7 @@ def root(context, missing=missing):
     l_0_tr = resolve('tr')
     l_0_evidence_table = resolve('evidence_table')
     l_0_num = resolve('num')
+    l_0_bundle_element = resolve('bundle_element')
     try:
         t_1 = environment.filters['length']
     except KeyError:
@@ -68,7 +69,13 @@ def root(context, missing=missing):
     yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'rubric_version'))
     yield '</a> · scale <span id="rubric/scale">'
     yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scale'))
-    yield '</span> (higher = more risk)</p>\n<nav aria-label="Sections"><ul>\n<li><a href="#summary">Summary</a></li>\n'
+    yield '</span> (higher = more risk)</p>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'bundle'):
+        pass
+        yield '<p class="muted">Inputs bundle <code id="bundle-digest">'
+        yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'bundle'), 'digest'))
+        yield '</code>: the rubric, evidence and scenarios this report was made from travel inside it; <code>scoring verify-report FILE</code> recomputes every number from them (<a href="#run-record">run record</a>).</p>\n'
+    yield '<nav aria-label="Sections"><ul>\n<li><a href="#summary">Summary</a></li>\n'
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'peers'):
         pass
         yield '<li><a href="#peers">Peers</a></li>\n'
@@ -156,7 +163,7 @@ def root(context, missing=missing):
             yield '/changes">'
             yield escape(t_1(environment.getattr(l_1_sc, 'changes')))
             yield ' assumed change'
-            yield escape(('s' if (t_1(environment.getattr(l_1_sc, 'changes')) != 1) else cond_expr_undefined("the inline if-expression on line 32 in 'report.html' evaluated to false and no else section was defined.")))
+            yield escape(('s' if (t_1(environment.getattr(l_1_sc, 'changes')) != 1) else cond_expr_undefined("the inline if-expression on line 33 in 'report.html' evaluated to false and no else section was defined.")))
             yield '</a></small>'
         else:
             pass
@@ -1450,7 +1457,12 @@ def root(context, missing=missing):
         yield escape(environment.getattr(l_1_i, 'sha256'))
         yield '</code></td></tr>\n'
     l_1_i = missing
-    yield '</tbody>\n</table></div>\n</section>\n</main>\n</body>\n</html>\n'
+    yield '</tbody>\n</table></div>\n</section>\n</main>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'bundle'):
+        pass
+        yield escape((undefined(name='bundle_element') if l_0_bundle_element is missing else l_0_bundle_element))
+        yield '\n'
+    yield '</body>\n</html>\n'
 
 blocks = {}
-debug_info = '6=42&9=49&10=51&13=70&14=73&15=76&16=79&32=90&35=165&36=189&39=213&41=219&44=229&46=235&49=237&50=239&52=247&57=274&59=280&61=283&63=287&66=300&67=342&71=351&72=358&74=365&75=368&78=370&83=388&85=394&87=397&88=401&89=411&90=427&91=429&93=461&99=475&103=522&104=528&105=532&106=538&107=540&108=556&109=559&110=561&113=577&114=582&115=584&116=590&117=594&124=621&125=635&128=638&129=640&130=642&132=648&133=650&135=657&136=689&137=695&140=699&141=702&142=710&143=713&145=751&146=754&151=775&152=781&153=787&154=800&156=820&157=830&159=835&160=851&161=857&162=862&166=890&168=892&170=896&173=939&175=943&178=945&181=959&182=965&183=969&184=975&188=1003&191=1007&201=1021&202=1023&204=1025&211=1028&218=1055&224=1104&225=1107&226=1113&227=1121&228=1123&234=1134&239=1136&245=1193&246=1197&252=1199&256=1241&259=1243&266=1257&273=1270&277=1290&278=1300&279=1320&280=1325&283=1331&291=1345&292=1354&294=1357&295=1360&296=1367&297=1377&298=1383&299=1387&305=1395&306=1417&310=1420&317=1440'
+debug_info = '6=43&9=50&10=52&11=71&14=77&15=80&16=83&17=86&33=97&36=172&37=196&40=220&42=226&45=236&47=242&50=244&51=246&53=254&58=281&60=287&62=290&64=294&67=307&68=349&72=358&73=365&75=372&76=375&79=377&84=395&86=401&88=404&89=408&90=418&91=434&92=436&94=468&100=482&104=529&105=535&106=539&107=545&108=547&109=563&110=566&111=568&114=584&115=589&116=591&117=597&118=601&125=628&126=642&129=645&130=647&131=649&133=655&134=657&136=664&137=696&138=702&141=706&142=709&143=717&144=720&146=758&147=761&152=782&153=788&154=794&155=807&157=827&158=837&160=842&161=858&162=864&163=869&167=897&169=899&171=903&174=946&176=950&179=952&182=966&183=972&184=976&185=982&189=1010&192=1014&202=1028&203=1030&205=1032&212=1035&219=1062&225=1111&226=1114&227=1120&228=1128&229=1130&235=1141&240=1143&246=1200&247=1204&253=1206&257=1248&260=1250&267=1264&274=1277&278=1297&279=1307&280=1327&281=1332&284=1338&292=1352&293=1361&295=1364&296=1367&297=1374&298=1384&299=1390&300=1394&306=1402&307=1424&311=1427&318=1447&323=1459'
