@@ -1,7 +1,7 @@
 """Where each kind of output carries its inputs bundle (``bundle.py``), and how it is found
-again: HTML in an inert ``<script type="application/vnd.scoring.bundle+zlib;base64">`` element
-(never run: its type is not a script's, and the page's policy forbids scripts) with the
-digest on the first screen; JSON under a top-level ``bundle`` key; the xlsx workbook in a
+again: HTML in an inert ``<template id="scoring-bundle">`` element (a
+browser parses a template's content but never shows or runs it; the page keeps having no
+script at all) with the digest on the first screen; JSON under a top-level ``bundle`` key; the xlsx workbook in a
 hidden sheet; the PDF as an embedded file attachment. The kind of a file is told by its first
 bytes, never by its name."""
 
@@ -23,8 +23,8 @@ XLSX_SHEET = "Bundle"  # the workbook's hidden sheet: A1 the digest, A2... the b
 XLSX_CHUNK = 32_000  # characters of base64 per cell (a cell holds at most 32 767)
 DIGEST_ID = "bundle-digest"  # the HTML element that shows the digest on the first screen
 
-_HTML_BUNDLE = re.compile(r'<script type="' + re.escape(HTML_TYPE) + r'" id="' + HTML_ID
-                          + r'">([^<]*)</script>')
+_HTML_BUNDLE = re.compile(r'<template id="' + HTML_ID + r'" data-type="'
+                          + re.escape(HTML_TYPE) + r'">([^<]*)</template>')
 _HTML_DIGEST = re.compile(r'<code id="' + DIGEST_ID + r'">([^<]*)</code>')
 
 
@@ -92,7 +92,7 @@ def _shown(digest: str | None, where: str) -> str:
 def html_element(bundle: Bundle) -> str:
     """The inert element that carries ``bundle`` in a page (base64 has no character that
     HTML would read as markup)."""
-    return f'<script type="{HTML_TYPE}" id="{HTML_ID}">{bundle.text}</script>'
+    return f'<template id="{HTML_ID}" data-type="{HTML_TYPE}">{bundle.text}</template>'
 
 
 def _from_html(text: str, where: str) -> Bundle:

@@ -87,7 +87,7 @@ def _with(html: str, old: str, new: str) -> str:
 
 
 def _bundle_text(html: str) -> str:
-    m = re.search(r'id="scoring-bundle">([^<]*)<', html)
+    m = re.search(r'id="scoring-bundle" data-type="[^"]*">([^<]*)<', html)
     assert m is not None
     return m.group(1)
 
@@ -102,9 +102,10 @@ def _refused(path: Path, text: str, message: str) -> None:
 def test_a_removed_bundle(meta_report: Path, tmp_path: Path) -> None:
     html = meta_report.read_text(encoding="utf-8")
     text = _bundle_text(html)
-    _refused(tmp_path / "r.html", _with(html, f'<script type="application/vnd.scoring.bundle+'
-                                              f'zlib;base64" id="scoring-bundle">{text}'
-                                              "</script>", ""), "carries no inputs bundle")
+    _refused(tmp_path / "r.html", _with(html, '<template id="scoring-bundle" data-type="'
+                                              f'application/vnd.scoring.bundle+zlib;base64">'
+                                              f"{text}</template>", ""),
+             "carries no inputs bundle")
 
 
 def test_a_bundle_that_is_not_base64(meta_report: Path, tmp_path: Path) -> None:
@@ -123,7 +124,7 @@ def test_a_bundle_that_is_not_compressed_data(meta_report: Path, tmp_path: Path)
 
 def test_a_truncated_report(meta_report: Path, tmp_path: Path) -> None:
     html = meta_report.read_text(encoding="utf-8")
-    cut = html[:html.index('id="scoring-bundle">') + 2000]
+    cut = html[:html.index('id="scoring-bundle"') + 2000]
     _refused(tmp_path / "r.html", cut, "cut short")
 
 

@@ -108,11 +108,11 @@ def test_no_remote_loads_and_a_csp(meta_html: str, meta_page: Page) -> None:
            if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
     assert len(csp) == 1
     assert str(csp[0]["content"]).startswith("default-src 'none'; style-src 'sha256-")
-    assert not [t for t, _ in meta_page.tags if t in ("img", "iframe", "link", "object")]
-    # the one script element is the inputs bundle: data, of a type no browser runs
-    assert [(t, a) for t, a in meta_page.tags if t == "script"] == [
-        ("script", {"type": "application/vnd.scoring.bundle+zlib;base64",
-                    "id": "scoring-bundle"})]
+    assert not [t for t, _ in meta_page.tags if t in ("script", "img", "iframe", "link", "object")]
+    # the inputs bundle is data in a template, which a browser never shows nor runs
+    assert [(t, a) for t, a in meta_page.tags if t == "template"] == [
+        ("template", {"id": "scoring-bundle",
+                      "data-type": "application/vnd.scoring.bundle+zlib;base64"})]
     external = [h for h in meta_page.hrefs if not h.startswith("#")]
     assert all(h.startswith(("http://", "https://", "mailto:")) for h in external)
 
