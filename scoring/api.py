@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
     from .analysis.diff import CaseDiff
     from .analysis.locate import Located
+    from .analysis.report_check import ReportCheck
     from .analysis.verify import Verification
     from .desk.facts_bulk import BulkReport
     from .desk.facts_import import FactsReport
@@ -197,6 +198,20 @@ def write_workbook(folder: str | os.PathLike[str], output: str | os.PathLike[str
     return result
 
 
+def verify_report(path: str | os.PathLike[str], sources: str | os.PathLike[str] | None = None
+                  ) -> ReportCheck:
+    """Check the output at ``path`` (HTML, JSON, xlsx or PDF) against the inputs bundle it
+    carries: the digest chain, and every number it shows recomputed by this engine; with
+    ``sources`` (a folder of source documents), its snapshots and excerpts too
+    (docs/trust.md). A BundleError (exit 2) for a file that is not a report or whose bundle
+    cannot be read; nothing is written."""
+    from .analysis.report_check import check_report
+
+    if sources is not None:
+        _check_snapshot_folders([Path(sources)])
+    return check_report(Path(path), None if sources is None else Path(sources))
+
+
 def verify_folder(folder: str | os.PathLike[str], snapshots: list[Path]) -> Verification:
     """Check the snapshots and excerpts of the case in ``folder``; ``snapshots`` are folders
     of source documents, each of which must exist."""
@@ -308,11 +323,12 @@ def universe_scores(folder: str | os.PathLike[str], fmt: str,
 
 
 def case_scores(folder: str | os.PathLike[str], fmt: str,
-                output: str | os.PathLike[str] | None = None) -> str | bytes | Iterator[str]:
+                output: str | os.PathLike[str] | None = None,
+                command: Sequence[str] = ()) -> str | bytes | Iterator[str]:
     """The scores of one case as ``fmt`` (table, csv: text; json: text in pieces, record by
-    record, so that a large case's export is never held whole; parquet: the scenario summary
-    as Parquet bytes). With ``output``, also write them there (atomically; never onto an input
-    of the case)."""
+    record, so that a large case's export is never held whole, ending with the inputs
+    bundle made by ``command``; parquet: the scenario summary as Parquet bytes). With
+    ``output``, also write them there (atomically; never onto an input of the case)."""
     from .report.text import render_score
 
     # Only JSON shows the robustness analyses; the table, CSV and Parquet do not pay for them.
@@ -325,12 +341,29 @@ def case_scores(folder: str | os.PathLike[str], fmt: str,
 
         data = render_parquet(result.summary_table())
     elif fmt == "json":
-        data = result.json_chunks()
+        data = with_bundle(result.json_chunks(), report_bundle(result, folder, command, "json"))
     else:
         data = render_score(result, fmt)
     if output is not None:
         write_atomic(Path(output), data, result.case.read, device_ok=True)
     return data
+
+
+def with_bundle(chunks: Iterator[str], bundle: Bundle) -> Iterator[str]:
+    """The pieces of a JSON output (``Result.json_chunks``) with the top-level key
+    ``bundle`` added last: ``{"digest": "sha256:...", "data": base64}`` (docs/formats.md)."""
+    import json
+
+    from .formats.bundle_embed import json_value
+
+    last = None
+    for piece in chunks:
+        if last is not None:
+            yield last
+        last = piece
+    assert last is not None and last.endswith("}\n")
+    value = json.dumps(json_value(bundle), ensure_ascii=True)
+    yield last[:-2] + f',\n  "bundle": {value}\n}}\n'
 
 
 def write_universe_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],

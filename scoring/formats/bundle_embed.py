@@ -1,8 +1,8 @@
 """Where each kind of output carries its inputs bundle (``bundle.py``), and how it is found
-again: HTML in an inert ``<template id="scoring-bundle">`` element (a
-browser parses a template's content but never shows or runs it; the page keeps having no
-script at all) with the digest on the first screen; JSON under a top-level ``bundle`` key; the xlsx workbook in a
-hidden sheet; the PDF as an embedded file attachment. The kind of a file is told by its first
+again: HTML in an inert ``<template id="scoring-bundle">`` element (a browser parses a
+template's content but never shows or runs it; the page keeps having no script at all) with
+the digest on the first screen; JSON under a top-level ``bundle`` key; the xlsx workbook in
+a hidden sheet; the PDF as an embedded file attachment. The kind of a file is told by its first
 bytes, never by its name."""
 
 from __future__ import annotations

@@ -29,6 +29,19 @@ class Shown:
     id: str
     text: str
     where: str
+    exact: str | None = None  # the full-precision value beside it (data-value, JSON value)
+
+
+def raw_text(value: Any) -> str:
+    """A value at full precision as the outputs write it (``data-value``): a number's
+    ``repr`` as a float, a text as it is, nothing for none."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return repr(float(value))
 
 
 class _Numbers(HTMLParser):
@@ -41,6 +54,8 @@ class _Numbers(HTMLParser):
         self._spans: list[str | None] = []
         self._para: str | None = None
         self._link: str | None = None  # the href id of the <a> a <rect> is in
+        self._exact: str | None = None  # the data-value of the element being read
+        self._rect_value: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -48,9 +63,9 @@ class _Numbers(HTMLParser):
         if tag == "a":
             self._link = href[1:] if href.startswith("#") else None
             if "num" in (a.get("class") or "").split() and self._link:
-                self._start("num", self._link)
+                self._start("num", self._link, a.get("data-value"))
             elif "data-value" in a and self._link:
-                self._start("ref", self._link)
+                self._start("ref", self._link, a.get("data-value"))
         elif tag == "span":
             self._spans.append(a.get("id"))
         elif tag == "p":
@@ -58,20 +73,22 @@ class _Numbers(HTMLParser):
         elif tag == "b" and self._target is None:
             ids = [i for i in self._spans if i]
             if ids:
-                self._start("cell", "\0".join(ids))
+                self._start("cell", "\0".join(ids), a.get("data-value"))
             elif self._para:
-                self._start("entry", self._para)
+                self._start("entry", self._para, a.get("data-value"))
         elif tag == "title" and self._link and self._target is None and self._rect:
-            self._start("title", self._link)
+            self._start("title", self._link, self._rect_value)
         if tag == "rect":
             self._rect = "data-value" in a
+            self._rect_value = a.get("data-value")
         elif tag != "title":
             self._rect = False
 
     _rect = False
 
-    def _start(self, kind: str, rid: str) -> None:
+    def _start(self, kind: str, rid: str, exact: str | None = None) -> None:
         self._target = (kind, rid)
+        self._exact = exact
         self._text = []
         self._line = self.getpos()[0]
 
@@ -89,7 +106,7 @@ class _Numbers(HTMLParser):
             elif kind == "title":  # "label: shown", or a bar's "label: low to high"
                 text = text.rpartition(": ")[2].partition(" to ")[0]
             for one in rid.split("\0"):
-                self.found.append(Shown(one, text.strip(), f"line {self._line}"))
+                self.found.append(Shown(one, text.strip(), f"line {self._line}", self._exact))
             self._target, self._text = None, None
         if tag == "span" and self._spans:
             self._spans.pop()
@@ -116,7 +133,8 @@ def json_numbers(doc: Any, where: str) -> list[Shown]:
     for k, r in enumerate(records):
         if not isinstance(r, dict) or not isinstance(r.get("id"), str):
             raise BundleError(f"{where}: $.records[{k}] has no id")
-        out.append(Shown(r["id"], str(r.get("display", "")), f"$.records[{k}].display"))
+        out.append(Shown(r["id"], str(r.get("display", "")), f"$.records[{k}]",
+                         raw_text(r.get("value"))))
     return out
 
 

@@ -70,7 +70,8 @@ def test_the_bundle_is_deterministic() -> None:
     one = report_bundle(result, META, ("scoring", "x"), "html")
     two = report_bundle(result, META, ("scoring", "x"), "html")
     assert one.data == two.data and one.digest == two.digest
-    names = [m.name for m in tarfile.open(fileobj=io.BytesIO(zlib.decompress(one.data)))]
+    with tarfile.open(fileobj=io.BytesIO(zlib.decompress(one.data))) as tar:
+        names = [m.name for m in tar]
     assert names == ["manifest.json"] + sorted(f"files/{p}" for p in one.files)
     # another command is another bundle
     assert report_bundle(result, META, ("scoring", "y"), "html").digest != one.digest
