@@ -15,6 +15,7 @@ own and see it found."""
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 import textwrap
@@ -23,21 +24,57 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "scoring"
 
+DOC = PACKAGE.parent / "docs" / "architecture.md"
+
+
+def layer_table(doc: Path) -> list[tuple[str, list[str]]]:
+    """The rows of the layer table under ``## Layers`` in ``doc``, lowest layer first: the
+    layer (``method/`` for a sub-package, a word such as ``base`` for modules at the top of
+    the package) and the names in backticks of its modules cell (``compiled/``: a folder)."""
+    section = doc.read_text(encoding="utf-8").split("\n## Layers\n", 1)[1].split("\n## ", 1)[0]
+    out = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("|") and len(cells) >= 2 and not set(cells[0]) <= {"-", ":"}:
+            out.append((cells[0].strip("`"), re.findall(r"`([^`]+)`", cells[1])))
+    return out[1:]  # the header row
+
+
+def layers_of(table: list[tuple[str, list[str]]]) -> list[set[str]]:
+    """Each row's layer as the first parts of the module names in it: a sub-package's name,
+    or the row's own modules (``__init__``: the package's __init__.py)."""
+    return [{layer.removesuffix("/")} if layer.endswith("/") else set(names)
+            for layer, names in table]
+
+
+def unnamed_in_table(package: Path, table: list[tuple[str, list[str]]]) -> list[str]:
+    """The modules of ``package`` that the table's row does not name (a folder it names
+    holds all its modules), and the names of the table that are no module or folder."""
+    rows = {layer for layer, _ in table if layer.endswith("/")}
+    named = {f"{layer}{n}" if layer in rows else n for layer, names in table for n in names}
+    out = []
+    for module, path in modules(package).items():
+        parts = module.split(".")[1:]
+        if not parts:
+            ok = "__init__" in named
+        elif len(parts) == 1 and f"{parts[0]}/" in rows:
+            ok = True  # a layer's own __init__.py
+        else:
+            ok = "/".join(parts) in named or any(
+                "/".join(parts[:k]) + "/" in named for k in range(2, len(parts) + 1))
+        if not ok:
+            out.append(f"{path.relative_to(package.parent)}: in no row of the table")
+    known = {"/".join(m.split(".")[1:]) or "__init__" for m in modules(package)}
+    for n in sorted(named):
+        if not (n in known or n.endswith("/") and (package / n).is_dir()):
+            out.append(f"{n}: named in the table, no module or folder of {package.name}/")
+    return out
+
+
 # Lowest first. A module may import from its own layer and the layers below it. A layer is
 # named by the first part of a module's name under the package ("__init__": the package's
-# own __init__.py).
-LAYERS = [
-    {"errors", "display", "output", "csvout", "progress", "version"},
-    {"method"},
-    {"formats"},
-    {"desk"},
-    {"trace"},
-    {"analysis"},
-    {"report"},
-    {"engines"},
-    {"serve"},
-    {"api", "cli", "pytest_plugin", "__init__", "__main__"},
-]
+# own __init__.py). One list: the table of docs/architecture.md.
+LAYERS = layers_of(layer_table(DOC))
 
 # (the imported module, the names imported from it, the line of the import)
 Import = tuple[str, list[str], int]
@@ -224,6 +261,11 @@ def test_every_module_is_in_a_layer() -> None:
     assert unlayered(PACKAGE, LAYERS) == []
 
 
+def test_the_layer_table_of_the_docs_names_every_module_and_nothing_else() -> None:
+    assert [layer for layer, _ in layer_table(DOC)][:2] == ["base", "method/"]
+    assert unnamed_in_table(PACKAGE, layer_table(DOC)) == []
+
+
 def test_imports_only_go_down() -> None:
     assert upward_imports(PACKAGE, LAYERS) == []
 
@@ -347,3 +389,27 @@ def test_an_unlayered_module_and_private_names_are_found(tmp_path: Path) -> None
     assert unlayered(package, PLANTED_LAYERS) == ["pkg.stray"]
     assert private_imports(package) == ["pkg/high/b.py:1: pkg.base.a._rows",
                                         "pkg/high/c.py:2: a._rows"]
+
+
+def test_the_layer_table_is_read_and_checked_against_the_package(tmp_path: Path) -> None:
+    package = _plant(tmp_path, {"errors.py": "", "high/a.py": "", "high/b.py": "",
+                                "high/gen/t_x.py": ""})
+    doc = tmp_path / "architecture.md"
+    doc.write_text(textwrap.dedent("""\
+        # Architecture
+        ## Layers
+        | layer | modules | holds |
+        |---|---|---|
+        | base | `errors` | the errors (`high.a` here is not a module cell) |
+        | `high/` | `a`, `gone`, `gen/` | the rest |
+        | top | `__init__` | the package |
+        ## Loading
+        | not | a layer |
+        """), encoding="utf-8")
+    table = layer_table(doc)
+    assert table == [("base", ["errors"]), ("high/", ["a", "gone", "gen/"]),
+                     ("top", ["__init__"])]
+    assert layers_of(table) == [{"errors"}, {"high"}, {"__init__"}]
+    assert unnamed_in_table(package, table) == [
+        "pkg/high/b.py: in no row of the table",
+        "high/gone: named in the table, no module or folder of pkg/"]
