@@ -4,7 +4,8 @@ longer loop), and importing the method loads no YAML, no pydantic document model
 loader.
 
 Every import statement counts, wherever it stands: at the top, inside a function, under
-``if TYPE_CHECKING:`` (a reader follows a type-only import just the same), in a ``try``.
+``if TYPE_CHECKING:`` (a reader follows a type-only import just the same), in a ``try``;
+so does ``importlib.import_module`` (or ``__import__``) of a module named in full.
 The source is parsed with ``ast``, never imported, so an import that runs only on some path
 is seen too. ``from P import n`` is an import of the module ``P.n`` when there is one, else
 of ``P`` (a package's ``__init__``), so ``from . import model`` and ``from scoring import
@@ -118,6 +119,12 @@ def imports(module: str, path: Path, known: dict[str, Path]) -> list[Import]:
         elif isinstance(node, ast.Import):
             out.extend((a.name, [], node.lineno) for a in node.names
                        if a.name.split(".")[0] == root)
+        elif (isinstance(node, ast.Call) and node.args
+              and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+              and ast.unparse(node.func) in ("importlib.import_module", "import_module",
+                                             "__import__")
+              and node.args[0].value.split(".")[0] == root):
+            out.append((node.args[0].value, [], node.lineno))  # a module named in full
     return sorted(out, key=lambda i: (i[2], i[0]))
 
 
@@ -352,6 +359,13 @@ def test_a_longer_loop_and_a_cycle_through_a_package_init_are_found(tmp_path: Pa
     assert import_cycles(package) == [
         "pkg.high:1 -> pkg.high.c:1 -> pkg.high",
         "pkg.high.x:1 -> pkg.high.y:1 -> pkg.high.z:2 -> pkg.high.x"]
+
+
+def test_a_module_loaded_by_importlib_by_its_full_name_counts(tmp_path: Path) -> None:
+    package = _plant(tmp_path, {
+        "high/a.py": "import importlib\nB = importlib.import_module('pkg.high.b')\n",
+        "high/b.py": "def f():\n    return __import__('pkg.high.a')\n"})
+    assert import_cycles(package) == ["pkg.high.a:2 -> pkg.high.b:2 -> pkg.high.a"]
 
 
 def test_a_module_importing_itself_is_a_cycle(tmp_path: Path) -> None:
