@@ -117,6 +117,41 @@ def _balance_checks(sel: Selection, cmap: ConceptMap) -> list[str]:
             for label, row in rows]
 
 
+def select_with_opening(cf: CompanyFacts, cmap: ConceptMap, figures: list[str],
+                        as_of: dt.date, period: str | None, with_prior: bool) -> Selection:
+    """:func:`facts_select.select`, with the map's ``opening`` figures: a balance-sheet
+    figure at the end of the year before. They are the instants of the year before (and of
+    the year before the prior), selected as that year's by the same rules, then named for
+    the year they open."""
+    opening = [f for f in figures if (spec := cmap.figure(f)) is not None
+               and spec.period == "opening"]
+    sel = select(cf, cmap, [f for f in figures if f not in opening], as_of, period,
+                 with_prior)
+    if not opening:
+        return sel
+    wanted = [p for p in (sel.period, sel.prior) if p is not None]
+    if sel.prior is not None:  # the year before is a fiscal year the filings report
+        as_instant = cmap.model_copy(update={"figures": [
+            f.model_copy(update={"period": "instant"}) if f.id in opening else f
+            for f in cmap.figures]})
+        got = select(cf, as_instant, opening, as_of, sel.prior, with_prior)
+        names = {f"FY{int(p[2:]) - 1}": p for p in wanted}
+
+        def named(frame: pd.DataFrame) -> pd.DataFrame:
+            out = frame[frame.label.isin(list(names))].copy()
+            out["label"] = out.label.map(names)
+            out["kind"] = "opening"
+            return out
+
+        sel.chosen = pd.concat([sel.chosen, named(got.chosen)], ignore_index=True)\
+            .sort_values(["label", "figure"], kind="stable").reset_index(drop=True)
+        sel.restated = pd.concat([sel.restated, named(got.restated)], ignore_index=True)
+        sel.conflicts = pd.concat([sel.conflicts, named(got.conflicts)], ignore_index=True)
+    have = set(zip(sel.chosen.figure, sel.chosen.label, strict=True))
+    sel.missing += [(f, p) for p in wanted for f in opening if (f, p) not in have]
+    return sel
+
+
 def _locator(r: Any) -> str:
     period_text = r.start.isoformat() + " to " + r.end.isoformat() \
         if isinstance(r.start, dt.date) else r.end.isoformat()
@@ -172,8 +207,9 @@ def figure_records(sel: Selection, cf: CompanyFacts, needed: list[str],
     r: Any
     for r in sel.chosen[sel.chosen.figure.isin(needed)].itertuples():
         locator = _locator(r)
-        claim = (f"{cf.entity} reported {r.concept} of {r.value:,.0f} {r.unit} for "
-                 f"{r.label} in its {r.form} filed {r.filed.isoformat()}")
+        claim = (f"{cf.entity} reported {r.concept} of {r.value:,.0f} {r.unit} "
+                 + (f"at {r.end.isoformat()}, the start of {r.label}," if r.kind == "opening"
+                    else f"for {r.label}") + f" in its {r.form} filed {r.filed.isoformat()}")
         if history is not None and (r.figure, r.label) in history.groups:
             earlier = history.get_group((r.figure, r.label)).sort_values("filed")
             claim += "; earlier reported as " + ", ".join(
@@ -329,7 +365,7 @@ def import_facts(document: Path, case: Path, rubric_path: Path, as_of: dt.date |
     extra = [f.id for f in cmap.figures if f.id not in needed and cmap.balance_sheet
              and f.id in (cmap.balance_sheet.assets, cmap.balance_sheet.liabilities,
                           cmap.balance_sheet.equity)]
-    sel = select(cf, cmap, needed + extra, as_of, period, with_prior)
+    sel = select_with_opening(cf, cmap, needed + extra, as_of, period, with_prior)
     sel.missing = [(f, p) for f, p in sel.missing if f in needed]
     created = not case.exists()
     figures_path, sources_path = case / FIGURES_FILE, case / SOURCES_FILE
