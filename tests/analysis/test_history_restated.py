@@ -144,3 +144,28 @@ def test_a_broken_restatements_file_is_named_at_its_line(case: Path,
     assert "restatements.yaml:9:24: restatements[1].sources[0].source: unknown source " \
         "'NOPE'" in res.output
     assert "Traceback" not in res.output
+
+
+def test_a_restated_income_flips_piotroski_signals(tmp_path: Path) -> None:
+    """The hand-made example of docs/filings.md: income of FY2023 reported as 50 in the
+    10-K of 2024-02-20, restated as -20 by the 10-K/A of 2024-05-02 (total assets at the
+    end of FY2023 1,000, then 980; at the end of FY2022 900 and of FY2021 800)."""
+    doc = REPO / "examples" / "filings" / "CIK0000000099-restated.json"
+    case = tmp_path / "c"
+    import_facts(doc, case, REPO / "rubrics" / "piotroski-f-score-reported.yaml",
+                 as_of=D(2024, 6, 30))
+    h = case_history(scoring.load_case(case), (D(2024, 5, 1), D(2024, 5, 2)))
+    # Signal 1, ROA = income / opening assets > 0: 50 / 900 > 0 holds, -20 / 900 does not.
+    # Signal 3, ROA up on FY2022's 40 / 800 = 0.05: 50 / 900 = 0.056 is, -20 / 900 is not.
+    # Signal 4, cash flow ROA 70 / 900 above ROA: holds either way. F: 5 -> 3.
+    assert [r.composite("base") for r in h.results] == [5, 3]
+    (sd,) = h.steps[0].scenarios
+    # A points composite: each signal counts with its coefficient 1, so the parts add up.
+    assert (sd.total, sd.score_effect, sd.weight_effect, sd.coverage_effect) == (-2, -2, 0, 0)
+    assert {f.factor: f.total for f in sd.factors if f.total} == {"signal_1": -1,
+                                                                  "signal_3": -1}
+    income, assets = sorted(h.restated[0], key=lambda r: r.name)
+    assert (income.name, income.old_value, income.new_value) == ("income", 50, -20)
+    assert income.factors == ("signal_1", "signal_3", "signal_4")
+    assert (assets.name, assets.old_value, assets.new_value, assets.factors) == (
+        "total_assets", 1000, 980, ("signal_5",))
