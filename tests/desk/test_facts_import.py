@@ -371,3 +371,21 @@ def test_opening_figures_are_the_year_befores_balance(tmp_path: Path) -> None:
     # Before the amendment: the 10-K's 1,000.
     import_facts(doc, tmp_path / "d", PIOTROSKI, as_of=dt.date(2024, 5, 1))
     assert figures(tmp_path / "d")[("opening_total_assets", "FY2023")]["value"] == 1000
+
+
+def test_hand_written_restatements_are_not_replaced_without_replace(
+        tmp_path: Path, runner: CliRunner) -> None:
+    doc = tmp_path / "tiny.json"
+    doc.write_bytes(tiny())
+    args = ["facts", "import", str(doc), "--case", str(tmp_path / "c"), "--rubric",
+            str(ALTMAN), "--as-of", "2024-06-30", "--period", "FY2022"]
+    assert runner.invoke(main, args).exit_code == 0
+    kept = tmp_path / "c" / "restatements.yaml"
+    mine = kept.read_text().replace("source: SEC-0000000042-23-000001", "source: MY-NOTE", 1)
+    kept.write_text(mine)
+    res = runner.invoke(main, args)
+    assert res.exit_code == 1 and "restatements.yaml: refused" in res.output
+    assert "X_total_assets_FY2022" in res.output and "pass --replace" in res.output
+    assert kept.read_text() == mine
+    assert runner.invoke(main, [*args, "--replace"]).exit_code == 0
+    assert "MY-NOTE" not in kept.read_text()
