@@ -5,8 +5,8 @@ run of each (imports and caches are not what is measured).
 
 Run: python bench/facts_import.py [--runs N] [--rubric piotroski]. ``--rubric``: altman (the
 Altman Z, as of 2024-06-30), piotroski (the F-score from reported figures, as of 2025-05-30:
-two years, and the opening balances read as a second selection) or beneish. Prints the median CPU seconds of each part
-and the ratio import / (json.load + score).
+two years, and the opening balances read as a second selection) or beneish. Prints the
+median CPU seconds of each part and the ratio import / (json.load + score).
 """
 
 from __future__ import annotations
