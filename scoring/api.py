@@ -19,6 +19,7 @@ from .formats.models import (
     EvidenceFile,
     FiguresFile,
     OutcomesFile,
+    RestatementsFile,
     Rubric,
     ScenariosFile,
     SourcesFile,
@@ -44,6 +45,7 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "sources": SourcesFile,
     "evidence": EvidenceFile,
     "figures": FiguresFile,
+    "restatements": RestatementsFile,
     "scenarios": ScenariosFile,
     "outcomes": OutcomesFile,
 }
