@@ -541,9 +541,11 @@ def verify_report(file: Path, sources: Path | None) -> None:
                 _say(f"excerpt of {esc(e.item)}: not found in "
                      f"{esc(', '.join(e.against))}" + (f" ({esc(e.note)})" if e.note else ""))
     if got.ok:
-        checked = "" if got.sources is None else (
-            f", {sum(e.status == 'verified' for e in got.sources.excerpts)} excerpts")
-        _say(f"verified {got.numbers} numbers{checked}, bundle {got.digest}")
+        quoted = f", {got.excerpts} excerpts" if got.excerpts else ""
+        found = "" if got.sources is None else (
+            f", {sum(e.status == 'verified' for e in got.sources.excerpts)} excerpts found in "
+            "their sources")
+        _say(f"verified {got.numbers} numbers{quoted}{found}, bundle {got.digest}")
         return
     n = len(got.mismatches)
     _say(f"NOT verified: {n} of {got.numbers} numbers differ, {len(got.digests)} digest"

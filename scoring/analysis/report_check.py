@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..display import visible_marks
 from ..errors import InputError, Problem
 from ..formats.bundle import Bundle, BundleError
 from ..formats.bundle_embed import bundle_of, read_output
@@ -58,6 +59,7 @@ class ReportCheck:
     digest: str
     made_by: str  # the engine version that made the file
     numbers: int  # the numbers shown and compared
+    excerpts: int  # the excerpts quoted (HTML) and compared with the bundle's evidence
     mismatches: tuple[Mismatch, ...]
     digests: tuple[str, ...]  # each digest of the chain that does not match
     not_recomputed: tuple[tuple[str, str], ...]  # (trace id, why)
@@ -100,7 +102,13 @@ def check_report(path: Path, sources: Path | None = None) -> ReportCheck:
     trace = result.trace
     options = manifest.get("options") or {}
     mismatches, skipped = [], []
+    excerpts = {f"item/{it.id}": visible_marks(it.excerpt or "") for it in case.items}
     for s in shown:
+        if s.of == "excerpt":
+            if excerpts.get(s.id) != s.text:
+                mismatches.append(Mismatch(f"{s.id} (excerpt)", s.text, excerpts.get(s.id),
+                                           s.where))
+            continue
         rec = trace.get(s.id)
         if rec is None:
             why = _not_carried(s.id, options)
@@ -115,6 +123,8 @@ def check_report(path: Path, sources: Path | None = None) -> ReportCheck:
             mismatches.append(Mismatch(s.id, f"{s.text} (exact {s.exact})",
                                        f"{rec.display} (exact {raw_text(rec.value)})",
                                        s.where))
+    if kind == "json":
+        mismatches += _record_fields(json_document(data, where), trace)
     if not shown:
         raise BundleError(f"{where}: shows no traced number: not a scoring report, or cut "
                           "short")
@@ -126,8 +136,9 @@ def check_report(path: Path, sources: Path | None = None) -> ReportCheck:
                      "bundle does not carry: not compared")
     if checked is not None:
         notes += _snapshot_notes(bundle, checked)
-    return ReportCheck(where, kind, bundle.digest, made_by, len(shown) - len(skipped),
-                       tuple(mismatches), tuple(digests), tuple(skipped), checked,
+    quoted = sum(s.of == "excerpt" for s in shown)
+    return ReportCheck(where, kind, bundle.digest, made_by, len(shown) - len(skipped) - quoted,
+                       quoted, tuple(mismatches), tuple(digests), tuple(skipped), checked,
                        tuple(notes))
 
 
@@ -139,6 +150,32 @@ def shown_numbers(kind: str, data: bytes, where: str) -> list[Shown]:
         return json_numbers(json_document(data, where), where)
     raise BundleError(f"{where}: verify-report reads HTML and JSON outputs; a {kind} file's "
                       "numbers are not read yet")
+
+
+def _record_fields(doc: dict[str, Any], trace: Any) -> list[Mismatch]:
+    """Each field of a JSON output's records (label, op, formula, expression, inputs,
+    assumptions, detail, unit, kind) that is not the recomputed record's."""
+    import json
+
+    out = []
+    for k, r in enumerate(doc["records"]):
+        rec = trace.get(r.get("id"))
+        if rec is None:
+            continue
+        want = json.loads(json.dumps(rec.to_json(), default=str))
+        for field in sorted(set(want) | set(r)):
+            if field in ("id", "value", "display") or r.get(field) == want.get(field):
+                continue
+            out.append(Mismatch(f"{rec.id} ({field})", _short(r.get(field)),
+                                _short(want.get(field)), f"$.records[{k}].{field}"))
+    return out
+
+
+def _short(value: Any) -> str:
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return text if len(text) <= 200 else text[:200] + "..."
 
 
 def digest_chain(bundle: Bundle) -> list[str]:
@@ -182,7 +219,8 @@ def materialise(bundle: Bundle, root: Path, where: str) -> Path:
             raise BundleError(f"{where}: the inputs bundle names a file at {p!r}: not a "
                               "plain path relative to the case folder")
         depth = max(depth, ups)
-    case = root.joinpath(*[f"up{k}" for k in range(depth)], "case") if depth else root / "case"
+    # the case folder ``depth`` levels below ``root``: ``depth`` times ``..`` leads to root
+    case = root.joinpath(*[f"up{k}" for k in range(depth - 1)], "case")
     for p, data in bundle.files.items():
         target = Path(posixpath.normpath(posixpath.join(case.as_posix(), p)))
         if os.path.commonpath([target, root]) != str(root):  # pragma: no cover - checked

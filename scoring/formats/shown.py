@@ -30,6 +30,7 @@ class Shown:
     text: str
     where: str
     exact: str | None = None  # the full-precision value beside it (data-value, JSON value)
+    of: str = "number"  # or "excerpt": an item's excerpt as the evidence table quotes it
 
 
 def raw_text(value: Any) -> str:
@@ -56,10 +57,20 @@ class _Numbers(HTMLParser):
         self._link: str | None = None  # the href id of the <a> a <rect> is in
         self._exact: str | None = None  # the data-value of the element being read
         self._rect_value: str | None = None
+        self._row: str | None = None  # the item of the evidence-table row being read
+        self._cells = 0
+        self._row_text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         href = a.get("href") or ""
+        if tag == "tr":
+            rid = a.get("id") or ""
+            self._row = rid if rid.startswith("item/") else None
+            self._cells, self._row_text = 0, []
+            self._row_line = self.getpos()[0]
+        elif tag == "td" and self._row is not None:
+            self._cells += 1
         if tag == "a":
             self._link = href[1:] if href.startswith("#") else None
             if "num" in (a.get("class") or "").split() and self._link:
@@ -95,6 +106,8 @@ class _Numbers(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._text is not None:
             self._text.append(data)
+        if self._row is not None and self._cells == 1:
+            self._row_text.append(data)
 
     def handle_endtag(self, tag: str) -> None:
         ends = {"num": "a", "ref": "a", "cell": "b", "entry": "b", "title": "title"}
@@ -108,6 +121,13 @@ class _Numbers(HTMLParser):
             for one in rid.split("\0"):
                 self.found.append(Shown(one, text.strip(), f"line {self._line}", self._exact))
             self._target, self._text = None, None
+        if tag == "tr" and self._row is not None:
+            text = "".join(self._row_text)
+            start, end = text.find("\u201c"), text.rfind("\u201d (excerpt ")
+            if 0 <= start < end:
+                self.found.append(Shown(self._row, text[start + 1:end],
+                                        f"line {self._row_line}", None, "excerpt"))
+            self._row = None
         if tag == "span" and self._spans:
             self._spans.pop()
         elif tag == "p":

@@ -1,0 +1,280 @@
+"""`scoring verify-report` (scoring/analysis/report_check.py): a report checked against the
+inputs it carries. The tamper tests: one digit of a shown number, one weight of the embedded
+rubric, one byte of an excerpt, a swapped bundle; each caught and named, in HTML and JSON."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from scoring.analysis.report_check import MAX_DEPTH, materialise
+from scoring.cli import main
+from scoring.formats import bundle as bundle_module
+from scoring.formats.bundle import Bundle, BundleError, read_bundle
+
+from ..conftest import META, REPO, TinyCase, item
+
+RUBRIC = "../../rubrics/ai-platform-strategy.yaml"
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("outputs")
+    out = {"html": folder / "meta.html", "json": folder / "meta.json"}
+    assert run("report", str(META), "-o", str(out["html"])).exit_code == 0
+    assert run("score", str(META), "--format", "json", "-o", str(out["json"])).exit_code == 0
+    return out
+
+
+def forge(b: Bundle, edit: Callable[[dict[str, bytes]], None], fix_digests: bool = True
+          ) -> tuple[str, str]:
+    """The base64 text and digest of ``b`` with its files edited by ``edit``; with
+    ``fix_digests``, the manifest's digests made to agree (a forger who knows the format)."""
+    import base64
+
+    files = dict(b.files)
+    edit(files)
+    manifest = copy.deepcopy(b.manifest)
+    if fix_digests:
+        for i in manifest["inputs"]:
+            i["sha256"] = hashlib.sha256(files[i["path"]]).hexdigest()
+        manifest["rubric"]["sha256"] = hashlib.sha256(files[manifest["rubric"]["path"]]
+                                                      ).hexdigest()
+    payload = bundle_module._tar(manifest, files)
+    return (base64.b64encode(zlib.compress(payload)).decode(),
+            "sha256:" + hashlib.sha256(payload).hexdigest())
+
+
+def carry(kind: str, source: Path, target: Path, text: str, digest: str) -> Path:
+    """``source`` with its bundle replaced by ``text`` and the digest it shows by ``digest``."""
+    old = read_bundle(source)
+    if kind == "json":
+        doc = json.loads(source.read_text(encoding="utf-8"))
+        doc["bundle"] = {"digest": digest, "data": text}
+        target.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    else:
+        page = source.read_text(encoding="utf-8")
+        page = page.replace(old.text, text).replace(
+            f'<code id="bundle-digest">{old.digest}</code>',
+            f'<code id="bundle-digest">{digest}</code>')
+        target.write_text(page, encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize("kind", ["html", "json"])
+def test_an_untouched_output_verifies(outputs: dict[str, Path], kind: str) -> None:
+    res = run("verify-report", str(outputs[kind]))
+    assert res.exit_code == 0, res.output
+    digest = read_bundle(outputs[kind]).digest
+    n = {"html": "1606 numbers, 31 excerpts", "json": "1363 numbers"}[kind]
+    assert res.output == f"verified {n}, bundle {digest}\n"
+
+
+def test_the_committed_report_verifies() -> None:
+    res = run("verify-report", str(REPO / "reports" / "meta-platforms.html"))
+    assert res.exit_code == 0 and res.output.startswith("verified 1606 numbers, 31 excerpts")
+
+
+def test_one_digit_of_a_shown_number(outputs: dict[str, Path], tmp_path: Path) -> None:
+    page = outputs["html"].read_text(encoding="utf-8")
+    old = '<a class="num" href="#bear/composite"'
+    at = page.index(old)
+    end = page.index("</a>", at)
+    shown = page[page.index(">", at) + 1:end]
+    assert re.fullmatch(r"\d+\.\d\d", shown)
+    wrong = shown[:-1] + str((int(shown[-1]) + 1) % 10)
+    (tmp_path / "r.html").write_text(page[:end - len(shown)] + wrong + page[end:],
+                                     encoding="utf-8")
+    res = run("verify-report", str(tmp_path / "r.html"))
+    assert res.exit_code == 1
+    line = page[:at].count("\n") + 1
+    assert f"differs: bear/composite: shown {wrong}, recomputed {shown} (line {line})\n" \
+        in res.output
+    assert "NOT verified: 1 of 1606 numbers differ, 0 digests do not match" in res.output
+
+
+def test_one_digit_of_a_json_value(outputs: dict[str, Path], tmp_path: Path) -> None:
+    doc = json.loads(outputs["json"].read_text(encoding="utf-8"))
+    k = next(k for k, r in enumerate(doc["records"]) if r["id"] == "bear/composite")
+    value = doc["records"][k]["value"]
+    doc["records"][k]["value"] = value + 1e-9  # the display (2 decimals) still agrees
+    (tmp_path / "r.json").write_text(json.dumps(doc), encoding="utf-8")
+    res = run("verify-report", str(tmp_path / "r.json"))
+    assert res.exit_code == 1
+    assert (f"differs: bear/composite: shown {doc['records'][k]['display']} (exact "
+            f"{value + 1e-9!r}), recomputed {doc['records'][k]['display']} (exact {value!r})"
+            f" ($.records[{k}])") in res.output
+
+
+@pytest.mark.parametrize("kind", ["html", "json"])
+def test_one_weight_of_the_embedded_rubric_with_the_digests_redone(
+        outputs: dict[str, Path], tmp_path: Path, kind: str) -> None:
+    """A forger who changes a weight, rewrites every digest and the one shown: the numbers
+    the file shows are no longer what its inputs give."""
+    b = read_bundle(outputs[kind])
+
+    def heavier(files: dict[str, bytes]) -> None:
+        text = files[RUBRIC].decode()
+        files[RUBRIC] = re.sub(r"(weight: )(\d+)", lambda m: m.group(1) + str(int(m.group(2))
+                                                                              + 1),
+                               text, count=1).encode()
+        assert files[RUBRIC] != b.files[RUBRIC]
+
+    path = carry(kind, outputs[kind], tmp_path / f"r.{kind}", *forge(b, heavier))
+    res = run("verify-report", str(path))
+    assert res.exit_code == 1
+    assert "digest mismatch" not in res.output
+    assert "differs: base/composite: shown " in res.output
+
+
+@pytest.mark.parametrize("kind", ["html", "json"])
+def test_one_weight_of_the_embedded_rubric_alone(outputs: dict[str, Path], tmp_path: Path,
+                                                 kind: str) -> None:
+    b = read_bundle(outputs[kind])
+
+    def heavier(files: dict[str, bytes]) -> None:
+        files[RUBRIC] = files[RUBRIC].replace(b"weight: ", b"weight: 1", 1)
+
+    path = carry(kind, outputs[kind], tmp_path / f"r.{kind}",
+                 *forge(b, heavier, fix_digests=False))
+    res = run("verify-report", str(path))
+    assert res.exit_code == 1
+    assert (f"digest mismatch: {RUBRIC}: the manifest says sha256 "
+            f"{b.manifest['rubric']['sha256']}, the file carried has sha256 ") in res.output
+
+
+@pytest.mark.parametrize("kind", ["html", "json"])
+def test_one_byte_of_an_embedded_excerpt(outputs: dict[str, Path], tmp_path: Path,
+                                         kind: str) -> None:
+    """The excerpt changed in the bundle, every digest redone: the report quotes another
+    excerpt than its inputs hold (HTML: the evidence table; JSON: the item's record)."""
+    b = read_bundle(outputs[kind])
+
+    def reworded(files: dict[str, bytes]) -> None:
+        assert b'excerpt: "83 out of 100"' in files["evidence.yaml"]
+        files["evidence.yaml"] = files["evidence.yaml"].replace(b'"83 out of 100"',
+                                                                b'"84 out of 100"')
+
+    path = carry(kind, outputs[kind], tmp_path / f"r.{kind}", *forge(b, reworded))
+    res = run("verify-report", str(path))
+    assert res.exit_code == 1
+    if kind == "html":
+        assert "differs: item/E01 (excerpt): shown 83 out of 100, recomputed 84 out of 100" \
+            in res.output
+    else:
+        assert "differs: item/E01 (detail): " in res.output
+
+
+def test_one_byte_of_a_shown_excerpt(outputs: dict[str, Path], tmp_path: Path) -> None:
+    page = outputs["html"].read_text(encoding="utf-8")
+    (tmp_path / "r.html").write_text(page.replace("“83 out of 100”", "“83 out of 10O”"),
+                                     encoding="utf-8")
+    res = run("verify-report", str(tmp_path / "r.html"))
+    assert res.exit_code == 1
+    assert "differs: item/E01 (excerpt): shown 83 out of 10O, recomputed 83 out of 100" \
+        in res.output
+
+
+@pytest.mark.parametrize("kind", ["html", "json"])
+def test_a_swapped_bundle(outputs: dict[str, Path], tmp_path: Path, kind: str) -> None:
+    """Another case's bundle, digest shown and all: the numbers are another case's."""
+    other = tmp_path / f"other.{kind}"
+    args = ["report", str(REPO / "examples/docs-example"), "-o", str(other)] if kind == "html" \
+        else ["score", str(REPO / "examples/docs-example"), "--format", "json", "-o", str(other)]
+    assert run(*args).exit_code == 0
+    theirs = read_bundle(other)
+    path = carry(kind, outputs[kind], tmp_path / f"r.{kind}", theirs.text, theirs.digest)
+    res = run("verify-report", str(path))
+    assert res.exit_code == 1
+    assert "differs: base/composite: shown 61.11, recomputed " in res.output
+
+
+@pytest.mark.parametrize("kind", ["html", "json"])
+def test_a_swapped_bundle_whose_digest_is_not_shown(outputs: dict[str, Path], tmp_path: Path,
+                                                    kind: str) -> None:
+    b = read_bundle(outputs[kind])
+    text, digest = forge(b, lambda files: None)
+    assert digest == b.digest  # nothing changed: the same bytes
+    text, digest = forge(b, lambda files: files.update({"case.yaml": files["case.yaml"]
+                                                        + b"\n"}))
+    path = carry(kind, outputs[kind], tmp_path / f"r.{kind}", text, b.digest)
+    res = run("verify-report", str(path))
+    assert res.exit_code == 2
+    assert f"shows bundle {b.digest} but carries bundle {digest}" in res.output
+
+
+def test_an_older_engine_is_named(outputs: dict[str, Path], tmp_path: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("scoring.analysis.report_check.__version__", "9.9.9")
+    res = run("verify-report", str(outputs["html"]))
+    assert res.exit_code == 0
+    assert res.output.startswith("note: made by scoring 0.1.0, verified with scoring 9.9.9: ")
+
+
+def test_numbers_from_a_baseline_are_listed_not_passed(tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    assert run("report", str(REPO / "examples/docs-example-revised"), "--baseline",
+               str(REPO / "examples/docs-example"), "-o", str(out)).exit_code == 0
+    res = run("verify-report", str(out))
+    assert res.exit_code == 0
+    assert "not recomputed, 94 numbers: the 'What changed' section compares with the " \
+           "baseline " in res.output
+    assert "\n  changed/base/old_composite\n" in res.output
+    assert res.output.splitlines()[-1].startswith("verified 317 numbers, ")
+
+
+def test_sources_recheck_snapshots_and_excerpts(tiny: TinyCase, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    text = b"The firm reported a loss of 12 million in 2025.\n"
+    (docs / "doc.txt").write_bytes(text)
+    tiny.sources[0].update(snapshot="doc.txt", sha256=hashlib.sha256(text).hexdigest())
+    tiny.items = [item("E1", "a", 50, excerpt="a loss of 12 million"),
+                  item("E2", "b", 30, source="S2")]
+    out = tmp_path / "r.html"
+    assert run("report", str(tiny.write()), "-o", str(out)).exit_code == 0
+    b = read_bundle(out)
+    assert b.manifest["snapshots"] == [{"source": "S1", "path": "doc.txt", "sha256": None,
+                                        "declared_sha256": hashlib.sha256(text).hexdigest()}]
+    res = run("verify-report", str(out), "--sources", str(docs))
+    assert res.exit_code == 0, res.output
+    assert res.output.endswith(f"excerpts found in their sources, bundle {b.digest}\n")
+    assert ", 1 excerpts found in their sources" in res.output
+    (docs / "doc.txt").write_bytes(text.replace(b"12", b"13"))
+    res = run("verify-report", str(out), "--sources", str(docs))
+    assert res.exit_code == 1
+    assert "snapshot S1 (doc.txt): hash mismatch" in res.output
+
+
+def test_not_a_report_and_a_truncated_one(outputs: dict[str, Path], tmp_path: Path) -> None:
+    res = run("verify-report", str(REPO / "README.md"))
+    assert res.exit_code == 2 and "not a scoring report (HTML, JSON, PDF or xlsx)" in res.output
+    cut = tmp_path / "cut.json"
+    cut.write_bytes(outputs["json"].read_bytes()[:5000])
+    res = run("verify-report", str(cut))
+    assert res.exit_code == 2 and "not valid JSON" in res.output
+
+
+def test_a_bundle_path_may_not_leave_its_layout(tmp_path: Path) -> None:
+    for bad in ("/etc/passwd", "a/../../x", "../" * (MAX_DEPTH + 1) + "x", "a//b", "..",
+                "a\\b", "./a"):
+        b = Bundle("sha256:" + "0" * 64, {}, {bad: b"x"}, b"")
+        with pytest.raises(BundleError, match="not a plain path"):
+            materialise(b, tmp_path, "r.html")
+    b = Bundle("sha256:" + "0" * 64, {}, {"../../r.yaml": b"r", "case.yaml": b"c"}, b"")
+    case = materialise(b, tmp_path, "r.html")
+    assert (case / "case.yaml").read_bytes() == b"c"
+    assert (case.parent.parent / "r.yaml").read_bytes() == b"r"
+    assert case.parent.parent == tmp_path
