@@ -182,7 +182,8 @@ def write_tearsheet(folder: str | os.PathLike[str], output: str | os.PathLike[st
     return result
 
 
-def write_workbook(folder: str | os.PathLike[str], output: str | os.PathLike[str]) -> Result:
+def write_workbook(folder: str | os.PathLike[str], output: str | os.PathLike[str],
+                   command: Sequence[str] = ()) -> Result:
     """Score the case in ``folder`` and write its recomputable workbook (docs/workbook.md) to
     ``output`` atomically: inputs as cells, the method as live formulas over them. Needs
     XlsxWriter (the ``xlsx`` extra): without it, a ScoringError says how to install it,
@@ -194,7 +195,8 @@ def write_workbook(folder: str | os.PathLike[str], output: str | os.PathLike[str
     check_supported(result)
     read = result.case.read
     guard(Path(output), "file", read, device_ok=True)  # before the work, and again when writing
-    write_atomic(Path(output), render_workbook(result), read, device_ok=True)
+    bundle = report_bundle(result, folder, command, "xlsx")
+    write_atomic(Path(output), render_workbook(result, bundle), read, device_ok=True)
     return result
 
 

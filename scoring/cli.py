@@ -497,7 +497,7 @@ def export(case_dir: Path, fmt: str, output: Path) -> None:
     if output.is_dir():
         raise click.BadParameter(f"{esc(str(output))} is a folder; give the workbook file to "
                                  "write", param_hint="'-o' / '--output'")
-    write_workbook(case_dir, output)
+    write_workbook(case_dir, output, _command_line())
     _say(f"wrote {esc(str(output))}", err=True)
 
 

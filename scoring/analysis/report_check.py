@@ -81,6 +81,9 @@ def check_report(path: Path, sources: Path | None = None) -> ReportCheck:
     kind, data = read_output(path)
     bundle = bundle_of(kind, data, where)
     shown = shown_numbers(kind, data, where)
+    if not shown:
+        raise BundleError(f"{where}: shows no traced number: not a scoring report, or cut "
+                          "short")
     digests = digest_chain(bundle)
     manifest = bundle.manifest
     made_by = str(manifest.get("engine", {}).get("version", "unknown"))
@@ -99,35 +102,11 @@ def check_report(path: Path, sources: Path | None = None) -> ReportCheck:
         result = score(case, seed=int(manifest.get("seed", 0)),
                        draws=int(manifest.get("draws", 0)))
         checked = verify_case(case, folder, [sources]) if sources is not None else None
-    trace = result.trace
     options = manifest.get("options") or {}
-    mismatches, skipped = [], []
     excerpts = {f"item/{it.id}": visible_marks(it.excerpt or "") for it in case.items}
-    for s in shown:
-        if s.of == "excerpt":
-            if excerpts.get(s.id) != s.text:
-                mismatches.append(Mismatch(f"{s.id} (excerpt)", s.text, excerpts.get(s.id),
-                                           s.where))
-            continue
-        rec = trace.get(s.id)
-        if rec is None:
-            why = _not_carried(s.id, options)
-            if why is not None:
-                skipped.append((s.id, why))
-                continue
-            mismatches.append(Mismatch(s.id, s.text, None, s.where))
-        elif rec.display != s.text:
-            mismatches.append(Mismatch(s.id, s.text, rec.display, s.where))
-        elif s.exact is not None and s.exact != raw_text(rec.value):
-            # the rounded text agrees; the exact value beside it does not
-            mismatches.append(Mismatch(s.id, f"{s.text} (exact {s.exact})",
-                                       f"{rec.display} (exact {raw_text(rec.value)})",
-                                       s.where))
+    mismatches, skipped, compared = compare(shown, result.trace, excerpts, options)
     if kind == "json":
-        mismatches += _record_fields(json_document(data, where), trace)
-    if not shown:
-        raise BundleError(f"{where}: shows no traced number: not a scoring report, or cut "
-                          "short")
+        mismatches += _record_fields(json_document(data, where), result.trace)
     if "dates" in options:
         notes.append("the trend section (scored at " + ", ".join(options["dates"]) + ") is "
                      "not compared: its points are not traced numbers of this case's as-of")
@@ -137,9 +116,47 @@ def check_report(path: Path, sources: Path | None = None) -> ReportCheck:
     if checked is not None:
         notes += _snapshot_notes(bundle, checked)
     quoted = sum(s.of == "excerpt" for s in shown)
-    return ReportCheck(where, kind, bundle.digest, made_by, len(shown) - len(skipped) - quoted,
-                       quoted, tuple(mismatches), tuple(digests), tuple(skipped), checked,
+    return ReportCheck(where, kind, bundle.digest, made_by, compared, quoted,
+                       tuple(mismatches), tuple(digests), tuple(skipped), checked,
                        tuple(notes))
+
+
+def compare(shown: list[Shown], trace: Any, excerpts: dict[str, str], options: dict[str, Any]
+            ) -> tuple[list[Mismatch], list[tuple[str, str]], int]:
+    """Each shown number (and excerpt) against the recomputed ``trace`` (and items'
+    ``excerpts``): what differs, what could not be recomputed (id, why), and how many
+    numbers were compared."""
+    mismatches, skipped = [], []
+    compared = 0
+    for s in shown:
+        if s.of == "excerpt":
+            if excerpts.get(s.id) != s.text:
+                mismatches.append(Mismatch(f"{s.id} (excerpt)", s.text, excerpts.get(s.id),
+                                           s.where))
+            continue
+        rec = trace.get(s.id)
+        if s.of == "cell":  # a workbook cell: its cached value at full precision
+            if rec is not None:  # else a column that is not a traced number (a name)
+                compared += 1
+                if not _same_value(s.text, rec.value):
+                    mismatches.append(Mismatch(s.id, s.text, raw_text(rec.value), s.where))
+            continue
+        if rec is None:
+            why = _not_carried(s.id, options)
+            if why is not None:
+                skipped.append((s.id, why))
+                continue
+        compared += 1
+        if rec is None:
+            mismatches.append(Mismatch(s.id, s.text, None, s.where))
+        elif rec.display != s.text:
+            mismatches.append(Mismatch(s.id, s.text, rec.display, s.where))
+        elif s.exact is not None and s.exact != raw_text(rec.value):
+            # the rounded text agrees; the exact value beside it does not
+            mismatches.append(Mismatch(s.id, f"{s.text} (exact {s.exact})",
+                                       f"{rec.display} (exact {raw_text(rec.value)})",
+                                       s.where))
+    return mismatches, skipped, compared
 
 
 def shown_numbers(kind: str, data: bytes, where: str) -> list[Shown]:
@@ -148,8 +165,25 @@ def shown_numbers(kind: str, data: bytes, where: str) -> list[Shown]:
         return html_numbers(data.decode("utf-8", errors="replace"))
     if kind == "json":
         return json_numbers(json_document(data, where), where)
-    raise BundleError(f"{where}: verify-report reads HTML and JSON outputs; a {kind} file's "
-                      "numbers are not read yet")
+    if kind == "xlsx":
+        from ..formats.bundle_embed import xlsx_cells
+        from ..formats.shown import xlsx_numbers
+
+        return xlsx_numbers(xlsx_cells(data, where))
+    raise BundleError(f"{where}: verify-report reads HTML, JSON and xlsx outputs; a {kind} "
+                      "file's numbers are not read yet")
+
+
+def _same_value(text: str, value: Any) -> bool:
+    """Whether a workbook cell's cached ``text`` is the record's ``value``."""
+    if isinstance(value, bool):
+        return text in ("1", "TRUE") if value else text in ("0", "FALSE")
+    if isinstance(value, (int, float)):
+        try:
+            return float(text) == float(value)
+        except ValueError:
+            return False
+    return text == ("" if value is None else str(value))
 
 
 def _record_fields(doc: dict[str, Any], trace: Any) -> list[Mismatch]:

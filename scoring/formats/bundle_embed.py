@@ -145,12 +145,25 @@ def _from_xlsx(data: bytes, where: str) -> Bundle:
 
 
 def xlsx_sheet_column(data: bytes, where: str, sheet: str) -> list[str]:
-    """The strings of column A of ``sheet`` of the workbook ``data``, top down (empty when
+    """The values of column A of ``sheet`` of the workbook ``data``, top down (empty when
     the workbook has no such sheet)."""
+    cells = xlsx_cells(data, where, (sheet,)).get(sheet, {})
+    return [v for (_, col), (v, _) in sorted(cells.items()) if col == 0]
+
+
+_CELL = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
+
+
+def xlsx_cells(data: bytes, where: str, only: tuple[str, ...] | None = None
+               ) -> dict[str, dict[tuple[int, int], tuple[str, str]]]:
+    """Every cell of every sheet (or of the sheets ``only``) of the workbook ``data``: by
+    sheet name, (row, column) from 0 to (value as text, kind: ``s`` a string, ``n`` a
+    number, ``b`` a boolean, ``e`` an error). A formula cell gives its cached value."""
     from xml.etree import ElementTree as ET
 
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+    m = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    r_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    out: dict[str, dict[tuple[int, int], tuple[str, str]]] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             def part(name: str) -> Any:
@@ -160,33 +173,41 @@ def xlsx_sheet_column(data: bytes, where: str, sheet: str) -> list[str]:
                 return ET.fromstring(z.read(name))
 
             book = part("xl/workbook.xml")
-            rels = part("xl/_rels/workbook.xml.rels")
-            rid = next((s.get(f"{{{ns['r']}}}id") for s in book.iterfind("m:sheets/m:sheet", ns)
-                        if s.get("name") == sheet), None)
-            if rid is None:
-                return []
-            target = next(r.get("Target") for r in rels if r.get("Id") == rid)
+            rels = {r.get("Id"): str(r.get("Target")) for r in part("xl/_rels/workbook.xml.rels")}
             shared: list[str] = []
             if "xl/sharedStrings.xml" in z.namelist():
-                shared = ["".join(t.text or "" for t in si.iter(f"{{{ns['m']}}}t"))
-                          for si in part("xl/sharedStrings.xml").iterfind("m:si", ns)]
-            rows = part("xl/" + str(target).removeprefix("/xl/"))
-            out = []
-            for c in rows.iter(f"{{{ns['m']}}}c"):
-                if not str(c.get("r", "")).startswith("A"):
+                shared = ["".join(t.text or "" for t in si.iter(f"{m}t"))
+                          for si in part("xl/sharedStrings.xml").iter(f"{m}si")]
+            for sh in book.iter(f"{m}sheet"):
+                name = str(sh.get("name"))
+                if only is not None and name not in only:
                     continue
-                v = c.find("m:v", ns)
-                if c.get("t") == "s" and v is not None:
-                    out.append(shared[int(v.text or "0")])
-                elif c.get("t") == "inlineStr":
-                    out.append("".join(t.text or "" for t in c.iter(f"{{{ns['m']}}}t")))
-                elif v is not None:
-                    out.append(v.text or "")
-            return out
-    except (zipfile.BadZipFile, KeyError, StopIteration, ET.ParseError, ValueError,
-            IndexError, EOFError) as exc:
+                cells = out[name] = {}
+                for c in part("xl/" + rels[sh.get(r_id)].removeprefix("/xl/")).iter(f"{m}c"):
+                    at = _CELL.match(str(c.get("r", "")))
+                    if at is None:
+                        continue
+                    col = 0
+                    for ch in at.group(1):
+                        col = col * 26 + ord(ch) - 64
+                    kind = c.get("t", "n")
+                    v = c.find(f"{m}v")
+                    if kind == "s" and v is not None:
+                        value, kind = shared[int(v.text or "0")], "s"
+                    elif kind == "inlineStr":
+                        value, kind = "".join(t.text or "" for t in c.iter(f"{m}t")), "s"
+                    elif kind == "str":
+                        value, kind = (v.text or "") if v is not None else "", "s"
+                    elif v is not None:
+                        value = v.text or ""
+                    else:
+                        continue
+                    cells[(int(at.group(2)) - 1, col - 1)] = (value, kind)
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, ValueError, IndexError,
+            EOFError) as exc:
         raise BundleError(f"{where}: not a readable workbook ({type(exc).__name__}: {exc}): "
                           "truncated or not a scoring output") from None
+    return out
 
 
 # ------------------------------------------------------------------------------- PDF

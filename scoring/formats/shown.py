@@ -158,6 +158,38 @@ def json_numbers(doc: Any, where: str) -> list[Shown]:
     return out
 
 
+def xlsx_numbers(sheets: dict[str, dict[tuple[int, int], tuple[str, str]]]) -> list[Shown]:
+    """Every cell of a trace-id table of the workbook (a row whose A cell is ``trace id``
+    heads one; the rows below it, to the first without an id, are its rows): the cell of row
+    ``ID`` under header ``H`` shows ``ID/H`` (its cached value, at full precision)."""
+    out = []
+    for name, cells in sheets.items():
+        heads: dict[int, str] | None = None
+        for row in sorted({r for r, _ in cells}):
+            first = cells.get((row, 0), ("", ""))[0]
+            if first == "trace id":
+                heads = {c: v for (r, c), (v, _) in cells.items() if r == row and c > 0}
+                continue
+            if heads is None or not first:
+                heads = None if not first else heads
+                continue
+            for col, head in heads.items():
+                got = cells.get((row, col))
+                if got is not None and got[0] != "":
+                    out.append(Shown(f"{first}/{head}", got[0],
+                                     f"{name}!{_column(col)}{row + 1}", None, "cell"))
+    return out
+
+
+def _column(col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 _PDF_NUMBER = re.compile(r"(\S+)\s*\[([A-Za-z0-9_][A-Za-z0-9_./\-]*)\]")
 
 

@@ -278,3 +278,64 @@ def test_a_bundle_path_may_not_leave_its_layout(tmp_path: Path) -> None:
     assert (case / "case.yaml").read_bytes() == b"c"
     assert (case.parent.parent / "r.yaml").read_bytes() == b"r"
     assert case.parent.parent == tmp_path
+
+
+# ------------------------------------------------------------------------------ xlsx
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("xlsx") / "meta.xlsx"
+    assert run("export", str(META), "-o", str(out)).exit_code == 0
+    return out
+
+
+def rezip(source: Path, target: Path, edit: Callable[[str, bytes], bytes]) -> Path:
+    """``source`` with each member's bytes passed through ``edit(name, data)``."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as z, zipfile.ZipFile(target, "w") as out:
+        for info in z.infolist():
+            out.writestr(info, edit(info.filename, z.read(info.filename)))
+    return target
+
+
+def test_a_workbook_verifies(workbook: Path) -> None:
+    res = run("verify-report", str(workbook))
+    assert res.exit_code == 0, res.output
+    assert res.output == f"verified 812 numbers, bundle {read_bundle(workbook).digest}\n"
+    assert read_bundle(workbook).manifest["command"] == ["scoring", "export", str(META)]
+
+
+def test_one_digit_of_a_workbook_number(workbook: Path, tmp_path: Path) -> None:
+    import scoring
+
+    c = scoring.score(scoring.load_case(META)).composite("base")
+    old, new = repr(c).encode(), ("9" + repr(c)[1:]).encode()
+
+    def edit(name: str, data: bytes) -> bytes:
+        return data.replace(b"<v>" + old + b"</v>", b"<v>" + new + b"</v>") \
+            if name.startswith("xl/worksheets/") else data
+
+    res = run("verify-report", str(rezip(workbook, tmp_path / "r.xlsx", edit)))
+    assert res.exit_code == 1
+    assert f"differs: base/composite: shown {new.decode()}, recomputed {c!r} (Summary!B6)" \
+        in res.output
+
+
+def test_one_weight_of_a_workbooks_bundle(workbook: Path, tmp_path: Path) -> None:
+    b = read_bundle(workbook)
+
+    def heavier(files: dict[str, bytes]) -> None:
+        files[RUBRIC] = re.sub(rb"(weight: )(\d+)", rb"\g<1>9\2", files[RUBRIC], count=1)
+
+    text, digest = forge(b, heavier)
+
+    def edit(name: str, data: bytes) -> bytes:
+        if name != "xl/sharedStrings.xml":
+            return data
+        assert b.text.encode() in data and b.digest.encode() in data
+        return data.replace(b.text.encode(), text.encode()).replace(b.digest.encode(),
+                                                                    digest.encode())
+
+    res = run("verify-report", str(rezip(workbook, tmp_path / "r.xlsx", edit)))
+    assert res.exit_code == 1
+    assert "differs: base/composite: shown " in res.output
