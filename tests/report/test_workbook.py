@@ -329,7 +329,8 @@ def test_the_same_case_gives_the_same_bytes(meta: tuple[Path, Result, Evaluated]
 
     path, result, _ = meta
     again = _export(META, tmp_path / "again.xlsx")
-    bundle = report_bundle(result, META, ("scoring", "export", str(META)), "xlsx")
+    bundle = report_bundle(result, META, ("scoring", "export", str(META), "--format", "xlsx"),
+                           "xlsx")
     assert again.read_bytes() == path.read_bytes() == render_workbook(result, bundle)
     assert render_workbook(result) != path.read_bytes()  # without its bundle
 
