@@ -802,7 +802,7 @@ def _report_pdf(case_dir: Path, output: Path, generated_at: dt.datetime | None,
     if output.is_dir():
         raise click.BadParameter(f"{esc(str(output))} is a folder; give the PDF file to write",
                                  param_hint="'-o' / '--output'")
-    write_tearsheet(case_dir, output, generated_at)
+    write_tearsheet(case_dir, output, generated_at, _command_line())
     _say(f"wrote {esc(str(output))}", err=True)
 
 

@@ -29,7 +29,14 @@ from ..errors import InputError, Problem
 from ..formats.bundle import Bundle, BundleError
 from ..formats.bundle_embed import bundle_of, read_output
 from ..formats.loader import load_case
-from ..formats.shown import Shown, html_numbers, json_document, json_numbers, raw_text
+from ..formats.shown import (
+    Shown,
+    html_numbers,
+    json_document,
+    json_numbers,
+    pdf_numbers,
+    raw_text,
+)
 from ..version import __version__
 from .result import score
 from .verify import Verification, verify_case
@@ -170,8 +177,9 @@ def shown_numbers(kind: str, data: bytes, where: str) -> list[Shown]:
         from ..formats.shown import xlsx_numbers
 
         return xlsx_numbers(xlsx_cells(data, where))
-    raise BundleError(f"{where}: verify-report reads HTML, JSON and xlsx outputs; a {kind} "
-                      "file's numbers are not read yet")
+    from ..formats.bundle_embed import pdf_text
+
+    return pdf_numbers(pdf_text(data, where))
 
 
 def _same_value(text: str, value: Any) -> bool:

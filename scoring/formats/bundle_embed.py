@@ -212,15 +212,22 @@ def xlsx_cells(data: bytes, where: str, only: tuple[str, ...] | None = None
 
 # ------------------------------------------------------------------------------- PDF
 def _from_pdf(data: bytes, where: str) -> Bundle:
-    attachments, digest = pdf_parts(data, where)
+    attachments, text = pdf_parts(data, where)
     got = attachments.get(PDF_ATTACHMENT)
     if got is None:
         raise _missing(where)
+    m = re.search(r"inputs bundle \(attached\)\s*sha256:\s*((?:[0-9a-f]\s*){64})", text)
+    digest = None if m is None else "sha256:" + re.sub(r"\s", "", m.group(1))
     return open_bundle(got, where, _shown(digest, where))
 
 
-def pdf_parts(data: bytes, where: str) -> tuple[dict[str, bytes], str | None]:
-    """The attachments of the PDF ``data`` and the bundle digest its text shows."""
+def pdf_text(data: bytes, where: str) -> str:
+    """The text of every page of the PDF ``data``, as a reader's copy and paste gives it."""
+    return pdf_parts(data, where)[1]
+
+
+def pdf_parts(data: bytes, where: str) -> tuple[dict[str, bytes], str]:
+    """The attachments of the PDF ``data`` and the text of its pages."""
     try:
         import pypdf
     except ImportError:
@@ -229,10 +236,8 @@ def pdf_parts(data: bytes, where: str) -> tuple[dict[str, bytes], str | None]:
     try:
         reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
         attachments = {name: blobs[0] for name, blobs in reader.attachments.items() if blobs}
-        text = "".join(page.extract_text() or "" for page in reader.pages[:1])
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
     except Exception as exc:  # pypdf raises many kinds on a broken file
         raise BundleError(f"{where}: not a readable PDF ({type(exc).__name__}): truncated "
                           "or not a scoring output") from None
-    m = re.search(r"sha256:\s*([0-9a-f\s]{64,80})", text)
-    digest = None if m is None else "sha256:" + re.sub(r"\s", "", m.group(1))[:64]
-    return attachments, digest
+    return attachments, text

@@ -190,13 +190,36 @@ def _column(col: int) -> str:
     return letters
 
 
-_PDF_NUMBER = re.compile(r"(\S+)\s*\[([A-Za-z0-9_][A-Za-z0-9_./\-]*)\]")
+# The tear sheet writes a number as "shown<thin space>tag" (a dagger may follow the number)
+# and, below its section, "Trace ids: tag<thin space>id ...": tags restart in each section.
+_PDF_NUMBER = re.compile(r"(?:^|(?<=\s))([^\s\u2009]+?)\u2020?\u2009(\d+)(?![\w/])")
+_PDF_KEY = re.compile(r"(?:^|(?<=\s))(\d+)\u2009([A-Za-z][\w.\-]*/\S+)")
+_PDF_KEYS = "Trace ids:"
 
 
 def pdf_numbers(text: str) -> list[Shown]:
-    """Every ``shown [trace/id]`` of a PDF's text (the tear sheet prints each number's id
-    beside it)."""
-    return [Shown(m.group(2), m.group(1), "text") for m in _PDF_NUMBER.finditer(text)]
+    """Every tagged number of a tear sheet's text, with the trace id its section's key
+    gives its tag."""
+    out = []
+    start = 0
+    while True:
+        at = text.find(_PDF_KEYS, start)
+        if at < 0:
+            break
+        keys, end = {}, at + len(_PDF_KEYS)
+        for m in _PDF_KEY.finditer(text, end):
+            between = text[end:m.start()]
+            if between.strip():  # the key ends where other text starts
+                break
+            keys[m.group(1)] = m.group(2)
+            end = m.end()
+        for m in _PDF_NUMBER.finditer(text, start, at):
+            rid = keys.get(m.group(2))
+            if rid is not None:
+                line = text.count("\n", 0, m.start()) + 1
+                out.append(Shown(rid, m.group(1), f"text line {line}"))
+        start = end
+    return out
 
 
 def json_document(data: bytes, where: str) -> Any:

@@ -339,3 +339,90 @@ def test_one_weight_of_a_workbooks_bundle(workbook: Path, tmp_path: Path) -> Non
     res = run("verify-report", str(rezip(workbook, tmp_path / "r.xlsx", edit)))
     assert res.exit_code == 1
     assert "differs: base/composite: shown " in res.output
+
+
+# ------------------------------------------------------------------------------- PDF
+def _pdf(tmp_path: Path, bundle: Bundle | None = None,
+         edit: Callable[[str], str] | None = None) -> Path:
+    """The Meta tear sheet as `scoring report --format pdf` writes it, carrying ``bundle``
+    (the command's own when None), its HTML passed through ``edit`` before layout: a PDF
+    edited after it was written, without the work of editing PDF streams."""
+    import scoring
+    from scoring.api import report_bundle
+    from scoring.report import tearsheet
+    from scoring.report.model import build_report
+
+    result = scoring.score(scoring.load_case(META))
+    own = report_bundle(result, META, ("scoring", "report", str(META), "--format", "pdf"),
+                        "pdf")
+    page = build_report(result, bundle=bundle or own)
+    html = tearsheet.render_html(tearsheet.build_tearsheet(page))
+    original = tearsheet.render_html
+    tearsheet.render_html = lambda sheet: edit(html) if edit else html  # type: ignore[assignment]
+    try:
+        data = tearsheet.render_pdf(page)
+    finally:
+        tearsheet.render_html = original
+    out = tmp_path / "r.pdf"
+    out.write_bytes(data)
+    return out
+
+
+def test_a_tear_sheet_verifies(tmp_path: Path) -> None:
+    out = tmp_path / "meta.pdf"
+    assert run("report", str(META), "--format", "pdf", "-o", str(out)).exit_code == 0
+    res = run("verify-report", str(out))
+    assert res.exit_code == 0, res.output
+    b = read_bundle(out)
+    assert res.output == f"verified 126 numbers, bundle {b.digest}\n"
+    assert b.manifest["command"] == ["scoring", "report", str(META), "--format", "pdf"]
+    assert _pdf(tmp_path).read_bytes() == out.read_bytes()  # the helper writes the same
+
+
+def test_one_digit_of_a_tear_sheet_number(tmp_path: Path) -> None:
+    res = run("verify-report", str(_pdf(tmp_path, edit=lambda h: h.replace(
+        '<td class="n big">61.11<', '<td class="n big">61.12<', 1))))
+    assert res.exit_code == 1
+    assert "differs: base/composite: shown 61.12, recomputed 61.11 (text line " in res.output
+
+
+def test_a_tear_sheet_with_a_forged_or_swapped_bundle(tmp_path: Path) -> None:
+    import scoring
+    from scoring.api import report_bundle
+
+    result = scoring.score(scoring.load_case(META), analyses=False)
+    b = report_bundle(result, META, ("scoring",), "pdf")
+
+    def heavier(files: dict[str, bytes]) -> None:
+        files[RUBRIC] = re.sub(rb"(weight: )(\d+)", rb"\g<1>9\2", files[RUBRIC], count=1)
+
+    text, digest = forge(b, heavier)
+    forged = bundle_module.decode_bundle(text, "forged")
+    res = run("verify-report", str(_pdf(tmp_path, forged)))
+    assert res.exit_code == 1 and "differs: base/composite: shown 61.11, recomputed " \
+        in res.output
+    other = scoring.score(scoring.load_case(REPO / "examples/docs-example"), analyses=False)
+    swapped = report_bundle(other, REPO / "examples/docs-example", ("scoring",), "pdf")
+    res = run("verify-report", str(_pdf(tmp_path, swapped)))
+    assert res.exit_code == 1 and "differs: base/composite: shown 61.11, recomputed " \
+        in res.output
+
+
+def test_a_tear_sheet_whose_excerpt_changed_in_its_bundle(tmp_path: Path) -> None:
+    import scoring
+    from scoring.api import report_bundle
+
+    result = scoring.score(scoring.load_case(META), analyses=False)
+    b = report_bundle(result, META, ("scoring",), "pdf")
+    text, _ = forge(b, lambda f: f.update({"evidence.yaml": f["evidence.yaml"].replace(
+        b'"83 out of 100"', b'"84 out of 100"')}), fix_digests=False)
+    res = run("verify-report", str(_pdf(tmp_path, bundle_module.decode_bundle(text, "x"))))
+    assert res.exit_code == 1
+    assert "digest mismatch: evidence.yaml: the manifest says sha256 " in res.output
+
+
+def test_a_truncated_pdf(tmp_path: Path) -> None:
+    path = _pdf(tmp_path)
+    path.write_bytes(path.read_bytes()[:3000])
+    res = run("verify-report", str(path))
+    assert res.exit_code == 2, res.output
