@@ -263,14 +263,35 @@ def materialise(bundle: Bundle, root: Path, where: str) -> Path:
         depth = max(depth, ups)
     # the case folder ``depth`` levels below ``root``: ``depth`` times ``..`` leads to root
     case = root.joinpath(*[f"up{k}" for k in range(depth - 1)], "case")
-    for p, data in bundle.files.items():
-        target = Path(posixpath.normpath(posixpath.join(case.as_posix(), p)))
-        if os.path.commonpath([target, root]) != str(root):  # pragma: no cover - checked
-            raise BundleError(f"{where}: the inputs bundle names a file outside its case: {p!r}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    case.mkdir(parents=True, exist_ok=True)
+    _rubric_is_carried(bundle, case, where)
+    try:
+        for p, data in bundle.files.items():
+            target = Path(posixpath.normpath(posixpath.join(case.as_posix(), p)))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        case.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file where the bundle names a folder (a/b beside a)
+        raise BundleError(f"{where}: the inputs bundle's files cannot be laid out: "
+                          f"{exc.strerror or exc}") from None
     return case
+
+
+def _rubric_is_carried(bundle: Bundle, case: Path, where: str) -> None:
+    """The rubric the bundle's case.yaml names must be a file the bundle carries: scoring
+    the bundle never reads a file of the machine it runs on (``../../../../home/x.yaml``)."""
+    import yaml
+
+    try:
+        doc = yaml.safe_load(bundle.files.get("case.yaml", b"").decode("utf-8", "replace"))
+    except yaml.YAMLError:
+        return  # loading the case names the problem, at its line and column
+    rubric = doc.get("rubric") if isinstance(doc, dict) else None
+    if not isinstance(rubric, str):
+        return
+    carried = {posixpath.normpath(posixpath.join(case.as_posix(), p)) for p in bundle.files}
+    if posixpath.normpath(posixpath.join(case.as_posix(), rubric)) not in carried:
+        raise BundleError(f"{where}: the bundle's case.yaml names the rubric {rubric!r}, "
+                          "which the bundle does not carry")
 
 
 def dropwhile_up(parts: list[str]) -> list[str]:

@@ -426,3 +426,16 @@ def test_a_truncated_pdf(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes()[:3000])
     res = run("verify-report", str(path))
     assert res.exit_code == 2, res.output
+
+
+def test_a_bundle_never_reads_a_rubric_it_does_not_carry(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.yaml"
+    outside.write_text("id: secret\n", encoding="utf-8")
+    case = b"id: x\nentity: X\nas_of: 2026-01-01\nrubric: " + b"../" * 40 + \
+        str(outside).lstrip("/").encode() + b"\n"
+    b = Bundle("sha256:" + "0" * 64, {}, {"case.yaml": case}, b"")
+    with pytest.raises(BundleError, match="names the rubric .*which the bundle does not carry"):
+        materialise(b, tmp_path / "lay", "r.html")
+    b = Bundle("sha256:" + "0" * 64, {}, {"a": b"x", "a/b": b"y"}, b"")
+    with pytest.raises(BundleError, match="cannot be laid out"):
+        materialise(b, tmp_path / "lay2", "r.html")
