@@ -439,3 +439,29 @@ def test_a_bundle_never_reads_a_rubric_it_does_not_carry(tmp_path: Path) -> None
     b = Bundle("sha256:" + "0" * 64, {}, {"a": b"x", "a/b": b"y"}, b"")
     with pytest.raises(BundleError, match="cannot be laid out"):
         materialise(b, tmp_path / "lay2", "r.html")
+
+
+def test_the_command_recorded_is_the_one_typed_less_its_output(tmp_path: Path) -> None:
+    one, two = tmp_path / "one.html", tmp_path / "sub" / "two.html"
+    two.parent.mkdir()
+    for out in (one, two):
+        assert run("report", str(REPO / "examples/docs-example"), "--generated-at",
+                   "2026-03-10", "-o", str(out)).exit_code == 0
+    assert one.read_bytes() == two.read_bytes()  # the output path is not recorded
+    m = read_bundle(one).manifest
+    assert m["command"] == ["scoring", "report", str(REPO / "examples/docs-example"),
+                            "--generated-at", "2026-03-10"]
+    assert m["options"] == {"generated_at": "2026-03-10T00:00:00"}
+
+
+def test_hostile_ids_and_text_are_escaped_on_the_terminal(outputs: dict[str, Path],
+                                                          tmp_path: Path) -> None:
+    page = outputs["html"].read_text(encoding="utf-8")
+    old = '<a class="num" href="#bear/composite"'
+    hostile = page.replace(old, '<a class="num" href="#bear/\x1b[31mcomposite"', 1)
+    (tmp_path / "r.html").write_text(hostile, encoding="utf-8")
+    res = run("verify-report", str(tmp_path / "r.html"))
+    assert res.exit_code == 1
+    assert "\x1b" not in res.output
+    assert "differs: bear/\\x1b[31mcomposite: shown " in res.output
+    assert ", recomputed no such number (line " in res.output
