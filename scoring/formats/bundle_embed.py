@@ -26,6 +26,7 @@ DIGEST_ID = "bundle-digest"  # the HTML element that shows the digest on the fir
 _HTML_BUNDLE = re.compile(r'<template id="' + HTML_ID + r'" data-type="'
                           + re.escape(HTML_TYPE) + r'">([^<]*)</template>')
 _HTML_DIGEST = re.compile(r'<code id="' + DIGEST_ID + r'">([^<]*)</code>')
+_HTML_RECORD = re.compile(r'<p id="run-record/bundle">[^<]*<code>([^<]*)</code>')
 
 
 def kind_of(head: bytes) -> str | None:
@@ -107,7 +108,11 @@ def _from_html(text: str, where: str) -> Bundle:
     digests = _HTML_DIGEST.findall(text)
     if len(digests) != 1:
         raise BundleError(f"{where}: shows {len(digests)} bundle digests; a report shows one")
-    return decode_bundle(found[0], where, _shown(digests[0], where))
+    shown = _shown(digests[0], where)
+    if any(d != shown for d in _HTML_RECORD.findall(text)):  # the run record repeats it
+        raise BundleError(f"{where}: the run record shows another bundle digest than the "
+                          "first screen (the file was edited)")
+    return decode_bundle(found[0], where, shown)
 
 
 # ------------------------------------------------------------------------------- JSON

@@ -176,3 +176,12 @@ def test_a_file_that_is_not_a_report(tmp_path: Path) -> None:
     path.write_text("hello", encoding="utf-8")
     with pytest.raises(BundleError, match="not a scoring report"):
         read_bundle(path)
+
+
+def test_the_run_record_repeats_the_digest(meta_report: Path, tmp_path: Path) -> None:
+    html = meta_report.read_text(encoding="utf-8")
+    b = read_bundle(meta_report)
+    record = f'<p id="run-record/bundle">This page carries its inputs: bundle <code>{b.digest}'
+    assert record in html
+    _refused(tmp_path / "r.html", _with(html, record, record[:-1] + "0"),
+             "the run record shows another bundle digest")

@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/report.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = 'ae75078d5c036c1d057b5d4f3482ff6cee89eb097a013ca94cc3625f3f6515cc'
+FINGERPRINT = 'ca9bf99f039aa68bf83e381a9061b682c7516cce67c65a7587767c4bedc78cd0'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.html'
 
@@ -16,34 +16,41 @@ def root(context, missing=missing):
     l_0_tr = resolve('tr')
     l_0_evidence_table = resolve('evidence_table')
     l_0_num = resolve('num')
+    l_0_m = resolve('m')
     l_0_bundle_element = resolve('bundle_element')
     try:
-        t_1 = environment.filters['length']
+        t_1 = environment.filters['join']
     except KeyError:
         @internalcode
         def t_1(*unused):
-            raise TemplateRuntimeError("No filter named 'length' found.")
+            raise TemplateRuntimeError("No filter named 'join' found.")
     try:
-        t_2 = environment.filters['list']
+        t_2 = environment.filters['length']
     except KeyError:
         @internalcode
         def t_2(*unused):
-            raise TemplateRuntimeError("No filter named 'list' found.")
+            raise TemplateRuntimeError("No filter named 'length' found.")
     try:
-        t_3 = environment.filters['map']
+        t_3 = environment.filters['list']
     except KeyError:
         @internalcode
         def t_3(*unused):
-            raise TemplateRuntimeError("No filter named 'map' found.")
+            raise TemplateRuntimeError("No filter named 'list' found.")
     try:
-        t_4 = environment.tests['none']
+        t_4 = environment.filters['map']
     except KeyError:
         @internalcode
         def t_4(*unused):
+            raise TemplateRuntimeError("No filter named 'map' found.")
+    try:
+        t_5 = environment.tests['none']
+    except KeyError:
+        @internalcode
+        def t_5(*unused):
             raise TemplateRuntimeError("No test named 'none' found.")
     pass
     template = environment.get_template('_head.html', 'report.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'bt': l_0_bt, 'ch': l_0_ch, 'pe': l_0_pe, 'tr': l_0_tr}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'bt': l_0_bt, 'ch': l_0_ch, 'm': l_0_m, 'pe': l_0_pe, 'tr': l_0_tr}))
     try:
         for event in gen:
             yield event
@@ -122,7 +129,7 @@ def root(context, missing=missing):
             yield '—'
         yield '</td><td>'
         l_2_loop = missing
-        t_5 = 1
+        t_6 = 1
         for (l_2_band, l_2_p), l_2_loop in LoopContext(environment.getattr(l_1_sc, 'chances'), undefined):
             _loop_vars = {}
             pass
@@ -132,9 +139,9 @@ def root(context, missing=missing):
             if (not environment.getattr(l_2_loop, 'last')):
                 pass
                 yield '; '
-            t_5 = 0
+            t_6 = 0
         l_2_loop = l_2_band = l_2_p = missing
-        if t_5:
+        if t_6:
             pass
             yield '—'
         yield '</td><td>'
@@ -161,9 +168,9 @@ def root(context, missing=missing):
             yield '<br><small>all from <a href="#'
             yield escape(environment.getattr(l_1_sc, 'id'))
             yield '/changes">'
-            yield escape(t_1(environment.getattr(l_1_sc, 'changes')))
+            yield escape(t_2(environment.getattr(l_1_sc, 'changes')))
             yield ' assumed change'
-            yield escape(('s' if (t_1(environment.getattr(l_1_sc, 'changes')) != 1) else cond_expr_undefined("the inline if-expression on line 33 in 'report.html' evaluated to false and no else section was defined.")))
+            yield escape(('s' if (t_2(environment.getattr(l_1_sc, 'changes')) != 1) else cond_expr_undefined("the inline if-expression on line 33 in 'report.html' evaluated to false and no else section was defined.")))
             yield '</a></small>'
         else:
             pass
@@ -400,7 +407,7 @@ def root(context, missing=missing):
         context.vars['tr'] = l_0_tr
         context.exported_vars.add('tr')
         yield '<section id="trend" aria-labelledby="trend-h">\n<h2 id="trend-h">Trend over '
-        yield escape(t_1(environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'dates')))
+        yield escape(t_2(environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'dates')))
         yield ' as-of dates</h2>\n<p>Each scenario scored at each date with only what was observed by then (items observed and sources dated on or before it; ages counted to it), all dates in one pass of the method (docs/history.md). Each point links to its number below; each step is split exactly as <code>scoring diff</code> splits a change.</p>\n'
         l_1_loop = missing
         for l_1_c, l_1_loop in LoopContext(environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'charts'), undefined):
@@ -859,9 +866,9 @@ def root(context, missing=missing):
             yield '.</p>\n<svg class="chart" role="img" aria-labelledby="mc-'
             yield escape(environment.getattr(l_1_sc, 'id'))
             yield '" width="330" height="'
-            yield escape(((t_1(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'chances')) * 18) + 4))
+            yield escape(((t_2(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'chances')) * 18) + 4))
             yield '" viewBox="0 0 330 '
-            yield escape(((t_1(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'chances')) * 18) + 4))
+            yield escape(((t_2(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'chances')) * 18) + 4))
             yield '">\n<title id="mc-'
             yield escape(environment.getattr(l_1_sc, 'id'))
             yield '">Share of draws in each band ('
@@ -1027,9 +1034,9 @@ def root(context, missing=missing):
         yield '</section>\n'
     l_1_loop = l_1_sc = l_1_cell = l_1_rb = missing
     yield '<section id="evidence" aria-labelledby="evidence-h">\n<h2 id="evidence-h">Evidence</h2>\n<p>Each claim is the analyst\'s paraphrase; an excerpt is a short exact quotation from the cited document, checked against the source\'s snapshot by <code>scoring report --snapshots DIR</code> or <code>scoring verify</code>. Each factor\'s rows start with its score in each scenario; each item\'s row gives its risk value <var>r</var> and effective weight <var>w</var> per scenario, and folded under it, every number of the item with its operands, per scenario.</p>\n<details class="evidence"><summary>The '
-    yield escape(t_1(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'items')))
+    yield escape(t_2(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'items')))
     yield ' items, by factor, with their sources and their numbers in each scenario (a link into the table opens it here)</summary>\n'
-    yield escape(context.call((undefined(name='evidence_table') if l_0_evidence_table is missing else l_0_evidence_table), environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'evidence'), t_2(context.eval_ctx, t_3(context, environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'), attribute='id'))))
+    yield escape(context.call((undefined(name='evidence_table') if l_0_evidence_table is missing else l_0_evidence_table), environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'evidence'), t_3(context.eval_ctx, t_4(context, environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'), attribute='id'))))
     yield '</details>\n</section>\n'
     if (environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'measures') or environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'figures')):
         pass
@@ -1140,7 +1147,7 @@ def root(context, missing=missing):
         pass
         yield '<p>No scenario adds an assumption item.</p>'
     yield '</section>\n<section id="sources" aria-labelledby="sources-h">\n<h2 id="sources-h">Sources</h2>\n<details class="sources"><summary>The '
-    yield escape(t_1(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'sources')))
+    yield escape(t_2(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'sources')))
     yield ' sources, with their grades, dates, ages and the items that cite them (a link to a source opens it here)</summary>\n<div class="wrap"><table>\n<caption>Every source the evidence cites, with its reliability grade</caption>\n<thead><tr><th scope="col">Id</th><th scope="col">Title</th><th scope="col">Publisher</th><th scope="col">Date</th><th scope="col">Age</th><th scope="col">Language</th><th scope="col">Kind</th><th scope="col">Reliability</th><th scope="col">Cited as</th><th scope="col">Cited by</th><th scope="col">Notes</th></tr></thead>\n<tbody>\n'
     for l_1_s in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'sources'):
         l_1_links = resolve('links')
@@ -1178,7 +1185,7 @@ def root(context, missing=missing):
         yield '</td><td class="nw">'
         yield escape((environment.getattr(l_1_s, 'date') or 'undated'))
         yield '</td><td class="n">'
-        if (not t_4(environment.getattr(l_1_s, 'age_days'))):
+        if (not t_5(environment.getattr(l_1_s, 'age_days'))):
             pass
             yield escape(environment.getattr(l_1_s, 'age_days'))
             yield ' days'
@@ -1275,7 +1282,7 @@ def root(context, missing=missing):
         yield '</td></tr>\n'
     l_1_g = l_1_m = missing
     yield '</tbody>\n</table></div>\n<div class="wrap"><table>\n<caption>Gates: rules applied after the composite, so a severe problem is not averaged away</caption>\n<thead><tr><th scope="col">Gate</th><th scope="col">When</th><th scope="col">Then</th><th scope="col">Why</th></tr></thead>\n<tbody>\n'
-    t_6 = 1
+    t_7 = 1
     for (l_1_gid, l_1_when, l_1_then, l_1_why) in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'gates'):
         _loop_vars = {}
         pass
@@ -1290,9 +1297,9 @@ def root(context, missing=missing):
         yield '</td><td>'
         yield escape((l_1_why or ''))
         yield '</td></tr>\n'
-        t_6 = 0
+        t_7 = 0
     l_1_gid = l_1_when = l_1_then = l_1_why = missing
-    if t_6:
+    if t_7:
         pass
         yield '<tr><td colspan="4">This rubric has no gates.</td></tr>\n'
     yield '</tbody>\n</table></div>\n'
@@ -1423,7 +1430,27 @@ def root(context, missing=missing):
         pass
         yield 'no generation time recorded (the same inputs give a byte-identical report)'
     yield '.</p>\n'
-    if (not t_4(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'snapshots'))):
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'bundle'):
+        pass
+        l_0_m = environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'bundle'), 'manifest')
+        context.vars['m'] = l_0_m
+        context.exported_vars.add('m')
+        yield '<p id="run-record/bundle">This page carries its inputs: bundle <code>'
+        yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'bundle'), 'digest'))
+        yield '</code> holds the '
+        yield escape(t_2(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'inputs')))
+        yield ' input files below, byte for byte, and a manifest of the command (<code>'
+        yield escape(t_1(context.eval_ctx, environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'command'), ' '))
+        yield '</code>), the as-of date '
+        yield escape(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'as_of'))
+        yield ", the Monte Carlo's seed "
+        yield escape(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'seed'))
+        yield ' and '
+        yield escape(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'draws'))
+        yield ' draws, and the SHA-256 of each input and of each source snapshot ('
+        yield escape(t_2(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'snapshots')))
+        yield '). <code>scoring verify-report FILE</code> recomputes every number of this page from it (docs/trust.md).</p>\n'
+    if (not t_5(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'snapshots'))):
         pass
         yield '<div class="wrap"><table>\n<caption>Source snapshots checked in this run</caption>\n<thead><tr><th scope="col">Source</th><th scope="col">Snapshot</th><th scope="col">Status</th><th scope="col">Note</th></tr></thead>\n<tbody>\n'
         for (l_1_sid, l_1_path, l_1_status, l_1_note) in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'snapshots'):
@@ -1465,4 +1492,4 @@ def root(context, missing=missing):
     yield '</body>\n</html>\n'
 
 blocks = {}
-debug_info = '6=43&9=50&10=52&11=71&14=77&15=80&16=83&17=86&33=97&36=172&37=196&40=220&42=226&45=236&47=242&50=244&51=246&53=254&58=281&60=287&62=290&64=294&67=307&68=349&72=358&73=365&75=372&76=375&79=377&84=395&86=401&88=404&89=408&90=418&91=434&92=436&94=468&100=482&104=529&105=535&106=539&107=545&108=547&109=563&110=566&111=568&114=584&115=589&116=591&117=597&118=601&125=628&126=642&129=645&130=647&131=649&133=655&134=657&136=664&137=696&138=702&141=706&142=709&143=717&144=720&146=758&147=761&152=782&153=788&154=794&155=807&157=827&158=837&160=842&161=858&162=864&163=869&167=897&169=899&171=903&174=946&176=950&179=952&182=966&183=972&184=976&185=982&189=1010&192=1014&202=1028&203=1030&205=1032&212=1035&219=1062&225=1111&226=1114&227=1120&228=1128&229=1130&235=1141&240=1143&246=1200&247=1204&253=1206&257=1248&260=1250&267=1264&274=1277&278=1297&279=1307&280=1327&281=1332&284=1338&292=1352&293=1361&295=1364&296=1367&297=1374&298=1384&299=1390&300=1394&306=1402&307=1424&311=1427&318=1447&323=1459'
+debug_info = '6=50&9=57&10=59&11=78&14=84&15=87&16=90&17=93&33=104&36=179&37=203&40=227&42=233&45=243&47=249&50=251&51=253&53=261&58=288&60=294&62=297&64=301&67=314&68=356&72=365&73=372&75=379&76=382&79=384&84=402&86=408&88=411&89=415&90=425&91=441&92=443&94=475&100=489&104=536&105=542&106=546&107=552&108=554&109=570&110=573&111=575&114=591&115=596&116=598&117=604&118=608&125=635&126=649&129=652&130=654&131=656&133=662&134=664&136=671&137=703&138=709&141=713&142=716&143=724&144=727&146=765&147=768&152=789&153=795&154=801&155=814&157=834&158=844&160=849&161=865&162=871&163=876&167=904&169=906&171=910&174=953&176=957&179=959&182=973&183=979&184=983&185=989&189=1017&192=1021&202=1035&203=1037&205=1039&212=1042&219=1069&225=1118&226=1121&227=1127&228=1135&229=1137&235=1148&240=1150&246=1207&247=1211&253=1213&257=1255&260=1257&267=1271&274=1284&278=1304&279=1314&280=1334&281=1339&284=1345&292=1359&293=1368&295=1371&296=1374&297=1381&298=1391&299=1397&300=1401&306=1409&307=1431&308=1451&312=1454&319=1474&324=1486'
