@@ -93,7 +93,7 @@ def check_report(path: Path, sources: Path | None = None) -> ReportCheck:
                           "short")
     digests = digest_chain(bundle)
     manifest = bundle.manifest
-    made_by = str(manifest.get("engine", {}).get("version", "unknown"))
+    made_by = str(manifest["engine"].get("version", "unknown"))
     notes = []
     if made_by != __version__:
         notes.append(f"made by scoring {made_by}, verified with scoring {__version__}: "
@@ -106,10 +106,9 @@ def check_report(path: Path, sources: Path | None = None) -> ReportCheck:
         except InputError as exc:
             raise BundleError(f"{where}: the bundle's inputs do not load: "
                               + "; ".join(_relabel(p, folder) for p in exc.problems)) from None
-        result = score(case, seed=int(manifest.get("seed", 0)),
-                       draws=int(manifest.get("draws", 0)))
+        result = score(case, seed=manifest["seed"], draws=manifest["draws"])
         checked = verify_case(case, folder, [sources]) if sources is not None else None
-    options = manifest.get("options") or {}
+    options = manifest["options"]
     excerpts = {f"item/{it.id}": visible_marks(it.excerpt or "") for it in case.items}
     mismatches, skipped, compared = compare(shown, result.trace, excerpts, options)
     if kind == "json":
@@ -239,7 +238,7 @@ def digest_chain(bundle: Bundle) -> list[str]:
                        f"carried has sha256 {got}")
     for p in sorted(set(bundle.files) - set(named)):
         out.append(f"{p}: carried, but not listed in the manifest")
-    rubric = bundle.manifest.get("rubric") or {}
+    rubric = bundle.manifest["rubric"]
     listed = named.get(str(rubric.get("path")))
     if listed is None or listed.get("sha256") != rubric.get("sha256"):
         out.append(f"the manifest's rubric {rubric.get('path')} (sha256 {rubric.get('sha256')}) "

@@ -47,11 +47,8 @@ def read_output(path: Path) -> tuple[str, bytes]:
     """The kind and bytes of the output at ``path``; a BundleError for a file that is not
     one of scoring's outputs (or too large to be one)."""
     where = display_path(path)
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(MAX_OUTPUT_BYTES + 1)
-    except OSError as exc:
-        raise BundleError(f"{where}: cannot read the file: {exc.strerror or exc}") from None
+    with path.open("rb") as fh:  # a file that cannot be read is the machine's fault: exit 1
+        data = fh.read(MAX_OUTPUT_BYTES + 1)
     if len(data) > MAX_OUTPUT_BYTES:
         raise BundleError(f"{where}: larger than {MAX_OUTPUT_BYTES // (1024 * 1024)} MiB: "
                           "not a scoring report")
