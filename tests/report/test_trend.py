@@ -29,7 +29,7 @@ def test_trend_section(runner: CliRunner, tmp_path: Path) -> None:
     today = scoring.score(scoring.load_case(META)).composite("base")
     assert row is not None and f'data-value="{today!r}"' in row.group(1)
     assert re.search(r"[+-]\d+\.\d\d since 2026-03-05: factor scores", row.group(1))
-    # The page itself keeps its budget; the inputs bundle it carries (issue 24: 22.8 KB of
+    # The page itself keeps its budget; the inputs bundle it carries (issue 24: 22.4 KB of
     # base64 here) has its own, at most 15 % of the page.
     from scoring.formats.bundle import read_bundle
 
