@@ -168,7 +168,8 @@ def _backtest_of(path: Path, rubric: Any) -> Any:
 
 
 def write_tearsheet(folder: str | os.PathLike[str], output: str | os.PathLike[str],
-                    generated_at: dt.datetime | None = None) -> Result:
+                    generated_at: dt.datetime | None = None,
+                    command: Sequence[str] = ()) -> Result:
     """Score the case in ``folder`` and write its PDF tear sheet (docs/report.md) to
     ``output`` atomically. Needs WeasyPrint (the ``pdf`` extra): without it, a ScoringError
     says how to install it, before any work."""
@@ -179,12 +180,15 @@ def write_tearsheet(folder: str | os.PathLike[str], output: str | os.PathLike[st
     result = score_folder(folder)
     read = result.case.read
     guard(Path(output), "file", read, device_ok=True)  # before the work, and again when writing
-    write_atomic(Path(output), render_pdf(build_report(result, generated_at)), read,
-                 device_ok=True)
+    bundle = report_bundle(result, folder, command, "pdf",
+                           report_options(generated_at=generated_at))
+    write_atomic(Path(output), render_pdf(build_report(result, generated_at, bundle=bundle)),
+                 read, device_ok=True)
     return result
 
 
-def write_workbook(folder: str | os.PathLike[str], output: str | os.PathLike[str]) -> Result:
+def write_workbook(folder: str | os.PathLike[str], output: str | os.PathLike[str],
+                   command: Sequence[str] = ()) -> Result:
     """Score the case in ``folder`` and write its recomputable workbook (docs/workbook.md) to
     ``output`` atomically: inputs as cells, the method as live formulas over them. Needs
     XlsxWriter (the ``xlsx`` extra): without it, a ScoringError says how to install it,
@@ -196,7 +200,8 @@ def write_workbook(folder: str | os.PathLike[str], output: str | os.PathLike[str
     check_supported(result)
     read = result.case.read
     guard(Path(output), "file", read, device_ok=True)  # before the work, and again when writing
-    write_atomic(Path(output), render_workbook(result), read, device_ok=True)
+    bundle = report_bundle(result, folder, command, "xlsx")
+    write_atomic(Path(output), render_workbook(result, bundle), read, device_ok=True)
     return result
 
 

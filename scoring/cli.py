@@ -498,7 +498,7 @@ def export(case_dir: Path, fmt: str, output: Path) -> None:
     if output.is_dir():
         raise click.BadParameter(f"{esc(str(output))} is a folder; give the workbook file to "
                                  "write", param_hint="'-o' / '--output'")
-    write_workbook(case_dir, output)
+    write_workbook(case_dir, output, _command_line())
     _say(f"wrote {esc(str(output))}", err=True)
 
 
@@ -542,9 +542,11 @@ def verify_report(file: Path, sources: Path | None) -> None:
                 _say(f"excerpt of {esc(e.item)}: not found in "
                      f"{esc(', '.join(e.against))}" + (f" ({esc(e.note)})" if e.note else ""))
     if got.ok:
-        checked = "" if got.sources is None else (
-            f", {sum(e.status == 'verified' for e in got.sources.excerpts)} excerpts")
-        _say(f"verified {got.numbers} numbers{checked}, bundle {got.digest}")
+        quoted = f", {got.excerpts} excerpts" if got.excerpts else ""
+        found = "" if got.sources is None else (
+            f", {sum(e.status == 'verified' for e in got.sources.excerpts)} excerpts found in "
+            "their sources")
+        _say(f"verified {got.numbers} numbers{quoted}{found}, bundle {got.digest}")
         return
     n = len(got.mismatches)
     _say(f"NOT verified: {n} of {got.numbers} numbers differ, {len(got.digests)} digest"
@@ -801,7 +803,7 @@ def _report_pdf(case_dir: Path, output: Path, generated_at: dt.datetime | None,
     if output.is_dir():
         raise click.BadParameter(f"{esc(str(output))} is a folder; give the PDF file to write",
                                  param_hint="'-o' / '--output'")
-    write_tearsheet(case_dir, output, generated_at)
+    write_tearsheet(case_dir, output, generated_at, _command_line())
     _say(f"wrote {esc(str(output))}", err=True)
 
 

@@ -24,11 +24,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..display import visible_marks
 from ..errors import InputError, Problem
 from ..formats.bundle import Bundle, BundleError
 from ..formats.bundle_embed import bundle_of, read_output
 from ..formats.loader import load_case
-from ..formats.shown import Shown, html_numbers, json_document, json_numbers, raw_text
+from ..formats.shown import (
+    Shown,
+    html_numbers,
+    json_document,
+    json_numbers,
+    pdf_numbers,
+    raw_text,
+)
 from ..version import __version__
 from .result import score
 from .verify import Verification, verify_case
@@ -58,6 +66,7 @@ class ReportCheck:
     digest: str
     made_by: str  # the engine version that made the file
     numbers: int  # the numbers shown and compared
+    excerpts: int  # the excerpts quoted (HTML) and compared with the bundle's evidence
     mismatches: tuple[Mismatch, ...]
     digests: tuple[str, ...]  # each digest of the chain that does not match
     not_recomputed: tuple[tuple[str, str], ...]  # (trace id, why)
@@ -79,9 +88,12 @@ def check_report(path: Path, sources: Path | None = None) -> ReportCheck:
     kind, data = read_output(path)
     bundle = bundle_of(kind, data, where)
     shown = shown_numbers(kind, data, where)
+    if not shown:
+        raise BundleError(f"{where}: shows no traced number: not a scoring report, or cut "
+                          "short")
     digests = digest_chain(bundle)
     manifest = bundle.manifest
-    made_by = str(manifest.get("engine", {}).get("version", "unknown"))
+    made_by = str(manifest["engine"].get("version", "unknown"))
     notes = []
     if made_by != __version__:
         notes.append(f"made by scoring {made_by}, verified with scoring {__version__}: "
@@ -94,30 +106,13 @@ def check_report(path: Path, sources: Path | None = None) -> ReportCheck:
         except InputError as exc:
             raise BundleError(f"{where}: the bundle's inputs do not load: "
                               + "; ".join(_relabel(p, folder) for p in exc.problems)) from None
-        result = score(case, seed=int(manifest.get("seed", 0)),
-                       draws=int(manifest.get("draws", 0)))
+        result = score(case, seed=manifest["seed"], draws=manifest["draws"])
         checked = verify_case(case, folder, [sources]) if sources is not None else None
-    trace = result.trace
-    options = manifest.get("options") or {}
-    mismatches, skipped = [], []
-    for s in shown:
-        rec = trace.get(s.id)
-        if rec is None:
-            why = _not_carried(s.id, options)
-            if why is not None:
-                skipped.append((s.id, why))
-                continue
-            mismatches.append(Mismatch(s.id, s.text, None, s.where))
-        elif rec.display != s.text:
-            mismatches.append(Mismatch(s.id, s.text, rec.display, s.where))
-        elif s.exact is not None and s.exact != raw_text(rec.value):
-            # the rounded text agrees; the exact value beside it does not
-            mismatches.append(Mismatch(s.id, f"{s.text} (exact {s.exact})",
-                                       f"{rec.display} (exact {raw_text(rec.value)})",
-                                       s.where))
-    if not shown:
-        raise BundleError(f"{where}: shows no traced number: not a scoring report, or cut "
-                          "short")
+    options = manifest["options"]
+    excerpts = {f"item/{it.id}": visible_marks(it.excerpt or "") for it in case.items}
+    mismatches, skipped, compared = compare(shown, result.trace, excerpts, options)
+    if kind == "json":
+        mismatches += _record_fields(json_document(data, where), result.trace)
     if "dates" in options:
         notes.append("the trend section (scored at " + ", ".join(options["dates"]) + ") is "
                      "not compared: its points are not traced numbers of this case's as-of")
@@ -126,9 +121,48 @@ def check_report(path: Path, sources: Path | None = None) -> ReportCheck:
                      "bundle does not carry: not compared")
     if checked is not None:
         notes += _snapshot_notes(bundle, checked)
-    return ReportCheck(where, kind, bundle.digest, made_by, len(shown) - len(skipped),
+    quoted = sum(s.of == "excerpt" for s in shown)
+    return ReportCheck(where, kind, bundle.digest, made_by, compared, quoted,
                        tuple(mismatches), tuple(digests), tuple(skipped), checked,
                        tuple(notes))
+
+
+def compare(shown: list[Shown], trace: Any, excerpts: dict[str, str], options: dict[str, Any]
+            ) -> tuple[list[Mismatch], list[tuple[str, str]], int]:
+    """Each shown number (and excerpt) against the recomputed ``trace`` (and items'
+    ``excerpts``): what differs, what could not be recomputed (id, why), and how many
+    numbers were compared."""
+    mismatches, skipped = [], []
+    compared = 0
+    for s in shown:
+        if s.of == "excerpt":
+            if excerpts.get(s.id) != s.text:
+                mismatches.append(Mismatch(f"{s.id} (excerpt)", s.text, excerpts.get(s.id),
+                                           s.where))
+            continue
+        rec = trace.get(s.id)
+        if s.of == "cell":  # a workbook cell: its cached value at full precision
+            if rec is not None:  # else a column that is not a traced number (a name)
+                compared += 1
+                if not _same_value(s.text, rec.value):
+                    mismatches.append(Mismatch(s.id, s.text, raw_text(rec.value), s.where))
+            continue
+        if rec is None:
+            why = _not_carried(s.id, options)
+            if why is not None:
+                skipped.append((s.id, why))
+                continue
+        compared += 1
+        if rec is None:
+            mismatches.append(Mismatch(s.id, s.text, None, s.where))
+        elif rec.display != s.text:
+            mismatches.append(Mismatch(s.id, s.text, rec.display, s.where))
+        elif s.exact is not None and s.exact != raw_text(rec.value):
+            # the rounded text agrees; the exact value beside it does not
+            mismatches.append(Mismatch(s.id, f"{s.text} (exact {s.exact})",
+                                       f"{rec.display} (exact {raw_text(rec.value)})",
+                                       s.where))
+    return mismatches, skipped, compared
 
 
 def shown_numbers(kind: str, data: bytes, where: str) -> list[Shown]:
@@ -137,8 +171,52 @@ def shown_numbers(kind: str, data: bytes, where: str) -> list[Shown]:
         return html_numbers(data.decode("utf-8", errors="replace"))
     if kind == "json":
         return json_numbers(json_document(data, where), where)
-    raise BundleError(f"{where}: verify-report reads HTML and JSON outputs; a {kind} file's "
-                      "numbers are not read yet")
+    if kind == "xlsx":
+        from ..formats.bundle_embed import xlsx_cells
+        from ..formats.shown import xlsx_numbers
+
+        return xlsx_numbers(xlsx_cells(data, where))
+    from ..formats.bundle_embed import pdf_text
+
+    return pdf_numbers(pdf_text(data, where))
+
+
+def _same_value(text: str, value: Any) -> bool:
+    """Whether a workbook cell's cached ``text`` is the record's ``value``."""
+    if isinstance(value, bool):
+        return text in ("1", "TRUE") if value else text in ("0", "FALSE")
+    if isinstance(value, (int, float)):
+        try:
+            return float(text) == float(value)
+        except ValueError:
+            return False
+    return text == ("" if value is None else str(value))
+
+
+def _record_fields(doc: dict[str, Any], trace: Any) -> list[Mismatch]:
+    """Each field of a JSON output's records (label, op, formula, expression, inputs,
+    assumptions, detail, unit, kind) that is not the recomputed record's."""
+    import json
+
+    out = []
+    for k, r in enumerate(doc["records"]):
+        rec = trace.get(r.get("id"))
+        if rec is None:
+            continue
+        want = json.loads(json.dumps(rec.to_json(), default=str))
+        for field in sorted(set(want) | set(r)):
+            if field in ("id", "value", "display") or r.get(field) == want.get(field):
+                continue
+            out.append(Mismatch(f"{rec.id} ({field})", _short(r.get(field)),
+                                _short(want.get(field)), f"$.records[{k}].{field}"))
+    return out
+
+
+def _short(value: Any) -> str:
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return text if len(text) <= 200 else text[:200] + "..."
 
 
 def digest_chain(bundle: Bundle) -> list[str]:
@@ -160,7 +238,7 @@ def digest_chain(bundle: Bundle) -> list[str]:
                        f"carried has sha256 {got}")
     for p in sorted(set(bundle.files) - set(named)):
         out.append(f"{p}: carried, but not listed in the manifest")
-    rubric = bundle.manifest.get("rubric") or {}
+    rubric = bundle.manifest["rubric"]
     listed = named.get(str(rubric.get("path")))
     if listed is None or listed.get("sha256") != rubric.get("sha256"):
         out.append(f"the manifest's rubric {rubric.get('path')} (sha256 {rubric.get('sha256')}) "
@@ -182,15 +260,37 @@ def materialise(bundle: Bundle, root: Path, where: str) -> Path:
             raise BundleError(f"{where}: the inputs bundle names a file at {p!r}: not a "
                               "plain path relative to the case folder")
         depth = max(depth, ups)
-    case = root.joinpath(*[f"up{k}" for k in range(depth)], "case") if depth else root / "case"
-    for p, data in bundle.files.items():
-        target = Path(posixpath.normpath(posixpath.join(case.as_posix(), p)))
-        if os.path.commonpath([target, root]) != str(root):  # pragma: no cover - checked
-            raise BundleError(f"{where}: the inputs bundle names a file outside its case: {p!r}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    case.mkdir(parents=True, exist_ok=True)
+    # the case folder ``depth`` levels below ``root``: ``depth`` times ``..`` leads to root
+    case = root.joinpath(*[f"up{k}" for k in range(depth - 1)], "case")
+    _rubric_is_carried(bundle, case, where)
+    try:
+        for p, data in bundle.files.items():
+            target = Path(posixpath.normpath(posixpath.join(case.as_posix(), p)))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        case.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file where the bundle names a folder (a/b beside a)
+        raise BundleError(f"{where}: the inputs bundle's files cannot be laid out: "
+                          f"{exc.strerror or exc}") from None
     return case
+
+
+def _rubric_is_carried(bundle: Bundle, case: Path, where: str) -> None:
+    """The rubric the bundle's case.yaml names must be a file the bundle carries: scoring
+    the bundle never reads a file of the machine it runs on (``../../../../home/x.yaml``)."""
+    import yaml
+
+    try:
+        doc = yaml.safe_load(bundle.files.get("case.yaml", b"").decode("utf-8", "replace"))
+    except yaml.YAMLError:
+        return  # loading the case names the problem, at its line and column
+    rubric = doc.get("rubric") if isinstance(doc, dict) else None
+    if not isinstance(rubric, str):
+        return
+    carried = {posixpath.normpath(posixpath.join(case.as_posix(), p)) for p in bundle.files}
+    if posixpath.normpath(posixpath.join(case.as_posix(), rubric)) not in carried:
+        raise BundleError(f"{where}: the bundle's case.yaml names the rubric {rubric!r}, "
+                          "which the bundle does not carry")
 
 
 def dropwhile_up(parts: list[str]) -> list[str]:

@@ -35,6 +35,7 @@ MANIFEST = "manifest.json"
 FILES = "files/"  # the members holding the input files: files/<path relative to the case>
 MAX_BUNDLE_BYTES = 64 * 1024 * 1024  # the decompressed tar, at most
 MAX_MEMBERS = 10_000
+MAX_DRAWS = 1_000_000  # a manifest asking for more Monte Carlo draws is refused (bounded work)
 MAX_SNAPSHOT_HASHED = 1024 * 1024 * 1024  # a snapshot larger than this is not hashed
 HTML_TYPE = "application/vnd.scoring.bundle+zlib;base64"  # the inert element's type
 HTML_ID = "scoring-bundle"
@@ -219,9 +220,21 @@ def _manifest(data: bytes, where: str) -> dict[str, Any]:
         manifest = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise BundleError(f"{where}: the bundle's manifest is not valid JSON ({exc})") from None
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("inputs"), list) \
-            or not isinstance(manifest.get("engine"), dict):
-        raise BundleError(f"{where}: the bundle's manifest lacks its engine or inputs")
+    if not isinstance(manifest, dict):
+        raise BundleError(f"{where}: the bundle's manifest is not an object")
+    kinds = {"engine": dict, "inputs": list, "rubric": dict, "snapshots": list,
+             "options": dict, "command": list, "seed": int, "draws": int}
+    wrong = [k for k, kind in kinds.items() if not isinstance(manifest.get(k), kind)
+             or isinstance(manifest.get(k), bool)]
+    draws = manifest.get("draws")
+    if not wrong and not 1 <= int(draws) <= MAX_DRAWS:  # type: ignore[arg-type]
+        wrong.append("draws")
+    dates = manifest.get("options", {}).get("dates", []) if not wrong else []
+    if not isinstance(dates, list) or not all(isinstance(d, str) for d in dates):
+        wrong.append("options.dates")
+    if wrong:
+        raise BundleError(f"{where}: the bundle's manifest has no valid "
+                          + ", ".join(wrong) + " (not a bundle scoring made)")
     return manifest
 
 

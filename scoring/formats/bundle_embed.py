@@ -26,6 +26,7 @@ DIGEST_ID = "bundle-digest"  # the HTML element that shows the digest on the fir
 _HTML_BUNDLE = re.compile(r'<template id="' + HTML_ID + r'" data-type="'
                           + re.escape(HTML_TYPE) + r'">([^<]*)</template>')
 _HTML_DIGEST = re.compile(r'<code id="' + DIGEST_ID + r'">([^<]*)</code>')
+_HTML_RECORD = re.compile(r'<p id="run-record/bundle">[^<]*<code>([^<]*)</code>')
 
 
 def kind_of(head: bytes) -> str | None:
@@ -46,11 +47,8 @@ def read_output(path: Path) -> tuple[str, bytes]:
     """The kind and bytes of the output at ``path``; a BundleError for a file that is not
     one of scoring's outputs (or too large to be one)."""
     where = display_path(path)
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(MAX_OUTPUT_BYTES + 1)
-    except OSError as exc:
-        raise BundleError(f"{where}: cannot read the file: {exc.strerror or exc}") from None
+    with path.open("rb") as fh:  # a file that cannot be read is the machine's fault: exit 1
+        data = fh.read(MAX_OUTPUT_BYTES + 1)
     if len(data) > MAX_OUTPUT_BYTES:
         raise BundleError(f"{where}: larger than {MAX_OUTPUT_BYTES // (1024 * 1024)} MiB: "
                           "not a scoring report")
@@ -107,7 +105,11 @@ def _from_html(text: str, where: str) -> Bundle:
     digests = _HTML_DIGEST.findall(text)
     if len(digests) != 1:
         raise BundleError(f"{where}: shows {len(digests)} bundle digests; a report shows one")
-    return decode_bundle(found[0], where, _shown(digests[0], where))
+    shown = _shown(digests[0], where)
+    if any(d != shown for d in _HTML_RECORD.findall(text)):  # the run record repeats it
+        raise BundleError(f"{where}: the run record shows another bundle digest than the "
+                          "first screen (the file was edited)")
+    return decode_bundle(found[0], where, shown)
 
 
 # ------------------------------------------------------------------------------- JSON
@@ -145,12 +147,25 @@ def _from_xlsx(data: bytes, where: str) -> Bundle:
 
 
 def xlsx_sheet_column(data: bytes, where: str, sheet: str) -> list[str]:
-    """The strings of column A of ``sheet`` of the workbook ``data``, top down (empty when
+    """The values of column A of ``sheet`` of the workbook ``data``, top down (empty when
     the workbook has no such sheet)."""
+    cells = xlsx_cells(data, where, (sheet,)).get(sheet, {})
+    return [v for (_, col), (v, _) in sorted(cells.items()) if col == 0]
+
+
+_CELL = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
+
+
+def xlsx_cells(data: bytes, where: str, only: tuple[str, ...] | None = None
+               ) -> dict[str, dict[tuple[int, int], tuple[str, str]]]:
+    """Every cell of every sheet (or of the sheets ``only``) of the workbook ``data``: by
+    sheet name, (row, column) from 0 to (value as text, kind: ``s`` a string, ``n`` a
+    number, ``b`` a boolean, ``e`` an error). A formula cell gives its cached value."""
     from xml.etree import ElementTree as ET
 
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+    m = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    r_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    out: dict[str, dict[tuple[int, int], tuple[str, str]]] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             def part(name: str) -> Any:
@@ -160,46 +175,61 @@ def xlsx_sheet_column(data: bytes, where: str, sheet: str) -> list[str]:
                 return ET.fromstring(z.read(name))
 
             book = part("xl/workbook.xml")
-            rels = part("xl/_rels/workbook.xml.rels")
-            rid = next((s.get(f"{{{ns['r']}}}id") for s in book.iterfind("m:sheets/m:sheet", ns)
-                        if s.get("name") == sheet), None)
-            if rid is None:
-                return []
-            target = next(r.get("Target") for r in rels if r.get("Id") == rid)
+            rels = {r.get("Id"): str(r.get("Target")) for r in part("xl/_rels/workbook.xml.rels")}
             shared: list[str] = []
             if "xl/sharedStrings.xml" in z.namelist():
-                shared = ["".join(t.text or "" for t in si.iter(f"{{{ns['m']}}}t"))
-                          for si in part("xl/sharedStrings.xml").iterfind("m:si", ns)]
-            rows = part("xl/" + str(target).removeprefix("/xl/"))
-            out = []
-            for c in rows.iter(f"{{{ns['m']}}}c"):
-                if not str(c.get("r", "")).startswith("A"):
+                shared = ["".join(t.text or "" for t in si.iter(f"{m}t"))
+                          for si in part("xl/sharedStrings.xml").iter(f"{m}si")]
+            for sh in book.iter(f"{m}sheet"):
+                name = str(sh.get("name"))
+                if only is not None and name not in only:
                     continue
-                v = c.find("m:v", ns)
-                if c.get("t") == "s" and v is not None:
-                    out.append(shared[int(v.text or "0")])
-                elif c.get("t") == "inlineStr":
-                    out.append("".join(t.text or "" for t in c.iter(f"{{{ns['m']}}}t")))
-                elif v is not None:
-                    out.append(v.text or "")
-            return out
-    except (zipfile.BadZipFile, KeyError, StopIteration, ET.ParseError, ValueError,
-            IndexError, EOFError) as exc:
+                cells = out[name] = {}
+                for c in part("xl/" + rels[sh.get(r_id)].removeprefix("/xl/")).iter(f"{m}c"):
+                    at = _CELL.match(str(c.get("r", "")))
+                    if at is None:
+                        continue
+                    col = 0
+                    for ch in at.group(1):
+                        col = col * 26 + ord(ch) - 64
+                    kind = c.get("t", "n")
+                    v = c.find(f"{m}v")
+                    if kind == "s" and v is not None:
+                        value, kind = shared[int(v.text or "0")], "s"
+                    elif kind == "inlineStr":
+                        value, kind = "".join(t.text or "" for t in c.iter(f"{m}t")), "s"
+                    elif kind == "str":
+                        value, kind = (v.text or "") if v is not None else "", "s"
+                    elif v is not None:
+                        value = v.text or ""
+                    else:
+                        continue
+                    cells[(int(at.group(2)) - 1, col - 1)] = (value, kind)
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, ValueError, IndexError,
+            EOFError) as exc:
         raise BundleError(f"{where}: not a readable workbook ({type(exc).__name__}: {exc}): "
                           "truncated or not a scoring output") from None
+    return out
 
 
 # ------------------------------------------------------------------------------- PDF
 def _from_pdf(data: bytes, where: str) -> Bundle:
-    attachments, digest = pdf_parts(data, where)
+    attachments, text = pdf_parts(data, where)
     got = attachments.get(PDF_ATTACHMENT)
     if got is None:
         raise _missing(where)
+    m = re.search(r"inputs bundle \(attached\)\s*sha256:\s*((?:[0-9a-f]\s*){64})", text)
+    digest = None if m is None else "sha256:" + re.sub(r"\s", "", m.group(1))
     return open_bundle(got, where, _shown(digest, where))
 
 
-def pdf_parts(data: bytes, where: str) -> tuple[dict[str, bytes], str | None]:
-    """The attachments of the PDF ``data`` and the bundle digest its text shows."""
+def pdf_text(data: bytes, where: str) -> str:
+    """The text of every page of the PDF ``data``, as a reader's copy and paste gives it."""
+    return pdf_parts(data, where)[1]
+
+
+def pdf_parts(data: bytes, where: str) -> tuple[dict[str, bytes], str]:
+    """The attachments of the PDF ``data`` and the text of its pages."""
     try:
         import pypdf
     except ImportError:
@@ -208,10 +238,8 @@ def pdf_parts(data: bytes, where: str) -> tuple[dict[str, bytes], str | None]:
     try:
         reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
         attachments = {name: blobs[0] for name, blobs in reader.attachments.items() if blobs}
-        text = "".join(page.extract_text() or "" for page in reader.pages[:1])
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
     except Exception as exc:  # pypdf raises many kinds on a broken file
         raise BundleError(f"{where}: not a readable PDF ({type(exc).__name__}): truncated "
                           "or not a scoring output") from None
-    m = re.search(r"sha256:\s*([0-9a-f\s]{64,80})", text)
-    digest = None if m is None else "sha256:" + re.sub(r"\s", "", m.group(1))[:64]
-    return attachments, digest
+    return attachments, text

@@ -30,6 +30,7 @@ class Shown:
     text: str
     where: str
     exact: str | None = None  # the full-precision value beside it (data-value, JSON value)
+    of: str = "number"  # or "excerpt": an item's excerpt as the evidence table quotes it
 
 
 def raw_text(value: Any) -> str:
@@ -56,10 +57,20 @@ class _Numbers(HTMLParser):
         self._link: str | None = None  # the href id of the <a> a <rect> is in
         self._exact: str | None = None  # the data-value of the element being read
         self._rect_value: str | None = None
+        self._row: str | None = None  # the item of the evidence-table row being read
+        self._cells = 0
+        self._row_text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         href = a.get("href") or ""
+        if tag == "tr":
+            rid = a.get("id") or ""
+            self._row = rid if rid.startswith("item/") else None
+            self._cells, self._row_text = 0, []
+            self._row_line = self.getpos()[0]
+        elif tag == "td" and self._row is not None:
+            self._cells += 1
         if tag == "a":
             self._link = href[1:] if href.startswith("#") else None
             if "num" in (a.get("class") or "").split() and self._link:
@@ -95,6 +106,8 @@ class _Numbers(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._text is not None:
             self._text.append(data)
+        if self._row is not None and self._cells == 1:
+            self._row_text.append(data)
 
     def handle_endtag(self, tag: str) -> None:
         ends = {"num": "a", "ref": "a", "cell": "b", "entry": "b", "title": "title"}
@@ -108,6 +121,13 @@ class _Numbers(HTMLParser):
             for one in rid.split("\0"):
                 self.found.append(Shown(one, text.strip(), f"line {self._line}", self._exact))
             self._target, self._text = None, None
+        if tag == "tr" and self._row is not None:
+            text = "".join(self._row_text)
+            start, end = text.find("\u201c"), text.rfind("\u201d (excerpt ")
+            if 0 <= start < end:
+                self.found.append(Shown(self._row, text[start + 1:end],
+                                        f"line {self._row_line}", None, "excerpt"))
+            self._row = None
         if tag == "span" and self._spans:
             self._spans.pop()
         elif tag == "p":
@@ -138,13 +158,68 @@ def json_numbers(doc: Any, where: str) -> list[Shown]:
     return out
 
 
-_PDF_NUMBER = re.compile(r"(\S+)\s*\[([A-Za-z0-9_][A-Za-z0-9_./\-]*)\]")
+def xlsx_numbers(sheets: dict[str, dict[tuple[int, int], tuple[str, str]]]) -> list[Shown]:
+    """Every cell of a trace-id table of the workbook (a row whose A cell is ``trace id``
+    heads one; the rows below it, to the first without an id, are its rows): the cell of row
+    ``ID`` under header ``H`` shows ``ID/H`` (its cached value, at full precision)."""
+    out = []
+    for name, cells in sheets.items():
+        heads: dict[int, str] | None = None
+        for row in sorted({r for r, _ in cells}):
+            first = cells.get((row, 0), ("", ""))[0]
+            if first == "trace id":
+                heads = {c: v for (r, c), (v, _) in cells.items() if r == row and c > 0}
+                continue
+            if heads is None or not first:
+                heads = None if not first else heads
+                continue
+            for col, head in heads.items():
+                got = cells.get((row, col))
+                if got is not None and got[0] != "":
+                    out.append(Shown(f"{first}/{head}", got[0],
+                                     f"{name}!{_column(col)}{row + 1}", None, "cell"))
+    return out
+
+
+def _column(col: int) -> str:
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# The tear sheet writes a number as "shown<thin space>tag" (a dagger may follow the number)
+# and, below its section, "Trace ids: tag<thin space>id ...": tags restart in each section.
+_PDF_NUMBER = re.compile(r"(?:^|(?<=\s))([^\s\u2009]+?)\u2020?\u2009(\d+)(?![\w/])")
+_PDF_KEY = re.compile(r"(?:^|(?<=\s))(\d+)\u2009([A-Za-z][\w.\-]*/\S+)")
+_PDF_KEYS = "Trace ids:"
 
 
 def pdf_numbers(text: str) -> list[Shown]:
-    """Every ``shown [trace/id]`` of a PDF's text (the tear sheet prints each number's id
-    beside it)."""
-    return [Shown(m.group(2), m.group(1), "text") for m in _PDF_NUMBER.finditer(text)]
+    """Every tagged number of a tear sheet's text, with the trace id its section's key
+    gives its tag."""
+    out = []
+    start = 0
+    while True:
+        at = text.find(_PDF_KEYS, start)
+        if at < 0:
+            break
+        keys, end = {}, at + len(_PDF_KEYS)
+        for m in _PDF_KEY.finditer(text, end):
+            between = text[end:m.start()]
+            if between.strip():  # the key ends where other text starts
+                break
+            keys[m.group(1)] = m.group(2)
+            end = m.end()
+        for m in _PDF_NUMBER.finditer(text, start, at):
+            rid = keys.get(m.group(2))
+            if rid is not None:
+                line = text.count("\n", 0, m.start()) + 1
+                out.append(Shown(rid, m.group(1), f"text line {line}"))
+        start = end
+    return out
 
 
 def json_document(data: bytes, where: str) -> Any:

@@ -30,6 +30,7 @@ import pandas as pd
 from ..analysis.result import Result
 from ..display import visible_marks
 from ..errors import ScoringError
+from ..formats.bundle import Bundle
 from ..method.kernel import BASE
 
 INSTALL = "pip install 'rubric-risk-scoring[xlsx]'"
@@ -149,8 +150,9 @@ class Workbook:
     """Writes one case's workbook; each ``_sheet`` method lays out one sheet and records
     where its cells are, for the formulas of the sheets after it."""
 
-    def __init__(self, result: Result) -> None:
+    def __init__(self, result: Result, bundle: Bundle | None = None) -> None:
         self.result = result
+        self.bundle = bundle
         self.rubric = result.case.rubric
         self.factor_ids = [f.id for f in self.rubric.factors]
         self.scenarios = result.scenario_ids
@@ -178,8 +180,22 @@ class Workbook:
         self._factors()
         self._scenarios()
         self._summary()
+        if self.bundle is not None:
+            self._bundle(self.bundle)
         self.wb.close()
         return self.buf.getvalue()
+
+    def _bundle(self, bundle: Bundle) -> None:
+        """The inputs bundle (docs/trust.md) in a hidden sheet: A1 its digest, then its
+        base64 text a cell at a time (a cell holds at most 32 767 characters)."""
+        from ..formats.bundle_embed import XLSX_CHUNK, XLSX_SHEET
+
+        ws = self.wb.add_worksheet(XLSX_SHEET)
+        ws.write_string(0, 0, bundle.digest)
+        text = bundle.text
+        for k in range(0, len(text), XLSX_CHUNK):
+            ws.write_string(1 + k // XLSX_CHUNK, 0, text[k:k + XLSX_CHUNK])
+        ws.hide()
 
     # ------------------------------------------------------------------ inputs: the rubric
     def _rubric(self) -> None:
@@ -721,7 +737,8 @@ class Workbook:
         ws.set_column(1, len(self.scenarios) + 1, 14)
 
 
-def render_workbook(result: Result) -> bytes:
-    """The workbook of a scored case as .xlsx bytes (the same case gives the same bytes)."""
+def render_workbook(result: Result, bundle: Bundle | None = None) -> bytes:
+    """The workbook of a scored case as .xlsx bytes (the same case gives the same bytes),
+    carrying ``bundle`` (its inputs) in a hidden sheet when given."""
     check_supported(result)
-    return Workbook(result).render()
+    return Workbook(result, bundle).render()

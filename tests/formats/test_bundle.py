@@ -176,3 +176,27 @@ def test_a_file_that_is_not_a_report(tmp_path: Path) -> None:
     path.write_text("hello", encoding="utf-8")
     with pytest.raises(BundleError, match="not a scoring report"):
         read_bundle(path)
+
+
+def test_the_run_record_repeats_the_digest(meta_report: Path, tmp_path: Path) -> None:
+    html = meta_report.read_text(encoding="utf-8")
+    b = read_bundle(meta_report)
+    record = f'<p id="run-record/bundle">This page carries its inputs: bundle <code>{b.digest}'
+    assert record in html
+    _refused(tmp_path / "r.html", _with(html, record, record[:-1] + "0"),
+             "the run record shows another bundle digest")
+
+
+@pytest.mark.parametrize("field, value", [("seed", "x"), ("draws", 10**9), ("draws", True),
+                                          ("options", []), ("rubric", "r"),
+                                          ("options", {"dates": [1]})])
+def test_a_manifest_of_the_wrong_shape(field: str, value: object) -> None:
+    import json
+
+    result = scoring.score(scoring.load_case(META), analyses=False)
+    b = report_bundle(result, META, ("scoring",), "html")
+    manifest = {**b.manifest, field: value}
+    payload = bundle_module._tar(manifest, b.files)
+    with pytest.raises(BundleError, match="the bundle's manifest has no valid "):
+        open_bundle(zlib.compress(payload), "r.html")
+    assert json.dumps(b.manifest)  # the real one is valid

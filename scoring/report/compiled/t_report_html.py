@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/report.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = 'c7f268862666c8ef2b77ab8ceb3acbc2577cecc814b2e45b942febaf8f6b4845'
+FINGERPRINT = '941af1f4ed655a2f4d13db46534cbf6a560cb055c4fa2b622ffca928197f8ab7'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.html'
 
@@ -16,34 +16,41 @@ def root(context, missing=missing):
     l_0_tr = resolve('tr')
     l_0_evidence_table = resolve('evidence_table')
     l_0_num = resolve('num')
+    l_0_m = resolve('m')
     l_0_bundle_element = resolve('bundle_element')
     try:
-        t_1 = environment.filters['length']
+        t_1 = environment.filters['join']
     except KeyError:
         @internalcode
         def t_1(*unused):
-            raise TemplateRuntimeError("No filter named 'length' found.")
+            raise TemplateRuntimeError("No filter named 'join' found.")
     try:
-        t_2 = environment.filters['list']
+        t_2 = environment.filters['length']
     except KeyError:
         @internalcode
         def t_2(*unused):
-            raise TemplateRuntimeError("No filter named 'list' found.")
+            raise TemplateRuntimeError("No filter named 'length' found.")
     try:
-        t_3 = environment.filters['map']
+        t_3 = environment.filters['list']
     except KeyError:
         @internalcode
         def t_3(*unused):
-            raise TemplateRuntimeError("No filter named 'map' found.")
+            raise TemplateRuntimeError("No filter named 'list' found.")
     try:
-        t_4 = environment.tests['none']
+        t_4 = environment.filters['map']
     except KeyError:
         @internalcode
         def t_4(*unused):
+            raise TemplateRuntimeError("No filter named 'map' found.")
+    try:
+        t_5 = environment.tests['none']
+    except KeyError:
+        @internalcode
+        def t_5(*unused):
             raise TemplateRuntimeError("No test named 'none' found.")
     pass
     template = environment.get_template('_head.html', 'report.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'bt': l_0_bt, 'ch': l_0_ch, 'pe': l_0_pe, 'tr': l_0_tr}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'bt': l_0_bt, 'ch': l_0_ch, 'm': l_0_m, 'pe': l_0_pe, 'tr': l_0_tr}))
     try:
         for event in gen:
             yield event
@@ -122,7 +129,7 @@ def root(context, missing=missing):
             yield '—'
         yield '</td><td>'
         l_2_loop = missing
-        t_5 = 1
+        t_6 = 1
         for (l_2_band, l_2_p), l_2_loop in LoopContext(environment.getattr(l_1_sc, 'chances'), undefined):
             _loop_vars = {}
             pass
@@ -132,9 +139,9 @@ def root(context, missing=missing):
             if (not environment.getattr(l_2_loop, 'last')):
                 pass
                 yield '; '
-            t_5 = 0
+            t_6 = 0
         l_2_loop = l_2_band = l_2_p = missing
-        if t_5:
+        if t_6:
             pass
             yield '—'
         yield '</td><td>'
@@ -161,9 +168,9 @@ def root(context, missing=missing):
             yield '<br><small>all from <a href="#'
             yield escape(environment.getattr(l_1_sc, 'id'))
             yield '/changes">'
-            yield escape(t_1(environment.getattr(l_1_sc, 'changes')))
+            yield escape(t_2(environment.getattr(l_1_sc, 'changes')))
             yield ' assumed change'
-            yield escape(('s' if (t_1(environment.getattr(l_1_sc, 'changes')) != 1) else cond_expr_undefined("the inline if-expression on line 33 in 'report.html' evaluated to false and no else section was defined.")))
+            yield escape(('s' if (t_2(environment.getattr(l_1_sc, 'changes')) != 1) else cond_expr_undefined("the inline if-expression on line 33 in 'report.html' evaluated to false and no else section was defined.")))
             yield '</a></small>'
         else:
             pass
@@ -400,7 +407,7 @@ def root(context, missing=missing):
         context.vars['tr'] = l_0_tr
         context.exported_vars.add('tr')
         yield '<section id="trend" aria-labelledby="trend-h">\n<h2 id="trend-h">Trend over '
-        yield escape(t_1(environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'dates')))
+        yield escape(t_2(environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'dates')))
         yield ' as-of dates</h2>\n<p>Each scenario scored at each date with only what was observed by then (items observed and sources dated on or before it; ages counted to it), all dates in one pass of the method (docs/history.md). Each point links to its number below; each step is split exactly as <code>scoring diff</code> splits a change.</p>\n'
         l_1_loop = missing
         for l_1_c, l_1_loop in LoopContext(environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'charts'), undefined):
@@ -863,9 +870,9 @@ def root(context, missing=missing):
             yield '.</p>\n<svg class="chart" role="img" aria-labelledby="mc-'
             yield escape(environment.getattr(l_1_sc, 'id'))
             yield '" width="330" height="'
-            yield escape(((t_1(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'chances')) * 18) + 4))
+            yield escape(((t_2(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'chances')) * 18) + 4))
             yield '" viewBox="0 0 330 '
-            yield escape(((t_1(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'chances')) * 18) + 4))
+            yield escape(((t_2(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'chances')) * 18) + 4))
             yield '">\n<title id="mc-'
             yield escape(environment.getattr(l_1_sc, 'id'))
             yield '">Share of draws in each band ('
@@ -1031,9 +1038,9 @@ def root(context, missing=missing):
         yield '</section>\n'
     l_1_loop = l_1_sc = l_1_cell = l_1_rb = missing
     yield '<section id="evidence" aria-labelledby="evidence-h">\n<h2 id="evidence-h">Evidence</h2>\n<p>Each claim is the analyst\'s paraphrase; an excerpt is a short exact quotation from the cited document, checked against the source\'s snapshot by <code>scoring report --snapshots DIR</code> or <code>scoring verify</code>. Each factor\'s rows start with its score in each scenario; each item\'s row gives its risk value <var>r</var> and effective weight <var>w</var> per scenario, and folded under it, every number of the item with its operands, per scenario.</p>\n<details class="evidence"><summary>The '
-    yield escape(t_1(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'items')))
+    yield escape(t_2(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'items')))
     yield ' items, by factor, with their sources and their numbers in each scenario (a link into the table opens it here)</summary>\n'
-    yield escape(context.call((undefined(name='evidence_table') if l_0_evidence_table is missing else l_0_evidence_table), environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'evidence'), t_2(context.eval_ctx, t_3(context, environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'), attribute='id'))))
+    yield escape(context.call((undefined(name='evidence_table') if l_0_evidence_table is missing else l_0_evidence_table), environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'evidence'), t_3(context.eval_ctx, t_4(context, environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'), attribute='id'))))
     yield '</details>\n</section>\n'
     if (environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'measures') or environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'figures')):
         pass
@@ -1144,7 +1151,7 @@ def root(context, missing=missing):
         pass
         yield '<p>No scenario adds an assumption item.</p>'
     yield '</section>\n<section id="sources" aria-labelledby="sources-h">\n<h2 id="sources-h">Sources</h2>\n<details class="sources"><summary>The '
-    yield escape(t_1(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'sources')))
+    yield escape(t_2(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'sources')))
     yield ' sources, with their grades, dates, ages and the items that cite them (a link to a source opens it here)</summary>\n<div class="wrap"><table>\n<caption>Every source the evidence cites, with its reliability grade</caption>\n<thead><tr><th scope="col">Id</th><th scope="col">Title</th><th scope="col">Publisher</th><th scope="col">Date</th><th scope="col">Age</th><th scope="col">Language</th><th scope="col">Kind</th><th scope="col">Reliability</th><th scope="col">Cited as</th><th scope="col">Cited by</th><th scope="col">Notes</th></tr></thead>\n<tbody>\n'
     for l_1_s in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'sources'):
         l_1_links = resolve('links')
@@ -1182,7 +1189,7 @@ def root(context, missing=missing):
         yield '</td><td class="nw">'
         yield escape((environment.getattr(l_1_s, 'date') or 'undated'))
         yield '</td><td class="n">'
-        if (not t_4(environment.getattr(l_1_s, 'age_days'))):
+        if (not t_5(environment.getattr(l_1_s, 'age_days'))):
             pass
             yield escape(environment.getattr(l_1_s, 'age_days'))
             yield ' days'
@@ -1279,7 +1286,7 @@ def root(context, missing=missing):
         yield '</td></tr>\n'
     l_1_g = l_1_m = missing
     yield '</tbody>\n</table></div>\n<div class="wrap"><table>\n<caption>Gates: rules applied after the composite, so a severe problem is not averaged away</caption>\n<thead><tr><th scope="col">Gate</th><th scope="col">When</th><th scope="col">Then</th><th scope="col">Why</th></tr></thead>\n<tbody>\n'
-    t_6 = 1
+    t_7 = 1
     for (l_1_gid, l_1_when, l_1_then, l_1_why) in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'gates'):
         _loop_vars = {}
         pass
@@ -1294,9 +1301,9 @@ def root(context, missing=missing):
         yield '</td><td>'
         yield escape((l_1_why or ''))
         yield '</td></tr>\n'
-        t_6 = 0
+        t_7 = 0
     l_1_gid = l_1_when = l_1_then = l_1_why = missing
-    if t_6:
+    if t_7:
         pass
         yield '<tr><td colspan="4">This rubric has no gates.</td></tr>\n'
     yield '</tbody>\n</table></div>\n'
@@ -1427,7 +1434,27 @@ def root(context, missing=missing):
         pass
         yield 'no generation time recorded (the same inputs give a byte-identical report)'
     yield '.</p>\n'
-    if (not t_4(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'snapshots'))):
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'bundle'):
+        pass
+        l_0_m = environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'bundle'), 'manifest')
+        context.vars['m'] = l_0_m
+        context.exported_vars.add('m')
+        yield '<p id="run-record/bundle">This page carries its inputs: bundle <code>'
+        yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'bundle'), 'digest'))
+        yield '</code> holds the '
+        yield escape(t_2(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'inputs')))
+        yield ' input files below, byte for byte, and a manifest of the command (<code>'
+        yield escape(t_1(context.eval_ctx, environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'command'), ' '))
+        yield '</code>), the as-of date '
+        yield escape(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'as_of'))
+        yield ", the Monte Carlo's seed "
+        yield escape(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'seed'))
+        yield ' and '
+        yield escape(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'draws'))
+        yield ' draws, and the SHA-256 of each input and of each source snapshot ('
+        yield escape(t_2(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'snapshots')))
+        yield '). <code>scoring verify-report FILE</code> recomputes every number of this page from it (docs/trust.md).</p>\n'
+    if (not t_5(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'snapshots'))):
         pass
         yield '<div class="wrap"><table>\n<caption>Source snapshots checked in this run</caption>\n<thead><tr><th scope="col">Source</th><th scope="col">Snapshot</th><th scope="col">Status</th><th scope="col">Note</th></tr></thead>\n<tbody>\n'
         for (l_1_sid, l_1_path, l_1_status, l_1_note) in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'snapshots'):
@@ -1469,4 +1496,4 @@ def root(context, missing=missing):
     yield '</body>\n</html>\n'
 
 blocks = {}
-debug_info = '6=43&9=50&10=52&11=71&14=77&15=80&16=83&17=86&33=97&36=172&37=196&40=220&42=226&45=236&47=242&50=244&51=246&53=254&58=281&60=287&62=290&64=294&67=307&68=349&72=358&73=365&75=372&76=375&79=377&84=395&86=401&88=404&89=408&90=418&91=434&92=436&94=468&100=482&104=533&105=539&106=543&107=549&108=551&109=567&110=570&111=572&114=588&115=593&116=595&117=601&118=605&125=632&126=646&129=649&130=651&131=653&133=659&134=661&136=668&137=700&138=706&141=710&142=713&143=721&144=724&146=762&147=765&152=786&153=792&154=798&155=811&157=831&158=841&160=846&161=862&162=868&163=873&167=901&169=903&171=907&174=950&176=954&179=956&182=970&183=976&184=980&185=986&189=1014&192=1018&202=1032&203=1034&205=1036&212=1039&219=1066&225=1115&226=1118&227=1124&228=1132&229=1134&235=1145&240=1147&246=1204&247=1208&253=1210&257=1252&260=1254&267=1268&274=1281&278=1301&279=1311&280=1331&281=1336&284=1342&292=1356&293=1365&295=1368&296=1371&297=1378&298=1388&299=1394&300=1398&306=1406&307=1428&311=1431&318=1451&323=1463'
+debug_info = '6=50&9=57&10=59&11=78&14=84&15=87&16=90&17=93&33=104&36=179&37=203&40=227&42=233&45=243&47=249&50=251&51=253&53=261&58=288&60=294&62=297&64=301&67=314&68=356&72=365&73=372&75=379&76=382&79=384&84=402&86=408&88=411&89=415&90=425&91=441&92=443&94=475&100=489&104=540&105=546&106=550&107=556&108=558&109=574&110=577&111=579&114=595&115=600&116=602&117=608&118=612&125=639&126=653&129=656&130=658&131=660&133=666&134=668&136=675&137=707&138=713&141=717&142=720&143=728&144=731&146=769&147=772&152=793&153=799&154=805&155=818&157=838&158=848&160=853&161=869&162=875&163=880&167=908&169=910&171=914&174=957&176=961&179=963&182=977&183=983&184=987&185=993&189=1021&192=1025&202=1039&203=1041&205=1043&212=1046&219=1073&225=1122&226=1125&227=1131&228=1139&229=1141&235=1152&240=1154&246=1211&247=1215&253=1217&257=1259&260=1261&267=1275&274=1288&278=1308&279=1318&280=1338&281=1343&284=1349&292=1363&293=1372&295=1375&296=1378&297=1385&298=1395&299=1401&300=1405&306=1413&307=1435&308=1455&312=1458&319=1478&324=1490'
