@@ -357,7 +357,7 @@ def with_bundle(chunks: Iterator[str], bundle: Bundle) -> Iterator[str]:
     ``bundle`` added last: ``{"digest": "sha256:...", "data": base64}`` (docs/formats.md)."""
     import json
 
-    from .formats.bundle_embed import json_value
+    from .formats.bundle import json_value
 
     last = None
     for piece in chunks:

@@ -27,7 +27,7 @@ from typing import Any
 from ..display import visible_marks
 from ..errors import InputError, Problem
 from ..formats.bundle import Bundle, BundleError
-from ..formats.bundle_embed import bundle_of, read_output
+from ..formats.bundle import bundle_of, read_output
 from ..formats.loader import load_case
 from ..formats.shown import (
     Shown,
@@ -172,11 +172,11 @@ def shown_numbers(kind: str, data: bytes, where: str) -> list[Shown]:
     if kind == "json":
         return json_numbers(json_document(data, where), where)
     if kind == "xlsx":
-        from ..formats.bundle_embed import xlsx_cells
+        from ..formats.bundle import xlsx_cells
         from ..formats.shown import xlsx_numbers
 
         return xlsx_numbers(xlsx_cells(data, where))
-    from ..formats.bundle_embed import pdf_text
+    from ..formats.bundle import pdf_text
 
     return pdf_numbers(pdf_text(data, where))
 

@@ -8,6 +8,13 @@ Reading a bundle back is bounded: the compressed text, the decompressed tar (at 
 ``MAX_BUNDLE_BYTES``, streamed with a limit, so a zip-bomb-sized bundle is refused after
 reading that much) and its members (regular files, unique names, nothing else). Every
 problem is a :class:`BundleError` naming the file and what is wrong.
+
+Where each kind of output carries its inputs bundle (``bundle.py``), and how it is found
+again: HTML in an inert ``<template id="scoring-bundle">`` element (a browser parses a
+template's content but never shows or runs it; the page keeps having no script at all) with
+the digest on the first screen; JSON under a top-level ``bundle`` key; the xlsx workbook in
+a hidden sheet; the PDF as an embedded file attachment. The kind of a file is told by its first
+bytes, never by its name.
 """
 
 from __future__ import annotations
@@ -19,12 +26,14 @@ import io
 import json
 import re
 import tarfile
+import zipfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..display import display_path
 from ..errors import ScoringError
 from ..version import __version__
 from .loader import Case, file_sha256
@@ -246,6 +255,231 @@ def is_digest(text: str) -> bool:
 def read_bundle(path: Path) -> Bundle:
     """The inputs bundle of the output at ``path``, whatever its kind (HTML, JSON, PDF,
     xlsx: told by its first bytes), checked against the digest the file shows."""
-    from . import bundle_embed
+    return read(path)
 
-    return bundle_embed.read(path)
+MAX_OUTPUT_BYTES = 512 * 1024 * 1024  # an output larger than this is not read
+PDF_ATTACHMENT = "scoring-bundle.zlib"  # the PDF's attachment (the compressed bundle)
+XLSX_SHEET = "Bundle"  # the workbook's hidden sheet: A1 the digest, A2... the base64 text
+XLSX_CHUNK = 32_000  # characters of base64 per cell (a cell holds at most 32 767)
+DIGEST_ID = "bundle-digest"  # the HTML element that shows the digest on the first screen
+
+_HTML_BUNDLE = re.compile(r'<template id="' + HTML_ID + r'" data-type="'
+                          + re.escape(HTML_TYPE) + r'">([^<]*)</template>')
+_HTML_DIGEST = re.compile(r'<code id="' + DIGEST_ID + r'">([^<]*)</code>')
+_HTML_RECORD = re.compile(r'<p id="run-record/bundle">[^<]*<code>([^<]*)</code>')
+
+
+def kind_of(head: bytes) -> str | None:
+    """The kind of output whose first bytes are ``head``: html, json, pdf, xlsx, or None."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"%PDF-"):
+        return "pdf"
+    if text.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if text.startswith(b"{"):
+        return "json"
+    if text[:15].lower().startswith((b"<!doctype html", b"<html")):
+        return "html"
+    return None
+
+
+def read_output(path: Path) -> tuple[str, bytes]:
+    """The kind and bytes of the output at ``path``; a BundleError for a file that is not
+    one of scoring's outputs (or too large to be one)."""
+    where = display_path(path)
+    with path.open("rb") as fh:  # a file that cannot be read is the machine's fault: exit 1
+        data = fh.read(MAX_OUTPUT_BYTES + 1)
+    if len(data) > MAX_OUTPUT_BYTES:
+        raise BundleError(f"{where}: larger than {MAX_OUTPUT_BYTES // (1024 * 1024)} MiB: "
+                          "not a scoring report")
+    kind = kind_of(data[:64])
+    if kind is None:
+        raise BundleError(f"{where}: not a scoring report (HTML, JSON, PDF or xlsx)")
+    return kind, data
+
+
+def read(path: Path) -> Bundle:
+    """The bundle of the output at ``path``, checked against the digest it shows."""
+    kind, data = read_output(path)
+    return bundle_of(kind, data, display_path(path))
+
+
+def bundle_of(kind: str, data: bytes, where: str) -> Bundle:
+    """The bundle in the bytes ``data`` of an output of ``kind``."""
+    if kind == "html":
+        return _from_html(data.decode("utf-8", errors="replace"), where)
+    if kind == "json":
+        return _from_json(_json(data, where), where)
+    if kind == "xlsx":
+        return _from_xlsx(data, where)
+    return _from_pdf(data, where)
+
+
+def _missing(where: str) -> BundleError:
+    return BundleError(f"{where}: carries no inputs bundle (a report from before bundles, "
+                       "or one whose bundle was removed)")
+
+
+def _shown(digest: str | None, where: str) -> str:
+    if digest is None or not is_digest(digest):
+        raise BundleError(f"{where}: shows no valid bundle digest (sha256:<64 hex digits>)")
+    return digest
+
+
+# ------------------------------------------------------------------------------- HTML
+def html_element(bundle: Bundle) -> str:
+    """The inert element that carries ``bundle`` in a page (base64 has no character that
+    HTML would read as markup)."""
+    return f'<template id="{HTML_ID}" data-type="{HTML_TYPE}">{bundle.text}</template>'
+
+
+def _from_html(text: str, where: str) -> Bundle:
+    found = _HTML_BUNDLE.findall(text)
+    if not found:
+        if f'id="{HTML_ID}"' in text:
+            raise BundleError(f"{where}: the inputs bundle is cut short (the file is "
+                              "truncated or edited)")
+        raise _missing(where)
+    if len(found) > 1:
+        raise BundleError(f"{where}: carries {len(found)} inputs bundles; a report has one")
+    digests = _HTML_DIGEST.findall(text)
+    if len(digests) != 1:
+        raise BundleError(f"{where}: shows {len(digests)} bundle digests; a report shows one")
+    shown = _shown(digests[0], where)
+    if any(d != shown for d in _HTML_RECORD.findall(text)):  # the run record repeats it
+        raise BundleError(f"{where}: the run record shows another bundle digest than the "
+                          "first screen (the file was edited)")
+    return decode_bundle(found[0], where, shown)
+
+
+# ------------------------------------------------------------------------------- JSON
+def json_value(bundle: Bundle) -> dict[str, str]:
+    """The value of the JSON output's ``bundle`` key."""
+    return {"digest": bundle.digest, "data": bundle.text}
+
+
+def _json(data: bytes, where: str) -> Any:
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BundleError(f"{where}: not valid JSON ({exc}): truncated or not a scoring "
+                          "output") from None
+
+
+def _from_json(doc: Any, where: str) -> Bundle:
+    if not isinstance(doc, dict) or "records" not in doc:
+        raise BundleError(f"{where}: not a scoring JSON output (no records)")
+    got = doc.get(JSON_KEY)
+    if got is None:
+        raise _missing(where)
+    if not isinstance(got, dict) or not isinstance(got.get("data"), str) \
+            or not isinstance(got.get("digest"), str):
+        raise BundleError(f"{where}: $.{JSON_KEY} must hold a digest and data (strings)")
+    return decode_bundle(got["data"], where, _shown(got["digest"], where))
+
+
+# ------------------------------------------------------------------------------- xlsx
+def _from_xlsx(data: bytes, where: str) -> Bundle:
+    cells = xlsx_sheet_column(data, where, XLSX_SHEET)
+    if not cells:
+        raise _missing(where)
+    return decode_bundle("".join(cells[1:]), where, _shown(cells[0], where))
+
+
+def xlsx_sheet_column(data: bytes, where: str, sheet: str) -> list[str]:
+    """The values of column A of ``sheet`` of the workbook ``data``, top down (empty when
+    the workbook has no such sheet)."""
+    cells = xlsx_cells(data, where, (sheet,)).get(sheet, {})
+    return [v for (_, col), (v, _) in sorted(cells.items()) if col == 0]
+
+
+_CELL = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
+
+
+def xlsx_cells(data: bytes, where: str, only: tuple[str, ...] | None = None
+               ) -> dict[str, dict[tuple[int, int], tuple[str, str]]]:
+    """Every cell of every sheet (or of the sheets ``only``) of the workbook ``data``: by
+    sheet name, (row, column) from 0 to (value as text, kind: ``s`` a string, ``n`` a
+    number, ``b`` a boolean, ``e`` an error). A formula cell gives its cached value."""
+    from xml.etree import ElementTree as ET
+
+    m = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    r_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    out: dict[str, dict[tuple[int, int], tuple[str, str]]] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            def part(name: str) -> Any:
+                info = z.getinfo(name)
+                if info.file_size > 64 * 1024 * 1024:
+                    raise BundleError(f"{where}: the workbook's part {name} is too large")
+                return ET.fromstring(z.read(name))
+
+            book = part("xl/workbook.xml")
+            rels = {r.get("Id"): str(r.get("Target")) for r in part("xl/_rels/workbook.xml.rels")}
+            shared: list[str] = []
+            if "xl/sharedStrings.xml" in z.namelist():
+                shared = ["".join(t.text or "" for t in si.iter(f"{m}t"))
+                          for si in part("xl/sharedStrings.xml").iter(f"{m}si")]
+            for sh in book.iter(f"{m}sheet"):
+                name = str(sh.get("name"))
+                if only is not None and name not in only:
+                    continue
+                cells = out[name] = {}
+                for c in part("xl/" + rels[sh.get(r_id)].removeprefix("/xl/")).iter(f"{m}c"):
+                    at = _CELL.match(str(c.get("r", "")))
+                    if at is None:
+                        continue
+                    col = 0
+                    for ch in at.group(1):
+                        col = col * 26 + ord(ch) - 64
+                    kind = c.get("t", "n")
+                    v = c.find(f"{m}v")
+                    if kind == "s" and v is not None:
+                        value, kind = shared[int(v.text or "0")], "s"
+                    elif kind == "inlineStr":
+                        value, kind = "".join(t.text or "" for t in c.iter(f"{m}t")), "s"
+                    elif kind == "str":
+                        value, kind = (v.text or "") if v is not None else "", "s"
+                    elif v is not None:
+                        value = v.text or ""
+                    else:
+                        continue
+                    cells[(int(at.group(2)) - 1, col - 1)] = (value, kind)
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, ValueError, IndexError,
+            EOFError) as exc:
+        raise BundleError(f"{where}: not a readable workbook ({type(exc).__name__}: {exc}): "
+                          "truncated or not a scoring output") from None
+    return out
+
+
+# ------------------------------------------------------------------------------- PDF
+def _from_pdf(data: bytes, where: str) -> Bundle:
+    attachments, text = pdf_parts(data, where)
+    got = attachments.get(PDF_ATTACHMENT)
+    if got is None:
+        raise _missing(where)
+    m = re.search(r"inputs bundle \(attached\)\s*sha256:\s*((?:[0-9a-f]\s*){64})", text)
+    digest = None if m is None else "sha256:" + re.sub(r"\s", "", m.group(1))
+    return open_bundle(got, where, _shown(digest, where))
+
+
+def pdf_text(data: bytes, where: str) -> str:
+    """The text of every page of the PDF ``data``, as a reader's copy and paste gives it."""
+    return pdf_parts(data, where)[1]
+
+
+def pdf_parts(data: bytes, where: str) -> tuple[dict[str, bytes], str]:
+    """The attachments of the PDF ``data`` and the text of its pages."""
+    try:
+        import pypdf
+    except ImportError:
+        raise BundleError(f"{where}: reading a PDF's bundle needs pypdf: pip install "
+                          "'rubric-risk-scoring[pdf]'") from None
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+        attachments = {name: blobs[0] for name, blobs in reader.attachments.items() if blobs}
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    except Exception as exc:  # pypdf raises many kinds on a broken file
+        raise BundleError(f"{where}: not a readable PDF ({type(exc).__name__}): truncated "
+                          "or not a scoring output") from None
+    return attachments, text

@@ -381,7 +381,7 @@ class Fragments:
 def render_report(page: ReportPage) -> str:
     """The report as HTML text; bidi controls in any text of it shown inert and visible
     (``display.visible_marks``)."""
-    from ..formats.bundle_embed import html_element
+    from ..formats.bundle import html_element
 
     css = stylesheet()
     template = environment().get_template("report.html")

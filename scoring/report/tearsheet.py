@@ -319,7 +319,7 @@ def render_pdf(page: ReportPage) -> bytes:
     html = weasyprint.HTML(string=render_html(build_tearsheet(page)), url_fetcher=url_fetcher)
     attachments = []
     if page.bundle is not None:  # the inputs bundle as an attached file (docs/trust.md)
-        from ..formats.bundle_embed import PDF_ATTACHMENT
+        from ..formats.bundle import PDF_ATTACHMENT
 
         day = dt.datetime.fromisoformat(page.as_of)  # a fixed time: the same bytes each run
         attachments.append(weasyprint.Attachment(

@@ -188,7 +188,7 @@ class Workbook:
     def _bundle(self, bundle: Bundle) -> None:
         """The inputs bundle (docs/trust.md) in a hidden sheet: A1 its digest, then its
         base64 text a cell at a time (a cell holds at most 32 767 characters)."""
-        from ..formats.bundle_embed import XLSX_CHUNK, XLSX_SHEET
+        from ..formats.bundle import XLSX_CHUNK, XLSX_SHEET
 
         ws = self.wb.add_worksheet(XLSX_SHEET)
         ws.write_string(0, 0, bundle.digest)
