@@ -20,12 +20,14 @@ import pandas as pd
 
 from ..formats.models import Rubric
 from ..method.judge import band_index
-from ..method.steps import composites, counted, factor_scores, sum_rows
+from ..method.steps import RowSums, add_terms, composites, counted, factor_scores, sum_rows
 
 DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 20260309
 MAX_SD_SHARE = 0.25  # max_sd = 25 % of the scale's range when the rubric sets none
-BLOCK_VALUES = 1 << 21  # item values drawn at once (16 MiB of float64)
+BLOCK_VALUES = 1 << 21  # item values drawn at once (16 MiB of float64) ...
+MIN_BLOCK_DRAWS = 256  # ... or this many draws at once, whichever is more (block_draws)
+CHUNK_VALUES = 1 << 20  # item values copied out of a block at a time (8 MiB)
 
 
 @dataclass(frozen=True)
@@ -84,30 +86,56 @@ def _sums(z: np.ndarray, r0: np.ndarray, sd: np.ndarray, lo: float, hi: float, w
     """Per draw and factor: Σ w·r, Σ w, and the lowest and highest risk value of the items
     with weight (the group sums of the method, item by item in table order), where each
     draw's risk values are ``r0 + z·sd`` clipped to [lo, hi]. ``members[k]``: the columns
-    of factor ``k``'s items, in table order; ``live``: which items are counted."""
+    of factor ``k``'s items, in table order; ``live``: which items are counted.
+
+    A factor's items are taken a slice at a time (at most CHUNK_VALUES values copied out of
+    ``z``), the sums going on from one slice to the next: the same arithmetic, item by item,
+    as all the items at once."""
     n_factors, draws = len(members), z.shape[0]
     weighted = np.zeros((n_factors, draws))
     total = np.zeros(n_factors)
-    lowest, highest = np.empty((n_factors, draws)), np.empty((n_factors, draws))
+    lowest, highest = np.full((n_factors, draws), np.nan), np.full((n_factors, draws), np.nan)
+    step = max(1, CHUNK_VALUES // max(1, draws))
     for k, member in enumerate(members):
-        taking_part = live[member]
-        if not taking_part.any():  # no item counts: no lowest or highest
-            lowest[k], highest[k] = np.nan, np.nan
         if not len(member):
             continue
-        # one contiguous row of draws per item of the factor, computed in place
-        r = z.T[member]
-        np.multiply(r, sd[member, None], out=r)
-        np.add(r, r0[member, None], out=r)
-        np.clip(r, lo, hi, out=r)
+        taking_part = live[member]
         wk = w[member]
-        weighted[k] = sum_rows((r * wk[:, None]).T)  # (draws × items), contiguous columns
         total[k] = sum_rows(wk[None, :])[0]
-        if taking_part.any():
-            r = r if taking_part.all() else r[taking_part]
-            np.min(r, axis=0, out=lowest[k])
-            np.max(r, axis=0, out=highest[k])
+        sums: RowSums | None = None
+        seen = False  # whether a counted item has been met yet (its extremes start there)
+        for a in range(0, len(member), step):
+            cols = member[a:a + step]
+            # one contiguous row of draws per item, computed in place
+            r = z.T[cols]
+            np.multiply(r, sd[cols, None], out=r)
+            np.add(r, r0[cols, None], out=r)
+            np.clip(r, lo, hi, out=r)
+            part = taking_part[a:a + step]
+            if part.any():
+                counted_rows = r if part.all() else r[part]
+                if seen:
+                    np.minimum(lowest[k], counted_rows.min(axis=0), out=lowest[k])
+                    np.maximum(highest[k], counted_rows.max(axis=0), out=highest[k])
+                else:
+                    np.min(counted_rows, axis=0, out=lowest[k])
+                    np.max(counted_rows, axis=0, out=highest[k])
+                    seen = True
+            np.multiply(r, wk[a:a + step, None], out=r)
+            sums = add_terms(r, sums)  # (items × draws): each row the next term of every draw
+        assert sums is not None
+        weighted[k] = sums[0]
     return weighted.T, np.broadcast_to(total, (draws, n_factors)), lowest.T, highest.T
+
+
+def block_draws(draws: int, items: int) -> int:
+    """How many draws are simulated at once for ``items`` item values per draw: all of them
+    where they fit in BLOCK_VALUES values, else as many as fit but never fewer than
+    MIN_BLOCK_DRAWS. The sums run item by item over a block's draws: blocks that shrank
+    with the case would make that (draws / block) × items steps, quadratic in the items;
+    with at least MIN_BLOCK_DRAWS draws a step, it is linear, and the memory of a block
+    (MIN_BLOCK_DRAWS × 8 bytes an item) proportional to the case."""
+    return max(1, min(draws, max(BLOCK_VALUES // max(1, items), MIN_BLOCK_DRAWS)))
 
 
 def simulate(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame, scenario: str,
@@ -134,10 +162,10 @@ def simulate(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame, scenari
     rng = np.random.default_rng(seed)
     aggregation = np.array([f.aggregation for f in rubric.factors], dtype=object)
     impute = np.array([np.nan if f.impute is None else f.impute for f in rubric.factors])
-    # Draws in blocks of at most BLOCK_VALUES item values, so that memory stays proportional
-    # to the case, not to draws × items; the generator yields the same numbers in the same
-    # order as one (draws × items) call would.
-    block = max(1, min(draws, BLOCK_VALUES // max(1, len(r0))))
+    # Draws in blocks (block_draws), so that memory stays proportional to the case, not to
+    # draws × items; the generator yields the same numbers in the same order as one
+    # (draws × items) call would.
+    block = block_draws(draws, len(r0))
     buffer = buffer or DrawBuffer()
     # (draws × factors) with each factor's draws contiguous, as the steps read them
     scores = np.empty((len(order), draws)).T

@@ -116,8 +116,28 @@ def test_simulation_in_blocks_draws_the_same_numbers(monkeypatch: pytest.MonkeyP
     case = scoring.load_case(META)
     whole = scoring.score(case).simulations["bear"]
     monkeypatch.setattr(uncertainty, "BLOCK_VALUES", 31 * 7 + 5)  # 7 draws a block, 1429 blocks
+    monkeypatch.setattr(uncertainty, "MIN_BLOCK_DRAWS", 1)
+    assert uncertainty.block_draws(10_000, 31) == 7
     blocked = scoring.score(case).simulations["bear"]
     assert blocked == whole
+    # and each factor's items a few at a time (the sums going on from slice to slice)
+    monkeypatch.setattr(uncertainty, "CHUNK_VALUES", 7 * 3)  # 3 items of 7 draws a slice
+    assert scoring.score(case).simulations["bear"] == whole
+
+
+def test_blocks_never_shrink_below_the_minimum_of_draws(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A block holds every draw while draws x items fit in BLOCK_VALUES, else as many draws as
+    # fit, but never fewer than MIN_BLOCK_DRAWS: blocks that shrank with the items would make
+    # the item-by-item sums (draws / block) x items steps, quadratic in the items.
+    from scoring.analysis import uncertainty
+
+    monkeypatch.setattr(uncertainty, "BLOCK_VALUES", 1000)
+    monkeypatch.setattr(uncertainty, "MIN_BLOCK_DRAWS", 4)
+    assert uncertainty.block_draws(100, 10) == 100  # 100 x 10 = 1000 values: all at once
+    assert uncertainty.block_draws(101, 10) == 100  # one more draw: 1000 // 10 a block
+    assert uncertainty.block_draws(100, 250) == 4  # 1000 // 250 = 4 = the minimum
+    assert uncertainty.block_draws(100, 251) == 4  # 1000 // 251 = 3: the minimum, 4
+    assert uncertainty.block_draws(3, 251) == 3  # never more than the draws
 
 
 def test_scenarios_of_as_many_items_share_their_draws() -> None:
