@@ -173,11 +173,11 @@ def _line(rec: TraceRecord) -> str:
 ASSUMED_KINDS = ("change", "assumption")  # records that are themselves assumptions
 
 
-def assumptions_of(rec: TraceRecord, upstream: Callable[[str], tuple[str, ...]]
+def assumptions_of(rec: TraceRecord, upstream: Callable[[str], tuple[str, ...] | None]
                    ) -> tuple[str, ...]:
     """The rule of a record's ``assumptions``: the change/assumption records upstream of it,
     sorted: itself when it is one, and those of each of its inputs (``upstream`` of an
-    input's id)."""
+    input's id; None or empty: none)."""
     found: set[str] | None = {rec.id} if rec.kind in ASSUMED_KINDS else None
     for child in rec.inputs:
         up = upstream(child)
@@ -217,10 +217,7 @@ def with_assumptions(records: Callable[[], Iterable[TraceRecord]]) -> Iterator[T
     items' weights; a normalised weight cites every factor's weight, which cites a change or
     the rubric): tests/test_outputs.py holds the stream to the trace's records."""
     memo: dict[str, tuple[str, ...]] = {}
-
-    def upstream(rid: str) -> tuple[str, ...]:
-        return memo.get(rid, ())
-
+    upstream = memo.get  # None: an input without assumptions (or, in the first pass, to come)
     for rec in records():
         found = assumptions_of(rec, upstream)
         if found:
