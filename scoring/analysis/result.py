@@ -215,15 +215,14 @@ def score(case: Case, analyses: bool = True, draws: int = DEFAULT_DRAWS,
 
         attributions = attribute(case)
         from .sensitivity import analyse
-        from .uncertainty import DrawBuffer, simulate
+        from .uncertainty import simulate_scenarios
 
         rubric, items, factors = case.rubric, frames.items, frames.factors
-        buffer = DrawBuffer()  # one block of draws' memory for every scenario
         for sc in order:
             sens[sc] = analyse(rubric, items, factors, sc)
-            sims[sc] = simulate(rubric, items, factors, sc, draws=draws, seed=seed,
-                                weight_ranges={f: (float(a), float(b)) for f, (a, b)
-                                               in rubric.weight_ranges.items()},
-                                max_sd=None if rubric.uncertainty_max_sd is None
-                                else float(rubric.uncertainty_max_sd), buffer=buffer)
+        sims = simulate_scenarios(rubric, items, factors, order, draws=draws, seed=seed,
+                                  weight_ranges={f: (float(a), float(b)) for f, (a, b)
+                                                 in rubric.weight_ranges.items()},
+                                  max_sd=None if rubric.uncertainty_max_sd is None
+                                  else float(rubric.uncertainty_max_sd))
     return Result(case, frames, judged, sens, sims, tables.measured, attributions, peers)

@@ -145,57 +145,100 @@ def simulate(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame, scenari
     """Simulate one scenario's indicated composite ``draws`` times: each draw's factor scores
     and composite come from the method's own steps (``method/steps.py``). ``buffer``: where
     the draws are written, to reuse across the simulations of a case."""
+    return simulate_scenarios(rubric, items, factors, [scenario], draws, seed, weight_ranges,
+                              max_sd, buffer)[scenario]
+
+
+@dataclass
+class _Drawn:
+    """One scenario's items as the draws read them, and its factor scores as drawn."""
+
+    r0: np.ndarray  # risk values
+    sd: np.ndarray  # standard deviations
+    w: np.ndarray  # relative weights
+    live: np.ndarray  # counted items
+    members: list[np.ndarray]  # each factor's columns
+    scores: np.ndarray  # (draws × factors), each factor's draws contiguous
+    included: np.ndarray
+
+
+def simulate_scenarios(rubric: Rubric, items: pd.DataFrame, factors: pd.DataFrame,
+                       scenarios: list[str], draws: int = DEFAULT_DRAWS,
+                       seed: int = DEFAULT_SEED,
+                       weight_ranges: dict[str, tuple[float, float]] | None = None,
+                       max_sd: float | None = None, buffer: DrawBuffer | None = None
+                       ) -> dict[str, Simulation]:
+    """:func:`simulate` of each of ``scenarios``. Every scenario draws from the same seed, so
+    those with as many items draw the very same numbers: they are simulated together, each
+    block of normals drawn once for all of them."""
     lo, hi = rubric.scale.lo, rubric.scale.hi
     # an open scale has no width to take a share of: its rubric sets uncertainty_max_sd
     # (checks.check_rubric)
     sd_max = (hi - lo) * MAX_SD_SHARE if max_sd is None else max_sd
-    its = _column(items, "scenario") == scenario
-    fac = _column(factors, "scenario") == scenario
     order = [f.id for f in rubric.factors]
     code = {f: k for k, f in enumerate(order)}
-    codes = np.array([code[f] for f in _column(items, "factor")[its]], dtype=int)
-    members = [np.flatnonzero(codes == k) for k in range(len(order))]
-    w = items["relative_weight"].to_numpy(dtype=float)[its]
-    r0 = items["risk_value"].to_numpy(dtype=float)[its]
-    sd = (1.0 - items["confidence"].to_numpy(dtype=float)[its]) * sd_max
-    live = counted(w)
-    rng = np.random.default_rng(seed)
+    in_scenario, factor = _column(items, "scenario"), _column(items, "factor")
     aggregation = np.array([f.aggregation for f in rubric.factors], dtype=object)
     impute = np.array([np.nan if f.impute is None else f.impute for f in rubric.factors])
-    # Draws in blocks (block_draws), so that memory stays proportional to the case, not to
-    # draws × items; the generator yields the same numbers in the same order as one
-    # (draws × items) call would.
-    block = block_draws(draws, len(r0))
+    drawn: dict[str, _Drawn] = {}
+    for sc in scenarios:
+        its = in_scenario == sc
+        codes = np.array([code[f] for f in factor[its]], dtype=int)
+        w = items["relative_weight"].to_numpy(dtype=float)[its]
+        drawn[sc] = _Drawn(items["risk_value"].to_numpy(dtype=float)[its],
+                           (1.0 - items["confidence"].to_numpy(dtype=float)[its]) * sd_max,
+                           w, counted(w), [np.flatnonzero(codes == k) for k in range(len(order))],
+                           np.empty((len(order), draws)).T,
+                           np.empty((len(order), draws), dtype=bool).T)
+    by_size: dict[int, list[_Drawn]] = {}
+    for d in drawn.values():
+        by_size.setdefault(len(d.r0), []).append(d)
     buffer = buffer or DrawBuffer()
-    # (draws × factors) with each factor's draws contiguous, as the steps read them
-    scores = np.empty((len(order), draws)).T
-    included = np.empty((len(order), draws), dtype=bool).T
-    if block == draws and not weight_ranges:
-        # one block, and the generator is not read again: the numbers another scenario of as
-        # many items drew already (the same seed) are these
-        z = buffer.first_normals(seed, draws, len(r0))
-        part = factor_scores(*_sums(z, r0, sd, lo, hi, w, members, live), aggregation, impute)
-        scores[:], included[:] = part[0], part[3]
-    else:
-        normal = buffer.take(block, len(r0))
-        for start in range(0, draws, block):
-            n = min(block, draws - start)
-            z = rng.standard_normal((n, len(r0)), out=normal[:n])
-            part = factor_scores(*_sums(z, r0, sd, lo, hi, w, members, live), aggregation,
-                                 impute)
-            scores[start:start + n], included[start:start + n] = part[0], part[3]
-    weight = dict(zip(_column(factors, "factor")[fac],
-                      factors["weight"].to_numpy(dtype=float)[fac], strict=True))
-    weights = np.empty((len(order), draws)).T
-    weights[:] = [weight[f] for f in order]
-    for k, fid in enumerate(order):
-        if weight_ranges and fid in weight_ranges:
-            a, b = weight_ranges[fid]
-            weights[:, k] = rng.uniform(a, b, draws)
-    composite = composites(weights, scores, included, rubric.composite,
-                           float(rubric.intercept), (lo, hi))[3]
-    counts = np.bincount(band_index(composite, rubric), minlength=len(rubric.bands))
-    probs = tuple((b.name, float(c) / draws) for b, c in zip(rubric.bands, counts, strict=True))
-    p05, p50, p95 = np.percentile(composite, [5, 50, 95])
-    return Simulation(scenario, draws, seed, sd_max, float(p05), float(p50), float(p95),
-                      float(composite.mean()), probs)
+    ranged: dict[int, dict[str, np.ndarray]] = {}  # each size's drawn weights, by factor
+
+    def score(z: np.ndarray, at: slice, group: list[_Drawn]) -> None:
+        for d in group:
+            part = factor_scores(*_sums(z, d.r0, d.sd, lo, hi, d.w, d.members, d.live),
+                                 aggregation, impute)
+            d.scores[at], d.included[at] = part[0], part[3]
+
+    for size, group in by_size.items():
+        rng = np.random.default_rng(seed)
+        # Draws in blocks (block_draws), so that memory stays proportional to the case, not
+        # to draws × items; the generator yields the same numbers in the same order as one
+        # (draws × items) call would.
+        block = block_draws(draws, size)
+        if block == draws and not weight_ranges:
+            # one block, and the generator is not read again: the numbers another
+            # simulation of as many items drew already (the same seed) are these
+            score(buffer.first_normals(seed, draws, size), slice(None), group)
+        else:
+            normal = buffer.take(block, size)
+            for start in range(0, draws, block):
+                n = min(block, draws - start)
+                score(rng.standard_normal((n, size), out=normal[:n]),
+                      slice(start, start + n), group)
+        # then each factor's weights, in factor order: the same numbers for every scenario
+        # of the group, whose generators stand where this one does
+        ranged[size] = {fid: rng.uniform(*weight_ranges[fid], draws) for fid in order
+                        if weight_ranges and fid in weight_ranges}
+    fac, factor_of = _column(factors, "scenario"), _column(factors, "factor")
+    weight_of = factors["weight"].to_numpy(dtype=float)
+    out = {}
+    for sc in scenarios:
+        d, mine = drawn[sc], fac == sc
+        weight = dict(zip(factor_of[mine], weight_of[mine], strict=True))
+        weights = np.empty((len(order), draws)).T
+        weights[:] = [weight[f] for f in order]
+        for k, fid in enumerate(order):
+            if fid in ranged[len(d.r0)]:
+                weights[:, k] = ranged[len(d.r0)][fid]
+        composite = composites(weights, d.scores, d.included, rubric.composite,
+                               float(rubric.intercept), (lo, hi))[3]
+        counts = np.bincount(band_index(composite, rubric), minlength=len(rubric.bands))
+        probs = tuple((b.name, float(c) / draws)
+                      for b, c in zip(rubric.bands, counts, strict=True))
+        p05, p50, p95 = np.percentile(composite, [5, 50, 95])
+        out[sc] = Simulation(sc, draws, seed, sd_max, float(p05), float(p50), float(p95),
+                             float(composite.mean()), probs)
+    return out
