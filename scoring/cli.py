@@ -11,7 +11,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -155,17 +155,8 @@ def _arrow_pool() -> None:
     pa.set_memory_pool(pool)
 
 
-class _Path(click.Path):
-    """click.Path whose messages ("Directory '...' is a file") show the path escaped: a file
-    name from a shell glob may hold control characters."""
-
-    def fail(self, message: str, param: click.Parameter | None = None,
-             ctx: click.Context | None = None) -> NoReturn:
-        super().fail(terminal_safe(message), param, ctx)
-
-
 case_arg = click.argument("case_dir", metavar="CASE_DIR",
-                          type=_Path(file_okay=False, path_type=Path))
+                          type=click.Path(file_okay=False, path_type=Path))
 
 
 def _date(value: dt.datetime | None) -> dt.date | None:
@@ -190,7 +181,36 @@ def _with_dates(fn: F) -> F:
     return fn
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The ``scoring`` group, whose usage errors never echo raw control characters: click
+    quotes some values it shows (``No such command 'x\\x1b'``) but not others (``Got
+    unexpected extra argument (...)``), and a shell glob or a pasted word can hold an ESC or
+    a bidi override. Every click error raised while parsing or running a command (its own
+    and those of click's types: Path, Choice, IntRange, DateTime) passes here, once, on its
+    way to being shown: line breaks and tabs kept, every other control escaped
+    (``display.terminal_safe``)."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as exc:
+            raise _safe(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            raise _safe(exc) from None
+
+
+def _safe(exc: click.ClickException) -> click.ClickException:
+    # click types ``message`` as Final, but it is a plain attribute its show() reads.
+    setattr(exc, "message", terminal_safe(exc.message))  # noqa: B010
+    return exc
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version=__version__, prog_name="scoring")
 def main() -> None:
     """Score investment risk from YAML rubrics and sourced evidence, with every number traced."""
@@ -261,7 +281,7 @@ def _check_engine(engine: str, scheduler: str | None) -> None:
               default="table", show_default=True,
               help="table for people; json for every traced number; csv for the scenario "
                    "summary; parquet for the summary as a Parquet file (needs -o).")
-@click.option("-o", "--output", type=_Path(path_type=Path),
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Write to this file (atomically) instead of standard output; for a "
                    "universe with --format parquet, a folder (or a name without .parquet) "
                    "gets a Parquet dataset, one file per part.")
@@ -315,27 +335,27 @@ def score(case_dir: Path, fmt: str, output: Path | None, peers: bool, engine: st
 
 @main.command()
 @case_arg
-@click.option("-o", "--output", type=_Path(path_type=Path), required=True,
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="The HTML (or, with --format pdf, PDF) file to write (atomically); for a "
                    "universe folder, the folder that gets index.html and one page per case "
                    "in cases/.")
 @click.option("--generated-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
               default=None, help="Record this generation time in the report. Without it (or "
                                  "SOURCE_DATE_EPOCH) the report records no time.")
-@click.option("--baseline", type=_Path(file_okay=False, path_type=Path),
+@click.option("--baseline", type=click.Path(file_okay=False, path_type=Path),
               help="Another version of the case: add a 'What changed' section against it.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Processes rendering the case pages of a universe (default: one per CPU "
                    "when there are many cases).")
 @click.option("--snapshots", "snapshots", multiple=True,
-              type=_Path(exists=True, file_okay=False, path_type=Path),
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of source documents: check every excerpt against them and show "
                    "the result (repeatable; the case folder is always searched first).")
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), default="html",
               show_default=True,
               help="html: the full report; pdf: a tear sheet of 2-4 pages for a committee "
                    "(needs the pdf extra: pip install 'rubric-risk-scoring[pdf]').")
-@click.option("--backtest", "backtest_file", type=_Path(exists=True, dir_okay=False,
+@click.option("--backtest", "backtest_file", type=click.Path(exists=True, dir_okay=False,
                                                         path_type=Path),
               help="A backtest of the case's rubric (scoring backtest --format json): show "
                    "beside each band the rate at which its cases had the event.")
@@ -402,7 +422,7 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
               default="table", show_default=True,
               help="table for people; json with each step's split; csv or parquet: one row "
                    "per date and scenario (parquet needs -o).")
-@click.option("-o", "--output", type=_Path(path_type=Path),
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Write to this file (atomically) instead of standard output; for a "
                    "universe, the folder of a Parquet dataset partitioned by date.")
 @handled
@@ -445,7 +465,7 @@ def history(case_dir: Path, as_of: str | None, start: dt.datetime | None,
 @click.option("--format", "fmt", type=click.Choice(["xlsx"]), default="xlsx", show_default=True,
               help="xlsx: a workbook whose numbers are live formulas over its input cells "
                    "(needs the xlsx extra: pip install 'rubric-risk-scoring[xlsx]').")
-@click.option("-o", "--output", type=_Path(path_type=Path), required=True,
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="The workbook to write (atomically; never an input of the case).")
 @handled
 def export(case_dir: Path, fmt: str, output: Path) -> None:
@@ -467,7 +487,7 @@ def export(case_dir: Path, fmt: str, output: Path) -> None:
 @main.command()
 @case_arg
 @click.option("--snapshots", "snapshots", multiple=True,
-              type=_Path(exists=True, file_okay=False, path_type=Path),
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of source documents to look in after the case folder "
                    "(repeatable).")
 @handled
@@ -517,7 +537,7 @@ def pin(case_dir: Path, force: bool, reason: str) -> None:
 
 @main.command()
 @click.argument("case_dirs", metavar="CASE_DIR...", nargs=-1, required=True,
-                type=_Path(file_okay=False, path_type=Path))
+                type=click.Path(file_okay=False, path_type=Path))
 @click.option("--update", is_flag=True, help="Accept the new run: rewrite expected.yaml.")
 @click.option("--reason", help="Why the numbers moved (required with --update).")
 @click.option("--verbose", "-v", is_flag=True, help="List every pinned number, not only drifts.")
@@ -543,8 +563,8 @@ def check(case_dirs: tuple[Path, ...], update: bool, reason: str | None, verbose
 
 
 @main.command()
-@click.argument("old", type=_Path(file_okay=False, path_type=Path))
-@click.argument("new", type=_Path(file_okay=False, path_type=Path), required=False)
+@click.argument("old", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(file_okay=False, path_type=Path), required=False)
 @click.option("--against", metavar="REV", help="Compare OLD (a case folder) with itself at "
                                                  "this git revision instead of with NEW.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
@@ -575,8 +595,8 @@ def diff(old: Path, new: Path | None, against: str | None, fmt: str) -> None:
 
 
 @main.command("rubric-bump")
-@click.argument("old", type=_Path(dir_okay=False, path_type=Path))
-@click.argument("new", type=_Path(dir_okay=False, path_type=Path))
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
 @handled
 def rubric_bump(old: Path, new: Path) -> None:
     """Propose the version of rubric NEW from what changed since rubric OLD."""
@@ -602,8 +622,8 @@ def rubric_bump(old: Path, new: Path) -> None:
 
 
 @main.command()
-@click.argument("case_dir", metavar="CASE_DIR", type=_Path(path_type=Path))
-@click.option("--rubric", type=_Path(exists=True, dir_okay=False, path_type=Path),
+@click.argument("case_dir", metavar="CASE_DIR", type=click.Path(path_type=Path))
+@click.option("--rubric", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               required=True, help="The rubric the case is scored by (its factors, "
                                   "indicators and figures shape the skeleton).")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
@@ -631,9 +651,9 @@ def sources() -> None:
 
 
 @sources.command("import")
-@click.argument("document", type=_Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("document", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--case", "case_dir", required=True,
-              type=_Path(exists=True, file_okay=False, path_type=Path),
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="The case folder whose sources.yaml gets the new sources.")
 @handled
 def sources_import(document: Path, case_dir: Path) -> None:
@@ -654,7 +674,7 @@ def sources_import(document: Path, case_dir: Path) -> None:
 @case_arg
 @click.argument("item")
 @click.option("--snapshots", "snapshots", multiple=True,
-              type=_Path(exists=True, file_okay=False, path_type=Path),
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of source documents to look in after the case folder "
                    "(repeatable).")
 @handled
@@ -780,8 +800,8 @@ def serve(case_dir: Path, port: int, host: str) -> None:
 
 # ---------------------------------------------------------------- backtest (issue 23)
 @main.command()
-@click.argument("universe", metavar="UNIVERSE", type=_Path(path_type=Path, exists=True))
-@click.option("--outcomes", type=_Path(path_type=Path, exists=True, dir_okay=False),
+@click.argument("universe", metavar="UNIVERSE", type=click.Path(path_type=Path, exists=True))
+@click.option("--outcomes", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               required=True, help="The outcomes table (CSV or Parquet: case, outcome, "
                                   "observed, ...; docs/formats.md#outcomes).")
 @click.option("--scenario", default="base", show_default=True,
@@ -789,16 +809,16 @@ def serve(case_dir: Path, port: int, host: str) -> None:
 @click.option("--risk-when", type=click.Choice(["higher", "lower"]), default="higher",
               show_default=True, help="Which scores are riskier: higher (a risk scale) or "
                                       "lower (Altman's Z, where higher is safer).")
-@click.option("--exclude", type=_Path(path_type=Path, exists=True, dir_okay=False),
+@click.option("--exclude", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="A file of case ids (one a line) to leave out, e.g. rows of imputed data.")
 @click.option("--allow-lookahead", is_flag=True,
               help="Measure outcomes observed before their case's as-of plus horizon, and "
                    "say so (refused otherwise).")
-@click.option("--baseline", type=_Path(path_type=Path, exists=True, file_okay=False),
+@click.option("--baseline", type=click.Path(path_type=Path, exists=True, file_okay=False),
               help="A universe of the same rubric to measure stability (PSI) against.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="table for people; json for machines.")
-@click.option("-o", "--output", type=_Path(path_type=Path, dir_okay=False),
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write the backtest report here (HTML), or its JSON (a .json name: "
                    "for scoring report --backtest).")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -835,15 +855,15 @@ def facts() -> None:
 
 
 @facts.command("import")
-@click.argument("document", type=_Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--case", "case_dir", type=_Path(path_type=Path),
+@click.argument("document", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--case", "case_dir", type=click.Path(path_type=Path),
               help="The case folder to write figures.yaml into (created from the rubric's "
                    "skeleton when it does not exist).")
-@click.option("--universe", "universe_dir", type=_Path(path_type=Path),
+@click.option("--universe", "universe_dir", type=click.Path(path_type=Path),
               help="With a zip archive of documents: the universe folder to write (new or "
                    "empty), one case per document, as Parquet tables.")
 @click.option("--rubric", required=True,
-              type=_Path(exists=True, dir_okay=False, path_type=Path),
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The rubric whose figures are imported; its maps/ folder holds the "
                    "concept maps.")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,

@@ -493,13 +493,20 @@ class TestBidiOnPages:
     ["history", "examples/docs-example", "--from", "\x1b[2J\u202e"],
     ["new", "out/x", "--rubric", "\x1b[2J\u202e"],
     ["score", "\x1b[2J\u202e"],
-], ids=["choice", "command", "option", "int", "date", "file", "argument"])
+    ["score", "examples/docs-example", "extra\x1b[31m\u202e"],
+    ["sources", "x\x1b[31m\u202e"],
+    ["sources", "import", "x\x1b[31m\u202e"],
+    ["report", "examples/docs-example", "-o", "r.html", "--jobs", "\x1b[31m\u202e"],
+], ids=["choice", "command", "option", "int", "date", "file", "argument", "extra-argument",
+        "sub-command", "sub-command-file", "int-range"])
 def test_usage_errors_never_echo_raw_controls(args: list[str], runner: CliRunner,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     from .conftest import REPO
 
     monkeypatch.chdir(REPO)
-    res = runner.invoke(main, args)
+    # color=True: as on a terminal, where click leaves ANSI sequences in (it strips them
+    # only from output that is not a terminal, which would hide a raw ESC from this test).
+    res = runner.invoke(main, args, color=True)
     assert res.exit_code == EXIT_INPUT
     assert_safe(res.output, escaped=False)
-    assert "\\x1b" in res.output or "\\u202e" in res.output
+    assert "\\x1b[31m\\u202e" in res.output or "\\x1b[2J\\u202e" in res.output, res.output
