@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..display import display_path
 from ..errors import InputError, Problem
-from .tabular import read_table
+from .tabular import no_rows, read_table
 from .yamlio import load_yaml
 
 COLUMNS = ("case", "outcome", "observed", "horizon_days", "source", "locator")
@@ -77,8 +77,9 @@ def _from_table(path: Path, shown: str) -> _Cells:
     for name in REQUIRED:
         if name not in table.header:
             problems.append(Problem(shown, 1, 0, name, "required column is missing"))
-    if not problems and table.n_rows == 0:
-        problems.append(Problem(shown, 2, 0, "", "no rows: the table has a header only"))
+    empty = None if problems else no_rows(table, "outcomes")
+    if empty is not None:
+        problems.append(empty)
     n = table.n_rows
     text = {name: _text(table.cells.get(name, [None] * n)) for name in COLUMNS}
     cols = {name: np.full(n, table.column(name), dtype=np.int64) for name in COLUMNS}

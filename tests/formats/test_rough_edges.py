@@ -138,3 +138,52 @@ def test_the_utf16_guess_at_its_bounds() -> None:
     assert encoding_problem(b"\x00\x00b\x00c\x00dd") is None
     # Two of four odd bytes zero: fewer than 3 in 4.
     assert encoding_problem(b"a\x00b\x00cddd") is None
+
+
+NO_ROWS = "no rows: the table has a header and no {}; it needs at least one row"
+
+
+@pytest.mark.parametrize(("table", "what"), [("cases", "cases"), ("sources", "sources"),
+                                             ("evidence", "items")])
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_universe_table_with_a_header_and_no_rows(tmp_path: Path, runner: CliRunner,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    table: str, what: str, fmt: str) -> None:
+    # Said once at the file, not as a "no rows for case" per case or a "not in the cases
+    # table" per row of the other tables.
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    from scoring.desk.synthetic import write_universe
+
+    root = write_universe(tmp_path / "u", 3, n_items=4, fmt=fmt)
+    path = root / f"{table}.{fmt}"
+    read = pq.read_table if fmt == "parquet" else pacsv.read_csv
+    header = read(path).slice(0, 0)
+    pq.write_table(header, path) if fmt == "parquet" else pacsv.write_csv(header, path)
+    monkeypatch.chdir(root)
+    res = runner.invoke(main, ["validate", "."])
+    assert res.exit_code == EXIT_INPUT, res.output
+    assert res.stderr.splitlines() == [f"{table}.{fmt}:1:0: (file): {NO_ROWS.format(what)}",
+                                       "1 problem found; nothing was scored. "
+                                       "(see docs/errors.md#input-error)"]
+
+
+def test_a_universe_of_figures_alone_may_have_an_empty_evidence_table(runner: CliRunner) -> None:
+    from ..conftest import REPO
+
+    polish = REPO / "evidence" / "polish-bankruptcy-1year"
+    assert (polish / "evidence.csv").read_text(encoding="utf-8").count("\n") == 1  # header
+    res = runner.invoke(main, ["validate", str(polish)])
+    assert res.exit_code == 0, res.output
+
+
+def test_an_outcomes_table_with_a_header_and_no_rows(tmp_path: Path,
+                                                     runner: CliRunner) -> None:
+    from ..conftest import REPO
+
+    (tmp_path / "outcomes.csv").write_text("case,outcome,observed\n", encoding="utf-8")
+    res = runner.invoke(main, ["backtest", str(REPO / "examples" / "universe"), "--outcomes",
+                               "outcomes.csv"])
+    assert res.exit_code == EXIT_INPUT, res.output
+    assert res.stderr.splitlines()[0] == f"outcomes.csv:1:0: (file): {NO_ROWS.format('outcomes')}"
