@@ -187,3 +187,44 @@ def test_an_outcomes_table_with_a_header_and_no_rows(tmp_path: Path,
                                "outcomes.csv"])
     assert res.exit_code == EXIT_INPUT, res.output
     assert res.stderr.splitlines()[0] == f"outcomes.csv:1:0: (file): {NO_ROWS.format('outcomes')}"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_an_outcomes_table_with_two_columns_of_one_name(tmp_path: Path, runner: CliRunner,
+                                                        fmt: str) -> None:
+    # It was read, the last "case" column winning; the header rule of every table names it.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ..conftest import REPO
+
+    names = ["case", "outcome", "observed", "case"]
+    if fmt == "csv":
+        (tmp_path / "o.csv").write_text(",".join(names) + "\nacme,1,2026-06-30,globex\n",
+                                        encoding="utf-8")
+    else:
+        cols = [pa.array([v]) for v in ("acme", 1, "2026-06-30", "globex")]
+        pq.write_table(pa.Table.from_arrays(cols, names=names), tmp_path / "o.parquet")
+    res = runner.invoke(main, ["backtest", str(REPO / "examples" / "universe"), "--outcomes",
+                               f"o.{fmt}"])
+    assert res.exit_code == EXIT_INPUT, res.output
+    assert res.stderr.splitlines()[0] == f"o.{fmt}:1:4: case: duplicate column"
+
+
+def test_a_universe_parquet_table_with_two_columns_of_one_name(
+        tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from scoring.desk.synthetic import write_universe
+
+    root = write_universe(tmp_path / "u", 3, n_items=4, fmt="parquet")
+    table = pq.read_table(root / "sources.parquet")
+    pq.write_table(pa.Table.from_arrays([*table.columns, table.column("title")],
+                                        names=[*table.column_names, "title"]),
+                   root / "sources.parquet")
+    monkeypatch.chdir(root)
+    res = runner.invoke(main, ["validate", "."])
+    assert res.exit_code == EXIT_INPUT, res.output
+    assert res.stderr.splitlines()[0] == \
+        f"sources.parquet:1:{len(table.column_names) + 1}: title: duplicate column"
