@@ -228,3 +228,44 @@ def test_a_universe_parquet_table_with_two_columns_of_one_name(
     assert res.exit_code == EXIT_INPUT, res.output
     assert res.stderr.splitlines()[0] == \
         f"sources.parquet:1:{len(table.column_names) + 1}: title: duplicate column"
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    ("acme\n".encode("utf-16-le"), "1:1: (file): " + UTF16.format("little")),
+    (codecs.BOM_UTF8 * 2 + b"acme\n", "1:1: (file): " + TWO_MARKS),
+    (b"acme\n\xff\n", "2:1: (file): not valid UTF-8 (byte offset 5)"),
+])
+def test_a_backtest_exclude_list_in_another_encoding(tmp_path: Path, runner: CliRunner,
+                                                     raw: bytes, message: str) -> None:
+    # It was read as UTF-8: UTF-16 silently left nothing out, a stray byte was an internal
+    # error (exit 70).
+    from ..conftest import REPO
+
+    (tmp_path / "ids.txt").write_bytes(raw)
+    res = runner.invoke(main, ["backtest", str(REPO / "examples" / "universe"), "--outcomes",
+                               str(REPO / "examples" / "universe-outcomes.csv"),
+                               "--exclude", "ids.txt"])
+    assert res.exit_code == EXIT_INPUT, res.output
+    assert res.stderr.splitlines()[0] == f"ids.txt:{message}"
+
+
+def test_a_backtest_exclude_list_with_one_mark_is_read(tmp_path: Path,
+                                                       runner: CliRunner) -> None:
+    from ..conftest import REPO
+
+    (tmp_path / "ids.txt").write_bytes(codecs.BOM_UTF8 + b"acme\n")
+    res = runner.invoke(main, ["backtest", str(REPO / "examples" / "universe"), "--outcomes",
+                               str(REPO / "examples" / "universe-outcomes.csv"),
+                               "--exclude", "ids.txt"])
+    assert res.exit_code == 0, res.output
+    # examples/universe-outcomes.csv: 4 cases with an outcome, acme's the one left out
+    assert res.stdout.startswith("Backtest of scenario base: 3 cases with an outcome")
+
+
+def test_a_source_list_document_in_utf16_is_named(tiny: TinyCase, runner: CliRunner) -> None:
+    root = tiny.write()
+    (root.parent / "note.md").write_bytes("## Sources\n\n- A title (2026-01-01)\n"
+                                          .encode("utf-16-be"))
+    res = runner.invoke(main, ["sources", "import", "note.md", "--case", root.name])
+    assert res.exit_code == EXIT_INPUT, res.output
+    assert res.stderr.splitlines()[0] == f"note.md:1:1: (file): {UTF16.format('big')}"
