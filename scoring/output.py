@@ -310,11 +310,19 @@ def write_atomic(path: Path, text: str | bytes | Iterable[str], inputs: RunInput
 
 def _write_stream(path: Path, text: str | bytes | Iterable[str]) -> None:
     """Write to a device or FIFO the user named: opened as it is (never created, truncated
-    or replaced), no fsync (a device may not take one)."""
+    or replaced; a terminal never made the controlling one), no fsync (a device may not
+    take one). What was opened is checked to be a stream still: a regular file put in its
+    place since the guard looked would otherwise be overwritten in place, not replaced."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+        fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC | os.O_NOCTTY)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {reason(exc)}") from None
+    mode = os.fstat(fd).st_mode
+    if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        os.close(fd)
+        raise OutputError(f"{path}: refused: it changed while being written (now "
+                          f"{_kind(mode) if not stat.S_ISREG(mode) else 'a regular file'}); "
+                          "run again")
     try:
         pieces = [text] if isinstance(text, str | bytes) else text
         for piece in pieces:
