@@ -7,6 +7,7 @@ import datetime as dt
 import gc
 import os
 import signal
+import stat
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -107,6 +108,21 @@ def handled(fn: F) -> F:
     wrapper.__name__ = fn.__name__
     wrapper.__doc__ = fn.__doc__
     return wrapper  # type: ignore[return-value]
+
+
+def _not_a_folder(output: Path | None, what: str = "file") -> None:
+    """``-o`` naming an existing folder where ``what`` is to be written: a usage mistake (exit
+    2, the usage line), said before anything is read or scored. (A folder found there only
+    when the file is written is answered the same way by :func:`handled`.)"""
+    if output is None:
+        return
+    try:
+        folder = stat.S_ISDIR(os.lstat(output).st_mode)  # a link to one: the guard says so
+    except OSError:  # not there, or not reachable: the writer says why
+        return
+    if folder:
+        raise click.BadParameter(f"{esc(str(output))} is a folder; give the {what} to write",
+                                 param_hint="'-o' / '--output'")
 
 
 def _output_param() -> click.Parameter | None:
@@ -302,8 +318,11 @@ def score(case_dir: Path, fmt: str, output: Path | None, peers: bool, engine: st
     if fmt == "parquet" and output is None:
         raise click.UsageError("--format parquet writes a file: add -o FILE.parquet")
     _check_engine(engine, scheduler)
+    universe = is_universe(case_dir)
+    if not (universe and fmt == "parquet"):  # a universe's Parquet may be a dataset folder
+        _not_a_folder(output)
     data: str | bytes | Iterator[str]
-    if is_universe(case_dir):
+    if universe:
         from .api import universe_scores
         from .progress import Bar
 
@@ -407,9 +426,7 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
     if engine == "dask":
         raise click.UsageError("--engine dask renders a universe folder (many cases); "
                                f"{esc(str(case_dir))} is one case")
-    if output.is_dir():
-        raise click.BadParameter(f"{esc(str(output))} is a folder; give the HTML file to write",
-                                 param_hint="'-o' / '--output'")
+    _not_a_folder(output, "HTML file")
     write_report(case_dir, output, generated_at, baseline,
                  list(snapshots) if snapshots else None, dates, backtest_file)
     _say(f"wrote {esc(str(output))}", err=True)
@@ -439,6 +456,8 @@ def history(case_dir: Path, as_of: str | None, start: dt.datetime | None,
     from .formats.universe import is_universe
 
     dates = dates_of(as_of, _date(start), _date(end), every)
+    if not is_universe(case_dir):
+        _not_a_folder(output)
     if is_universe(case_dir):
         from .api import universe_history
 
@@ -477,9 +496,7 @@ def export(case_dir: Path, fmt: str, output: Path) -> None:
 
     if is_universe(case_dir):
         raise click.UsageError("export writes the workbook of one case folder")
-    if output.is_dir():
-        raise click.BadParameter(f"{esc(str(output))} is a folder; give the workbook file to "
-                                 "write", param_hint="'-o' / '--output'")
+    _not_a_folder(output, "workbook file")
     write_workbook(case_dir, output)
     _say(f"wrote {esc(str(output))}", err=True)
 
@@ -729,9 +746,7 @@ def _report_pdf(case_dir: Path, output: Path, generated_at: dt.datetime | None,
                                "tear sheet shows neither; the HTML report does")
     if is_universe(case_dir):
         raise click.UsageError("--format pdf writes the tear sheet of one case folder")
-    if output.is_dir():
-        raise click.BadParameter(f"{esc(str(output))} is a folder; give the PDF file to write",
-                                 param_hint="'-o' / '--output'")
+    _not_a_folder(output, "PDF file")
     write_tearsheet(case_dir, output, generated_at)
     _say(f"wrote {esc(str(output))}", err=True)
 
@@ -818,7 +833,7 @@ def serve(case_dir: Path, port: int, host: str) -> None:
               help="A universe of the same rubric to measure stability (PSI) against.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="table for people; json for machines.")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Also write the backtest report here (HTML), or its JSON (a .json name: "
                    "for scoring report --backtest).")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -837,6 +852,7 @@ def backtest(universe: Path, outcomes: Path, scenario: str, risk_when: str,
     from .output import dumps_json
 
     require_backtest()
+    _not_a_folder(output)
     _check_engine(engine, scheduler)
     if as_of is not None and engine == "dask":
         raise click.UsageError("--as-of scores in process; leave out --engine dask")
