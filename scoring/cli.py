@@ -860,8 +860,7 @@ def backtest(universe: Path, outcomes: Path, scenario: str, risk_when: str,
                                exclude, baseline, output, engine, scheduler,
                                lambda line: _say(line, err=True),
                                None if as_of is None else as_of.date())
-    click.echo(dumps_json(result.to_json()) if fmt == "json" else render_text(result),
-               nl=False)
+    _say(dumps_json(result.to_json()) if fmt == "json" else render_text(result), nl=False)
 
 
 # ---------------------------------------------------------------- facts import (issue 25)

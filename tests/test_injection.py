@@ -587,3 +587,25 @@ def test_bidi_controls_on_a_universe_index(tmp_path: Path, runner: CliRunner) ->
     index = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
     assert "\u202e" not in index and "\u2067" not in index
     assert "Ent[U+202E]ity[U+2067]" in index
+
+
+def test_backtest_table_escapes_band_names(tmp_path: Path, runner: CliRunner) -> None:
+    # A rubric's band name reached the terminal raw in `scoring backtest`'s table.
+    from .conftest import REPO
+
+    pytest.importorskip("scipy")
+    root = tmp_path / "u"
+    shutil.copytree(REPO / "examples" / "universe", root)
+    rubric = (root / "rubric.yaml").read_text(encoding="utf-8")
+    assert "{name: Medium," in rubric
+    (root / "rubric.yaml").write_text(rubric.replace(
+        "{name: Medium,", '{name: "Med\\e[31m\\u202eium",'), encoding="utf-8")
+    outcomes = str(REPO / "examples" / "universe-outcomes.csv")
+    res = runner.invoke(main, ["backtest", str(root), "--outcomes", outcomes], color=True)
+    assert res.exit_code == 0, res.output
+    assert "\x1b" not in res.output and "\u202e" not in res.output
+    assert "\nMed\\x1b[31m\\u202eium       4       2   50.00%" in res.output
+    data = runner.invoke(main, ["backtest", str(root), "--outcomes", outcomes, "--format",
+                                "json"], color=True)
+    assert "\x1b" not in data.output and "\u202e" not in data.output
+    assert "Med\x1b[31m\u202eium" in {b["band"] for b in json.loads(data.output)["bands"]}
