@@ -89,7 +89,7 @@ def handled(fn: F) -> F:
         except OSError as exc:
             # The machine, not scoring or the inputs: a full disk, a folder that cannot be
             # listed. Writers and readers say more where they can.
-            where = f"{exc.filename}: " if exc.filename is not None else ""
+            where = f"{esc(str(exc.filename))}: " if exc.filename is not None else ""
             click.echo(f"Error: {where}{reason(exc)}", err=True)
             sys.exit(EXIT_FAILED)
         except Exception as exc:

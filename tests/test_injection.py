@@ -609,3 +609,18 @@ def test_backtest_table_escapes_band_names(tmp_path: Path, runner: CliRunner) ->
                                 "json"], color=True)
     assert "\x1b" not in data.output and "\u202e" not in data.output
     assert "Med\x1b[31m\u202eium" in {b["band"] for b in json.loads(data.output)["bands"]}
+
+
+def test_an_environment_fault_names_its_path_escaped(tiny: TinyCase, runner: CliRunner,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import scoring.api
+
+    def fault(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EIO, "I/O error", "disk\x1b[2J\u202e/f")
+
+    monkeypatch.setattr(scoring.api, "case_scores", fault)
+    res = runner.invoke(main, ["score", str(tiny.write())], color=True)
+    assert (res.exit_code, res.stderr) == (
+        EXIT_FAILED, "Error: disk\\x1b[2J\\u202e/f: input/output error\n")
