@@ -495,3 +495,26 @@ def test_a_link_to_a_case_file_named_with_o_is_refused(case: Path, runner: CliRu
             "is a symbolic link (to case/case.yaml); scoring does not write through links: "
             "remove it or write elsewhere")
     assert digests(Path("case")) == before
+
+
+@pytest.mark.parametrize("target", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"])
+def test_standard_output_redirected_to_a_file_is_refused_with_what_to_do(
+        case: Path, target: str) -> None:
+    # A real process: its standard output is the regular file the shell opened. Written
+    # through, that file would be overwritten in place, not replaced; the refusal says what
+    # the user can do instead, not "remove" /dev/stdout.
+    import subprocess
+    import sys
+
+    if not Path("/proc/self/fd").is_dir():  # pragma: no cover - not Linux
+        pytest.skip("no /proc")
+    with open("shell.txt", "wb") as out:
+        done = subprocess.run([sys.executable, "-m", "scoring.cli", "score", "case", "-o",
+                               target], stdout=out, stderr=subprocess.PIPE, check=False)
+    assert done.returncode == EXIT_FAILED
+    assert done.stderr.decode() == (
+        f"Error: {target}: refused: is this run's open file 1 (standard output is 1), which "
+        "is a regular file: scoring replaces a file, never writes through a link; name that "
+        "file with -o, or leave -o out and redirect standard output "
+        "(see docs/errors.md#output-error)\n")
+    assert Path("shell.txt").read_bytes() == b""
