@@ -110,12 +110,32 @@ def handled(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+class _Output(click.Path):
+    """The path ``-o`` names. A path is a Path once parsed, and ``out/`` becomes ``out``: the
+    trailing slash, which says a folder is meant, is kept aside for :func:`_not_a_folder`."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        if ctx is not None and isinstance(value, str):
+            ctx.meta["scoring.output_slash"] = value.endswith(("/", os.sep))
+        return super().convert(value, param, ctx)
+
+
+_OUTPUT = _Output(path_type=Path)
+
+
 def _not_a_folder(output: Path | None, what: str = "file") -> None:
-    """``-o`` naming an existing folder where ``what`` is to be written: a usage mistake (exit
-    2, the usage line), said before anything is read or scored. (A folder found there only
-    when the file is written is answered the same way by :func:`handled`.)"""
+    """``-o`` naming an existing folder, or a path ending in a slash, where ``what`` is to be
+    written: a usage mistake (exit 2, the usage line), said before anything is read or
+    scored. (A folder found there only when the file is written is answered the same way by
+    :func:`handled`.)"""
     if output is None:
         return
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.meta.get("scoring.output_slash") and not output.is_dir():
+        raise click.BadParameter(f"{esc(str(output))}/ ends with a slash, which names a "
+                                 f"folder; give the {what} to write",
+                                 param_hint="'-o' / '--output'")
     try:
         folder = stat.S_ISDIR(os.lstat(output).st_mode)  # a link to one: the guard says so
     except OSError:  # not there, or not reachable: the writer says why
@@ -297,7 +317,7 @@ def _check_engine(engine: str, scheduler: str | None) -> None:
               default="table", show_default=True,
               help="table for people; json for every traced number; csv for the scenario "
                    "summary; parquet for the summary as a Parquet file (needs -o).")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
+@click.option("-o", "--output", type=_OUTPUT,
               help="Write to this file (atomically) instead of standard output; for a "
                    "universe with --format parquet, a folder (or a name without .parquet) "
                    "gets a Parquet dataset, one file per part.")
@@ -354,7 +374,7 @@ def score(case_dir: Path, fmt: str, output: Path | None, peers: bool, engine: st
 
 @main.command()
 @case_arg
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+@click.option("-o", "--output", type=_OUTPUT, required=True,
               help="The HTML (or, with --format pdf, PDF) file to write (atomically); for a "
                    "universe folder, the folder that gets index.html and one page per case "
                    "in cases/.")
@@ -439,7 +459,7 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
               default="table", show_default=True,
               help="table for people; json with each step's split; csv or parquet: one row "
                    "per date and scenario (parquet needs -o).")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
+@click.option("-o", "--output", type=_OUTPUT,
               help="Write to this file (atomically) instead of standard output; for a "
                    "universe, the folder of a Parquet dataset partitioned by date.")
 @handled
@@ -456,9 +476,10 @@ def history(case_dir: Path, as_of: str | None, start: dt.datetime | None,
     from .formats.universe import is_universe
 
     dates = dates_of(as_of, _date(start), _date(end), every)
-    if not is_universe(case_dir):
+    universe = is_universe(case_dir)
+    if not universe:  # a universe's history is a dataset folder
         _not_a_folder(output)
-    if is_universe(case_dir):
+    if universe:
         from .api import universe_history
 
         if output is None:
@@ -484,7 +505,7 @@ def history(case_dir: Path, as_of: str | None, start: dt.datetime | None,
 @click.option("--format", "fmt", type=click.Choice(["xlsx"]), default="xlsx", show_default=True,
               help="xlsx: a workbook whose numbers are live formulas over its input cells "
                    "(needs the xlsx extra: pip install 'rubric-risk-scoring[xlsx]').")
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+@click.option("-o", "--output", type=_OUTPUT, required=True,
               help="The workbook to write (atomically; never an input of the case).")
 @handled
 def export(case_dir: Path, fmt: str, output: Path) -> None:
@@ -833,7 +854,7 @@ def serve(case_dir: Path, port: int, host: str) -> None:
               help="A universe of the same rubric to measure stability (PSI) against.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="table for people; json for machines.")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
+@click.option("-o", "--output", type=_OUTPUT,
               help="Also write the backtest report here (HTML), or its JSON (a .json name: "
                    "for scoring report --backtest).")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),

@@ -518,3 +518,28 @@ def test_standard_output_redirected_to_a_file_is_refused_with_what_to_do(
         "file with -o, or leave -o out and redirect standard output "
         "(see docs/errors.md#output-error)\n")
     assert Path("shell.txt").read_bytes() == b""
+
+
+@pytest.mark.parametrize("way", list(WRITES))
+def test_o_ending_in_a_slash_is_a_folder_where_a_file_is_wanted(
+        case: Path, runner: CliRunner, way: str) -> None:
+    # "new/" says a folder is meant; it was written as a file called "new".
+    args, _ = WRITES[way]
+    noun = {"html": "HTML file", "pdf": "PDF file", "xlsx": "workbook file"}.get(
+        way.split()[1], "file") if args[0] != "backtest" else "file"
+    res = runner.invoke(main, [*args, "-o", "new/"])
+    assert res.exit_code == EXIT_INPUT, res.output
+    assert res.stderr.endswith("Error: Invalid value for '-o' / '--output': new/ ends with a "
+                               f"slash, which names a folder; give the {noun} to write\n")
+    assert not Path("new").exists()
+
+
+def test_o_ending_in_a_slash_is_still_a_dataset_or_report_folder(case: Path,
+                                                                 runner: CliRunner) -> None:
+    root = write_universe(Path("u"), 2, n_items=4, fmt="csv")
+    res = runner.invoke(main, ["score", str(root), "--format", "parquet", "-o", "scores/"])
+    assert res.exit_code == 0, res.output
+    assert Path("scores").is_dir() and list(Path("scores").glob("*.parquet"))
+    res = runner.invoke(main, ["report", str(root), "-o", "pages/"])
+    assert res.exit_code == 0, res.output
+    assert Path("pages/index.html").is_file()
