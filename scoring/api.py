@@ -546,8 +546,11 @@ def backtest_universe(folder: str | os.PathLike[str], outcomes: str | os.PathLik
                                   f"{', '.join(have)})")])
     left_out: set[str] = set()
     if exclude is not None:
-        left_out = {line.strip() for line in Path(exclude).read_text(encoding="utf-8")
-                    .splitlines() if line.strip() and not line.startswith("#")}
+        from .formats.yamlio import read_text
+
+        listed = read_text(Path(exclude), display_path(exclude)).removeprefix("\ufeff")
+        left_out = {line.strip() for line in listed.splitlines()
+                    if line.strip() and not line.startswith("#")}
     ids = frame["case"].astype(str).to_numpy()
     position = {c: k for k, c in enumerate(ids)}
     problems: list[Problem] = []

@@ -7,11 +7,12 @@ import datetime as dt
 import gc
 import os
 import signal
+import stat
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -91,7 +92,7 @@ def handled(fn: F) -> F:
         except OSError as exc:
             # The machine, not scoring or the inputs: a full disk, a folder that cannot be
             # listed. Writers and readers say more where they can.
-            where = f"{exc.filename}: " if exc.filename is not None else ""
+            where = f"{esc(str(exc.filename))}: " if exc.filename is not None else ""
             click.echo(f"Error: {where}{reason(exc)}", err=True)
             sys.exit(EXIT_FAILED)
         except Exception as exc:
@@ -110,6 +111,41 @@ def handled(fn: F) -> F:
     wrapper.__name__ = fn.__name__
     wrapper.__doc__ = fn.__doc__
     return wrapper  # type: ignore[return-value]
+
+
+class _Output(click.Path):
+    """The path ``-o`` names. A path is a Path once parsed, and ``out/`` becomes ``out``: the
+    trailing slash, which says a folder is meant, is kept aside for :func:`_not_a_folder`."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        if ctx is not None and isinstance(value, str):
+            ctx.meta["scoring.output_slash"] = value.endswith(("/", os.sep))
+        return super().convert(value, param, ctx)
+
+
+_OUTPUT = _Output(path_type=Path)
+
+
+def _not_a_folder(output: Path | None, what: str = "file") -> None:
+    """``-o`` naming an existing folder, or a path ending in a slash, where ``what`` is to be
+    written: a usage mistake (exit 2, the usage line), said before anything is read or
+    scored. (A folder found there only when the file is written is answered the same way by
+    :func:`handled`.)"""
+    if output is None:
+        return
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.meta.get("scoring.output_slash") and not output.is_dir():
+        raise click.BadParameter(f"{esc(str(output))}/ ends with a slash, which names a "
+                                 f"folder; give the {what} to write",
+                                 param_hint="'-o' / '--output'")
+    try:
+        folder = stat.S_ISDIR(os.lstat(output).st_mode)  # a link to one: the guard says so
+    except OSError:  # not there, or not reachable: the writer says why
+        return
+    if folder:
+        raise click.BadParameter(f"{esc(str(output))} is a folder; give the {what} to write",
+                                 param_hint="'-o' / '--output'")
 
 
 def _output_param() -> click.Parameter | None:
@@ -192,17 +228,8 @@ def _word(value: Any) -> str:
     return str(value)
 
 
-class _Path(click.Path):
-    """click.Path whose messages ("Directory '...' is a file") show the path escaped: a file
-    name from a shell glob may hold control characters."""
-
-    def fail(self, message: str, param: click.Parameter | None = None,
-             ctx: click.Context | None = None) -> NoReturn:
-        super().fail(terminal_safe(message), param, ctx)
-
-
 case_arg = click.argument("case_dir", metavar="CASE_DIR",
-                          type=_Path(file_okay=False, path_type=Path))
+                          type=click.Path(file_okay=False, path_type=Path))
 
 
 def _date(value: dt.datetime | None) -> dt.date | None:
@@ -227,7 +254,36 @@ def _with_dates(fn: F) -> F:
     return fn
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The ``scoring`` group, whose usage errors never echo raw control characters: click
+    quotes some values it shows (``No such command 'x\\x1b'``) but not others (``Got
+    unexpected extra argument (...)``), and a shell glob or a pasted word can hold an ESC or
+    a bidi override. Every click error raised while parsing or running a command (its own
+    and those of click's types: Path, Choice, IntRange, DateTime) passes here, once, on its
+    way to being shown: line breaks and tabs kept, every other control escaped
+    (``display.terminal_safe``)."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as exc:
+            raise _safe(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            raise _safe(exc) from None
+
+
+def _safe(exc: click.ClickException) -> click.ClickException:
+    # click types ``message`` as Final, but it is a plain attribute its show() reads.
+    setattr(exc, "message", terminal_safe(exc.message))  # noqa: B010
+    return exc
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version=__version__, prog_name="scoring")
 def main() -> None:
     """Score investment risk from YAML rubrics and sourced evidence, with every number traced."""
@@ -298,7 +354,7 @@ def _check_engine(engine: str, scheduler: str | None) -> None:
               default="table", show_default=True,
               help="table for people; json for every traced number; csv for the scenario "
                    "summary; parquet for the summary as a Parquet file (needs -o).")
-@click.option("-o", "--output", type=_Path(path_type=Path),
+@click.option("-o", "--output", type=_OUTPUT,
               help="Write to this file (atomically) instead of standard output; for a "
                    "universe with --format parquet, a folder (or a name without .parquet) "
                    "gets a Parquet dataset, one file per part.")
@@ -319,8 +375,11 @@ def score(case_dir: Path, fmt: str, output: Path | None, peers: bool, engine: st
     if fmt == "parquet" and output is None:
         raise click.UsageError("--format parquet writes a file: add -o FILE.parquet")
     _check_engine(engine, scheduler)
+    universe = is_universe(case_dir)
+    if not (universe and fmt == "parquet"):  # a universe's Parquet may be a dataset folder
+        _not_a_folder(output)
     data: str | bytes | Iterator[str]
-    if is_universe(case_dir):
+    if universe:
         from .api import universe_scores
         from .progress import Bar
 
@@ -352,27 +411,27 @@ def score(case_dir: Path, fmt: str, output: Path | None, peers: bool, engine: st
 
 @main.command()
 @case_arg
-@click.option("-o", "--output", type=_Path(path_type=Path), required=True,
+@click.option("-o", "--output", type=_OUTPUT, required=True,
               help="The HTML (or, with --format pdf, PDF) file to write (atomically); for a "
                    "universe folder, the folder that gets index.html and one page per case "
                    "in cases/.")
 @click.option("--generated-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
               default=None, help="Record this generation time in the report. Without it (or "
                                  "SOURCE_DATE_EPOCH) the report records no time.")
-@click.option("--baseline", type=_Path(file_okay=False, path_type=Path),
+@click.option("--baseline", type=click.Path(file_okay=False, path_type=Path),
               help="Another version of the case: add a 'What changed' section against it.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Processes rendering the case pages of a universe (default: one per CPU "
                    "when there are many cases).")
 @click.option("--snapshots", "snapshots", multiple=True,
-              type=_Path(exists=True, file_okay=False, path_type=Path),
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of source documents: check every excerpt against them and show "
                    "the result (repeatable; the case folder is always searched first).")
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), default="html",
               show_default=True,
               help="html: the full report; pdf: a tear sheet of 2-4 pages for a committee "
                    "(needs the pdf extra: pip install 'rubric-risk-scoring[pdf]').")
-@click.option("--backtest", "backtest_file", type=_Path(exists=True, dir_okay=False,
+@click.option("--backtest", "backtest_file", type=click.Path(exists=True, dir_okay=False,
                                                         path_type=Path),
               help="A backtest of the case's rubric (scoring backtest --format json): show "
                    "beside each band the rate at which its cases had the event.")
@@ -424,9 +483,7 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
     if engine == "dask":
         raise click.UsageError("--engine dask renders a universe folder (many cases); "
                                f"{esc(str(case_dir))} is one case")
-    if output.is_dir():
-        raise click.BadParameter(f"{esc(str(output))} is a folder; give the HTML file to write",
-                                 param_hint="'-o' / '--output'")
+    _not_a_folder(output, "HTML file")
     write_report(case_dir, output, generated_at, baseline,
                  list(snapshots) if snapshots else None, dates, backtest_file,
                  _command_line())
@@ -440,7 +497,7 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
               default="table", show_default=True,
               help="table for people; json with each step's split; csv or parquet: one row "
                    "per date and scenario (parquet needs -o).")
-@click.option("-o", "--output", type=_Path(path_type=Path),
+@click.option("-o", "--output", type=_OUTPUT,
               help="Write to this file (atomically) instead of standard output; for a "
                    "universe, the folder of a Parquet dataset partitioned by date.")
 @handled
@@ -457,7 +514,10 @@ def history(case_dir: Path, as_of: str | None, start: dt.datetime | None,
     from .formats.universe import is_universe
 
     dates = dates_of(as_of, _date(start), _date(end), every)
-    if is_universe(case_dir):
+    universe = is_universe(case_dir)
+    if not universe:  # a universe's history is a dataset folder
+        _not_a_folder(output)
+    if universe:
         from .api import universe_history
 
         if output is None:
@@ -483,7 +543,7 @@ def history(case_dir: Path, as_of: str | None, start: dt.datetime | None,
 @click.option("--format", "fmt", type=click.Choice(["xlsx"]), default="xlsx", show_default=True,
               help="xlsx: a workbook whose numbers are live formulas over its input cells "
                    "(needs the xlsx extra: pip install 'rubric-risk-scoring[xlsx]').")
-@click.option("-o", "--output", type=_Path(path_type=Path), required=True,
+@click.option("-o", "--output", type=_OUTPUT, required=True,
               help="The workbook to write (atomically; never an input of the case).")
 @handled
 def export(case_dir: Path, fmt: str, output: Path) -> None:
@@ -495,16 +555,14 @@ def export(case_dir: Path, fmt: str, output: Path) -> None:
 
     if is_universe(case_dir):
         raise click.UsageError("export writes the workbook of one case folder")
-    if output.is_dir():
-        raise click.BadParameter(f"{esc(str(output))} is a folder; give the workbook file to "
-                                 "write", param_hint="'-o' / '--output'")
+    _not_a_folder(output, "workbook file")
     write_workbook(case_dir, output, _command_line())
     _say(f"wrote {esc(str(output))}", err=True)
 
 
 @main.command("verify-report")
-@click.argument("file", metavar="FILE", type=_Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--sources", type=_Path(exists=True, file_okay=False, path_type=Path),
+@click.argument("file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--sources", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of source documents: check the snapshots and excerpts the "
                    "report was made from against them too.")
 @handled
@@ -558,7 +616,7 @@ def verify_report(file: Path, sources: Path | None) -> None:
 @main.command()
 @case_arg
 @click.option("--snapshots", "snapshots", multiple=True,
-              type=_Path(exists=True, file_okay=False, path_type=Path),
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of source documents to look in after the case folder "
                    "(repeatable).")
 @handled
@@ -608,7 +666,7 @@ def pin(case_dir: Path, force: bool, reason: str) -> None:
 
 @main.command()
 @click.argument("case_dirs", metavar="CASE_DIR...", nargs=-1, required=True,
-                type=_Path(file_okay=False, path_type=Path))
+                type=click.Path(file_okay=False, path_type=Path))
 @click.option("--update", is_flag=True, help="Accept the new run: rewrite expected.yaml.")
 @click.option("--reason", help="Why the numbers moved (required with --update).")
 @click.option("--verbose", "-v", is_flag=True, help="List every pinned number, not only drifts.")
@@ -634,8 +692,8 @@ def check(case_dirs: tuple[Path, ...], update: bool, reason: str | None, verbose
 
 
 @main.command()
-@click.argument("old", type=_Path(file_okay=False, path_type=Path))
-@click.argument("new", type=_Path(file_okay=False, path_type=Path), required=False)
+@click.argument("old", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(file_okay=False, path_type=Path), required=False)
 @click.option("--against", metavar="REV", help="Compare OLD (a case folder) with itself at "
                                                  "this git revision instead of with NEW.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
@@ -666,8 +724,8 @@ def diff(old: Path, new: Path | None, against: str | None, fmt: str) -> None:
 
 
 @main.command("rubric-bump")
-@click.argument("old", type=_Path(dir_okay=False, path_type=Path))
-@click.argument("new", type=_Path(dir_okay=False, path_type=Path))
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
 @handled
 def rubric_bump(old: Path, new: Path) -> None:
     """Propose the version of rubric NEW from what changed since rubric OLD."""
@@ -693,8 +751,8 @@ def rubric_bump(old: Path, new: Path) -> None:
 
 
 @main.command()
-@click.argument("case_dir", metavar="CASE_DIR", type=_Path(path_type=Path))
-@click.option("--rubric", type=_Path(exists=True, dir_okay=False, path_type=Path),
+@click.argument("case_dir", metavar="CASE_DIR", type=click.Path(path_type=Path))
+@click.option("--rubric", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               required=True, help="The rubric the case is scored by (its factors, "
                                   "indicators and figures shape the skeleton).")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
@@ -722,9 +780,9 @@ def sources() -> None:
 
 
 @sources.command("import")
-@click.argument("document", type=_Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("document", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--case", "case_dir", required=True,
-              type=_Path(exists=True, file_okay=False, path_type=Path),
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="The case folder whose sources.yaml gets the new sources.")
 @handled
 def sources_import(document: Path, case_dir: Path) -> None:
@@ -745,7 +803,7 @@ def sources_import(document: Path, case_dir: Path) -> None:
 @case_arg
 @click.argument("item")
 @click.option("--snapshots", "snapshots", multiple=True,
-              type=_Path(exists=True, file_okay=False, path_type=Path),
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of source documents to look in after the case folder "
                    "(repeatable).")
 @handled
@@ -800,9 +858,7 @@ def _report_pdf(case_dir: Path, output: Path, generated_at: dt.datetime | None,
                                "tear sheet shows neither; the HTML report does")
     if is_universe(case_dir):
         raise click.UsageError("--format pdf writes the tear sheet of one case folder")
-    if output.is_dir():
-        raise click.BadParameter(f"{esc(str(output))} is a folder; give the PDF file to write",
-                                 param_hint="'-o' / '--output'")
+    _not_a_folder(output, "PDF file")
     write_tearsheet(case_dir, output, generated_at, _command_line())
     _say(f"wrote {esc(str(output))}", err=True)
 
@@ -871,8 +927,8 @@ def serve(case_dir: Path, port: int, host: str) -> None:
 
 # ---------------------------------------------------------------- backtest (issue 23)
 @main.command()
-@click.argument("universe", metavar="UNIVERSE", type=_Path(path_type=Path, exists=True))
-@click.option("--outcomes", type=_Path(path_type=Path, exists=True, dir_okay=False),
+@click.argument("universe", metavar="UNIVERSE", type=click.Path(path_type=Path, exists=True))
+@click.option("--outcomes", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               required=True, help="The outcomes table (CSV or Parquet: case, outcome, "
                                   "observed, ...; docs/formats.md#outcomes).")
 @click.option("--scenario", default="base", show_default=True,
@@ -880,16 +936,16 @@ def serve(case_dir: Path, port: int, host: str) -> None:
 @click.option("--risk-when", type=click.Choice(["higher", "lower"]), default="higher",
               show_default=True, help="Which scores are riskier: higher (a risk scale) or "
                                       "lower (Altman's Z, where higher is safer).")
-@click.option("--exclude", type=_Path(path_type=Path, exists=True, dir_okay=False),
+@click.option("--exclude", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="A file of case ids (one a line) to leave out, e.g. rows of imputed data.")
 @click.option("--allow-lookahead", is_flag=True,
               help="Measure outcomes observed before their case's as-of plus horizon, and "
                    "say so (refused otherwise).")
-@click.option("--baseline", type=_Path(path_type=Path, exists=True, file_okay=False),
+@click.option("--baseline", type=click.Path(path_type=Path, exists=True, file_okay=False),
               help="A universe of the same rubric to measure stability (PSI) against.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="table for people; json for machines.")
-@click.option("-o", "--output", type=_Path(path_type=Path, dir_okay=False),
+@click.option("-o", "--output", type=_OUTPUT,
               help="Also write the backtest report here (HTML), or its JSON (a .json name: "
                    "for scoring report --backtest).")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -908,6 +964,7 @@ def backtest(universe: Path, outcomes: Path, scenario: str, risk_when: str,
     from .output import dumps_json
 
     require_backtest()
+    _not_a_folder(output)
     _check_engine(engine, scheduler)
     if as_of is not None and engine == "dask":
         raise click.UsageError("--as-of scores in process; leave out --engine dask")
@@ -915,8 +972,7 @@ def backtest(universe: Path, outcomes: Path, scenario: str, risk_when: str,
                                exclude, baseline, output, engine, scheduler,
                                lambda line: _say(line, err=True),
                                None if as_of is None else as_of.date())
-    click.echo(dumps_json(result.to_json()) if fmt == "json" else render_text(result),
-               nl=False)
+    _say(dumps_json(result.to_json()) if fmt == "json" else render_text(result), nl=False)
 
 
 # ---------------------------------------------------------------- facts import (issue 25)
@@ -926,15 +982,15 @@ def facts() -> None:
 
 
 @facts.command("import")
-@click.argument("document", type=_Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--case", "case_dir", type=_Path(path_type=Path),
+@click.argument("document", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--case", "case_dir", type=click.Path(path_type=Path),
               help="The case folder to write figures.yaml into (created from the rubric's "
                    "skeleton when it does not exist).")
-@click.option("--universe", "universe_dir", type=_Path(path_type=Path),
+@click.option("--universe", "universe_dir", type=click.Path(path_type=Path),
               help="With a zip archive of documents: the universe folder to write (new or "
                    "empty), one case per document, as Parquet tables.")
 @click.option("--rubric", required=True,
-              type=_Path(exists=True, dir_okay=False, path_type=Path),
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The rubric whose figures are imported; its maps/ folder holds the "
                    "concept maps.")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,

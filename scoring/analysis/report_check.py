@@ -26,8 +26,7 @@ from typing import Any
 
 from ..display import visible_marks
 from ..errors import InputError, Problem
-from ..formats.bundle import Bundle, BundleError
-from ..formats.bundle import bundle_of, read_output
+from ..formats.bundle import Bundle, BundleError, bundle_of, read_output
 from ..formats.loader import load_case
 from ..formats.shown import (
     Shown,

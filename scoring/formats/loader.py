@@ -59,7 +59,7 @@ from .models import (
     Source,
 )
 from .restatements import RESTATEMENTS_FILE, check_restatements
-from .tabular import TABLE_SUFFIXES, case_file, load_table
+from .tabular import TABLE_SUFFIXES, case_file, load_table, no_rows
 from .yamlio import PathKey, YamlDoc, load_yaml
 
 CASE_FILE = "case.yaml"
@@ -461,9 +461,9 @@ def _records(f: _Folder, case: int, problems: list[Problem]) -> _Read | None:
             got[key] = no_records(key, f.docs["sources"], case)
         elif role in f.tables:
             table = f.tables[role]
-            if table.n_rows == 0:  # as a YAML list with nothing in it: the case is shapeless
-                problems.append(Problem(table.path, 1, 0, "(file)", f"no rows: the table has "
-                                        f"a header and no {key}; it needs at least one row"))
+            empty = no_rows(table, key)  # as a YAML list with nothing in it: shapeless
+            if empty is not None:
+                problems.append(empty)
             got[key] = table_records(table, f.docs[role], key,
                                      np.full(table.n_rows, case, dtype=np.int64))
         else:

@@ -93,6 +93,17 @@ class RawTable:
         return self.header.index(name) + 1 if name in self.header else 0
 
 
+def no_rows(table: RawTable, what: str) -> Problem | None:
+    """The problem of a table with its header and no rows, or None: said once at the file
+    (line 1, its header), with ``what`` it should hold (items, sources, cases, outcomes),
+    rather than as what then goes missing (a scenario change matching no item, a case with
+    no rows, rows of other tables naming no known case)."""
+    if table.n_rows:
+        return None
+    return Problem(table.path, 1, 0, "", f"no rows: the table has a header and no {what}; "
+                                         "it needs at least one row")
+
+
 @dataclass
 class TableDoc(YamlDoc):
     """A table (or some of its rows) shaped like the YAML document it replaces. Problems are

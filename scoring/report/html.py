@@ -119,6 +119,16 @@ def environment() -> jinja2.Environment:
     )
 
 
+def render_page(name: str, **context: Any) -> str:
+    """The page of template ``name`` as HTML text. Every page scoring writes (a case's
+    report, a universe's index, the tear sheet a PDF is laid out from, a backtest report) is
+    rendered here, so that one rule holds for all of them: bidi overrides, isolates and
+    marks in any text of the page are shown inert and visible as ``[U+202E]``
+    (``display.visible_marks``), never reordering what a reviewer reads. The marker holds
+    no character HTML escapes, so it applies to the page as rendered."""
+    return visible_marks(environment().get_template(name).render(**context))
+
+
 def stylesheet() -> str:
     return (resources.files("scoring.report") / "templates" / "report.css").read_text(encoding="utf-8")
 
@@ -379,16 +389,14 @@ class Fragments:
 
 
 def render_report(page: ReportPage) -> str:
-    """The report as HTML text; bidi controls in any text of it shown inert and visible
-    (``display.visible_marks``)."""
+    """The report as HTML text (:func:`render_page`), carrying its inputs bundle."""
     from ..formats.bundle import html_element
 
     css = stylesheet()
-    template = environment().get_template("report.html")
     parts = Fragments()
     carried = markupsafe.Markup(html_element(page.bundle) if page.bundle else "")
-    return visible_marks(template.render(
-        page=page, css=markupsafe.Markup(css), csp=content_security_policy(css),
+    return render_page(
+        "report.html", page=page, css=markupsafe.Markup(css), csp=content_security_policy(css),
         bundle_element=carried,
         num=parts.num, refs=parts.refs, links=parts.links, cell=parts.cell,
-        evidence_table=parts.evidence_table, derivations=parts.derivations))
+        evidence_table=parts.evidence_table, derivations=parts.derivations)

@@ -28,11 +28,10 @@ import markupsafe
 
 from ..analysis.peers import CasePeers, case_peers
 from ..analysis.universe import UniverseScores
-from ..display import visible_marks
 from ..formats.universe import Universe
 from ..output import NO_INPUTS, RunInputs, guard, make_folder, on_sigterm_raise, write_atomic
 from ..progress import Progress
-from .html import environment
+from .html import render_page
 from .portfolio_model import CASE_PAGES, PortfolioPage, build_portfolio
 
 PARALLEL_FROM = 20  # cases; below this, pages are rendered in this process
@@ -60,9 +59,8 @@ def render_index(page: PortfolioPage) -> str:
     """The index page as HTML text."""
     css = _template_text("report.css") + _template_text("portfolio.css")
     script = _template_text("portfolio.js")
-    return visible_marks(environment().get_template("portfolio.html").render(
-        page=page, css=markupsafe.Markup(css), script=markupsafe.Markup(script),
-        csp=index_csp(css, script)))
+    return render_page("portfolio.html", page=page, css=markupsafe.Markup(css),
+                       script=markupsafe.Markup(script), csp=index_csp(css, script))
 
 
 def render_case_page(case_index: int, generated_at: dt.datetime | None,

@@ -20,7 +20,7 @@ from typing import Any
 
 import markupsafe
 
-from ..display import text_width, visible_marks
+from ..display import text_width
 from ..errors import ScoringError
 from .model import ReportPage
 from .parts import Num
@@ -287,10 +287,9 @@ def stylesheet() -> str:
 
 def render_html(sheet: TearSheet) -> str:
     """The tear sheet as the HTML WeasyPrint lays out."""
-    from .html import environment
+    from .html import render_page
 
-    template = environment().get_template("tearsheet.html")
-    return visible_marks(template.render(sheet=sheet, css=markupsafe.Markup(stylesheet())))
+    return render_page("tearsheet.html", sheet=sheet, css=markupsafe.Markup(stylesheet()))
 
 
 def require_weasyprint() -> Any:

@@ -19,6 +19,7 @@ string (``write_string``), never as something a spreadsheet would run as a formu
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
 from collections.abc import Sequence
@@ -123,8 +124,28 @@ def _put(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
         ws.write_number(row, col, float(value), fmt)
     elif isinstance(value, dt.date):
         ws.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), fmt)
-    else:  # bidi controls shown inert and visible, as on the report
-        ws.write_string(row, col, visible_marks(str(value)), fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
+
+
+@functools.cache
+def _sheet_class() -> Any:
+    """The workbook's worksheets: XlsxWriter's, with every text cell and every formula's
+    cached text shown as the pages show it (``display.visible_marks``: a bidi override or
+    isolate as a visible, inert ``[U+202E]``), in the one place all text reaches a sheet."""
+    from xlsxwriter.worksheet import Worksheet
+
+    class Sheet(Worksheet):  # type: ignore[misc]
+        def write_string(self, row: int, col: int, string: str,
+                         cell_format: Any = None) -> Any:
+            return super().write_string(row, col, visible_marks(string), cell_format)
+
+        def write_formula(self, row: int, col: int, formula: str, cell_format: Any = None,
+                          value: Any = 0) -> Any:
+            shown = visible_marks(value) if isinstance(value, str) else value
+            return super().write_formula(row, col, formula, cell_format, shown)
+
+    return Sheet
 
 
 def _header(ws: Any, row: int, names: Sequence[str], style: Any) -> None:
@@ -167,8 +188,9 @@ class Workbook:
                                 "created": dt.datetime(as_of.year, as_of.month, as_of.day),
                                 "comments": "Written by scoring export --format xlsx"})
         self.st = Styles.of(self.wb)
-        self.summary = self.wb.add_worksheet("Summary")
-        self.sheets = {name: self.wb.add_worksheet(name) for name in (
+        sheet = _sheet_class()
+        self.summary = self.wb.add_worksheet("Summary", sheet)
+        self.sheets = {name: self.wb.add_worksheet(name, sheet) for name in (
             "Rubric", "Sources", "Evidence", "Changes", "Items", "Factors", "Scenarios")}
 
     def render(self) -> bytes:
