@@ -23,6 +23,7 @@ from .formats.models import (
     ScenariosFile,
     SourcesFile,
 )
+from .formats.reviews import ReviewsFile
 from .output import NO_INPUTS, RunInputs, dumps_json, guard, is_stream, write_atomic, write_folder
 from .progress import Progress, no_progress
 
@@ -44,6 +45,7 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "figures": FiguresFile,
     "scenarios": ScenariosFile,
     "outcomes": OutcomesFile,
+    "reviews": ReviewsFile,
 }
 
 
@@ -670,3 +672,47 @@ def import_facts_universe(archive: str | os.PathLike[str], folder: str | os.Path
     from .desk.facts_bulk import import_universe
 
     return import_universe(Path(archive), Path(folder), Path(rubric), as_of)
+
+
+# ---------------------------------------------------------------- review findings (issue 24)
+def _review_inputs(result: Result) -> RunInputs:
+    """What a review command reads: the case's files, but not its folder, whose
+    reviews.yaml is the one file the review commands write."""
+    return RunInputs.of(files=result.case.read.files)
+
+
+def add_review(folder: str | os.PathLike[str], anchor: str, severity: str, note: str,
+               author: str, date: dt.date) -> Any:
+    """Add an open finding on ``anchor`` (a trace id of the case, or an evidence item) to
+    the case's reviews.yaml, in place (docs/formats.md#review-findings); an InputError
+    naming the nearest ids when ``anchor`` is none."""
+    from .desk.reviews import add_finding
+
+    result = score_folder(folder)
+    items = result.case.evidence.items["id"].astype(str).tolist()
+    return add_finding(Path(folder), anchor, severity, note, author, date,
+                       set(result.trace), items, _review_inputs(result))
+
+
+def settle_review(folder: str | os.PathLike[str], finding: str, note: str, author: str,
+                  date: dt.date, status: str = "resolved") -> Any:
+    """Add ``note`` to the thread of ``finding`` in the case's reviews.yaml and set its
+    status (resolved by default)."""
+    from .desk.reviews import settle_finding
+    from .formats.loader import load_case as load
+
+    case = load(folder)
+    return settle_finding(Path(folder), finding, note, author, date, status,
+                          RunInputs.of(files=case.read.files))
+
+
+def review_panel(folder: str | os.PathLike[str]) -> Any:
+    """The findings of the case in ``folder``, each against the number it concerns now."""
+    from .formats.reviews import read_reviews
+    from .report.findings import findings_panel
+    from .report.numbers import Numbers
+
+    reviews = read_reviews(Path(folder))
+    result = score_folder(folder)
+    items = result.case.evidence.items["id"].astype(str).tolist()
+    return findings_panel(reviews, result.trace, items, Numbers(result))

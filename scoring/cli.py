@@ -32,7 +32,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 # (run()), not a caller that embeds the command line (or a test's CliRunner).
 _own_process = False
 
-SCHEMAS = ("rubric", "case", "sources", "evidence", "figures", "scenarios", "outcomes")
+SCHEMAS = ("rubric", "case", "sources", "evidence", "figures", "scenarios", "outcomes", "reviews")
 
 
 def _fail(exc: ScoringError) -> None:
@@ -897,6 +897,89 @@ def facts_import(document: Path, case_dir: Path | None, universe_dir: Path | Non
     lines += [f"  check failed: balance sheet {c}" for c in report.checks]
     _say("\n".join(lines))
 
+
+
+# ---------------------------------------------------------------- review (issue 24)
+def _today(value: dt.datetime | None) -> dt.date:
+    """--date, or today: the one reading of the clock (a finding's and a comment's date);
+    score and report never read it."""
+    return value.date() if value is not None else dt.date.today()
+
+
+def _author(value: str | None) -> str:
+    if value is not None:
+        return value
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in this environment
+        raise click.UsageError("give --author NAME (no user name is known here)") from None
+
+
+_DATE_OPTION = click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                            help="The comment's date (default: today).")
+_AUTHOR_OPTION = click.option("--author", metavar="NAME",
+                              help="Who writes it (default: your user name).")
+
+
+@main.group()
+def review() -> None:
+    """Review findings anchored to numbers (review add / list / resolve; the case's
+    reviews.yaml, docs/formats.md#review-findings)."""
+
+
+@review.command("add")
+@click.argument("case_dir", metavar="CASE_DIR", type=_Path(exists=True, file_okay=False,
+                                                         path_type=Path))
+@click.argument("trace_id")
+@click.option("--severity", type=click.Choice(["blocking", "major", "minor"]), required=True,
+              help="blocking findings stop a sign-off while open or answered.")
+@click.option("--note", required=True, help="What is wrong, or what to check.")
+@_AUTHOR_OPTION
+@_DATE_OPTION
+@handled
+def review_add(case_dir: Path, trace_id: str, severity: str, note: str, author: str | None,
+               date: dt.datetime | None) -> None:
+    """Raise a finding on TRACE_ID (a number's id, as scoring trace shows them, or an
+    evidence item's id) in CASE_DIR/reviews.yaml; it starts open."""
+    from .api import add_review
+
+    done = add_review(case_dir, trace_id, severity, note, _author(author), _today(date))
+    _say(f"{done.finding} ({severity}, open) on {trace_id}: written to {done.path}")
+
+
+@review.command("list")
+@click.argument("case_dir", metavar="CASE_DIR", type=_Path(exists=True, file_okay=False,
+                                                         path_type=Path))
+@handled
+def review_list(case_dir: Path) -> None:
+    """List CASE_DIR's findings: open blocking ones first, each with the number it concerns
+    now and its thread; a finding whose anchor is gone is shown as orphaned."""
+    from .api import review_panel
+    from .report.findings import render_findings
+
+    _say(render_findings(review_panel(case_dir)), nl=False)
+
+
+@review.command("resolve")
+@click.argument("case_dir", metavar="CASE_DIR", type=_Path(exists=True, file_okay=False,
+                                                         path_type=Path))
+@click.argument("finding_id")
+@click.option("--note", required=True, help="How it was settled.")
+@click.option("--status", type=click.Choice(["resolved", "accepted risk", "answered", "open"]),
+              default="resolved", show_default=True,
+              help="The finding's status after this comment.")
+@_AUTHOR_OPTION
+@_DATE_OPTION
+@handled
+def review_resolve(case_dir: Path, finding_id: str, note: str, status: str,
+                   author: str | None, date: dt.datetime | None) -> None:
+    """Add a comment to FINDING_ID's thread and settle it (resolved, unless --status)."""
+    from .api import settle_review
+
+    done = settle_review(case_dir, finding_id, note, _author(author), _today(date), status)
+    _say(f"{done.finding} is {done.status}: written to {done.path}")
 
 if __name__ == "__main__":  # pragma: no cover
     run()

@@ -1,0 +1,121 @@
+"""Review findings as the report and ``scoring review list`` show them: each beside the
+number it concerns, and a panel on the first screen (open blocking findings first, in red).
+A finding whose anchor is no number of the case any more (the evidence was edited) is shown
+as orphaned, with the nearest ids, never dropped."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from ..display import escape_controls as esc
+from ..formats.reviews import SEVERITIES, STATUSES, UNSETTLED, Reviews, anchor_ids, nearest
+from .numbers import Numbers
+from .parts import Num
+from .text import table
+
+
+@dataclass(frozen=True)
+class CommentView:
+    date: str
+    author: str
+    note: str
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """One finding: ``target`` the trace id its anchor names, ``number`` that number now
+    (None for a record that is not a number, or an orphan), ``orphaned`` with ``nearest``
+    the closest ids, ``alarm`` for a blocking finding still open or answered."""
+
+    id: str
+    anchor: str
+    target: str
+    number: Num | None
+    severity: str
+    status: str
+    author: str
+    date: str
+    orphaned: bool
+    nearest: tuple[str, ...]
+    alarm: bool
+    thread: tuple[CommentView, ...]
+
+
+@dataclass(frozen=True)
+class FindingsPanel:
+    """The findings of the case (``path`` of its reviews.yaml): ``findings`` open blocking
+    first, then by severity, status and id; ``counts`` per status; ``marks`` by trace id the
+    findings anchored there, for the marker beside the number."""
+
+    path: str
+    findings: tuple[FindingView, ...]
+    counts: tuple[tuple[str, int], ...]
+    alarms: int
+    orphans: int
+    marks: Mapping[str, tuple[FindingView, ...]]
+
+
+def findings_panel(reviews: Reviews, known: Mapping[str, object], items: list[str],
+                   n: Numbers | None = None) -> FindingsPanel:
+    """The panel of ``reviews`` against the trace ids ``known`` (and evidence ``items``);
+    with ``n``, each finding's number as the report shows it."""
+    f = reviews.findings
+    target = anchor_ids(f["anchor"], items).astype(str).to_numpy()
+    lost = ~np.isin(target, np.asarray(list(known), dtype=object))
+    alarm = (f["severity"].to_numpy() == "blocking") & np.isin(f["status"].to_numpy(),
+                                                              list(UNSETTLED))
+    keys = pd.DataFrame({"settled": ~alarm,
+                         "severity": f["severity"].map(SEVERITIES.index).to_numpy(),
+                         "status": f["status"].map(STATUSES.index).to_numpy(),
+                         "id": f["id"].astype(str).to_numpy()})
+    order = keys.sort_values(["settled", "severity", "status", "id"], kind="stable").index
+    threads: dict[str, list[CommentView]] = {}
+    for fid, date, author, note in reviews.comments[["finding", "date", "author",
+                                                      "note"]].itertuples(index=False):
+        threads.setdefault(str(fid), []).append(CommentView(str(date), str(author), str(note)))
+    views = []
+    for k in order.tolist():
+        row = f.iloc[k]
+        rec = known.get(target[k]) if not lost[k] else None
+        number = (n.num(target[k]) if n is not None and getattr(rec, "kind", None) == "number"
+                  else None)
+        views.append(FindingView(
+            str(row["id"]), str(row["anchor"]), str(target[k]), number, str(row["severity"]),
+            str(row["status"]), str(row["author"]), str(row["date"]), bool(lost[k]),
+            tuple(nearest(str(row["anchor"]), known)) if lost[k] else (), bool(alarm[k]),
+            tuple(threads.get(str(row["id"]), ()))))
+    marks: dict[str, list[FindingView]] = {}
+    for v in views:
+        if not v.orphaned:
+            marks.setdefault(v.target, []).append(v)
+    counts = f["status"].value_counts()
+    return FindingsPanel(reviews.path, tuple(views),
+                         tuple((s, int(counts.get(s, 0))) for s in STATUSES),
+                         int(alarm.sum()), int(lost.sum()),
+                         MappingProxyType({k: tuple(v) for k, v in marks.items()}))
+
+
+def render_findings(panel: FindingsPanel) -> str:
+    """``scoring review list``: one row per finding, then its thread; orphans named."""
+    if not panel.findings:
+        return f"{esc(panel.path)}: no findings\n"
+    rows = [[v.id, v.severity, v.status, v.anchor + (" (orphaned)" if v.orphaned else ""),
+             v.number.display if v.number is not None else "", v.author, v.date]
+            for v in panel.findings]
+    out = [table(["id", "severity", "status", "anchor", "now", "author", "date"], rows)]
+    for v in panel.findings:
+        out.append(f"{v.id} on {v.anchor}:")
+        out.extend(f"  {c.date} {c.author}: {c.note}" for c in v.thread)
+        if v.orphaned:
+            hint = f"; nearest: {', '.join(v.nearest)}" if v.nearest else ""
+            out.append(f"  orphaned: {v.anchor} is no number or item of the case now{hint}")
+    summary = ", ".join(f"{n} {s}" for s, n in panel.counts if n)
+    out.append(f"{len(panel.findings)} finding{'s' if len(panel.findings) != 1 else ''} "
+               f"({summary}); {panel.alarms} blocking not settled"
+               + (f"; {panel.orphans} orphaned" if panel.orphans else ""))
+    return "\n".join(out) + "\n"
