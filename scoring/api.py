@@ -100,9 +100,14 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
     if backtest is not None:
         on_file = _backtest_of(Path(backtest), result.case.rubric)
         read += RunInputs.of(files=[Path(backtest)])
+    from .formats.reviews import REVIEWS_FILE, read_reviews
+
+    reviews = read_reviews(Path(folder))
+    if not reviews.findings.empty:
+        read += RunInputs.of(files=[Path(folder) / REVIEWS_FILE])
     write_atomic(Path(output),
                  render_report(build_report(result, generated_at, changes, checked, trend,
-                                            on_file)),
+                                            on_file, reviews)),
                  read, device_ok=True)
     return result
 

@@ -29,6 +29,7 @@ import markupsafe
 
 from ..display import visible_marks
 from .evidence_table import FactorGroup, ItemInScenario
+from .findings import FindingsPanel, FindingView
 from .model import ReportPage
 from .parts import Cell, Derivation, Link, Num
 
@@ -193,17 +194,29 @@ def _exact(n: Num) -> str:
     return f' data-value="{_escape(n.raw)}"'
 
 
+def finding_marks(views: tuple[FindingView, ...]) -> str:
+    """The markers beside a number of the findings anchored to it: each its id, linked to
+    the finding in the panel, in red while it is blocking and not settled."""
+    e = _escape
+    return "".join([f' <a class="finding{" alarm" if v.alarm else ""}" href="#finding/{e(v.id)}"'
+                    f' title="{e(v.severity)}, {e(v.status)}: {e(v.thread[-1].note if v.thread else "")}">'
+                    f"{e(v.id)}</a>" for v in views])
+
+
 class Fragments:
     """The HTML of a number, an input, a list of links, the evidence tables' rows and the
     derivations appendix, as the template shows them; a number's and an input's written
     once per page: a number is linked from many derivations, and a page of a 50-item case
     holds thousands of such links."""
 
-    def __init__(self) -> None:
+    def __init__(self, findings: FindingsPanel | None = None) -> None:
         # By id, with the part it was written for: the page's model makes one part per id,
         # so a hit is almost always the very same object (no dataclass hash per lookup).
         self._num: dict[str, tuple[Num, markupsafe.Markup]] = {}
         self._ref: dict[str, tuple[Num | Link, str]] = {}
+        # By trace id, the markers of the findings anchored there (beside the number)
+        self._marks = {rid: finding_marks(vs) for rid, vs in findings.marks.items()} \
+            if findings is not None else {}
 
     def num(self, n: Num) -> markupsafe.Markup:
         """``<a class="num" …>shown</a>``, flagged when the number rests on an assumption."""
@@ -212,7 +225,8 @@ class Fragments:
             return hit[1]
         e = _escape
         html = markupsafe.Markup(f'<a class="num" href="#{e(n.id)}"{_exact(n)}>'
-                                 f'{e(n.display)}</a>{_FLAG if n.assumed else ""}')
+                                 f'{e(n.display)}</a>{_FLAG if n.assumed else ""}'
+                                 f'{self._marks.get(n.id, "")}')
         self._num[n.id] = (n, html)
         return html
 
@@ -254,7 +268,7 @@ class Fragments:
                           for x in c.inputs])
         return (f"<td{span}>" + "".join([f'<span id="{e(i)}">' for i in c.ids])
                 + f"<b{_exact(v)}>{e(v.display)}</b>{_FLAG if v.assumed else ''}"
-                + "</span>" * len(c.ids)
+                + "</span>" * len(c.ids) + "".join([self._marks.get(i, "") for i in c.ids])
                 + (f" <small>{e(c.expression)}</small>"
                    if expression and c.expression and c.op != "input" else "")
                 + (f" <small>← {links}</small>" if links else "") + "</td>")
@@ -293,7 +307,8 @@ class Fragments:
             for r in g.rows:
                 rid = f' id="{e(r.anchor)}"' if r.anchor else ""
                 cls = ' class="assumption"' if r.assumption else ""
-                head = (f"<code>{e(r.item.text)}</code>" if r.anchor else
+                head = (f"<code>{e(r.item.text)}</code>{self._marks.get(r.anchor, '')}"
+                        if r.anchor else
                         f'<a href="#{e(r.item.id)}">{e(r.item.text)}</a>'
                         f'{_ASSUMPTION_LABEL if r.assumption else ""}')
                 text = [e(r.claim)]
@@ -350,6 +365,7 @@ class Fragments:
             rid = e(d.id)
             add(f'<p class="d" id="{rid}"><code>{rid}</code> {e(d.label)} = '
                 f'<b data-value="{e(v.raw)}">{e(v.display)}</b>{_FLAG if v.assumed else ""}'
+                f'{self._marks.get(d.id, "")}'
                 f'<br>{e(d.op)}: <code>{e(d.expression)}</code>')
             if d.formula:
                 add(f' <span class="muted">({e(d.formula)})</span>')
@@ -383,7 +399,7 @@ def render_report(page: ReportPage) -> str:
     (``display.visible_marks``)."""
     css = stylesheet()
     template = environment().get_template("report.html")
-    parts = Fragments()
+    parts = Fragments(page.findings)
     return visible_marks(template.render(
         page=page, css=markupsafe.Markup(css), csp=content_security_policy(css),
         num=parts.num, refs=parts.refs, links=parts.links, cell=parts.cell,

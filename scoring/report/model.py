@@ -25,6 +25,7 @@ from . import method_view, sourced
 from .appendix import DerivationGroup, derivations, homes
 from .backtest_panel import BacktestPanel, backtest_panel
 from .evidence_table import FactorGroup, evidence_groups
+from .findings import FindingsPanel, findings_panel
 from .method_view import BandView, Formula, RubricFactorView
 from .numbers import Numbers, rubric_num
 from .parts import Num
@@ -35,6 +36,7 @@ from .sourced import AssumptionView, FigureView, ItemView, MeasureView, SourceVi
 if TYPE_CHECKING:
     from ..analysis.verify import Verification
     from ..formats.backtest_file import BacktestOnFile
+    from ..formats.reviews import Reviews
     from .changes import WhatChanged
     from .trend import Trend
 
@@ -90,15 +92,17 @@ class ReportPage:
     trend: Trend | None = None  # the case at several as-of dates, when asked for
     peers: PeersView | None = None  # the case among its peer group, in a universe
     backtest: BacktestPanel | None = None  # the rubric's backtest, when one is given
+    findings: FindingsPanel | None = None  # the case's review findings, when it has any
 
 
 def build_report(result: Result, generated_at: dt.datetime | None = None,
                  changes: WhatChanged | None = None,
                  verification: Verification | None = None,
                  trend: Trend | None = None,
-                 backtest: BacktestOnFile | None = None) -> ReportPage:
+                 backtest: BacktestOnFile | None = None,
+                 reviews: Reviews | None = None) -> ReportPage:
     """The complete report model of ``result`` (with a "What changed" section when
-    ``changes`` is given)."""
+    ``changes`` is given, and a findings panel when ``reviews`` holds findings)."""
     from ..formats.stamps import rubric_sha256
 
     n = Numbers(result)
@@ -148,4 +152,6 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
         reason_codes=tuple(rubric.overrides.reason_codes.items()),
         peers=peers_view(n),
         backtest=None if backtest is None else backtest_panel(backtest, scenarios),
+        findings=None if reviews is None or reviews.findings.empty else findings_panel(
+            reviews, result.trace, case.evidence.items["id"].astype(str).tolist(), n),
     )
