@@ -101,13 +101,15 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
         on_file = _backtest_of(Path(backtest), result.case.rubric)
         read += RunInputs.of(files=[Path(backtest)])
     from .formats.reviews import REVIEWS_FILE, read_reviews
+    from .formats.signoff import read_signoffs
 
     reviews = read_reviews(Path(folder))
     if not reviews.findings.empty:
         read += RunInputs.of(files=[Path(folder) / REVIEWS_FILE])
+    signoffs = read_signoffs(Path(folder))
     write_atomic(Path(output),
                  render_report(build_report(result, generated_at, changes, checked, trend,
-                                            on_file, reviews)),
+                                            on_file, reviews, signoffs)),
                  read, device_ok=True)
     return result
 
@@ -721,3 +723,58 @@ def review_panel(folder: str | os.PathLike[str]) -> Any:
     result = score_folder(folder)
     items = result.case.evidence.items["id"].astype(str).tolist()
     return findings_panel(reviews, result.trace, items, Numbers(result))
+
+
+# ---------------------------------------------------------------- sign-off (issue 24)
+def make_key_pair(path: str | os.PathLike[str]) -> tuple[Path, Path]:
+    """Write a new Ed25519 key pair: ``path`` (private, mode 0600) and ``path``.pub; never
+    over an existing file."""
+    from .desk.signoff import write_key_pair
+
+    return write_key_pair(Path(path))
+
+
+def findings_summary(panel: Any) -> dict[str, Any]:
+    """What a sign-off records of the findings: counts by status and severity, the
+    blocking ones not settled, the orphans, and each finding's id, severity, status and
+    anchor."""
+    from .formats.reviews import SEVERITIES
+
+    views = panel.findings
+    return {"total": len(views), "by_status": dict(panel.counts),
+            "by_severity": {s: sum(v.severity == s for v in views) for s in SEVERITIES},
+            "blocking_unsettled": panel.alarms, "orphaned": panel.orphans,
+            "findings": [{"id": v.id, "severity": v.severity, "status": v.status,
+                          "anchor": v.anchor} for v in sorted(views, key=lambda v: v.id)]}
+
+
+def sign_off(folder: str | os.PathLike[str], report: str | os.PathLike[str], reviewer: str,
+             key: str | os.PathLike[str], date: dt.date) -> Any:
+    """Sign off the report file ``report`` of the case in ``folder`` as ``reviewer`` with
+    the Ed25519 private ``key``: a DSSE envelope of an in-toto statement under
+    ``folder``/signoffs/ (docs/trust.md#review-and-sign-off). A SignoffError naming the
+    findings while a blocking finding is open or answered; an InputError for a report that
+    is not there or a key that is not Ed25519."""
+    from .desk.signoff import check_report, predicate_of, refuse_unsettled, write_signoff
+    from .formats.reviews import read_reviews
+    from .report.findings import findings_panel
+    from .report.model import signed_scores
+
+    report_path = Path(report)
+    check_report(report_path)
+    reviews = read_reviews(Path(folder))
+    result = score_folder(folder)
+    items = result.case.evidence.items["id"].astype(str).tolist()
+    panel = findings_panel(reviews, result.trace, items)
+    refuse_unsettled([(v.id, v.status, v.anchor) for v in panel.findings if v.alarm])
+    predicate = predicate_of(reviewer, date, result.case.meta.id, findings_summary(panel),
+                             [{"role": i.role, "path": i.path, "sha256": i.sha256}
+                              for i in result.case.inputs], signed_scores(result))
+    return write_signoff(Path(folder), report_path, Path(key), predicate,
+                         _bundle_digest(report_path), _review_inputs(result))
+
+
+def _bundle_digest(report: Path) -> str | None:
+    """The digest of the inputs bundle ``report`` carries (none before reports carried
+    one)."""
+    return None

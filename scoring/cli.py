@@ -981,5 +981,45 @@ def review_resolve(case_dir: Path, finding_id: str, note: str, status: str,
     done = settle_review(case_dir, finding_id, note, _author(author), _today(date), status)
     _say(f"{done.finding} is {done.status}: written to {done.path}")
 
+
+# ---------------------------------------------------------------- sign-off (issue 24)
+@main.command()
+@click.argument("keyfile", metavar="KEYFILE", type=_Path(dir_okay=False, path_type=Path))
+@handled
+def keygen(keyfile: Path) -> None:
+    """Write a new Ed25519 key pair for signing off reports: KEYFILE (the private key, mode
+    0600: keep it to yourself) and KEYFILE.pub (give it to whoever checks your sign-offs).
+    Neither is ever overwritten."""
+    from .api import make_key_pair
+
+    private, public = make_key_pair(keyfile)
+    _say(f"wrote {esc(str(private))} (private, mode 0600) and {esc(str(public))}")
+
+
+@main.command()
+@case_arg
+@click.option("--report", "report_file", type=_Path(dir_okay=False, path_type=Path),
+              required=True, help="The report file signed off (scoring report CASE -o FILE).")
+@click.option("--reviewer", required=True, help="Who signs off.")
+@click.option("--key", "key_file", type=_Path(dir_okay=False, path_type=Path), required=True,
+              help="The reviewer's Ed25519 private key (scoring keygen KEYFILE).")
+@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The sign-off's date (default: today).")
+@handled
+def signoff(case_dir: Path, report_file: Path, reviewer: str, key_file: Path,
+            date: dt.datetime | None) -> None:
+    """Sign off REPORT of CASE_DIR: a signed in-toto statement (a DSSE envelope) of the
+    report's digest, its inputs and the findings, under CASE_DIR/signoffs/. Refused (exit 1,
+    naming them) while a blocking finding is open or answered."""
+    from .api import sign_off
+    from .formats.signoff import exposed
+
+    if key_file.exists() and (mode := exposed(key_file)) is not None:
+        _say(f"warning: {esc(str(key_file))} is readable by others (mode {mode:04o}); "
+             f"chmod 600 {esc(str(key_file))}", err=True)
+    done = sign_off(case_dir, report_file, reviewer, key_file, _today(date))
+    _say(f"wrote {esc(str(done.envelope))} (signed by key {done.keyid[:16]}…, public key "
+         f"{esc(str(done.public_key))})")
+
 if __name__ == "__main__":  # pragma: no cover
     run()

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..display import escape_controls as esc
 from ..formats.reviews import SEVERITIES, STATUSES, UNSETTLED, Reviews, anchor_ids, nearest
+from ..formats.signoff import OnFile
 from .numbers import Numbers
 from .parts import Num
 from .text import table
@@ -119,3 +120,52 @@ def render_findings(panel: FindingsPanel) -> str:
                f"({summary}); {panel.alarms} blocking not settled"
                + (f"; {panel.orphans} orphaned" if panel.orphans else ""))
     return "\n".join(out) + "\n"
+
+
+@dataclass(frozen=True)
+class SignoffView:
+    """A sign-off of the case as the report shows it. ``state``: ``valid`` (the signature
+    verifies and the case's inputs are the ones signed), ``stale`` (it verifies, but inputs
+    changed since: ``changed`` names them and ``moves`` how each scenario's composite and
+    band moved) or ``invalid`` (``problem`` says why)."""
+
+    path: str
+    reviewer: str
+    date: str
+    keyid: str
+    state: str
+    problem: str | None
+    changed: tuple[str, ...]
+    moves: tuple[str, ...]
+
+
+def signoff_views(found: tuple[OnFile, ...], inputs: tuple[tuple[str, str], ...],
+                  scores: list[dict[str, object]]) -> tuple[SignoffView, ...]:
+    """Each sign-off found against the case now: its ``inputs`` as (path, sha256) and its
+    ``scores`` as a sign-off records them."""
+    now = dict(inputs)
+    out = []
+    for s in found:
+        p = s.envelope.predicate if s.envelope is not None else {}
+        reviewer, date = str(p.get("reviewer", "")), str(p.get("date", ""))
+        if not s.verified:
+            out.append(SignoffView(s.path, reviewer, date, s.keyid, "invalid", s.problem, (), ()))
+            continue
+        signed = {str(i.get("path")): str(i.get("sha256")) for i in p.get("inputs", [])
+                  if isinstance(i, dict)}
+        changed = tuple(f"{path} ({'removed' if path not in now else 'changed'})"
+                        for path in sorted(signed) if now.get(path) != signed[path]) + tuple(
+            f"{path} (added)" for path in sorted(set(now) - set(signed)))
+        then = {str(x.get("scenario")): x for x in p.get("scores", []) if isinstance(x, dict)}
+        moves = []
+        for x in scores:
+            old = then.get(str(x["scenario"]))
+            if old is None:
+                moves.append(f"{x['scenario']}: new scenario, composite {x['shown']}")
+            elif (old.get("shown"), old.get("band")) != (x["shown"], x["band"]):
+                band = (f", band {old.get('band')} → {x['band']}"
+                        if old.get("band") != x["band"] else "")
+                moves.append(f"{x['scenario']} composite {old.get('shown')} → {x['shown']}{band}")
+        out.append(SignoffView(s.path, reviewer, date, s.keyid, "stale" if changed else "valid",
+                               None, changed, tuple(moves)))
+    return tuple(out)

@@ -25,7 +25,7 @@ from . import method_view, sourced
 from .appendix import DerivationGroup, derivations, homes
 from .backtest_panel import BacktestPanel, backtest_panel
 from .evidence_table import FactorGroup, evidence_groups
-from .findings import FindingsPanel, findings_panel
+from .findings import FindingsPanel, SignoffView, findings_panel, signoff_views
 from .method_view import BandView, Formula, RubricFactorView
 from .numbers import Numbers, rubric_num
 from .parts import Num
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from ..analysis.verify import Verification
     from ..formats.backtest_file import BacktestOnFile
     from ..formats.reviews import Reviews
+    from ..formats.signoff import OnFile
     from .changes import WhatChanged
     from .trend import Trend
 
@@ -93,6 +94,18 @@ class ReportPage:
     peers: PeersView | None = None  # the case among its peer group, in a universe
     backtest: BacktestPanel | None = None  # the rubric's backtest, when one is given
     findings: FindingsPanel | None = None  # the case's review findings, when it has any
+    signoffs: tuple[SignoffView, ...] = ()  # the sign-offs in the case's signoffs/ folder
+
+
+def signed_scores(result: Result) -> list[dict[str, object]]:
+    """Each scenario's composite (its value and as shown) and band, as a sign-off records
+    them (``scoring signoff``) and the report compares them."""
+    out: list[dict[str, object]] = []
+    for sc in result.scenario_ids:
+        rec = result.trace[f"{sc}/composite"]
+        out.append({"scenario": sc, "composite": rec.value, "shown": rec.display,
+                    "band": str(result.trace[f"{sc}/band"].value)})
+    return out
 
 
 def build_report(result: Result, generated_at: dt.datetime | None = None,
@@ -100,7 +113,8 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
                  verification: Verification | None = None,
                  trend: Trend | None = None,
                  backtest: BacktestOnFile | None = None,
-                 reviews: Reviews | None = None) -> ReportPage:
+                 reviews: Reviews | None = None,
+                 signoffs: tuple[OnFile, ...] = ()) -> ReportPage:
     """The complete report model of ``result`` (with a "What changed" section when
     ``changes`` is given, and a findings panel when ``reviews`` holds findings)."""
     from ..formats.stamps import rubric_sha256
@@ -154,4 +168,6 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
         backtest=None if backtest is None else backtest_panel(backtest, scenarios),
         findings=None if reviews is None or reviews.findings.empty else findings_panel(
             reviews, result.trace, case.evidence.items["id"].astype(str).tolist(), n),
+        signoffs=signoff_views(signoffs, tuple((i.path, i.sha256) for i in case.inputs),
+                               signed_scores(result)) if signoffs else (),
     )

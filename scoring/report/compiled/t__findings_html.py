@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/_findings.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = '2a0af5092cd2cd12822618957af6ab836f0852dec7b4d6833dd7b4e0e647ddd4'
+FINGERPRINT = '2713ad1bb2ec1f396f6ce3470691fd84695980296c12987349f9d0a2c6679aa1'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = '_findings.html'
 
@@ -11,19 +11,83 @@ def root(context, missing=missing):
     if 0: yield None
     l_0_page = resolve('page')
     l_0_fp = resolve('fp')
+    try:
+        t_1 = environment.filters['join']
+    except KeyError:
+        @internalcode
+        def t_1(*unused):
+            raise TemplateRuntimeError("No filter named 'join' found.")
     pass
+    l_1_loop = missing
+    for l_1_s, l_1_loop in LoopContext(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'signoffs'), undefined):
+        _loop_vars = {}
+        pass
+        yield '<p class="panel signoff'
+        if (environment.getattr(l_1_s, 'state') != 'valid'):
+            pass
+            yield ' alarm'
+        yield '" id="signoff/'
+        yield escape(environment.getattr(l_1_loop, 'index'))
+        yield '">'
+        if (environment.getattr(l_1_s, 'state') == 'valid'):
+            pass
+            yield '<strong>Signed off by '
+            yield escape(environment.getattr(l_1_s, 'reviewer'))
+            yield ' on '
+            yield escape(environment.getattr(l_1_s, 'date'))
+            yield '</strong> (key <code>'
+            yield escape(environment.getattr(l_1_s, 'keyid')[:16])
+            yield '…</code>, <code>'
+            yield escape(environment.getattr(l_1_s, 'path'))
+            yield "</code>): the case's inputs are the ones signed."
+        elif (environment.getattr(l_1_s, 'state') == 'stale'):
+            pass
+            yield '<strong>Sign-off stale: inputs changed since '
+            yield escape(environment.getattr(l_1_s, 'date'))
+            yield '</strong> (signed off by '
+            yield escape(environment.getattr(l_1_s, 'reviewer'))
+            yield ', key <code>'
+            yield escape(environment.getattr(l_1_s, 'keyid')[:16])
+            yield '…</code>, <code>'
+            yield escape(environment.getattr(l_1_s, 'path'))
+            yield '</code>): '
+            yield escape(t_1(context.eval_ctx, environment.getattr(l_1_s, 'changed'), ', '))
+            if environment.getattr(l_1_s, 'moves'):
+                pass
+                yield '; '
+                yield escape(t_1(context.eval_ctx, environment.getattr(l_1_s, 'moves'), '; '))
+            else:
+                pass
+                yield '; no composite or band moved'
+            yield '.'
+        else:
+            pass
+            yield '<strong>Sign-off not valid</strong> (<code>'
+            yield escape(environment.getattr(l_1_s, 'path'))
+            yield '</code>'
+            if environment.getattr(l_1_s, 'reviewer'):
+                pass
+                yield ', says '
+                yield escape(environment.getattr(l_1_s, 'reviewer'))
+                yield ' on '
+                yield escape(environment.getattr(l_1_s, 'date'))
+            yield '): '
+            yield escape(environment.getattr(l_1_s, 'problem'))
+            yield '.'
+        yield '</p>\n'
+    l_1_loop = l_1_s = missing
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'findings'):
         pass
         l_0_fp = environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'findings')
         context.vars['fp'] = l_0_fp
         context.exported_vars.add('fp')
         yield '<div class="panel findings" id="findings" aria-labelledby="findings-h">\n<h3 id="findings-h">Review findings</h3>\n<p>'
-        def t_1(fiter):
+        def t_2(fiter):
             for (l_1_status, l_1_count) in fiter:
                 if l_1_count:
                     yield (l_1_status, l_1_count)
         l_1_loop = missing
-        for (l_1_status, l_1_count), l_1_loop in LoopContext(t_1(environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'counts')), undefined):
+        for (l_1_status, l_1_count), l_1_loop in LoopContext(t_2(environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'counts')), undefined):
             _loop_vars = {}
             pass
             yield escape(l_1_count)
@@ -41,7 +105,7 @@ def root(context, missing=missing):
             yield '; <strong class="alarm">'
             yield escape(environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'alarms'))
             yield ' blocking finding'
-            yield escape(('s' if (environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'alarms') != 1) else cond_expr_undefined("the inline if-expression on line 7 in '_findings.html' evaluated to false and no else section was defined.")))
+            yield escape(('s' if (environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'alarms') != 1) else cond_expr_undefined("the inline if-expression on line 9 in '_findings.html' evaluated to false and no else section was defined.")))
             yield ' not settled</strong>'
         if environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'orphans'):
             pass
@@ -124,4 +188,4 @@ def root(context, missing=missing):
         yield '</ul>\n</div>\n'
 
 blocks = {}
-debug_info = '4=13&7=19&9=51&10=105'
+debug_info = '4=20&6=77&9=83&11=115&12=169'
