@@ -127,8 +127,12 @@ def write_signoff(case_dir: Path, report: Path, key_path: Path, predicate: dict[
     envelope = sign_envelope(statement(subjects, predicate), key)
     keyid = key_id(key.public_key())
     folder = case_dir / SIGNOFFS
-    name = f"{predicate['date']}-{_slug(str(predicate['reviewer']))}-{report_sha[:12]}"
+    name = f"{predicate['date']}-{_slug(str(predicate['reviewer']))}"
     path = folder / f"{name}{ENVELOPE_SUFFIX}"
+    k = 1
+    while os.path.lexists(path):  # a second sign-off of the day: -2, -3, ...
+        k += 1
+        path = folder / f"{name}-{k}{ENVELOPE_SUFFIX}"
     public = key.public_key().public_bytes(serialization.Encoding.PEM,
                                            serialization.PublicFormat.SubjectPublicKeyInfo)
     public_path = folder / f"{keyid}.pub"
