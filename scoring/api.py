@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,10 +32,12 @@ if TYPE_CHECKING:
 
     from .analysis.diff import CaseDiff
     from .analysis.locate import Located
+    from .analysis.report_check import ReportCheck
     from .analysis.verify import Verification
     from .desk.facts_bulk import BulkReport
     from .desk.facts_import import FactsReport
     from .desk.source_import import ImportReport
+    from .formats.bundle import Bundle
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "rubric": Rubric,
@@ -55,13 +57,50 @@ def score_folder(folder: str | os.PathLike[str], analyses: bool = True) -> Resul
     return score(load_case(folder), analyses=analyses)
 
 
+def report_bundle(result: Result, folder: str | os.PathLike[str], command: Sequence[str],
+                  output: str, options: dict[str, Any] | None = None) -> Bundle:
+    """The inputs bundle an output of kind ``output`` (html, pdf, json, xlsx) of ``result``
+    (the case in ``folder``) carries: its manifest (``command``, argv without the output
+    path; ``options`` that shaped the output) and its input files (docs/trust.md)."""
+    from .analysis.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED
+    from .formats.bundle import make_bundle
+
+    return make_bundle(result.case, Path(folder), command, output, DEFAULT_SEED,
+                       DEFAULT_DRAWS, options)
+
+
+def report_options(baseline: str | os.PathLike[str] | None = None,
+                   snapshots: list[Path] | None = None, dates: tuple[dt.date, ...] = (),
+                   backtest: str | os.PathLike[str] | None = None,
+                   generated_at: dt.datetime | None = None) -> dict[str, Any]:
+    """What, beyond the case, shaped a report: recorded in its bundle's manifest, so that
+    ``verify-report`` knows which numbers came from files the bundle does not carry."""
+    from .display import display_path
+
+    out: dict[str, Any] = {}
+    if baseline is not None:
+        out["baseline"] = display_path(baseline)
+    if snapshots:
+        out["snapshots"] = [display_path(p) for p in snapshots]
+    if dates:
+        out["dates"] = [str(d) for d in dates]
+    if backtest is not None:
+        out["backtest"] = display_path(backtest)
+    if generated_at is not None:
+        out["generated_at"] = generated_at.isoformat()
+    return out
+
+
 def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
                  generated_at: dt.datetime | None = None,
                  baseline: str | os.PathLike[str] | None = None,
                  snapshots: list[Path] | None = None,
                  dates: tuple[dt.date, ...] = (),
-                 backtest: str | os.PathLike[str] | None = None) -> Result:
-    """Score the case in ``folder`` and write its HTML report to ``output`` atomically; with
+                 backtest: str | os.PathLike[str] | None = None,
+                 command: Sequence[str] = ()) -> Result:
+    """Score the case in ``folder`` and write its HTML report to ``output`` atomically,
+    carrying its inputs bundle (``command``: the argv that made it, without the output
+    path, recorded in the bundle's manifest); with
     ``baseline`` (another version of the case), add a "What changed" section; with
     ``snapshots`` (folders of source documents), show each excerpt's verification; with
     ``dates``, add a trend section: the case at each date (docs/history.md); with
@@ -100,6 +139,8 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
     if backtest is not None:
         on_file = _backtest_of(Path(backtest), result.case.rubric)
         read += RunInputs.of(files=[Path(backtest)])
+    bundle = report_bundle(result, folder, command, "html",
+                           report_options(baseline, snapshots, dates, backtest, generated_at))
     from .formats.reviews import REVIEWS_FILE, read_reviews
     from .formats.signoff import read_signoffs
 
@@ -109,7 +150,7 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
     signoffs = read_signoffs(Path(folder))
     write_atomic(Path(output),
                  render_report(build_report(result, generated_at, changes, checked, trend,
-                                            on_file, reviews, signoffs)),
+                                            on_file, bundle, reviews, signoffs)),
                  read, device_ok=True)
     return result
 
@@ -164,6 +205,20 @@ def write_workbook(folder: str | os.PathLike[str], output: str | os.PathLike[str
     guard(Path(output), "file", read, device_ok=True)  # before the work, and again when writing
     write_atomic(Path(output), render_workbook(result), read, device_ok=True)
     return result
+
+
+def verify_report(path: str | os.PathLike[str], sources: str | os.PathLike[str] | None = None
+                  ) -> ReportCheck:
+    """Check the output at ``path`` (HTML, JSON, xlsx or PDF) against the inputs bundle it
+    carries: the digest chain, and every number it shows recomputed by this engine; with
+    ``sources`` (a folder of source documents), its snapshots and excerpts too
+    (docs/trust.md). A BundleError (exit 2) for a file that is not a report or whose bundle
+    cannot be read; nothing is written."""
+    from .analysis.report_check import check_report
+
+    if sources is not None:
+        _check_snapshot_folders([Path(sources)])
+    return check_report(Path(path), None if sources is None else Path(sources))
 
 
 def verify_folder(folder: str | os.PathLike[str], snapshots: list[Path]) -> Verification:
@@ -277,11 +332,12 @@ def universe_scores(folder: str | os.PathLike[str], fmt: str,
 
 
 def case_scores(folder: str | os.PathLike[str], fmt: str,
-                output: str | os.PathLike[str] | None = None) -> str | bytes | Iterator[str]:
+                output: str | os.PathLike[str] | None = None,
+                command: Sequence[str] = ()) -> str | bytes | Iterator[str]:
     """The scores of one case as ``fmt`` (table, csv: text; json: text in pieces, record by
-    record, so that a large case's export is never held whole; parquet: the scenario summary
-    as Parquet bytes). With ``output``, also write them there (atomically; never onto an input
-    of the case)."""
+    record, so that a large case's export is never held whole, ending with the inputs
+    bundle made by ``command``; parquet: the scenario summary as Parquet bytes). With
+    ``output``, also write them there (atomically; never onto an input of the case)."""
     from .report.text import render_score
 
     # Only JSON shows the robustness analyses; the table, CSV and Parquet do not pay for them.
@@ -294,12 +350,29 @@ def case_scores(folder: str | os.PathLike[str], fmt: str,
 
         data = render_parquet(result.summary_table())
     elif fmt == "json":
-        data = result.json_chunks()
+        data = with_bundle(result.json_chunks(), report_bundle(result, folder, command, "json"))
     else:
         data = render_score(result, fmt)
     if output is not None:
         write_atomic(Path(output), data, result.case.read, device_ok=True)
     return data
+
+
+def with_bundle(chunks: Iterator[str], bundle: Bundle) -> Iterator[str]:
+    """The pieces of a JSON output (``Result.json_chunks``) with the top-level key
+    ``bundle`` added last: ``{"digest": "sha256:...", "data": base64}`` (docs/formats.md)."""
+    import json
+
+    from .formats.bundle_embed import json_value
+
+    last = None
+    for piece in chunks:
+        if last is not None:
+            yield last
+        last = piece
+    assert last is not None and last.endswith("}\n")
+    value = json.dumps(json_value(bundle), ensure_ascii=True)
+    yield last[:-2] + f',\n  "bundle": {value}\n}}\n'
 
 
 def write_universe_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],

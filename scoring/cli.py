@@ -45,10 +45,12 @@ def _fail(exc: ScoringError) -> None:
         sys.exit(EXIT_INPUT)
     _say(f"Error: {exc} (see {exc.docs})", err=True)
     from .analysis.locate import UnknownItem
+    from .formats.bundle import BundleError
     from .formats.history import BadDates
     from .method.kernel import NoEvidence  # here, not at the top: --help need not import pandas
 
-    sys.exit(EXIT_INPUT if isinstance(exc, (UnknownTraceId, NoEvidence, UnknownItem, BadDates))
+    sys.exit(EXIT_INPUT if isinstance(exc, (UnknownTraceId, NoEvidence, UnknownItem, BadDates,
+                                            BundleError))
              else EXIT_FAILED)
 
 
@@ -153,6 +155,40 @@ def _arrow_pool() -> None:
     except NotImplementedError:  # pragma: no cover - a pyarrow built without jemalloc
         return
     pa.set_memory_pool(pool)
+
+
+def _command_line(leave_out: tuple[str, ...] = ("output",)) -> list[str]:
+    """The running command as one could type it again: ``scoring``, the command's name, its
+    arguments and the options given (not those left at their defaults), without the output
+    path (so that the same command writing elsewhere records the same): what an output's
+    inputs bundle records (docs/trust.md)."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context()
+    words = ["scoring", str(ctx.info_name)]
+    for p in ctx.command.params:
+        name = p.name or ""
+        value = ctx.params.get(name)
+        if name in leave_out or value is None or ctx.get_parameter_source(name) in (
+                ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP):
+            continue
+        values = list(value) if isinstance(value, (tuple, list)) else [value]
+        if isinstance(p, click.Argument):
+            words += [_word(v) for v in values]
+            continue
+        flag = max(p.opts, key=len)
+        if isinstance(p, click.Option) and p.is_flag:
+            words += [flag] if value else []
+            continue
+        for v in values:
+            words += [flag, _word(v)]
+    return words
+
+
+def _word(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    return str(value)
 
 
 class _Path(click.Path):
@@ -302,7 +338,7 @@ def score(case_dir: Path, fmt: str, output: Path | None, peers: bool, engine: st
     else:
         from .api import case_scores
 
-        data = case_scores(case_dir, fmt, output)
+        data = case_scores(case_dir, fmt, output, _command_line())
     if output is not None:
         _say(f"wrote {esc(str(output))}", err=True)
     elif isinstance(data, str):
@@ -391,7 +427,8 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
         raise click.BadParameter(f"{esc(str(output))} is a folder; give the HTML file to write",
                                  param_hint="'-o' / '--output'")
     write_report(case_dir, output, generated_at, baseline,
-                 list(snapshots) if snapshots else None, dates, backtest_file)
+                 list(snapshots) if snapshots else None, dates, backtest_file,
+                 _command_line())
     _say(f"wrote {esc(str(output))}", err=True)
 
 
@@ -462,6 +499,57 @@ def export(case_dir: Path, fmt: str, output: Path) -> None:
                                  "write", param_hint="'-o' / '--output'")
     write_workbook(case_dir, output)
     _say(f"wrote {esc(str(output))}", err=True)
+
+
+@main.command("verify-report")
+@click.argument("file", metavar="FILE", type=_Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--sources", type=_Path(exists=True, file_okay=False, path_type=Path),
+              help="A folder of source documents: check the snapshots and excerpts the "
+                   "report was made from against them too.")
+@handled
+def verify_report(file: Path, sources: Path | None) -> None:
+    """Check a report (HTML, JSON, xlsx or PDF) against the inputs it carries: recompute
+    every number it shows with this engine and compare, and check the digest chain.
+
+    Exit 0: every number and digest verified. Exit 1: each number that differs (trace id,
+    shown, recomputed) or digest that does not match is listed. Exit 2: not a report, or
+    its bundle is missing, broken or truncated (docs/trust.md)."""
+    from .api import verify_report as check
+
+    got = check(file, sources)
+    for note in got.notes:
+        _say(f"note: {esc(note)}")
+    reasons: dict[str, list[str]] = {}
+    for rid, why in got.not_recomputed:
+        reasons.setdefault(why, []).append(rid)
+    for why, ids in reasons.items():
+        _say(f"not recomputed, {len(ids)} number{'s' if len(ids) != 1 else ''}: {esc(why)}:")
+        for rid in ids:
+            _say(f"  {esc(rid)}")
+    for d in got.digests:
+        _say(f"digest mismatch: {esc(d)}")
+    for m in got.mismatches:
+        now = "no such number" if m.recomputed is None else esc(m.recomputed)
+        _say(f"differs: {esc(m.id)}: shown {esc(m.shown)}, recomputed {now} ({esc(m.where)})")
+    if got.sources is not None:
+        for s in got.sources.snapshots:
+            if s.status not in ("ok", "missing"):
+                _say(f"snapshot {esc(s.source)} ({esc(s.path)}): {esc(s.status)}"
+                     + (f": {esc(s.note)}" if s.note else ""))
+        for e in got.sources.excerpts:
+            if e.status == "failed":
+                _say(f"excerpt of {esc(e.item)}: not found in "
+                     f"{esc(', '.join(e.against))}" + (f" ({esc(e.note)})" if e.note else ""))
+    if got.ok:
+        checked = "" if got.sources is None else (
+            f", {sum(e.status == 'verified' for e in got.sources.excerpts)} excerpts")
+        _say(f"verified {got.numbers} numbers{checked}, bundle {got.digest}")
+        return
+    n = len(got.mismatches)
+    _say(f"NOT verified: {n} of {got.numbers} numbers differ, {len(got.digests)} digest"
+         f"{'s' if len(got.digests) != 1 else ''} do not match; bundle {got.digest}",
+         err=True)
+    sys.exit(EXIT_FAILED)
 
 
 @main.command()

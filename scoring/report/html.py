@@ -397,10 +397,14 @@ class Fragments:
 def render_report(page: ReportPage) -> str:
     """The report as HTML text; bidi controls in any text of it shown inert and visible
     (``display.visible_marks``)."""
+    from ..formats.bundle_embed import html_element
+
     css = stylesheet()
     template = environment().get_template("report.html")
     parts = Fragments(page.findings)
+    carried = markupsafe.Markup(html_element(page.bundle) if page.bundle else "")
     return visible_marks(template.render(
         page=page, css=markupsafe.Markup(css), csp=content_security_policy(css),
+        bundle_element=carried,
         num=parts.num, refs=parts.refs, links=parts.links, cell=parts.cell,
         evidence_table=parts.evidence_table, derivations=parts.derivations))

@@ -36,6 +36,7 @@ from .sourced import AssumptionView, FigureView, ItemView, MeasureView, SourceVi
 if TYPE_CHECKING:
     from ..analysis.verify import Verification
     from ..formats.backtest_file import BacktestOnFile
+    from ..formats.bundle import Bundle
     from ..formats.reviews import Reviews
     from ..formats.signoff import OnFile
     from .changes import WhatChanged
@@ -93,6 +94,7 @@ class ReportPage:
     trend: Trend | None = None  # the case at several as-of dates, when asked for
     peers: PeersView | None = None  # the case among its peer group, in a universe
     backtest: BacktestPanel | None = None  # the rubric's backtest, when one is given
+    bundle: Bundle | None = None  # the inputs bundle the page carries (docs/trust.md)
     findings: FindingsPanel | None = None  # the case's review findings, when it has any
     signoffs: tuple[SignoffView, ...] = ()  # the sign-offs in the case's signoffs/ folder
 
@@ -113,10 +115,12 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
                  verification: Verification | None = None,
                  trend: Trend | None = None,
                  backtest: BacktestOnFile | None = None,
+                 bundle: Bundle | None = None,
                  reviews: Reviews | None = None,
                  signoffs: tuple[OnFile, ...] = ()) -> ReportPage:
     """The complete report model of ``result`` (with a "What changed" section when
-    ``changes`` is given, and a findings panel when ``reviews`` holds findings)."""
+    ``changes`` is given; carrying ``bundle``, its inputs, when given; a findings panel
+    when ``reviews`` holds findings, and the case's ``signoffs``)."""
     from ..formats.stamps import rubric_sha256
 
     n = Numbers(result)
@@ -166,6 +170,7 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
         reason_codes=tuple(rubric.overrides.reason_codes.items()),
         peers=peers_view(n),
         backtest=None if backtest is None else backtest_panel(backtest, scenarios),
+        bundle=bundle,
         findings=None if reviews is None or reviews.findings.empty else findings_panel(
             reviews, result.trace, case.evidence.items["id"].astype(str).tolist(), n),
         signoffs=signoff_views(signoffs, tuple((i.path, i.sha256) for i in case.inputs),

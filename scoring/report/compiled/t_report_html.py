@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/report.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = '23e02d271faa8f28530ba9b709f643669a5977a3fac7d22f6c8c614510ad07cf'
+FINGERPRINT = 'b1e1441aa1d7c5080d1ee1b07d4b86a5f82ef4fcddda924976e0a031282e4335'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.html'
 
@@ -16,6 +16,7 @@ def root(context, missing=missing):
     l_0_tr = resolve('tr')
     l_0_evidence_table = resolve('evidence_table')
     l_0_num = resolve('num')
+    l_0_bundle_element = resolve('bundle_element')
     try:
         t_1 = environment.filters['length']
     except KeyError:
@@ -68,7 +69,13 @@ def root(context, missing=missing):
     yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'rubric_version'))
     yield '</a> · scale <span id="rubric/scale">'
     yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scale'))
-    yield '</span> (higher = more risk)</p>\n<nav aria-label="Sections"><ul>\n<li><a href="#summary">Summary</a></li>\n'
+    yield '</span> (higher = more risk)</p>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'bundle'):
+        pass
+        yield '<p class="muted">Inputs bundle <code id="bundle-digest">'
+        yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'bundle'), 'digest'))
+        yield '</code>: the rubric, evidence and scenarios this report was made from travel inside it; <code>scoring verify-report FILE</code> recomputes every number from them (<a href="#run-record">run record</a>).</p>\n'
+    yield '<nav aria-label="Sections"><ul>\n<li><a href="#summary">Summary</a></li>\n'
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'peers'):
         pass
         yield '<li><a href="#peers">Peers</a></li>\n'
@@ -156,7 +163,7 @@ def root(context, missing=missing):
             yield '/changes">'
             yield escape(t_1(environment.getattr(l_1_sc, 'changes')))
             yield ' assumed change'
-            yield escape(('s' if (t_1(environment.getattr(l_1_sc, 'changes')) != 1) else cond_expr_undefined("the inline if-expression on line 32 in 'report.html' evaluated to false and no else section was defined.")))
+            yield escape(('s' if (t_1(environment.getattr(l_1_sc, 'changes')) != 1) else cond_expr_undefined("the inline if-expression on line 33 in 'report.html' evaluated to false and no else section was defined.")))
             yield '</a></small>'
         else:
             pass
@@ -1456,7 +1463,12 @@ def root(context, missing=missing):
         yield escape(environment.getattr(l_1_i, 'sha256'))
         yield '</code></td></tr>\n'
     l_1_i = missing
-    yield '</tbody>\n</table></div>\n</section>\n</main>\n</body>\n</html>\n'
+    yield '</tbody>\n</table></div>\n</section>\n</main>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'bundle'):
+        pass
+        yield escape((undefined(name='bundle_element') if l_0_bundle_element is missing else l_0_bundle_element))
+        yield '\n'
+    yield '</body>\n</html>\n'
 
 blocks = {}
-debug_info = '6=42&9=49&10=51&13=70&14=73&15=76&16=79&32=90&35=165&36=171&37=195&40=219&42=225&45=235&47=241&50=243&51=245&53=253&58=280&60=286&62=289&64=293&67=306&68=348&72=357&73=364&75=371&76=374&79=376&84=394&86=400&88=403&89=407&90=417&91=433&92=435&94=467&100=481&104=528&105=534&106=538&107=544&108=546&109=562&110=565&111=567&114=583&115=588&116=590&117=596&118=600&125=627&126=641&129=644&130=646&131=648&133=654&134=656&136=663&137=695&138=701&141=705&142=708&143=716&144=719&146=757&147=760&152=781&153=787&154=793&155=806&157=826&158=836&160=841&161=857&162=863&163=868&167=896&169=898&171=902&174=945&176=949&179=951&182=965&183=971&184=975&185=981&189=1009&192=1013&202=1027&203=1029&205=1031&212=1034&219=1061&225=1110&226=1113&227=1119&228=1127&229=1129&235=1140&240=1142&246=1199&247=1203&253=1205&257=1247&260=1249&267=1263&274=1276&278=1296&279=1306&280=1326&281=1331&284=1337&292=1351&293=1360&295=1363&296=1366&297=1373&298=1383&299=1389&300=1393&306=1401&307=1423&311=1426&318=1446'
+debug_info = '6=43&9=50&10=52&11=71&14=77&15=80&16=83&17=86&33=97&36=172&37=178&38=202&41=226&43=232&46=242&48=248&51=250&52=252&54=260&59=287&61=293&63=296&65=300&68=313&69=355&73=364&74=371&76=378&77=381&80=383&85=401&87=407&89=410&90=414&91=424&92=440&93=442&95=474&101=488&105=535&106=541&107=545&108=551&109=553&110=569&111=572&112=574&115=590&116=595&117=597&118=603&119=607&126=634&127=648&130=651&131=653&132=655&134=661&135=663&137=670&138=702&139=708&142=712&143=715&144=723&145=726&147=764&148=767&153=788&154=794&155=800&156=813&158=833&159=843&161=848&162=864&163=870&164=875&168=903&170=905&172=909&175=952&177=956&180=958&183=972&184=978&185=982&186=988&190=1016&193=1020&203=1034&204=1036&206=1038&213=1041&220=1068&226=1117&227=1120&228=1126&229=1134&230=1136&236=1147&241=1149&247=1206&248=1210&254=1212&258=1254&261=1256&268=1270&275=1283&279=1303&280=1313&281=1333&282=1338&285=1344&293=1358&294=1367&296=1370&297=1373&298=1380&299=1390&300=1396&301=1400&307=1408&308=1430&312=1433&319=1453&324=1465'
