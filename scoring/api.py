@@ -207,6 +207,18 @@ def write_workbook(folder: str | os.PathLike[str], output: str | os.PathLike[str
     return result
 
 
+def check_report_signoff(path: str | os.PathLike[str], envelope: str | os.PathLike[str],
+                         public_key: str | os.PathLike[str]) -> Any:
+    """Check that the sign-off ``envelope`` is signed by the Ed25519 ``public_key`` and signs
+    the report at ``path``: its SHA-256 and the digest of the inputs bundle it carries. An
+    InputError (exit 2) naming what does not hold."""
+    from .formats.bundle import read_bundle
+    from .formats.signoff import check_signoff
+
+    return check_signoff(Path(path), Path(envelope), Path(public_key),
+                         read_bundle(Path(path)).digest)
+
+
 def verify_report(path: str | os.PathLike[str], sources: str | os.PathLike[str] | None = None
                   ) -> ReportCheck:
     """Check the output at ``path`` (HTML, JSON, xlsx or PDF) against the inputs bundle it
@@ -844,10 +856,30 @@ def sign_off(folder: str | os.PathLike[str], report: str | os.PathLike[str], rev
                              [{"role": i.role, "path": i.path, "sha256": i.sha256}
                               for i in result.case.inputs], signed_scores(result))
     return write_signoff(Path(folder), report_path, Path(key), predicate,
-                         _bundle_digest(report_path), _review_inputs(result))
+                         _bundle_digest(report_path, result), _review_inputs(result))
 
 
-def _bundle_digest(report: Path) -> str | None:
-    """The digest of the inputs bundle ``report`` carries (none before reports carried
-    one)."""
-    return None
+def _bundle_digest(report: Path, result: Result) -> str:
+    """The digest of the inputs bundle ``report`` carries, once it is checked to be of the
+    case's inputs as they are now (an InputError naming the files otherwise: a sign-off
+    must not vouch for inputs the report was not made from)."""
+    from .display import display_path
+    from .formats.bundle import BundleError, read_bundle
+
+    shown = display_path(report)
+    try:
+        bundle = read_bundle(report)
+    except BundleError as exc:
+        raise InputError([Problem(shown, 0, 0, "report", f"{exc}; sign off a report made "
+                                  "by scoring report CASE -o FILE")]) from None
+    carried = {str(i.get("path")): str(i.get("sha256"))
+               for i in bundle.manifest.get("inputs", []) if isinstance(i, dict)}
+    now = {i.path: i.sha256 for i in result.case.inputs}
+    if bundle.manifest.get("case") != result.case.meta.id or carried != now:
+        moved = sorted(p for p in set(carried) | set(now) if carried.get(p) != now.get(p))
+        raise InputError([Problem(shown, 0, 0, "report", "the report was not made from "
+                                  f"this case as it is now (case "
+                                  f"{bundle.manifest.get('case')!r}; files that differ: "
+                                  f"{', '.join(moved) or 'none'}); make the report again "
+                                  "and sign that")])
+    return bundle.digest

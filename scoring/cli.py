@@ -506,17 +506,35 @@ def export(case_dir: Path, fmt: str, output: Path) -> None:
 @click.option("--sources", type=_Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of source documents: check the snapshots and excerpts the "
                    "report was made from against them too.")
+@click.option("--signoff", "envelope", type=_Path(exists=True, dir_okay=False, path_type=Path),
+              help="A sign-off (CASE/signoffs/*.dsse.json): check that it signs this file "
+                   "and its bundle, with --key.")
+@click.option("--key", "public_key", type=_Path(exists=True, dir_okay=False, path_type=Path),
+              help="With --signoff: the signer's Ed25519 public key (KEYFILE.pub).")
 @handled
-def verify_report(file: Path, sources: Path | None) -> None:
+def verify_report(file: Path, sources: Path | None, envelope: Path | None,
+                  public_key: Path | None) -> None:
     """Check a report (HTML, JSON, xlsx or PDF) against the inputs it carries: recompute
-    every number it shows with this engine and compare, and check the digest chain.
+    every number it shows with this engine and compare, and check the digest chain; with
+    --signoff and --key, that the sign-off is signed by that key and signs this very file.
 
     Exit 0: every number and digest verified. Exit 1: each number that differs (trace id,
     shown, recomputed) or digest that does not match is listed. Exit 2: not a report, or
-    its bundle is missing, broken or truncated (docs/trust.md)."""
+    its bundle is missing, broken or truncated; a sign-off by another key or of another
+    report (docs/trust.md)."""
+    from .api import check_report_signoff
     from .api import verify_report as check
 
+    if (envelope is None) != (public_key is None):
+        raise click.UsageError("--signoff ENVELOPE and --key KEYFILE.pub go together")
+    signed = None
+    if envelope is not None and public_key is not None:
+        signed = check_report_signoff(file, envelope, public_key)
     got = check(file, sources)
+    if signed is not None:
+        _say(f"signed off by {esc(signed.reviewer)} on {esc(signed.date)} with key "
+             f"{signed.keyid[:16]}… (the signature verifies; it signs this file, sha256 "
+             f"{signed.report_sha256[:16]}…, and its bundle)")
     for note in got.notes:
         _say(f"note: {esc(note)}")
     reasons: dict[str, list[str]] = {}

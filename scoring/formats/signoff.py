@@ -303,11 +303,10 @@ def check_signoff(report: Path, envelope_path: Path, public_path: Path,
                                 f"{str(signed)[:16]}…); {display_path(report)} is sha256 "
                                 f"{have[:16]}…"))
     signed_bundle = env.subject("inputs-bundle")
-    if bundle is not None and signed_bundle is not None \
-            and "sha256:" + signed_bundle != bundle:
+    if bundle is not None and (signed_bundle is None or "sha256:" + signed_bundle != bundle):
+        said = "no bundle" if signed_bundle is None else f"bundle sha256:{signed_bundle[:16]}…"
         problems.append(Problem(env.path, 0, 0, "subject[1].digest.sha256",
-                                f"signs bundle sha256:{signed_bundle[:16]}…; the report "
-                                f"carries {bundle[:23]}…"))
+                                f"signs {said}; the report carries {bundle[:23]}…"))
     if problems:
         raise InputError(problems)
     p = env.predicate

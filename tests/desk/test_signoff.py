@@ -222,3 +222,57 @@ def test_an_altered_envelope_in_the_case_is_shown_not_valid(runner: CliRunner, s
     html = Path("again.html").read_text(encoding="utf-8")
     assert "<strong>Sign-off not valid</strong>" in html and "Signed off by" not in html
     assert "the signature does not verify with the key of its keyid" in html
+
+
+def test_verify_report_with_the_signoff_and_the_public_key(runner: CliRunner,
+                                                           signed: Path) -> None:
+    code, out = _run(runner, "verify-report", "r.html", "--signoff", str(signed), "--key",
+                     "key.pub")
+    assert code == 0, out
+    digest = hashlib.sha256(Path("r.html").read_bytes()).hexdigest()
+    assert out.startswith(f"signed off by Ann Lee on 2026-03-05 with key ")
+    assert f"it signs this file, sha256 {digest[:16]}…, and its bundle)\nverified " in out
+    # the bundle signed is the report's
+    statement = json.loads(base64.b64decode(json.loads(signed.read_text())["payload"]))
+    from scoring.formats.bundle import read_bundle
+
+    assert statement["subject"][1] == {
+        "name": "inputs-bundle",
+        "digest": {"sha256": read_bundle(Path("r.html")).digest.removeprefix("sha256:")}}
+
+
+def test_verify_report_refuses_another_key_another_report_and_half_options(
+        runner: CliRunner, signed: Path, case: Path) -> None:
+    assert _run(runner, "keygen", "mallory")[0] == 0
+    code, out = _run(runner, "verify-report", "r.html", "--signoff", str(signed), "--key",
+                     "mallory.pub")
+    assert code == 2 and "signatures: not signed by the key mallory.pub" in out
+    assert _run(runner, "review", "add", str(case), "E1", "--severity", "minor", "--note", "n",
+                "--author", "A", "--date", "2026-03-06")[0] == 0
+    assert _run(runner, "report", str(case), "-o", "later.html")[0] == 0
+    code, out = _run(runner, "verify-report", "later.html", "--signoff", str(signed), "--key",
+                     "key.pub")
+    assert code == 2 and "subject[0].digest.sha256: signs another report ('r.html'" in out
+    code, out = _run(runner, "verify-report", "r.html", "--signoff", str(signed))
+    assert code == 2 and "--signoff ENVELOPE and --key KEYFILE.pub go together" in out
+    code, out = _run(runner, "verify-report", "r.html", "--signoff", "key.pub", "--key",
+                     "key.pub")
+    assert code == 2 and "not a DSSE envelope: not JSON" in out
+
+
+def test_signoff_refuses_a_report_of_other_inputs(runner: CliRunner, case: Path,
+                                                  tiny: TinyCase) -> None:
+    assert _run(runner, "keygen", "key")[0] == 0
+    assert _run(runner, "report", str(case), "-o", "r.html")[0] == 0
+    tiny.items = [item("E1", "a", 61), item("E2", "b", 20)]
+    tiny.write()
+    code, out = _run(runner, "signoff", str(case), "--report", "r.html", "--reviewer", "A",
+                     "--key", "key", "--date", "2026-03-05")
+    assert code == 2
+    assert "r.html:0:0: report: the report was not made from this case as it is now (case " \
+           "'tiny'; files that differ: evidence.yaml)" in out
+    Path("plain.html").write_text("<html></html>", encoding="utf-8")
+    code, out = _run(runner, "signoff", str(case), "--report", "plain.html", "--reviewer", "A",
+                     "--key", "key", "--date", "2026-03-05")
+    assert code == 2 and "plain.html:0:0: report: " in out
+    assert not (case / "signoffs").exists()
