@@ -230,7 +230,7 @@ def test_verify_report_with_the_signoff_and_the_public_key(runner: CliRunner,
                      "key.pub")
     assert code == 0, out
     digest = hashlib.sha256(Path("r.html").read_bytes()).hexdigest()
-    assert out.startswith(f"signed off by Ann Lee on 2026-03-05 with key ")
+    assert out.startswith("signed off by Ann Lee on 2026-03-05 with key ")
     assert f"it signs this file, sha256 {digest[:16]}…, and its bundle)\nverified " in out
     # the bundle signed is the report's
     statement = json.loads(base64.b64decode(json.loads(signed.read_text())["payload"]))
