@@ -798,6 +798,24 @@ def settle_review(folder: str | os.PathLike[str], finding: str, note: str, autho
                           RunInputs.of(files=case.read.files))
 
 
+def check_reviews(folder: str | os.PathLike[str], case: Any) -> int:
+    """Check the case's reviews.yaml for ``scoring validate``: its format, and that every
+    finding's anchor is a number or item of ``case`` (an InputError naming each one that is
+    not, with the nearest ids: a typo, or a finding orphaned by an edit). The number of
+    findings."""
+    from .formats.reviews import anchor_problems, read_reviews
+
+    reviews = read_reviews(Path(folder))
+    if reviews.findings.empty:
+        return 0
+    result = score(case)  # with the analyses: a finding may be on a break-even
+    items = case.evidence.items["id"].astype(str).tolist()
+    problems = anchor_problems(reviews, set(result.trace), items)
+    if problems:
+        raise InputError(problems)
+    return len(reviews.findings)
+
+
 def review_panel(folder: str | os.PathLike[str]) -> Any:
     """The findings of the case in ``folder``, each against the number it concerns now."""
     from .formats.reviews import read_reviews

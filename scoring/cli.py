@@ -259,15 +259,20 @@ def validate(case_dir: Path) -> None:
              f"{', '.join(esc(r) for r in rubrics)})")
         return
 
+    from .api import check_reviews
+
     case = load_case(case_dir)
     # A case that loads but cannot be scored (no evidence) is not valid; the robustness
     # analyses are not needed to know that.
     score_case(case, analyses=False)
+    findings = check_reviews(case_dir, case)
     figures = len(case.evidence.figures)
     _say(f"{esc(str(case_dir))}: ok ({len(case.evidence.sources)} sources, "
          f"{len(case.evidence.items)} items, "
          + (f"{figures} figures, " if figures else "")
-         + f"{len(case.scenarios)} scenarios, rubric {case.rubric.id} {case.rubric.version})")
+         + f"{len(case.scenarios)} scenarios, rubric {case.rubric.id} {case.rubric.version}"
+         + (f", {findings} review finding{'s' if findings != 1 else ''}" if findings else "")
+         + ")")
 
 
 def engine_options(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

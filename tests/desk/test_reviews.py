@@ -166,3 +166,17 @@ def test_list_shows_an_orphan(runner: CliRunner, case: Path) -> None:
     assert "R7     major    open  base/factor/c/score (orphaned)" in out
     assert "  orphaned: base/factor/c/score is no number or item of the case now; nearest: " \
            "base/factor/b/score, base/factor/a/score" in out
+
+
+def test_validate_checks_the_anchors(runner: CliRunner, case: Path) -> None:
+    (case / "reviews.yaml").write_text(HAND, encoding="utf-8")
+    code, out = _run(runner, "validate", ".")
+    assert (code, out) == (0, ".: ok (2 sources, 2 items, 0 scenarios, "
+                           "rubric tiny 1.0.0, 1 review finding)\n")
+    (case / "reviews.yaml").write_text(HAND.replace("base/factor/a/score", "base/factor/a/scor"),
+                                       encoding="utf-8")
+    code, out = _run(runner, "validate", ".")
+    assert code == 2
+    assert "reviews.yaml:4:11: findings[0].anchor: no number or evidence item " \
+           "'base/factor/a/scor' in this case (scoring trace CASE ID shows the ids); nearest: " \
+           "base/factor/a/score" in out
