@@ -50,9 +50,16 @@ class Written:
     path: str
 
 
+# What a YAML reader refuses or reads as a line break inside a quoted scalar, even though
+# JSON writes it as it is: C1 controls and DEL, U+2028/2029, U+FEFF, lone surrogates (from an
+# undecodable command-line argument), U+FFFE/FFFF. Each is written as a \\u escape.
+_RAW = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+
+
 def _q(text: str) -> str:
-    """A YAML double-quoted scalar of ``text`` (JSON's string syntax is YAML's)."""
-    return json.dumps(text, ensure_ascii=False)
+    """A YAML double-quoted scalar of ``text`` (JSON's string syntax is YAML's; what YAML
+    would not read back as written is escaped)."""
+    return _RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
 def _comment_fields(date: dt.date, author: str, note: str) -> list[tuple[str, str]]:

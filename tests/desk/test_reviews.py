@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scoring.cli import main
 from scoring.formats.reviews import read_reviews
@@ -180,3 +182,34 @@ def test_validate_checks_the_anchors(runner: CliRunner, case: Path) -> None:
     assert "reviews.yaml:4:11: findings[0].anchor: no number or evidence item " \
            "'base/factor/a/scor' in this case (scoring trace CASE ID shows the ids); nearest: " \
            "base/factor/a/score" in out
+
+
+@settings(max_examples=60, deadline=None)
+@given(note=st.text(min_size=1).filter(lambda t: t.strip() != ""),
+       author=st.text(min_size=1, max_size=20).filter(lambda t: t.strip() != ""),
+       layout=st.sampled_from([HAND, "findings: []\n", "# only a comment\n", None]))
+def test_any_note_and_author_read_back_as_written(note: str, author: str,
+                                                  layout: str | None) -> None:
+    import datetime as dt
+    import tempfile
+
+    from scoring.desk.reviews import add_finding, settle_finding
+    from scoring.output import NO_INPUTS
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        if layout is not None:
+            (root / "reviews.yaml").write_text(layout, encoding="utf-8")
+        day = dt.date(2026, 3, 9)
+        done = add_finding(root, "E1", "major", note, author, day, {"item/E1"}, ["E1"],
+                           NO_INPUTS)
+        settle_finding(root, done.finding, note + " (settled)", author, day, "accepted risk",
+                       NO_INPUTS)
+        r = read_reviews(root)
+        row = r.findings[r.findings["id"] == done.finding].iloc[0]
+        assert (row["anchor"], row["author"], row["status"]) == ("E1", author, "accepted risk")
+        thread = r.comments[r.comments["finding"] == done.finding]["note"].tolist()
+        assert thread == [note, note + " (settled)"]
+        if layout == HAND:  # the hand-written finding and its comments are untouched
+            assert (root / "reviews.yaml").read_text(encoding="utf-8").startswith(
+                HAND.split("  - {date")[0])
