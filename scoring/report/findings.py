@@ -109,12 +109,13 @@ def render_findings(panel: FindingsPanel) -> str:
              v.number.display if v.number is not None else "", v.author, v.date]
             for v in panel.findings]
     out = [table(["id", "severity", "status", "anchor", "now", "author", "date"], rows)]
-    for v in panel.findings:
-        out.append(f"{v.id} on {v.anchor}:")
-        out.extend(f"  {c.date} {c.author}: {c.note}" for c in v.thread)
+    for v in panel.findings:  # each field escaped: a note's line break shows as \n
+        out.append(f"{esc(v.id)} on {esc(v.anchor)}:")
+        out.extend(f"  {c.date} {esc(c.author)}: {esc(c.note)}" for c in v.thread)
         if v.orphaned:
-            hint = f"; nearest: {', '.join(v.nearest)}" if v.nearest else ""
-            out.append(f"  orphaned: {v.anchor} is no number or item of the case now{hint}")
+            hint = f"; nearest: {esc(', '.join(v.nearest))}" if v.nearest else ""
+            out.append(f"  orphaned: {esc(v.anchor)} is no number or item of the case "
+                       f"now{hint}")
     summary = ", ".join(f"{n} {s}" for s, n in panel.counts if n)
     out.append(f"{len(panel.findings)} finding{'s' if len(panel.findings) != 1 else ''} "
                f"({summary}); {panel.alarms} blocking not settled"

@@ -213,3 +213,13 @@ def test_any_note_and_author_read_back_as_written(note: str, author: str,
         if layout == HAND:  # the hand-written finding and its comments are untouched
             assert (root / "reviews.yaml").read_text(encoding="utf-8").startswith(
                 HAND.split("  - {date")[0])
+
+
+def test_list_escapes_each_field(runner: CliRunner, case: Path) -> None:
+    assert _run(runner, "review", "add", ".", "E1", "--severity", "minor", "--note",
+                "line one\n1 finding (0 open); 0 blocking not settled\x1b[2J", "--author",
+                "A\tB", "--date", "2026-03-02")[0] == 0
+    code, out = _run(runner, "review", "list", ".")
+    assert code == 0
+    assert "A\\tB: line one\\n1 finding (0 open); 0 blocking not settled\\x1b[2J" in out
+    assert "\x1b" not in out and out.count("\n1 finding") == 1
