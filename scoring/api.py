@@ -150,7 +150,8 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
     signoffs = read_signoffs(Path(folder))
     write_atomic(Path(output),
                  render_report(build_report(result, generated_at, changes, checked, trend,
-                                            on_file, bundle, reviews, signoffs)),
+                                            on_file, bundle, reviews, signoffs,
+                                            _signoff_diffs(signoffs, result, Path(folder)))),
                  read, device_ok=True)
     return result
 
@@ -873,8 +874,45 @@ def sign_off(folder: str | os.PathLike[str], report: str | os.PathLike[str], rev
     predicate = predicate_of(reviewer, date, result.case.meta.id, findings_summary(panel),
                              [{"role": i.role, "path": i.path, "sha256": i.sha256}
                               for i in result.case.inputs], signed_scores(result))
-    return write_signoff(Path(folder), report_path, Path(key), predicate,
-                         _bundle_digest(report_path, result), _review_inputs(result))
+    from .formats.bundle import read_bundle
+
+    digest = _bundle_digest(report_path, result)
+    return write_signoff(Path(folder), report_path, Path(key), predicate, digest,
+                         _review_inputs(result), read_bundle(report_path).data)
+
+
+def _signoff_diffs(signoffs: tuple[Any, ...], result: Result, folder: Path) -> dict[str, Any]:
+    """For each sign-off that verifies but whose inputs moved since, ``scoring diff`` of the
+    case as signed (the report's bundle, kept beside the envelope and checked against the
+    digest the sign-off signed) against the case now, by the envelope's shown path. A
+    sign-off without its bundle, or whose bundle does not read, gets none (the report then
+    shows the composites' moves alone)."""
+    from .analysis.diff import case_diff
+    from .analysis.report_check import materialise
+    from .desk.signoff import ENVELOPE_SUFFIX, SIGNOFFS
+    from .display import display_path
+    from .formats.bundle import BundleError, open_bundle
+
+    now = {i.path: i.sha256 for i in result.case.inputs}
+    out: dict[str, Any] = {}
+    for s in signoffs:
+        if not s.verified or s.envelope is None:
+            continue
+        signed = {str(i.get("path")): str(i.get("sha256"))
+                  for i in s.envelope.predicate.get("inputs", []) if isinstance(i, dict)}
+        digest = s.envelope.subject("inputs-bundle")
+        kept = folder / SIGNOFFS / (Path(s.path).name.removesuffix(ENVELOPE_SUFFIX) + ".bundle")
+        if signed == now or digest is None or not kept.is_file():
+            continue
+        try:
+            bundle = open_bundle(kept.read_bytes(), display_path(kept), "sha256:" + digest)
+            with tempfile.TemporaryDirectory(prefix="scoring-signoff-") as tmp:
+                old = score(load_case(materialise(bundle, Path(tmp), display_path(kept))),
+                            analyses=False)
+            out[s.path] = case_diff(old, result)
+        except (BundleError, InputError):
+            continue
+    return out
 
 
 def _bundle_digest(report: Path, result: Result) -> str:

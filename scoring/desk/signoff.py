@@ -111,10 +111,12 @@ def _slug(text: str) -> str:
 
 
 def write_signoff(case_dir: Path, report: Path, key_path: Path, predicate: dict[str, Any],
-                  bundle: str | None, inputs: RunInputs) -> Signed:
+                  bundle: str | None, inputs: RunInputs, bundle_data: bytes = b"") -> Signed:
     """Sign ``predicate`` with the subjects ``report`` (its SHA-256) and ``bundle`` (its
     digest, ``sha256:<hex>``) and write the envelope and the public key under
-    ``case_dir``/signoffs/ (neither ever overwritten)."""
+    ``case_dir``/signoffs/ (neither ever overwritten), and the report's bundle
+    (``bundle_data``, compressed, as the report carries it) beside the envelope, so that a
+    report made later can say what moved since (``scoring diff`` of the signed inputs)."""
     import json
 
     from cryptography.hazmat.primitives import serialization
@@ -130,7 +132,8 @@ def write_signoff(case_dir: Path, report: Path, key_path: Path, predicate: dict[
     name = f"{predicate['date']}-{_slug(str(predicate['reviewer']))}"
     path = folder / f"{name}{ENVELOPE_SUFFIX}"
     k = 1
-    while os.path.lexists(path):  # a second sign-off of the day: -2, -3, ...
+    while os.path.lexists(path) or os.path.lexists(path.with_suffix("").with_suffix(".bundle")):
+        # a second sign-off of the day: -2, -3, ...
         k += 1
         path = folder / f"{name}-{k}{ENVELOPE_SUFFIX}"
     public = key.public_key().public_bytes(serialization.Encoding.PEM,
@@ -140,7 +143,11 @@ def write_signoff(case_dir: Path, report: Path, key_path: Path, predicate: dict[
         raise OutputError(f"{display_path(public_path)}: holds another key than its name says; "
                           "nothing written")
     text = json.dumps(envelope, indent=2, ensure_ascii=False) + "\n"
-    write_atomic(path, text, inputs + RunInputs.of(files=[report, key_path]), overwrite=False)
+    read = inputs + RunInputs.of(files=[report, key_path])
+    if bundle_data:
+        write_atomic(path.with_name(path.name.removesuffix(ENVELOPE_SUFFIX) + ".bundle"),
+                     bundle_data, read, overwrite=False)
+    write_atomic(path, text, read, overwrite=False)
     if not public_path.exists():
         write_atomic(public_path, public, inputs + RunInputs.of(files=[report, key_path]),
                      overwrite=False)

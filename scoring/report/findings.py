@@ -12,6 +12,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from ..analysis.diff import CaseDiff
 from ..display import escape_controls as esc
 from ..formats.reviews import SEVERITIES, STATUSES, UNSETTLED, Reviews, anchor_ids, nearest
 from ..formats.signoff import OnFile
@@ -141,9 +142,11 @@ class SignoffView:
 
 
 def signoff_views(found: tuple[OnFile, ...], inputs: tuple[tuple[str, str], ...],
-                  scores: list[dict[str, object]]) -> tuple[SignoffView, ...]:
+                  scores: list[dict[str, object]], diffs: Mapping[str, CaseDiff]
+                  ) -> tuple[SignoffView, ...]:
     """Each sign-off found against the case now: its ``inputs`` as (path, sha256) and its
-    ``scores`` as a sign-off records them."""
+    ``scores`` as a sign-off records them; ``diffs``, by the envelope's path, ``scoring
+    diff`` of the case as signed against the case now, where it could be made."""
     now = dict(inputs)
     out = []
     for s in found:
@@ -167,6 +170,31 @@ def signoff_views(found: tuple[OnFile, ...], inputs: tuple[tuple[str, str], ...]
                 band = (f", band {old.get('band')} → {x['band']}"
                         if old.get("band") != x["band"] else "")
                 moves.append(f"{x['scenario']} composite {old.get('shown')} → {x['shown']}{band}")
+        if s.path in diffs:
+            moves = diff_summary(diffs[s.path])
         out.append(SignoffView(s.path, reviewer, date, s.keyid, "stale" if changed else "valid",
                                None, changed, tuple(moves)))
     return tuple(out)
+
+
+def diff_summary(diff: CaseDiff) -> list[str]:
+    """``scoring diff``'s account, a line per scenario that moved: the composite's change
+    split into factor scores, weights, coverage, gates and overrides, and the items behind
+    it."""
+    out = []
+    for sd in diff.scenarios:
+        if sd.total == 0 and sd.old_band == sd.new_band:
+            continue
+        band = f", band {sd.old_band} → {sd.new_band}" if sd.old_band != sd.new_band else ""
+        items = [f"{f.factor}: {', '.join(e.items)} {e.kind}" for f in sd.factors
+                 for e in f.items]
+        out.append(f"{sd.scenario} composite {sd.old_composite:.2f} → {sd.new_composite:.2f} "
+                   f"({sd.total:+.2f} = factor scores {sd.score_effect:+.2f}, weights "
+                   f"{sd.weight_effect:+.2f}, coverage {sd.coverage_effect:+.2f}, gates and "
+                   f"overrides {sd.judgement_effect:+.2f}){band}"
+                   + (f"; {'; '.join(items)}" if items else ""))
+    out += [f"scenario {s} removed" for s in diff.only_old]
+    out += [f"scenario {s} added" for s in diff.only_new]
+    if diff.rubric_changes:
+        out.append(f"rubric: {len(diff.rubric_changes)} changes ({diff.rubric_bump} bump)")
+    return out

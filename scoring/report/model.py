@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,7 @@ from .scenarios import CHART_WIDTH, N_PALETTE, ScenarioView, scenario_views
 from .sourced import AssumptionView, FigureView, ItemView, MeasureView, SourceView
 
 if TYPE_CHECKING:
+    from ..analysis.diff import CaseDiff
     from ..analysis.verify import Verification
     from ..formats.backtest_file import BacktestOnFile
     from ..formats.bundle import Bundle
@@ -117,7 +119,8 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
                  backtest: BacktestOnFile | None = None,
                  bundle: Bundle | None = None,
                  reviews: Reviews | None = None,
-                 signoffs: tuple[OnFile, ...] = ()) -> ReportPage:
+                 signoffs: tuple[OnFile, ...] = (),
+                 signoff_diffs: Mapping[str, CaseDiff] | None = None) -> ReportPage:
     """The complete report model of ``result`` (with a "What changed" section when
     ``changes`` is given; carrying ``bundle``, its inputs, when given; a findings panel
     when ``reviews`` holds findings, and the case's ``signoffs``)."""
@@ -174,5 +177,6 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
         findings=None if reviews is None or reviews.findings.empty else findings_panel(
             reviews, result.trace, case.evidence.items["id"].astype(str).tolist(), n),
         signoffs=signoff_views(signoffs, tuple((i.path, i.sha256) for i in case.inputs),
-                               signed_scores(result)) if signoffs else (),
+                               signed_scores(result), signoff_diffs or {})
+        if signoffs else (),
     )

@@ -209,8 +209,22 @@ def test_the_report_says_signed_off_then_stale(runner: CliRunner, signed: Path, 
     assert _run(runner, "report", str(case), "-o", "again.html")[0] == 0
     html = Path("again.html").read_text(encoding="utf-8")
     assert "<strong>Sign-off stale: inputs changed since 2026-03-05</strong>" in html
-    # base composite now by hand: (3 * 80 + 1 * 20) / 4 = 65
-    assert "evidence.yaml (changed); base composite 50.00 → 65.00." in html
+    # base composite now by hand: (3 * 80 + 1 * 20) / 4 = 65; all of the +15 from factor a's
+    # score (60 -> 80) at its weight 3/4: 20 * 0.75 = 15; the account is scoring diff's, of
+    # the inputs as signed (the bundle kept beside the envelope) against the case now
+    assert "evidence.yaml (changed); base composite 50.00 → 65.00 (+15.00 = factor scores " \
+           "+15.00, weights +0.00, coverage +0.00, gates and overrides +0.00); a: E1 changed." \
+        in html
+    # without the signed bundle (or with one that is not the one signed): the composites alone
+    kept = signed.with_name(signed.name.removesuffix(".dsse.json") + ".bundle")
+    kept.write_bytes(kept.read_bytes()[:-1] + b"x")
+    assert _run(runner, "report", str(case), "-o", "again.html")[0] == 0
+    assert "evidence.yaml (changed); base composite 50.00 → 65.00." in \
+        Path("again.html").read_text(encoding="utf-8")
+    kept.unlink()
+    assert _run(runner, "report", str(case), "-o", "again.html")[0] == 0
+    assert "evidence.yaml (changed); base composite 50.00 → 65.00." in \
+        Path("again.html").read_text(encoding="utf-8")
 
 
 def test_an_altered_envelope_in_the_case_is_shown_not_valid(runner: CliRunner, signed: Path,
