@@ -19,6 +19,7 @@ from .formats.models import (
     EvidenceFile,
     FiguresFile,
     OutcomesFile,
+    RestatementsFile,
     Rubric,
     ScenariosFile,
     SourcesFile,
@@ -45,6 +46,7 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "sources": SourcesFile,
     "evidence": EvidenceFile,
     "figures": FiguresFile,
+    "restatements": RestatementsFile,
     "scenarios": ScenariosFile,
     "outcomes": OutcomesFile,
     "reviews": ReviewsFile,
@@ -304,12 +306,8 @@ def universe_scores(folder: str | os.PathLike[str], fmt: str,
     ``peers``: with the peer statistics of every case (``analysis/peers.py``); they need
     every case, so a Parquet folder then gets the whole summary as one part file."""
     from .analysis.peers import GROUP
-    from .report.portfolio import (
-        UniverseScores,
-        render_parquet,
-        render_scores,
-        score_universe,
-    )
+    from .analysis.universe import UniverseScores, score_universe
+    from .report.portfolio import render_parquet, render_scores
 
     def run(sink: Callable[[int, pd.DataFrame], None] | None = None) -> UniverseScores:
         if engine == "dask":
@@ -404,10 +402,14 @@ def write_universe_report(folder: str | os.PathLike[str], output: str | os.PathL
 
         return write_portfolio_dask(Path(folder), Path(output), generated_at, scheduler, say,
                                     dates)
+    from .analysis.universe import score_universe
     from .report.portfolio_report import write_portfolio
 
-    return write_portfolio(Path(folder), Path(output), generated_at, jobs,
-                           progress or no_progress, dates=dates)
+    root = Path(folder)
+    scores = score_universe(root)
+    history = score_universe(root, dates=dates) if dates is not None else None
+    return write_portfolio(root, Path(output), generated_at, jobs, progress or no_progress,
+                           scores, history=history)
 
 
 def new_case(folder: str | os.PathLike[str], rubric: str | os.PathLike[str],
@@ -474,7 +476,8 @@ def universe_history(folder: str | os.PathLike[str], dates: tuple[dt.date, ...],
     pass of the method) and write a Parquet dataset partitioned by date into the folder
     ``output``: ``as_of=YYYY-MM-DD/part-NNNNN.parquet``, one file per part and date, with
     the columns of the universe's scores (docs/history.md). Returns the number of cases."""
-    from .report.portfolio import render_parquet, score_universe
+    from .analysis.universe import score_universe
+    from .report.portfolio import render_parquet
 
     counted: list[int] = []
 
@@ -500,7 +503,7 @@ def validate_universe(folder: str | os.PathLike[str], progress: Progress | None 
     """Check every case of the universe in ``folder`` as ``score`` would (raising InputError
     with every problem of every case); (cases, scenarios of all cases, base included, and
     the rubrics as ``id version``)."""
-    from .report.portfolio import score_universe
+    from .analysis.universe import score_universe
 
     scores = score_universe(Path(folder), progress or no_progress)
     return (scores.n_cases, len(scores.summary),
@@ -676,7 +679,7 @@ def _scenario_scores(root: Path, scenario: str, engine: str, scheduler: str | No
 
     import pandas as pd
 
-    from .report.portfolio import score_universe
+    from .analysis.universe import score_universe
 
     kept: list[pd.DataFrame] = []
     seen: dict[str, None] = {}
@@ -707,9 +710,9 @@ def _stability(folder: Path, scenario: str, rubric: Any, frame: Any, band_order:
     the universe in ``folder`` scored the same way; an InputError when its rubric has other
     bands or factors, or it lacks the scenario."""
     from .analysis.backtest import band_bins, decile_bins
+    from .analysis.universe import score_universe
     from .display import display_path
     from .formats.universe import is_universe
-    from .report.portfolio import score_universe
 
     shown = display_path(folder)
     if not is_universe(folder):

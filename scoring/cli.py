@@ -32,7 +32,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 # (run()), not a caller that embeds the command line (or a test's CliRunner).
 _own_process = False
 
-SCHEMAS = ("rubric", "case", "sources", "evidence", "figures", "scenarios", "outcomes", "reviews")
+SCHEMAS = ("rubric", "case", "sources", "evidence", "figures", "restatements", "scenarios",
+           "outcomes", "reviews")
 
 
 def _fail(exc: ScoringError) -> None:

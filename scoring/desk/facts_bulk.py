@@ -30,8 +30,13 @@ from ..formats.companyfacts import CompanyFacts, parse_companyfacts
 from ..formats.factsmap import ConceptMap, load_map
 from ..formats.loader import load_rubric
 from ..output import RunInputs, make_folder, write_atomic
-from .facts_import import cited_filings, figure_records, filing_records, map_for
-from .facts_select import select
+from .facts_import import (
+    cited_filings,
+    figure_records,
+    filing_records,
+    map_for,
+    select_with_opening,
+)
 
 MAX_MEMBER_BYTES = 256 * 1024 * 1024  # the largest filers' documents are ~100 MB
 MAX_PROBLEMS = 200
@@ -134,7 +139,7 @@ def import_universe(archive: Path, folder: Path, rubric_path: Path, as_of: dt.da
                     raise InputError([Problem(display_path(map_path), 0, 0, "figures",
                                               f"the rubric's figure {f!r} is not in the map")
                                       for f in unmapped])
-                sel = select(cf, cmap, needed, as_of, None, with_prior)
+                sel = select_with_opening(cf, cmap, needed, as_of, None, with_prior)
             except InputError as exc:
                 problems += exc.problems
                 continue

@@ -27,12 +27,12 @@ from pathlib import Path
 import markupsafe
 
 from ..analysis.peers import CasePeers, case_peers
+from ..analysis.universe import UniverseScores
 from ..display import visible_marks
 from ..formats.universe import Universe
 from ..output import NO_INPUTS, RunInputs, guard, make_folder, on_sigterm_raise, write_atomic
 from ..progress import Progress
 from .html import environment
-from .portfolio import UniverseScores, score_universe
 from .portfolio_model import CASE_PAGES, PortfolioPage, build_portfolio
 
 PARALLEL_FROM = 20  # cases; below this, pages are rendered in this process
@@ -170,15 +170,13 @@ PageWriter = Callable[[list[int], Path, RunInputs, dict[int, CasePeers]], None]
 
 
 def write_portfolio(root: Path, output: Path, generated_at: dt.datetime | None,
-                    jobs: int | None, progress: Progress, scores: UniverseScores | None = None,
+                    jobs: int | None, progress: Progress, scores: UniverseScores,
                     write_pages: PageWriter | None = None,
-                    dates: tuple[dt.date, dt.date] | None = None) -> int:
-    """Score the universe in ``root`` (unless its ``scores`` are given), write its case
-    pages (with ``jobs`` processes here, or by ``write_pages``: another engine's) and then
-    ``output/index.html``; with ``dates``, the index lists the band migrations between
-    them (every case scored at both, docs/history.md)."""
-    scores = score_universe(root) if scores is None else scores
-    history = score_universe(root, dates=dates) if dates is not None else None
+                    history: UniverseScores | None = None) -> int:
+    """Write the case pages of the universe in ``root``, whose ``scores`` the caller made
+    (with ``jobs`` processes here, or by ``write_pages``: another engine's), and then
+    ``output/index.html``; with ``history`` (the universe scored at two as-of dates, by
+    the caller too), the index lists the band migrations between them (docs/history.md)."""
     indices = list(scores.index.values())
     jobs = default_jobs(len(indices)) if jobs is None else jobs
     # Every target is checked before the first page is rendered, and again as it is written.

@@ -44,7 +44,7 @@ def mapping_text(m: Mapping) -> str:
     """A one-line description of an indicator mapping."""
     if isinstance(m, LinearMapping):
         return (f"linear: [{m.input[0]}, {m.input[1]}] -> [{m.output[0]}, {m.output[1]}], "
-                "clamped")
+                + ("clamped" if m.clamp else "not clamped"))
     if isinstance(m, CategoriesMapping):
         return "categories: " + ", ".join(f"{k} -> {v}" for k, v in m.categories.items())
     if isinstance(m, LogMapping):
