@@ -290,3 +290,13 @@ def test_signoff_refuses_a_report_of_other_inputs(runner: CliRunner, case: Path,
                      "--key", "key", "--date", "2026-03-05")
     assert code == 2 and "plain.html:0:0: report: " in out
     assert not (case / "signoffs").exists()
+
+
+def test_a_json_output_is_signed_off_and_verified_alike(runner: CliRunner, case: Path) -> None:
+    assert _run(runner, "keygen", "key")[0] == 0
+    assert _run(runner, "score", str(case), "--format", "json", "-o", "r.json")[0] == 0
+    assert _run(runner, "signoff", str(case), "--report", "r.json", "--reviewer", "Bo",
+                "--key", "key", "--date", "2026-03-05")[0] == 0
+    code, out = _run(runner, "verify-report", "r.json", "--signoff",
+                     str(case / "signoffs" / "2026-03-05-bo.dsse.json"), "--key", "key.pub")
+    assert code == 0 and out.startswith("signed off by Bo on 2026-03-05 with key "), out
