@@ -129,6 +129,9 @@ def write_signoff(case_dir: Path, report: Path, key_path: Path, predicate: dict[
     envelope = sign_envelope(statement(subjects, predicate), key)
     keyid = key_id(key.public_key())
     folder = case_dir / SIGNOFFS
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise OutputError(f"{display_path(folder)}: refused: not a folder of the case (a "
+                          "symbolic link or a file); scoring does not write through links")
     name = f"{predicate['date']}-{_slug(str(predicate['reviewer']))}"
     path = folder / f"{name}{ENVELOPE_SUFFIX}"
     k = 1

@@ -300,3 +300,16 @@ def test_a_json_output_is_signed_off_and_verified_alike(runner: CliRunner, case:
     code, out = _run(runner, "verify-report", "r.json", "--signoff",
                      str(case / "signoffs" / "2026-03-05-bo.dsse.json"), "--key", "key.pub")
     assert code == 0 and out.startswith("signed off by Bo on 2026-03-05 with key "), out
+
+
+def test_a_signoffs_link_is_not_written_through(runner: CliRunner, case: Path,
+                                                tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (case / "signoffs").symlink_to(elsewhere)
+    assert _run(runner, "keygen", "key")[0] == 0
+    assert _run(runner, "report", str(case), "-o", "r.html")[0] == 0
+    code, out = _run(runner, "signoff", str(case), "--report", "r.html", "--reviewer", "A",
+                     "--key", "key", "--date", "2026-03-05")
+    assert code == 1 and "signoffs: refused: not a folder of the case" in out
+    assert list(elsewhere.iterdir()) == []
