@@ -24,6 +24,7 @@ from .formats.models import (
     ScenariosFile,
     SourcesFile,
 )
+from .formats.reviews import ReviewsFile
 from .output import NO_INPUTS, RunInputs, dumps_json, guard, is_stream, write_atomic, write_folder
 from .progress import Progress, no_progress
 
@@ -48,6 +49,7 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "restatements": RestatementsFile,
     "scenarios": ScenariosFile,
     "outcomes": OutcomesFile,
+    "reviews": ReviewsFile,
 }
 
 
@@ -141,9 +143,17 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
         read += RunInputs.of(files=[Path(backtest)])
     bundle = report_bundle(result, folder, command, "html",
                            report_options(baseline, snapshots, dates, backtest, generated_at))
+    from .formats.reviews import REVIEWS_FILE, read_reviews
+    from .formats.signoff import read_signoffs
+
+    reviews = read_reviews(Path(folder))
+    if not reviews.findings.empty:
+        read += RunInputs.of(files=[Path(folder) / REVIEWS_FILE])
+    signoffs = read_signoffs(Path(folder))
     write_atomic(Path(output),
                  render_report(build_report(result, generated_at, changes, checked, trend,
-                                            on_file, bundle)),
+                                            on_file, bundle, reviews, signoffs,
+                                            _signoff_diffs(signoffs, result, Path(folder)))),
                  read, device_ok=True)
     return result
 
@@ -203,6 +213,18 @@ def write_workbook(folder: str | os.PathLike[str], output: str | os.PathLike[str
     bundle = report_bundle(result, folder, command, "xlsx")
     write_atomic(Path(output), render_workbook(result, bundle), read, device_ok=True)
     return result
+
+
+def check_report_signoff(path: str | os.PathLike[str], envelope: str | os.PathLike[str],
+                         public_key: str | os.PathLike[str]) -> Any:
+    """Check that the sign-off ``envelope`` is signed by the Ed25519 ``public_key`` and signs
+    the report at ``path``: its SHA-256 and the digest of the inputs bundle it carries. An
+    InputError (exit 2) naming what does not hold."""
+    from .formats.bundle import read_bundle
+    from .formats.signoff import check_signoff
+
+    return check_signoff(Path(path), Path(envelope), Path(public_key),
+                         read_bundle(Path(path)).digest)
 
 
 def verify_report(path: str | os.PathLike[str], sources: str | os.PathLike[str] | None = None
@@ -754,3 +776,177 @@ def import_facts_universe(archive: str | os.PathLike[str], folder: str | os.Path
     from .desk.facts_bulk import import_universe
 
     return import_universe(Path(archive), Path(folder), Path(rubric), as_of)
+
+
+# ---------------------------------------------------------------- review findings (issue 24)
+def _review_inputs(result: Result) -> RunInputs:
+    """What a review command reads: the case's files, but not its folder, whose
+    reviews.yaml is the one file the review commands write."""
+    return RunInputs.of(files=result.case.read.files)
+
+
+def add_review(folder: str | os.PathLike[str], anchor: str, severity: str, note: str,
+               author: str, date: dt.date) -> Any:
+    """Add an open finding on ``anchor`` (a trace id of the case, or an evidence item) to
+    the case's reviews.yaml, in place (docs/formats.md#review-findings); an InputError
+    naming the nearest ids when ``anchor`` is none."""
+    from .desk.reviews import add_finding
+
+    result = score_folder(folder)
+    items = result.case.evidence.items["id"].astype(str).tolist()
+    return add_finding(Path(folder), anchor, severity, note, author, date,
+                       set(result.trace), items, _review_inputs(result))
+
+
+def settle_review(folder: str | os.PathLike[str], finding: str, note: str, author: str,
+                  date: dt.date, status: str = "resolved") -> Any:
+    """Add ``note`` to the thread of ``finding`` in the case's reviews.yaml and set its
+    status (resolved by default)."""
+    from .desk.reviews import settle_finding
+    from .formats.loader import load_case as load
+
+    case = load(folder)
+    return settle_finding(Path(folder), finding, note, author, date, status,
+                          RunInputs.of(files=case.read.files))
+
+
+def check_reviews(folder: str | os.PathLike[str], case: Any) -> int:
+    """Check the case's reviews.yaml for ``scoring validate``: its format, and that every
+    finding's anchor is a number or item of ``case`` (an InputError naming each one that is
+    not, with the nearest ids: a typo, or a finding orphaned by an edit). The number of
+    findings."""
+    from .formats.reviews import anchor_problems, read_reviews
+
+    reviews = read_reviews(Path(folder))
+    if reviews.findings.empty:
+        return 0
+    result = score(case)  # with the analyses: a finding may be on a break-even
+    items = case.evidence.items["id"].astype(str).tolist()
+    problems = anchor_problems(reviews, set(result.trace), items)
+    if problems:
+        raise InputError(problems)
+    return len(reviews.findings)
+
+
+def review_panel(folder: str | os.PathLike[str]) -> Any:
+    """The findings of the case in ``folder``, each against the number it concerns now."""
+    from .formats.reviews import read_reviews
+    from .report.findings import findings_panel
+    from .report.numbers import Numbers
+
+    reviews = read_reviews(Path(folder))
+    result = score_folder(folder)
+    items = result.case.evidence.items["id"].astype(str).tolist()
+    return findings_panel(reviews, result.trace, items, Numbers(result))
+
+
+# ---------------------------------------------------------------- sign-off (issue 24)
+def make_key_pair(path: str | os.PathLike[str]) -> tuple[Path, Path]:
+    """Write a new Ed25519 key pair: ``path`` (private, mode 0600) and ``path``.pub; never
+    over an existing file."""
+    from .desk.signoff import write_key_pair
+
+    return write_key_pair(Path(path))
+
+
+def findings_summary(panel: Any) -> dict[str, Any]:
+    """What a sign-off records of the findings: counts by status and severity, the
+    blocking ones not settled, the orphans, and each finding's id, severity, status and
+    anchor."""
+    from .formats.reviews import SEVERITIES
+
+    views = panel.findings
+    return {"total": len(views), "by_status": dict(panel.counts),
+            "by_severity": {s: sum(v.severity == s for v in views) for s in SEVERITIES},
+            "blocking_unsettled": panel.alarms, "orphaned": panel.orphans,
+            "findings": [{"id": v.id, "severity": v.severity, "status": v.status,
+                          "anchor": v.anchor} for v in sorted(views, key=lambda v: v.id)]}
+
+
+def sign_off(folder: str | os.PathLike[str], report: str | os.PathLike[str], reviewer: str,
+             key: str | os.PathLike[str], date: dt.date) -> Any:
+    """Sign off the report file ``report`` of the case in ``folder`` as ``reviewer`` with
+    the Ed25519 private ``key``: a DSSE envelope of an in-toto statement under
+    ``folder``/signoffs/ (docs/trust.md#review-and-sign-off). A SignoffError naming the
+    findings while a blocking finding is open or answered; an InputError for a report that
+    is not there or a key that is not Ed25519."""
+    from .desk.signoff import check_report, predicate_of, refuse_unsettled, write_signoff
+    from .formats.reviews import read_reviews
+    from .report.findings import findings_panel
+    from .report.model import signed_scores
+
+    report_path = Path(report)
+    check_report(report_path)
+    reviews = read_reviews(Path(folder))
+    result = score_folder(folder)
+    items = result.case.evidence.items["id"].astype(str).tolist()
+    panel = findings_panel(reviews, result.trace, items)
+    refuse_unsettled([(v.id, v.status, v.anchor) for v in panel.findings if v.alarm])
+    predicate = predicate_of(reviewer, date, result.case.meta.id, findings_summary(panel),
+                             [{"role": i.role, "path": i.path, "sha256": i.sha256}
+                              for i in result.case.inputs], signed_scores(result))
+    from .formats.bundle import read_bundle
+
+    digest = _bundle_digest(report_path, result)
+    return write_signoff(Path(folder), report_path, Path(key), predicate, digest,
+                         _review_inputs(result), read_bundle(report_path).data)
+
+
+def _signoff_diffs(signoffs: tuple[Any, ...], result: Result, folder: Path) -> dict[str, Any]:
+    """For each sign-off that verifies but whose inputs moved since, ``scoring diff`` of the
+    case as signed (the report's bundle, kept beside the envelope and checked against the
+    digest the sign-off signed) against the case now, by the envelope's shown path. A
+    sign-off without its bundle, or whose bundle does not read, gets none (the report then
+    shows the composites' moves alone)."""
+    from .analysis.diff import case_diff
+    from .analysis.report_check import materialise
+    from .desk.signoff import ENVELOPE_SUFFIX, SIGNOFFS
+    from .display import display_path
+    from .formats.bundle import BundleError, open_bundle
+
+    now = {i.path: i.sha256 for i in result.case.inputs}
+    out: dict[str, Any] = {}
+    for s in signoffs:
+        if not s.verified or s.envelope is None:
+            continue
+        signed = {str(i.get("path")): str(i.get("sha256"))
+                  for i in s.envelope.predicate.get("inputs", []) if isinstance(i, dict)}
+        digest = s.envelope.subject("inputs-bundle")
+        kept = folder / SIGNOFFS / (Path(s.path).name.removesuffix(ENVELOPE_SUFFIX) + ".bundle")
+        if signed == now or digest is None or not kept.is_file():
+            continue
+        try:
+            bundle = open_bundle(kept.read_bytes(), display_path(kept), "sha256:" + digest)
+            with tempfile.TemporaryDirectory(prefix="scoring-signoff-") as tmp:
+                old = score(load_case(materialise(bundle, Path(tmp), display_path(kept))),
+                            analyses=False)
+            out[s.path] = case_diff(old, result)
+        except (BundleError, InputError):
+            continue
+    return out
+
+
+def _bundle_digest(report: Path, result: Result) -> str:
+    """The digest of the inputs bundle ``report`` carries, once it is checked to be of the
+    case's inputs as they are now (an InputError naming the files otherwise: a sign-off
+    must not vouch for inputs the report was not made from)."""
+    from .display import display_path
+    from .formats.bundle import BundleError, read_bundle
+
+    shown = display_path(report)
+    try:
+        bundle = read_bundle(report)
+    except BundleError as exc:
+        raise InputError([Problem(shown, 0, 0, "report", f"{exc}; sign off a report made "
+                                  "by scoring report CASE -o FILE")]) from None
+    carried = {str(i.get("path")): str(i.get("sha256"))
+               for i in bundle.manifest.get("inputs", []) if isinstance(i, dict)}
+    now = {i.path: i.sha256 for i in result.case.inputs}
+    if bundle.manifest.get("case") != result.case.meta.id or carried != now:
+        moved = sorted(p for p in set(carried) | set(now) if carried.get(p) != now.get(p))
+        raise InputError([Problem(shown, 0, 0, "report", "the report was not made from "
+                                  f"this case as it is now (case "
+                                  f"{bundle.manifest.get('case')!r}; files that differ: "
+                                  f"{', '.join(moved) or 'none'}); make the report again "
+                                  "and sign that")])
+    return bundle.digest

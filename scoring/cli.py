@@ -34,7 +34,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 _own_process = False
 
 SCHEMAS = ("rubric", "case", "sources", "evidence", "figures", "restatements", "scenarios",
-           "outcomes")
+           "outcomes", "reviews")
 
 
 def _fail(exc: ScoringError) -> None:
@@ -316,15 +316,20 @@ def validate(case_dir: Path) -> None:
              f"{', '.join(esc(r) for r in rubrics)})")
         return
 
+    from .api import check_reviews
+
     case = load_case(case_dir)
     # A case that loads but cannot be scored (no evidence) is not valid; the robustness
     # analyses are not needed to know that.
     score_case(case, analyses=False)
+    findings = check_reviews(case_dir, case)
     figures = len(case.evidence.figures)
     _say(f"{esc(str(case_dir))}: ok ({len(case.evidence.sources)} sources, "
          f"{len(case.evidence.items)} items, "
          + (f"{figures} figures, " if figures else "")
-         + f"{len(case.scenarios)} scenarios, rubric {case.rubric.id} {case.rubric.version})")
+         + f"{len(case.scenarios)} scenarios, rubric {case.rubric.id} {case.rubric.version}"
+         + (f", {findings} review finding{'s' if findings != 1 else ''}" if findings else "")
+         + ")")
 
 
 def engine_options(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -565,17 +570,35 @@ def export(case_dir: Path, fmt: str, output: Path) -> None:
 @click.option("--sources", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of source documents: check the snapshots and excerpts the "
                    "report was made from against them too.")
+@click.option("--signoff", "envelope", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A sign-off (CASE/signoffs/*.dsse.json): check that it signs this file "
+                   "and its bundle, with --key.")
+@click.option("--key", "public_key", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="With --signoff: the signer's Ed25519 public key (KEYFILE.pub).")
 @handled
-def verify_report(file: Path, sources: Path | None) -> None:
+def verify_report(file: Path, sources: Path | None, envelope: Path | None,
+                  public_key: Path | None) -> None:
     """Check a report (HTML, JSON, xlsx or PDF) against the inputs it carries: recompute
-    every number it shows with this engine and compare, and check the digest chain.
+    every number it shows with this engine and compare, and check the digest chain; with
+    --signoff and --key, that the sign-off is signed by that key and signs this very file.
 
     Exit 0: every number and digest verified. Exit 1: each number that differs (trace id,
     shown, recomputed) or digest that does not match is listed. Exit 2: not a report, or
-    its bundle is missing, broken or truncated (docs/trust.md)."""
+    its bundle is missing, broken or truncated; a sign-off by another key or of another
+    report (docs/trust.md)."""
+    from .api import check_report_signoff
     from .api import verify_report as check
 
+    if (envelope is None) != (public_key is None):
+        raise click.UsageError("--signoff ENVELOPE and --key KEYFILE.pub go together")
+    signed = None
+    if envelope is not None and public_key is not None:
+        signed = check_report_signoff(file, envelope, public_key)
     got = check(file, sources)
+    if signed is not None:
+        _say(f"signed off by {esc(signed.reviewer)} on {esc(signed.date)} with key "
+             f"{signed.keyid[:16]}… (the signature verifies; it signs this file, sha256 "
+             f"{signed.report_sha256[:16]}…, and its bundle)")
     for note in got.notes:
         _say(f"note: {esc(note)}")
     reasons: dict[str, list[str]] = {}
@@ -1044,6 +1067,129 @@ def facts_import(document: Path, case_dir: Path | None, universe_dir: Path | Non
     lines += [f"  check failed: balance sheet {c}" for c in report.checks]
     _say("\n".join(lines))
 
+
+
+# ---------------------------------------------------------------- review (issue 24)
+def _today(value: dt.datetime | None) -> dt.date:
+    """--date, or today: the one reading of the clock (a finding's and a comment's date);
+    score and report never read it."""
+    return value.date() if value is not None else dt.date.today()
+
+
+def _author(value: str | None) -> str:
+    if value is not None:
+        return value
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in this environment
+        raise click.UsageError("give --author NAME (no user name is known here)") from None
+
+
+_DATE_OPTION = click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                            help="The comment's date (default: today).")
+_AUTHOR_OPTION = click.option("--author", metavar="NAME",
+                              help="Who writes it (default: your user name).")
+
+
+@main.group()
+def review() -> None:
+    """Review findings anchored to numbers (review add / list / resolve; the case's
+    reviews.yaml, docs/formats.md#review-findings)."""
+
+
+@review.command("add")
+@click.argument("case_dir", metavar="CASE_DIR", type=click.Path(exists=True, file_okay=False,
+                                                         path_type=Path))
+@click.argument("trace_id")
+@click.option("--severity", type=click.Choice(["blocking", "major", "minor"]), required=True,
+              help="blocking findings stop a sign-off while open or answered.")
+@click.option("--note", required=True, help="What is wrong, or what to check.")
+@_AUTHOR_OPTION
+@_DATE_OPTION
+@handled
+def review_add(case_dir: Path, trace_id: str, severity: str, note: str, author: str | None,
+               date: dt.datetime | None) -> None:
+    """Raise a finding on TRACE_ID (a number's id, as scoring trace shows them, or an
+    evidence item's id) in CASE_DIR/reviews.yaml; it starts open."""
+    from .api import add_review
+
+    done = add_review(case_dir, trace_id, severity, note, _author(author), _today(date))
+    _say(f"{done.finding} ({severity}, open) on {trace_id}: written to {done.path}")
+
+
+@review.command("list")
+@click.argument("case_dir", metavar="CASE_DIR", type=click.Path(exists=True, file_okay=False,
+                                                         path_type=Path))
+@handled
+def review_list(case_dir: Path) -> None:
+    """List CASE_DIR's findings: open blocking ones first, each with the number it concerns
+    now and its thread; a finding whose anchor is gone is shown as orphaned."""
+    from .api import review_panel
+    from .report.findings import render_findings
+
+    _say(render_findings(review_panel(case_dir)), nl=False)
+
+
+@review.command("resolve")
+@click.argument("case_dir", metavar="CASE_DIR", type=click.Path(exists=True, file_okay=False,
+                                                         path_type=Path))
+@click.argument("finding_id")
+@click.option("--note", required=True, help="How it was settled.")
+@click.option("--status", type=click.Choice(["resolved", "accepted risk", "answered", "open"]),
+              default="resolved", show_default=True,
+              help="The finding's status after this comment.")
+@_AUTHOR_OPTION
+@_DATE_OPTION
+@handled
+def review_resolve(case_dir: Path, finding_id: str, note: str, status: str,
+                   author: str | None, date: dt.datetime | None) -> None:
+    """Add a comment to FINDING_ID's thread and settle it (resolved, unless --status)."""
+    from .api import settle_review
+
+    done = settle_review(case_dir, finding_id, note, _author(author), _today(date), status)
+    _say(f"{done.finding} is {done.status}: written to {done.path}")
+
+
+# ---------------------------------------------------------------- sign-off (issue 24)
+@main.command()
+@click.argument("keyfile", metavar="KEYFILE", type=click.Path(dir_okay=False, path_type=Path))
+@handled
+def keygen(keyfile: Path) -> None:
+    """Write a new Ed25519 key pair for signing off reports: KEYFILE (the private key, mode
+    0600: keep it to yourself) and KEYFILE.pub (give it to whoever checks your sign-offs).
+    Neither is ever overwritten."""
+    from .api import make_key_pair
+
+    private, public = make_key_pair(keyfile)
+    _say(f"wrote {esc(str(private))} (private, mode 0600) and {esc(str(public))}")
+
+
+@main.command()
+@case_arg
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
+              required=True, help="The report file signed off (scoring report CASE -o FILE).")
+@click.option("--reviewer", required=True, help="Who signs off.")
+@click.option("--key", "key_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The reviewer's Ed25519 private key (scoring keygen KEYFILE).")
+@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The sign-off's date (default: today).")
+@handled
+def signoff(case_dir: Path, report_file: Path, reviewer: str, key_file: Path,
+            date: dt.datetime | None) -> None:
+    """Sign off REPORT of CASE_DIR: a signed in-toto statement (a DSSE envelope) of the
+    report's digest, its inputs and the findings, under CASE_DIR/signoffs/. Refused (exit 1,
+    naming them) while a blocking finding is open or answered."""
+    from .api import sign_off
+    from .formats.signoff import exposed
+
+    if key_file.exists() and (mode := exposed(key_file)) is not None:
+        _say(f"warning: {esc(str(key_file))} is readable by others (mode {mode:04o}); "
+             f"chmod 600 {esc(str(key_file))}", err=True)
+    done = sign_off(case_dir, report_file, reviewer, key_file, _today(date))
+    _say(f"wrote {esc(str(done.envelope))} (signed by key {done.keyid[:16]}…, public key "
+         f"{esc(str(done.public_key))})")
 
 if __name__ == "__main__":  # pragma: no cover
     run()
