@@ -11,7 +11,7 @@ reading the tables (``Universe.open``: Parquet read and the bad-cell scan), vali
 (``Universe.part_sets``: columns, their rules, case headers, scenario walks), the method's
 tables (``build_tables(lean=True)``), the kernel (``score_tables``), the summary rows
 (``_wide``, the concat and order of ``score_part``) and the Parquet bytes. The stages are
-the calls ``report.portfolio.score_part`` makes, timed one after another.
+the calls ``analysis.universe.score_part`` makes, timed one after another.
 """
 
 from __future__ import annotations
@@ -37,9 +37,10 @@ def stages(folder: Path) -> dict[str, float]:
     import numpy as np
     import pandas as pd
 
+    from scoring.analysis.universe import _scenario_rank, _wide
     from scoring.formats.tables import build_tables, score_tables
     from scoring.formats.universe import Universe
-    from scoring.report.portfolio import _scenario_rank, _wide, render_parquet
+    from scoring.report.portfolio import render_parquet
 
     out = dict.fromkeys(("read tables", "validate", "method tables", "kernel", "summary",
                          "parquet bytes"), 0.0)

@@ -21,11 +21,11 @@ from typing import Any
 
 import numpy as np
 
+from scoring.analysis.universe import score_universe
 from scoring.formats.tables import Tables as BatchTable
 from scoring.formats.tables import build_tables
 from scoring.formats.tables import score_tables as score_table
 from scoring.formats.universe import Universe
-from scoring.report.portfolio import score_universe
 from scoring.report.portfolio_model import build_portfolio
 from scoring.report.portfolio_report import _open, render_case_page, render_index
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,10 +19,12 @@ from .formats.models import (
     EvidenceFile,
     FiguresFile,
     OutcomesFile,
+    RestatementsFile,
     Rubric,
     ScenariosFile,
     SourcesFile,
 )
+from .formats.reviews import ReviewsFile
 from .output import NO_INPUTS, RunInputs, dumps_json, guard, is_stream, write_atomic, write_folder
 from .progress import Progress, no_progress
 
@@ -31,10 +33,12 @@ if TYPE_CHECKING:
 
     from .analysis.diff import CaseDiff
     from .analysis.locate import Located
+    from .analysis.report_check import ReportCheck
     from .analysis.verify import Verification
     from .desk.facts_bulk import BulkReport
     from .desk.facts_import import FactsReport
     from .desk.source_import import ImportReport
+    from .formats.bundle import Bundle
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "rubric": Rubric,
@@ -42,8 +46,10 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "sources": SourcesFile,
     "evidence": EvidenceFile,
     "figures": FiguresFile,
+    "restatements": RestatementsFile,
     "scenarios": ScenariosFile,
     "outcomes": OutcomesFile,
+    "reviews": ReviewsFile,
 }
 
 
@@ -53,13 +59,50 @@ def score_folder(folder: str | os.PathLike[str], analyses: bool = True) -> Resul
     return score(load_case(folder), analyses=analyses)
 
 
+def report_bundle(result: Result, folder: str | os.PathLike[str], command: Sequence[str],
+                  output: str, options: dict[str, Any] | None = None) -> Bundle:
+    """The inputs bundle an output of kind ``output`` (html, pdf, json, xlsx) of ``result``
+    (the case in ``folder``) carries: its manifest (``command``, argv without the output
+    path; ``options`` that shaped the output) and its input files (docs/trust.md)."""
+    from .analysis.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED
+    from .formats.bundle import make_bundle
+
+    return make_bundle(result.case, Path(folder), command, output, DEFAULT_SEED,
+                       DEFAULT_DRAWS, options)
+
+
+def report_options(baseline: str | os.PathLike[str] | None = None,
+                   snapshots: list[Path] | None = None, dates: tuple[dt.date, ...] = (),
+                   backtest: str | os.PathLike[str] | None = None,
+                   generated_at: dt.datetime | None = None) -> dict[str, Any]:
+    """What, beyond the case, shaped a report: recorded in its bundle's manifest, so that
+    ``verify-report`` knows which numbers came from files the bundle does not carry."""
+    from .display import display_path
+
+    out: dict[str, Any] = {}
+    if baseline is not None:
+        out["baseline"] = display_path(baseline)
+    if snapshots:
+        out["snapshots"] = [display_path(p) for p in snapshots]
+    if dates:
+        out["dates"] = [str(d) for d in dates]
+    if backtest is not None:
+        out["backtest"] = display_path(backtest)
+    if generated_at is not None:
+        out["generated_at"] = generated_at.isoformat()
+    return out
+
+
 def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
                  generated_at: dt.datetime | None = None,
                  baseline: str | os.PathLike[str] | None = None,
                  snapshots: list[Path] | None = None,
                  dates: tuple[dt.date, ...] = (),
-                 backtest: str | os.PathLike[str] | None = None) -> Result:
-    """Score the case in ``folder`` and write its HTML report to ``output`` atomically; with
+                 backtest: str | os.PathLike[str] | None = None,
+                 command: Sequence[str] = ()) -> Result:
+    """Score the case in ``folder`` and write its HTML report to ``output`` atomically,
+    carrying its inputs bundle (``command``: the argv that made it, without the output
+    path, recorded in the bundle's manifest); with
     ``baseline`` (another version of the case), add a "What changed" section; with
     ``snapshots`` (folders of source documents), show each excerpt's verification; with
     ``dates``, add a trend section: the case at each date (docs/history.md); with
@@ -98,9 +141,19 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
     if backtest is not None:
         on_file = _backtest_of(Path(backtest), result.case.rubric)
         read += RunInputs.of(files=[Path(backtest)])
+    bundle = report_bundle(result, folder, command, "html",
+                           report_options(baseline, snapshots, dates, backtest, generated_at))
+    from .formats.reviews import REVIEWS_FILE, read_reviews
+    from .formats.signoff import read_signoffs
+
+    reviews = read_reviews(Path(folder))
+    if not reviews.findings.empty:
+        read += RunInputs.of(files=[Path(folder) / REVIEWS_FILE])
+    signoffs = read_signoffs(Path(folder))
     write_atomic(Path(output),
                  render_report(build_report(result, generated_at, changes, checked, trend,
-                                            on_file)),
+                                            on_file, bundle, reviews, signoffs,
+                                            _signoff_diffs(signoffs, result, Path(folder)))),
                  read, device_ok=True)
     return result
 
@@ -125,7 +178,8 @@ def _backtest_of(path: Path, rubric: Any) -> Any:
 
 
 def write_tearsheet(folder: str | os.PathLike[str], output: str | os.PathLike[str],
-                    generated_at: dt.datetime | None = None) -> Result:
+                    generated_at: dt.datetime | None = None,
+                    command: Sequence[str] = ()) -> Result:
     """Score the case in ``folder`` and write its PDF tear sheet (docs/report.md) to
     ``output`` atomically. Needs WeasyPrint (the ``pdf`` extra): without it, a ScoringError
     says how to install it, before any work."""
@@ -136,12 +190,15 @@ def write_tearsheet(folder: str | os.PathLike[str], output: str | os.PathLike[st
     result = score_folder(folder)
     read = result.case.read
     guard(Path(output), "file", read, device_ok=True)  # before the work, and again when writing
-    write_atomic(Path(output), render_pdf(build_report(result, generated_at)), read,
-                 device_ok=True)
+    bundle = report_bundle(result, folder, command, "pdf",
+                           report_options(generated_at=generated_at))
+    write_atomic(Path(output), render_pdf(build_report(result, generated_at, bundle=bundle)),
+                 read, device_ok=True)
     return result
 
 
-def write_workbook(folder: str | os.PathLike[str], output: str | os.PathLike[str]) -> Result:
+def write_workbook(folder: str | os.PathLike[str], output: str | os.PathLike[str],
+                   command: Sequence[str] = ()) -> Result:
     """Score the case in ``folder`` and write its recomputable workbook (docs/workbook.md) to
     ``output`` atomically: inputs as cells, the method as live formulas over them. Needs
     XlsxWriter (the ``xlsx`` extra): without it, a ScoringError says how to install it,
@@ -153,8 +210,35 @@ def write_workbook(folder: str | os.PathLike[str], output: str | os.PathLike[str
     check_supported(result)
     read = result.case.read
     guard(Path(output), "file", read, device_ok=True)  # before the work, and again when writing
-    write_atomic(Path(output), render_workbook(result), read, device_ok=True)
+    bundle = report_bundle(result, folder, command, "xlsx")
+    write_atomic(Path(output), render_workbook(result, bundle), read, device_ok=True)
     return result
+
+
+def check_report_signoff(path: str | os.PathLike[str], envelope: str | os.PathLike[str],
+                         public_key: str | os.PathLike[str]) -> Any:
+    """Check that the sign-off ``envelope`` is signed by the Ed25519 ``public_key`` and signs
+    the report at ``path``: its SHA-256 and the digest of the inputs bundle it carries. An
+    InputError (exit 2) naming what does not hold."""
+    from .formats.bundle import read_bundle
+    from .formats.signoff import check_signoff
+
+    return check_signoff(Path(path), Path(envelope), Path(public_key),
+                         read_bundle(Path(path)).digest)
+
+
+def verify_report(path: str | os.PathLike[str], sources: str | os.PathLike[str] | None = None
+                  ) -> ReportCheck:
+    """Check the output at ``path`` (HTML, JSON, xlsx or PDF) against the inputs bundle it
+    carries: the digest chain, and every number it shows recomputed by this engine; with
+    ``sources`` (a folder of source documents), its snapshots and excerpts too
+    (docs/trust.md). A BundleError (exit 2) for a file that is not a report or whose bundle
+    cannot be read; nothing is written."""
+    from .analysis.report_check import check_report
+
+    if sources is not None:
+        _check_snapshot_folders([Path(sources)])
+    return check_report(Path(path), None if sources is None else Path(sources))
 
 
 def verify_folder(folder: str | os.PathLike[str], snapshots: list[Path]) -> Verification:
@@ -227,12 +311,8 @@ def universe_scores(folder: str | os.PathLike[str], fmt: str,
     ``peers``: with the peer statistics of every case (``analysis/peers.py``); they need
     every case, so a Parquet folder then gets the whole summary as one part file."""
     from .analysis.peers import GROUP
-    from .report.portfolio import (
-        UniverseScores,
-        render_parquet,
-        render_scores,
-        score_universe,
-    )
+    from .analysis.universe import UniverseScores, score_universe
+    from .report.portfolio import render_parquet, render_scores
 
     def run(sink: Callable[[int, pd.DataFrame], None] | None = None) -> UniverseScores:
         if engine == "dask":
@@ -268,11 +348,12 @@ def universe_scores(folder: str | os.PathLike[str], fmt: str,
 
 
 def case_scores(folder: str | os.PathLike[str], fmt: str,
-                output: str | os.PathLike[str] | None = None) -> str | bytes | Iterator[str]:
+                output: str | os.PathLike[str] | None = None,
+                command: Sequence[str] = ()) -> str | bytes | Iterator[str]:
     """The scores of one case as ``fmt`` (table, csv: text; json: text in pieces, record by
-    record, so that a large case's export is never held whole; parquet: the scenario summary
-    as Parquet bytes). With ``output``, also write them there (atomically; never onto an input
-    of the case)."""
+    record, so that a large case's export is never held whole, ending with the inputs
+    bundle made by ``command``; parquet: the scenario summary as Parquet bytes). With
+    ``output``, also write them there (atomically; never onto an input of the case)."""
     from .report.text import render_score
 
     # Only JSON shows the robustness analyses; the table, CSV and Parquet do not pay for them.
@@ -285,12 +366,29 @@ def case_scores(folder: str | os.PathLike[str], fmt: str,
 
         data = render_parquet(result.summary_table())
     elif fmt == "json":
-        data = result.json_chunks()
+        data = with_bundle(result.json_chunks(), report_bundle(result, folder, command, "json"))
     else:
         data = render_score(result, fmt)
     if output is not None:
         write_atomic(Path(output), data, result.case.read, device_ok=True)
     return data
+
+
+def with_bundle(chunks: Iterator[str], bundle: Bundle) -> Iterator[str]:
+    """The pieces of a JSON output (``Result.json_chunks``) with the top-level key
+    ``bundle`` added last: ``{"digest": "sha256:...", "data": base64}`` (docs/formats.md)."""
+    import json
+
+    from .formats.bundle import json_value
+
+    last = None
+    for piece in chunks:
+        if last is not None:
+            yield last
+        last = piece
+    assert last is not None and last.endswith("}\n")
+    value = json.dumps(json_value(bundle), ensure_ascii=True)
+    yield last[:-2] + f',\n  "bundle": {value}\n}}\n'
 
 
 def write_universe_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
@@ -309,10 +407,14 @@ def write_universe_report(folder: str | os.PathLike[str], output: str | os.PathL
 
         return write_portfolio_dask(Path(folder), Path(output), generated_at, scheduler, say,
                                     dates)
+    from .analysis.universe import score_universe
     from .report.portfolio_report import write_portfolio
 
-    return write_portfolio(Path(folder), Path(output), generated_at, jobs,
-                           progress or no_progress, dates=dates)
+    root = Path(folder)
+    scores = score_universe(root)
+    history = score_universe(root, dates=dates) if dates is not None else None
+    return write_portfolio(root, Path(output), generated_at, jobs, progress or no_progress,
+                           scores, history=history)
 
 
 def new_case(folder: str | os.PathLike[str], rubric: str | os.PathLike[str],
@@ -379,7 +481,8 @@ def universe_history(folder: str | os.PathLike[str], dates: tuple[dt.date, ...],
     pass of the method) and write a Parquet dataset partitioned by date into the folder
     ``output``: ``as_of=YYYY-MM-DD/part-NNNNN.parquet``, one file per part and date, with
     the columns of the universe's scores (docs/history.md). Returns the number of cases."""
-    from .report.portfolio import render_parquet, score_universe
+    from .analysis.universe import score_universe
+    from .report.portfolio import render_parquet
 
     counted: list[int] = []
 
@@ -405,7 +508,7 @@ def validate_universe(folder: str | os.PathLike[str], progress: Progress | None 
     """Check every case of the universe in ``folder`` as ``score`` would (raising InputError
     with every problem of every case); (cases, scenarios of all cases, base included, and
     the rubrics as ``id version``)."""
-    from .report.portfolio import score_universe
+    from .analysis.universe import score_universe
 
     scores = score_universe(Path(folder), progress or no_progress)
     return (scores.n_cases, len(scores.summary),
@@ -465,8 +568,11 @@ def backtest_universe(folder: str | os.PathLike[str], outcomes: str | os.PathLik
                                   f"{', '.join(have)})")])
     left_out: set[str] = set()
     if exclude is not None:
-        left_out = {line.strip() for line in Path(exclude).read_text(encoding="utf-8")
-                    .splitlines() if line.strip() and not line.startswith("#")}
+        from .formats.yamlio import read_text
+
+        listed = read_text(Path(exclude), display_path(exclude)).removeprefix("\ufeff")
+        left_out = {line.strip() for line in listed.splitlines()
+                    if line.strip() and not line.startswith("#")}
     ids = frame["case"].astype(str).to_numpy()
     position = {c: k for k, c in enumerate(ids)}
     problems: list[Problem] = []
@@ -581,7 +687,7 @@ def _scenario_scores(root: Path, scenario: str, engine: str, scheduler: str | No
 
     import pandas as pd
 
-    from .report.portfolio import score_universe
+    from .analysis.universe import score_universe
 
     kept: list[pd.DataFrame] = []
     seen: dict[str, None] = {}
@@ -612,9 +718,9 @@ def _stability(folder: Path, scenario: str, rubric: Any, frame: Any, band_order:
     the universe in ``folder`` scored the same way; an InputError when its rubric has other
     bands or factors, or it lacks the scenario."""
     from .analysis.backtest import band_bins, decile_bins
+    from .analysis.universe import score_universe
     from .display import display_path
     from .formats.universe import is_universe
-    from .report.portfolio import score_universe
 
     shown = display_path(folder)
     if not is_universe(folder):
@@ -670,3 +776,177 @@ def import_facts_universe(archive: str | os.PathLike[str], folder: str | os.Path
     from .desk.facts_bulk import import_universe
 
     return import_universe(Path(archive), Path(folder), Path(rubric), as_of)
+
+
+# ---------------------------------------------------------------- review findings (issue 24)
+def _review_inputs(result: Result) -> RunInputs:
+    """What a review command reads: the case's files, but not its folder, whose
+    reviews.yaml is the one file the review commands write."""
+    return RunInputs.of(files=result.case.read.files)
+
+
+def add_review(folder: str | os.PathLike[str], anchor: str, severity: str, note: str,
+               author: str, date: dt.date) -> Any:
+    """Add an open finding on ``anchor`` (a trace id of the case, or an evidence item) to
+    the case's reviews.yaml, in place (docs/formats.md#review-findings); an InputError
+    naming the nearest ids when ``anchor`` is none."""
+    from .desk.reviews import add_finding
+
+    result = score_folder(folder)
+    items = result.case.evidence.items["id"].astype(str).tolist()
+    return add_finding(Path(folder), anchor, severity, note, author, date,
+                       set(result.trace), items, _review_inputs(result))
+
+
+def settle_review(folder: str | os.PathLike[str], finding: str, note: str, author: str,
+                  date: dt.date, status: str = "resolved") -> Any:
+    """Add ``note`` to the thread of ``finding`` in the case's reviews.yaml and set its
+    status (resolved by default)."""
+    from .desk.reviews import settle_finding
+    from .formats.loader import load_case as load
+
+    case = load(folder)
+    return settle_finding(Path(folder), finding, note, author, date, status,
+                          RunInputs.of(files=case.read.files))
+
+
+def check_reviews(folder: str | os.PathLike[str], case: Any) -> int:
+    """Check the case's reviews.yaml for ``scoring validate``: its format, and that every
+    finding's anchor is a number or item of ``case`` (an InputError naming each one that is
+    not, with the nearest ids: a typo, or a finding orphaned by an edit). The number of
+    findings."""
+    from .formats.reviews import anchor_problems, read_reviews
+
+    reviews = read_reviews(Path(folder))
+    if reviews.findings.empty:
+        return 0
+    result = score(case)  # with the analyses: a finding may be on a break-even
+    items = case.evidence.items["id"].astype(str).tolist()
+    problems = anchor_problems(reviews, set(result.trace), items)
+    if problems:
+        raise InputError(problems)
+    return len(reviews.findings)
+
+
+def review_panel(folder: str | os.PathLike[str]) -> Any:
+    """The findings of the case in ``folder``, each against the number it concerns now."""
+    from .formats.reviews import read_reviews
+    from .report.findings import findings_panel
+    from .report.numbers import Numbers
+
+    reviews = read_reviews(Path(folder))
+    result = score_folder(folder)
+    items = result.case.evidence.items["id"].astype(str).tolist()
+    return findings_panel(reviews, result.trace, items, Numbers(result))
+
+
+# ---------------------------------------------------------------- sign-off (issue 24)
+def make_key_pair(path: str | os.PathLike[str]) -> tuple[Path, Path]:
+    """Write a new Ed25519 key pair: ``path`` (private, mode 0600) and ``path``.pub; never
+    over an existing file."""
+    from .desk.signoff import write_key_pair
+
+    return write_key_pair(Path(path))
+
+
+def findings_summary(panel: Any) -> dict[str, Any]:
+    """What a sign-off records of the findings: counts by status and severity, the
+    blocking ones not settled, the orphans, and each finding's id, severity, status and
+    anchor."""
+    from .formats.reviews import SEVERITIES
+
+    views = panel.findings
+    return {"total": len(views), "by_status": dict(panel.counts),
+            "by_severity": {s: sum(v.severity == s for v in views) for s in SEVERITIES},
+            "blocking_unsettled": panel.alarms, "orphaned": panel.orphans,
+            "findings": [{"id": v.id, "severity": v.severity, "status": v.status,
+                          "anchor": v.anchor} for v in sorted(views, key=lambda v: v.id)]}
+
+
+def sign_off(folder: str | os.PathLike[str], report: str | os.PathLike[str], reviewer: str,
+             key: str | os.PathLike[str], date: dt.date) -> Any:
+    """Sign off the report file ``report`` of the case in ``folder`` as ``reviewer`` with
+    the Ed25519 private ``key``: a DSSE envelope of an in-toto statement under
+    ``folder``/signoffs/ (docs/trust.md#review-and-sign-off). A SignoffError naming the
+    findings while a blocking finding is open or answered; an InputError for a report that
+    is not there or a key that is not Ed25519."""
+    from .desk.signoff import check_report, predicate_of, refuse_unsettled, write_signoff
+    from .formats.reviews import read_reviews
+    from .report.findings import findings_panel
+    from .report.model import signed_scores
+
+    report_path = Path(report)
+    check_report(report_path)
+    reviews = read_reviews(Path(folder))
+    result = score_folder(folder)
+    items = result.case.evidence.items["id"].astype(str).tolist()
+    panel = findings_panel(reviews, result.trace, items)
+    refuse_unsettled([(v.id, v.status, v.anchor) for v in panel.findings if v.alarm])
+    predicate = predicate_of(reviewer, date, result.case.meta.id, findings_summary(panel),
+                             [{"role": i.role, "path": i.path, "sha256": i.sha256}
+                              for i in result.case.inputs], signed_scores(result))
+    from .formats.bundle import read_bundle
+
+    digest = _bundle_digest(report_path, result)
+    return write_signoff(Path(folder), report_path, Path(key), predicate, digest,
+                         _review_inputs(result), read_bundle(report_path).data)
+
+
+def _signoff_diffs(signoffs: tuple[Any, ...], result: Result, folder: Path) -> dict[str, Any]:
+    """For each sign-off that verifies but whose inputs moved since, ``scoring diff`` of the
+    case as signed (the report's bundle, kept beside the envelope and checked against the
+    digest the sign-off signed) against the case now, by the envelope's shown path. A
+    sign-off without its bundle, or whose bundle does not read, gets none (the report then
+    shows the composites' moves alone)."""
+    from .analysis.diff import case_diff
+    from .analysis.report_check import materialise
+    from .desk.signoff import ENVELOPE_SUFFIX, SIGNOFFS
+    from .display import display_path
+    from .formats.bundle import BundleError, open_bundle
+
+    now = {i.path: i.sha256 for i in result.case.inputs}
+    out: dict[str, Any] = {}
+    for s in signoffs:
+        if not s.verified or s.envelope is None:
+            continue
+        signed = {str(i.get("path")): str(i.get("sha256"))
+                  for i in s.envelope.predicate.get("inputs", []) if isinstance(i, dict)}
+        digest = s.envelope.subject("inputs-bundle")
+        kept = folder / SIGNOFFS / (Path(s.path).name.removesuffix(ENVELOPE_SUFFIX) + ".bundle")
+        if signed == now or digest is None or not kept.is_file():
+            continue
+        try:
+            bundle = open_bundle(kept.read_bytes(), display_path(kept), "sha256:" + digest)
+            with tempfile.TemporaryDirectory(prefix="scoring-signoff-") as tmp:
+                old = score(load_case(materialise(bundle, Path(tmp), display_path(kept))),
+                            analyses=False)
+            out[s.path] = case_diff(old, result)
+        except (BundleError, InputError):
+            continue
+    return out
+
+
+def _bundle_digest(report: Path, result: Result) -> str:
+    """The digest of the inputs bundle ``report`` carries, once it is checked to be of the
+    case's inputs as they are now (an InputError naming the files otherwise: a sign-off
+    must not vouch for inputs the report was not made from)."""
+    from .display import display_path
+    from .formats.bundle import BundleError, read_bundle
+
+    shown = display_path(report)
+    try:
+        bundle = read_bundle(report)
+    except BundleError as exc:
+        raise InputError([Problem(shown, 0, 0, "report", f"{exc}; sign off a report made "
+                                  "by scoring report CASE -o FILE")]) from None
+    carried = {str(i.get("path")): str(i.get("sha256"))
+               for i in bundle.manifest.get("inputs", []) if isinstance(i, dict)}
+    now = {i.path: i.sha256 for i in result.case.inputs}
+    if bundle.manifest.get("case") != result.case.meta.id or carried != now:
+        moved = sorted(p for p in set(carried) | set(now) if carried.get(p) != now.get(p))
+        raise InputError([Problem(shown, 0, 0, "report", "the report was not made from "
+                                  f"this case as it is now (case "
+                                  f"{bundle.manifest.get('case')!r}; files that differ: "
+                                  f"{', '.join(moved) or 'none'}); make the report again "
+                                  "and sign that")])
+    return bundle.digest

@@ -7,11 +7,12 @@ import datetime as dt
 import gc
 import os
 import signal
+import stat
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -32,7 +33,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 # (run()), not a caller that embeds the command line (or a test's CliRunner).
 _own_process = False
 
-SCHEMAS = ("rubric", "case", "sources", "evidence", "figures", "scenarios", "outcomes")
+SCHEMAS = ("rubric", "case", "sources", "evidence", "figures", "restatements", "scenarios",
+           "outcomes", "reviews")
 
 
 def _fail(exc: ScoringError) -> None:
@@ -45,10 +47,12 @@ def _fail(exc: ScoringError) -> None:
         sys.exit(EXIT_INPUT)
     _say(f"Error: {exc} (see {exc.docs})", err=True)
     from .analysis.locate import UnknownItem
+    from .formats.bundle import BundleError
     from .formats.history import BadDates
     from .method.kernel import NoEvidence  # here, not at the top: --help need not import pandas
 
-    sys.exit(EXIT_INPUT if isinstance(exc, (UnknownTraceId, NoEvidence, UnknownItem, BadDates))
+    sys.exit(EXIT_INPUT if isinstance(exc, (UnknownTraceId, NoEvidence, UnknownItem, BadDates,
+                                            BundleError))
              else EXIT_FAILED)
 
 
@@ -88,7 +92,7 @@ def handled(fn: F) -> F:
         except OSError as exc:
             # The machine, not scoring or the inputs: a full disk, a folder that cannot be
             # listed. Writers and readers say more where they can.
-            where = f"{exc.filename}: " if exc.filename is not None else ""
+            where = f"{esc(str(exc.filename))}: " if exc.filename is not None else ""
             click.echo(f"Error: {where}{reason(exc)}", err=True)
             sys.exit(EXIT_FAILED)
         except Exception as exc:
@@ -107,6 +111,41 @@ def handled(fn: F) -> F:
     wrapper.__name__ = fn.__name__
     wrapper.__doc__ = fn.__doc__
     return wrapper  # type: ignore[return-value]
+
+
+class _Output(click.Path):
+    """The path ``-o`` names. A path is a Path once parsed, and ``out/`` becomes ``out``: the
+    trailing slash, which says a folder is meant, is kept aside for :func:`_not_a_folder`."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        if ctx is not None and isinstance(value, str):
+            ctx.meta["scoring.output_slash"] = value.endswith(("/", os.sep))
+        return super().convert(value, param, ctx)
+
+
+_OUTPUT = _Output(path_type=Path)
+
+
+def _not_a_folder(output: Path | None, what: str = "file") -> None:
+    """``-o`` naming an existing folder, or a path ending in a slash, where ``what`` is to be
+    written: a usage mistake (exit 2, the usage line), said before anything is read or
+    scored. (A folder found there only when the file is written is answered the same way by
+    :func:`handled`.)"""
+    if output is None:
+        return
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.meta.get("scoring.output_slash") and not output.is_dir():
+        raise click.BadParameter(f"{esc(str(output))}/ ends with a slash, which names a "
+                                 f"folder; give the {what} to write",
+                                 param_hint="'-o' / '--output'")
+    try:
+        folder = stat.S_ISDIR(os.lstat(output).st_mode)  # a link to one: the guard says so
+    except OSError:  # not there, or not reachable: the writer says why
+        return
+    if folder:
+        raise click.BadParameter(f"{esc(str(output))} is a folder; give the {what} to write",
+                                 param_hint="'-o' / '--output'")
 
 
 def _output_param() -> click.Parameter | None:
@@ -155,17 +194,42 @@ def _arrow_pool() -> None:
     pa.set_memory_pool(pool)
 
 
-class _Path(click.Path):
-    """click.Path whose messages ("Directory '...' is a file") show the path escaped: a file
-    name from a shell glob may hold control characters."""
+def _command_line(leave_out: tuple[str, ...] = ("output",)) -> list[str]:
+    """The running command as one could type it again: ``scoring``, the command's name, its
+    arguments and the options given (not those left at their defaults), without the output
+    path (so that the same command writing elsewhere records the same): what an output's
+    inputs bundle records (docs/trust.md)."""
+    from click.core import ParameterSource
 
-    def fail(self, message: str, param: click.Parameter | None = None,
-             ctx: click.Context | None = None) -> NoReturn:
-        super().fail(terminal_safe(message), param, ctx)
+    ctx = click.get_current_context()
+    words = ["scoring", str(ctx.info_name)]
+    for p in ctx.command.params:
+        name = p.name or ""
+        value = ctx.params.get(name)
+        if name in leave_out or value is None or ctx.get_parameter_source(name) in (
+                ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP):
+            continue
+        values = list(value) if isinstance(value, (tuple, list)) else [value]
+        if isinstance(p, click.Argument):
+            words += [_word(v) for v in values]
+            continue
+        flag = max(p.opts, key=len)
+        if isinstance(p, click.Option) and p.is_flag:
+            words += [flag] if value else []
+            continue
+        for v in values:
+            words += [flag, _word(v)]
+    return words
+
+
+def _word(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    return str(value)
 
 
 case_arg = click.argument("case_dir", metavar="CASE_DIR",
-                          type=_Path(file_okay=False, path_type=Path))
+                          type=click.Path(file_okay=False, path_type=Path))
 
 
 def _date(value: dt.datetime | None) -> dt.date | None:
@@ -190,7 +254,36 @@ def _with_dates(fn: F) -> F:
     return fn
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The ``scoring`` group, whose usage errors never echo raw control characters: click
+    quotes some values it shows (``No such command 'x\\x1b'``) but not others (``Got
+    unexpected extra argument (...)``), and a shell glob or a pasted word can hold an ESC or
+    a bidi override. Every click error raised while parsing or running a command (its own
+    and those of click's types: Path, Choice, IntRange, DateTime) passes here, once, on its
+    way to being shown: line breaks and tabs kept, every other control escaped
+    (``display.terminal_safe``)."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as exc:
+            raise _safe(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            raise _safe(exc) from None
+
+
+def _safe(exc: click.ClickException) -> click.ClickException:
+    # click types ``message`` as Final, but it is a plain attribute its show() reads.
+    setattr(exc, "message", terminal_safe(exc.message))  # noqa: B010
+    return exc
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version=__version__, prog_name="scoring")
 def main() -> None:
     """Score investment risk from YAML rubrics and sourced evidence, with every number traced."""
@@ -223,15 +316,20 @@ def validate(case_dir: Path) -> None:
              f"{', '.join(esc(r) for r in rubrics)})")
         return
 
+    from .api import check_reviews
+
     case = load_case(case_dir)
     # A case that loads but cannot be scored (no evidence) is not valid; the robustness
     # analyses are not needed to know that.
     score_case(case, analyses=False)
+    findings = check_reviews(case_dir, case)
     figures = len(case.evidence.figures)
     _say(f"{esc(str(case_dir))}: ok ({len(case.evidence.sources)} sources, "
          f"{len(case.evidence.items)} items, "
          + (f"{figures} figures, " if figures else "")
-         + f"{len(case.scenarios)} scenarios, rubric {case.rubric.id} {case.rubric.version})")
+         + f"{len(case.scenarios)} scenarios, rubric {case.rubric.id} {case.rubric.version}"
+         + (f", {findings} review finding{'s' if findings != 1 else ''}" if findings else "")
+         + ")")
 
 
 def engine_options(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -261,7 +359,7 @@ def _check_engine(engine: str, scheduler: str | None) -> None:
               default="table", show_default=True,
               help="table for people; json for every traced number; csv for the scenario "
                    "summary; parquet for the summary as a Parquet file (needs -o).")
-@click.option("-o", "--output", type=_Path(path_type=Path),
+@click.option("-o", "--output", type=_OUTPUT,
               help="Write to this file (atomically) instead of standard output; for a "
                    "universe with --format parquet, a folder (or a name without .parquet) "
                    "gets a Parquet dataset, one file per part.")
@@ -282,8 +380,11 @@ def score(case_dir: Path, fmt: str, output: Path | None, peers: bool, engine: st
     if fmt == "parquet" and output is None:
         raise click.UsageError("--format parquet writes a file: add -o FILE.parquet")
     _check_engine(engine, scheduler)
+    universe = is_universe(case_dir)
+    if not (universe and fmt == "parquet"):  # a universe's Parquet may be a dataset folder
+        _not_a_folder(output)
     data: str | bytes | Iterator[str]
-    if is_universe(case_dir):
+    if universe:
         from .api import universe_scores
         from .progress import Bar
 
@@ -302,7 +403,7 @@ def score(case_dir: Path, fmt: str, output: Path | None, peers: bool, engine: st
     else:
         from .api import case_scores
 
-        data = case_scores(case_dir, fmt, output)
+        data = case_scores(case_dir, fmt, output, _command_line())
     if output is not None:
         _say(f"wrote {esc(str(output))}", err=True)
     elif isinstance(data, str):
@@ -315,27 +416,27 @@ def score(case_dir: Path, fmt: str, output: Path | None, peers: bool, engine: st
 
 @main.command()
 @case_arg
-@click.option("-o", "--output", type=_Path(path_type=Path), required=True,
+@click.option("-o", "--output", type=_OUTPUT, required=True,
               help="The HTML (or, with --format pdf, PDF) file to write (atomically); for a "
                    "universe folder, the folder that gets index.html and one page per case "
                    "in cases/.")
 @click.option("--generated-at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]),
               default=None, help="Record this generation time in the report. Without it (or "
                                  "SOURCE_DATE_EPOCH) the report records no time.")
-@click.option("--baseline", type=_Path(file_okay=False, path_type=Path),
+@click.option("--baseline", type=click.Path(file_okay=False, path_type=Path),
               help="Another version of the case: add a 'What changed' section against it.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Processes rendering the case pages of a universe (default: one per CPU "
                    "when there are many cases).")
 @click.option("--snapshots", "snapshots", multiple=True,
-              type=_Path(exists=True, file_okay=False, path_type=Path),
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of source documents: check every excerpt against them and show "
                    "the result (repeatable; the case folder is always searched first).")
 @click.option("--format", "fmt", type=click.Choice(["html", "pdf"]), default="html",
               show_default=True,
               help="html: the full report; pdf: a tear sheet of 2-4 pages for a committee "
                    "(needs the pdf extra: pip install 'rubric-risk-scoring[pdf]').")
-@click.option("--backtest", "backtest_file", type=_Path(exists=True, dir_okay=False,
+@click.option("--backtest", "backtest_file", type=click.Path(exists=True, dir_okay=False,
                                                         path_type=Path),
               help="A backtest of the case's rubric (scoring backtest --format json): show "
                    "beside each band the rate at which its cases had the event.")
@@ -387,11 +488,10 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
     if engine == "dask":
         raise click.UsageError("--engine dask renders a universe folder (many cases); "
                                f"{esc(str(case_dir))} is one case")
-    if output.is_dir():
-        raise click.BadParameter(f"{esc(str(output))} is a folder; give the HTML file to write",
-                                 param_hint="'-o' / '--output'")
+    _not_a_folder(output, "HTML file")
     write_report(case_dir, output, generated_at, baseline,
-                 list(snapshots) if snapshots else None, dates, backtest_file)
+                 list(snapshots) if snapshots else None, dates, backtest_file,
+                 _command_line())
     _say(f"wrote {esc(str(output))}", err=True)
 
 
@@ -402,7 +502,7 @@ def report(case_dir: Path, output: Path, generated_at: dt.datetime | None,
               default="table", show_default=True,
               help="table for people; json with each step's split; csv or parquet: one row "
                    "per date and scenario (parquet needs -o).")
-@click.option("-o", "--output", type=_Path(path_type=Path),
+@click.option("-o", "--output", type=_OUTPUT,
               help="Write to this file (atomically) instead of standard output; for a "
                    "universe, the folder of a Parquet dataset partitioned by date.")
 @handled
@@ -419,7 +519,10 @@ def history(case_dir: Path, as_of: str | None, start: dt.datetime | None,
     from .formats.universe import is_universe
 
     dates = dates_of(as_of, _date(start), _date(end), every)
-    if is_universe(case_dir):
+    universe = is_universe(case_dir)
+    if not universe:  # a universe's history is a dataset folder
+        _not_a_folder(output)
+    if universe:
         from .api import universe_history
 
         if output is None:
@@ -445,7 +548,7 @@ def history(case_dir: Path, as_of: str | None, start: dt.datetime | None,
 @click.option("--format", "fmt", type=click.Choice(["xlsx"]), default="xlsx", show_default=True,
               help="xlsx: a workbook whose numbers are live formulas over its input cells "
                    "(needs the xlsx extra: pip install 'rubric-risk-scoring[xlsx]').")
-@click.option("-o", "--output", type=_Path(path_type=Path), required=True,
+@click.option("-o", "--output", type=_OUTPUT, required=True,
               help="The workbook to write (atomically; never an input of the case).")
 @handled
 def export(case_dir: Path, fmt: str, output: Path) -> None:
@@ -457,17 +560,86 @@ def export(case_dir: Path, fmt: str, output: Path) -> None:
 
     if is_universe(case_dir):
         raise click.UsageError("export writes the workbook of one case folder")
-    if output.is_dir():
-        raise click.BadParameter(f"{esc(str(output))} is a folder; give the workbook file to "
-                                 "write", param_hint="'-o' / '--output'")
-    write_workbook(case_dir, output)
+    _not_a_folder(output, "workbook file")
+    write_workbook(case_dir, output, _command_line())
     _say(f"wrote {esc(str(output))}", err=True)
+
+
+@main.command("verify-report")
+@click.argument("file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--sources", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A folder of source documents: check the snapshots and excerpts the "
+                   "report was made from against them too.")
+@click.option("--signoff", "envelope", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A sign-off (CASE/signoffs/*.dsse.json): check that it signs this file "
+                   "and its bundle, with --key.")
+@click.option("--key", "public_key", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="With --signoff: the signer's Ed25519 public key (KEYFILE.pub).")
+@handled
+def verify_report(file: Path, sources: Path | None, envelope: Path | None,
+                  public_key: Path | None) -> None:
+    """Check a report (HTML, JSON, xlsx or PDF) against the inputs it carries: recompute
+    every number it shows with this engine and compare, and check the digest chain; with
+    --signoff and --key, that the sign-off is signed by that key and signs this very file.
+
+    Exit 0: every number and digest verified. Exit 1: each number that differs (trace id,
+    shown, recomputed) or digest that does not match is listed. Exit 2: not a report, or
+    its bundle is missing, broken or truncated; a sign-off by another key or of another
+    report (docs/trust.md)."""
+    from .api import check_report_signoff
+    from .api import verify_report as check
+
+    if (envelope is None) != (public_key is None):
+        raise click.UsageError("--signoff ENVELOPE and --key KEYFILE.pub go together")
+    signed = None
+    if envelope is not None and public_key is not None:
+        signed = check_report_signoff(file, envelope, public_key)
+    got = check(file, sources)
+    if signed is not None:
+        _say(f"signed off by {esc(signed.reviewer)} on {esc(signed.date)} with key "
+             f"{signed.keyid[:16]}… (the signature verifies; it signs this file, sha256 "
+             f"{signed.report_sha256[:16]}…, and its bundle)")
+    for note in got.notes:
+        _say(f"note: {esc(note)}")
+    reasons: dict[str, list[str]] = {}
+    for rid, why in got.not_recomputed:
+        reasons.setdefault(why, []).append(rid)
+    for why, ids in reasons.items():
+        _say(f"not recomputed, {len(ids)} number{'s' if len(ids) != 1 else ''}: {esc(why)}:")
+        for rid in ids:
+            _say(f"  {esc(rid)}")
+    for d in got.digests:
+        _say(f"digest mismatch: {esc(d)}")
+    for m in got.mismatches:
+        now = "no such number" if m.recomputed is None else esc(m.recomputed)
+        _say(f"differs: {esc(m.id)}: shown {esc(m.shown)}, recomputed {now} ({esc(m.where)})")
+    if got.sources is not None:
+        for s in got.sources.snapshots:
+            if s.status not in ("ok", "missing"):
+                _say(f"snapshot {esc(s.source)} ({esc(s.path)}): {esc(s.status)}"
+                     + (f": {esc(s.note)}" if s.note else ""))
+        for e in got.sources.excerpts:
+            if e.status == "failed":
+                _say(f"excerpt of {esc(e.item)}: not found in "
+                     f"{esc(', '.join(e.against))}" + (f" ({esc(e.note)})" if e.note else ""))
+    if got.ok:
+        quoted = f", {got.excerpts} excerpts" if got.excerpts else ""
+        found = "" if got.sources is None else (
+            f", {sum(e.status == 'verified' for e in got.sources.excerpts)} excerpts found in "
+            "their sources")
+        _say(f"verified {got.numbers} numbers{quoted}{found}, bundle {got.digest}")
+        return
+    n = len(got.mismatches)
+    _say(f"NOT verified: {n} of {got.numbers} numbers differ, {len(got.digests)} digest"
+         f"{'s' if len(got.digests) != 1 else ''} do not match; bundle {got.digest}",
+         err=True)
+    sys.exit(EXIT_FAILED)
 
 
 @main.command()
 @case_arg
 @click.option("--snapshots", "snapshots", multiple=True,
-              type=_Path(exists=True, file_okay=False, path_type=Path),
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of source documents to look in after the case folder "
                    "(repeatable).")
 @handled
@@ -517,7 +689,7 @@ def pin(case_dir: Path, force: bool, reason: str) -> None:
 
 @main.command()
 @click.argument("case_dirs", metavar="CASE_DIR...", nargs=-1, required=True,
-                type=_Path(file_okay=False, path_type=Path))
+                type=click.Path(file_okay=False, path_type=Path))
 @click.option("--update", is_flag=True, help="Accept the new run: rewrite expected.yaml.")
 @click.option("--reason", help="Why the numbers moved (required with --update).")
 @click.option("--verbose", "-v", is_flag=True, help="List every pinned number, not only drifts.")
@@ -543,8 +715,8 @@ def check(case_dirs: tuple[Path, ...], update: bool, reason: str | None, verbose
 
 
 @main.command()
-@click.argument("old", type=_Path(file_okay=False, path_type=Path))
-@click.argument("new", type=_Path(file_okay=False, path_type=Path), required=False)
+@click.argument("old", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(file_okay=False, path_type=Path), required=False)
 @click.option("--against", metavar="REV", help="Compare OLD (a case folder) with itself at "
                                                  "this git revision instead of with NEW.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
@@ -575,8 +747,8 @@ def diff(old: Path, new: Path | None, against: str | None, fmt: str) -> None:
 
 
 @main.command("rubric-bump")
-@click.argument("old", type=_Path(dir_okay=False, path_type=Path))
-@click.argument("new", type=_Path(dir_okay=False, path_type=Path))
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
 @handled
 def rubric_bump(old: Path, new: Path) -> None:
     """Propose the version of rubric NEW from what changed since rubric OLD."""
@@ -602,8 +774,8 @@ def rubric_bump(old: Path, new: Path) -> None:
 
 
 @main.command()
-@click.argument("case_dir", metavar="CASE_DIR", type=_Path(path_type=Path))
-@click.option("--rubric", type=_Path(exists=True, dir_okay=False, path_type=Path),
+@click.argument("case_dir", metavar="CASE_DIR", type=click.Path(path_type=Path))
+@click.option("--rubric", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               required=True, help="The rubric the case is scored by (its factors, "
                                   "indicators and figures shape the skeleton).")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
@@ -631,9 +803,9 @@ def sources() -> None:
 
 
 @sources.command("import")
-@click.argument("document", type=_Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("document", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--case", "case_dir", required=True,
-              type=_Path(exists=True, file_okay=False, path_type=Path),
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="The case folder whose sources.yaml gets the new sources.")
 @handled
 def sources_import(document: Path, case_dir: Path) -> None:
@@ -654,7 +826,7 @@ def sources_import(document: Path, case_dir: Path) -> None:
 @case_arg
 @click.argument("item")
 @click.option("--snapshots", "snapshots", multiple=True,
-              type=_Path(exists=True, file_okay=False, path_type=Path),
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of source documents to look in after the case folder "
                    "(repeatable).")
 @handled
@@ -709,10 +881,8 @@ def _report_pdf(case_dir: Path, output: Path, generated_at: dt.datetime | None,
                                "tear sheet shows neither; the HTML report does")
     if is_universe(case_dir):
         raise click.UsageError("--format pdf writes the tear sheet of one case folder")
-    if output.is_dir():
-        raise click.BadParameter(f"{esc(str(output))} is a folder; give the PDF file to write",
-                                 param_hint="'-o' / '--output'")
-    write_tearsheet(case_dir, output, generated_at)
+    _not_a_folder(output, "PDF file")
+    write_tearsheet(case_dir, output, generated_at, _command_line())
     _say(f"wrote {esc(str(output))}", err=True)
 
 
@@ -780,8 +950,8 @@ def serve(case_dir: Path, port: int, host: str) -> None:
 
 # ---------------------------------------------------------------- backtest (issue 23)
 @main.command()
-@click.argument("universe", metavar="UNIVERSE", type=_Path(path_type=Path, exists=True))
-@click.option("--outcomes", type=_Path(path_type=Path, exists=True, dir_okay=False),
+@click.argument("universe", metavar="UNIVERSE", type=click.Path(path_type=Path, exists=True))
+@click.option("--outcomes", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               required=True, help="The outcomes table (CSV or Parquet: case, outcome, "
                                   "observed, ...; docs/formats.md#outcomes).")
 @click.option("--scenario", default="base", show_default=True,
@@ -789,16 +959,16 @@ def serve(case_dir: Path, port: int, host: str) -> None:
 @click.option("--risk-when", type=click.Choice(["higher", "lower"]), default="higher",
               show_default=True, help="Which scores are riskier: higher (a risk scale) or "
                                       "lower (Altman's Z, where higher is safer).")
-@click.option("--exclude", type=_Path(path_type=Path, exists=True, dir_okay=False),
+@click.option("--exclude", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               help="A file of case ids (one a line) to leave out, e.g. rows of imputed data.")
 @click.option("--allow-lookahead", is_flag=True,
               help="Measure outcomes observed before their case's as-of plus horizon, and "
                    "say so (refused otherwise).")
-@click.option("--baseline", type=_Path(path_type=Path, exists=True, file_okay=False),
+@click.option("--baseline", type=click.Path(path_type=Path, exists=True, file_okay=False),
               help="A universe of the same rubric to measure stability (PSI) against.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="table for people; json for machines.")
-@click.option("-o", "--output", type=_Path(path_type=Path, dir_okay=False),
+@click.option("-o", "--output", type=_OUTPUT,
               help="Also write the backtest report here (HTML), or its JSON (a .json name: "
                    "for scoring report --backtest).")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
@@ -817,6 +987,7 @@ def backtest(universe: Path, outcomes: Path, scenario: str, risk_when: str,
     from .output import dumps_json
 
     require_backtest()
+    _not_a_folder(output)
     _check_engine(engine, scheduler)
     if as_of is not None and engine == "dask":
         raise click.UsageError("--as-of scores in process; leave out --engine dask")
@@ -824,8 +995,7 @@ def backtest(universe: Path, outcomes: Path, scenario: str, risk_when: str,
                                exclude, baseline, output, engine, scheduler,
                                lambda line: _say(line, err=True),
                                None if as_of is None else as_of.date())
-    click.echo(dumps_json(result.to_json()) if fmt == "json" else render_text(result),
-               nl=False)
+    _say(dumps_json(result.to_json()) if fmt == "json" else render_text(result), nl=False)
 
 
 # ---------------------------------------------------------------- facts import (issue 25)
@@ -835,15 +1005,15 @@ def facts() -> None:
 
 
 @facts.command("import")
-@click.argument("document", type=_Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--case", "case_dir", type=_Path(path_type=Path),
+@click.argument("document", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--case", "case_dir", type=click.Path(path_type=Path),
               help="The case folder to write figures.yaml into (created from the rubric's "
                    "skeleton when it does not exist).")
-@click.option("--universe", "universe_dir", type=_Path(path_type=Path),
+@click.option("--universe", "universe_dir", type=click.Path(path_type=Path),
               help="With a zip archive of documents: the universe folder to write (new or "
                    "empty), one case per document, as Parquet tables.")
 @click.option("--rubric", required=True,
-              type=_Path(exists=True, dir_okay=False, path_type=Path),
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The rubric whose figures are imported; its maps/ folder holds the "
                    "concept maps.")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
@@ -897,6 +1067,129 @@ def facts_import(document: Path, case_dir: Path | None, universe_dir: Path | Non
     lines += [f"  check failed: balance sheet {c}" for c in report.checks]
     _say("\n".join(lines))
 
+
+
+# ---------------------------------------------------------------- review (issue 24)
+def _today(value: dt.datetime | None) -> dt.date:
+    """--date, or today: the one reading of the clock (a finding's and a comment's date);
+    score and report never read it."""
+    return value.date() if value is not None else dt.date.today()
+
+
+def _author(value: str | None) -> str:
+    if value is not None:
+        return value
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in this environment
+        raise click.UsageError("give --author NAME (no user name is known here)") from None
+
+
+_DATE_OPTION = click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                            help="The comment's date (default: today).")
+_AUTHOR_OPTION = click.option("--author", metavar="NAME",
+                              help="Who writes it (default: your user name).")
+
+
+@main.group()
+def review() -> None:
+    """Review findings anchored to numbers (review add / list / resolve; the case's
+    reviews.yaml, docs/formats.md#review-findings)."""
+
+
+@review.command("add")
+@click.argument("case_dir", metavar="CASE_DIR", type=click.Path(exists=True, file_okay=False,
+                                                         path_type=Path))
+@click.argument("trace_id")
+@click.option("--severity", type=click.Choice(["blocking", "major", "minor"]), required=True,
+              help="blocking findings stop a sign-off while open or answered.")
+@click.option("--note", required=True, help="What is wrong, or what to check.")
+@_AUTHOR_OPTION
+@_DATE_OPTION
+@handled
+def review_add(case_dir: Path, trace_id: str, severity: str, note: str, author: str | None,
+               date: dt.datetime | None) -> None:
+    """Raise a finding on TRACE_ID (a number's id, as scoring trace shows them, or an
+    evidence item's id) in CASE_DIR/reviews.yaml; it starts open."""
+    from .api import add_review
+
+    done = add_review(case_dir, trace_id, severity, note, _author(author), _today(date))
+    _say(f"{done.finding} ({severity}, open) on {trace_id}: written to {done.path}")
+
+
+@review.command("list")
+@click.argument("case_dir", metavar="CASE_DIR", type=click.Path(exists=True, file_okay=False,
+                                                         path_type=Path))
+@handled
+def review_list(case_dir: Path) -> None:
+    """List CASE_DIR's findings: open blocking ones first, each with the number it concerns
+    now and its thread; a finding whose anchor is gone is shown as orphaned."""
+    from .api import review_panel
+    from .report.findings import render_findings
+
+    _say(render_findings(review_panel(case_dir)), nl=False)
+
+
+@review.command("resolve")
+@click.argument("case_dir", metavar="CASE_DIR", type=click.Path(exists=True, file_okay=False,
+                                                         path_type=Path))
+@click.argument("finding_id")
+@click.option("--note", required=True, help="How it was settled.")
+@click.option("--status", type=click.Choice(["resolved", "accepted risk", "answered", "open"]),
+              default="resolved", show_default=True,
+              help="The finding's status after this comment.")
+@_AUTHOR_OPTION
+@_DATE_OPTION
+@handled
+def review_resolve(case_dir: Path, finding_id: str, note: str, status: str,
+                   author: str | None, date: dt.datetime | None) -> None:
+    """Add a comment to FINDING_ID's thread and settle it (resolved, unless --status)."""
+    from .api import settle_review
+
+    done = settle_review(case_dir, finding_id, note, _author(author), _today(date), status)
+    _say(f"{done.finding} is {done.status}: written to {done.path}")
+
+
+# ---------------------------------------------------------------- sign-off (issue 24)
+@main.command()
+@click.argument("keyfile", metavar="KEYFILE", type=click.Path(dir_okay=False, path_type=Path))
+@handled
+def keygen(keyfile: Path) -> None:
+    """Write a new Ed25519 key pair for signing off reports: KEYFILE (the private key, mode
+    0600: keep it to yourself) and KEYFILE.pub (give it to whoever checks your sign-offs).
+    Neither is ever overwritten."""
+    from .api import make_key_pair
+
+    private, public = make_key_pair(keyfile)
+    _say(f"wrote {esc(str(private))} (private, mode 0600) and {esc(str(public))}")
+
+
+@main.command()
+@case_arg
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
+              required=True, help="The report file signed off (scoring report CASE -o FILE).")
+@click.option("--reviewer", required=True, help="Who signs off.")
+@click.option("--key", "key_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The reviewer's Ed25519 private key (scoring keygen KEYFILE).")
+@click.option("--date", "date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The sign-off's date (default: today).")
+@handled
+def signoff(case_dir: Path, report_file: Path, reviewer: str, key_file: Path,
+            date: dt.datetime | None) -> None:
+    """Sign off REPORT of CASE_DIR: a signed in-toto statement (a DSSE envelope) of the
+    report's digest, its inputs and the findings, under CASE_DIR/signoffs/. Refused (exit 1,
+    naming them) while a blocking finding is open or answered."""
+    from .api import sign_off
+    from .formats.signoff import exposed
+
+    if key_file.exists() and (mode := exposed(key_file)) is not None:
+        _say(f"warning: {esc(str(key_file))} is readable by others (mode {mode:04o}); "
+             f"chmod 600 {esc(str(key_file))}", err=True)
+    done = sign_off(case_dir, report_file, reviewer, key_file, _today(date))
+    _say(f"wrote {esc(str(done.envelope))} (signed by key {done.keyid[:16]}…, public key "
+         f"{esc(str(done.public_key))})")
 
 if __name__ == "__main__":  # pragma: no cover
     run()

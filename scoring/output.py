@@ -16,6 +16,7 @@ import errno
 import functools
 import json
 import os
+import re
 import secrets
 import signal
 import stat
@@ -149,6 +150,10 @@ def is_stream(path: Path) -> bool:
     return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
+# What /dev/stdout, /dev/stderr and /dev/fd/N lead to on Linux (and /dev/fd/N elsewhere).
+_OPEN_FILE = re.compile(r"^/(?:proc/self|dev)/fd/(\d+)$")
+
+
 def _refusal(path: Path, want: Literal["file", "folder"], inputs: RunInputs,
              pinned: bool, device_ok: bool = False) -> str | None:
     """Why ``path`` must not be written, or None."""
@@ -171,7 +176,20 @@ def _refusal(path: Path, want: Literal["file", "folder"], inputs: RunInputs,
             if exc.errno == errno.ELOOP:
                 return "is a symbolic link loop"
         # Replacing a link would lose it, and writing through it would land elsewhere.
-        return f"is a symbolic link (to {os.readlink(path)}); scoring does not write " \
+        target = os.readlink(path)
+        fds = os.path.realpath("/proc/self/fd")  # /proc/<this process>/fd
+        fd = _OPEN_FILE.match(target) or _OPEN_FILE.match(
+            "/proc/self/fd/" + path.name if os.path.realpath(path.parent) == fds else "")
+        if fd is not None:  # /dev/stdout, /dev/fd/N: an open file of this process
+            try:
+                mode = os.stat(path).st_mode
+                kind = "a regular file" if stat.S_ISREG(mode) else _kind(mode)
+            except OSError:
+                kind = "closed"
+            return f"is this run's open file {fd.group(1)} (standard output is 1), which is " \
+                   f"{kind}: scoring replaces a file, never writes through a link; name " \
+                   "that file with -o, or leave -o out and redirect standard output"
+        return f"is a symbolic link (to {target}); scoring does not write " \
                "through links: remove it or write elsewhere"
     if st is not None:
         if want == "file" and not stat.S_ISREG(st.st_mode):
@@ -310,11 +328,19 @@ def write_atomic(path: Path, text: str | bytes | Iterable[str], inputs: RunInput
 
 def _write_stream(path: Path, text: str | bytes | Iterable[str]) -> None:
     """Write to a device or FIFO the user named: opened as it is (never created, truncated
-    or replaced), no fsync (a device may not take one)."""
+    or replaced; a terminal never made the controlling one), no fsync (a device may not
+    take one). What was opened is checked to be a stream still: a regular file put in its
+    place since the guard looked would otherwise be overwritten in place, not replaced."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+        fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC | os.O_NOCTTY)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {reason(exc)}") from None
+    mode = os.fstat(fd).st_mode
+    if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        os.close(fd)
+        raise OutputError(f"{path}: refused: it changed while being written (now "
+                          f"{_kind(mode) if not stat.S_ISREG(mode) else 'a regular file'}); "
+                          "run again")
     try:
         pieces = [text] if isinstance(text, str | bytes) else text
         for piece in pieces:

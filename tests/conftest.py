@@ -14,6 +14,19 @@ pytest_plugins = ["pytester"]
 
 REPO = Path(__file__).resolve().parent.parent
 META = REPO / "evidence" / "meta-platforms"
+# What `scoring report evidence/meta-platforms -o reports/meta-platforms.html` records.
+META_COMMAND = ("scoring", "report", "evidence/meta-platforms")
+
+
+def meta_report_page() -> Any:
+    """The Meta report's page model as the command above builds it: with its inputs
+    bundle (the committed reports/meta-platforms.html is this page)."""
+    import scoring
+    from scoring.api import report_bundle
+    from scoring.report.model import build_report
+
+    result = scoring.score(scoring.load_case(META))
+    return build_report(result, bundle=report_bundle(result, META, META_COMMAND, "html"))
 
 # A rubric whose numbers are easy to do on paper: reliability A = 1, B = 0.5; no half-life.
 RUBRIC: dict[str, Any] = {

@@ -32,8 +32,9 @@ def anchors() -> set[str]:
 
 def test_every_error_kind_is_found() -> None:
     assert sorted(k.slug for k in error_kinds()) == [
-        "bad-dates", "edit-refused", "engine-error", "git-error", "input-error", "no-evidence",
-        "output-error", "scoring-error", "unknown-item", "unknown-name", "unknown-trace-id"]
+        "bad-bundle", "bad-dates", "edit-refused", "engine-error", "git-error", "input-error",
+        "no-evidence", "output-error", "scoring-error", "signoff-error", "unknown-item",
+        "unknown-name", "unknown-trace-id"]
 
 
 @pytest.mark.parametrize("kind", error_kinds(), ids=lambda k: k.slug)

@@ -493,13 +493,134 @@ class TestBidiOnPages:
     ["history", "examples/docs-example", "--from", "\x1b[2J\u202e"],
     ["new", "out/x", "--rubric", "\x1b[2J\u202e"],
     ["score", "\x1b[2J\u202e"],
-], ids=["choice", "command", "option", "int", "date", "file", "argument"])
+    ["score", "examples/docs-example", "extra\x1b[31m\u202e"],
+    ["sources", "x\x1b[31m\u202e"],
+    ["sources", "import", "x\x1b[31m\u202e"],
+    ["report", "examples/docs-example", "-o", "r.html", "--jobs", "\x1b[31m\u202e"],
+], ids=["choice", "command", "option", "int", "date", "file", "argument", "extra-argument",
+        "sub-command", "sub-command-file", "int-range"])
 def test_usage_errors_never_echo_raw_controls(args: list[str], runner: CliRunner,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     from .conftest import REPO
 
     monkeypatch.chdir(REPO)
-    res = runner.invoke(main, args)
+    # color=True: as on a terminal, where click leaves ANSI sequences in (it strips them
+    # only from output that is not a terminal, which would hide a raw ESC from this test).
+    res = runner.invoke(main, args, color=True)
     assert res.exit_code == EXIT_INPUT
     assert_safe(res.output, escaped=False)
-    assert "\\x1b" in res.output or "\\u202e" in res.output
+    assert "\\x1b[31m\\u202e" in res.output or "\\x1b[2J\\u202e" in res.output, res.output
+
+
+# The bidi overrides and isolates of "Trojan Source" (CVE-2021-42574), one by one.
+BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
+        "\u2069"]
+
+
+def _bidi_case(tiny: TinyCase, mark: str) -> Path:
+    """The tiny case with ``mark`` inside a claim, an excerpt and a source title."""
+    tiny.sources[0]["title"] = f"T{mark}Z"
+    tiny.items = [item("E1", "a", 80, claim=f"C{mark}X", excerpt=f"X{mark}Y"),
+                  item("E2", "b", 20)]
+    return tiny.write()
+
+
+@pytest.mark.parametrize("mark", BIDI, ids=[f"U+{ord(m):04X}" for m in BIDI])
+class TestEachBidiControl:
+    """Each of the nine, in a claim, an excerpt and a source title: shown inert and visible on
+    the page (``[U+202E]``) and on the terminal (``\\u202e``), never raw (issue 26)."""
+
+    def test_in_the_html_report(self, tiny: TinyCase, runner: CliRunner, tmp_path: Path,
+                                mark: str) -> None:
+        out = tmp_path / "r.html"
+        res = runner.invoke(main, ["report", str(_bidi_case(tiny, mark)), "-o", str(out)])
+        assert res.exit_code == 0, res.output
+        html = out.read_text(encoding="utf-8")
+        assert mark not in html
+        shown = f"[U+{ord(mark):04X}]"
+        for text in (f"C{shown}X", f"X{shown}Y", f"T{shown}Z"):  # claim, excerpt, title
+            assert text in html, text
+
+    def test_on_the_terminal(self, tiny: TinyCase, runner: CliRunner, mark: str) -> None:
+        root = str(_bidi_case(tiny, mark))
+        shown = f"\\u{ord(mark):04x}"
+        traced = runner.invoke(main, ["trace", root, "item/E1"], color=True)
+        assert traced.exit_code == 0, traced.output
+        looked = runner.invoke(main, ["excerpt", root, "E1"], color=True)
+        assert looked.exit_code == EXIT_FAILED, looked.output  # no snapshot to find it in
+        for res in (traced, looked):
+            assert mark not in res.output
+        assert f"claim: C{shown}X" in traced.output
+        assert f"title: T{shown}Z" in traced.output
+        assert f'item E1: excerpt "X{shown}Y"' in looked.output
+
+
+def test_bidi_controls_in_workbook_text_cells(tiny: TinyCase, tmp_path: Path,
+                                              runner: CliRunner) -> None:
+    # Every text cell and every formula's cached text: an input cell (a claim, a title) and a
+    # rubric's names, which reach the sheets by other paths than the evidence.
+    openpyxl = pytest.importorskip("openpyxl")
+    pytest.importorskip("xlsxwriter")
+    marks = "".join(BIDI)
+    tiny.rubric["factors"][0]["name"] = f"F{marks}"
+    root = _bidi_case(tiny, marks)
+    out = tmp_path / "w.xlsx"
+    res = runner.invoke(main, ["export", str(root), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    texts = [str(c.value) for ws in openpyxl.load_workbook(out).worksheets
+             for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not [t for t in texts if any(m in t for m in BIDI)]
+    shown = "".join(f"[U+{ord(m):04X}]" for m in BIDI)
+    for text in (f"C{shown}X", f"T{shown}Z", f"F{shown}"):
+        assert text in texts, text
+
+
+def test_bidi_controls_on_a_universe_index(tmp_path: Path, runner: CliRunner) -> None:
+    from scoring.desk.synthetic import write_universe
+
+    root = write_universe(tmp_path / "u", 2, n_items=4, fmt="csv")
+    cases = pd.read_csv(root / "cases.csv", dtype=str, keep_default_na=False)
+    cases.loc[0, "entity"] = "Ent\u202eity\u2067"
+    write_table(root / "cases.csv", cases.to_dict("records"))
+    res = runner.invoke(main, ["report", str(root), "-o", str(tmp_path / "r")])
+    assert res.exit_code == 0, res.output
+    index = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    assert "\u202e" not in index and "\u2067" not in index
+    assert "Ent[U+202E]ity[U+2067]" in index
+
+
+def test_backtest_table_escapes_band_names(tmp_path: Path, runner: CliRunner) -> None:
+    # A rubric's band name reached the terminal raw in `scoring backtest`'s table.
+    from .conftest import REPO
+
+    pytest.importorskip("scipy")
+    root = tmp_path / "u"
+    shutil.copytree(REPO / "examples" / "universe", root)
+    rubric = (root / "rubric.yaml").read_text(encoding="utf-8")
+    assert "{name: Medium," in rubric
+    (root / "rubric.yaml").write_text(rubric.replace(
+        "{name: Medium,", '{name: "Med\\e[31m\\u202eium",'), encoding="utf-8")
+    outcomes = str(REPO / "examples" / "universe-outcomes.csv")
+    res = runner.invoke(main, ["backtest", str(root), "--outcomes", outcomes], color=True)
+    assert res.exit_code == 0, res.output
+    assert "\x1b" not in res.output and "\u202e" not in res.output
+    assert "\nMed\\x1b[31m\\u202eium       4       2   50.00%" in res.output
+    data = runner.invoke(main, ["backtest", str(root), "--outcomes", outcomes, "--format",
+                                "json"], color=True)
+    assert "\x1b" not in data.output and "\u202e" not in data.output
+    assert "Med\x1b[31m\u202eium" in {b["band"] for b in json.loads(data.output)["bands"]}
+
+
+def test_an_environment_fault_names_its_path_escaped(tiny: TinyCase, runner: CliRunner,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    import scoring.api
+
+    def fault(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EIO, "I/O error", "disk\x1b[2J\u202e/f")
+
+    monkeypatch.setattr(scoring.api, "case_scores", fault)
+    res = runner.invoke(main, ["score", str(tiny.write())], color=True)
+    assert (res.exit_code, res.stderr) == (
+        EXIT_FAILED, "Error: disk\\x1b[2J\\u202e/f: input/output error\n")

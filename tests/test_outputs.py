@@ -13,6 +13,7 @@ import socket
 from collections.abc import Iterator
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -21,7 +22,7 @@ from scoring.desk.synthetic import write_universe
 from scoring.errors import OutputError
 from scoring.output import NO_INPUTS, RunInputs, guard, write_atomic
 
-from .conftest import RUBRIC, TinyCase, item
+from .conftest import REPO, RUBRIC, TinyCase, item
 from .tables import tabulate_case
 
 
@@ -363,3 +364,182 @@ def test_a_stream_that_fails_midway_leaves_the_previous_file(tmp_path: Path) -> 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
     write_atomic(target, iter(['{"a": ', "1}\n"]), NO_INPUTS)
     assert target.read_text() == '{"a": 1}\n'
+
+
+# Every way a command writes the file its -o names, with what the file starts with. A new
+# command taking -o fails test_every_command_with_o_is_listed until it is listed here.
+_UNIVERSE = str(REPO / "examples" / "universe")
+_OUTCOMES = str(REPO / "examples" / "universe-outcomes.csv")
+WRITES = {
+    "score table": (["score", "case"], b"Tiny Co"),
+    "score json": (["score", "case", "--format", "json"], b"{"),
+    "score csv": (["score", "case", "--format", "csv"], b"scenario,"),
+    "score parquet": (["score", "case", "--format", "parquet"], b"PAR1"),
+    "report html": (["report", "case"], b"<!DOCTYPE html>"),
+    "report pdf": (["report", "case", "--format", "pdf"], b"%PDF-"),
+    "history csv": (["history", "case", "--as-of", "2026-01-01", "--format", "csv"],
+                    b"as_of,"),
+    "history parquet": (["history", "case", "--as-of", "2026-01-01", "--format", "parquet"],
+                        b"PAR1"),
+    "export xlsx": (["export", "case"], b"PK"),
+    "backtest html": (["backtest", _UNIVERSE, "--outcomes", _OUTCOMES], b"<!DOCTYPE html>"),
+}
+
+
+def _with_output(group: click.Group, prefix: str = "") -> set[str]:
+    out: set[str] = set()
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            out |= _with_output(command, f"{prefix}{name} ")
+        elif any(p.name == "output" for p in command.params):
+            out.add(prefix + name)
+    return out
+
+
+def test_every_command_with_o_is_listed() -> None:
+    assert _with_output(main) == {w.split()[0] for w in WRITES}
+
+
+@pytest.mark.parametrize("way", list(WRITES))
+def test_o_naming_an_existing_folder_is_a_usage_mistake_for_every_command(
+        case: Path, runner: CliRunner, way: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import scoring.api
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("said before anything is scored")
+
+    for name in ("case_scores", "universe_scores", "case_history", "write_report",
+                 "write_tearsheet", "write_workbook", "backtest_universe"):
+        monkeypatch.setattr(scoring.api, name, never)
+    args, _ = WRITES[way]
+    noun = {"html": "HTML file", "pdf": "PDF file", "xlsx": "workbook file"}.get(
+        way.split()[1], "file") if args[0] != "backtest" else "file"
+    Path("dir").mkdir()
+    res = runner.invoke(main, [*args, "-o", "dir"])
+    assert res.exit_code == EXIT_INPUT, res.output
+    usage = "UNIVERSE" if args[0] == "backtest" else "CASE_DIR"
+    assert res.stderr == (f"Usage: main {args[0]} [OPTIONS] {usage}\n"
+                          f"Try 'main {args[0]} --help' for help.\n\n"
+                          "Error: Invalid value for '-o' / '--output': dir is a folder; give "
+                          f"the {noun} to write\n")
+    assert os.listdir("dir") == []
+
+
+@pytest.mark.parametrize("way", list(WRITES))
+def test_dev_null_named_with_o_is_written_to_for_every_command(
+        case: Path, runner: CliRunner, way: str) -> None:
+    args, _ = WRITES[way]
+    before = os.stat("/dev/null")
+    res = runner.invoke(main, [*args, "-o", "/dev/null"])
+    assert res.exit_code == 0, res.output
+    after = os.stat("/dev/null")
+    assert Path("/dev/null").is_char_device()
+    assert (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+
+
+@pytest.mark.parametrize("way", list(WRITES))
+def test_a_fifo_named_with_o_is_written_to_for_every_command(
+        case: Path, runner: CliRunner, way: str) -> None:
+    import threading
+
+    args, starts = WRITES[way]
+    os.mkfifo("fifo")
+    inode = os.stat("fifo").st_ino
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(Path("fifo").read_bytes()),
+                              daemon=True)
+    reader.start()
+    res = runner.invoke(main, [*args, "-o", "fifo"])
+    reader.join(timeout=60)
+    if reader.is_alive():  # the command never opened it: let the reader go, then fail
+        os.close(os.open("fifo", os.O_WRONLY | os.O_NONBLOCK))
+    assert res.exit_code == 0, res.output
+    assert got and got[0].startswith(starts), got[:1]
+    # The FIFO itself, never renamed over or unlinked: the same inode, still a FIFO, alone.
+    assert Path("fifo").is_fifo() and os.stat("fifo").st_ino == inode
+    assert sorted(os.listdir(".")) == ["case", "fifo", "rubrics"]
+
+
+@pytest.mark.parametrize("way", list(WRITES))
+def test_a_regular_file_named_with_o_is_replaced_atomically_for_every_command(
+        case: Path, runner: CliRunner, way: str) -> None:
+    args, starts = WRITES[way]
+    Path("out").write_bytes(b"old\n")
+    os.link("out", "kept")  # a second name of the old file: a rename leaves it as it was
+    res = runner.invoke(main, [*args, "-o", "out"])
+    assert res.exit_code == 0, res.output
+    assert Path("out").read_bytes().startswith(starts)
+    assert Path("kept").read_bytes() == b"old\n"
+    assert os.stat("out").st_ino != os.stat("kept").st_ino
+    assert sorted(os.listdir(".")) == ["case", "kept", "out", "rubrics"]
+
+
+def test_a_stream_that_became_a_regular_file_is_not_written_in_place(
+        here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The guard saw a FIFO; by the time it is opened a regular file stands there (a race):
+    # opened without truncation, it would be overwritten in place. Refused, unchanged.
+    import scoring.output
+
+    Path("out").write_bytes(b"precious\n")
+    monkeypatch.setattr(scoring.output, "is_stream", lambda path: True)
+    with pytest.raises(OutputError, match=r"^out: refused: it changed while being written "
+                                          r"\(now a regular file\); run again$"):
+        write_atomic(Path("out"), "x", NO_INPUTS, device_ok=True)
+    assert Path("out").read_bytes() == b"precious\n"
+
+
+def test_a_link_to_a_case_file_named_with_o_is_refused(case: Path, runner: CliRunner) -> None:
+    Path("link").symlink_to("case/case.yaml")
+    before = digests(Path("case"))
+    refused(runner, ["score", "case", "-o", "link"], "link",
+            "is a symbolic link (to case/case.yaml); scoring does not write through links: "
+            "remove it or write elsewhere")
+    assert digests(Path("case")) == before
+
+
+@pytest.mark.parametrize("target", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"])
+def test_standard_output_redirected_to_a_file_is_refused_with_what_to_do(
+        case: Path, target: str) -> None:
+    # A real process: its standard output is the regular file the shell opened. Written
+    # through, that file would be overwritten in place, not replaced; the refusal says what
+    # the user can do instead, not "remove" /dev/stdout.
+    import subprocess
+    import sys
+
+    if not Path("/proc/self/fd").is_dir():  # pragma: no cover - not Linux
+        pytest.skip("no /proc")
+    with open("shell.txt", "wb") as out:
+        done = subprocess.run([sys.executable, "-m", "scoring.cli", "score", "case", "-o",
+                               target], stdout=out, stderr=subprocess.PIPE, check=False)
+    assert done.returncode == EXIT_FAILED
+    assert done.stderr.decode() == (
+        f"Error: {target}: refused: is this run's open file 1 (standard output is 1), which "
+        "is a regular file: scoring replaces a file, never writes through a link; name that "
+        "file with -o, or leave -o out and redirect standard output "
+        "(see docs/errors.md#output-error)\n")
+    assert Path("shell.txt").read_bytes() == b""
+
+
+@pytest.mark.parametrize("way", list(WRITES))
+def test_o_ending_in_a_slash_is_a_folder_where_a_file_is_wanted(
+        case: Path, runner: CliRunner, way: str) -> None:
+    # "new/" says a folder is meant; it was written as a file called "new".
+    args, _ = WRITES[way]
+    noun = {"html": "HTML file", "pdf": "PDF file", "xlsx": "workbook file"}.get(
+        way.split()[1], "file") if args[0] != "backtest" else "file"
+    res = runner.invoke(main, [*args, "-o", "new/"])
+    assert res.exit_code == EXIT_INPUT, res.output
+    assert res.stderr.endswith("Error: Invalid value for '-o' / '--output': new/ ends with a "
+                               f"slash, which names a folder; give the {noun} to write\n")
+    assert not Path("new").exists()
+
+
+def test_o_ending_in_a_slash_is_still_a_dataset_or_report_folder(case: Path,
+                                                                 runner: CliRunner) -> None:
+    root = write_universe(Path("u"), 2, n_items=4, fmt="csv")
+    res = runner.invoke(main, ["score", str(root), "--format", "parquet", "-o", "scores/"])
+    assert res.exit_code == 0, res.output
+    assert Path("scores").is_dir() and list(Path("scores").glob("*.parquet"))
+    res = runner.invoke(main, ["report", str(root), "-o", "pages/"])
+    assert res.exit_code == 0, res.output
+    assert Path("pages/index.html").is_file()

@@ -30,6 +30,9 @@ from typing import Any
 
 import numpy as np
 
+from ..display import escape_controls as esc
+from ..display import pad
+
 Z95 = 1.959963984540054  # the 97.5 % quantile of the standard normal
 
 
@@ -348,7 +351,8 @@ def line_text(a: float, b: float) -> str:
 
 
 def render_text(b: Backtest) -> str:
-    """The backtest as the terminal shows it."""
+    """The backtest as the terminal shows it: text from the inputs (band names, the paths in
+    notes) with control characters and bidi controls escaped (``display.escape_controls``)."""
     def pct(x: float | None) -> str:
         return "-" if x is None else f"{x:.2%}"
 
@@ -360,10 +364,10 @@ def render_text(b: Backtest) -> str:
                  f"{'':<7} {'fitted PD':>9}")
     for r in b.bands:
         interval = "-" if r.interval is None else f"{pct(r.interval[0])} - {pct(r.interval[1])}"
-        lines.append(f"{r.band:<14} {r.cases:>7} {r.events:>7} {pct(r.rate):>8}  "
+        lines.append(f"{pad(esc(r.band), 14)} {r.cases:>7} {r.events:>7} {pct(r.rate):>8}  "
                      f"{interval:<19} {pct(r.pd):>9}")
     lines.append("monotone: yes" if b.monotone else
-                 "monotone: NO (" + "; ".join(b.breaks) + ")")
+                 "monotone: NO (" + "; ".join(esc(x) for x in b.breaks) + ")")
     lines.append("")
     if b.auc is not None and b.auc_interval is not None:
         lines.append(f"AUC {b.auc:.4f} (DeLong 95% {b.auc_interval[0]:.4f} - "
@@ -378,7 +382,7 @@ def render_text(b: Backtest) -> str:
         lines.append(f"Hosmer-Lemeshow {stat:.3f} on {df} df, p = {p:.3g}")
     for st in b.stability:
         lines.append(f"PSI {st.what} {st.psi:.4f} ({st.flag})")
-    lines += [f"note: {n}" for n in b.notes]
+    lines += [f"note: {esc(n)}" for n in b.notes]
     return "\n".join(lines) + "\n"
 
 

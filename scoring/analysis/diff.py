@@ -218,7 +218,7 @@ def scenario_diff(old: Result, new: Result, scenario: str,
     Ft = {f: F1.get(f, F0[f]) for f in in_old}  # new score where the factor still counts
 
     def normalise(w: dict[str, float], rubric: Rubric) -> dict[str, float]:
-        if rubric.composite == "weighted_sum":
+        if rubric.composite != "weighted_mean":  # a sum (points: coefficients as written)
             return dict(w)
         total = sum(w.values())
         return {f: v / total for f, v in w.items()}

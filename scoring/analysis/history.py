@@ -5,7 +5,9 @@ is scored in one pass of the method, and each date's numbers are a view of the f
 (:class:`~scoring.analysis.result.Result`, traced like any result). The step between two
 consecutive dates is :func:`~scoring.analysis.diff.case_diff` of their results: the exact
 split used by ``scoring diff``, whose item walk names the items that arrived (``added``) and
-those that only aged (``as-of date``).
+those that only aged (``as-of date``). A figure restated between two dates (its earlier value
+kept in ``restatements.yaml``) is named in that step with both values, their sources and
+the factors whose measures read it (:class:`Restated`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -23,11 +26,32 @@ from ..formats.history import (
     unobserved_changes,
 )
 from ..formats.loader import Case
+from ..formats.measures import Measured
 from ..formats.tables import build_tables, score_tables
+from ..method.expr import names, parse, priors
 from ..method.kernel import BASE, NoEvidence, frames_of
 from ..trace.judgements import judgements
 from .diff import CaseDiff, case_diff
 from .result import Result
+
+
+@dataclass(frozen=True)
+class Restated:
+    """A figure whose value changed from one date to the next because a later report
+    restated it: ``figure`` (its id in figures.yaml), ``name`` (the rubric's figure),
+    ``period``, the value before (``old_*``: value, the day it was reported, its source)
+    and after (``new_*``), and ``factors``: the rubric's factors whose measures read it."""
+
+    figure: str
+    name: str
+    period: str
+    old_value: float
+    old_observed: str
+    old_source: str
+    new_value: float
+    new_observed: str
+    new_source: str
+    factors: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -41,6 +65,10 @@ class History:
     results: tuple[Result, ...]
     steps: tuple[CaseDiff, ...]
     unobserved: tuple[tuple[UnobservedChange, ...], ...]
+    # restated[j]: the figures restated between date j and date j + 1; later: those whose
+    # value at the last date was restated after it (not yet known then).
+    restated: tuple[tuple[Restated, ...], ...] = ()
+    later: tuple[Restated, ...] = ()
 
     def arrived(self, step: int) -> tuple[str, ...]:
         """The evidence items observed between date ``step`` and date ``step + 1``."""
@@ -86,8 +114,62 @@ def case_history(case: Case, dates: Sequence[dt.date]) -> History:
         # the date's case under the case's own id: its pages and exports name the case
         at = Case(case.meta.model_copy(update={"as_of": meta.as_of}), one.rubric,
                   one.evidence, one.scenarios, one.inputs, one.read)
-        results.append(Result(at, mine, judgements(mine, case.rubric, overrides)))
+        results.append(Result(at, mine, judgements(mine, case.rubric, overrides),
+                              measured=_measured_of(tables.measured, k)))
     steps = tuple(case_diff(a, b) for a, b in zip(results, results[1:], strict=False))
+    readers = figure_readers(case)
+    figs = [r.case.evidence.figures for r in results]
     return History(case, tuple(dates), tuple(results), steps,
                    tuple(tuple(u for u in unobserved if u.case == m.id)
-                         for m in pairs.metas))
+                         for m in pairs.metas),
+                   tuple(restated_between(a, b, readers) for a, b in zip(figs, figs[1:],
+                                                                         strict=False)),
+                   restated_between(figs[-1], case.evidence.figures, readers)
+                   if case.restatements else ())
+
+
+def _measured_of(measured: Measured | None, k: int) -> Measured | None:
+    """The measures of pair ``k`` alone (as case 0), for its trace."""
+    if measured is None:
+        return None
+    return Measured(1, {n: v[k:k + 1] for n, v in measured.values.items()},
+                    {n: v[k:k + 1] for n, v in measured.faults.items()},
+                    {n: v[k:k + 1] for n, v in measured.priors.items()},
+                    measured.trees, measured.order)
+
+
+def figure_readers(case: Case) -> dict[tuple[str, bool], tuple[str, ...]]:
+    """(figure, of the prior period) -> the factors whose measure reads it, directly or
+    through other measures."""
+    rubric = case.rubric
+    reads: dict[str, set[tuple[str, bool]]] = {}
+    trees = {m.id: parse(m.formula) for m in rubric.measures}
+    for _ in range(len(trees) + 1):  # a measure's inputs include those of the measures it reads
+        for mid, tree in trees.items():
+            got = {(n, False) for n, _ in names(tree) if n not in trees}
+            got |= {(n, True) for n, _ in priors(tree)}
+            for n, _ in names(tree):
+                got |= reads.get(n, set())
+            reads[mid] = got
+    out: dict[tuple[str, bool], list[str]] = {}
+    for f in rubric.factors:
+        for key in sorted(reads.get(f.measure or "", set())):
+            out.setdefault(key, []).append(f.id)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def restated_between(old: pd.DataFrame, new: pd.DataFrame,
+                     readers: dict[tuple[str, bool], tuple[str, ...]]
+                     ) -> tuple[Restated, ...]:
+    """The figures held at both dates (frames ``old`` and ``new``) with another value or
+    another day reported: restated in between."""
+    cols = ["id", "figure", "period", "prior", "value", "observed", "best_source"]
+    both = old[cols].merge(new[cols], on=["id", "figure", "period", "prior"],
+                           suffixes=("_old", "_new"))
+    both = both[both.observed_old != both.observed_new]
+    rows: list[Any] = list(both.itertuples(index=False))
+    return tuple(Restated(str(r.id), str(r.figure), str(r.period), float(r.value_old),
+                          str(r.observed_old), str(r.best_source_old), float(r.value_new),
+                          str(r.observed_new), str(r.best_source_new),
+                          readers.get((str(r.figure), bool(r.prior)), ()))
+                 for r in rows)

@@ -20,7 +20,7 @@ from ..formats.loader import Case
 from ..formats.measures import Measured
 from ..formats.tables import build_tables, score_tables
 from ..method.kernel import BASE, Frames
-from ..trace.core import Trace, records_json
+from ..trace.core import Trace, TraceRecord, records_json, with_assumptions
 from ..trace.judgements import Judgement, judgements
 from ..version import __version__
 from .uncertainty import DEFAULT_DRAWS, DEFAULT_SEED
@@ -63,33 +63,42 @@ class Result:
         """Every number as a trace record, built from the frames on first use: outputs that
         show only the headline numbers (the terminal table, CSV) never pay for it."""
         if "trace" not in self._built:
-            from ..trace.records import leaf_records, scenario_records
-            from .peers import peer_records
-            from .robustness_records import (
-                attribution_records,
-                sensitivity_records,
-                simulation_records,
-            )
+            self._built["trace"] = Trace(list(self._records()))
+        return self._built["trace"]
 
-            records = leaf_records(self.case, self.measured) + scenario_records(
-                self.frames, self.case, self.judgements)
-            rubric = self.case.rubric
+    def _records(self) -> Iterator[TraceRecord]:
+        """The records of :attr:`trace`, in its order, made one after another from the
+        frames (their ``assumptions`` not yet filled in)."""
+        from ..trace.records import leaf_records, scenario_record_stream
+        from .peers import peer_records
+        from .robustness_records import (
+            attribution_records,
+            sensitivity_records,
+            simulation_records,
+        )
+
+        def made() -> Iterator[TraceRecord]:
+            yield from leaf_records(self.case, self.measured)
+            yield from scenario_record_stream(self.frames, self.case, self.judgements)
             items = self.frames.items
             for sc, sens in self.sensitivity.items():
+                yield from sensitivity_records(sens, rubric.composite)
                 ids = [str(i) for i in items.loc[items["scenario"] == sc, "item"]]
-                records += sensitivity_records(sens, rubric.composite)
-                records += simulation_records(self.simulations[sc], ids)
+                yield from simulation_records(self.simulations[sc], ids)
             for att in self.attributions.values():
                 if att is not None:
-                    records += attribution_records(att)
+                    yield from attribution_records(att)
             if self.peers is not None:
-                records += peer_records(self.peers, [f.id for f in rubric.factors],
+                yield from peer_records(self.peers, [f.id for f in rubric.factors],
                                         {f.id: f.name for f in rubric.factors})
-            if rubric.decimals != 2:  # a published method's own precision
-                records = [dataclasses.replace(r, decimals=rubric.decimals)
-                           if r.unit in ("points", "delta") else r for r in records]
-            self._built["trace"] = Trace(records)
-        return self._built["trace"]
+
+        rubric = self.case.rubric
+        if rubric.decimals == 2:
+            yield from made()
+            return
+        for r in made():  # a published method's own precision
+            yield dataclasses.replace(r, decimals=rubric.decimals) \
+                if r.unit in ("points", "delta") else r
 
     @property
     def scenario_ids(self) -> list[str]:
@@ -158,7 +167,11 @@ class Result:
         assert head.endswith("\n}\n")
         yield head[:-3] + ',\n  "records": ['
         sep = "\n"
-        for text in records_json(self.trace.values(), "    "):
+        # A trace already built is written as it is; otherwise each record is made, given
+        # its assumptions and written as it comes (a large case's million are never held).
+        records = self.trace.values() if "trace" in self._built else \
+            with_assumptions(self._records)
+        for text in records_json(records, "    "):
             yield sep + json_safe(text)
             sep = ",\n"
         yield "\n  ]\n}\n" if sep != "\n" else "]\n}\n"
@@ -202,15 +215,14 @@ def score(case: Case, analyses: bool = True, draws: int = DEFAULT_DRAWS,
 
         attributions = attribute(case)
         from .sensitivity import analyse
-        from .uncertainty import DrawBuffer, simulate
+        from .uncertainty import simulate_scenarios
 
         rubric, items, factors = case.rubric, frames.items, frames.factors
-        buffer = DrawBuffer()  # one block of draws' memory for every scenario
         for sc in order:
             sens[sc] = analyse(rubric, items, factors, sc)
-            sims[sc] = simulate(rubric, items, factors, sc, draws=draws, seed=seed,
-                                weight_ranges={f: (float(a), float(b)) for f, (a, b)
-                                               in rubric.weight_ranges.items()},
-                                max_sd=None if rubric.uncertainty_max_sd is None
-                                else float(rubric.uncertainty_max_sd), buffer=buffer)
+        sims = simulate_scenarios(rubric, items, factors, order, draws=draws, seed=seed,
+                                  weight_ranges={f: (float(a), float(b)) for f, (a, b)
+                                                 in rubric.weight_ranges.items()},
+                                  max_sd=None if rubric.uncertainty_max_sd is None
+                                  else float(rubric.uncertainty_max_sd))
     return Result(case, frames, judged, sens, sims, tables.measured, attributions, peers)

@@ -6,6 +6,8 @@ arithmetic is in the analysis modules.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ..display import exact
 from ..trace.core import TraceRecord
 from .attribution import Attribution
@@ -19,9 +21,10 @@ def _e(x: float | None) -> str:
     return "n/a" if x is None else exact(x)
 
 
-def sensitivity_records(s: ScenarioSensitivity, method: str) -> list[TraceRecord]:
+def sensitivity_records(s: ScenarioSensitivity, method: str) -> Iterator[TraceRecord]:
+    """The records of one scenario's break-evens, item stakes and tornado, one after
+    another (a large case has one per item)."""
     sc = s.scenario
-    out: list[TraceRecord] = []
     n_symbol = "n_f" if method == "weighted_mean" else "W_f"
     for b in s.break_evens:
         p = f"{sc}/sensitivity/{b.factor}/{b.direction}"
@@ -30,14 +33,14 @@ def sensitivity_records(s: ScenarioSensitivity, method: str) -> list[TraceRecord
         inputs = (f"{sc}/indicated_composite", weight_in, f"{sc}/factor/{b.factor}/score", "rubric/bands")
         reach = (f"F + dF = {_e(b.score_needed)}, within the scale" if b.score_change is not None
                  else "F + dF would leave the scale: this factor alone cannot move the band")
-        out.append(R(f"{p}/score_change", "number",
+        yield (R(f"{p}/score_change", "number",
                      f"Factor-score change of {b.factor} that takes {sc} to {b.target_band}",
                      b.score_change, unit="delta", op="break-even",
                      formula=f"dF = (B - C) / {n_symbol}",
                      expression=f"({exact(b.boundary)} - {exact(s.composite)}) / {exact(b.n)} = "
                                 f"{exact(b.unbounded_change)}; {reach}",
                      inputs=inputs))
-        out.append(R(f"{p}/weight_needed", "number",
+        yield (R(f"{p}/weight_needed", "number",
                      f"Weight of {b.factor} at which {sc} reaches {b.target_band}",
                      b.weight_needed, unit="fraction", op="break-even",
                      formula="W' = (B x sum(W_other) - sum(W_other x F_other)) / (F_f - B)"
@@ -46,7 +49,7 @@ def sensitivity_records(s: ScenarioSensitivity, method: str) -> list[TraceRecord
                      + ("" if b.weight_needed is not None else " (no positive weight reaches it)"),
                      inputs=(*inputs, f"{sc}/factor/{b.factor}/weight")))
     for st in s.stakes:
-        out.append(R(f"{sc}/sensitivity/item/{st.item}/at_stake", "number",
+        yield (R(f"{sc}/sensitivity/item/{st.item}/at_stake", "number",
                      f"Points of the {sc} composite held up by {st.item}", st.at_stake,
                      unit="delta", op="difference", formula="C - C(without the item)",
                      expression=f"{exact(s.composite)} - {_e(st.composite_without)} = "
@@ -59,14 +62,13 @@ def sensitivity_records(s: ScenarioSensitivity, method: str) -> list[TraceRecord
         what = "weight" if t.kind == "weight" else "score"
         src = f"{sc}/factor/{t.factor}/{what}"
         for end, value, setting in (("low", t.low, t.low_setting), ("high", t.high, t.high_setting)):
-            out.append(R(f"{p}/{end}", "number",
+            yield (R(f"{p}/{end}", "number",
                          f"{sc} composite with the {what} of {t.factor} at {exact(setting)}",
                          value, unit="points", op="re-weigh" if t.kind == "weight" else "re-score",
                          formula="C with one factor's weight x (1 -/+ 20 %), renormalised"
                          if t.kind == "weight" else "C with one factor score -/+ one band width",
                          expression=f"{what} {exact(setting)} -> C = {exact(value)}",
                          inputs=(f"{sc}/indicated_composite", src)))
-    return out
 
 
 def simulation_records(m: Simulation, item_ids: list[str]) -> list[TraceRecord]:

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..display import display_path
@@ -39,8 +40,14 @@ from ..formats.companyfacts import FactsBatch, Filer, parse_batch
 from ..formats.factsmap import ConceptMap, load_map
 from ..formats.loader import load_rubric
 from ..output import RunInputs, write_atomic, write_folder
-from .facts_import import cited_filings, figure_records, filing_records, map_taxonomy
-from .facts_select import BatchSelection, select_batch
+from .facts_import import (
+    cited_filings,
+    figure_records,
+    filing_records,
+    map_taxonomy,
+    with_opening,
+)
+from .facts_select import BatchSelection, Selection, select_batch
 
 MAX_MEMBER_BYTES = 256 * 1024 * 1024  # the largest filers' documents are ~100 MB
 MAX_PROBLEMS = 200
@@ -218,13 +225,53 @@ class _Universe:
         mine[docs] = True
         table = batch.table if mine.all() else batch.table.filter(
             pa.array(np.repeat(mine, counts)))
-        sel = select_batch(table, [(batch.filers[i].cik, batch.filers[i].shown)
-                                   for i in docs], cmap, self.needed, self.as_of, None,
-                           self.with_prior)
+        if any((spec := cmap.figure(f)) is not None and spec.period == "opening"
+               for f in self.needed):
+            sel = self._select_each(table, [batch.filers[i] for i in docs], cmap)
+        else:
+            sel = select_batch(table, [(batch.filers[i].cik, batch.filers[i].shown)
+                                       for i in docs], cmap, self.needed, self.as_of, None,
+                               self.with_prior)
         for d, problems in sorted(sel.problems.items()):
             self.problems += [(places[d], p) for p in problems]
         self.missing += len(sel.missing)
         return sel
+
+    def _select_each(self, table: pa.Table, filers: list[Filer], cmap: ConceptMap
+                     ) -> BatchSelection:
+        """:meth:`_select` for a rubric that reads opening balances: each filer's selection
+        takes a second one of the year before (its own prior year), so the filers are
+        selected one at a time, each a batch of one (``facts_import.with_opening``)."""
+        periods: list[tuple[str, str | None] | None] = []
+        ends: list[dict[str, dt.date]] = []
+        frames: dict[str, list[pd.DataFrame]] = {"chosen": [], "restated": [], "conflicts": []}
+        missing: list[tuple[int, str, str]] = []
+        problems: dict[int, list[Problem]] = {}
+        for d, filer in enumerate(filers):
+            rows = table.filter(pc.equal(table["cik"], pa.scalar(filer.cik, pa.int64())))
+
+            def run(m: ConceptMap, figs: list[str], per: str | None, rows: pa.Table = rows,
+                    filer: Filer = filer) -> Selection:
+                return select_batch(rows, [(filer.cik, filer.shown)], m, figs, self.as_of,
+                                    per, self.with_prior).one(0)
+
+            try:
+                sel = with_opening(run, cmap, self.needed, None)
+            except InputError as exc:
+                problems[d] = exc.problems
+                periods.append(None)
+                ends.append({})
+                continue
+            periods.append((sel.period, sel.prior))
+            ends.append(sel.ends)
+            for name in frames:
+                frames[name].append(getattr(sel, name).assign(doc=d))
+            missing += [(d, f, p) for f, p in sel.missing]
+        empty = pd.DataFrame({"doc": pd.Series([], dtype="int64")})
+        chosen, restated, conflicts = (pd.concat(frames[n], ignore_index=True) if frames[n]
+                                       else empty for n in ("chosen", "restated", "conflicts"))
+        return BatchSelection(self.as_of, periods, ends, chosen, restated, conflicts, missing,
+                              problems)
 
     def _write(self, filers: list[Filer], periods: list[tuple[str, str | None] | None],
                chosen: pd.DataFrame, restated: pd.DataFrame) -> None:

@@ -12,6 +12,9 @@ the as-of date. The importer then writes, through the output guard:
 * ``sources.yaml``: one source per filing cited (accession, form, the SEC filing index),
   each with the company-facts document as its snapshot and its SHA-256, so that
   ``scoring verify`` checks it; other sources of the file are kept;
+* ``restatements.yaml`` (when a figure was restated): each earlier value of a figure's
+  concept and period that a later filing replaced, with the day it was filed and the filing
+  that reported it, so that ``scoring history`` takes at each date the value known then;
 * the document itself, copied into the case as ``filings/CIK##########.json``.
 
 A case folder that does not exist is created from the rubric's skeleton first (as
@@ -23,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +39,8 @@ from ..errors import InputError, OutputError, Problem
 from ..formats.companyfacts import CompanyFacts, read_companyfacts
 from ..formats.factsmap import ConceptMap, load_map
 from ..formats.loader import CASE_FILE, SOURCES_FILE, load_rubric, validate_doc
-from ..formats.models import CaseFile, FiguresFile, SourcesFile
+from ..formats.models import CaseFile, FiguresFile, RestatementsFile, SourcesFile
+from ..formats.restatements import RESTATEMENTS_FILE
 from ..formats.yamlio import load_yaml
 from ..output import RunInputs, write_atomic
 from .facts_select import Selection, select
@@ -118,8 +122,95 @@ def _balance_checks(sel: Selection, cmap: ConceptMap) -> list[str]:
             for label, row in rows]
 
 
+def select_with_opening(cf: CompanyFacts, cmap: ConceptMap, figures: list[str],
+                        as_of: dt.date, period: str | None, with_prior: bool) -> Selection:
+    """:func:`facts_select.select`, with the map's ``opening`` figures (:func:`with_opening`)."""
+    return with_opening(lambda m, figs, per: select(cf, m, figs, as_of, per, with_prior),
+                        cmap, figures, period)
+
+
+def with_opening(run: Callable[[ConceptMap, list[str], str | None], Selection],
+                 cmap: ConceptMap, figures: list[str], period: str | None) -> Selection:
+    """The selection ``run`` makes (map, figures, period), with the map's ``opening``
+    figures: a balance-sheet figure at the end of the year before. They are the instants of
+    the year before (and of the year before the prior), selected as that year's by the same
+    rules, then named for the year they open."""
+    opening = [f for f in figures if (spec := cmap.figure(f)) is not None
+               and spec.period == "opening"]
+    sel = run(cmap, [f for f in figures if f not in opening], period)
+    if not opening:
+        return sel
+    wanted = [p for p in (sel.period, sel.prior) if p is not None]
+    if sel.prior is not None:  # the year before is a fiscal year the filings report
+        as_instant = cmap.model_copy(update={"figures": [
+            f.model_copy(update={"period": "instant"}) if f.id in opening else f
+            for f in cmap.figures]})
+        got = run(as_instant, opening, sel.prior)
+        names = {f"FY{int(p[2:]) - 1}": p for p in wanted}
+
+        def named(frame: pd.DataFrame) -> pd.DataFrame:
+            out = frame[frame.label.isin(list(names))].copy()
+            out["label"] = out.label.map(names)
+            out["kind"] = "opening"
+            return out
+
+        sel.chosen = pd.concat([sel.chosen, named(got.chosen)], ignore_index=True)\
+            .sort_values(["label", "figure"], kind="stable").reset_index(drop=True)
+        sel.restated = pd.concat([sel.restated, named(got.restated)], ignore_index=True)
+        sel.conflicts = pd.concat([sel.conflicts, named(got.conflicts)], ignore_index=True)
+    have = set(zip(sel.chosen.figure, sel.chosen.label, strict=True))
+    sel.missing += [(f, p) for p in wanted for f in opening if (f, p) not in have]
+    return sel
+
+
+def _locator(r: Any) -> str:
+    period_text = r.start.isoformat() + " to " + r.end.isoformat() \
+        if isinstance(r.start, dt.date) else r.end.isoformat()
+    return (f"{r.taxonomy}:{r.concept}, unit {r.unit}, period {period_text}, "
+            f"accession {r.accn}")
+
+
+def replaced(sel: Selection, needed: list[str]) -> pd.DataFrame:
+    """The earlier values of the taken figures: of the concept taken for that figure and
+    period, reported before the filing the taken value is cited to (one row per value and
+    filing, oldest first)."""
+    taken = sel.chosen[sel.chosen.figure.isin(needed)][["figure", "label", "order", "filed"]]
+    rows = sel.restated.merge(taken, on=["figure", "label", "order"], suffixes=("", "_taken"))
+    rows = rows[rows.filed < rows.filed_taken]
+    return rows.sort_values(["figure", "label", "filed", "accn"]).reset_index(drop=True)
+
+
+def restatement_records(restated: pd.DataFrame, cf: CompanyFacts) -> list[dict[str, Any]]:
+    """Each earlier value as the fields of restatements.yaml."""
+    rows: list[Any] = list(restated.itertuples())
+    return [{"figure": f"{FIGURE_PREFIX}{r.figure}_{r.label}", "value": float(r.value),
+             "observed": r.filed.isoformat(), "source": f"{SOURCE_PREFIX}{r.accn}",
+             "locator": _locator(r),
+             "claim": f"{cf.entity} reported {r.concept} of {r.value:,.0f} {r.unit} for "
+                      f"{r.label} in its {r.form} filed {r.filed.isoformat()}; restated as "
+                      f"{r.value_latest:,.0f} on {r.filed_latest.isoformat()} "
+                      f"({r.accn_latest})"}
+            for r in rows]
+
+
+def _restatements_text(restated: pd.DataFrame, cf: CompanyFacts) -> str:
+    out = ["# Earlier values of the figures of figures.yaml, replaced by a later filing",
+           "# (scoring facts import; docs/filings.md#restatements): scoring history takes, at",
+           "# each date, the value known then.", "restatements:"]
+    records = restatement_records(restated, cf)
+    if not records:
+        out[-1] += " []"
+    for f in records:
+        out += [f"  - figure: {f['figure']}",
+                f"    value: {_number(f['value'])}",
+                f"    observed: {_q(f['observed'])}",
+                f"    sources: [{{source: {f['source']}, locator: {_q(f['locator'])}}}]",
+                f"    claim: {_q(f['claim'])}"]
+    return "\n".join(out) + "\n"
+
+
 FIGURE_FIELDS = ("doc", "figure", "label", "start", "end", "taxonomy", "concept", "unit",
-                 "accn", "value", "form", "filed")
+                 "accn", "value", "form", "filed", "kind")
 
 
 def figure_records(chosen: pd.DataFrame, entities: Sequence[str], restated: pd.DataFrame
@@ -134,14 +225,16 @@ def figure_records(chosen: pd.DataFrame, entities: Sequence[str], restated: pd.D
         history.setdefault((doc, fig, label), []).append(
             f"{v:,.0f} ({form} of {filed.isoformat()})")
     out = []
-    for doc, fig, label, start, end, taxonomy, concept, unit, accn, value, form, filed in zip(
+    for (doc, fig, label, start, end, taxonomy, concept, unit, accn, value, form, filed,
+         kind) in zip(
             *(chosen[c].tolist() for c in FIGURE_FIELDS), strict=True):
         period_text = start.isoformat() + " to " + end.isoformat() \
             if isinstance(start, dt.date) else end.isoformat()
         locator = (f"{taxonomy}:{concept}, unit {unit}, period {period_text}, "
                    f"accession {accn}")
-        claim = (f"{entities[doc]} reported {concept} of {value:,.0f} {unit} for "
-                 f"{label} in its {form} filed {filed.isoformat()}")
+        claim = (f"{entities[doc]} reported {concept} of {value:,.0f} {unit} "
+                 + (f"at {end.isoformat()}, the start of {label}," if kind == "opening"
+                    else f"for {label}") + f" in its {form} filed {filed.isoformat()}")
         if (doc, fig, label) in history:
             claim += "; earlier reported as " + ", ".join(history[doc, fig, label])
         out.append({"id": f"{FIGURE_PREFIX}{fig}_{label}", "figure": fig,
@@ -230,11 +323,19 @@ def _existing_sources(path: Path) -> list[dict[str, Any]]:
 
 
 def _hand_written(path: Path) -> list[str]:
-    """The ids of figures in ``path`` that this import did not write."""
+    """The ids of figures in ``path`` that this import did not write (in a restatements
+    file: the figures whose earlier values it did not write)."""
     if not path.exists():
         return []
     problems: list[Problem] = []
-    model = validate_doc(FiguresFile, load_yaml(path, display_path(path)), problems)
+    doc = load_yaml(path, display_path(path))
+    if path.name == RESTATEMENTS_FILE:
+        kept = validate_doc(RestatementsFile, doc, problems)
+        if kept is None:
+            return ["(the file does not parse as restatements)"]
+        return [r.figure for r in kept.restatements
+                if not all(s.source.startswith(SOURCE_PREFIX) for s in r.sources)]
+    model = validate_doc(FiguresFile, doc, problems)
     if model is None:
         return ["(the file does not parse as figures)"]
     return [f.id for f in model.figures
@@ -289,7 +390,7 @@ def import_facts(document: Path, case: Path, rubric_path: Path, as_of: dt.date |
     extra = [f.id for f in cmap.figures if f.id not in needed and cmap.balance_sheet
              and f.id in (cmap.balance_sheet.assets, cmap.balance_sheet.liabilities,
                           cmap.balance_sheet.equity)]
-    sel = select(cf, cmap, needed + extra, as_of, period, with_prior)
+    sel = select_with_opening(cf, cmap, needed + extra, as_of, period, with_prior)
     sel.missing = [(f, p) for f, p in sel.missing if f in needed]
     created = not case.exists()
     figures_path, sources_path = case / FIGURES_FILE, case / SOURCES_FILE
@@ -298,25 +399,29 @@ def import_facts(document: Path, case: Path, rubric_path: Path, as_of: dt.date |
             raise InputError([Problem(display_path(case / CASE_FILE), 0, 0, "",
                                       "no case file here: a case folder needs case.yaml")])
         _check_case_periods(case / CASE_FILE, sel, as_of)
-        hand = _hand_written(figures_path)
-        if hand and not replace:
-            raise OutputError(f"{display_path(figures_path)}: refused: it holds figures "
-                              f"not written by scoring facts import ({', '.join(hand[:5])}"
-                              f"{', ...' if len(hand) > 5 else ''}); pass --replace to "
-                              "replace them")
+        for path in (figures_path, case / RESTATEMENTS_FILE):
+            hand = _hand_written(path)
+            if hand and not replace:
+                raise OutputError(f"{display_path(path)}: refused: it holds figures not "
+                                  f"written by scoring facts import ({', '.join(hand[:5])}"
+                                  f"{', ...' if len(hand) > 5 else ''}); pass --replace to "
+                                  "replace them")
     else:
         new_case(case, rubric_path, as_of, cf.entity, periods=(sel.period, sel.prior))
     inputs = RunInputs.of(files=[document, rubric_path, map_path, case / CASE_FILE])
     chosen = sel.chosen[sel.chosen.figure.isin(needed)]
-    filings = cited_filings(chosen)
+    restated = replaced(sel, needed)
+    filings = cited_filings(pd.concat([chosen[["doc", "cik", "accn", "form", "filed"]],
+                                       restated[["doc", "cik", "accn", "form", "filed"]]]))
     snapshot = f"{SNAPSHOT_FOLDER}/CIK{cf.cik:010d}.json"
     existing = _existing_sources(sources_path)
     if created:  # the skeleton's example source is cited by nothing the import writes
         existing = [s for s in existing if (case / "evidence.yaml").exists()]
-    restated = sel.restated[sel.restated.figure.isin(needed)]
     write_atomic(case / snapshot, document.read_bytes(), inputs)
     write_atomic(sources_path, _sources_text(existing, filings, cf, snapshot), inputs)
     write_atomic(figures_path, _figures_text(sel, cf, needed, as_of, restated), inputs)
+    if not restated.empty or (case / RESTATEMENTS_FILE).exists():
+        write_atomic(case / RESTATEMENTS_FILE, _restatements_text(restated, cf), inputs)
     conflicts: list[Any] = list(sel.conflicts[sel.conflicts.figure.isin(needed)].itertuples())
     history: list[Any] = list(restated.itertuples())
     return FactsReport(

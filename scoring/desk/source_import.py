@@ -23,7 +23,7 @@ from ..errors import InputError, OutputError, Problem, ScoringError
 from ..formats.loader import CASE_FILE, SOURCES_FILE, load_rubric, validate_doc
 from ..formats.models import CaseFile, Rubric, Source, SourcesFile
 from ..formats.tabular import case_file
-from ..formats.yamlio import MAX_FILE_BYTES, YamlDoc, load_yaml, parse_yaml
+from ..formats.yamlio import MAX_FILE_BYTES, YamlDoc, encoding_problem, load_yaml, parse_yaml
 from ..output import RunInputs, write_atomic
 from .source_list import MAX_DOCUMENT_BYTES, Entry, Unparsed, parse_source_list, same_title
 
@@ -83,6 +83,9 @@ def read_document(path: Path) -> tuple[str, str]:
             digest.update(chunk)
             if len(head) < MAX_DOCUMENT_BYTES:
                 head += chunk[: MAX_DOCUMENT_BYTES - len(head)]
+    wrong = encoding_problem(bytes(head))  # UTF-16 read as UTF-8 would list no source
+    if wrong is not None:
+        raise InputError([Problem(shown, 1, 1, "", wrong)])
     text = bytes(head).decode("utf-8", errors="replace").removeprefix("\ufeff")
     return digest.hexdigest(), text
 

@@ -24,11 +24,11 @@ from typing import Any
 import pandas as pd
 
 from ..analysis.peers import CasePeers
+from ..analysis.universe import PartScores, UniverseScores, collect, score_part, score_universe
 from ..errors import EngineError
 from ..formats.universe import Part, Universe
 from ..output import RunInputs
 from ..progress import no_progress
-from ..report.portfolio import PartScores, UniverseScores, collect, score_part
 from ..report.portfolio_report import write_case_page, write_portfolio
 
 INSTALL = "pip install 'rubric-risk-scoring[dask]'"
@@ -161,5 +161,6 @@ def write_portfolio_dask(folder: Path, output: Path, generated_at: dt.datetime |
                 _result(distributed, futures, k, "render case page")
                 futures[k] = None
 
+        history = score_universe(root, dates=dates) if dates is not None else None
         return write_portfolio(root, Path(output), generated_at, None, no_progress, scores,
-                               pages, dates)
+                               pages, history)

@@ -2,7 +2,8 @@
 
 A map (``rubrics/maps/us-gaap.yaml``) lists figures, each with the kind of period it is of
 (``instant``: a balance-sheet date; ``duration``: a fiscal year; ``cover``: a cover-page
-fact of the annual filing, such as the public float), its unit, and an ordered list of
+fact of the annual filing, such as the public float; ``opening``: a balance-sheet figure at
+the end of the year before, the year's opening balance), its unit, and an ordered list of
 concepts (``Assets``, or ``dei:EntityPublicFloat`` for another taxonomy than the map's)
 with a sign. It is validated like any other file: every problem at ``file:line:col``.
 """
@@ -31,7 +32,7 @@ class ConceptRef(Strict):
 
 class MappedFigure(Strict):
     id: Id
-    period: Literal["instant", "duration", "cover"]
+    period: Literal["instant", "duration", "cover", "opening"]
     unit: Text
     concepts: list[ConceptRef] = Field(min_length=1, max_length=50)
 

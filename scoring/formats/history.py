@@ -13,7 +13,10 @@ in one pass (``tables.build_tables``, ``method.kernel.score``), as it scores a u
   chosen again among them by the loader's rule (``evidence.best_citations``; a relayed
   citation needs its relay kept too); an item none of
   whose cited sources is kept yet is left out;
-* ages are counted to the date, so decay is computed there.
+* ages are counted to the date, so decay is computed there;
+* a figure that a later report restated (``restatements.yaml``) has, at each date, the value
+  known then: each earlier value is a row of its own, kept from the day it was reported to
+  the day before the next value was (the restatement filed on the date itself counts).
 
 A scenario change that names an item not kept at a date touches no row (the overlay finds no
 row to change, as for a universe's case that lacks the item): :func:`unobserved_changes`
@@ -34,7 +37,7 @@ import pandas as pd
 from ..errors import ScoringError
 from .evidence import Evidence, best_citations
 from .loader import CaseSet
-from .models import Assume, SetWeight
+from .models import Assume, Restatement, SetWeight
 from .tables import Tables
 
 MAX_DATES = 1000  # a history of more dates than this is a mistake in a cadence, not a need
@@ -126,8 +129,50 @@ def at_dates(cs: CaseSet, dates: Sequence[dt.date]) -> CaseSet:
         return tuple(v for v in values for _ in range(k))
 
     return CaseSet(cs.rubric, metas, each(cs.scenarios),  # type: ignore[arg-type]
-                   _evidence_at(cs.evidence, when, cs.rubric.reliability),
+                   _evidence_at(with_versions(cs.evidence, cs.restatements), when,
+                                cs.rubric.reliability),
                    each(cs.inputs), each(cs.reads), each(cs.positions))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Versions:
+    """The figures of ``evidence`` with their earlier values as rows of their own (after
+    the figures' own rows, whose citations they take), and ``until``: the day each row's
+    value was replaced (NaT: the figure's own row, never replaced)."""
+
+    evidence: Evidence
+    until: np.ndarray
+
+
+def with_versions(ev: Evidence, restated: Sequence[Sequence[Restatement]]) -> Versions:
+    """``ev`` with each case's earlier values of its figures (``restated[c]`` for case
+    ``c``) added as figure rows: the row of the figure they were replaced in, with their
+    value, day, claim and citations."""
+    figs = ev.figures
+    entries = [(c, e) for c, mine in enumerate(restated) for e in mine]
+    if not entries:
+        return Versions(ev, np.full(len(figs), np.datetime64("NaT"), dtype="datetime64[D]"))
+    key = pd.MultiIndex.from_arrays([figs["case"].to_numpy(), figs["id"].astype(str)])
+    base = key.get_indexer(pd.MultiIndex.from_arrays(
+        [[c for c, _ in entries], [e.figure for _, e in entries]]))
+    added = figs.iloc[base].reset_index(drop=True)
+    added["value"] = [float(e.value) for _, e in entries]
+    added["observed"] = [e.observed.isoformat() for _, e in entries]
+    added["claim"] = [e.claim for _, e in entries]
+    rows = pd.concat([figs, added], ignore_index=True)
+    refs = pd.DataFrame([{"item": len(figs) + k, "source": ref.source,
+                          "locator": ref.locator, "via": ref.via}
+                         for k, (_, e) in enumerate(entries) for ref in e.sources])
+    refs = pd.concat([ev.figure_refs, refs], ignore_index=True).astype(
+        {"item": np.int64})
+    # Each value holds until the next one of its figure was reported.
+    owner = np.concatenate([np.arange(len(figs)), base])
+    when = _dates(rows["observed"])
+    order = np.lexsort((when, owner))
+    later = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[D]")
+    same = owner[order][1:] == owner[order][:-1]
+    later[order[:-1][same]] = when[order][1:][same]
+    return Versions(replace(ev, figures=rows, figure_refs=refs), later)
 
 
 def _dates(column: pd.Series) -> np.ndarray:
@@ -135,7 +180,9 @@ def _dates(column: pd.Series) -> np.ndarray:
     return np.array([None if v is None else str(v) for v in column], dtype="datetime64[D]")
 
 
-def _evidence_at(ev: Evidence, when: np.ndarray, grades: Mapping[str, object]) -> Evidence:
+def _evidence_at(versions: Versions, when: np.ndarray, grades: Mapping[str, object]
+                 ) -> Evidence:
+    ev = versions.evidence
     k = len(when)
     src = ev.sources
     s_rep = np.repeat(np.arange(len(src)), k)
@@ -146,7 +193,7 @@ def _evidence_at(ev: Evidence, when: np.ndarray, grades: Mapping[str, object]) -
     key = pd.MultiIndex.from_arrays([src["case"].to_numpy(), src["id"].to_numpy()])
     items, refs = _cut(ev.items, ev.refs, key, s_keep, when, rel, src, ages=True)
     figures, figure_refs = _cut(ev.figures, ev.figure_refs, key, s_keep, when, rel, src,
-                                   ages=False)
+                                ages=False, until=versions.until)
     kept = np.flatnonzero(s_keep)
     sources = src.iloc[s_rep[kept]].reset_index(drop=True)
     sources["case"] = src["case"].to_numpy()[s_rep[kept]] * k + kept % k
@@ -154,11 +201,11 @@ def _evidence_at(ev: Evidence, when: np.ndarray, grades: Mapping[str, object]) -
 
 
 def _cut(rows: pd.DataFrame, refs: pd.DataFrame, key: pd.MultiIndex, s_keep: np.ndarray,
-         when: np.ndarray, rel: np.ndarray, src: pd.DataFrame, ages: bool
-         ) -> tuple[pd.DataFrame, pd.DataFrame]:
+         when: np.ndarray, rel: np.ndarray, src: pd.DataFrame, ages: bool,
+         until: np.ndarray | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rows (items or figures) at each date, with their citations: a row is kept where
-    it was observed by the date and cites a source kept then; its best source is chosen
-    again among those."""
+    it was observed by the date (and, with ``until``, replaced only after it) and cites a
+    source kept then; its best source is chosen again among those."""
     k, m = len(when), len(rows)
     r_rep = np.repeat(np.arange(m), k)  # row r at date j is entry r*k + j
     j = np.tile(np.arange(k), m)
@@ -181,6 +228,9 @@ def _cut(rows: pd.DataFrame, refs: pd.DataFrame, key: pd.MultiIndex, s_keep: np.
     cited = np.zeros(m * k, dtype=bool)
     cited[c_entry[c_keep]] = True
     keep = (observed <= when[j]) & cited
+    if until is not None:
+        gone = until[r_rep]
+        keep &= np.isnat(gone) | (when[j] < gone)
     c_keep &= keep[c_entry]
     entries = np.flatnonzero(keep)
     new_row = np.cumsum(keep) - 1  # entry -> its row in the output

@@ -48,8 +48,18 @@ from .columns import (
     yaml_records,
 )
 from .evidence import Evidence, check_evidence, evidence_items, evidence_sources
-from .models import CaseFile, Item, Rubric, Scenario, ScenariosFile, Source
-from .tabular import TABLE_SUFFIXES, case_file, load_table
+from .models import (
+    CaseFile,
+    Item,
+    Restatement,
+    RestatementsFile,
+    Rubric,
+    Scenario,
+    ScenariosFile,
+    Source,
+)
+from .restatements import RESTATEMENTS_FILE, check_restatements
+from .tabular import TABLE_SUFFIXES, case_file, load_table, no_rows
 from .yamlio import PathKey, YamlDoc, load_yaml
 
 CASE_FILE = "case.yaml"
@@ -84,6 +94,8 @@ class CaseSet:
     inputs: tuple[tuple[InputFile, ...], ...]
     reads: tuple[RunInputs, ...]
     positions: tuple[int, ...]
+    # Each case's earlier values of its figures (restatements.yaml); () when none has any.
+    restatements: tuple[tuple[Restatement, ...], ...] = ()
 
     def __len__(self) -> int:
         return len(self.metas)
@@ -92,7 +104,7 @@ class CaseSet:
         """The ``k``-th case of the set on its own."""
         ev = self.evidence if len(self.metas) == 1 else self.evidence.of_case(k)
         return Case(self.metas[k], self.rubric, ev, self.scenarios[k], self.inputs[k],
-                    self.reads[k])
+                    self.reads[k], self.restatements[k] if self.restatements else ())
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,6 +121,8 @@ class Case:
     # Where the files above are on disk, and the folders they came from: outputs of the run
     # must not land there (output.guard).
     read: RunInputs = RunInputs()
+    # The earlier values of its figures, replaced by a later report (restatements.yaml).
+    restatements: tuple[Restatement, ...] = ()
 
     @cached_property
     def sources(self) -> tuple[Source, ...]:
@@ -123,7 +137,7 @@ class Case:
 
     def as_set(self) -> CaseSet:
         return CaseSet(self.rubric, (self.meta,), (self.scenarios,), self.evidence,
-                       (self.inputs,), (self.read,), (0,))
+                       (self.inputs,), (self.read,), (0,), (self.restatements,))
 
     @classmethod
     def from_models(cls, meta: CaseFile, rubric: Rubric, sources: Sequence[Source],
@@ -368,6 +382,7 @@ class _Folder:
     tables: dict[str, Any] = field(default_factory=dict)
     paths: dict[str, Path] = field(default_factory=dict)
     scenarios: ScenariosFile | None = None
+    restatements: RestatementsFile | None = None
     ok: bool = True  # every file was read and its header and scenarios are valid
 
 
@@ -425,6 +440,9 @@ def _read_folder(root: Path, position: int, rubrics: Rubrics,
     read("scenarios", root / SCENARIOS_FILE, required=False)
     f.scenarios = validate_doc(ScenariosFile, f.docs["scenarios"], problems) \
         if "scenarios" in f.docs else ScenariosFile()
+    read("restatements", root / RESTATEMENTS_FILE, required=False)
+    if "restatements" in f.docs:
+        f.restatements = validate_doc(RestatementsFile, f.docs["restatements"], problems)
     f.ok = len(problems) == before
     return f
 
@@ -443,9 +461,9 @@ def _records(f: _Folder, case: int, problems: list[Problem]) -> _Read | None:
             got[key] = no_records(key, f.docs["sources"], case)
         elif role in f.tables:
             table = f.tables[role]
-            if table.n_rows == 0:  # as a YAML list with nothing in it: the case is shapeless
-                problems.append(Problem(table.path, 1, 0, "(file)", f"no rows: the table has "
-                                        f"a header and no {key}; it needs at least one row"))
+            empty = no_rows(table, key)  # as a YAML list with nothing in it: shapeless
+            if empty is not None:
+                problems.append(empty)
             got[key] = table_records(table, f.docs[role], key,
                                      np.full(table.n_rows, case, dtype=np.int64))
         else:
@@ -505,6 +523,12 @@ def _check_group(folders: Sequence[_Folder], rubric: Rubric | None,
                 pending.append((shifts, {i: v[2] for i, v in mine.items()}))
         values += shifted_values_of(pending)  # every case's shifts at once
         problems += scenario_values(rubric, values)
+    restated = tuple(tuple(f.restatements.restatements) if f.restatements else ()
+                     for f, _ in parts)
+    if evidence is not None:
+        for k, (f, _) in enumerate(parts):
+            problems += check_restatements(restated[k], k, evidence,
+                                           f.docs.get("restatements", f.docs["case"]))
     if len(problems) > before or evidence is None or len(parts) < len(folders) \
             or not all(f.ok for f in folders):
         return None
@@ -512,7 +536,8 @@ def _check_group(folders: Sequence[_Folder], rubric: Rubric | None,
     return CaseSet(rubric, tuple(m for m in metas if m is not None),
                    tuple(tuple(f.scenarios.scenarios) if f.scenarios else () for f, _ in parts),
                    evidence, tuple(_inputs(f) for f, _ in parts),
-                   tuple(_read_from(f) for f, _ in parts), tuple(f.position for f, _ in parts))
+                   tuple(_read_from(f) for f, _ in parts), tuple(f.position for f, _ in parts),
+                   restated if any(restated) else ())
 
 
 def _inputs(f: _Folder) -> tuple[InputFile, ...]:

@@ -377,6 +377,23 @@ class FiguresFile(Strict):
     figures: list[Figure] = Field(min_length=1)
 
 
+class Restatement(Strict):
+    """An earlier value of a reported figure, replaced by the one in ``figures.yaml``
+    (``restatements.yaml``; docs/filings.md#restatements): ``figure`` is the id of the
+    figure it was replaced in, ``value`` what was reported before, ``observed`` the day it
+    was (before the figure's own ``observed``), cited to the source that reported it."""
+
+    figure: Id
+    value: Number
+    observed: Date
+    sources: list[SourceRef] = Field(min_length=1)
+    claim: str | None = None
+
+
+class RestatementsFile(Strict):
+    restatements: list[Restatement] = Field(default_factory=list)
+
+
 class Assumption(Strict):
     """An item a scenario asserts without a source; it must say why (``rationale``)."""
 

@@ -21,12 +21,13 @@ import pandas as pd
 
 from ..display import display_path
 from ..errors import InputError, Problem
-from .tabular import read_table
+from .tabular import TableSpec, check_header, no_rows, read_table
 from .yamlio import load_yaml
 
 COLUMNS = ("case", "outcome", "observed", "horizon_days", "source", "locator")
 REQUIRED = ("case", "outcome", "observed")
 MAX_HORIZON_DAYS = 36_500
+SPEC = TableSpec("outcomes", "outcomes", COLUMNS, REQUIRED)
 
 
 @dataclass(frozen=True)
@@ -69,16 +70,11 @@ class _Cells:
 
 def _from_table(path: Path, shown: str) -> _Cells:
     table = read_table(path, shown)
-    problems: list[Problem] = []
-    for j, name in enumerate(table.header, start=1):
-        if name not in COLUMNS:
-            problems.append(Problem(shown, 1, j, name, "unknown column (the columns are: "
-                                    f"{', '.join(COLUMNS)})"))
-    for name in REQUIRED:
-        if name not in table.header:
-            problems.append(Problem(shown, 1, 0, name, "required column is missing"))
-    if not problems and table.n_rows == 0:
-        problems.append(Problem(shown, 2, 0, "", "no rows: the table has a header only"))
+    # Unknown, duplicate and missing columns, by the rule of every table.
+    problems = check_header(table, SPEC, universe=False)
+    empty = None if problems else no_rows(table, "outcomes")
+    if empty is not None:
+        problems.append(empty)
     n = table.n_rows
     text = {name: _text(table.cells.get(name, [None] * n)) for name in COLUMNS}
     cols = {name: np.full(n, table.column(name), dtype=np.int64) for name in COLUMNS}

@@ -93,6 +93,17 @@ class RawTable:
         return self.header.index(name) + 1 if name in self.header else 0
 
 
+def no_rows(table: RawTable, what: str) -> Problem | None:
+    """The problem of a table with its header and no rows, or None: said once at the file
+    (line 1, its header), with ``what`` it should hold (items, sources, cases, outcomes),
+    rather than as what then goes missing (a scenario change matching no item, a case with
+    no rows, rows of other tables naming no known case)."""
+    if table.n_rows:
+        return None
+    return Problem(table.path, 1, 0, "", f"no rows: the table has a header and no {what}; "
+                                         "it needs at least one row")
+
+
 @dataclass
 class TableDoc(YamlDoc):
     """A table (or some of its rows) shaped like the YAML document it replaces. Problems are
@@ -157,39 +168,78 @@ def _too_many_rows(display: str) -> InputError:
                                f"{MAX_TABLE_ROWS} rows; the limit for a table is {MAX_TABLE_ROWS}")])
 
 
+CSV_BATCH_ROWS = 8192  # CSV rows held as Python strings at a time (then Arrow text)
+
+
 def _read_csv(path: Path, display: str) -> RawTable:
-    records: list[list[str]] = []
+    """A CSV file as an Arrow table of text. The rows are read a batch at a time and each
+    batch turned into Arrow columns, so that a large file is never held as one Python
+    string per cell (ten times the file's size)."""
+    header: tuple[str, ...] | None = None
+    batch: list[list[str]] = []
+    parts: list[Any] = []  # each batch's table
+    problems: list[Problem] = []
+    read = 0  # records read, the header included
+    n_rows = 0
+
+    def flush() -> None:
+        nonlocal n_rows
+        assert header is not None
+        first = read - len(batch) + 1  # the line number of the batch's first row
+        problems.extend(Problem(display, first + k, len(header) + 1, "",
+                                f"row has {len(r)} cells; the header has {len(header)}")
+                        for k, r in enumerate(batch) if len(r) != len(header) and any(r))
+        if not problems:
+            rows = [r for r in batch if any(r)]  # blank lines are skipped (and keep no row
+            n_rows += len(rows)  # number)
+            # Column by column (zip transposes in C); empty cells become None.
+            columns = list(zip(*rows, strict=True)) if rows else [() for _ in header]
+            parts.append(_text_table(header, columns))
+        batch.clear()
+
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.reader(fh, strict=True)
             # One record at a time, so that an error names its row and a table over the row
             # limit stops there (the header is the extra record).
             for record in reader:
-                if len(records) > MAX_TABLE_ROWS:
+                if read > MAX_TABLE_ROWS:
                     raise _too_many_rows(display)
-                records.append(record)
+                read += 1
+                if header is None:
+                    header = tuple(h.strip() for h in record)
+                    continue
+                batch.append(record)
+                if len(batch) == CSV_BATCH_ROWS:
+                    flush()
     except UnicodeDecodeError as exc:
         raise InputError([Problem(display, 0, 0, "",
                                   f"not valid UTF-8 (byte offset {exc.start})")]) from None
     except csv.Error as exc:
-        raise InputError([Problem(display, len(records) + 1, 0, "", _csv_error(exc))]) from None
-    if not records:
+        raise InputError([Problem(display, read + 1, 0, "", _csv_error(exc))]) from None
+    if header is None:
         raise InputError([Problem(display, 1, 0, "", "the file is empty: a table needs a "
                                                      "header row")])
-    header = tuple(h.strip() for h in records[0])
-    body = records[1:]
-    problems = [Problem(display, k + 2, len(header) + 1, "", f"row has {len(r)} cells; the "
-                        f"header has {len(header)}")
-                for k, r in enumerate(body) if len(r) != len(header) and any(r)]
+    flush()
     if problems:
         raise InputError(problems)
-    del records
-    body = [r for r in body if any(r)]  # blank lines are skipped (and keep no row number)
-    # Column by column (zip transposes in C); empty cells become None.
-    n_rows = len(body)
-    columns = list(zip(*body, strict=True)) if body else [() for _ in header]
-    del body
-    return RawTable(display, header, _text_table(header, columns), n_rows)
+    return RawTable(display, header, _concat(header, parts), n_rows)
+
+
+def _concat(header: Sequence[str], parts: list[Any]) -> Any:
+    """The batches' tables as one, each column one chunk (a column at a time, so that the
+    batches and the whole are held together for one column only)."""
+    import pyarrow as pa
+
+    if len(parts) == 1:
+        return parts[0]
+    names = list(dict.fromkeys(header))  # the table's own columns (last of a repeated name)
+    columns: dict[str, Any] = {}
+    for name in names:
+        columns[name] = pa.concat_arrays([c for p in parts for c in p[name].chunks])
+        for k, p in enumerate(parts):
+            parts[k] = p.drop_columns([name])
+    return pa.table(columns) if columns else parts[0]
 
 
 def _text_table(header: Sequence[str], columns: Sequence[Sequence[str]]) -> Any:

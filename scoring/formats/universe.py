@@ -60,6 +60,7 @@ from .tabular import (
     TableSpec,
     check_header,
     locator,
+    no_rows,
     read_table,
     table_doc,
 )
@@ -335,6 +336,15 @@ def read_tables(root: Path, leaf: str | None = None) -> TableSet | None:
         problems += check_header(table, SPECS[role], universe=True)
     if problems:
         raise InputError(problems)
+    # An empty table is said once at its file; the rows of the other tables are not then
+    # checked against it. Evidence may be empty when figures are not: a universe scored by
+    # measures alone.
+    held = {"cases": "cases", "sources": "sources", "evidence": "items"}
+    figures = raw.get("figures")
+    empty = [no_rows(raw[role], what) for role, what in held.items()
+             if role != "evidence" or figures is None or not figures.n_rows]
+    if any(empty):
+        raise InputError([p for p in empty if p is not None])
     scen_path = root / SCENARIOS_FILE
     sdoc = load_yaml(scen_path, display_path(scen_path)) if scen_path.is_file() else None
     scenarios = ScenariosFile()

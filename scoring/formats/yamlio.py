@@ -301,6 +301,14 @@ def load_yaml(file: Path, display: str | None = None) -> YamlDoc:
         draft = held.get(os.path.realpath(file))
         if draft is not None:
             return parse_yaml(draft, shown)
+    return parse_yaml(read_text(file, shown), shown)
+
+
+def read_text(file: Path, shown: str) -> str:
+    """The text of a file that must be UTF-8 (a YAML file, a list of ids), read safely: at
+    most :data:`MAX_FILE_BYTES`, its encoding named when it is another one (UTF-16 with or
+    without a mark, UTF-32, two marks), a byte that is not UTF-8 placed at its line and
+    column; :class:`InputError` otherwise. One UTF-8 byte-order mark is kept (YAML reads it)."""
     try:
         with file.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)  # never more, whatever the file's size
@@ -321,7 +329,7 @@ def load_yaml(file: Path, display: str | None = None) -> YamlDoc:
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise InputError([Problem(shown, line, col, "",
                                   f"not valid UTF-8 (byte offset {exc.start})")]) from None
-    return parse_yaml(text, shown)
+    return text
 
 
 def _malformed(exc: yaml.MarkedYAMLError) -> tuple[yaml.Mark | None, str]:

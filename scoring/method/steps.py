@@ -28,16 +28,38 @@ def sum_rows(x: np.ndarray) -> np.ndarray:
     return _sum_terms((x[:, k] for k in range(x.shape[1])), x.shape[0])[0]
 
 
-def _sum_terms(terms: Iterable[np.ndarray], n: int
+RowSums = tuple[np.ndarray, np.ndarray]  # Kahan sums and their compensations
+
+
+def add_terms(terms: np.ndarray, sums: RowSums | None = None) -> RowSums:
+    """``sum_rows`` given its terms a block at a time: the rows of the (terms × rows) matrix
+    ``terms`` are the next terms of every row's sum, added after those already in ``sums``
+    (None: none yet). The same arithmetic, term for term, as one ``sum_rows`` of all the
+    terms; returns the sums so far with their compensations, to go on adding."""
+    return _sum_terms(iter(terms), terms.shape[1], sums)
+
+
+def _sum_terms(terms: Iterable[np.ndarray], n: int, start: RowSums | None = None
                ) -> tuple[np.ndarray, np.ndarray]:
     """Kahan sums of ``n`` rows given term by term: the k-th array of ``terms`` holds the k-th
     terms of the first rows (as many as it is long; never more than the array before), so a
-    row's sum ends with its last term. Works in place in four buffers of ``n``. Returns the
-    sums and their compensations (to go on adding to them)."""
-    total, comp = np.zeros(n), np.zeros(n)
+    row's sum ends with its last term; going on from the sums and compensations ``start``.
+    Works in place in four buffers of ``n``. Returns the sums and their compensations (to go
+    on adding to them)."""
+    if start is None:
+        total, comp = np.zeros(n), np.zeros(n)
+    else:
+        total, comp = start[0].copy(), start[1].copy()
     y, t = np.empty(n), np.empty(n)
     for x in terms:  # y = x_k - comp; t = total + y; comp = (t - total) - y
         m = len(x)
+        if m == n:  # every row has this term (a matrix's column): no slices to make
+            np.subtract(x, comp, out=y)
+            np.add(total, y, out=t)
+            np.subtract(t, total, out=comp)
+            np.subtract(comp, y, out=comp)
+            total, t = t, total
+            continue
         np.subtract(x, comp[:m], out=y[:m])
         np.add(total[:m], y[:m], out=t[:m])
         np.subtract(t[:m], total[:m], out=comp[:m])

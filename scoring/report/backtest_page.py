@@ -18,8 +18,7 @@ import markupsafe
 import numpy as np
 
 from ..analysis.backtest import Backtest, Curve, line_text
-from ..display import visible_marks
-from .html import content_security_policy, environment, stylesheet
+from .html import content_security_policy, render_page, stylesheet
 
 CHART_W, CHART_H = 300.0, 300.0  # the plot area of each curve, in SVG units
 BAR_W = 200.0  # the width of the band bars' scale
@@ -239,6 +238,5 @@ def render_backtest(b: Backtest, ctx: Context) -> str:
     """The backtest report as HTML text."""
     css = backtest_css()
     page = build_page(b, ctx)
-    template = environment().get_template("backtest.html")
-    return visible_marks(template.render(page=page, css=markupsafe.Markup(css),
-                                         csp=content_security_policy(css)))
+    return render_page("backtest.html", page=page, css=markupsafe.Markup(css),
+                       csp=content_security_policy(css))

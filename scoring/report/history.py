@@ -12,7 +12,7 @@ from dataclasses import asdict
 import numpy as np
 
 from ..analysis.diff import CaseDiff
-from ..analysis.history import History
+from ..analysis.history import History, Restated
 from ..csvout import csv_text
 from ..display import escape_controls as esc
 from ..display import format_score
@@ -56,14 +56,65 @@ def render_text(history: History) -> str:
                                                     for u in changes) + "\n")
     for k, step in enumerate(history.steps):
         arrived = history.arrived(k)
+        restated = history.restated[k] if history.restated else ()
         out.append(f"From {dates[k]} to {dates[k + 1]}: "
                    + (f"{len(arrived)} items arrived ({esc(', '.join(arrived))})"
                       if arrived else "no item arrived") + "; the others aged.\n"
+                   + "".join(_restated(history, r, restated, step, d) for r in restated)
                    + _step(step, d))
+    if history.later:
+        out.append(f"Restated after {dates[-1]}, so not yet known then (the earlier value "
+                   "counts at that date):\n"
+                   + "".join(_restated(history, r, (), None, d) for r in history.later))
     out.append("n/a: no evidence at that date (factor excluded, weights renormalised).\n"
                "Each step is the exact split of scoring diff (docs/expectations.md): parts add "
                "up to the change.\n")
     return "\n".join(out)
+
+
+def figure_value(x: float) -> str:
+    """A reported figure as written in the filings' messages: 1,010 or 5.3."""
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,}"
+
+
+def _cited(history: History, source: str) -> str:
+    src = history.case.evidence.sources
+    title = src.loc[src["id"] == source, "title"]
+    return esc(f"{source}: {title.iloc[0]}" if len(title) else source)
+
+
+def restated_text(history: History, r: Restated) -> str:
+    """``total_assets FY2022 (X_total_assets_FY2022) restated on 2024-05-02: 1,000
+    (SOURCE: its title) -> 1,010 (SOURCE: its title)``."""
+    return (f"{esc(r.name)} {esc(r.period)} ({esc(r.figure)}) restated on {r.new_observed}: "
+            f"{figure_value(r.old_value)} ({_cited(history, r.old_source)}) -> "
+            f"{figure_value(r.new_value)} ({_cited(history, r.new_source)})")
+
+
+def _restated(history: History, r: Restated, others: tuple[Restated, ...],
+              step: CaseDiff | None, decimals: int) -> str:
+    """One restatement of a step, with what it moved: the factors reading the figure whose
+    score changed in the step, per scenario (shared with the other figures restated in the
+    step that those factors read too)."""
+    line = "  restated: " + restated_text(history, r)
+    if step is None:
+        return line + "\n"
+    if not r.factors:
+        return line + "; no factor reads it\n"
+    moved = []
+    for sd in step.scenarios:
+        for f in sd.factors:
+            if f.factor in r.factors and (f.total != 0 or f.old_score != f.new_score):
+                old, new = (format_score(x, "points", decimals) if x is not None else "n/a"
+                            for x in (f.old_score, f.new_score))
+                moved.append(f"{esc(sd.scenario)}: {esc(f.factor)} {old} -> {new} "
+                             f"({format_score(f.total, 'delta', decimals)} on the composite)")
+    shared = sorted({o.figure for o in others if o is not r and set(o.factors) & set(r.factors)})
+    if not moved:
+        return line + f"; it moves no score (read by {esc(', '.join(r.factors))})\n"
+    return (line + "; it moves " + "; ".join(moved)
+            + (f" (with {esc(', '.join(shared))}, restated then too)" if shared else "")
+            + "\n")
 
 
 def _step(step: CaseDiff, decimals: int) -> str:
@@ -96,8 +147,9 @@ def _step(step: CaseDiff, decimals: int) -> str:
 def render_json(history: History) -> str:
     """``{format_version, engine_version, case, entity, dates: [{as_of, rubric,
     unobserved_changes, scenarios: [{id, composite, band, coverage, change_vs_base,
-    factors}]}], steps: [{from, to, arrived, diff}]}``; ``diff`` is ``scoring diff --format
-    json`` of the step."""
+    factors}]}], steps: [{from, to, arrived, restated, diff}], restated_later}``; ``diff``
+    is ``scoring diff --format json`` of the step; ``restated``: the figures restated in the
+    step, ``restated_later``: those restated after the last date."""
     rubric = history.case.rubric
     dates = []
     for r, unobserved in zip(history.results, history.unobserved, strict=True):
@@ -116,8 +168,12 @@ def render_json(history: History) -> str:
                 "factors": {f.id: None if np.isnan(rec[f.id]) else float(rec[f.id])
                             for f in rubric.factors}} for rec in table_.to_dict("records")]})
     steps = [{"from": history.dates[k].isoformat(), "to": history.dates[k + 1].isoformat(),
-              "arrived": list(history.arrived(k)), "diff": asdict(step)}
+              "arrived": list(history.arrived(k)),
+              "restated": [asdict(r) for r in (history.restated[k] if history.restated
+                                               else ())],
+              "diff": asdict(step)}
              for k, step in enumerate(history.steps)]
     return dumps_json({"format_version": 1, "engine_version": __version__,
                        "case": history.case.meta.id, "entity": history.case.meta.entity,
-                       "dates": dates, "steps": steps})
+                       "dates": dates, "steps": steps,
+                       "restated_later": [asdict(r) for r in history.later]})

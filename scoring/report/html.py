@@ -29,6 +29,7 @@ import markupsafe
 
 from ..display import visible_marks
 from .evidence_table import FactorGroup, ItemInScenario
+from .findings import FindingsPanel, FindingView
 from .model import ReportPage
 from .parts import Cell, Derivation, Link, Num
 
@@ -119,6 +120,16 @@ def environment() -> jinja2.Environment:
     )
 
 
+def render_page(name: str, **context: Any) -> str:
+    """The page of template ``name`` as HTML text. Every page scoring writes (a case's
+    report, a universe's index, the tear sheet a PDF is laid out from, a backtest report) is
+    rendered here, so that one rule holds for all of them: bidi overrides, isolates and
+    marks in any text of the page are shown inert and visible as ``[U+202E]``
+    (``display.visible_marks``), never reordering what a reviewer reads. The marker holds
+    no character HTML escapes, so it applies to the page as rendered."""
+    return visible_marks(environment().get_template(name).render(**context))
+
+
 def stylesheet() -> str:
     return (resources.files("scoring.report") / "templates" / "report.css").read_text(encoding="utf-8")
 
@@ -193,17 +204,29 @@ def _exact(n: Num) -> str:
     return f' data-value="{_escape(n.raw)}"'
 
 
+def finding_marks(views: tuple[FindingView, ...]) -> str:
+    """The markers beside a number of the findings anchored to it: each its id, linked to
+    the finding in the panel, in red while it is blocking and not settled."""
+    e = _escape
+    return "".join([f' <a class="finding{" alarm" if v.alarm else ""}" href="#finding/{e(v.id)}"'
+                    f' title="{e(v.severity)}, {e(v.status)}: {e(v.thread[-1].note if v.thread else "")}">'
+                    f"{e(v.id)}</a>" for v in views])
+
+
 class Fragments:
     """The HTML of a number, an input, a list of links, the evidence tables' rows and the
     derivations appendix, as the template shows them; a number's and an input's written
     once per page: a number is linked from many derivations, and a page of a 50-item case
     holds thousands of such links."""
 
-    def __init__(self) -> None:
+    def __init__(self, findings: FindingsPanel | None = None) -> None:
         # By id, with the part it was written for: the page's model makes one part per id,
         # so a hit is almost always the very same object (no dataclass hash per lookup).
         self._num: dict[str, tuple[Num, markupsafe.Markup]] = {}
         self._ref: dict[str, tuple[Num | Link, str]] = {}
+        # By trace id, the markers of the findings anchored there (beside the number)
+        self._marks = {rid: finding_marks(vs) for rid, vs in findings.marks.items()} \
+            if findings is not None else {}
 
     def num(self, n: Num) -> markupsafe.Markup:
         """``<a class="num" …>shown</a>``, flagged when the number rests on an assumption."""
@@ -212,7 +235,8 @@ class Fragments:
             return hit[1]
         e = _escape
         html = markupsafe.Markup(f'<a class="num" href="#{e(n.id)}"{_exact(n)}>'
-                                 f'{e(n.display)}</a>{_FLAG if n.assumed else ""}')
+                                 f'{e(n.display)}</a>{_FLAG if n.assumed else ""}'
+                                 f'{self._marks.get(n.id, "")}')
         self._num[n.id] = (n, html)
         return html
 
@@ -254,7 +278,7 @@ class Fragments:
                           for x in c.inputs])
         return (f"<td{span}>" + "".join([f'<span id="{e(i)}">' for i in c.ids])
                 + f"<b{_exact(v)}>{e(v.display)}</b>{_FLAG if v.assumed else ''}"
-                + "</span>" * len(c.ids)
+                + "</span>" * len(c.ids) + "".join([self._marks.get(i, "") for i in c.ids])
                 + (f" <small>{e(c.expression)}</small>"
                    if expression and c.expression and c.op != "input" else "")
                 + (f" <small>← {links}</small>" if links else "") + "</td>")
@@ -293,7 +317,8 @@ class Fragments:
             for r in g.rows:
                 rid = f' id="{e(r.anchor)}"' if r.anchor else ""
                 cls = ' class="assumption"' if r.assumption else ""
-                head = (f"<code>{e(r.item.text)}</code>" if r.anchor else
+                head = (f"<code>{e(r.item.text)}</code>{self._marks.get(r.anchor, '')}"
+                        if r.anchor else
                         f'<a href="#{e(r.item.id)}">{e(r.item.text)}</a>'
                         f'{_ASSUMPTION_LABEL if r.assumption else ""}')
                 text = [e(r.claim)]
@@ -350,6 +375,7 @@ class Fragments:
             rid = e(d.id)
             add(f'<p class="d" id="{rid}"><code>{rid}</code> {e(d.label)} = '
                 f'<b data-value="{e(v.raw)}">{e(v.display)}</b>{_FLAG if v.assumed else ""}'
+                f'{self._marks.get(d.id, "")}'
                 f'<br>{e(d.op)}: <code>{e(d.expression)}</code>')
             if d.formula:
                 add(f' <span class="muted">({e(d.formula)})</span>')
@@ -379,12 +405,14 @@ class Fragments:
 
 
 def render_report(page: ReportPage) -> str:
-    """The report as HTML text; bidi controls in any text of it shown inert and visible
-    (``display.visible_marks``)."""
+    """The report as HTML text (:func:`render_page`), carrying its inputs bundle."""
+    from ..formats.bundle import html_element
+
     css = stylesheet()
-    template = environment().get_template("report.html")
-    parts = Fragments()
-    return visible_marks(template.render(
-        page=page, css=markupsafe.Markup(css), csp=content_security_policy(css),
+    parts = Fragments(page.findings)
+    carried = markupsafe.Markup(html_element(page.bundle) if page.bundle else "")
+    return render_page(
+        "report.html", page=page, css=markupsafe.Markup(css), csp=content_security_policy(css),
+        bundle_element=carried,
         num=parts.num, refs=parts.refs, links=parts.links, cell=parts.cell,
-        evidence_table=parts.evidence_table, derivations=parts.derivations))
+        evidence_table=parts.evidence_table, derivations=parts.derivations)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,7 @@ from . import method_view, sourced
 from .appendix import DerivationGroup, derivations, homes
 from .backtest_panel import BacktestPanel, backtest_panel
 from .evidence_table import FactorGroup, evidence_groups
+from .findings import FindingsPanel, SignoffView, findings_panel, signoff_views
 from .method_view import BandView, Formula, RubricFactorView
 from .numbers import Numbers, rubric_num
 from .parts import Num
@@ -33,8 +35,12 @@ from .scenarios import CHART_WIDTH, N_PALETTE, ScenarioView, scenario_views
 from .sourced import AssumptionView, FigureView, ItemView, MeasureView, SourceView
 
 if TYPE_CHECKING:
+    from ..analysis.diff import CaseDiff
     from ..analysis.verify import Verification
     from ..formats.backtest_file import BacktestOnFile
+    from ..formats.bundle import Bundle
+    from ..formats.reviews import Reviews
+    from ..formats.signoff import OnFile
     from .changes import WhatChanged
     from .trend import Trend
 
@@ -90,15 +96,34 @@ class ReportPage:
     trend: Trend | None = None  # the case at several as-of dates, when asked for
     peers: PeersView | None = None  # the case among its peer group, in a universe
     backtest: BacktestPanel | None = None  # the rubric's backtest, when one is given
+    bundle: Bundle | None = None  # the inputs bundle the page carries (docs/trust.md)
+    findings: FindingsPanel | None = None  # the case's review findings, when it has any
+    signoffs: tuple[SignoffView, ...] = ()  # the sign-offs in the case's signoffs/ folder
+
+
+def signed_scores(result: Result) -> list[dict[str, object]]:
+    """Each scenario's composite (its value and as shown) and band, as a sign-off records
+    them (``scoring signoff``) and the report compares them."""
+    out: list[dict[str, object]] = []
+    for sc in result.scenario_ids:
+        rec = result.trace[f"{sc}/composite"]
+        out.append({"scenario": sc, "composite": rec.value, "shown": rec.display,
+                    "band": str(result.trace[f"{sc}/band"].value)})
+    return out
 
 
 def build_report(result: Result, generated_at: dt.datetime | None = None,
                  changes: WhatChanged | None = None,
                  verification: Verification | None = None,
                  trend: Trend | None = None,
-                 backtest: BacktestOnFile | None = None) -> ReportPage:
+                 backtest: BacktestOnFile | None = None,
+                 bundle: Bundle | None = None,
+                 reviews: Reviews | None = None,
+                 signoffs: tuple[OnFile, ...] = (),
+                 signoff_diffs: Mapping[str, CaseDiff] | None = None) -> ReportPage:
     """The complete report model of ``result`` (with a "What changed" section when
-    ``changes`` is given)."""
+    ``changes`` is given; carrying ``bundle``, its inputs, when given; a findings panel
+    when ``reviews`` holds findings, and the case's ``signoffs``)."""
     from ..formats.stamps import rubric_sha256
 
     n = Numbers(result)
@@ -148,4 +173,10 @@ def build_report(result: Result, generated_at: dt.datetime | None = None,
         reason_codes=tuple(rubric.overrides.reason_codes.items()),
         peers=peers_view(n),
         backtest=None if backtest is None else backtest_panel(backtest, scenarios),
+        bundle=bundle,
+        findings=None if reviews is None or reviews.findings.empty else findings_panel(
+            reviews, result.trace, case.evidence.items["id"].astype(str).tolist(), n),
+        signoffs=signoff_views(signoffs, tuple((i.path, i.sha256) for i in case.inputs),
+                               signed_scores(result), signoff_diffs or {})
+        if signoffs else (),
     )

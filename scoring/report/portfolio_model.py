@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.peers import COMPOSITE, GROUP, peer_column
+from ..analysis.universe import UniverseScores
 from ..display import format_score
 from ..formats.models import Rubric
 from ..method.judge import band_index
 from ..method.kernel import BASE
 from ..version import __version__
 from .parts import span
-from .portfolio import UniverseScores
 
 CHART_WIDTH = 640  # px of the scale axis
 CHART_HEIGHT = 120  # px of the tallest bar

@@ -27,12 +27,11 @@ from pathlib import Path
 import markupsafe
 
 from ..analysis.peers import CasePeers, case_peers
-from ..display import visible_marks
+from ..analysis.universe import UniverseScores
 from ..formats.universe import Universe
 from ..output import NO_INPUTS, RunInputs, guard, make_folder, on_sigterm_raise, write_atomic
 from ..progress import Progress
-from .html import environment
-from .portfolio import UniverseScores, score_universe
+from .html import render_page
 from .portfolio_model import CASE_PAGES, PortfolioPage, build_portfolio
 
 PARALLEL_FROM = 20  # cases; below this, pages are rendered in this process
@@ -60,9 +59,8 @@ def render_index(page: PortfolioPage) -> str:
     """The index page as HTML text."""
     css = _template_text("report.css") + _template_text("portfolio.css")
     script = _template_text("portfolio.js")
-    return visible_marks(environment().get_template("portfolio.html").render(
-        page=page, css=markupsafe.Markup(css), script=markupsafe.Markup(script),
-        csp=index_csp(css, script)))
+    return render_page("portfolio.html", page=page, css=markupsafe.Markup(css),
+                       script=markupsafe.Markup(script), csp=index_csp(css, script))
 
 
 def render_case_page(case_index: int, generated_at: dt.datetime | None,
@@ -170,15 +168,13 @@ PageWriter = Callable[[list[int], Path, RunInputs, dict[int, CasePeers]], None]
 
 
 def write_portfolio(root: Path, output: Path, generated_at: dt.datetime | None,
-                    jobs: int | None, progress: Progress, scores: UniverseScores | None = None,
+                    jobs: int | None, progress: Progress, scores: UniverseScores,
                     write_pages: PageWriter | None = None,
-                    dates: tuple[dt.date, dt.date] | None = None) -> int:
-    """Score the universe in ``root`` (unless its ``scores`` are given), write its case
-    pages (with ``jobs`` processes here, or by ``write_pages``: another engine's) and then
-    ``output/index.html``; with ``dates``, the index lists the band migrations between
-    them (every case scored at both, docs/history.md)."""
-    scores = score_universe(root) if scores is None else scores
-    history = score_universe(root, dates=dates) if dates is not None else None
+                    history: UniverseScores | None = None) -> int:
+    """Write the case pages of the universe in ``root``, whose ``scores`` the caller made
+    (with ``jobs`` processes here, or by ``write_pages``: another engine's), and then
+    ``output/index.html``; with ``history`` (the universe scored at two as-of dates, by
+    the caller too), the index lists the band migrations between them (docs/history.md)."""
     indices = list(scores.index.values())
     jobs = default_jobs(len(indices)) if jobs is None else jobs
     # Every target is checked before the first page is rendered, and again as it is written.

@@ -12,6 +12,7 @@ Each number shows its trace id as a footnote of its page, the id a reviewer give
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -19,7 +20,7 @@ from typing import Any
 
 import markupsafe
 
-from ..display import text_width, visible_marks
+from ..display import text_width
 from ..errors import ScoringError
 from .model import ReportPage
 from .parts import Num
@@ -144,6 +145,7 @@ class TearSheet:
     source_key: Key
     assumptions: tuple[AssumptionView, ...]
     changes: tuple[tuple[str, tuple[ChangeView, ...]], ...]  # (scenario name, its changes)
+    bundle_digest: str | None = None  # the inputs bundle's (attached to the PDF)
 
 
 class _Tags:
@@ -211,6 +213,7 @@ def build_tearsheet(page: ReportPage) -> TearSheet:
         as_of=page.as_of, rubric=f"{page.rubric_id} {page.rubric_version}",
         rubric_title=page.rubric_title, scale=page.scale, band_rule=page.band_rule,
         engine_version=page.engine_version, generated_at=page.generated_at,
+        bundle_digest=page.bundle.digest if page.bundle else None,
         rubric_sha256=page.rubric_sha256, scenarios=scenarios, summary_key=summary_key,
         attributions=attributions, attribution_key=attribution_key, factors=factors,
         composites=composites, factor_key=factor_key, key_items=key_items,
@@ -284,10 +287,9 @@ def stylesheet() -> str:
 
 def render_html(sheet: TearSheet) -> str:
     """The tear sheet as the HTML WeasyPrint lays out."""
-    from .html import environment
+    from .html import render_page
 
-    template = environment().get_template("tearsheet.html")
-    return visible_marks(template.render(sheet=sheet, css=markupsafe.Markup(stylesheet())))
+    return render_page("tearsheet.html", sheet=sheet, css=markupsafe.Markup(stylesheet()))
 
 
 def require_weasyprint() -> Any:
@@ -314,7 +316,15 @@ def render_pdf(page: ReportPage) -> bytes:
     modification time, the file identifier an MD5 of the content."""
     weasyprint = require_weasyprint()
     html = weasyprint.HTML(string=render_html(build_tearsheet(page)), url_fetcher=url_fetcher)
-    pdf = html.write_pdf(pdf_identifier=True)
+    attachments = []
+    if page.bundle is not None:  # the inputs bundle as an attached file (docs/trust.md)
+        from ..formats.bundle import PDF_ATTACHMENT
+
+        day = dt.datetime.fromisoformat(page.as_of)  # a fixed time: the same bytes each run
+        attachments.append(weasyprint.Attachment(
+            string=page.bundle.data, name=PDF_ATTACHMENT, created=day, modified=day,
+            description=f"scoring inputs bundle {page.bundle.digest} (zlib-compressed tar)"))
+    pdf = html.write_pdf(pdf_identifier=True, attachments=attachments)
     assert isinstance(pdf, bytes)
     return pdf
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..analysis.history import History
 from ..display import format_score
+from .history import restated_text
 
 WIDTH, HEIGHT, PAD = 640, 160, 28
 
@@ -33,6 +34,7 @@ class TrendPoint:
     step: str  # the change from the date before, split into its parts ("" for the first)
     arrived: str  # the items observed since the date before
     unobserved: str  # this scenario's changes that changed nothing then
+    restated: str = ""  # the figures restated since the date before (restatements.yaml)
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,9 @@ def build_trend(history: History) -> Trend:
                 r.band(s), format_score(r.coverage(s), "percent"), f"{s}/composite",
                 rec.expression, step, arrived,
                 ", ".join(f"{u.change} ({u.item})" for u in history.unobserved[k]
-                          if u.scenario == s)))
+                          if u.scenario == s),
+                "; ".join(restated_text(history, x) for x in history.restated[k - 1])
+                if k and history.restated else ""))
         ticks = tuple((y(float(b.min)), b.name) for b in rubric.bands
                       if b.min is not None and lo <= float(b.min) <= hi)
         charts.append(TrendChart(s, tuple(points),

@@ -19,6 +19,7 @@ string (``write_string``), never as something a spreadsheet would run as a formu
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ import pandas as pd
 from ..analysis.result import Result
 from ..display import visible_marks
 from ..errors import ScoringError
+from ..formats.bundle import Bundle
 from ..method.kernel import BASE
 
 INSTALL = "pip install 'rubric-risk-scoring[xlsx]'"
@@ -122,8 +124,28 @@ def _put(ws: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
         ws.write_number(row, col, float(value), fmt)
     elif isinstance(value, dt.date):
         ws.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), fmt)
-    else:  # bidi controls shown inert and visible, as on the report
-        ws.write_string(row, col, visible_marks(str(value)), fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
+
+
+@functools.cache
+def _sheet_class() -> Any:
+    """The workbook's worksheets: XlsxWriter's, with every text cell and every formula's
+    cached text shown as the pages show it (``display.visible_marks``: a bidi override or
+    isolate as a visible, inert ``[U+202E]``), in the one place all text reaches a sheet."""
+    from xlsxwriter.worksheet import Worksheet
+
+    class Sheet(Worksheet):  # type: ignore[misc]
+        def write_string(self, row: int, col: int, string: str,
+                         cell_format: Any = None) -> Any:
+            return super().write_string(row, col, visible_marks(string), cell_format)
+
+        def write_formula(self, row: int, col: int, formula: str, cell_format: Any = None,
+                          value: Any = 0) -> Any:
+            shown = visible_marks(value) if isinstance(value, str) else value
+            return super().write_formula(row, col, formula, cell_format, shown)
+
+    return Sheet
 
 
 def _header(ws: Any, row: int, names: Sequence[str], style: Any) -> None:
@@ -149,8 +171,9 @@ class Workbook:
     """Writes one case's workbook; each ``_sheet`` method lays out one sheet and records
     where its cells are, for the formulas of the sheets after it."""
 
-    def __init__(self, result: Result) -> None:
+    def __init__(self, result: Result, bundle: Bundle | None = None) -> None:
         self.result = result
+        self.bundle = bundle
         self.rubric = result.case.rubric
         self.factor_ids = [f.id for f in self.rubric.factors]
         self.scenarios = result.scenario_ids
@@ -165,8 +188,9 @@ class Workbook:
                                 "created": dt.datetime(as_of.year, as_of.month, as_of.day),
                                 "comments": "Written by scoring export --format xlsx"})
         self.st = Styles.of(self.wb)
-        self.summary = self.wb.add_worksheet("Summary")
-        self.sheets = {name: self.wb.add_worksheet(name) for name in (
+        sheet = _sheet_class()
+        self.summary = self.wb.add_worksheet("Summary", sheet)
+        self.sheets = {name: self.wb.add_worksheet(name, sheet) for name in (
             "Rubric", "Sources", "Evidence", "Changes", "Items", "Factors", "Scenarios")}
 
     def render(self) -> bytes:
@@ -178,8 +202,22 @@ class Workbook:
         self._factors()
         self._scenarios()
         self._summary()
+        if self.bundle is not None:
+            self._bundle(self.bundle)
         self.wb.close()
         return self.buf.getvalue()
+
+    def _bundle(self, bundle: Bundle) -> None:
+        """The inputs bundle (docs/trust.md) in a hidden sheet: A1 its digest, then its
+        base64 text a cell at a time (a cell holds at most 32 767 characters)."""
+        from ..formats.bundle import XLSX_CHUNK, XLSX_SHEET
+
+        ws = self.wb.add_worksheet(XLSX_SHEET)
+        ws.write_string(0, 0, bundle.digest)
+        text = bundle.text
+        for k in range(0, len(text), XLSX_CHUNK):
+            ws.write_string(1 + k // XLSX_CHUNK, 0, text[k:k + XLSX_CHUNK])
+        ws.hide()
 
     # ------------------------------------------------------------------ inputs: the rubric
     def _rubric(self) -> None:
@@ -721,7 +759,8 @@ class Workbook:
         ws.set_column(1, len(self.scenarios) + 1, 14)
 
 
-def render_workbook(result: Result) -> bytes:
-    """The workbook of a scored case as .xlsx bytes (the same case gives the same bytes)."""
+def render_workbook(result: Result, bundle: Bundle | None = None) -> bytes:
+    """The workbook of a scored case as .xlsx bytes (the same case gives the same bytes),
+    carrying ``bundle`` (its inputs) in a hidden sheet when given."""
     check_supported(result)
-    return Workbook(result).render()
+    return Workbook(result, bundle).render()

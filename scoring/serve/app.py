@@ -239,8 +239,8 @@ def make_universe_app(root: Path, host: str, port: int) -> Starlette:
     it; a case held in a folder opens in the workbench, a case held in the universe's tables
     as its report (its rows are edited in the tables, not here)."""
     from ..analysis.result import score as score_case
+    from ..analysis.universe import score_universe
     from ..formats.universe import Universe
-    from ..report.portfolio import score_universe
     from ..report.portfolio_model import build_portfolio
     from ..report.portfolio_report import render_index
 

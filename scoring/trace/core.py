@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -170,33 +170,63 @@ def _line(rec: TraceRecord) -> str:
     return esc("  ".join(parts))
 
 
+ASSUMED_KINDS = ("change", "assumption")  # records that are themselves assumptions
+
+
+def assumptions_of(rec: TraceRecord, upstream: Callable[[str], tuple[str, ...] | None]
+                   ) -> tuple[str, ...]:
+    """The rule of a record's ``assumptions``: the change/assumption records upstream of it,
+    sorted: itself when it is one, and those of each of its inputs (``upstream`` of an
+    input's id; None or empty: none)."""
+    found: set[str] | None = {rec.id} if rec.kind in ASSUMED_KINDS else None
+    for child in rec.inputs:
+        up = upstream(child)
+        if up:  # most inputs rest on no assumption at all
+            if found is None:
+                found = set(up)
+            else:
+                found.update(up)
+    return tuple(sorted(found)) if found else ()
+
+
 def _with_assumptions(records: dict[str, TraceRecord]) -> dict[str, TraceRecord]:
-    """Fill each record's ``assumptions``: the change/assumption records upstream of it."""
+    """Fill each record's ``assumptions`` (:func:`assumptions_of`), the records in any
+    order: an input is worked out when first needed."""
     memo: dict[str, tuple[str, ...]] = {}
 
     def upstream(rid: str) -> tuple[str, ...]:
-        rec = records[rid]
-        found: set[str] | None = {rid} if rec.kind in ("change", "assumption") else None
-        for child in rec.inputs:
-            # Most inputs are shared and already known; most rest on no assumption at all.
-            up = memo.get(child)
-            if up is None:
-                up = upstream(child)
-            if up:
-                if found is None:
-                    found = set(up)
-                else:
-                    found.update(up)
-        memo[rid] = result = tuple(sorted(found)) if found else ()
-        return result
+        found = memo.get(rid)  # most inputs are shared and already known
+        if found is None:
+            found = memo[rid] = assumptions_of(records[rid], upstream)
+        return found
 
     out = {}
     for rid, rec in records.items():
-        own = memo.get(rid)
-        if own is None:
-            own = upstream(rid)
+        own = upstream(rid)
         out[rid] = rec if own == rec.assumptions else _replace(rec, own)
     return out
+
+
+def with_assumptions(records: Callable[[], Iterable[TraceRecord]]) -> Iterator[TraceRecord]:
+    """Each record of ``records()`` with its ``assumptions`` filled (:func:`assumptions_of`),
+    as they come: the records are made twice, never all held. Only the assumptions of the
+    records that have some are kept, by id: the first pass finds them for every record whose
+    inputs come before it; the second, as it writes each record, reads those of an input
+    still to come from the first pass. That is exact while such an input rests on inputs
+    that come before it (an item's share cites its factor's total weight, which cites the
+    items' weights; a normalised weight cites every factor's weight, which cites a change or
+    the rubric): tests/test_outputs.py holds the stream to the trace's records."""
+    memo: dict[str, tuple[str, ...]] = {}
+    upstream = memo.get  # None: an input without assumptions (or, in the first pass, to come)
+    for rec in records():
+        found = assumptions_of(rec, upstream)
+        if found:
+            memo[rec.id] = found
+    for rec in records():
+        found = assumptions_of(rec, upstream)
+        if found:
+            memo[rec.id] = found
+        yield rec if found == rec.assumptions else _replace(rec, found)
 
 
 def _replace(rec: TraceRecord, assumptions: tuple[str, ...]) -> TraceRecord:

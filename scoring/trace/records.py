@@ -44,7 +44,7 @@ def mapping_text(m: Mapping) -> str:
     """A one-line description of an indicator mapping."""
     if isinstance(m, LinearMapping):
         return (f"linear: [{m.input[0]}, {m.input[1]}] -> [{m.output[0]}, {m.output[1]}], "
-                "clamped")
+                + ("clamped" if m.clamp else "not clamped"))
     if isinstance(m, CategoriesMapping):
         return "categories: " + ", ".join(f"{k} -> {v}" for k, v in m.categories.items())
     if isinstance(m, LogMapping):
@@ -261,10 +261,11 @@ def _exact(column: pd.Series) -> list[str]:
     return [f"{v:.10g}" for v in column.tolist()]
 
 
-def _item_records(items: pd.DataFrame, its: _Items, case: Case,
-                  factor_names: dict[str, str]) -> list[list[TraceRecord]]:
-    """The records of every item row (in row order): each column is read, and each text
-    written, once for all rows; then one record per number is made."""
+def _item_records(items: pd.DataFrame, its: _Rows, case: Case,
+                  factor_names: dict[str, str]) -> Iterator[list[TraceRecord]]:
+    """The records of each item row of ``items`` (in row order; ``its``: the same rows'
+    ids): each column is read, and each text written, once for all the rows; then one
+    record per number is made, row by row as they are asked for."""
     rub = case.rubric
     hl = rub.half_life_days
     strength = {f.id: f.polarity == "strength" for f in rub.factors}
@@ -282,7 +283,6 @@ def _item_records(items: pd.DataFrame, its: _Items, case: Case,
         _exact(items["risk_value"])
     x_share, x_rw = _exact(items["share"]), _exact(items["relative_weight"])
     hl_text = exact(float(hl)) if hl else ""
-    out: list[list[TraceRecord]] = []
     for (sc, iid, f, indicator, raw_value, grade, best, via, observed, assumption, value_changes,
          confidence_changes, confidence, reliability, age, decay, stale, kept, w, rw, share,
          risk, score, xs, xc, xr, xd, xw, xk, xsh, xrw, p, w_id, risk_id) in zip(
@@ -365,14 +365,17 @@ def _item_records(items: pd.DataFrame, its: _Items, case: Case,
                       unit="fraction", op="ratio", formula="share = w / sum(w)",
                       expression=f"{shown} / sum(w) = {xsh}{how}",
                       inputs=(w_id, f"{sc}/factor/{f}/total_weight")))
-        out.append(recs)
-    return out
+        yield recs
 
 
-class _Items:
-    """The item columns the factor records read, as lists, and each (scenario, factor)
-    group's row positions: grouped once, never filtered per factor. The ids of the item
-    records that factor records cite are made once and shared (a large case has millions)."""
+ROWS_AT_ONCE = 8192  # item rows whose columns are read into Python lists at a time
+
+
+class _Rows:
+    """The item columns the records read, as lists, for some rows of the item frame (a
+    chunk of a scenario's rows, or one (scenario, factor) group): read only for the rows
+    being written, never for the whole frame at once. The ids of the item records that
+    factor records cite are made once per row and shared."""
 
     def __init__(self, items: pd.DataFrame) -> None:
         self.item = items["item"].astype(str).tolist()
@@ -387,18 +390,28 @@ class _Items:
         self.x_w = _exact(items["effective_weight"])
         self.x_rw = _exact(items["relative_weight"])
         self.x_risk = _exact(items["risk_value"])
-        self.groups: dict[tuple[str, str], list[int]] = {}
-        self.by_scenario: dict[str, list[int]] = {}
-        for k, (sc, f) in enumerate(zip(items["scenario"].tolist(), items["factor"].tolist(),
-                                        strict=True)):
-            self.groups.setdefault((str(sc), str(f)), []).append(k)
-            self.by_scenario.setdefault(str(sc), []).append(k)
 
 
-def _factor_records(fr: Any, rows: list[int], its: _Items, dropped: tuple[str, ...],
-                    case: Case, name: str, included: list[tuple[str, float]]
-                    ) -> list[TraceRecord]:
+def _groups(items: pd.DataFrame) -> tuple[dict[tuple[str, str], np.ndarray],
+                                          dict[str, np.ndarray]]:
+    """Each (scenario, factor) group's and each scenario's row positions (in row order):
+    grouped once, never filtered per factor."""
+    scenario = items["scenario"].astype(str).to_numpy(dtype=object)
+    factor = items["factor"].astype(str).to_numpy(dtype=object)
+    groups: dict[tuple[str, str], list[int]] = {}
+    by_scenario: dict[str, list[int]] = {}
+    for k, (sc, f) in enumerate(zip(scenario.tolist(), factor.tolist(), strict=True)):
+        groups.setdefault((sc, f), []).append(k)
+        by_scenario.setdefault(sc, []).append(k)
+    return ({k: np.array(v, dtype=np.intp) for k, v in groups.items()},
+            {k: np.array(v, dtype=np.intp) for k, v in by_scenario.items()})
+
+
+def _factor_records(fr: Any, its: _Rows, dropped: tuple[str, ...], case: Case, name: str,
+                    included: list[tuple[str, float]]) -> list[TraceRecord]:
+    """The records of one factor row; ``its``: the rows of its items."""
     sc, f = fr.scenario, fr.factor
+    rows = range(len(its.item))
     p = f"{sc}/factor/{f}"
     note = f"; items dropped by {', '.join(dropped)}" if dropped else ""
     out = [R(f"{p}/total_weight", "number", f"Sum of effective weights: {name}",
@@ -548,11 +561,20 @@ def _judgement_records(sc: str, j: Judgement, case: Case) -> tuple[list[TraceRec
 def scenario_records(frames: Frames, case: Case,
                      judgements: dict[str, Judgement] | None = None) -> list[TraceRecord]:
     """Records of every computed number, scenario by scenario."""
+    return list(scenario_record_stream(frames, case, judgements))
+
+
+def scenario_record_stream(frames: Frames, case: Case,
+                           judgements: dict[str, Judgement] | None = None
+                           ) -> Iterator[TraceRecord]:
+    """The records of :func:`scenario_records`, in the same order, made as they are asked
+    for: a large case's million records are never all held (the JSON export writes each
+    as it comes)."""
     names = {f.id: f.name for f in case.rubric.factors}
-    out: list[TraceRecord] = []
-    # One pass per level: item rows, then factor rows grouped once by scenario.
-    its = _Items(frames.items)
-    item_recs = _item_records(frames.items, its, case, names)
+    items = frames.items
+    # One pass per level: item rows a chunk at a time, then factor rows grouped once by
+    # scenario.
+    groups, by_scenario = _groups(items)
     drop_groups: dict[tuple[str, str], tuple[str, ...]] = {}
     for d in _rows(frames.drops):
         key = (str(d.scenario), str(d.factor))
@@ -562,20 +584,24 @@ def scenario_records(frames: Frames, case: Case,
         fac_groups.setdefault(str(fr.scenario), []).append(fr)
     for s in _rows(frames.scenarios):
         sc = s.scenario
-        for k in its.by_scenario.get(sc, ()):
-            out += item_recs[k]
+        mine = by_scenario.get(sc, np.zeros(0, dtype=np.intp))
+        for a in range(0, len(mine), ROWS_AT_ONCE):
+            chunk = items.iloc[mine[a:a + ROWS_AT_ONCE]]
+            for recs in _item_records(chunk, _Rows(chunk), case, names):
+                yield from recs
         facs = fac_groups.get(sc, [])
         included = [(str(fr.factor), fr.weight) for fr in facs if fr.included]
         for fr in facs:
-            out += _factor_records(fr, its.groups.get((sc, fr.factor), []), its,
-                                   drop_groups.get((sc, fr.factor), ()), case,
-                                   names[fr.factor], included)
+            rows = groups.get((sc, fr.factor), np.zeros(0, dtype=np.intp))
+            yield from _factor_records(fr, _Rows(items.iloc[rows]),
+                                       drop_groups.get((sc, fr.factor), ()), case,
+                                       names[fr.factor], included)
         contribs = [f"{sc}/factor/{f}/contribution" for f, _ in included]
         origin = (f"scenario/{sc}",) if sc != BASE else ()
         indicated = float(getattr(s, "indicated", s.composite))
         points = case.rubric.composite == "points"
         terms = [exact(fr.contribution) for fr in facs if fr.included]
-        out.append(R(f"{sc}/indicated_composite", "number",
+        yield (R(f"{sc}/indicated_composite", "number",
                      f"Indicated composite, from the factor scores ({sc})",
                      indicated, unit="points", op="sum",
                      formula="C = intercept + sum(c_f)" if points else "C = sum(c_f)",
@@ -587,8 +613,8 @@ def scenario_records(frames: Frames, case: Case,
                      inputs=(*(("rubric/intercept",) if points else ()), *contribs, *origin)))
         steps, last, band_inputs = ([], f"{sc}/indicated_composite", []) \
             if judgements is None else _judgement_records(sc, judgements[sc], case)
-        out += steps
-        out.append(R(f"{sc}/composite", "number", f"Composite risk score ({sc})",
+        yield from steps
+        yield (R(f"{sc}/composite", "number", f"Composite risk score ({sc})",
                      float(s.composite), unit="points",
                      op="same" if not steps else "after gates and overrides",
                      formula="the indicated composite after the rubric's gates and the "
@@ -603,7 +629,7 @@ def scenario_records(frames: Frames, case: Case,
             return exact(abs(w)) if points else exact(w)
 
         with_evidence = " + ".join(size(fr.weight) for fr in facs if fr.has_sourced_evidence)
-        out.append(R(f"{sc}/coverage", "number", f"Evidence coverage ({sc})", float(s.coverage),
+        yield (R(f"{sc}/coverage", "number", f"Evidence coverage ({sc})", float(s.coverage),
                      unit="percent", op="ratio",
                      formula=("sum(|W_f| with sourced evidence) / sum(|W_f| all factors)"
                               if points else
@@ -613,15 +639,15 @@ def scenario_records(frames: Frames, case: Case,
                                  f"{exact(s.coverage)}"),
                      inputs=tuple(all_w)))
         if sc != BASE:
-            out.append(R(f"{sc}/change_vs_base", "number", f"Change of the composite against base ({sc})",
+            yield (R(f"{sc}/change_vs_base", "number", f"Change of the composite against base ({sc})",
                          float(s.change_vs_base), unit="delta", op="difference",
                          formula="C(scenario) - C(base)",
                          expression=(f"{exact(s.composite)} - {exact(s.composite - s.change_vs_base)} = "
                                      f"{exact(s.change_vs_base)}"),
                          inputs=(f"{sc}/composite", f"{BASE}/composite")))
-        out += _margin_records(sc, float(s.composite), case.rubric)
+        yield from _margin_records(sc, float(s.composite), case.rubric)
         thin = bool(s.insufficient)  # the method decided (judge.py); not decided again here
-        out.append(R(f"{sc}/band", "band", f"Band ({sc})", str(s.band), op="lookup",
+        yield (R(f"{sc}/band", "band", f"Band ({sc})", str(s.band), op="lookup",
                      formula=f"band whose {'(min, max]' if case.rubric.band_edge == 'max' else '[min, max)'} "
                              "holds C, then band gates and overrides; 'Insufficient evidence' "
                              "when coverage is below min_coverage",
@@ -631,4 +657,3 @@ def scenario_records(frames: Frames, case: Case,
                                      f" (after {', '.join(band_inputs)})" if band_inputs else "")),
                      inputs=(f"{sc}/composite", "rubric/bands", *band_inputs,
                              *((f"{sc}/coverage", "rubric/min_coverage") if thin else ()))))
-    return out

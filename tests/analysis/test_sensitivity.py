@@ -114,10 +114,57 @@ def test_simulation_in_blocks_draws_the_same_numbers(monkeypatch: pytest.MonkeyP
     from ..conftest import META
 
     case = scoring.load_case(META)
-    whole = scoring.score(case).simulations["bear"]
+    whole = scoring.score(case).simulations
     monkeypatch.setattr(uncertainty, "BLOCK_VALUES", 31 * 7 + 5)  # 7 draws a block, 1429 blocks
-    blocked = scoring.score(case).simulations["bear"]
-    assert blocked == whole
+    monkeypatch.setattr(uncertainty, "MIN_BLOCK_DRAWS", 1)
+    assert uncertainty.block_draws(10_000, 31) == 7
+    blocked = scoring.score(case).simulations
+    assert blocked == whole and len(whole) == 3
+    # and each factor's items a few at a time (the sums going on from slice to slice)
+    monkeypatch.setattr(uncertainty, "CHUNK_VALUES", 7 * 3)  # 3 items of 7 draws a slice
+    assert scoring.score(case).simulations == whole
+
+
+def test_scenarios_simulated_together_are_each_simulated_alone(
+        tiny: TinyCase, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Scenarios of as many items are simulated together, each block of normals drawn once
+    # for all of them, then the drawn factor weights shared: each is what it is alone.
+    from scoring.analysis import uncertainty
+    from scoring.analysis.uncertainty import simulate_scenarios
+
+    tiny.items = [item("E1", "a", 80, 0.5), item("E2", "b", 20, 0.7), item("E3", "b", 50)]
+    tiny.rubric["weight_ranges"] = {"b": [1, 9]}
+    tiny.scenarios = [
+        {"id": "bear", "name": "Bear", "narrative": "n", "changes": [
+            {"op": "shift_value", "item": "E2", "by": 30, "rationale": "r"}]},
+        {"id": "thin", "name": "Thin", "narrative": "n", "changes": [
+            {"op": "drop_item", "item": "E3", "rationale": "r"}]}]
+    r = tiny.score()
+    rubric, items, factors = r.case.rubric, r.frames.items, r.frames.factors
+    ranges = {"b": (1.0, 9.0)}
+    monkeypatch.setattr(uncertainty, "BLOCK_VALUES", 3 * 40)  # blocks of 40 draws of 3 items
+    monkeypatch.setattr(uncertainty, "MIN_BLOCK_DRAWS", 1)
+    together = simulate_scenarios(rubric, items, factors, ["base", "bear", "thin"], draws=300,
+                                  weight_ranges=ranges)
+    for sc in ("base", "bear", "thin"):  # thin has 2 items: a group of its own
+        alone = simulate(rubric, items, factors, sc, draws=300, weight_ranges=ranges)
+        assert together[sc] == alone, sc
+    assert together["base"] != together["bear"]
+
+
+def test_blocks_never_shrink_below_the_minimum_of_draws(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A block holds every draw while draws x items fit in BLOCK_VALUES, else as many draws as
+    # fit, but never fewer than MIN_BLOCK_DRAWS: blocks that shrank with the items would make
+    # the item-by-item sums (draws / block) x items steps, quadratic in the items.
+    from scoring.analysis import uncertainty
+
+    monkeypatch.setattr(uncertainty, "BLOCK_VALUES", 1000)
+    monkeypatch.setattr(uncertainty, "MIN_BLOCK_DRAWS", 4)
+    assert uncertainty.block_draws(100, 10) == 100  # 100 x 10 = 1000 values: all at once
+    assert uncertainty.block_draws(101, 10) == 100  # one more draw: 1000 // 10 a block
+    assert uncertainty.block_draws(100, 250) == 4  # 1000 // 250 = 4 = the minimum
+    assert uncertainty.block_draws(100, 251) == 4  # 1000 // 251 = 3: the minimum, 4
+    assert uncertainty.block_draws(3, 251) == 3  # never more than the draws
 
 
 def test_scenarios_of_as_many_items_share_their_draws() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -75,12 +76,19 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
 
 
 def test_beneish_missing_figure_is_listed_never_zero(tmp_path: Path) -> None:
+    # Snowflake had no long-term debt before its convertible notes of FY2025: the 10-K of
+    # FY2025 reports ConvertibleDebtNoncurrent of 0 at the end of FY2024; no filing reports a
+    # debt concept for FY2023. Nor does any report SG&A as one line (selling and marketing
+    # and general and administrative are apart): the map reads no sum, so it is missing.
     report = import_facts(SNOWFLAKE, tmp_path / "b", BENEISH, period="FY2024")
-    assert ("long_term_debt", "FY2024") in report.missing
+    assert sorted(report.missing) == [("long_term_debt", "FY2023"), ("sga", "FY2023"),
+                                      ("sga", "FY2024")]
+    assert "SellingGeneralAndAdministrativeExpense" not in snowflake_facts()["us-gaap"]
     assert (report.period, report.prior) == ("FY2024", "FY2023")
     got = figures(tmp_path / "b")
-    assert ("long_term_debt", "FY2024") not in got
-    assert "#   long_term_debt FY2024" in (tmp_path / "b" / "figures.yaml").read_text()
+    assert ("long_term_debt", "FY2023") not in got
+    assert got[("long_term_debt", "FY2024")]["value"] == 0
+    assert "#   long_term_debt FY2023" in (tmp_path / "b" / "figures.yaml").read_text()
     assert ("sales", "FY2023") in got
 
 
@@ -276,3 +284,108 @@ def test_an_existing_case_of_another_period_is_refused(tmp_path: Path,
                                "--period", "FY2023"])
     assert res.exit_code == 0, res.output
     assert ("total_assets", "FY2023") in figures(case)
+
+
+PIOTROSKI = ROOT / "rubrics" / "piotroski-f-score-reported.yaml"
+SHIPPED_F = ROOT / "evidence" / "piotroski-snowflake-2025"
+
+
+def test_shipped_snowflake_piotroski_case_is_what_the_import_writes(tmp_path: Path) -> None:
+    case = tmp_path / "piotroski-snowflake-2025"
+    import_facts(SNOWFLAKE, case, PIOTROSKI, as_of=load_case(SHIPPED_F).meta.as_of)
+    for name in ("figures.yaml", "sources.yaml"):
+        assert (case / name).read_bytes() == (SHIPPED_F / name).read_bytes(), name
+    assert not (case / "restatements.yaml").exists()  # no figure it reads was restated
+
+
+def test_shipped_snowflake_f_score_recomputed_by_hand_from_the_document() -> None:
+    import scoring
+
+    us = snowflake_facts()["us-gaap"]
+    k25, k24 = "0001640147-25-000052", "0001640147-24-000101"  # the 10-Ks of FY2025, FY2024
+
+    def val(concept: str, accn: str, end: str, start: str | None = None,
+            unit: str = "USD") -> float:
+        hits = [f["val"] for f in us[concept]["units"][unit] if f["accn"] == accn
+                and f["end"] == end and f.get("start") == start]
+        assert len(set(hits)) == 1, concept
+        return float(hits[0])
+
+    # FY2025 is the year 2024-02-01 to 2025-01-31, FY2024 the year before; the 10-K of
+    # FY2025 reports both, the 10-K of FY2024 the balance sheet of 2023-01-31.
+    y25, y24 = ("2025-01-31", "2024-02-01"), ("2024-01-31", "2023-02-01")
+    ni, ni0 = val("NetIncomeLoss", k25, *y25), val("NetIncomeLoss", k25, *y24)
+    cfo = val("NetCashProvidedByUsedInOperatingActivities", k25, *y25)
+    ta, ta0 = val("Assets", k25, "2025-01-31"), val("Assets", k25, "2024-01-31")
+    ta00 = val("Assets", k24, "2023-01-31")
+    ltd, ltd0 = (val("ConvertibleDebtNoncurrent", k25, d) for d in ("2025-01-31", "2024-01-31"))
+    ca, ca0 = (val("AssetsCurrent", k25, d) for d in ("2025-01-31", "2024-01-31"))
+    cl, cl0 = (val("LiabilitiesCurrent", k25, d) for d in ("2025-01-31", "2024-01-31"))
+    sh, sh0 = (val("WeightedAverageNumberOfSharesOutstandingBasic", k25, *y, unit="shares")
+               for y in (y25, y24))
+    rev = "RevenueFromContractWithCustomerExcludingAssessedTax"
+    sales, sales0 = val(rev, k25, *y25), val(rev, k25, *y24)
+    cogs, cogs0 = (val("CostOfGoodsAndServicesSold", k25, *y) for y in (y25, y24))
+    roa, roa0 = ni / ta0, ni0 / ta00  # scaled by the assets at the start of each year
+    signals = [
+        roa > 0,                                                  # 1: profitable
+        cfo > 0,                                                  # 2: cash from operations
+        roa > roa0,                                               # 3: ROA up
+        cfo / ta0 > roa,                                          # 4: accruals
+        ltd / ((ta + ta0) / 2) < ltd0 / ((ta0 + ta00) / 2),       # 5: leverage down
+        ca / cl > ca0 / cl0,                                      # 6: current ratio up
+        sh <= sh0,                                                # 7: no new shares
+        (sales - cogs) / sales > (sales0 - cogs0) / sales0,       # 8: gross margin up
+        sales / ta0 > sales0 / ta00,                              # 9: asset turnover up
+    ]
+    # Written out: a net loss (ROA -1,285,640,000 / 8,223,383,000 = -15.6%, down from
+    # -836,097,000 / 7,722,322,000 = -10.8%), cash from operations of 959,764,000, convertible
+    # notes of 2,271,529,000 (none a year before), more shares (332,707,000 against
+    # 328,001,000), a gross margin of 66.5% against 68.0%, turnover 0.441 against 0.363.
+    assert signals == [False, True, False, True, False, False, False, False, True]
+    r = scoring.score(load_case(SHIPPED_F))
+    assert [r.factor_score("base", f"signal_{k}") for k in range(1, 10)] == \
+        [float(s) for s in signals]
+    assert r.composite("base") == sum(signals) == 3
+    assert r.band("base") == "Low"
+
+
+def test_opening_figures_are_the_year_befores_balance(tmp_path: Path) -> None:
+    # tiny: total assets 1,200 at the end of FY2023; those at the end of FY2022 were 900,
+    # then 1,000 (10-K of 2024-02-20), then 1,010 (10-K/A of 2024-05-02). FY2023 opens with
+    # the FY2022 balance; nothing reports the end of FY2021, so FY2022's opening is missing.
+    doc = tmp_path / "tiny.json"
+    doc.write_bytes(tiny())
+    report = import_facts(doc, tmp_path / "c", PIOTROSKI, as_of=dt.date(2024, 6, 30))
+    got = figures(tmp_path / "c")
+    fig = got[("opening_total_assets", "FY2023")]
+    assert (fig["value"], fig["observed"]) == (1010, "2024-05-02")
+    assert "Assets of 1,010 USD at 2022-12-31, the start of FY2023," in fig["claim"]
+    assert "period 2022-12-31, accession " + KA24 in fig["sources"][0]["locator"]
+    assert got[("total_assets", "FY2023")]["value"] == 1200
+    assert ("opening_total_assets", "FY2022") in report.missing
+    assert ("opening_total_assets", "FY2022") not in got
+    kept = yaml.safe_load((tmp_path / "c" / "restatements.yaml").read_text())["restatements"]
+    assert [(r["figure"], r["value"]) for r in kept if "opening" in r["figure"]] == [
+        ("X_opening_total_assets_FY2023", 900), ("X_opening_total_assets_FY2023", 1000)]
+    # Before the amendment: the 10-K's 1,000.
+    import_facts(doc, tmp_path / "d", PIOTROSKI, as_of=dt.date(2024, 5, 1))
+    assert figures(tmp_path / "d")[("opening_total_assets", "FY2023")]["value"] == 1000
+
+
+def test_hand_written_restatements_are_not_replaced_without_replace(
+        tmp_path: Path, runner: CliRunner) -> None:
+    doc = tmp_path / "tiny.json"
+    doc.write_bytes(tiny())
+    args = ["facts", "import", str(doc), "--case", str(tmp_path / "c"), "--rubric",
+            str(ALTMAN), "--as-of", "2024-06-30", "--period", "FY2022"]
+    assert runner.invoke(main, args).exit_code == 0
+    kept = tmp_path / "c" / "restatements.yaml"
+    mine = kept.read_text().replace("source: SEC-0000000042-23-000001", "source: MY-NOTE", 1)
+    kept.write_text(mine)
+    res = runner.invoke(main, args)
+    assert res.exit_code == 1 and "restatements.yaml: refused" in res.output
+    assert "X_total_assets_FY2022" in res.output and "pass --replace" in res.output
+    assert kept.read_text() == mine
+    assert runner.invoke(main, [*args, "--replace"]).exit_code == 0
+    assert "MY-NOTE" not in kept.read_text()

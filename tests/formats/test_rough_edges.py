@@ -138,3 +138,134 @@ def test_the_utf16_guess_at_its_bounds() -> None:
     assert encoding_problem(b"\x00\x00b\x00c\x00dd") is None
     # Two of four odd bytes zero: fewer than 3 in 4.
     assert encoding_problem(b"a\x00b\x00cddd") is None
+
+
+NO_ROWS = "no rows: the table has a header and no {}; it needs at least one row"
+
+
+@pytest.mark.parametrize(("table", "what"), [("cases", "cases"), ("sources", "sources"),
+                                             ("evidence", "items")])
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_universe_table_with_a_header_and_no_rows(tmp_path: Path, runner: CliRunner,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    table: str, what: str, fmt: str) -> None:
+    # Said once at the file, not as a "no rows for case" per case or a "not in the cases
+    # table" per row of the other tables.
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    from scoring.desk.synthetic import write_universe
+
+    root = write_universe(tmp_path / "u", 3, n_items=4, fmt=fmt)
+    path = root / f"{table}.{fmt}"
+    read = pq.read_table if fmt == "parquet" else pacsv.read_csv
+    header = read(path).slice(0, 0)
+    pq.write_table(header, path) if fmt == "parquet" else pacsv.write_csv(header, path)
+    monkeypatch.chdir(root)
+    res = runner.invoke(main, ["validate", "."])
+    assert res.exit_code == EXIT_INPUT, res.output
+    assert res.stderr.splitlines() == [f"{table}.{fmt}:1:0: (file): {NO_ROWS.format(what)}",
+                                       "1 problem found; nothing was scored. "
+                                       "(see docs/errors.md#input-error)"]
+
+
+def test_a_universe_of_figures_alone_may_have_an_empty_evidence_table(runner: CliRunner) -> None:
+    from ..conftest import REPO
+
+    polish = REPO / "evidence" / "polish-bankruptcy-1year"
+    assert (polish / "evidence.csv").read_text(encoding="utf-8").count("\n") == 1  # header
+    res = runner.invoke(main, ["validate", str(polish)])
+    assert res.exit_code == 0, res.output
+
+
+def test_an_outcomes_table_with_a_header_and_no_rows(tmp_path: Path,
+                                                     runner: CliRunner) -> None:
+    from ..conftest import REPO
+
+    (tmp_path / "outcomes.csv").write_text("case,outcome,observed\n", encoding="utf-8")
+    res = runner.invoke(main, ["backtest", str(REPO / "examples" / "universe"), "--outcomes",
+                               "outcomes.csv"])
+    assert res.exit_code == EXIT_INPUT, res.output
+    assert res.stderr.splitlines()[0] == f"outcomes.csv:1:0: (file): {NO_ROWS.format('outcomes')}"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_an_outcomes_table_with_two_columns_of_one_name(tmp_path: Path, runner: CliRunner,
+                                                        fmt: str) -> None:
+    # It was read, the last "case" column winning; the header rule of every table names it.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ..conftest import REPO
+
+    names = ["case", "outcome", "observed", "case"]
+    if fmt == "csv":
+        (tmp_path / "o.csv").write_text(",".join(names) + "\nacme,1,2026-06-30,globex\n",
+                                        encoding="utf-8")
+    else:
+        cols = [pa.array([v]) for v in ("acme", 1, "2026-06-30", "globex")]
+        pq.write_table(pa.Table.from_arrays(cols, names=names), tmp_path / "o.parquet")
+    res = runner.invoke(main, ["backtest", str(REPO / "examples" / "universe"), "--outcomes",
+                               f"o.{fmt}"])
+    assert res.exit_code == EXIT_INPUT, res.output
+    assert res.stderr.splitlines()[0] == f"o.{fmt}:1:4: case: duplicate column"
+
+
+def test_a_universe_parquet_table_with_two_columns_of_one_name(
+        tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from scoring.desk.synthetic import write_universe
+
+    root = write_universe(tmp_path / "u", 3, n_items=4, fmt="parquet")
+    table = pq.read_table(root / "sources.parquet")
+    pq.write_table(pa.Table.from_arrays([*table.columns, table.column("title")],
+                                        names=[*table.column_names, "title"]),
+                   root / "sources.parquet")
+    monkeypatch.chdir(root)
+    res = runner.invoke(main, ["validate", "."])
+    assert res.exit_code == EXIT_INPUT, res.output
+    assert res.stderr.splitlines()[0] == \
+        f"sources.parquet:1:{len(table.column_names) + 1}: title: duplicate column"
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    ("acme\n".encode("utf-16-le"), "1:1: (file): " + UTF16.format("little")),
+    (codecs.BOM_UTF8 * 2 + b"acme\n", "1:1: (file): " + TWO_MARKS),
+    (b"acme\n\xff\n", "2:1: (file): not valid UTF-8 (byte offset 5)"),
+])
+def test_a_backtest_exclude_list_in_another_encoding(tmp_path: Path, runner: CliRunner,
+                                                     raw: bytes, message: str) -> None:
+    # It was read as UTF-8: UTF-16 silently left nothing out, a stray byte was an internal
+    # error (exit 70).
+    from ..conftest import REPO
+
+    (tmp_path / "ids.txt").write_bytes(raw)
+    res = runner.invoke(main, ["backtest", str(REPO / "examples" / "universe"), "--outcomes",
+                               str(REPO / "examples" / "universe-outcomes.csv"),
+                               "--exclude", "ids.txt"])
+    assert res.exit_code == EXIT_INPUT, res.output
+    assert res.stderr.splitlines()[0] == f"ids.txt:{message}"
+
+
+def test_a_backtest_exclude_list_with_one_mark_is_read(tmp_path: Path,
+                                                       runner: CliRunner) -> None:
+    from ..conftest import REPO
+
+    (tmp_path / "ids.txt").write_bytes(codecs.BOM_UTF8 + b"acme\n")
+    res = runner.invoke(main, ["backtest", str(REPO / "examples" / "universe"), "--outcomes",
+                               str(REPO / "examples" / "universe-outcomes.csv"),
+                               "--exclude", "ids.txt"])
+    assert res.exit_code == 0, res.output
+    # examples/universe-outcomes.csv: 4 cases with an outcome, acme's the one left out
+    assert res.stdout.startswith("Backtest of scenario base: 3 cases with an outcome")
+
+
+def test_a_source_list_document_in_utf16_is_named(tiny: TinyCase, runner: CliRunner) -> None:
+    root = tiny.write()
+    (root.parent / "note.md").write_bytes("## Sources\n\n- A title (2026-01-01)\n"
+                                          .encode("utf-16-be"))
+    res = runner.invoke(main, ["sources", "import", "note.md", "--case", root.name])
+    assert res.exit_code == EXIT_INPUT, res.output
+    assert res.stderr.splitlines()[0] == f"note.md:1:1: (file): {UTF16.format('big')}"

@@ -3,11 +3,14 @@ values its shifts are checked with."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import scoring
 from scoring.errors import InputError
@@ -15,6 +18,11 @@ from scoring.formats.shift import is_number, shift
 from scoring.formats.tables import build_tables
 
 from ..conftest import TinyCase, item
+
+_NUMBER = st.integers(0, 100) | st.floats(0, 100).map(lambda x: round(x, 3))
+_BY = st.integers(-60, 60) | st.floats(-60, 60).map(lambda x: round(x, 3))
+_SHIFT = st.tuples(st.just("shift_value"), _BY)
+_CHANGE = st.one_of(_SHIFT, _SHIFT, _SHIFT, st.tuples(st.just("set_value"), _NUMBER))
 
 
 def _objects(*values: Any) -> np.ndarray:
@@ -91,3 +99,33 @@ def test_shifts_of_many_cases_are_walked_together() -> None:
         (("c", 0), "a", 15, " after shifting 10 by 5"),
         (("c", 1), "a", 12.5, " after shifting 15 by -2.5"),
         (("c", 2), "b", 4, " after shifting 3 by 1")]
+
+
+@settings(max_examples=25, deadline=None)
+@given(start=_NUMBER, changes=st.lists(_CHANGE, min_size=1, max_size=5))
+def test_any_chain_of_changes_is_scored_as_it_is_checked(start: float,
+                                                         changes: list[tuple[str, float]]
+                                                         ) -> None:
+    """The rule by hand: set_value makes the item's value, shift_value adds ``by`` to the
+    value before it, in order. Every shifted value on the scale [0, 100] (both ends on it):
+    the case loads and the scenario's row holds the last value; a shift that leaves it is
+    named at its own ``by``, and only those."""
+    values, v = [], start
+    for op, x in changes:
+        v = x if op == "set_value" else v + x
+        values.append(v)
+    off = [f"scenarios[0].changes[{k}].by" for k, ((op, _), w) in
+           enumerate(zip(changes, values, strict=True)) if op == "shift_value"
+           and not 0 <= w <= 100]
+    with tempfile.TemporaryDirectory() as tmp:
+        tiny = TinyCase(Path(tmp) / "case")
+        tiny.items = [item("E1", "a", start), item("E2", "b", 20)]
+        tiny.scenarios = [{"id": "bull", "name": "Bull", "narrative": "n", "changes": [
+            {"op": op, "item": "E1", ("by" if op == "shift_value" else "value"): x,
+             "rationale": "r"} for op, x in changes]}]
+        if off:
+            with pytest.raises(InputError) as exc:
+                scoring.load_case(tiny.write())
+            assert [p.field for p in exc.value.problems] == off
+        else:
+            assert _rows(tiny, "bull")["E1"] == values[-1]

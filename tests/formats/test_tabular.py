@@ -254,3 +254,25 @@ def test_number_of_400_characters_is_read(tiny: TinyCase, monkeypatch: pytest.Mo
     assert len(half) == tabular.MAX_NUMBER_CHARS
     folder = _table_case(tiny, [{**ROW, "confidence": half}], monkeypatch)
     assert scoring.load_case(folder).items[0].confidence == 0.5
+
+
+def test_a_csv_read_in_batches_is_the_same_table(tiny: TinyCase,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # A CSV's rows become Arrow columns a batch at a time (never one Python string per cell
+    # of a large file): batches of 2 rows, a blank line among them, give the table one batch
+    # gives, each column one chunk; a ragged row in a later batch is named at its own line.
+    rows = [{**ROW, "id": f"E{k}", "claim": "" if k == 3 else f"c{k}"} for k in range(5)]
+    folder = _table_case(tiny, rows, monkeypatch)
+    text = (folder / "evidence.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (folder / "evidence.csv").write_text("".join(text[:3] + ["\n"] + text[3:]),
+                                         encoding="utf-8")
+    whole = tabular.read_table(folder / "evidence.csv", "evidence.csv")
+    monkeypatch.setattr(tabular, "CSV_BATCH_ROWS", 2)
+    batched = tabular.read_table(folder / "evidence.csv", "evidence.csv")
+    assert batched.n_rows == whole.n_rows == 5 and batched.header == whole.header
+    assert batched.data.equals(whole.data)
+    assert all(c.num_chunks == 1 for c in batched.data.columns)
+    assert batched.cells["claim"] == ["c0", "c1", "c2", None, "c4"]
+    with (folder / "evidence.csv").open("a", newline="") as fh:
+        csv.writer(fh).writerow(["E9", "a", "40"])
+    assert _problems(folder) == ["evidence.csv:8:9: (file): row has 3 cells; the header has 8"]

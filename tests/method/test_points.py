@@ -159,6 +159,19 @@ def test_a_clamped_linear_mapping_stops_at_its_ends(tiny: TinyCase) -> None:
     assert tiny.score().factor_score("base", "a") == 0.0
 
 
+@pytest.mark.parametrize(("clamp", "text"), [
+    (True, "linear: [0, 1] -> [0, 10], clamped"),
+    (False, "linear: [0, 1] -> [0, 10], not clamped")])
+def test_the_mapping_is_described_as_it_is_applied(tiny: TinyCase, clamp: bool,
+                                                   text: str) -> None:
+    """The rubric's record of the indicator (shown in the report's method section) says
+    whether the line is clamped: an unclamped one was described as clamped."""
+    points(tiny)
+    _linear(tiny, clamp=clamp)
+    tiny.items = [item("E1", "a", 0.5, indicator="ratio"), item("E2", "b", 0.0)]
+    assert tiny.score().trace["rubric/indicator/a/ratio"].value == text
+
+
 def test_clamp_false_needs_an_open_scale(tiny: TinyCase, runner: CliRunner) -> None:
     _linear(tiny, clamp=False)
     tiny.items = [item("E1", "a", 0.5, indicator="ratio"), item("E2", "b", 1.0)]

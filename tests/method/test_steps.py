@@ -111,3 +111,19 @@ def test_many_groups_and_a_long_tail_are_the_definition(seed: int, size: int,
     np.fmax.at(want_high, codes, values)
     np.fmin.at(want_low, codes, values)
     assert bits(high) == bits(want_high) and bits(low) == bits(want_low)
+
+
+def test_terms_added_a_block_at_a_time_are_the_whole_sum() -> None:
+    # Given a term at a time (add_terms going on from its own sums) the row sums are the
+    # same arithmetic as sum_rows over every term at once: the plain definition, row by row,
+    # in an order where the order changes the sum.
+    from scoring.method.steps import add_terms
+
+    x = np.array([[1.0, 1e100, 1.0, -1e100], [-1e100, 1.0, 1e100, 1.0]])  # (rows × terms)
+    whole = sum_rows(x)
+    assert whole.tolist() == [kahan(row) for row in x.tolist()] == [0.0, 1.0]
+    sums = None
+    for k in range(4):
+        sums = add_terms(x.T[k:k + 1], sums)
+    assert sums is not None and sums[0].tolist() == whole.tolist()
+    assert add_terms(x.T[2:], add_terms(x.T[:2]))[0].tolist() == whole.tolist()

@@ -10,7 +10,7 @@ import scoring
 from scoring.output import dumps_json
 from scoring.trace.core import TraceRecord, records_json
 
-from ..conftest import META
+from ..conftest import META, TinyCase, item
 
 
 def test_meta_json_text_is_dumps_of_to_json() -> None:
@@ -52,3 +52,31 @@ def test_replacing_assumptions_keeps_every_other_field() -> None:
     values = {f.name: f"x-{f.name}" for f in dataclasses.fields(TraceRecord)}
     rec = TraceRecord(**values)  # type: ignore[arg-type]
     assert _replace(rec, ("a/1",)) == dataclasses.replace(rec, assumptions=("a/1",))
+
+
+def test_the_streamed_export_is_the_trace_written_out(tiny: TinyCase) -> None:
+    """``--format json`` makes each record, fills its assumptions and writes it as it comes
+    (trace/core.with_assumptions), never holding the trace: the same text as the trace
+    written whole. Here the assumptions reach records from inputs written after them: each
+    share cites its factor's total weight, which rests on a changed confidence; factor a's
+    normalised weight cites factor b's weight, which a change sets."""
+    tiny.items = [item("A1", "a", 60), item("A2", "a", 80, confidence=0.5),
+                  item("B1", "b", 40)]
+    tiny.scenarios = [{"id": "doubt", "name": "Doubt", "narrative": "n", "changes": [
+        {"op": "set_confidence", "item": "A1", "confidence": 0.25, "rationale": "r"},
+        {"op": "set_weight", "factor": "b", "weight": 2, "rationale": "r"}]}]
+    streamed = tiny.score().json_text()
+    result = tiny.score()
+    records = {r["id"]: r for r in result.to_json()["records"]}
+    assert records["doubt/item/A2/share"]["assumptions"] == ["doubt/change/1"]
+    assert records["doubt/factor/a/normalised_weight"]["assumptions"] == ["doubt/change/2"]
+    assert records["doubt/composite"]["assumptions"] == ["doubt/change/1", "doubt/change/2"]
+    assert streamed == dumps_json(result.to_json())
+
+
+def test_the_meta_export_streamed_is_the_trace_written_out() -> None:
+    result = scoring.score(scoring.load_case(META))
+    streamed = "".join(result.json_chunks())
+    assert "trace" not in result._built  # made record by record, the trace never built
+    assert streamed == dumps_json(result.to_json())
+    assert len({r.id for r in result.trace.values()}) == len(list(result._records()))

@@ -39,7 +39,8 @@ def meta_pdf(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     if WHY is not None:
         pytest.skip(WHY)
     out = tmp_path_factory.mktemp("pdf") / "meta.pdf"
-    write_tearsheet(META, out)
+    # what `scoring report META --format pdf -o FILE` records in the PDF's inputs bundle
+    write_tearsheet(META, out, command=("scoring", "report", str(META), "--format", "pdf"))
     return out.read_bytes()
 
 

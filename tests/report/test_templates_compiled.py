@@ -7,11 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import scoring
 from scoring.report import html
-from scoring.report import model as report_model
 
-from ..conftest import META, REPO
+from ..conftest import REPO, meta_report_page
 
 COMPILED = Path(html.__file__).parent / "compiled"
 TEMPLATES = sorted(html.environment().list_templates(filter_func=lambda n: n.endswith(".html")))
@@ -42,7 +40,7 @@ def test_without_the_compiled_modules_the_page_is_the_same(monkeypatch: pytest.M
                                                            ) -> None:
     """A stale or missing module is not used: the template is compiled and the page is the
     committed one, byte for byte."""
-    page = report_model.build_report(scoring.score(scoring.load_case(META)))
+    page = meta_report_page()
     monkeypatch.setattr(html, "compiled_namespace", lambda template, expected: None)
     html.environment.cache_clear()
     try:

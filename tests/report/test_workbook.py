@@ -325,9 +325,14 @@ def test_a_changed_input_cell_moves_the_composite_as_the_engine_does(
 
 def test_the_same_case_gives_the_same_bytes(meta: tuple[Path, Result, Evaluated],
                                             tmp_path: Path) -> None:
+    from scoring.api import report_bundle
+
     path, result, _ = meta
     again = _export(META, tmp_path / "again.xlsx")
-    assert again.read_bytes() == path.read_bytes() == render_workbook(result)
+    bundle = report_bundle(result, META, ("scoring", "export", str(META), "--format", "xlsx"),
+                           "xlsx")
+    assert again.read_bytes() == path.read_bytes() == render_workbook(result, bundle)
+    assert render_workbook(result) != path.read_bytes()  # without its bundle
 
 
 def test_text_from_the_inputs_is_never_a_formula(small: tuple[Path, Result, Evaluated]
@@ -392,4 +397,4 @@ def test_the_command_is_one_api_call(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     monkeypatch.setattr("scoring.api.write_workbook", lambda *args: calls.append(args))
     res = CliRunner().invoke(main, ["export", str(META), "-o", str(tmp_path / "m.xlsx")])
     assert res.exit_code == 0, res.output
-    assert calls == [(META, tmp_path / "m.xlsx")]
+    assert calls == [(META, tmp_path / "m.xlsx", ["scoring", "export", str(META)])]

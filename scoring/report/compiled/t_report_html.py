@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/report.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = 'fe60a88ea2e8e78c08c6daeebda5826d1b167ddbb50276b67c49950cbbcecb03'
+FINGERPRINT = 'c5478355faf09e6632c9cc7b2f44fce22b3336d13cae9eb8ad6e15946489527a'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.html'
 
@@ -16,33 +16,41 @@ def root(context, missing=missing):
     l_0_tr = resolve('tr')
     l_0_evidence_table = resolve('evidence_table')
     l_0_num = resolve('num')
+    l_0_m = resolve('m')
+    l_0_bundle_element = resolve('bundle_element')
     try:
-        t_1 = environment.filters['length']
+        t_1 = environment.filters['join']
     except KeyError:
         @internalcode
         def t_1(*unused):
-            raise TemplateRuntimeError("No filter named 'length' found.")
+            raise TemplateRuntimeError("No filter named 'join' found.")
     try:
-        t_2 = environment.filters['list']
+        t_2 = environment.filters['length']
     except KeyError:
         @internalcode
         def t_2(*unused):
-            raise TemplateRuntimeError("No filter named 'list' found.")
+            raise TemplateRuntimeError("No filter named 'length' found.")
     try:
-        t_3 = environment.filters['map']
+        t_3 = environment.filters['list']
     except KeyError:
         @internalcode
         def t_3(*unused):
-            raise TemplateRuntimeError("No filter named 'map' found.")
+            raise TemplateRuntimeError("No filter named 'list' found.")
     try:
-        t_4 = environment.tests['none']
+        t_4 = environment.filters['map']
     except KeyError:
         @internalcode
         def t_4(*unused):
+            raise TemplateRuntimeError("No filter named 'map' found.")
+    try:
+        t_5 = environment.tests['none']
+    except KeyError:
+        @internalcode
+        def t_5(*unused):
             raise TemplateRuntimeError("No test named 'none' found.")
     pass
     template = environment.get_template('_head.html', 'report.html')
-    gen = template.root_render_func(template.new_context(context.get_all(), True, {'bt': l_0_bt, 'ch': l_0_ch, 'pe': l_0_pe, 'tr': l_0_tr}))
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'bt': l_0_bt, 'ch': l_0_ch, 'm': l_0_m, 'pe': l_0_pe, 'tr': l_0_tr}))
     try:
         for event in gen:
             yield event
@@ -68,7 +76,13 @@ def root(context, missing=missing):
     yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'rubric_version'))
     yield '</a> · scale <span id="rubric/scale">'
     yield escape(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scale'))
-    yield '</span> (higher = more risk)</p>\n<nav aria-label="Sections"><ul>\n<li><a href="#summary">Summary</a></li>\n'
+    yield '</span> (higher = more risk)</p>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'bundle'):
+        pass
+        yield '<p class="muted">Inputs bundle <code id="bundle-digest">'
+        yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'bundle'), 'digest'))
+        yield '</code>: the rubric, evidence and scenarios this report was made from travel inside it; <code>scoring verify-report FILE</code> recomputes every number from them (<a href="#run-record">run record</a>).</p>\n'
+    yield '<nav aria-label="Sections"><ul>\n<li><a href="#summary">Summary</a></li>\n'
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'peers'):
         pass
         yield '<li><a href="#peers">Peers</a></li>\n'
@@ -115,7 +129,7 @@ def root(context, missing=missing):
             yield '—'
         yield '</td><td>'
         l_2_loop = missing
-        t_5 = 1
+        t_6 = 1
         for (l_2_band, l_2_p), l_2_loop in LoopContext(environment.getattr(l_1_sc, 'chances'), undefined):
             _loop_vars = {}
             pass
@@ -125,9 +139,9 @@ def root(context, missing=missing):
             if (not environment.getattr(l_2_loop, 'last')):
                 pass
                 yield '; '
-            t_5 = 0
+            t_6 = 0
         l_2_loop = l_2_band = l_2_p = missing
-        if t_5:
+        if t_6:
             pass
             yield '—'
         yield '</td><td>'
@@ -154,9 +168,9 @@ def root(context, missing=missing):
             yield '<br><small>all from <a href="#'
             yield escape(environment.getattr(l_1_sc, 'id'))
             yield '/changes">'
-            yield escape(t_1(environment.getattr(l_1_sc, 'changes')))
+            yield escape(t_2(environment.getattr(l_1_sc, 'changes')))
             yield ' assumed change'
-            yield escape(('s' if (t_1(environment.getattr(l_1_sc, 'changes')) != 1) else cond_expr_undefined("the inline if-expression on line 32 in 'report.html' evaluated to false and no else section was defined.")))
+            yield escape(('s' if (t_2(environment.getattr(l_1_sc, 'changes')) != 1) else cond_expr_undefined("the inline if-expression on line 33 in 'report.html' evaluated to false and no else section was defined.")))
             yield '</a></small>'
         else:
             pass
@@ -164,6 +178,12 @@ def root(context, missing=missing):
         yield '</td></tr>\n'
     l_1_loop = l_1_sc = missing
     yield '</tbody>\n</table></div>\n'
+    template = environment.get_template('_findings.html', 'report.html')
+    gen = template.root_render_func(template.new_context(context.get_all(), True, {'bt': l_0_bt, 'ch': l_0_ch, 'm': l_0_m, 'pe': l_0_pe, 'tr': l_0_tr}))
+    try:
+        for event in gen:
+            yield event
+    finally: gen.close()
     if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'backtest'):
         pass
         l_0_bt = environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'backtest')
@@ -393,7 +413,7 @@ def root(context, missing=missing):
         context.vars['tr'] = l_0_tr
         context.exported_vars.add('tr')
         yield '<section id="trend" aria-labelledby="trend-h">\n<h2 id="trend-h">Trend over '
-        yield escape(t_1(environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'dates')))
+        yield escape(t_2(environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'dates')))
         yield ' as-of dates</h2>\n<p>Each scenario scored at each date with only what was observed by then (items observed and sources dated on or before it; ages counted to it), all dates in one pass of the method (docs/history.md). Each point links to its number below; each step is split exactly as <code>scoring diff</code> splits a change.</p>\n'
         l_1_loop = missing
         for l_1_c, l_1_loop in LoopContext(environment.getattr((undefined(name='tr') if l_0_tr is missing else l_0_tr), 'charts'), undefined):
@@ -508,6 +528,10 @@ def root(context, missing=missing):
                         pass
                         yield '; arrived: '
                         yield escape(environment.getattr(l_2_p, 'arrived'))
+                    if environment.getattr(l_2_p, 'restated'):
+                        pass
+                        yield '; restated: '
+                        yield escape(environment.getattr(l_2_p, 'restated'))
                 else:
                     pass
                     yield '—'
@@ -852,9 +876,9 @@ def root(context, missing=missing):
             yield '.</p>\n<svg class="chart" role="img" aria-labelledby="mc-'
             yield escape(environment.getattr(l_1_sc, 'id'))
             yield '" width="330" height="'
-            yield escape(((t_1(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'chances')) * 18) + 4))
+            yield escape(((t_2(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'chances')) * 18) + 4))
             yield '" viewBox="0 0 330 '
-            yield escape(((t_1(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'chances')) * 18) + 4))
+            yield escape(((t_2(environment.getattr((undefined(name='rb') if l_1_rb is missing else l_1_rb), 'chances')) * 18) + 4))
             yield '">\n<title id="mc-'
             yield escape(environment.getattr(l_1_sc, 'id'))
             yield '">Share of draws in each band ('
@@ -1020,9 +1044,9 @@ def root(context, missing=missing):
         yield '</section>\n'
     l_1_loop = l_1_sc = l_1_cell = l_1_rb = missing
     yield '<section id="evidence" aria-labelledby="evidence-h">\n<h2 id="evidence-h">Evidence</h2>\n<p>Each claim is the analyst\'s paraphrase; an excerpt is a short exact quotation from the cited document, checked against the source\'s snapshot by <code>scoring report --snapshots DIR</code> or <code>scoring verify</code>. Each factor\'s rows start with its score in each scenario; each item\'s row gives its risk value <var>r</var> and effective weight <var>w</var> per scenario, and folded under it, every number of the item with its operands, per scenario.</p>\n<details class="evidence"><summary>The '
-    yield escape(t_1(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'items')))
+    yield escape(t_2(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'items')))
     yield ' items, by factor, with their sources and their numbers in each scenario (a link into the table opens it here)</summary>\n'
-    yield escape(context.call((undefined(name='evidence_table') if l_0_evidence_table is missing else l_0_evidence_table), environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'evidence'), t_2(context.eval_ctx, t_3(context, environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'), attribute='id'))))
+    yield escape(context.call((undefined(name='evidence_table') if l_0_evidence_table is missing else l_0_evidence_table), environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'evidence'), t_3(context.eval_ctx, t_4(context, environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'scenarios'), attribute='id'))))
     yield '</details>\n</section>\n'
     if (environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'measures') or environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'figures')):
         pass
@@ -1133,7 +1157,7 @@ def root(context, missing=missing):
         pass
         yield '<p>No scenario adds an assumption item.</p>'
     yield '</section>\n<section id="sources" aria-labelledby="sources-h">\n<h2 id="sources-h">Sources</h2>\n<details class="sources"><summary>The '
-    yield escape(t_1(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'sources')))
+    yield escape(t_2(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'sources')))
     yield ' sources, with their grades, dates, ages and the items that cite them (a link to a source opens it here)</summary>\n<div class="wrap"><table>\n<caption>Every source the evidence cites, with its reliability grade</caption>\n<thead><tr><th scope="col">Id</th><th scope="col">Title</th><th scope="col">Publisher</th><th scope="col">Date</th><th scope="col">Age</th><th scope="col">Language</th><th scope="col">Kind</th><th scope="col">Reliability</th><th scope="col">Cited as</th><th scope="col">Cited by</th><th scope="col">Notes</th></tr></thead>\n<tbody>\n'
     for l_1_s in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'sources'):
         l_1_links = resolve('links')
@@ -1171,7 +1195,7 @@ def root(context, missing=missing):
         yield '</td><td class="nw">'
         yield escape((environment.getattr(l_1_s, 'date') or 'undated'))
         yield '</td><td class="n">'
-        if (not t_4(environment.getattr(l_1_s, 'age_days'))):
+        if (not t_5(environment.getattr(l_1_s, 'age_days'))):
             pass
             yield escape(environment.getattr(l_1_s, 'age_days'))
             yield ' days'
@@ -1268,7 +1292,7 @@ def root(context, missing=missing):
         yield '</td></tr>\n'
     l_1_g = l_1_m = missing
     yield '</tbody>\n</table></div>\n<div class="wrap"><table>\n<caption>Gates: rules applied after the composite, so a severe problem is not averaged away</caption>\n<thead><tr><th scope="col">Gate</th><th scope="col">When</th><th scope="col">Then</th><th scope="col">Why</th></tr></thead>\n<tbody>\n'
-    t_6 = 1
+    t_7 = 1
     for (l_1_gid, l_1_when, l_1_then, l_1_why) in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'gates'):
         _loop_vars = {}
         pass
@@ -1283,9 +1307,9 @@ def root(context, missing=missing):
         yield '</td><td>'
         yield escape((l_1_why or ''))
         yield '</td></tr>\n'
-        t_6 = 0
+        t_7 = 0
     l_1_gid = l_1_when = l_1_then = l_1_why = missing
-    if t_6:
+    if t_7:
         pass
         yield '<tr><td colspan="4">This rubric has no gates.</td></tr>\n'
     yield '</tbody>\n</table></div>\n'
@@ -1416,7 +1440,27 @@ def root(context, missing=missing):
         pass
         yield 'no generation time recorded (the same inputs give a byte-identical report)'
     yield '.</p>\n'
-    if (not t_4(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'snapshots'))):
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'bundle'):
+        pass
+        l_0_m = environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'bundle'), 'manifest')
+        context.vars['m'] = l_0_m
+        context.exported_vars.add('m')
+        yield '<p id="run-record/bundle">This page carries its inputs: bundle <code>'
+        yield escape(environment.getattr(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'bundle'), 'digest'))
+        yield '</code> holds the '
+        yield escape(t_2(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'inputs')))
+        yield ' input files below, byte for byte, and a manifest of the command (<code>'
+        yield escape(t_1(context.eval_ctx, environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'command'), ' '))
+        yield '</code>), the as-of date '
+        yield escape(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'as_of'))
+        yield ", the Monte Carlo's seed "
+        yield escape(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'seed'))
+        yield ' and '
+        yield escape(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'draws'))
+        yield ' draws, and the SHA-256 of each input and of each source snapshot ('
+        yield escape(t_2(environment.getattr((undefined(name='m') if l_0_m is missing else l_0_m), 'snapshots')))
+        yield '). <code>scoring verify-report FILE</code> recomputes every number of this page from it (docs/trust.md).</p>\n'
+    if (not t_5(environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'snapshots'))):
         pass
         yield '<div class="wrap"><table>\n<caption>Source snapshots checked in this run</caption>\n<thead><tr><th scope="col">Source</th><th scope="col">Snapshot</th><th scope="col">Status</th><th scope="col">Note</th></tr></thead>\n<tbody>\n'
         for (l_1_sid, l_1_path, l_1_status, l_1_note) in environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'snapshots'):
@@ -1450,7 +1494,12 @@ def root(context, missing=missing):
         yield escape(environment.getattr(l_1_i, 'sha256'))
         yield '</code></td></tr>\n'
     l_1_i = missing
-    yield '</tbody>\n</table></div>\n</section>\n</main>\n</body>\n</html>\n'
+    yield '</tbody>\n</table></div>\n</section>\n</main>\n'
+    if environment.getattr((undefined(name='page') if l_0_page is missing else l_0_page), 'bundle'):
+        pass
+        yield escape((undefined(name='bundle_element') if l_0_bundle_element is missing else l_0_bundle_element))
+        yield '\n'
+    yield '</body>\n</html>\n'
 
 blocks = {}
-debug_info = '6=42&9=49&10=51&13=70&14=73&15=76&16=79&32=90&35=165&36=189&39=213&41=219&44=229&46=235&49=237&50=239&52=247&57=274&59=280&61=283&63=287&66=300&67=342&71=351&72=358&74=365&75=368&78=370&83=388&85=394&87=397&88=401&89=411&90=427&91=429&93=461&99=475&103=522&104=528&105=532&106=538&107=540&108=556&109=559&110=561&113=577&114=582&115=584&116=590&117=594&124=621&125=635&128=638&129=640&130=642&132=648&133=650&135=657&136=689&137=695&140=699&141=702&142=710&143=713&145=751&146=754&151=775&152=781&153=787&154=800&156=820&157=830&159=835&160=851&161=857&162=862&166=890&168=892&170=896&173=939&175=943&178=945&181=959&182=965&183=969&184=975&188=1003&191=1007&201=1021&202=1023&204=1025&211=1028&218=1055&224=1104&225=1107&226=1113&227=1121&228=1123&234=1134&239=1136&245=1193&246=1197&252=1199&256=1241&259=1243&266=1257&273=1270&277=1290&278=1300&279=1320&280=1325&283=1331&291=1345&292=1354&294=1357&295=1360&296=1367&297=1377&298=1383&299=1387&305=1395&306=1417&310=1420&317=1440'
+debug_info = '6=50&9=57&10=59&11=78&14=84&15=87&16=90&17=93&33=104&36=179&37=185&38=209&41=233&43=239&46=249&48=255&51=257&52=259&54=267&59=294&61=300&63=303&65=307&68=320&69=362&73=371&74=378&76=385&77=388&80=390&85=408&87=414&89=417&90=421&91=431&92=447&93=449&95=481&101=495&105=546&106=552&107=556&108=562&109=564&110=580&111=583&112=585&115=601&116=606&117=608&118=614&119=618&126=645&127=659&130=662&131=664&132=666&134=672&135=674&137=681&138=713&139=719&142=723&143=726&144=734&145=737&147=775&148=778&153=799&154=805&155=811&156=824&158=844&159=854&161=859&162=875&163=881&164=886&168=914&170=916&172=920&175=963&177=967&180=969&183=983&184=989&185=993&186=999&190=1027&193=1031&203=1045&204=1047&206=1049&213=1052&220=1079&226=1128&227=1131&228=1137&229=1145&230=1147&236=1158&241=1160&247=1217&248=1221&254=1223&258=1265&261=1267&268=1281&275=1294&279=1314&280=1324&281=1344&282=1349&285=1355&293=1369&294=1378&296=1381&297=1384&298=1391&299=1401&300=1407&301=1411&307=1419&308=1441&309=1461&313=1464&320=1484&325=1496'

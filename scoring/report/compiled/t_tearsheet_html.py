@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/tearsheet.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = 'd6201e35feb1d74ab16b96fb7ed8a3718008980951d0e41c93c5528dba85f445'
+FINGERPRINT = '9a17949165b0db187ad7e4b3ebcbd1d45ae13204abf75b795f1f6a3252d89ec1'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'tearsheet.html'
 
@@ -95,6 +95,11 @@ def root(context, missing=missing):
         pass
         yield ' · generated '
         yield escape(environment.getattr((undefined(name='sheet') if l_0_sheet is missing else l_0_sheet), 'generated_at'))
+    if environment.getattr((undefined(name='sheet') if l_0_sheet is missing else l_0_sheet), 'bundle_digest'):
+        pass
+        yield ' · inputs bundle (attached) <code>'
+        yield escape(environment.getattr((undefined(name='sheet') if l_0_sheet is missing else l_0_sheet), 'bundle_digest'))
+        yield '</code>'
     yield '</p>\n</header>\n<p class="note">How to read: the small number after a figure is its tag; the key below the section gives the figure\'s trace id. <code>scoring trace CASE_DIR &lt;id&gt;</code> prints its derivation down to the sources, and the HTML report has it at <code>report.html#&lt;id&gt;</code>. † marks a number that rests on a scenario change or assumption rather than on sourced evidence alone.</p>\n\n<section id="summary">\n<h2>Summary</h2>\n<table class="summary">\n<thead><tr><th>Scenario</th><th class="n">Composite</th><th>Band</th><th>To the nearest band edge</th><th>Monte Carlo: share of draws per band</th><th class="n">Coverage</th><th class="n">Change vs base</th></tr></thead>\n<tbody>\n'
     l_1_loop = missing
     for l_1_sc, l_1_loop in LoopContext(environment.getattr((undefined(name='sheet') if l_0_sheet is missing else l_0_sheet), 'scenarios'), undefined):
@@ -406,4 +411,4 @@ def root(context, missing=missing):
     yield '</section>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '4=14&5=35&10=61&11=63&12=65&16=67&17=76&18=78&19=88&28=98&33=150&35=179&37=181&41=193&44=196&45=200&48=210&51=225&58=228&59=236&61=242&62=269&65=279&68=281&74=285&77=323&83=326&87=334&90=359&95=361&99=364&104=385&106=391'
+debug_info = '4=14&5=35&10=61&11=63&12=65&16=67&17=76&18=78&19=88&28=103&33=155&35=184&37=186&41=198&44=201&45=205&48=215&51=230&58=233&59=241&61=247&62=274&65=284&68=286&74=290&77=328&83=331&87=339&90=364&95=366&99=369&104=390&106=396'
