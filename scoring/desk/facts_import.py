@@ -407,7 +407,8 @@ def import_facts(document: Path, case: Path, rubric_path: Path, as_of: dt.date |
                                   f"{', ...' if len(hand) > 5 else ''}); pass --replace to "
                                   "replace them")
     else:
-        new_case(case, rubric_path, as_of, cf.entity, periods=(sel.period, sel.prior))
+        new_case(case, rubric_path, as_of, cf.entity, periods=(sel.period, sel.prior),
+                 rubric=rubric)
     inputs = RunInputs.of(files=[document, rubric_path, map_path, case / CASE_FILE])
     chosen = sel.chosen[sel.chosen.figure.isin(needed)]
     restated = replaced(sel, needed)

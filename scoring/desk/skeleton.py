@@ -208,11 +208,14 @@ scenarios: []
 
 
 def new_case(folder: Path, rubric_path: Path, as_of: dt.date, entity: str | None = None,
-             periods: tuple[str, str | None] | None = None) -> list[Path]:
+             periods: tuple[str, str | None] | None = None, rubric: Rubric | None = None
+             ) -> list[Path]:
     """Write a skeleton case for ``rubric_path`` into ``folder`` (absent or empty); return the
     files written. ``periods``: the case's period and prior period, when known (default:
-    the years before as_of). Raises OutputError when the folder holds anything."""
-    rubric = load_rubric(rubric_path)
+    the years before as_of). ``rubric``: the rubric at ``rubric_path``, when the caller has
+    read it already. Raises OutputError when the folder holds anything."""
+    if rubric is None:
+        rubric = load_rubric(rubric_path)
     if folder.exists() or folder.is_symlink():
         if not folder.is_dir() or folder.is_symlink():
             raise OutputError(f"{display_path(folder)}: refused: not a folder")
