@@ -23,12 +23,12 @@ from typing import Any
 
 from ..display import display_path
 from ..errors import InputError, OutputError, Problem
+from ..formats.loader import file_sha256
 from ..formats.signoff import (
     SignoffError,
     key_id,
     new_key_pair,
     read_private_key,
-    sha256_of,
     sign_envelope,
     statement,
 )
@@ -122,7 +122,7 @@ def write_signoff(case_dir: Path, report: Path, key_path: Path, predicate: dict[
     from cryptography.hazmat.primitives import serialization
 
     key = read_private_key(key_path)
-    report_sha = sha256_of(report)
+    report_sha = file_sha256(report)
     subjects = [(report.name, report_sha)]
     if bundle is not None:
         subjects.append((BUNDLE_SUBJECT, bundle.removeprefix("sha256:")))

@@ -34,6 +34,7 @@ from typing import Any
 
 from ..display import display_path
 from ..errors import InputError, Problem, ScoringError
+from .loader import file_sha256
 
 PAYLOAD_TYPE = "application/vnd.in-toto+json"
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
@@ -257,14 +258,6 @@ def read_envelope(path: Path) -> Envelope:
     return Envelope(shown, body, inner, tuple(out))
 
 
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 @dataclass(frozen=True)
 class SignoffCheck:
     """A sign-off that verified: who signed, when, with which key, and what."""
@@ -296,7 +289,7 @@ def check_signoff(report: Path, envelope_path: Path, public_path: Path,
     subjects = env.statement.get("subject") or [{}]
     first = subjects[0] if isinstance(subjects[0], dict) else {}
     signed = (first.get("digest") or {}).get("sha256")
-    have = sha256_of(report)
+    have = file_sha256(report)
     if signed != have:
         problems.append(Problem(env.path, 0, 0, "subject[0].digest.sha256",
                                 f"signs another report ({str(first.get('name'))!r}, sha256 "
