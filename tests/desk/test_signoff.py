@@ -302,6 +302,38 @@ def test_a_json_output_is_signed_off_and_verified_alike(runner: CliRunner, case:
     assert code == 0 and out.startswith("signed off by Bo on 2026-03-05 with key "), out
 
 
+@pytest.mark.parametrize("kind, make", [
+    ("xlsx", ("export", "{case}", "-o", "r.xlsx")),
+    ("pdf", ("report", "{case}", "--format", "pdf", "-o", "r.pdf")),
+])
+def test_a_workbook_and_a_tear_sheet_are_signed_off_and_verified_alike(
+        runner: CliRunner, case: Path, kind: str, make: tuple[str, ...]) -> None:
+    assert _run(runner, "keygen", "key")[0] == 0
+    code, out = _run(runner, *(a.format(case=case) for a in make))
+    assert code == 0, out
+    report = Path(f"r.{kind}")
+    assert _run(runner, "signoff", str(case), "--report", str(report), "--reviewer", "Bo",
+                "--key", "key", "--date", "2026-03-05")[0] == 0
+    envelope = case / "signoffs" / "2026-03-05-bo.dsse.json"
+    statement = json.loads(base64.b64decode(json.loads(envelope.read_text())["payload"]))
+    from scoring.formats.bundle import read_bundle
+
+    assert statement["subject"][0]["digest"]["sha256"] == \
+        hashlib.sha256(report.read_bytes()).hexdigest()
+    assert statement["subject"][1]["digest"]["sha256"] == \
+        read_bundle(report).digest.removeprefix("sha256:")
+    code, out = _run(runner, "verify-report", str(report), "--signoff", str(envelope), "--key",
+                     "key.pub")
+    assert code == 0 and out.startswith("signed off by Bo on 2026-03-05 with key "), out
+    assert out.splitlines()[1].startswith("verified ")
+    # one byte more: another file than the one signed
+    other = Path(f"other.{kind}")
+    other.write_bytes(report.read_bytes() + b"\n")
+    code, out = _run(runner, "verify-report", str(other), "--signoff", str(envelope), "--key",
+                     "key.pub")
+    assert code == 2 and f"subject[0].digest.sha256: signs another report ('r.{kind}'" in out
+
+
 def test_a_signoffs_link_is_not_written_through(runner: CliRunner, case: Path,
                                                 tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
