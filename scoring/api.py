@@ -234,8 +234,17 @@ def write_tearsheet(folder: str | os.PathLike[str], output: str | os.PathLike[st
     guard(Path(output), "file", read, device_ok=True)  # before the work, and again when writing
     bundle = report_bundle(result, folder, command, "pdf",
                            report_options(generated_at=generated_at))
-    write_atomic(Path(output), render_pdf(build_report(result, generated_at, bundle=bundle)),
-                 read, device_ok=True)
+    from .formats.reviews import REVIEWS_FILE, read_reviews
+    from .formats.signoff import read_signoffs
+
+    reviews = read_reviews(Path(folder))  # the findings line and the sign-offs, as the HTML
+    if not reviews.findings.empty:
+        read += RunInputs.of(files=[Path(folder) / REVIEWS_FILE])
+    signoffs = read_signoffs(Path(folder))
+    page = build_report(result, generated_at, bundle=bundle, reviews=reviews,
+                        signoffs=signoffs,
+                        signoff_diffs=_signoff_diffs(signoffs, result, Path(folder)))
+    write_atomic(Path(output), render_pdf(page), read, device_ok=True)
     return result
 
 
