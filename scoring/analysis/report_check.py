@@ -8,8 +8,11 @@ scored by the installed engine through the very path a report takes (``load_case
 number the file shows (``formats/shown.py``) is then compared, as text at its shown
 precision, with its recomputed record's ``display``.
 
-Numbers a report took from files the bundle does not carry (``--baseline``: the ``changed/``
-section) are listed as not recomputed, with the reason; they never pass silently. With
+Numbers a report took from beyond its case (``--baseline``'s ``changed/`` section, the
+``--as-of`` trend, the ``--backtest`` panel) are recomputed from the baseline case and the
+backtest file the bundle carries, by the report's own functions (``Carried``, handed down by
+the caller); an older bundle that does not carry them lists them as not recomputed, with the
+reason: they never pass silently. With
 ``sources``, the snapshots and excerpts are checked again (``analysis/verify.py``) against
 the source documents in that folder.
 """
