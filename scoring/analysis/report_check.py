@@ -133,8 +133,12 @@ def check_report(path: Path, sources: Path | None = None, carried: Carried | Non
                 others = carried(result, baseline, backtest, options)
             except InputError as exc:
                 raise BundleError(f"{where}: the bundle's baseline or backtest does not load: "
-                                  + "; ".join(_relabel(p, Path(tmp)) for p in exc.problems)
-                                  ) from None
+                                  + "; ".join(_relabel(p, baseline, "baseline/")
+                                              if baseline is not None
+                                              and not os.path.relpath(
+                                                  p.path, baseline).startswith("..")
+                                              else _relabel(p, Path(tmp))
+                                              for p in exc.problems)) from None
     excerpts = {f"item/{it.id}": visible_marks(it.excerpt or "") for it in case.items}
     mismatches, skipped, compared = compare(shown, result.trace, excerpts, options, others)
     if kind == "json":
@@ -362,13 +366,14 @@ def dropwhile_up(parts: list[str]) -> list[str]:
     return parts[k:]
 
 
-def _relabel(problem: Problem, folder: Path) -> str:
-    """A problem of a file laid out from the bundle, named as the bundle names it."""
+def _relabel(problem: Problem, folder: Path, prefix: str = "") -> str:
+    """A problem of a file laid out from the bundle, named as the bundle names it (its
+    member ``prefix``: ``baseline/`` for the baseline case's)."""
     try:
         rel = os.path.relpath(problem.path, folder)
     except ValueError:  # pragma: no cover - another drive
         rel = problem.path
-    return str(Problem(f"bundle:{Path(rel).as_posix()}", problem.line, problem.col,
+    return str(Problem(f"bundle:{prefix}{Path(rel).as_posix()}", problem.line, problem.col,
                        problem.field, problem.message))
 
 

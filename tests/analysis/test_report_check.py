@@ -278,6 +278,27 @@ def test_an_edited_baseline_file_is_a_digest_mismatch(with_baseline: Path,
         f"sha256 {hashlib.sha256(baseline['case.yaml']).hexdigest()}" in res.output
 
 
+def test_a_baseline_that_does_not_load_is_named_in_the_bundle(with_baseline: Path,
+                                                               tmp_path: Path) -> None:
+    b = read_bundle(with_baseline)
+    baseline = dict(b.baseline)
+    baseline["case.yaml"] = b"id: [\n"
+    manifest = copy.deepcopy(b.manifest)
+    for i in manifest["baseline_inputs"]:
+        i["sha256"] = hashlib.sha256(baseline[i["path"]]).hexdigest()
+    payload = bundle_module._tar(manifest, b.files, baseline)
+    import base64
+
+    out = carry("html", with_baseline, tmp_path / "r.html",
+                base64.b64encode(zlib.compress(payload)).decode(),
+                "sha256:" + hashlib.sha256(payload).hexdigest())
+    res = run("verify-report", str(out))
+    assert res.exit_code == 2
+    assert "the bundle's baseline or backtest does not load: bundle:baseline/case.yaml:2:1: " \
+        in res.output
+    assert "Traceback" not in res.output
+
+
 def test_a_bundle_from_before_baselines_travelled_lists_them_not_recomputed(
         with_baseline: Path, tmp_path: Path) -> None:
     b = read_bundle(with_baseline)
