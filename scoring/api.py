@@ -60,15 +60,20 @@ def score_folder(folder: str | os.PathLike[str], analyses: bool = True) -> Resul
 
 
 def report_bundle(result: Result, folder: str | os.PathLike[str], command: Sequence[str],
-                  output: str, options: dict[str, Any] | None = None) -> Bundle:
+                  output: str, options: dict[str, Any] | None = None,
+                  baseline: tuple[Result, Path] | None = None,
+                  backtest: Path | None = None) -> Bundle:
     """The inputs bundle an output of kind ``output`` (html, pdf, json, xlsx) of ``result``
     (the case in ``folder``) carries: its manifest (``command``, argv without the output
-    path; ``options`` that shaped the output) and its input files (docs/trust.md)."""
+    path; ``options`` that shaped the output) and its input files (docs/trust.md); with
+    ``baseline`` (its result and folder) and ``backtest``, their files too."""
     from .analysis.uncertainty import DEFAULT_DRAWS, DEFAULT_SEED
     from .formats.bundle import make_bundle
 
     return make_bundle(result.case, Path(folder), command, output, DEFAULT_SEED,
-                       DEFAULT_DRAWS, options)
+                       DEFAULT_DRAWS, options,
+                       None if baseline is None else (baseline[0].case, baseline[1]),
+                       backtest)
 
 
 def report_options(baseline: str | os.PathLike[str] | None = None,
@@ -117,32 +122,25 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
     read = result.case.read + RunInputs.of(folders=snapshots or [])
     guard(Path(output), "file", read, device_ok=True)  # before the work, and again when writing
     changes = None
+    old = None
     if baseline is not None:  # the diff and its page model only then
-        from .analysis.diff import case_diff
-        from .report.changes import build_changes
-
-        label = Path(baseline).name or str(baseline)
         old = score_folder(baseline)
         read += old.case.read
-        changes = build_changes(case_diff(old, result), label,
-                                set(result.case.evidence.items["id"].tolist()))
+        changes = _changes(result, old, Path(baseline).name or str(baseline))
     checked = None
     if snapshots is not None:
         from .analysis.verify import verify_case
 
         checked = verify_case(result.case, Path(folder), snapshots)
-    trend = None
-    if dates:
-        from .analysis.history import case_history
-        from .report.trend import build_trend
-
-        trend = build_trend(case_history(result.case, dates))
+    trend = _trend(result, dates) if dates else None
     on_file = None
     if backtest is not None:
         on_file = _backtest_of(Path(backtest), result.case.rubric)
         read += RunInputs.of(files=[Path(backtest)])
     bundle = report_bundle(result, folder, command, "html",
-                           report_options(baseline, snapshots, dates, backtest, generated_at))
+                           report_options(baseline, snapshots, dates, backtest, generated_at),
+                           None if old is None or baseline is None else (old, Path(baseline)),
+                           None if backtest is None else Path(backtest))
     from .formats.reviews import REVIEWS_FILE, read_reviews
     from .formats.signoff import read_signoffs
 
@@ -156,6 +154,50 @@ def write_report(folder: str | os.PathLike[str], output: str | os.PathLike[str],
                                             _signoff_diffs(signoffs, result, Path(folder)))),
                  read, device_ok=True)
     return result
+
+
+def _changes(result: Result, old: Result, label: str) -> Any:
+    """The "What changed" section of ``result`` against the baseline ``old`` (``label``)."""
+    from .analysis.diff import case_diff
+    from .report.changes import build_changes
+
+    return build_changes(case_diff(old, result), label,
+                         set(result.case.evidence.items["id"].tolist()))
+
+
+def _trend(result: Result, dates: Sequence[dt.date]) -> Any:
+    """The trend section of ``result``'s case at ``dates``."""
+    from .analysis.history import case_history
+    from .report.trend import build_trend
+
+    return build_trend(case_history(result.case, tuple(dates)))
+
+
+def carried_numbers(result: Result, baseline: Path | None, backtest: Path | None,
+                    options: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """The numbers a report took from beyond its case, recomputed through the very functions
+    ``write_report`` calls: with ``baseline`` (laid out from the bundle) the "What changed"
+    section's, with ``options['dates']`` the trend's points, with ``backtest`` the panel's
+    band rates and intervals. By id: (shown text, full-precision text)."""
+    from .report.model import build_report
+
+    out: dict[str, tuple[str, str]] = {}
+    if baseline is not None:
+        label = Path(str(options.get("baseline", baseline))).name or str(baseline)
+        changes = _changes(result, score_folder(baseline), label)
+        out.update((d.id, (d.value.display, d.value.raw)) for d in changes.derivations)
+    if options.get("dates"):
+        trend = _trend(result, [dt.date.fromisoformat(d) for d in options["dates"]])
+        out.update((p.id, (f"{p.composite} ({p.band})", p.raw))
+                   for c in trend.charts for p in c.points)
+    if backtest is not None:
+        panel = build_report(result, None, backtest=_backtest_of(backtest,
+                                                                  result.case.rubric)).backtest
+        assert panel is not None
+        for r in panel.rows:  # the ids the page's titles name: bands[k].rate, .interval
+            out[f"backtest/{r.key}.rate"] = (r.rate, "")
+            out[f"backtest/{r.key}.interval"] = (r.interval, "")
+    return out
 
 
 def _backtest_of(path: Path, rubric: Any) -> Any:
@@ -192,8 +234,17 @@ def write_tearsheet(folder: str | os.PathLike[str], output: str | os.PathLike[st
     guard(Path(output), "file", read, device_ok=True)  # before the work, and again when writing
     bundle = report_bundle(result, folder, command, "pdf",
                            report_options(generated_at=generated_at))
-    write_atomic(Path(output), render_pdf(build_report(result, generated_at, bundle=bundle)),
-                 read, device_ok=True)
+    from .formats.reviews import REVIEWS_FILE, read_reviews
+    from .formats.signoff import read_signoffs
+
+    reviews = read_reviews(Path(folder))  # the findings line and the sign-offs, as the HTML
+    if not reviews.findings.empty:
+        read += RunInputs.of(files=[Path(folder) / REVIEWS_FILE])
+    signoffs = read_signoffs(Path(folder))
+    page = build_report(result, generated_at, bundle=bundle, reviews=reviews,
+                        signoffs=signoffs,
+                        signoff_diffs=_signoff_diffs(signoffs, result, Path(folder)))
+    write_atomic(Path(output), render_pdf(page), read, device_ok=True)
     return result
 
 
@@ -238,7 +289,8 @@ def verify_report(path: str | os.PathLike[str], sources: str | os.PathLike[str] 
 
     if sources is not None:
         _check_snapshot_folders([Path(sources)])
-    return check_report(Path(path), None if sources is None else Path(sources))
+    return check_report(Path(path), None if sources is None else Path(sources),
+                        carried_numbers)
 
 
 def verify_folder(folder: str | os.PathLike[str], snapshots: list[Path]) -> Verification:

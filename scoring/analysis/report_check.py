@@ -8,8 +8,11 @@ scored by the installed engine through the very path a report takes (``load_case
 number the file shows (``formats/shown.py``) is then compared, as text at its shown
 precision, with its recomputed record's ``display``.
 
-Numbers a report took from files the bundle does not carry (``--baseline``: the ``changed/``
-section) are listed as not recomputed, with the reason; they never pass silently. With
+Numbers a report took from beyond its case (``--baseline``'s ``changed/`` section, the
+``--as-of`` trend, the ``--backtest`` panel) are recomputed from the baseline case and the
+backtest file the bundle carries, by the report's own functions (``Carried``, handed down by
+the caller); an older bundle that does not carry them lists them as not recomputed, with the
+reason: they never pass silently. With
 ``sources``, the snapshots and excerpts are checked again (``analysis/verify.py``) against
 the source documents in that folder.
 """
@@ -20,6 +23,7 @@ import hashlib
 import os
 import posixpath
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,12 +41,20 @@ from ..formats.shown import (
     raw_text,
 )
 from ..version import __version__
-from .result import score
+from .result import Result, score
 from .verify import Verification, verify_case
 
 MAX_DEPTH = 32  # a bundle's rubric may sit at most this many folders above its case
 NOT_CARRIED = {"changed/": ("baseline", "the 'What changed' section compares with the "
-                            "baseline {}, which the bundle does not carry")}
+                            "baseline {}, which the bundle does not carry"),
+               "backtest/": ("backtest", "the backtest panel's rates come from {}, which the "
+                             "bundle does not carry")}
+# The numbers a report took from beyond its case (--baseline, --as-of, --backtest), by id:
+# (shown text, full-precision text), made by the report's own functions (the top layer's
+# ``api.carried_numbers``: this layer builds no page) from the result, the baseline's folder
+# and the backtest file laid out from the bundle, and the manifest's options.
+Carried = Callable[[Result, "Path | None", "Path | None", dict[str, Any]],
+                   dict[str, tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -78,9 +90,11 @@ class ReportCheck:
             self.sources is None or self.sources.ok)
 
 
-def check_report(path: Path, sources: Path | None = None) -> ReportCheck:
+def check_report(path: Path, sources: Path | None = None, carried: Carried | None = None
+                 ) -> ReportCheck:
     """Verify the output at ``path`` (HTML, JSON, xlsx or PDF) against its own inputs
-    bundle; a BundleError when it is not a report or its bundle cannot be read."""
+    bundle; a BundleError when it is not a report or its bundle cannot be read. ``carried``
+    recomputes the numbers of its baseline, trend and backtest (see ``Carried``)."""
     from ..display import display_path
 
     where = display_path(path)
@@ -107,17 +121,28 @@ def check_report(path: Path, sources: Path | None = None) -> ReportCheck:
                               + "; ".join(_relabel(p, folder) for p in exc.problems)) from None
         result = score(case, seed=manifest["seed"], draws=manifest["draws"])
         checked = verify_case(case, folder, [sources]) if sources is not None else None
-    options = manifest["options"]
+        options = manifest["options"]
+        others: dict[str, tuple[str, str]] = {}
+        if carried is not None:
+            baseline = _baseline_folder(bundle, Path(tmp) / "baseline", where)
+            backtest = None
+            if bundle.backtest is not None:
+                backtest = Path(tmp) / "backtest.json"
+                backtest.write_bytes(bundle.backtest)
+            try:
+                others = carried(result, baseline, backtest, options)
+            except InputError as exc:
+                raise BundleError(f"{where}: the bundle's baseline or backtest does not load: "
+                                  + "; ".join(_relabel(p, baseline, "baseline/")
+                                              if baseline is not None
+                                              and not os.path.relpath(
+                                                  p.path, baseline).startswith("..")
+                                              else _relabel(p, Path(tmp))
+                                              for p in exc.problems)) from None
     excerpts = {f"item/{it.id}": visible_marks(it.excerpt or "") for it in case.items}
-    mismatches, skipped, compared = compare(shown, result.trace, excerpts, options)
+    mismatches, skipped, compared = compare(shown, result.trace, excerpts, options, others)
     if kind == "json":
         mismatches += _record_fields(json_document(data, where), result.trace)
-    if "dates" in options:
-        notes.append("the trend section (scored at " + ", ".join(options["dates"]) + ") is "
-                     "not compared: its points are not traced numbers of this case's as-of")
-    if "backtest" in options:
-        notes.append(f"the backtest panel's rates come from {options['backtest']}, which the "
-                     "bundle does not carry: not compared")
     if checked is not None:
         notes += _snapshot_notes(bundle, checked)
     quoted = sum(s.of == "excerpt" for s in shown)
@@ -126,14 +151,26 @@ def check_report(path: Path, sources: Path | None = None) -> ReportCheck:
                        tuple(notes))
 
 
-def compare(shown: list[Shown], trace: Any, excerpts: dict[str, str], options: dict[str, Any]
+def compare(shown: list[Shown], trace: Any, excerpts: dict[str, str], options: dict[str, Any],
+            carried: dict[str, tuple[str, str]] | None = None
             ) -> tuple[list[Mismatch], list[tuple[str, str]], int]:
     """Each shown number (and excerpt) against the recomputed ``trace`` (and items'
-    ``excerpts``): what differs, what could not be recomputed (id, why), and how many
-    numbers were compared."""
+    ``excerpts``, and the numbers ``carried`` from the baseline, trend and backtest: id to
+    shown and full-precision text): what differs, what could not be recomputed (id, why),
+    and how many numbers were compared."""
     mismatches, skipped = [], []
     compared = 0
+    carried = carried or {}
     for s in shown:
+        if s.id in carried and s.of != "excerpt" and s.id not in trace:
+            compared += 1
+            text, raw = carried[s.id]
+            if text != s.text:
+                mismatches.append(Mismatch(s.id, s.text, text, s.where))
+            elif s.exact is not None and raw and s.exact != raw:
+                mismatches.append(Mismatch(s.id, f"{s.text} (exact {s.exact})",
+                                           f"{text} (exact {raw})", s.where))
+            continue
         if s.of == "excerpt":
             if excerpts.get(s.id) != s.text:
                 mismatches.append(Mismatch(f"{s.id} (excerpt)", s.text, excerpts.get(s.id),
@@ -220,23 +257,17 @@ def _short(value: Any) -> str:
 
 def digest_chain(bundle: Bundle) -> list[str]:
     """Each link of the manifest's digests that does not hold, in words."""
-    out = []
-    named = {}
-    for i in bundle.manifest.get("inputs", []):
-        if not isinstance(i, dict) or not isinstance(i.get("path"), str):
-            out.append("the manifest lists an input without a path")
-            continue
-        named[i["path"]] = i
-        data = bundle.files.get(i["path"])
-        if data is None:
-            out.append(f"{i['path']}: listed in the manifest ({i.get('role')}), not carried")
-            continue
-        got = hashlib.sha256(data).hexdigest()
-        if got != i.get("sha256"):
-            out.append(f"{i['path']}: the manifest says sha256 {i.get('sha256')}, the file "
-                       f"carried has sha256 {got}")
-    for p in sorted(set(bundle.files) - set(named)):
-        out.append(f"{p}: carried, but not listed in the manifest")
+    out, named = _files_chain(bundle.manifest.get("inputs", []), bundle.files, "")
+    if bundle.baseline or "baseline_inputs" in bundle.manifest:
+        out += _files_chain(bundle.manifest.get("baseline_inputs", []), bundle.baseline,
+                            "baseline ")[0]
+    listed_bt = bundle.manifest.get("backtest_file")
+    if bundle.backtest is not None or listed_bt is not None:
+        got_bt = None if bundle.backtest is None else hashlib.sha256(bundle.backtest).hexdigest()
+        want_bt = listed_bt.get("sha256") if isinstance(listed_bt, dict) else None
+        if got_bt != want_bt:
+            out.append(f"backtest file: the manifest says sha256 {want_bt}, the file carried "
+                       f"has sha256 {got_bt}")
     rubric = bundle.manifest["rubric"]
     listed = named.get(str(rubric.get("path")))
     if listed is None or listed.get("sha256") != rubric.get("sha256"):
@@ -274,6 +305,41 @@ def materialise(bundle: Bundle, root: Path, where: str) -> Path:
     return case
 
 
+def _files_chain(listed: Any, files: dict[str, bytes], what: str
+                 ) -> tuple[list[str], dict[str, Any]]:
+    """Each file of ``files`` against the manifest's list ``listed`` (role, path, sha256):
+    what does not hold, in words (``what`` names the group), and the list by path."""
+    out = []
+    named = {}
+    for i in listed if isinstance(listed, list) else []:
+        if not isinstance(i, dict) or not isinstance(i.get("path"), str):
+            out.append(f"the manifest lists a {what}input without a path")
+            continue
+        named[i["path"]] = i
+        data = files.get(i["path"])
+        if data is None:
+            out.append(f"{what}{i['path']}: listed in the manifest ({i.get('role')}), not "
+                       "carried")
+            continue
+        got = hashlib.sha256(data).hexdigest()
+        if got != i.get("sha256"):
+            out.append(f"{what}{i['path']}: the manifest says sha256 {i.get('sha256')}, the "
+                       f"file carried has sha256 {got}")
+    for p in sorted(set(files) - set(named)):
+        out.append(f"{what}{p}: carried, but not listed in the manifest")
+    return out, named
+
+
+def _baseline_folder(bundle: Bundle, root: Path, where: str) -> Path | None:
+    """The baseline case the bundle carries (``--baseline``), laid out under ``root`` (its
+    digests are checked by ``digest_chain``); None when it carries none."""
+    if not bundle.baseline:
+        return None
+    root.mkdir()
+    return materialise(Bundle(bundle.digest, bundle.manifest, bundle.baseline, b""), root,
+                       where + " (baseline)")
+
+
 def _rubric_is_carried(bundle: Bundle, case: Path, where: str) -> None:
     """The rubric the bundle's case.yaml names must be a file the bundle carries: scoring
     the bundle never reads a file of the machine it runs on (``../../../../home/x.yaml``)."""
@@ -300,13 +366,14 @@ def dropwhile_up(parts: list[str]) -> list[str]:
     return parts[k:]
 
 
-def _relabel(problem: Problem, folder: Path) -> str:
-    """A problem of a file laid out from the bundle, named as the bundle names it."""
+def _relabel(problem: Problem, folder: Path, prefix: str = "") -> str:
+    """A problem of a file laid out from the bundle, named as the bundle names it (its
+    member ``prefix``: ``baseline/`` for the baseline case's)."""
     try:
         rel = os.path.relpath(problem.path, folder)
     except ValueError:  # pragma: no cover - another drive
         rel = problem.path
-    return str(Problem(f"bundle:{Path(rel).as_posix()}", problem.line, problem.col,
+    return str(Problem(f"bundle:{prefix}{Path(rel).as_posix()}", problem.line, problem.col,
                        problem.field, problem.message))
 
 

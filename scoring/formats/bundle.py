@@ -29,7 +29,7 @@ import tarfile
 import zipfile
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,8 @@ ENGINE = "rubric-risk-scoring"
 BUNDLE_FORMAT = 1
 MANIFEST = "manifest.json"
 FILES = "files/"  # the members holding the input files: files/<path relative to the case>
+BASELINE = "baseline/"  # --baseline: the baseline case's files, relative to its folder
+BACKTEST = "backtest.json"  # --backtest: the backtest file the report's panel read
 MAX_BUNDLE_BYTES = 64 * 1024 * 1024  # the decompressed tar, at most
 MAX_MEMBERS = 10_000
 MAX_DRAWS = 1_000_000  # a manifest asking for more Monte Carlo draws is refused (bounded work)
@@ -68,6 +70,8 @@ class Bundle:
     manifest: dict[str, Any]
     files: dict[str, bytes]
     data: bytes  # the compressed bundle, as embedded (before base64)
+    baseline: dict[str, bytes] = field(default_factory=dict)  # --baseline's case files
+    backtest: bytes | None = None  # --backtest's file
 
     @property
     def text(self) -> str:
@@ -76,20 +80,25 @@ class Bundle:
 
 
 def make_bundle(case: Case, folder: Path, command: Sequence[str], output: str,
-                seed: int, draws: int, options: dict[str, Any] | None = None) -> Bundle:
+                seed: int, draws: int, options: dict[str, Any] | None = None,
+                baseline: tuple[Case, Path] | None = None,
+                backtest: Path | None = None) -> Bundle:
     """The bundle of ``case`` (loaded from ``folder``) for an ``output`` of kind ``output``
     (html, pdf, json, xlsx) made by ``command`` (argv without the output path). Each file is
     read again and must still have the digest it was scored with. ``seed`` and ``draws``:
-    the Monte Carlo's."""
-    files: dict[str, bytes] = {}
-    inputs = []
-    for i in sorted(case.inputs, key=lambda i: i.path):
-        data = (folder / i.path).read_bytes()
-        if hashlib.sha256(data).hexdigest() != i.sha256:
-            raise BundleError(f"{folder / i.path}: the file changed while the report was "
-                              "being made; run the command again")
-        files[i.path] = data
-        inputs.append({"role": i.role, "path": i.path, "sha256": i.sha256})
+    the Monte Carlo's. ``baseline`` (the case ``--baseline`` named, and its folder) and
+    ``backtest`` (the file ``--backtest`` named) travel too, each under its own name, so that
+    the numbers they gave the report can be recomputed."""
+    files, inputs = _case_files(case, folder)
+    base_files: dict[str, bytes] = {}
+    extra: dict[str, Any] = {}
+    if baseline is not None:
+        base_files, extra["baseline_inputs"] = _case_files(*baseline)
+    backtest_data = None
+    if backtest is not None:
+        backtest_data = backtest.read_bytes()
+        extra["backtest_file"] = {"path": display_path(backtest),
+                                  "sha256": hashlib.sha256(backtest_data).hexdigest()}
     rubric = next(i for i in case.inputs if i.role == "rubric")
     manifest = {
         "bundle_format": BUNDLE_FORMAT,
@@ -105,10 +114,26 @@ def make_bundle(case: Case, folder: Path, command: Sequence[str], output: str,
         "inputs": inputs,
         "snapshots": snapshot_digests(case, folder),
         "options": dict(sorted((options or {}).items())),
+        **extra,  # only when given: a report without them keeps its bytes
     }
-    payload = _tar(manifest, files)
+    payload = _tar(manifest, files, base_files, backtest_data)
     return Bundle("sha256:" + hashlib.sha256(payload).hexdigest(), manifest, files,
-                  zlib.compress(payload, 9))
+                  zlib.compress(payload, 9), base_files, backtest_data)
+
+
+def _case_files(case: Case, folder: Path) -> tuple[dict[str, bytes], list[dict[str, str]]]:
+    """Each input file of ``case`` (loaded from ``folder``), read again and checked to have
+    the digest it was scored with, and the manifest's list of them (role, path, sha256)."""
+    files: dict[str, bytes] = {}
+    inputs = []
+    for i in sorted(case.inputs, key=lambda i: i.path):
+        data = (folder / i.path).read_bytes()
+        if hashlib.sha256(data).hexdigest() != i.sha256:
+            raise BundleError(f"{folder / i.path}: the file changed while the report was "
+                              "being made; run the command again")
+        files[i.path] = data
+        inputs.append({"role": i.role, "path": i.path, "sha256": i.sha256})
+    return files, inputs
 
 
 def snapshot_digests(case: Case, folder: Path) -> list[dict[str, Any]]:
@@ -129,14 +154,20 @@ def snapshot_digests(case: Case, folder: Path) -> list[dict[str, Any]]:
     return out
 
 
-def _tar(manifest: dict[str, Any], files: dict[str, bytes]) -> bytes:
-    """The uncompressed tar: the manifest, then each file under ``files/``, sorted, with
-    fixed owners, modes and times (the same inputs give the same bytes)."""
+def _tar(manifest: dict[str, Any], files: dict[str, bytes],
+         baseline: dict[str, bytes] | None = None, backtest: bytes | None = None) -> bytes:
+    """The uncompressed tar: the manifest, then each file under ``files/``, sorted, (and
+    the baseline's under ``baseline/``, the backtest file) with fixed owners, modes and times
+    (the same inputs give the same bytes)."""
     out = io.BytesIO()
     text = json.dumps(manifest, sort_keys=True, indent=1, ensure_ascii=False) + "\n"
+    members = [(MANIFEST, text.encode("utf-8")),
+               *sorted((FILES + p, d) for p, d in files.items()),
+               *sorted((BASELINE + p, d) for p, d in (baseline or {}).items())]
+    if backtest is not None:
+        members.append((BACKTEST, backtest))
     with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        for name, data in [(MANIFEST, text.encode("utf-8")),
-                           *sorted((FILES + p, d) for p, d in files.items())]:
+        for name, data in members:
             info = tarfile.TarInfo(name)
             info.size, info.mtime, info.mode = len(data), 0, 0o644
             info.uid = info.gid = 0
@@ -161,12 +192,12 @@ def open_bundle(data: bytes, where: str, digest: str | None = None) -> Bundle:
     """The bundle of the compressed bytes ``data``: decompressed with a limit, its tar
     read member by member, its manifest checked for the fields a reader needs."""
     payload = _inflate(data, where)
-    manifest, files = _members(payload, where)
+    manifest, files, baseline, backtest = _members(payload, where)
     got = "sha256:" + hashlib.sha256(payload).hexdigest()
     if digest is not None and digest != got:
         raise BundleError(f"{where}: the file shows bundle {digest} but carries bundle {got} "
                           "(the bundle was swapped or edited)")
-    return Bundle(got, manifest, files, data)
+    return Bundle(got, manifest, files, data, baseline, backtest)
 
 
 def _inflate(data: bytes, where: str) -> bytes:
@@ -195,9 +226,12 @@ def _inflate(data: bytes, where: str) -> bytes:
     return bytes(out)
 
 
-def _members(payload: bytes, where: str) -> tuple[dict[str, Any], dict[str, bytes]]:
+def _members(payload: bytes, where: str
+             ) -> tuple[dict[str, Any], dict[str, bytes], dict[str, bytes], bytes | None]:
     manifest: dict[str, Any] | None = None
     files: dict[str, bytes] = {}
+    baseline: dict[str, bytes] = {}
+    backtest: bytes | None = None
     try:
         with tarfile.open(fileobj=io.BytesIO(payload), mode="r:") as tar:
             for k, info in enumerate(tar):
@@ -213,6 +247,11 @@ def _members(payload: bytes, where: str) -> tuple[dict[str, Any], dict[str, byte
                     manifest = _manifest(data, where)
                 elif info.name.startswith(FILES) and info.name[len(FILES):] not in files:
                     files[info.name[len(FILES):]] = data
+                elif info.name.startswith(BASELINE) \
+                        and info.name[len(BASELINE):] not in baseline:
+                    baseline[info.name[len(BASELINE):]] = data
+                elif info.name == BACKTEST and backtest is None:
+                    backtest = data
                 else:
                     raise BundleError(f"{where}: the inputs bundle holds an unexpected or "
                                       f"repeated member {info.name!r}")
@@ -221,7 +260,7 @@ def _members(payload: bytes, where: str) -> tuple[dict[str, Any], dict[str, byte
                           f"({exc})") from None
     if manifest is None:
         raise BundleError(f"{where}: the inputs bundle has no manifest")
-    return manifest, files
+    return manifest, files, baseline, backtest
 
 
 def _manifest(data: bytes, where: str) -> dict[str, Any]:
@@ -235,6 +274,8 @@ def _manifest(data: bytes, where: str) -> dict[str, Any]:
              "options": dict, "command": list, "seed": int, "draws": int}
     wrong = [k for k, kind in kinds.items() if not isinstance(manifest.get(k), kind)
              or isinstance(manifest.get(k), bool)]
+    wrong += [k for k, kind in {"baseline_inputs": list, "backtest_file": dict}.items()
+              if k in manifest and not isinstance(manifest[k], kind)]  # only with the options
     draws = manifest.get("draws")
     if not wrong and not 1 <= int(draws) <= MAX_DRAWS:  # type: ignore[arg-type]
         wrong.append("draws")

@@ -45,6 +45,9 @@ def raw_text(value: Any) -> str:
     return repr(float(value))
 
 
+_BACKTEST_SPAN = re.compile(r"^(bands\[\d+\])\.(rate|interval)(?: in the backtest file)?$")
+
+
 class _Numbers(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -79,6 +82,9 @@ class _Numbers(HTMLParser):
                 self._start("ref", self._link, a.get("data-value"))
         elif tag == "span":
             self._spans.append(a.get("id"))
+            bt = _BACKTEST_SPAN.match(a.get("title") or "")
+            if bt and self._target is None:  # the backtest panel's rate or interval
+                self._start("backtest", f"backtest/{bt.group(1)}.{bt.group(2)}")
         elif tag == "p":
             self._para = a.get("id") if a.get("class") == "d" else None
         elif tag == "b" and self._target is None:
@@ -89,7 +95,7 @@ class _Numbers(HTMLParser):
                 self._start("entry", self._para, a.get("data-value"))
         elif tag == "title" and self._link and self._target is None and self._rect:
             self._start("title", self._link, self._rect_value)
-        if tag == "rect":
+        if tag in ("rect", "circle"):  # a bar's segment, a trend point
             self._rect = "data-value" in a
             self._rect_value = a.get("data-value")
         elif tag != "title":
@@ -110,12 +116,15 @@ class _Numbers(HTMLParser):
             self._row_text.append(data)
 
     def handle_endtag(self, tag: str) -> None:
-        ends = {"num": "a", "ref": "a", "cell": "b", "entry": "b", "title": "title"}
+        ends = {"num": "a", "ref": "a", "cell": "b", "entry": "b", "title": "title",
+                "backtest": "span"}
         if self._target is not None and ends[self._target[0]] == tag:
             kind, rid = self._target
             text = "".join(self._text or [])
             if kind == "ref":
                 text = text.partition(" = ")[2]
+            elif kind == "title" and rid.startswith("trend/"):  # "date: shown (band)"
+                text = text.partition(": ")[2]
             elif kind == "title":  # "label: shown", or a bar's "label: low to high"
                 text = text.rpartition(": ")[2].partition(" to ")[0]
             for one in rid.split("\0"):

@@ -22,6 +22,7 @@ import markupsafe
 
 from ..display import text_width
 from ..errors import ScoringError
+from .findings import FindingsPanel, SignoffView
 from .model import ReportPage
 from .parts import Num
 from .scenarios import ChangeView, ScenarioView
@@ -146,6 +147,8 @@ class TearSheet:
     assumptions: tuple[AssumptionView, ...]
     changes: tuple[tuple[str, tuple[ChangeView, ...]], ...]  # (scenario name, its changes)
     bundle_digest: str | None = None  # the inputs bundle's (attached to the PDF)
+    findings: FindingsPanel | None = None  # the case's review findings: a line of counts
+    signoffs: tuple[SignoffView, ...] = ()  # the case's sign-offs: signed off, stale, not valid
 
 
 class _Tags:
@@ -221,6 +224,7 @@ def build_tearsheet(page: ReportPage) -> TearSheet:
         other_sources=len(page.sources) - len(sources),
         assumptions=page.assumptions,
         changes=tuple((sc.name, sc.changes) for sc in page.scenarios if sc.changes),
+        findings=page.findings, signoffs=page.signoffs,
     )
 
 

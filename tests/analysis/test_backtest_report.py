@@ -347,6 +347,33 @@ def test_the_case_report_shows_its_bands_backtested_rate(tmp_path: Path) -> None
     assert 'id="backtest"' not in plain.read_text(encoding="utf-8")
 
 
+def test_the_backtest_panel_verifies_from_the_file_it_carries(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from scoring.cli import main
+    from scoring.formats.bundle import read_bundle
+
+    root = _universe(tmp_path)
+    on_file = tmp_path / "bt.json"
+    scoring.api.backtest_universe(root, _outcomes(tmp_path / "o.csv"), output=on_file)
+    html = tmp_path / "case.html"
+    assert CliRunner().invoke(main, ["report", str(root / "example-corp"), "-o", str(html),
+                                     "--backtest", str(on_file)]).exit_code == 0
+    assert read_bundle(html).backtest == on_file.read_bytes()
+    res = CliRunner().invoke(main, ["verify-report", str(html)])
+    assert res.exit_code == 0, res.output
+    page = html.read_text(encoding="utf-8")
+    m = re.search(r'title="(bands\[\d+\])\.rate in the backtest file">(\d+)\.(\d\d)%<', page)
+    assert m is not None
+    wrong = f"{m.group(2)}.{(int(m.group(3)) + 1) % 100:02d}%"
+    (tmp_path / "t.html").write_text(page[:m.start(2)] + wrong + page[m.end(3) + 1:],
+                                     encoding="utf-8")
+    res = CliRunner().invoke(main, ["verify-report", str(tmp_path / "t.html")])
+    assert res.exit_code == 1
+    assert f"differs: backtest/{m.group(1)}.rate: shown {wrong}, recomputed " \
+        f"{m.group(2)}.{m.group(3)}%" in res.output
+
+
 def test_a_backtest_of_another_rubric_or_not_json_is_refused(tmp_path: Path) -> None:
     import json
 

@@ -222,16 +222,119 @@ def test_an_older_engine_is_named(outputs: dict[str, Path], tmp_path: Path,
     assert res.output.startswith("note: made by scoring 0.1.0, verified with scoring 9.9.9: ")
 
 
-def test_numbers_from_a_baseline_are_listed_not_passed(tmp_path: Path) -> None:
-    out = tmp_path / "r.html"
+@pytest.fixture(scope="module")
+def with_baseline(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("baseline") / "r.html"
     assert run("report", str(REPO / "examples/docs-example-revised"), "--baseline",
                str(REPO / "examples/docs-example"), "-o", str(out)).exit_code == 0
+    return out
+
+
+def test_numbers_from_a_baseline_are_recomputed_from_the_baseline_it_carries(
+        with_baseline: Path) -> None:
+    b = read_bundle(with_baseline)
+    base = REPO / "examples/docs-example"
+    assert sorted(b.baseline) == sorted(i["path"] for i in b.manifest["baseline_inputs"])
+    assert b.baseline["case.yaml"] == (base / "case.yaml").read_bytes()
+    assert {i["path"]: i["sha256"] for i in b.manifest["baseline_inputs"]}["case.yaml"] == \
+        hashlib.sha256((base / "case.yaml").read_bytes()).hexdigest()
+    res = run("verify-report", str(with_baseline))
+    assert res.exit_code == 0, res.output
+    # 317 numbers of the case itself, and the 94 of the "What changed" section
+    assert res.output == f"verified {317 + 94} numbers, bundle {b.digest}\n"
+
+
+def test_one_digit_of_a_changed_number_is_caught(with_baseline: Path, tmp_path: Path) -> None:
+    page = with_baseline.read_text(encoding="utf-8")
+    old = '<a class="num" href="#changed/base/old_composite"'
+    at = page.index(old)
+    end = page.index("</a>", at)
+    shown = page[page.index(">", at) + 1:end]
+    wrong = shown[:-1] + str((int(shown[-1]) + 1) % 10)
+    (tmp_path / "r.html").write_text(page[:end - len(shown)] + wrong + page[end:],
+                                     encoding="utf-8")
+    res = run("verify-report", str(tmp_path / "r.html"))
+    assert res.exit_code == 1
+    line = page[:at].count("\n") + 1
+    assert f"differs: changed/base/old_composite: shown {wrong}, recomputed {shown} " \
+        f"(line {line})\n" in res.output
+
+
+def test_an_edited_baseline_file_is_a_digest_mismatch(with_baseline: Path,
+                                                       tmp_path: Path) -> None:
+    b = read_bundle(with_baseline)
+    baseline = dict(b.baseline)
+    baseline["case.yaml"] += b"\n# edited\n"
+    payload = bundle_module._tar(b.manifest, b.files, baseline)
+    import base64
+
+    out = carry("html", with_baseline, tmp_path / "r.html",
+                base64.b64encode(zlib.compress(payload)).decode(),
+                "sha256:" + hashlib.sha256(payload).hexdigest())
     res = run("verify-report", str(out))
-    assert res.exit_code == 0
+    assert res.exit_code == 1
+    assert "digest mismatch: baseline case.yaml: the manifest says sha256 " \
+        f"{hashlib.sha256(b.baseline['case.yaml']).hexdigest()}, the file carried has " \
+        f"sha256 {hashlib.sha256(baseline['case.yaml']).hexdigest()}" in res.output
+
+
+def test_a_baseline_that_does_not_load_is_named_in_the_bundle(with_baseline: Path,
+                                                               tmp_path: Path) -> None:
+    b = read_bundle(with_baseline)
+    baseline = dict(b.baseline)
+    baseline["case.yaml"] = b"id: [\n"
+    manifest = copy.deepcopy(b.manifest)
+    for i in manifest["baseline_inputs"]:
+        i["sha256"] = hashlib.sha256(baseline[i["path"]]).hexdigest()
+    payload = bundle_module._tar(manifest, b.files, baseline)
+    import base64
+
+    out = carry("html", with_baseline, tmp_path / "r.html",
+                base64.b64encode(zlib.compress(payload)).decode(),
+                "sha256:" + hashlib.sha256(payload).hexdigest())
+    res = run("verify-report", str(out))
+    assert res.exit_code == 2
+    assert "the bundle's baseline or backtest does not load: bundle:baseline/case.yaml:2:1: " \
+        in res.output
+    assert "Traceback" not in res.output
+
+
+def test_a_bundle_from_before_baselines_travelled_lists_them_not_recomputed(
+        with_baseline: Path, tmp_path: Path) -> None:
+    b = read_bundle(with_baseline)
+    manifest = {k: v for k, v in b.manifest.items() if k != "baseline_inputs"}
+    payload = bundle_module._tar(manifest, b.files)
+    import base64
+
+    out = carry("html", with_baseline, tmp_path / "r.html",
+                base64.b64encode(zlib.compress(payload)).decode(),
+                "sha256:" + hashlib.sha256(payload).hexdigest())
+    res = run("verify-report", str(out))
+    assert res.exit_code == 0, res.output
     assert "not recomputed, 94 numbers: the 'What changed' section compares with the " \
            "baseline " in res.output
     assert "\n  changed/base/old_composite\n" in res.output
     assert res.output.splitlines()[-1].startswith("verified 317 numbers, ")
+
+
+def test_trend_points_are_recomputed_at_their_dates(tmp_path: Path) -> None:
+    out = tmp_path / "r.html"
+    assert run("report", str(META), "-o", str(out), "--as-of",
+               "2026-03-01,2026-03-09").exit_code == 0
+    res = run("verify-report", str(out))
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith(f"verified {1606 + 2 * 3} numbers, ")  # 2 dates x 3
+    page = out.read_text(encoding="utf-8")
+    m = re.search(r'<a href="#trend/2026-03-01/base"><circle [^>]*><title>2026-03-01: '
+                  r'(\d+\.\d\d) \(', page)
+    assert m is not None
+    shown = m.group(1)
+    wrong = shown[:-1] + str((int(shown[-1]) + 1) % 10)
+    (tmp_path / "t.html").write_text(page[:m.start(1)] + wrong + page[m.end(1):],
+                                     encoding="utf-8")
+    res = run("verify-report", str(tmp_path / "t.html"))
+    assert res.exit_code == 1
+    assert f"differs: trend/2026-03-01/base: shown {wrong} (" in res.output
 
 
 def test_sources_recheck_snapshots_and_excerpts(tiny: TinyCase, tmp_path: Path) -> None:

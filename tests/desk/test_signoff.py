@@ -302,6 +302,79 @@ def test_a_json_output_is_signed_off_and_verified_alike(runner: CliRunner, case:
     assert code == 0 and out.startswith("signed off by Bo on 2026-03-05 with key "), out
 
 
+@pytest.mark.parametrize("kind, make", [
+    ("xlsx", ("export", "{case}", "-o", "r.xlsx")),
+    ("pdf", ("report", "{case}", "--format", "pdf", "-o", "r.pdf")),
+])
+def test_a_workbook_and_a_tear_sheet_are_signed_off_and_verified_alike(
+        runner: CliRunner, case: Path, kind: str, make: tuple[str, ...]) -> None:
+    assert _run(runner, "keygen", "key")[0] == 0
+    code, out = _run(runner, *(a.format(case=case) for a in make))
+    assert code == 0, out
+    report = Path(f"r.{kind}")
+    assert _run(runner, "signoff", str(case), "--report", str(report), "--reviewer", "Bo",
+                "--key", "key", "--date", "2026-03-05")[0] == 0
+    envelope = case / "signoffs" / "2026-03-05-bo.dsse.json"
+    statement = json.loads(base64.b64decode(json.loads(envelope.read_text())["payload"]))
+    from scoring.formats.bundle import read_bundle
+
+    assert statement["subject"][0]["digest"]["sha256"] == \
+        hashlib.sha256(report.read_bytes()).hexdigest()
+    assert statement["subject"][1]["digest"]["sha256"] == \
+        read_bundle(report).digest.removeprefix("sha256:")
+    code, out = _run(runner, "verify-report", str(report), "--signoff", str(envelope), "--key",
+                     "key.pub")
+    assert code == 0 and out.startswith("signed off by Bo on 2026-03-05 with key "), out
+    assert out.splitlines()[1].startswith("verified ")
+    # one byte more: another file than the one signed
+    other = Path(f"other.{kind}")
+    other.write_bytes(report.read_bytes() + b"\n")
+    code, out = _run(runner, "verify-report", str(other), "--signoff", str(envelope), "--key",
+                     "key.pub")
+    assert code == 2 and f"subject[0].digest.sha256: signs another report ('r.{kind}'" in out
+
+
+def _pdf_text(path: Path) -> str:
+    from scoring.formats.bundle import pdf_text
+
+    return " ".join(pdf_text(path.read_bytes(), str(path)).split())
+
+
+def test_the_tear_sheet_shows_the_findings_and_the_signoff(runner: CliRunner, signed: Path,
+                                                           case: Path, tiny: TinyCase) -> None:
+    assert _run(runner, "report", str(case), "--format", "pdf", "-o", "t.pdf")[0] == 0
+    text = _pdf_text(Path("t.pdf"))
+    assert "Signed off by Ann Lee on 2026-03-05 (key " in text
+    # F1 resolved, F2 open: counts by status, nothing blocking
+    assert "Review findings: 1 open, 1 resolved (" in text
+    assert "not settled" not in text
+    code, out = _run(runner, "verify-report", "t.pdf")
+    assert code == 0, out
+    tiny.items = [item("E1", "a", 61), item("E2", "b", 20)]
+    tiny.write()
+    assert _run(runner, "report", str(case), "--format", "pdf", "-o", "t2.pdf")[0] == 0
+    text = _pdf_text(Path("t2.pdf"))
+    assert "Sign-off stale: inputs changed since 2026-03-05 (signed off by Ann Lee): " \
+        "evidence.yaml" in text
+    assert "Signed off by" not in text
+
+
+def test_the_tear_sheet_shows_an_open_blocking_finding_in_red(case: Path) -> None:
+    from scoring.api import score_folder
+    from scoring.formats.reviews import read_reviews
+    from scoring.report.model import build_report
+    from scoring.report.tearsheet import build_tearsheet, render_html
+
+    (case / "reviews.yaml").write_text(OPEN.format(status="answered"), encoding="utf-8")
+    page = build_report(score_folder(case), reviews=read_reviews(case))
+    html = render_html(build_tearsheet(page))
+    assert '<p class="review">Review findings: 1 open, 1 answered (<code>' in html
+    assert '<strong class="alarm">1 blocking finding not settled: F1 on ' \
+        '<code>base/composite</code></strong>' in html
+    plain = render_html(build_tearsheet(build_report(score_folder(case))))
+    assert 'class="review' not in plain
+
+
 def test_a_signoffs_link_is_not_written_through(runner: CliRunner, case: Path,
                                                 tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"

@@ -1,5 +1,5 @@
 # Generated from scoring/report/templates/tearsheet.html by Jinja 3.1.6 (python .ci/compile_templates.py); do not edit.
-FINGERPRINT = '9a17949165b0db187ad7e4b3ebcbd1d45ae13204abf75b795f1f6a3252d89ec1'
+FINGERPRINT = '24492d032d32c7288844d1c5aa21a9ce952997fa127ef6a2d10a6d3e85c91248'
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'tearsheet.html'
 
@@ -11,41 +11,48 @@ def root(context, missing=missing):
     if 0: yield None
     l_0_sheet = resolve('sheet')
     l_0_css = resolve('css')
+    l_0_fp = resolve('fp')
     l_0_num = l_0_key = missing
+    try:
+        t_1 = environment.filters['join']
+    except KeyError:
+        @internalcode
+        def t_1(*unused):
+            raise TemplateRuntimeError("No filter named 'join' found.")
     pass
     def macro(l_1_x):
-        t_1 = []
+        t_2 = []
         if l_1_x is missing:
             l_1_x = undefined("parameter 'x' was not provided", name='x')
         pass
-        t_1.append(
+        t_2.append(
             escape(environment.getattr(environment.getattr(l_1_x, 'num'), 'display')),
         )
         if environment.getattr(environment.getattr(l_1_x, 'num'), 'assumed'):
             pass
-            t_1.append(
+            t_2.append(
                 '<span class="dag">†</span>',
             )
-        t_1.extend((
+        t_2.extend((
             '<sup class="tag">&#8201;',
             escape(environment.getattr(l_1_x, 'tag')),
             '</sup>',
         ))
-        return concat(t_1)
+        return concat(t_2)
     context.exported_vars.add('num')
     context.vars['num'] = l_0_num = Macro(environment, macro, 'num', ('x',), False, False, False, context.eval_ctx.autoescape)
     def macro(l_1_k):
-        t_2 = []
+        t_3 = []
         if l_1_k is missing:
             l_1_k = undefined("parameter 'k' was not provided", name='k')
         pass
-        t_2.append(
+        t_3.append(
             '<p class="key">Trace ids: ',
         )
         for (l_2_tag, l_2_id) in l_1_k:
             _loop_vars = {}
             pass
-            t_2.extend((
+            t_3.extend((
                 '<span class="k"><sup>',
                 escape(l_2_tag),
                 '</sup>&#8201;',
@@ -53,10 +60,10 @@ def root(context, missing=missing):
                 '</span> ',
             ))
         l_2_tag = l_2_id = missing
-        t_2.append(
+        t_3.append(
             '</p>',
         )
-        return concat(t_2)
+        return concat(t_3)
     context.exported_vars.add('key')
     context.vars['key'] = l_0_key = Macro(environment, macro, 'key', ('k',), False, False, False, context.eval_ctx.autoescape)
     yield '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>'
@@ -100,7 +107,101 @@ def root(context, missing=missing):
         yield ' · inputs bundle (attached) <code>'
         yield escape(environment.getattr((undefined(name='sheet') if l_0_sheet is missing else l_0_sheet), 'bundle_digest'))
         yield '</code>'
-    yield '</p>\n</header>\n<p class="note">How to read: the small number after a figure is its tag; the key below the section gives the figure\'s trace id. <code>scoring trace CASE_DIR &lt;id&gt;</code> prints its derivation down to the sources, and the HTML report has it at <code>report.html#&lt;id&gt;</code>. † marks a number that rests on a scenario change or assumption rather than on sourced evidence alone.</p>\n\n<section id="summary">\n<h2>Summary</h2>\n<table class="summary">\n<thead><tr><th>Scenario</th><th class="n">Composite</th><th>Band</th><th>To the nearest band edge</th><th>Monte Carlo: share of draws per band</th><th class="n">Coverage</th><th class="n">Change vs base</th></tr></thead>\n<tbody>\n'
+    yield '</p>\n'
+    for l_1_s in environment.getattr((undefined(name='sheet') if l_0_sheet is missing else l_0_sheet), 'signoffs'):
+        _loop_vars = {}
+        pass
+        yield '<p class="review'
+        if (environment.getattr(l_1_s, 'state') != 'valid'):
+            pass
+            yield ' alarm'
+        yield '">'
+        if (environment.getattr(l_1_s, 'state') == 'valid'):
+            pass
+            yield '<strong>Signed off by '
+            yield escape(environment.getattr(l_1_s, 'reviewer'))
+            yield ' on '
+            yield escape(environment.getattr(l_1_s, 'date'))
+            yield '</strong> (key <code>'
+            yield escape(environment.getattr(l_1_s, 'keyid')[:16])
+            yield "…</code>): the case's inputs are the ones signed."
+        elif (environment.getattr(l_1_s, 'state') == 'stale'):
+            pass
+            yield '<strong>Sign-off stale: inputs changed since '
+            yield escape(environment.getattr(l_1_s, 'date'))
+            yield '</strong> (signed off by '
+            yield escape(environment.getattr(l_1_s, 'reviewer'))
+            yield '): '
+            yield escape(t_1(context.eval_ctx, environment.getattr(l_1_s, 'changed'), ', '))
+            if environment.getattr(l_1_s, 'moves'):
+                pass
+                yield '; '
+                yield escape(t_1(context.eval_ctx, environment.getattr(l_1_s, 'moves'), '; '))
+            yield '.'
+        else:
+            pass
+            yield '<strong>Sign-off not valid</strong> (<code>'
+            yield escape(environment.getattr(l_1_s, 'path'))
+            yield '</code>): '
+            yield escape(environment.getattr(l_1_s, 'problem'))
+            yield '.'
+        yield '</p>\n'
+    l_1_s = missing
+    if environment.getattr((undefined(name='sheet') if l_0_sheet is missing else l_0_sheet), 'findings'):
+        pass
+        l_0_fp = environment.getattr((undefined(name='sheet') if l_0_sheet is missing else l_0_sheet), 'findings')
+        context.vars['fp'] = l_0_fp
+        context.exported_vars.add('fp')
+        yield '<p class="review">Review findings: '
+        def t_4(fiter):
+            for (l_1_status, l_1_count) in fiter:
+                if l_1_count:
+                    yield (l_1_status, l_1_count)
+        l_1_loop = missing
+        for (l_1_status, l_1_count), l_1_loop in LoopContext(t_4(environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'counts')), undefined):
+            _loop_vars = {}
+            pass
+            yield escape(l_1_count)
+            yield ' '
+            yield escape(l_1_status)
+            if (not environment.getattr(l_1_loop, 'last')):
+                pass
+                yield ', '
+        l_1_loop = l_1_status = l_1_count = missing
+        yield ' (<code>'
+        yield escape(environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'path'))
+        yield '</code>)'
+        if environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'alarms'):
+            pass
+            yield '; <strong class="alarm">'
+            yield escape(environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'alarms'))
+            yield ' blocking finding'
+            yield escape(('s' if (environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'alarms') != 1) else cond_expr_undefined("the inline if-expression on line 21 in 'tearsheet.html' evaluated to false and no else section was defined.")))
+            yield ' not settled: '
+            def t_5(fiter):
+                for l_1_f in fiter:
+                    if environment.getattr(l_1_f, 'alarm'):
+                        yield l_1_f
+            l_1_loop = missing
+            for l_1_f, l_1_loop in LoopContext(t_5(environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'findings')), undefined):
+                _loop_vars = {}
+                pass
+                yield escape(environment.getattr(l_1_f, 'id'))
+                yield ' on <code>'
+                yield escape(environment.getattr(l_1_f, 'anchor'))
+                yield '</code>'
+                if (not environment.getattr(l_1_loop, 'last')):
+                    pass
+                    yield ', '
+            l_1_loop = l_1_f = missing
+            yield '</strong>'
+        if environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'orphans'):
+            pass
+            yield '; '
+            yield escape(environment.getattr((undefined(name='fp') if l_0_fp is missing else l_0_fp), 'orphans'))
+            yield ' orphaned'
+        yield '. The HTML report shows each beside its number.</p>\n'
+    yield '</header>\n<p class="note">How to read: the small number after a figure is its tag; the key below the section gives the figure\'s trace id. <code>scoring trace CASE_DIR &lt;id&gt;</code> prints its derivation down to the sources, and the HTML report has it at <code>report.html#&lt;id&gt;</code>. † marks a number that rests on a scenario change or assumption rather than on sourced evidence alone.</p>\n\n<section id="summary">\n<h2>Summary</h2>\n<table class="summary">\n<thead><tr><th>Scenario</th><th class="n">Composite</th><th>Band</th><th>To the nearest band edge</th><th>Monte Carlo: share of draws per band</th><th class="n">Coverage</th><th class="n">Change vs base</th></tr></thead>\n<tbody>\n'
     l_1_loop = missing
     for l_1_sc, l_1_loop in LoopContext(environment.getattr((undefined(name='sheet') if l_0_sheet is missing else l_0_sheet), 'scenarios'), undefined):
         _loop_vars = {}
@@ -124,7 +225,7 @@ def root(context, missing=missing):
             yield '—'
         yield '</td><td>'
         l_2_loop = missing
-        t_3 = 1
+        t_6 = 1
         for (l_2_band, l_2_p), l_2_loop in LoopContext(environment.getattr(l_1_sc, 'chances'), undefined):
             _loop_vars = {}
             pass
@@ -136,9 +237,9 @@ def root(context, missing=missing):
             if (not environment.getattr(l_2_loop, 'last')):
                 pass
                 yield '; '
-            t_3 = 0
+            t_6 = 0
         l_2_loop = l_2_band = l_2_p = missing
-        if t_3:
+        if t_6:
             pass
             yield '—'
         yield '</td><td class="n">'
@@ -305,7 +406,7 @@ def root(context, missing=missing):
                 yield ')</span>'
             yield '</td><td>'
             l_2_loop = missing
-            t_4 = 1
+            t_7 = 1
             for (l_2_sid, l_2_note), l_2_loop in LoopContext(environment.getattr(l_1_it, 'sources'), undefined):
                 _loop_vars = {}
                 pass
@@ -317,9 +418,9 @@ def root(context, missing=missing):
                 if (not environment.getattr(l_2_loop, 'last')):
                     pass
                     yield '<br>'
-                t_4 = 0
+                t_7 = 0
             l_2_loop = l_2_sid = l_2_note = missing
-            if t_4:
+            if t_7:
                 pass
                 yield 'reported figures'
             yield '</td><td class="n">'
@@ -335,7 +436,7 @@ def root(context, missing=missing):
         yield '<p class="note">The case\'s '
         yield escape(environment.getattr((undefined(name='sheet') if l_0_sheet is missing else l_0_sheet), 'other_sources'))
         yield ' other source'
-        yield escape(('s' if (environment.getattr((undefined(name='sheet') if l_0_sheet is missing else l_0_sheet), 'other_sources') != 1) else cond_expr_undefined("the inline if-expression on line 83 in 'tearsheet.html' evaluated to false and no else section was defined.")))
+        yield escape(('s' if (environment.getattr((undefined(name='sheet') if l_0_sheet is missing else l_0_sheet), 'other_sources') != 1) else cond_expr_undefined("the inline if-expression on line 85 in 'tearsheet.html' evaluated to false and no else section was defined.")))
         yield ' are listed in the HTML report.</p>'
     yield '<table class="sources">\n<thead><tr><th>Id</th><th>Title</th><th>Date</th><th>Grade</th><th>Cited by</th></tr></thead>\n<tbody>\n'
     for l_1_s in environment.getattr((undefined(name='sheet') if l_0_sheet is missing else l_0_sheet), 'sources'):
@@ -411,4 +512,4 @@ def root(context, missing=missing):
     yield '</section>\n</body>\n</html>\n'
 
 blocks = {}
-debug_info = '4=14&5=35&10=61&11=63&12=65&16=67&17=76&18=78&19=88&28=103&33=155&35=184&37=186&41=198&44=201&45=205&48=215&51=230&58=233&59=241&61=247&62=274&65=284&68=286&74=290&77=328&83=331&87=339&90=364&95=366&99=369&104=390&106=396'
+debug_info = '4=21&5=42&10=68&11=70&12=72&16=74&17=83&18=85&19=95&20=109&21=148&30=204&35=256&37=285&39=287&43=299&46=302&47=306&50=316&53=331&60=334&61=342&63=348&64=375&67=385&70=387&76=391&79=429&85=432&89=440&92=465&97=467&101=470&106=491&108=497'
