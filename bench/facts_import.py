@@ -20,7 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from scoring.api import import_facts, load_case, score
+from scoring import score
+from scoring.api import import_facts, load_case
 
 REPO = Path(__file__).resolve().parent.parent
 DOC = REPO / "examples" / "filings" / "CIK0001640147-snowflake.json"

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from .analysis.result import Result, score
 from .errors import InputError, Problem
 from .formats.loader import load_case
 from .formats.models import (
@@ -24,7 +23,6 @@ from .formats.models import (
     ScenariosFile,
     SourcesFile,
 )
-from .formats.reviews import ReviewsFile
 from .output import NO_INPUTS, RunInputs, dumps_json, guard, is_stream, write_atomic, write_folder
 from .progress import Progress, no_progress
 
@@ -34,13 +32,16 @@ if TYPE_CHECKING:
     from .analysis.diff import CaseDiff
     from .analysis.locate import Located
     from .analysis.report_check import ReportCheck
+    from .analysis.result import Result
     from .analysis.verify import Verification
     from .desk.facts_bulk import BulkReport
     from .desk.facts_import import FactsReport
     from .desk.source_import import ImportReport
     from .formats.bundle import Bundle
 
-SCHEMA_MODELS: dict[str, type[BaseModel]] = {
+# The file formats `scoring schema` writes, by name. The reviews model is imported when a schema
+# is asked for (formats/reviews.py), not by every command: `score` of a universe never needs it.
+SCHEMA_MODELS: dict[str, type[BaseModel] | str] = {
     "rubric": Rubric,
     "case": CaseFile,
     "sources": SourcesFile,
@@ -49,13 +50,15 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "restatements": RestatementsFile,
     "scenarios": ScenariosFile,
     "outcomes": OutcomesFile,
-    "reviews": ReviewsFile,
+    "reviews": "ReviewsFile",
 }
 
 
 def score_folder(folder: str | os.PathLike[str], analyses: bool = True) -> Result:
     """Load the case in ``folder`` and score it (with ``analyses``: sensitivity and Monte
     Carlo too)."""
+    from .analysis.result import score
+
     return score(load_case(folder), analyses=analyses)
 
 
@@ -254,6 +257,7 @@ def write_workbook(folder: str | os.PathLike[str], output: str | os.PathLike[str
     ``output`` atomically: inputs as cells, the method as live formulas over them. Needs
     XlsxWriter (the ``xlsx`` extra): without it, a ScoringError says how to install it,
     before any work; a case the workbook cannot show yet is a ScoringError too."""
+    from .analysis.result import score
     from .report.workbook import check_supported, render_workbook, require_xlsxwriter
 
     require_xlsxwriter()
@@ -336,7 +340,12 @@ def diff_against(folder: str | os.PathLike[str], rev: str) -> CaseDiff:
 
 def json_schema(kind: str) -> str:
     """The JSON Schema of one file format, as text."""
-    model = SCHEMA_MODELS[kind]
+    named = SCHEMA_MODELS[kind]
+    if isinstance(named, str):
+        from .formats import reviews
+
+        named = getattr(reviews, named)
+    model: type[BaseModel] = named
     schema = model.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = f"scoring {kind} file"
@@ -867,6 +876,7 @@ def check_reviews(folder: str | os.PathLike[str], case: Any) -> int:
     finding's anchor is a number or item of ``case`` (an InputError naming each one that is
     not, with the nearest ids: a typo, or a finding orphaned by an edit). The number of
     findings."""
+    from .analysis.result import score
     from .formats.reviews import anchor_problems, read_reviews
 
     reviews = read_reviews(Path(folder))
@@ -952,6 +962,7 @@ def _signoff_diffs(signoffs: tuple[Any, ...], result: Result, folder: Path) -> d
     shows the composites' moves alone)."""
     from .analysis.diff import case_diff
     from .analysis.report_check import materialise
+    from .analysis.result import score
     from .desk.signoff import ENVELOPE_SUFFIX, SIGNOFFS
     from .display import display_path
     from .formats.bundle import BundleError, open_bundle

@@ -295,6 +295,31 @@ def test_importing_the_method_loads_no_yaml_pydantic_or_loader() -> None:
     assert out.stdout.strip() == "[]"
 
 
+# What `scoring score UNIVERSE --format parquet` needs not load: the single case's result,
+# trace and Monte Carlo, the review models, the report's model and templates, scipy.
+NOT_ON_THE_UNIVERSE_PATH = ("scoring.analysis.result", "scoring.analysis.uncertainty",
+                            "scoring.trace", "scoring.formats.reviews", "scoring.report.model",
+                            "jinja2", "scipy")
+
+
+def test_scoring_a_universe_to_parquet_loads_no_single_case_result_trace_or_report(
+        tmp_path: Path) -> None:
+    from scoring.desk.synthetic import write_universe
+
+    universe = write_universe(tmp_path / "u", 4, n_items=3)
+    out = tmp_path / "scores.parquet"
+    code = ("import sys\n"
+            "from scoring.cli import run\n"
+            f"sys.argv = ['scoring', 'score', {str(universe)!r}, '--format', 'parquet', "
+            f"'-o', {str(out)!r}]\n"
+            "try:\n    run()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+            f"print(sorted(m for m in sys.modules if m.startswith({NOT_ON_THE_UNIVERSE_PATH!r})))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert out.stat().st_size > 0  # the command ran to its end
+    assert done.stdout.strip() == "[]"
+
+
 # The checks above, on packages planted with each kind of fault.
 
 PLANTED_LAYERS = [{"base"}, {"high"}, {"__init__"}]

@@ -26,12 +26,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..display import exact
-from ..trace.core import TraceRecord
+
+if TYPE_CHECKING:  # made by peer_records only: a universe's `score` never imports the trace
+    from ..trace.core import TraceRecord
 
 GROUP = "peer_group"
 KEYS = ["rubric", GROUP, "scenario"]
@@ -127,6 +130,8 @@ def peer_records(peers: CasePeers, factor_ids: Sequence[str],
     ``SC/peer/factor/<id>/{rank,percentile,median}``. Each expression writes out the group's
     scores (ids and values, highest first; the case's marked ``*``), or for a group of more
     than ``LIST_UP_TO`` the count and the scores around the case and the middle ones."""
+    from ..trace.core import TraceRecord
+
     out: list[TraceRecord] = []
     rows = peers.rows
     group = peers.group
