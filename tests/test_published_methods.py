@@ -9,8 +9,10 @@ a public dataset of fundamentals with the Z it computed (source Z1 of each case)
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -378,3 +380,90 @@ def test_figures_need_the_case_period(tmp_path: Path) -> None:
     assert len(lines) == 8  # every figure, at its period
     assert all(line.endswith("period: the case has no period: set period (and prior_period) "
                              "in case.yaml") for line in lines)
+
+
+# Altman Z' (1983) and Z'' (1995) from reported figures (rubrics/altman-z-prime-1983-reported
+# .yaml, rubrics/altman-z-double-prime-1995.yaml): their cases are built by scoring facts
+# import (tests/desk/test_facts_import.py recomputes the Snowflake cases by hand).
+Z1968 = REPO / "rubrics" / "altman-z-1968.yaml"
+ZPRIME_RATIOS = REPO / "rubrics" / "altman-z-prime-1983.yaml"
+ZPRIME = REPO / "rubrics" / "altman-z-prime-1983-reported.yaml"
+Z2 = REPO / "rubrics" / "altman-z-double-prime-1995.yaml"
+
+
+def _rubric(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
+
+def test_the_altman_rubrics_agree_where_they_share_a_rule() -> None:
+    z, zr, zp, z2 = (_rubric(p) for p in (Z1968, ZPRIME_RATIOS, ZPRIME, Z2))
+    # Z' from ratios and Z' from figures are one model: coefficients, factors, zones, edges.
+    for key in ("factors", "bands", "band_edge", "composite", "intercept", "min_coverage"):
+        assert zp[key] == zr[key], key
+    assert [f["weight"] for f in zp["factors"]] == [0.717, 0.847, 3.107, 0.420, 0.998]
+    assert [f["weight"] for f in z2["factors"]] == [6.56, 3.26, 6.72, 1.05]
+    assert [(b["name"], b.get("min"), b.get("max")) for b in z2["bands"]] == [
+        ("Distress", None, 1.10), ("Grey", 1.10, 2.60), ("Safe", 2.60, None)]
+    assert z2["band_edge"] == z["band_edge"] == zp["band_edge"] == "max"
+    # A ratio computed from figures is one formula wherever it is read.
+    formulas = {name: {m["id"]: m["formula"] for m in r["measures"]}
+                for name, r in (("z", z), ("zp", zp), ("z2", z2))}
+    for m in ("x1", "x2", "x3"):
+        assert formulas["z"][m] == formulas["zp"][m] == formulas["z2"][m], m
+    assert formulas["zp"]["x4"] == formulas["z2"]["x4"] == "book_equity / total_liabilities"
+    assert formulas["zp"]["x5"] == formulas["z"]["x5"]
+    # A figure has one name and unit in every rubric that reads it, and the concept maps map
+    # each one.
+    specs: dict[str, dict[str, Any]] = {}
+    for r in (z, zp, z2):
+        for f in r["figures"]:
+            assert specs.setdefault(f["id"], f) == f, f["id"]
+    for taxonomy in ("us-gaap", "ifrs-full"):
+        mapped = {f["id"] for f in _rubric(REPO / "rubrics" / "maps" / f"{taxonomy}.yaml")
+                  ["figures"]}
+        assert set(specs) <= mapped, taxonomy
+
+
+def _reported_case(tmp_path: Path, rubric: Path, be: float, tl: float) -> Path:
+    """A case of ``rubric`` from the Snowflake document, its figures set so that X1, X2, X3
+    and X5 are 0 (working capital, retained earnings, EBIT and sales of 0) and X4 is be / tl:
+    the score is the X4 coefficient times be / tl."""
+    from scoring.api import import_facts
+
+    case = tmp_path / "c"
+    import_facts(REPO / "examples" / "filings" / "CIK0001640147-snowflake.json", case, rubric,
+                 as_of=dt.date(2024, 6, 30))
+    _edit_figures(case, {"current_assets": 300.0, "current_liabilities": 300.0,
+                         "total_assets": 1000.0, "retained_earnings": 0.0, "ebit": 0.0,
+                         "sales": 0.0, "book_equity": be, "total_liabilities": tl})
+    return case
+
+
+EPS = 1e-6  # be / tl moved by a millionth of a unit: Z moves by about 5e-8
+
+
+@pytest.mark.parametrize(("rubric", "be", "tl", "edge", "side", "band"), [
+    # Z'' = 1.05 x 22 / 21 = 1.10 exactly (in floating point too): distress, not grey
+    (Z2, 22.0, 21.0, 1.10, 0, "Distress"),
+    (Z2, 22.0 + EPS, 21.0, 1.10, 1, "Grey"),        # just above 1.10
+    (Z2, 22.0 - EPS, 21.0, 1.10, -1, "Distress"),
+    # Z'' = 1.05 x 52 / 21 = 2.60: grey, not safe
+    (Z2, 52.0, 21.0, 2.60, 0, "Grey"),
+    (Z2, 52.0 + EPS, 21.0, 2.60, 1, "Safe"),        # just above 2.60
+    (Z2, 52.0 - EPS, 21.0, 2.60, -1, "Grey"),
+    # Z' = 0.420 x 41 / 14 = 1.23: distress; Z' = 0.420 x 145 / 21 = 2.90: grey
+    (ZPRIME, 41.0, 14.0, 1.23, 0, "Distress"),
+    (ZPRIME, 41.0 + EPS, 14.0, 1.23, 1, "Grey"),
+    (ZPRIME, 145.0, 21.0, 2.90, 0, "Grey"),
+    (ZPRIME, 145.0 + EPS, 21.0, 2.90, 1, "Safe"),
+])
+def test_altman_zones_hold_their_edges(tmp_path: Path, rubric: Path, be: float, tl: float,
+                                       edge: float, side: int, band: str) -> None:
+    r = scoring.score(scoring.load_case(_reported_case(tmp_path, rubric, be, tl)))
+    weight = 1.05 if rubric == Z2 else 0.420
+    z = r.composite("base")
+    assert z == pytest.approx(weight * be / tl, rel=1e-15)
+    assert (z > edge) - (z < edge) == side  # on the edge exactly, or just above or below
+    assert r.coverage("base") == 1.0
+    assert r.band("base") == band

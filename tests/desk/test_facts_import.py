@@ -389,3 +389,112 @@ def test_hand_written_restatements_are_not_replaced_without_replace(
     assert kept.read_text() == mine
     assert runner.invoke(main, [*args, "--replace"]).exit_code == 0
     assert "MY-NOTE" not in kept.read_text()
+
+
+Z2 = ROOT / "rubrics" / "altman-z-double-prime-1995.yaml"
+ZPRIME = ROOT / "rubrics" / "altman-z-prime-1983-reported.yaml"
+SHIPPED_Z2 = ROOT / "evidence" / "altman-z2-snowflake-2024"
+
+
+def fy2024_10k(concept: str, start: str | None = None) -> float:
+    """A value of Snowflake's FY2024 10-K (filed 2024-03-26) at 2024-01-31 (or over the year
+    from ``start``), read from the document with json, not through the importer."""
+    us = snowflake_facts()["us-gaap"]
+    hits = [f["val"] for f in us[concept]["units"]["USD"] if f["accn"] == "0001640147-24-000101"
+            and f["end"] == "2024-01-31" and f.get("start") == start]
+    assert len(set(hits)) == 1, concept
+    return float(hits[0])
+
+
+def test_shipped_snowflake_z2_case_is_what_the_import_writes(tmp_path: Path) -> None:
+    case = tmp_path / "altman-z2-snowflake-2024"
+    report = import_facts(SNOWFLAKE, case, Z2, as_of=load_case(SHIPPED_Z2).meta.as_of)
+    for name in ("figures.yaml", "sources.yaml"):
+        assert (case / name).read_bytes() == (SHIPPED_Z2 / name).read_bytes(), name
+    assert (report.period, report.written, report.missing) == ("FY2024", 7, [])
+    # Both equity concepts are reported and differ (by the noncontrolling interest): the
+    # parent's, first in the map's order, is taken, and the import says so.
+    assert report.conflicts == [
+        "book_equity FY2024: took StockholdersEquity = 5,180,308,000 (first in the map's "
+        "order); StockholdersEquityIncludingPortionAttributableToNoncontrollingInterest "
+        "reports 5,190,594,000"]
+
+
+def test_shipped_snowflake_z2_recomputed_by_hand_from_the_document() -> None:
+    import scoring
+
+    ca, cl, ta = (fy2024_10k(c) for c in ("AssetsCurrent", "LiabilitiesCurrent", "Assets"))
+    re_, tl = fy2024_10k("RetainedEarningsAccumulatedDeficit"), fy2024_10k("Liabilities")
+    ebit = fy2024_10k("OperatingIncomeLoss", "2023-02-01")
+    be = fy2024_10k("StockholdersEquity")
+    assert (ca, cl, ta, re_, ebit, be, tl) == (
+        5_039_264_000, 2_731_230_000, 8_223_383_000, -4_075_604_000, -1_094_773_000,
+        5_180_308_000, 3_032_789_000)
+    x1, x2, x3, x4 = (ca - cl) / ta, re_ / ta, ebit / ta, be / tl
+    z2 = 6.56 * x1 + 3.26 * x2 + 6.72 * x3 + 1.05 * x4
+    # Written out: X1 = 2,308,034,000 / 8,223,383,000 = 0.28067, X2 = -0.49561,
+    # X3 = -0.13313, X4 = 5,180,308,000 / 3,032,789,000 = 1.70810;
+    # Z'' = 1.84118 - 1.61569 - 0.89463 + 1.79351 = 1.12436: above 1.10, grey.
+    assert abs(z2 - 1.12436) < 5e-6
+    r = scoring.score(load_case(SHIPPED_Z2))
+    assert abs(r.composite("base") - z2) < 1e-12
+    assert r.band("base") == "Grey"
+    for factor, x in zip(("liquidity", "cumulative_profitability", "operating_profitability",
+                          "leverage"), (x1, x2, x3, x4), strict=True):
+        assert r.factor_score("base", factor) == x
+
+
+def test_a_z_prime_case_builds_from_the_same_document(tmp_path: Path,
+                                                      runner: CliRunner) -> None:
+    import scoring
+
+    case = tmp_path / "zp"
+    res = runner.invoke(main, ["facts", "import", str(SNOWFLAKE), "--case", str(case),
+                               "--rubric", str(ZPRIME), "--as-of", "2024-06-30"])
+    assert res.exit_code == 0, res.output
+    assert "8 figures of FY2024 known on 2024-06-30" in res.output
+    ca, cl, ta = (fy2024_10k(c) for c in ("AssetsCurrent", "LiabilitiesCurrent", "Assets"))
+    re_, tl = fy2024_10k("RetainedEarningsAccumulatedDeficit"), fy2024_10k("Liabilities")
+    ebit = fy2024_10k("OperatingIncomeLoss", "2023-02-01")
+    be = fy2024_10k("StockholdersEquity")
+    # Snowflake reports no Revenues: the map's second concept is its sales.
+    sales = fy2024_10k("RevenueFromContractWithCustomerExcludingAssessedTax", "2023-02-01")
+    assert "Revenues" not in snowflake_facts()["us-gaap"] and sales == 2_806_489_000
+    zp = (0.717 * (ca - cl) / ta + 0.847 * re_ / ta + 3.107 * ebit / ta + 0.420 * be / tl
+          + 0.998 * sales / ta)
+    # Written out: 0.20124 - 0.41978 - 0.41363 + 0.71740 + 0.34060 = 0.42582: below 1.23,
+    # distress (the asset turnover and its weights make it a manufacturer's score).
+    assert abs(zp - 0.42582) < 5e-6
+    r = scoring.score(load_case(case))
+    assert abs(r.composite("base") - zp) < 1e-12
+    assert r.band("base") == "Distress"
+    assert figures(case)[("book_equity", "FY2024")]["sources"][0]["locator"].startswith(
+        "us-gaap:StockholdersEquity, unit USD, period 2024-01-31")
+
+
+def test_no_liabilities_concept_is_missing_never_computed(tmp_path: Path,
+                                                          runner: CliRunner) -> None:
+    # A filer giving LiabilitiesAndStockholdersEquity (1,000) and equity (400) but no
+    # Liabilities: total liabilities are missing (never 1,000 - 400), X4 is not computed and
+    # Z'' is "Insufficient evidence".
+    doc = tmp_path / "noliab.json"
+    bs = {c: {"USD": [fact("2023-12-31", v, K24, "2024-02-20")]} for c, v in (
+        ("Assets", 1000), ("AssetsCurrent", 500), ("LiabilitiesCurrent", 300),
+        ("RetainedEarningsAccumulatedDeficit", 100), ("StockholdersEquity", 400),
+        ("LiabilitiesAndStockholdersEquity", 1000))}
+    bs["OperatingIncomeLoss"] = {"USD": [fact("2023-12-31", 50, K24, "2024-02-20",
+                                              start="2023-01-01")]}
+    doc.write_bytes(document(bs))
+    case = tmp_path / "c"
+    res = runner.invoke(main, ["facts", "import", str(doc), "--case", str(case),
+                               "--rubric", str(Z2)])
+    assert res.exit_code == 0, res.output
+    assert "missing: total_liabilities FY2023 (reported under no mapped concept" in res.output
+    assert ("total_liabilities", "FY2023") not in figures(case)
+    assert "#   total_liabilities FY2023" in (case / "figures.yaml").read_text()
+    import scoring
+    r = scoring.score(load_case(case))
+    assert r.factor_score("base", "leverage") is None
+    # coverage = (6.56 + 3.26 + 6.72) / (6.56 + 3.26 + 6.72 + 1.05) = 16.54 / 17.59
+    assert abs(r.coverage("base") - 16.54 / 17.59) < 1e-12
+    assert r.band("base") == "Insufficient evidence"

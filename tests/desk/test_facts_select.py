@@ -71,7 +71,9 @@ def test_shipped_maps_cover_the_published_rubrics() -> None:
     from scoring.formats.loader import load_rubric
     for path in (US_GAAP, IFRS):
         cmap = load_map(path)
-        for rubric in ("altman-z-1968.yaml", "beneish-m-score.yaml"):
+        for rubric in ("altman-z-1968.yaml", "altman-z-prime-1983-reported.yaml",
+                       "altman-z-double-prime-1995.yaml", "beneish-m-score.yaml",
+                       "piotroski-f-score-reported.yaml"):
             needed = {f.id for f in load_rubric(ROOT / "rubrics" / rubric).figures}
             assert needed <= {f.id for f in cmap.figures}, (path.name, rubric)
 
